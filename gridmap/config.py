@@ -1,0 +1,125 @@
+"""Settings as data, with optional TOML overrides.
+
+Every setting is a :class:`Setting` (name, default, unit, help). Defaults live
+here; a user overrides them in a TOML file, ``gridmap.toml`` in the user's
+config directory or the file named by the ``GRIDMAP_CONFIG`` environment
+variable::
+
+    [settings]
+    tiling_tolerance_m2 = 0.5
+    max_distance_from_street_km = 30
+
+Settings
+--------
+tiling_tolerance_m2
+    Gaps and overlaps between grids at or below this area are ignored (m²).
+max_distance_from_street_km
+    Imported coordinates farther than this from the street's centre are
+    reported as probably in the wrong coordinate system (km).
+boundary_flag_m
+    Issue reports closer than this to a grid boundary are flagged (m).
+session_idle_minutes
+    Idle app sessions expire after this many minutes.
+basemap
+    Default basemap: ``none`` (offline), ``osm``, ``tianditu``, ``amap`` or ``custom``.
+tianditu_key
+    Key for the Tianditu tile service (empty: Tianditu unavailable).
+tile_url
+    Tile URL template for the ``custom`` basemap (an intranet tile server).
+max_upload_mb
+    Uploads larger than this are refused before they are read (MB).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gridmap.errors import InputError
+
+__all__ = ["SETTINGS", "Setting", "config_path", "get", "load_settings"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configurable value with its unit and help text."""
+
+    name: str
+    default: Any
+    unit: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("tiling_tolerance_m2", 1.0, "m²", "ignore gaps and overlaps up to this area"),
+    Setting("max_distance_from_street_km", 20.0, "km",
+            "coordinates farther than this from the street are reported"),
+    Setting("boundary_flag_m", 10.0, "m", "issue reports this close to a grid boundary are flagged"),
+    Setting("session_idle_minutes", 30, "min", "idle app sessions expire"),
+    Setting("basemap", "none", "", "default basemap: none, osm, tianditu, amap or custom"),
+    Setting("tianditu_key", "", "", "key for Tianditu tiles"),
+    Setting("tile_url", "", "", "tile URL template for the custom basemap"),
+    Setting("max_upload_mb", 200, "MB", "uploads larger than this are refused"),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def config_path() -> Path:
+    """Return the TOML file settings are read from (it need not exist)."""
+    env = os.environ.get("GRIDMAP_CONFIG")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("gridmap")) / "gridmap.toml"
+
+
+def load_settings(path: Path | None = None) -> dict[str, Any]:
+    """Return every setting, defaults overridden by the TOML file.
+
+    Parameters
+    ----------
+    path
+        TOML file to read; defaults to :func:`config_path`.
+
+    Returns
+    -------
+    dict
+        Setting name -> value.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the file is not valid TOML or names an unknown setting.
+    """
+    values = {s.name: s.default for s in SETTINGS}
+    path = config_path() if path is None else Path(path)
+    if not path.exists():
+        return values
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+    for name, value in data.get("settings", {}).items():
+        if name not in _BY_NAME:
+            msg = f"unknown setting {name!r}; known: {', '.join(_BY_NAME)}"
+            raise InputError(msg, file=str(path))
+        default = _BY_NAME[name].default
+        if isinstance(default, (int, float)) and not isinstance(default, bool):
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                msg = f"setting {name!r} must be a number, got {value!r}"
+                raise InputError(msg, file=str(path))
+        values[name] = value
+    return values
+
+
+def get(name: str) -> Any:
+    """Return the current value of setting ``name``."""
+    if name not in _BY_NAME:
+        msg = f"unknown setting {name!r}"
+        raise KeyError(msg)
+    return load_settings()[name]

@@ -1,0 +1,154 @@
+"""Exceptions raised by gridmap.
+
+Every error a user can cause is a :class:`GridmapError`; the CLI and the app
+print its message and never a traceback.
+
+``GridmapError``
+    ``InputError``      bad input file or value; carries the file and row
+    ``CRSError``        wrong or undeclared coordinate system, swapped axes
+    ``TopologyError``   invalid polygons, broken tilings
+    ``ConflictError``   a stale version was written (someone else edited first)
+    ``PermissionDenied``  the user's role or scope does not allow the write
+    ``StoreError``      the store is unreachable, read-only or not a gridmap store
+    ``NotFound``        a named object does not exist
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "CRSError",
+    "ConflictError",
+    "GridmapError",
+    "ImportProblem",
+    "ImportReport",
+    "InputError",
+    "NotFound",
+    "PermissionDenied",
+    "StoreError",
+    "TopologyError",
+]
+
+
+class GridmapError(Exception):
+    """Base class of every error gridmap raises on purpose."""
+
+
+class InputError(GridmapError, ValueError):
+    """A problem with user input, located by file and row where known.
+
+    Parameters
+    ----------
+    message
+        What is wrong, in words a user understands.
+    file
+        The file the problem is in, if any.
+    row
+        The 1-based data row or feature number, if any.
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None):
+        self.message = message
+        self.file = file
+        self.row = row
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(str(self.file))
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class CRSError(InputError):
+    """A coordinate-system problem: undeclared, unknown, swapped axes, projected."""
+
+
+class TopologyError(GridmapError):
+    """Polygons that are invalid or do not tile as required."""
+
+
+class ConflictError(GridmapError):
+    """A write carried a stale row version: somebody else saved first."""
+
+
+class PermissionDenied(GridmapError):
+    """The user's role or scope does not allow this action."""
+
+
+class StoreError(GridmapError):
+    """The store cannot be opened, written or upgraded."""
+
+
+class NotFound(GridmapError, KeyError):
+    """A named object (grid, worker, point ...) does not exist."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "not found"
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One problem found while reading or validating an input file.
+
+    ``row`` is the 1-based feature or data row (``None`` for file-level problems);
+    ``severity`` is ``"error"`` (blocks the import) or ``"warning"`` (reported only).
+    """
+
+    file: str
+    row: int | None
+    message: str
+    severity: str = "error"
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.row is None else f"{self.file}, row {self.row}"
+        if self.column:
+            where += f", column {self.column!r}"
+        label = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{where}: {label}{self.message}"
+
+
+@dataclass
+class ImportReport:
+    """The outcome of reading one file for one layer: the rows and every problem."""
+
+    file: str
+    layer: str
+    rows: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+    source_crs: str | None = None
+    repaired: int = 0
+    written: int = 0
+
+    @property
+    def errors(self) -> list[ImportProblem]:
+        """Problems that block the import."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[ImportProblem]:
+        """Problems that are only reported."""
+        return [p for p in self.problems if p.severity != "error"]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing blocks the import."""
+        return not self.errors
+
+    def add(self, message: str, *, row: int | None = None, column: str | None = None,
+            severity: str = "error") -> None:
+        """Record a problem."""
+        self.problems.append(ImportProblem(self.file, row, message, severity, column))
+
+    def raise_for_errors(self) -> None:
+        """Raise :class:`InputError` summarising the errors, if there are any."""
+        errs = self.errors
+        if errs:
+            first = errs[0]
+            more = f" (and {len(errs) - 1} more problems)" if len(errs) > 1 else ""
+            raise InputError(first.message + more, file=first.file, row=first.row)

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Install everything the tests need, then run every test.
+#
+#   bash scripts/test.sh [pytest args...]
+#
+# System packages (Debian/Ubuntu, installed with apt-get when missing):
+#   PostGIS for the PostgreSQL server, Chromium and CJK fonts for the browser tests,
+#   poppler-utils for rendering PDFs. A PostgreSQL server on 127.0.0.1:5432 with
+#   trust auth for user postgres is used (set GRIDMAP_TEST_PG to another URL).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null; then SUDO="sudo"; fi
+
+need=()
+if command -v pg_lsclusters >/dev/null 2>&1; then
+  pgver="$(ls /etc/postgresql 2>/dev/null | sort -n | tail -1)"
+else
+  pgver=""
+  need+=(postgresql)
+fi
+if [ -n "$pgver" ]; then
+  dpkg -s "postgresql-$pgver-postgis-3" >/dev/null 2>&1 || need+=("postgresql-$pgver-postgis-3")
+else
+  need+=(postgis)
+fi
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "installing system packages: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# Start the PostgreSQL cluster if it is installed but not running.
+if command -v pg_lsclusters >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -p 5432 -q; then
+  pgver="$(ls /etc/postgresql | sort -n | tail -1)"
+  $SUDO pg_ctlcluster --skip-systemctl-redirect "$pgver" main start || true
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+
+python -m pip install -q --disable-pip-version-check -e ".[dev]"
+
+# pytest exits 5 when it collects no test; that is a failure here too.
+exec python -m pytest -n 2 --dist loadgroup "$@"

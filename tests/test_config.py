@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+
+import gridmap.config as config
+from gridmap.errors import InputError
+
+
+def test_defaults_without_a_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRIDMAP_CONFIG", str(tmp_path / "missing.toml"))
+    values = config.load_settings()
+    assert values["tiling_tolerance_m2"] == 1.0
+    assert set(values) == {s.name for s in config.SETTINGS}
+
+
+def test_toml_overrides(tmp_path, monkeypatch):
+    path = tmp_path / "gridmap.toml"
+    path.write_text("[settings]\ntiling_tolerance_m2 = 0.25\n", encoding="utf-8")
+    monkeypatch.setenv("GRIDMAP_CONFIG", str(path))
+    assert config.get("tiling_tolerance_m2") == 0.25
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("[settings\n", "not valid TOML"),
+    ("[settings]\nno_such = 1\n", "unknown setting"),
+    ("[settings]\ntiling_tolerance_m2 = 'big'\n", "must be a number"),
+])
+def test_bad_files_name_the_file(tmp_path, text, fragment):
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=fragment) as info:
+        config.load_settings(path)
+    assert info.value.file == str(path)
+
+
+def test_every_setting_is_documented():
+    doc = config.__doc__
+    for setting in config.SETTINGS:
+        assert f"\n{setting.name}\n" in doc, setting.name
+        assert setting.help
