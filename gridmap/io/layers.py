@@ -1,0 +1,960 @@
+"""Read a file for one layer and validate it against the layer's schema.
+
+:func:`read_layer_file` is the one entry point importers use: it reads any
+supported format, maps headers to the canonical columns of
+:data:`gridmap.model.LAYERS`, converts values, checks geometries and coordinates,
+converts coordinates to WGS-84 (EPSG:4326), and returns the canonical frame with
+an :class:`~gridmap.errors.ImportReport`. It never raises for bad content: every
+problem is in the report, located by file, row and column.
+
+Row numbers
+-----------
+Vector files: the 1-based feature (Placemark) number in file order. CSV/TXT/XLSX:
+the 1-based *data row* below the header, blank rows included, so data row ``N``
+is spreadsheet row ``N + 1`` when the header is in the first row (see
+:mod:`gridmap.io.tabular`). Blank table rows are skipped without a problem.
+
+Coordinate systems
+------------------
+``crs`` declares the system of the coordinates (``wgs84``, ``cgcs2000``,
+``gcj02``, ``bd09`` or ``EPSG:n``). GeoJSON, KML, CSV and XLSX carry no
+coordinate system of their own (GeoJSON and KML are lon/lat by specification,
+possibly GCJ-02/BD-09 shifted), so the declaration applies. GeoPackages and
+shapefiles with a ``.prj`` declare their own: a projected or other EPSG system in
+the file wins over the default ``wgs84`` declaration, while a different explicit
+declaration (``gcj02`` or another ``EPSG:n``) is reported as a conflict. A file
+labelled WGS-84/CGCS2000 with ``gcj02``/``bd09`` declared is read as GCJ-02/BD-09
+(shifted data is routinely labelled WGS-84).
+
+Coordinate findings (:func:`gridmap.crs.check_coordinates`) are errors, one per
+row (the first 1,000 rows of each kind, then a summary): swapped axes, projected
+metres in a lon/lat file, out-of-range values, points outside China, and points
+farther than ``max_km`` from ``street_center`` (almost always a wrong system).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap import crs as crs_mod
+from gridmap.errors import GridmapError, ImportReport, InputError
+from gridmap.io._columns import (
+    converter,
+    describe_column,
+    is_empty,
+    match_headers,
+    pandas_dtype,
+    to_float,
+    to_str,
+)
+from gridmap.io.tabular import (
+    TABLE_FORMATS,
+    find_coordinate_columns,
+    find_wkt_column,
+    read_table,
+)
+from gridmap.io.vector import MAX_BYTES, load_vector
+from gridmap.model import Column, LayerSpec, layer_spec
+
+__all__ = ["LAYER_FORMATS", "MAX_ROW_PROBLEMS", "read_layer_file", "validate_layer_frame"]
+
+#: File extensions :func:`read_layer_file` reads.
+LAYER_FORMATS = (".geojson", ".json", ".shp", ".zip", ".gpkg", ".kml", ".csv", ".txt", ".xlsx")
+
+#: Coordinate findings of one kind are reported row by row up to this many rows.
+MAX_ROW_PROBLEMS = 1000
+
+_WGS84_LIKE = ("wgs84", "cgcs2000")
+_ALLOWED_TYPES = {
+    "polygon": ((3, 6), "a Polygon or MultiPolygon"),
+    "point": ((0,), "a Point"),
+    "line": ((1, 5), "a LineString or MultiLineString"),
+    "point_or_polygon": ((0, 3, 6), "a Point, Polygon or MultiPolygon"),
+}
+_TYPE_NAMES = {
+    0: "Point",
+    1: "LineString",
+    2: "LinearRing",
+    3: "Polygon",
+    4: "MultiPoint",
+    5: "MultiLineString",
+    6: "MultiPolygon",
+    7: "GeometryCollection",
+}
+
+
+@dataclass
+class _Raw:
+    """A file's rows before validation."""
+
+    frame: pd.DataFrame
+    geometry: np.ndarray | None
+    rows: np.ndarray
+    file_crs: str | None = None
+    feature_ids: list[object] | None = None
+    table: bool = False
+    reported: np.ndarray | None = None  # rows whose geometry problem the reader reported
+
+
+# ---------------------------------------------------------------- frames
+
+
+def _typed_empty(spec: LayerSpec) -> pd.DataFrame:
+    data = {c.name: pd.Series([], dtype=pandas_dtype(c)) for c in spec.columns}
+    if spec.geometry is None:
+        return pd.DataFrame(data)
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
+
+
+def _finish(
+    columns: dict[str, pd.Series], geoms: np.ndarray | None, spec: LayerSpec
+) -> pd.DataFrame:
+    n = len(geoms) if geoms is not None else len(next(iter(columns.values())))
+    index = pd.RangeIndex(n)
+    data = {name: s.set_axis(index) for name, s in columns.items()}
+    if spec.geometry is None:
+        return pd.DataFrame(data, index=index)
+    return gpd.GeoDataFrame(
+        data, geometry=gpd.GeoSeries(geoms, index=index, crs="EPSG:4326"), crs="EPSG:4326"
+    )
+
+
+# ---------------------------------------------------------------- values
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Factorize cells (unhashable JSON values as text); empty cells get code -1."""
+    cells = values.to_numpy(dtype=object)
+    try:
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    except TypeError:  # unhashable cells: JSON objects or arrays from GeoJSON properties
+        cells = np.array(
+            [to_str(v) if isinstance(v, dict | list) else v for v in cells], dtype=object
+        )
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    blank = np.fromiter((is_empty(u) for u in uniques), dtype=bool, count=len(uniques))
+    if blank.any():
+        codes = np.where(np.isin(codes, np.flatnonzero(blank)), -1, codes)
+    return codes, uniques
+
+
+def _convert_column(
+    values: pd.Series, column: Column, header: str, rows: np.ndarray, report: ImportReport
+) -> pd.Series:
+    """Convert one column, reporting bad cells and empty required cells by row."""
+    convert = converter(column)
+    codes, uniques = _factorize(values)
+    converted = np.empty(len(uniques) + 1, dtype=object)
+    converted[-1] = None  # code -1: empty
+    bad: dict[int, str] = {}
+    for k, value in enumerate(uniques):
+        if is_empty(value):
+            converted[k] = None
+            continue
+        try:
+            converted[k] = convert(value)
+        except ValueError as exc:
+            converted[k] = None
+            bad[k] = str(exc)
+    for k, message in bad.items():
+        for i in np.flatnonzero(codes == k):
+            report.add(f"bad value for {column.name!r}: {message}", row=int(rows[i]), column=header)
+    out = converted[codes]
+    missing = codes == -1
+    if column.required:
+        for i in np.flatnonzero(missing):
+            report.add(
+                f"empty cell in required column {column.name!r}", row=int(rows[i]), column=header
+            )
+    elif column.default is not None and missing.any():
+        out[missing] = column.default
+    return _as_dtype(out, column)
+
+
+def _as_dtype(values: np.ndarray, column: Column) -> pd.Series:
+    dtype = pandas_dtype(column)
+    if dtype == "float64":
+        return pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
+    if dtype == "object":
+        return pd.Series(values, dtype=object)
+    return pd.Series(pd.array(list(values), dtype=dtype))
+
+
+def _default_column(column: Column, n: int) -> pd.Series:
+    return _as_dtype(np.full(n, column.default, dtype=object), column)
+
+
+# ---------------------------------------------------------------- geometry from tables
+
+
+def _numbers(
+    values: pd.Series, header: str, rows: np.ndarray, what: str, report: ImportReport
+) -> np.ndarray:
+    """Parse a coordinate column; report empty and non-numeric cells."""
+    out = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    for i in np.flatnonzero(np.isnan(out)):
+        value = values.iloc[i]
+        if is_empty(value):
+            report.add(f"missing {what}: the cell is empty", row=int(rows[i]), column=header)
+            continue
+        try:
+            out[i] = to_float(value)
+        except ValueError as exc:
+            report.add(f"bad {what}: {exc}", row=int(rows[i]), column=header)
+    return out
+
+
+def _points_from_columns(
+    frame: pd.DataFrame, lon: str, lat: str, rows: np.ndarray, report: ImportReport
+) -> np.ndarray:
+    x = _numbers(frame[lon], lon, rows, "longitude", report)
+    y = _numbers(frame[lat], lat, rows, "latitude", report)
+    geoms = np.full(len(frame), None, dtype=object)
+    parsed = ~(np.isnan(x) | np.isnan(y))
+    if parsed.any():
+        geoms[parsed] = shapely.points(x[parsed], y[parsed])
+    return geoms
+
+
+def _geometries_from_wkt(
+    values: pd.Series, header: str, rows: np.ndarray, report: ImportReport
+) -> tuple[np.ndarray, np.ndarray]:
+    geoms = np.full(len(values), None, dtype=object)
+    reported = np.zeros(len(values), dtype=bool)
+    for i, value in enumerate(values):
+        if is_empty(value):
+            continue
+        try:
+            geoms[i] = shapely.from_wkt(str(value).strip())
+        except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+            report.add(f"not a WKT geometry ({exc})", row=int(rows[i]), column=header)
+            reported[i] = True
+    return geoms, reported
+
+
+def _table_geometry(
+    raw: _Raw,
+    spec: LayerSpec,
+    report: ImportReport,
+    *,
+    lon_col: str | None,
+    lat_col: str | None,
+) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Build geometries from coordinate columns (or a WKT column).
+
+    Returns the geometries, the headers used, and which rows already have a
+    geometry problem reported (so it is not reported twice).
+    """
+    headers = [str(h) for h in raw.frame.columns]
+    none = np.full(len(raw.frame), None, dtype=object)
+    everything = np.ones(len(raw.frame), dtype=bool)
+    try:
+        pair = find_coordinate_columns(headers, lon_col=lon_col, lat_col=lat_col)
+    except InputError as exc:
+        report.add(exc.message)
+        return none, [], everything
+    if pair:
+        geoms = _points_from_columns(raw.frame, *pair, raw.rows, report)
+        return geoms, list(pair), shapely.is_missing(geoms)
+    wkt = find_wkt_column(headers)
+    if wkt is not None:
+        geoms, reported = _geometries_from_wkt(raw.frame[wkt], wkt, raw.rows, report)
+        return geoms, [wkt], reported
+    if spec.geometry in ("point", "point_or_polygon"):
+        need = (
+            "coordinate columns: a pair such as 经度/纬度, lon/lat, lng/lat, "
+            "longitude/latitude or x/y (or a WKT 'geometry' column)"
+        )
+    else:
+        need = "a WKT 'geometry' column (use GeoJSON, Shapefile or GeoPackage for shapes)"
+    report.add(
+        f"no geometry: layer {spec.name!r} needs {need}; headers found: "
+        f"{', '.join(headers) or 'none'}"
+    )
+    return none, [], everything
+
+
+# ---------------------------------------------------------------- geometry checks
+
+
+def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry | None:
+    parts = shapely.get_parts(shapely.get_parts(geom))
+    polys = [p for p in parts if shapely.get_type_id(p) == 3 and not p.is_empty]
+    if not polys:
+        return None
+    out = shapely.union_all(polys) if len(polys) > 1 else polys[0]
+    return out if shapely.get_type_id(out) in (3, 6) and out.is_valid else None
+
+
+def _check_geometries(
+    geoms: np.ndarray,
+    rows: np.ndarray,
+    spec: LayerSpec,
+    report: ImportReport,
+    *,
+    repair: bool,
+    reported: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check presence, dimension, finiteness, type and validity; return (geoms, bad mask).
+
+    Rows in ``reported`` already have a geometry problem in the report.
+    """
+    geoms = geoms.copy()
+    n = len(geoms)
+    bad = np.zeros(n, dtype=bool) if reported is None else reported.copy()
+    for i in np.flatnonzero((shapely.is_missing(geoms) | shapely.is_empty(geoms)) & ~bad):
+        report.add("empty geometry: the feature has no coordinates", row=int(rows[i]))
+        bad[i] = True
+    bad |= shapely.is_missing(geoms)
+    has_z = shapely.has_z(geoms) & ~bad
+    for i in np.flatnonzero(has_z):
+        report.add(
+            "3-D geometry: the Z (height) values were dropped", row=int(rows[i]), severity="warning"
+        )
+    if has_z.any():
+        geoms[has_z] = shapely.force_2d(geoms[has_z])
+    ok = np.flatnonzero(~bad)
+    coords, index = shapely.get_coordinates(geoms[ok], return_index=True)
+    nonfinite = np.unique(index[~np.isfinite(coords).all(axis=1)])
+    for j in nonfinite:
+        i = ok[j]
+        report.add("a coordinate is missing, NaN or infinite", row=int(rows[i]))
+        bad[i] = True
+    kinds = shapely.get_type_id(geoms)
+    if spec.geometry in ("point", "point_or_polygon"):
+        single = (kinds == 4) & ~bad
+        single[single] = shapely.get_num_geometries(geoms[single]) == 1
+        geoms[single] = shapely.get_geometry(geoms[single], 0)
+        kinds[single] = 0
+    if spec.geometry == "line":
+        ring = (kinds == 2) & ~bad
+        geoms[ring] = shapely.linestrings(
+            shapely.get_coordinates(geoms[ring]),
+            indices=np.repeat(np.arange(ring.sum()), shapely.get_num_coordinates(geoms[ring])),
+        )
+        kinds[ring] = 1
+    allowed, needs = _ALLOWED_TYPES[spec.geometry]
+    wrong = ~bad & ~np.isin(kinds, allowed)
+    for i in np.flatnonzero(wrong):
+        found = _TYPE_NAMES.get(int(kinds[i]), "unknown geometry")
+        if kinds[i] == 4:
+            found = f"MultiPoint of {shapely.get_num_geometries(geoms[i])} points"
+        report.add(
+            f"wrong geometry type: the feature is a {found}; layer {spec.name!r} needs {needs}",
+            row=int(rows[i]),
+        )
+        bad[i] = True
+    polygonal = np.flatnonzero(~bad & np.isin(kinds, (3, 6)))
+    if polygonal.size:
+        invalid = polygonal[~shapely.is_valid(geoms[polygonal])]
+        reasons = shapely.is_valid_reason(geoms[invalid]) if invalid.size else []
+        for i, reason in zip(invalid, reasons, strict=True):
+            if not repair:
+                report.add(
+                    f"invalid polygon: {reason}; fix it, or import with repair "
+                    "(--repair) to apply shapely.make_valid",
+                    row=int(rows[i]),
+                )
+                bad[i] = True
+                continue
+            fixed = _polygonal_part(shapely.make_valid(geoms[i]))
+            if fixed is None:
+                report.add(f"invalid polygon: {reason}; repairing left no area", row=int(rows[i]))
+                bad[i] = True
+                continue
+            geoms[i] = fixed
+            report.repaired += 1
+            report.add(
+                f"invalid polygon repaired ({reason}); check its shape",
+                row=int(rows[i]),
+                severity="warning",
+            )
+    return geoms, bad
+
+
+# ---------------------------------------------------------------- coordinate systems
+
+
+def _resolve_crs(declared: str, file_crs: str | None, report: ImportReport) -> str | None:
+    """Return the source system to convert from, or ``None`` after reporting a conflict.
+
+    ``wgs84``/``cgcs2000`` declarations count as the default: a file's own EPSG
+    system wins over them. Other declarations must agree with the file.
+    """
+    if file_crs is None:
+        return declared
+    default = declared in _WGS84_LIKE
+    try:
+        in_file = crs_mod.normalize_crs_name(file_crs)
+    except GridmapError:
+        if default:
+            short = " ".join(str(file_crs).split())[:80]
+            report.add(
+                f"the file's coordinate system is not recognised ({short}...); assumed "
+                "WGS-84: declare its EPSG code if that is wrong",
+                severity="warning",
+            )
+        return declared
+    if in_file in _WGS84_LIKE:
+        if declared.startswith("EPSG:"):
+            report.add(
+                f"the file declares its coordinates as {in_file} (longitude/latitude) "
+                f"but {declared} was given; the two conflict: remove the declaration "
+                "or fix the file"
+            )
+            return None
+        return in_file if default else declared
+    if in_file == declared:
+        return in_file
+    if default:
+        report.add(
+            f"the file declares {in_file}; its coordinates were converted to WGS-84",
+            severity="info",
+        )
+        return in_file
+    report.add(
+        f"the file declares its coordinate system as {in_file} but {declared} was "
+        "given; the two conflict: remove the declaration or fix the file"
+    )
+    return None
+
+
+def _centres(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the centres of the geometries' bounding boxes (NaN for missing ones)."""
+    bounds = shapely.bounds(geoms)
+    return bounds[:, 0] / 2 + bounds[:, 2] / 2, bounds[:, 1] / 2 + bounds[:, 3] / 2
+
+
+_FINDING_TEXT = {
+    "projected": (
+        "the coordinates ({x}, {y}) are not longitude/latitude but look like "
+        "projected metres although {src} was declared; declare the file's EPSG code "
+        "(e.g. a CGCS2000 Gauss-Kruger zone, EPSG:4513-4554)"
+    ),
+    "swapped": (
+        "longitude and latitude look swapped ({x}, {y}): the point falls inside China "
+        "only when they are exchanged; swap the columns"
+    ),
+    "invalid": (
+        "coordinates ({x}, {y}) are out of range: longitude must lie within ±180 and "
+        "latitude within ±90"
+    ),
+    "outside_china": (
+        "the point ({x}, {y}) lies outside China; check the declared coordinate "
+        "system ({src}) and the column order"
+    ),
+    "far_from_center": (
+        "the point ({x}, {y}) is {km:.1f} km from the street centre, more than "
+        "{max_km:g} km: almost always a wrong coordinate system ({src} was "
+        "declared) or swapped columns"
+    ),
+}
+
+
+def _report_findings(
+    x: np.ndarray,
+    y: np.ndarray,
+    idx: np.ndarray,
+    rows: np.ndarray,
+    report: ImportReport,
+    bad: np.ndarray,
+    *,
+    src: str,
+    street_center: tuple[float, float] | None,
+    max_km: float | None,
+) -> None:
+    """Run :func:`gridmap.crs.check_coordinates` on the points ``idx`` and report by row."""
+    if not idx.size:
+        return
+    use_distance = street_center is not None and max_km is not None
+    findings = crs_mod.check_coordinates(
+        x[idx],
+        y[idx],
+        expected_center=tuple(street_center) if use_distance else None,
+        max_km=max_km if use_distance else None,
+    )
+    for finding in findings:
+        positions = idx[np.asarray(finding.rows, dtype=int)]
+        template = _FINDING_TEXT.get(finding.kind)
+        for count, i in enumerate(positions):
+            if count == MAX_ROW_PROBLEMS:
+                report.add(
+                    f"... and {len(positions) - MAX_ROW_PROBLEMS} more rows with the "
+                    f"same problem ({finding.kind})"
+                )
+                break
+            if template is None:
+                message = finding.message
+            else:
+                km = (
+                    float(crs_mod.distance_m(x[i], y[i], *street_center)) / 1000
+                    if use_distance
+                    else 0.0
+                )
+                message = template.format(
+                    x=f"{x[i]:.6f}".rstrip("0").rstrip("."),
+                    y=f"{y[i]:.6f}".rstrip("0").rstrip("."),
+                    src=src,
+                    km=km,
+                    max_km=max_km or 0,
+                )
+            report.add(message, row=int(rows[i]))
+        bad[positions] = True
+
+
+def _swapped_projected(x: np.ndarray, y: np.ndarray, src: str) -> np.ndarray:
+    """Tell which projected points land in China only with x and y exchanged."""
+    try:
+        sx, sy = crs_mod.transform(y, x, src=src, dst="wgs84")
+    except GridmapError:
+        return np.zeros(len(x), dtype=bool)
+    return np.isfinite(sx) & np.isfinite(sy) & crs_mod.in_china(sx, sy)
+
+
+def _convert_coordinates(
+    geoms: np.ndarray,
+    bad: np.ndarray,
+    rows: np.ndarray,
+    report: ImportReport,
+    *,
+    src: str,
+    street_center: tuple[float, float] | None,
+    max_km: float | None,
+) -> np.ndarray:
+    """Check coordinates and convert the good rows from ``src`` to WGS-84."""
+    geoms = geoms.copy()
+    good = np.flatnonzero(~bad)
+    if not good.size:
+        return geoms
+    x, y = _centres(geoms)
+    if not src.startswith("EPSG:"):
+        _report_findings(
+            x, y, good, rows, report, bad, src=src, street_center=street_center, max_km=max_km
+        )
+        good = np.flatnonzero(~bad)
+        if src not in _WGS84_LIKE and good.size:
+            geoms[good] = crs_mod.transform_geometries(geoms[good], src=src, dst="wgs84")
+        return geoms
+    try:
+        converted = crs_mod.transform_geometries(geoms[good], src=src, dst="wgs84")
+    except GridmapError as exc:
+        report.add(str(exc))
+        bad[good] = True
+        return geoms
+    cx, cy = _centres(converted)
+    coords, index = shapely.get_coordinates(converted, return_index=True)
+    failed = np.zeros(len(good), dtype=bool)
+    failed[np.unique(index[~np.isfinite(coords).all(axis=1)])] = True
+    failed |= ~crs_mod.in_china(cx, cy)
+    swapped = np.zeros(len(good), dtype=bool)
+    if failed.any():
+        swapped[failed] = _swapped_projected(x[good][failed], y[good][failed], src)
+    for j in np.flatnonzero(swapped):
+        report.add(
+            f"x and y look swapped ({x[good[j]]:.2f}, {y[good[j]]:.2f}): in {src} the "
+            "point lands in China only when they are exchanged (Chinese survey tables "
+            "list the northing X first)",
+            row=int(rows[good[j]]),
+        )
+        bad[good[j]] = True
+    nonfinite = failed & ~swapped & ~(np.isfinite(cx) & np.isfinite(cy))
+    for j in np.flatnonzero(nonfinite):
+        report.add(
+            f"the coordinates ({x[good[j]]:.2f}, {y[good[j]]:.2f}) cannot be converted "
+            f"from {src}; check the declared coordinate system",
+            row=int(rows[good[j]]),
+        )
+        bad[good[j]] = True
+    keep = ~(swapped | nonfinite)
+    geoms[good[keep]] = converted[keep]
+    cx, cy = cx[keep], cy[keep]
+    full_x = np.full(len(geoms), np.nan)
+    full_y = np.full(len(geoms), np.nan)
+    full_x[good[keep]], full_y[good[keep]] = cx, cy
+    _report_findings(
+        full_x,
+        full_y,
+        good[keep],
+        rows,
+        report,
+        bad,
+        src=src,
+        street_center=street_center,
+        max_km=max_km,
+    )
+    return geoms
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _drop_blank_rows(raw: _Raw) -> _Raw:
+    if not raw.table or raw.frame.empty:
+        return raw
+    blank = raw.frame.isna().all(axis=1).to_numpy()
+    if raw.geometry is not None:
+        blank &= shapely.is_missing(raw.geometry)
+    if not blank.any():
+        return raw
+    keep = ~blank
+    return _Raw(
+        raw.frame.loc[keep].reset_index(drop=True),
+        None if raw.geometry is None else raw.geometry[keep],
+        raw.rows[keep],
+        raw.file_crs,
+        raw.feature_ids,
+        raw.table,
+    )
+
+
+def _validate(
+    raw: _Raw,
+    spec: LayerSpec,
+    report: ImportReport,
+    *,
+    declared: str,
+    repair: bool,
+    street_center: tuple[float, float] | None,
+    max_km: float | None,
+    lon_col: str | None,
+    lat_col: str | None,
+) -> pd.DataFrame:
+    raw = _drop_blank_rows(raw)
+    frame, rows = raw.frame, raw.rows
+    n = len(frame)
+    headers = [str(h) for h in frame.columns]
+    frame.columns = headers
+
+    # geometry first: coordinate columns are not "extra" columns
+    geometry_headers: list[str] = []
+    reported = raw.reported
+    geoms = raw.geometry
+    if spec.geometry is not None:
+        all_missing = geoms is None or bool(shapely.is_missing(geoms).all())
+        if raw.table or (all_missing and n and find_coordinate_columns(headers)):
+            geoms, geometry_headers, reported = _table_geometry(
+                raw, spec, report, lon_col=lon_col, lat_col=lat_col
+            )
+        elif geoms is None:
+            geoms = np.full(n, None, dtype=object)
+    elif geoms is not None and n and not bool(shapely.is_missing(geoms).all()):
+        report.add(
+            f"layer {spec.name!r} has no geometry; the file's geometries were ignored",
+            severity="warning",
+        )
+
+    match = match_headers(headers, spec)
+    for header, canonical, used in match.duplicates:
+        report.add(
+            f"column {header!r} also means {canonical!r}; used {used!r} and ignored {header!r}",
+            severity="warning",
+        )
+    extra = [
+        h
+        for h in match.unmatched
+        if h not in geometry_headers and not (h.startswith("column ") and frame[h].isna().all())
+    ]
+    if extra:
+        report.add(
+            f"ignored {len(extra)} column(s) that layer {spec.name!r} does not have: "
+            f"{', '.join(extra)}",
+            severity="warning",
+        )
+    if (
+        raw.feature_ids is not None
+        and "code" not in match.mapping
+        and any(f is not None for f in raw.feature_ids)
+        and any(c.name == "code" for c in spec.columns)
+    ):
+        frame = frame.assign(
+            **{"\x00id": [to_str(f) if f is not None else None for f in raw.feature_ids]}
+        )
+        match.mapping["code"] = "\x00id"
+
+    columns: dict[str, pd.Series] = {}
+    for column in spec.columns:
+        header = match.mapping.get(column.name)
+        if header is None:
+            if column.required:
+                report.add(
+                    f"missing required column {describe_column(column)}; headers "
+                    f"found: {', '.join(headers) or 'none'}"
+                )
+            columns[column.name] = _default_column(column, n)
+            continue
+        shown = "id" if header == "\x00id" else header
+        columns[column.name] = _convert_column(
+            frame[header].reset_index(drop=True), column, shown, rows, report
+        )
+
+    if spec.key and spec.key in match.mapping:
+        _check_duplicates(columns[spec.key], spec.key, match.mapping[spec.key], rows, report)
+
+    if spec.geometry is not None:
+        geoms, bad = _check_geometries(geoms, rows, spec, report, repair=repair, reported=reported)
+        src = _resolve_crs(declared, raw.file_crs, report)
+        report.source_crs = src or declared
+        if src is not None:
+            geoms = _convert_coordinates(
+                geoms, bad, rows, report, src=src, street_center=street_center, max_km=max_km
+            )
+    if n == 0 and not report.errors:
+        report.add("the file holds no data rows")
+    report.rows = n
+    report.problems.sort(key=lambda p: -1 if p.row is None else p.row)
+    return (
+        _finish(columns, geoms if spec.geometry is not None else None, spec)
+        if n
+        else _typed_empty(spec)
+    )
+
+
+def _check_duplicates(
+    values: pd.Series, key: str, header: str, rows: np.ndarray, report: ImportReport
+) -> None:
+    present = values.notna().to_numpy()
+    repeated = present & values.duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return
+    cells = values.to_numpy(dtype=object)
+    first: dict[object, int] = {}
+    for i in np.flatnonzero(repeated):
+        value = cells[i]
+        if value in first:
+            shown = "id" if header == "\x00id" else header
+            report.add(
+                f"duplicate {key} {value!r}: rows {first[value]} and {int(rows[i])} "
+                "have the same value",
+                row=int(rows[i]),
+                column=shown,
+            )
+        else:
+            first[value] = int(rows[i])
+
+
+# ---------------------------------------------------------------- public API
+
+
+def _load(
+    path: Path,
+    spec: LayerSpec,
+    *,
+    label: str,
+    encoding: str | None,
+    sheet: str | int | None,
+    max_bytes: int,
+) -> tuple[_Raw, list[tuple]]:
+    suffix = path.suffix.lower()
+    if suffix in TABLE_FORMATS:
+        table = read_table(path, encoding=encoding, sheet=sheet, max_bytes=max_bytes)
+        return _Raw(
+            table.reset_index(drop=True), None, np.arange(1, len(table) + 1), table=True
+        ), []
+    data = load_vector(path, layer_name=spec.name, max_bytes=max_bytes, label=label)
+    n = len(data.geometry)
+    frame = data.frame if len(data.frame) == n else data.frame.reindex(range(n))
+    reported = np.zeros(n, dtype=bool)
+    for row, _message, severity in data.problems:
+        if row is not None and severity == "error" and 1 <= row <= n:
+            reported[row - 1] = True
+    return _Raw(
+        frame.reset_index(drop=True),
+        data.geometry,
+        np.arange(1, n + 1),
+        data.crs,
+        data.feature_ids,
+        reported=reported,
+    ), data.problems
+
+
+def read_layer_file(
+    path: str | Path,
+    layer: str,
+    *,
+    crs: str | None = "wgs84",
+    repair: bool = False,
+    street_center: tuple[float, float] | None = None,
+    max_km: float | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    lon_col: str | None = None,
+    lat_col: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    label: str | None = None,
+) -> tuple[pd.DataFrame, ImportReport]:
+    """Read a file for ``layer``: canonical columns, checked values, WGS-84 geometries.
+
+    Parameters
+    ----------
+    path
+        A ``.geojson``/``.json``, ``.shp``, ``.zip`` (holding a shapefile or another
+        vector file), ``.gpkg``, ``.kml``, ``.csv``, ``.txt`` or ``.xlsx`` file.
+    layer
+        A layer name from :data:`gridmap.model.LAYERS`.
+    crs
+        The coordinates' system: ``wgs84`` (default), ``cgcs2000``, ``gcj02``,
+        ``bd09`` or ``EPSG:n``. ``None`` means the default. See the module notes on
+        files that declare their own system.
+    repair
+        Repair invalid polygons with :func:`shapely.make_valid` (keeping the
+        polygonal part) and report a warning, instead of an error.
+    street_center
+        ``(lon, lat)`` in WGS-84 where the data should lie; with ``max_km``, points
+        farther away are errors.
+    max_km
+        Largest distance in kilometres from ``street_center``.
+    encoding
+        Text encoding of a CSV/TXT file (detected when omitted).
+    sheet
+        XLSX sheet name or 0-based number, also as a string of digits (the first
+        sheet when omitted).
+    lon_col, lat_col
+        Coordinate headers of a CSV/XLSX file, when they are not one of the
+        usual pairs (经度/纬度, lon/lat, lng/lat, longitude/latitude, x/y).
+    max_bytes
+        Refuse files larger than this many bytes (default 200 MB).
+    label
+        The file's name in messages (default: the file name).
+
+    Returns
+    -------
+    frame : geopandas.GeoDataFrame or pandas.DataFrame
+        Exactly the layer's columns in schema order (plus ``geometry`` in EPSG:4326
+        for spatial layers; a plain DataFrame for ``workers``, ``assignments`` and
+        ``maintenance``), index ``0..n-1``, one row per non-blank input row. ``int``
+        columns are ``Int64``, ``bool`` ``boolean``, ``float`` ``float64``, ``date``
+        cells :class:`datetime.date`, ``datetime`` cells naive
+        :class:`datetime.datetime` (China time), others ``str``; empty cells are
+        missing, or the column's default. Rows with errors are kept (their bad cells
+        missing), so the frame is complete only when ``report.ok``.
+    report : ImportReport
+        Rows read, the source coordinate system and every problem by row.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        Only if the file does not exist or ``layer`` is unknown; bad content is
+        reported, never raised.
+
+    Examples
+    --------
+    >>> frame, report = read_layer_file("bins.csv", "bins", crs="gcj02")  # doctest: +SKIP
+    >>> report.ok, report.rows, list(frame.columns)[:3]  # doctest: +SKIP
+    (True, 12, ['code', 'name', 'bin_type'])
+    """
+    spec = layer_spec(layer)
+    path = Path(path)
+    if not path.is_file():
+        msg = "file not found"
+        raise InputError(msg, file=str(path))
+    report = ImportReport(file=label or path.name, layer=layer)
+    suffix = path.suffix.lower()
+    if suffix not in LAYER_FORMATS:
+        report.add(
+            f"unsupported file type {suffix or '(no extension)'!r}; use one of "
+            f"{', '.join(LAYER_FORMATS)}"
+        )
+        return _typed_empty(spec), report
+    try:
+        declared = crs_mod.normalize_crs_name(crs if crs is not None else "wgs84")
+    except GridmapError as exc:
+        report.add(getattr(exc, "message", str(exc)))
+        return _typed_empty(spec), report
+    report.source_crs = declared
+    try:
+        raw, problems = _load(
+            path, spec, label=report.file, encoding=encoding, sheet=sheet, max_bytes=max_bytes
+        )
+    except InputError as exc:
+        report.add(exc.message, row=exc.row)
+        return _typed_empty(spec), report
+    for row, message, severity in problems:
+        report.add(message, row=row, severity=severity)
+    frame = _validate(
+        raw,
+        spec,
+        report,
+        declared=declared,
+        repair=repair,
+        street_center=street_center,
+        max_km=max_km,
+        lon_col=lon_col,
+        lat_col=lat_col,
+    )
+    return frame, report
+
+
+def validate_layer_frame(
+    frame: pd.DataFrame,
+    layer: str,
+    *,
+    crs: str | None = "wgs84",
+    repair: bool = False,
+    street_center: tuple[float, float] | None = None,
+    max_km: float | None = None,
+    lon_col: str | None = None,
+    lat_col: str | None = None,
+    file: str = "<table>",
+) -> tuple[pd.DataFrame, ImportReport]:
+    """Validate an in-memory table (e.g. edited in the app) like :func:`read_layer_file`.
+
+    Parameters
+    ----------
+    frame
+        Raw rows: a DataFrame with coordinate or WKT columns, or a GeoDataFrame
+        whose geometries are in ``crs`` (its own CRS label, if any, wins over a
+        default ``wgs84`` as for files).
+    layer
+        A layer name from :data:`gridmap.model.LAYERS`.
+    crs, repair, street_center, max_km, lon_col, lat_col
+        As for :func:`read_layer_file`.
+    file
+        The name used for the table in messages; rows are numbered from 1.
+
+    Returns
+    -------
+    tuple
+        The canonical frame and the :class:`~gridmap.errors.ImportReport`.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If ``layer`` is unknown.
+    """
+    spec = layer_spec(layer)
+    report = ImportReport(file=file, layer=layer)
+    try:
+        declared = crs_mod.normalize_crs_name(crs if crs is not None else "wgs84")
+    except GridmapError as exc:
+        report.add(getattr(exc, "message", str(exc)))
+        return _typed_empty(spec), report
+    report.source_crs = declared
+    geoms = None
+    file_crs = None
+    attrs = pd.DataFrame(frame).copy()
+    if isinstance(frame, gpd.GeoDataFrame) and frame._geometry_column_name in frame.columns:
+        geoms = np.asarray(frame.geometry.array, dtype=object)
+        attrs = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        if frame.crs is not None:
+            file_crs = frame.crs.to_string()
+    attrs = attrs.astype(object).where(attrs.notna(), None).reset_index(drop=True)
+    raw = _Raw(attrs, geoms, np.arange(1, len(attrs) + 1), file_crs, None, table=geoms is None)
+    out = _validate(
+        raw,
+        spec,
+        report,
+        declared=declared,
+        repair=repair,
+        street_center=street_center,
+        max_km=max_km,
+        lon_col=lon_col,
+        lat_col=lat_col,
+    )
+    return out, report

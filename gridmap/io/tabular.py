@@ -1,0 +1,329 @@
+"""Read CSV, TXT and XLSX tables as raw text, and find their coordinate columns.
+
+Row numbers. The frame returned by :func:`read_table` has one row per *data row*
+below the header, blank rows included, so frame row ``i`` is data row ``i + 1``.
+With the header in the first line (the usual case) data row ``N`` is spreadsheet
+row ``N + 1``. Every import message uses the data-row number.
+
+A title line above the header (``XX街道网格员花名册`` in a merged cell) is skipped:
+the header is the first of the first ten rows with at least two non-empty cells.
+
+CSV encodings: a byte-order mark decides (UTF-8, UTF-16); otherwise UTF-8 is tried
+and GB 18030 (a superset of GBK/GB 2312, what Excel writes on Chinese Windows)
+is the fallback. The delimiter is the most frequent of ``, ; | TAB`` in the header.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import warnings
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from gridmap.errors import InputError
+from gridmap.io._columns import normalize_header
+from gridmap.io.vector import MAX_BYTES, check_size, check_zip
+
+__all__ = [
+    "COORDINATE_COLUMNS",
+    "TABLE_FORMATS",
+    "WKT_COLUMNS",
+    "decode_text",
+    "find_coordinate_columns",
+    "read_table",
+]
+
+#: File extensions read by :func:`read_table`.
+TABLE_FORMATS = (".csv", ".txt", ".xlsx")
+
+#: Accepted (longitude, latitude) header pairs, in order of preference.
+COORDINATE_COLUMNS = (
+    ("经度", "纬度"),
+    ("lon", "lat"),
+    ("lng", "lat"),
+    ("longitude", "latitude"),
+    ("long", "lat"),
+    ("x", "y"),
+)
+
+#: Headers of a column holding WKT geometries (for polygon or line layers in a table).
+WKT_COLUMNS = ("geometry", "wkt", "geom", "the_geom", "几何", "几何图形")
+
+_HEADER_SCAN_ROWS = 10
+
+
+def decode_text(data: bytes, *, encoding: str | None = None, file: str = "") -> tuple[str, str]:
+    """Decode file bytes, detecting UTF-8 / UTF-16 / GB 18030 when no encoding is given.
+
+    Parameters
+    ----------
+    data
+        The file's bytes.
+    encoding
+        A Python codec name to use instead of detecting one.
+    file
+        The file name, for messages.
+
+    Returns
+    -------
+    tuple of str
+        The text and the encoding used.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the bytes are not valid in the given or any detected encoding.
+    """
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            msg = f"unknown text encoding {encoding!r}"
+            raise InputError(msg, file=file) from None
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            msg = (
+                f"cannot decode the file as {encoding} (byte {exc.start}); "
+                "try another encoding, e.g. utf-8 or gbk"
+            )
+            raise InputError(msg, file=file) from None
+    boms = (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    )
+    for bom, name in boms:
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                break
+    for name in ("utf-8", "gb18030"):
+        try:
+            return data.decode(name), name
+        except UnicodeDecodeError:
+            continue
+    msg = "cannot decode the file: it is neither UTF-8 nor GBK/GB18030; save it as UTF-8"
+    raise InputError(msg, file=file)
+
+
+def _delimiter(text: str, suffix: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda d: (counts[d], d == "\t" and suffix == ".txt"))
+    return best if counts[best] else ","
+
+
+def _cell(value: object) -> str | None:
+    """Return an XLSX cell as text (whole numbers without ``.0``, dates as ISO)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e18 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _frame(rows: list[list[str | None]], *, file: str) -> pd.DataFrame:
+    """Build the raw frame: find the header row, name columns, pad short rows."""
+
+    def filled(row: list[str | None]) -> int:
+        return sum(1 for v in row if v is not None and str(v).strip())
+
+    header_at = None
+    for i, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
+        if filled(row) >= 2:  # a title line has only one
+            header_at = i
+            break
+    if header_at is None:
+        header_at = next((i for i, row in enumerate(rows) if filled(row)), None)
+    if header_at is None:
+        msg = "the file is empty: no header row found"
+        raise InputError(msg, file=file)
+    header = [str(h).strip() if h is not None else "" for h in rows[header_at]]
+    data = rows[header_at + 1 :]
+    width = max([len(header), *(len(r) for r in data)])
+    names: list[str] = []
+    for i in range(width):
+        name = header[i] if i < len(header) and header[i] else f"column {i + 1}"
+        base, n = name, 1
+        while name in names:
+            n += 1
+            name = f"{base}.{n}"
+        names.append(name)
+    padded = [list(r) + [None] * (width - len(r)) for r in data]
+    frame = pd.DataFrame(padded, columns=names, dtype=object)  # blank cells are None already
+    frame.attrs["header_row"] = header_at + 1
+    return frame
+
+
+def _read_csv(path: Path, *, encoding: str | None, file: str) -> pd.DataFrame:
+    text, used = decode_text(path.read_bytes(), encoding=encoding, file=file)
+    if "\x00" in text:
+        msg = "the file contains NUL bytes: it is not a text table (is it an Excel file?)"
+        raise InputError(msg, file=file)
+    delimiter = _delimiter(text, path.suffix.lower())
+    try:
+        rows = [
+            [c if c.strip() else None for c in r]
+            for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        ]
+    except csv.Error as exc:
+        msg = f"cannot parse the table: {exc}"
+        raise InputError(msg, file=file) from None
+    frame = _frame(rows, file=file)
+    frame.attrs.update(encoding=used, delimiter=delimiter)
+    return frame
+
+
+def _read_xlsx(path: Path, *, sheet: str | int | None, file: str) -> pd.DataFrame:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    check_zip(path, file=file, check_names=False)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        msg = f"not a readable XLSX workbook ({exc.__class__.__name__}: {exc})"
+        raise InputError(msg, file=file) from None
+    try:
+        names = book.sheetnames
+        if sheet is None:
+            ws = book.worksheets[0]
+        elif isinstance(sheet, int) or (
+            isinstance(sheet, str) and sheet.isdigit() and sheet not in names
+        ):
+            index = int(sheet)
+            if not 0 <= index < len(names):
+                msg = f"the workbook has no sheet number {index}; sheets: {', '.join(names)}"
+                raise InputError(msg, file=file)
+            ws = book.worksheets[index]
+        elif sheet in names:
+            ws = book[sheet]
+        else:
+            msg = f"the workbook has no sheet {sheet!r}; sheets: {', '.join(names)}"
+            raise InputError(msg, file=file)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                rows = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+            msg = f"cannot read sheet {ws.title!r} ({exc.__class__.__name__}: {exc})"
+            raise InputError(msg, file=file) from None
+        frame = _frame(rows, file=file)
+        frame.attrs["sheet"] = ws.title
+        return frame
+    finally:
+        book.close()
+
+
+def read_table(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> pd.DataFrame:
+    """Read a CSV, TXT or XLSX table as text, one frame row per data row.
+
+    Parameters
+    ----------
+    path
+        A ``.csv``, ``.txt`` (comma- or tab-separated) or ``.xlsx`` file.
+    encoding
+        Text encoding of a CSV/TXT file; detected (UTF-8, UTF-16, GBK/GB18030) when omitted.
+    sheet
+        XLSX sheet name or 0-based number (a string of digits that is not a sheet
+        name counts as a number); the first sheet when omitted.
+    max_bytes
+        Refuse files larger than this.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Object columns named by the header row, cells as strings (as written)
+        or ``None`` when blank; frame row ``i`` is data row ``i + 1`` (blank rows kept).
+        ``attrs`` holds ``header_row`` (1-based line of the header) and ``encoding``
+        or ``sheet``.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the file is missing, too large, not decodable or not a table.
+    """
+    path = Path(path)
+    file = path.name
+    if not path.is_file():
+        msg = "file not found"
+        raise InputError(msg, file=str(path))
+    check_size(path, max_bytes=max_bytes, file=file)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(path, sheet=sheet, file=file)
+    if suffix in (".csv", ".txt"):
+        return _read_csv(path, encoding=encoding, file=file)
+    msg = f"not a table file ({suffix or 'no extension'}); use .csv, .txt or .xlsx"
+    raise InputError(msg, file=file)
+
+
+def find_coordinate_columns(
+    headers: list[str], *, lon_col: str | None = None, lat_col: str | None = None
+) -> tuple[str, str] | None:
+    """Return the (longitude, latitude) headers among ``headers``, or ``None``.
+
+    Parameters
+    ----------
+    headers
+        The table's headers.
+    lon_col, lat_col
+        Headers to use instead of the built-in pairs (:data:`COORDINATE_COLUMNS`);
+        matched like every header (case, spaces, ``_`` and ``-`` ignored).
+
+    Returns
+    -------
+    tuple of str or None
+        The two headers as spelled in the file.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If ``lon_col`` or ``lat_col`` is given but not among the headers.
+    """
+    keys: dict[str, str] = {}
+    for h in headers:
+        keys.setdefault(normalize_header(h), h)
+    if lon_col or lat_col:
+        found = []
+        for wanted, what in ((lon_col, "longitude"), (lat_col, "latitude")):
+            if wanted is None:
+                msg = f"give both coordinate columns; the {what} column is missing"
+                raise InputError(msg)
+            if normalize_header(wanted) not in keys:
+                msg = f"no {what} column {wanted!r}; headers found: {', '.join(map(str, headers))}"
+                raise InputError(msg)
+            found.append(keys[normalize_header(wanted)])
+        return found[0], found[1]
+    for lon, lat in COORDINATE_COLUMNS:
+        if normalize_header(lon) in keys and normalize_header(lat) in keys:
+            return keys[normalize_header(lon)], keys[normalize_header(lat)]
+    return None
+
+
+def find_wkt_column(headers: list[str]) -> str | None:
+    """Return the header of a WKT geometry column, or ``None``."""
+    wanted = {normalize_header(h) for h in WKT_COLUMNS}
+    return next((h for h in headers if normalize_header(h) in wanted), None)

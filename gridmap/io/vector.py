@@ -1,0 +1,921 @@
+"""Read vector files: GeoJSON, Shapefile (also zipped), GeoPackage and KML.
+
+The readers return features *raw*: attribute columns as found, geometries as
+shapely objects in the file's own coordinates (Z kept), plus a list of
+per-feature problems (a feature whose geometry cannot be built gets ``None`` and
+a problem, instead of failing the file). Validation against a layer lives in
+:mod:`gridmap.io.layers`.
+
+Formats
+-------
+GeoJSON (``.geojson``, ``.json``)
+    Parsed with :mod:`json` (so syntax errors carry line and column). A
+    FeatureCollection, a bare Feature, a bare JSON array of Features or a bare
+    geometry is accepted. Coordinates are lon/lat by RFC 7946; a legacy
+    ``crs`` member naming an EPSG code is honoured.
+Shapefile (``.shp`` or a ``.zip`` holding one)
+    Read with pyogrio. The ``.cpg`` file names the ``.dbf`` encoding; without
+    one, a GBK language-driver byte in the ``.dbf`` header means GBK, else
+    UTF-8 is tried and GBK (GB 18030) is the fallback.
+GeoPackage (``.gpkg``)
+    Read with pyogrio; the layer named like the gridmap layer, else the first.
+KML (``.kml``)
+    Parsed with :mod:`defusedxml` (no DTD entities, no external references):
+    Placemarks with Point, LineString, Polygon (with holes) and MultiGeometry;
+    attributes from ``<name>``, ``<description>``, ``<ExtendedData><Data>`` and
+    ``<SimpleData>``. Altitudes that are all 0 are dropped.
+
+Safety: files larger than ``max_bytes`` are refused before reading; zips with
+absolute or ``..`` member paths, more than 1,000 members or more than 500 MB
+uncompressed are refused.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap.errors import InputError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_ZIP_BYTES",
+    "MAX_ZIP_MEMBERS",
+    "VECTOR_FORMATS",
+    "VectorData",
+    "check_size",
+    "check_zip",
+    "load_vector",
+    "read_vector",
+]
+
+#: Files larger than this (bytes) are refused before reading.
+MAX_BYTES = 200 * 1024 * 1024
+#: A zip may hold at most this many members ...
+MAX_ZIP_MEMBERS = 1000
+#: ... and at most this many bytes once uncompressed.
+MAX_ZIP_BYTES = 500 * 1024 * 1024
+
+#: File extensions read by :func:`read_vector`.
+VECTOR_FORMATS = (".geojson", ".json", ".shp", ".zip", ".gpkg", ".kml")
+
+_GEOJSON_TYPES = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+)
+_MAX_COLLECTION_DEPTH = 8
+_GBK_LDIDS = (0x4D, 0x7A)  # dBASE language-driver ids of code page 936
+
+
+@dataclass
+class VectorData:
+    """Features as read from a vector file, before validation.
+
+    Attributes
+    ----------
+    frame
+        Attribute columns (object dtype), one row per feature in file order.
+    geometry
+        Object array of shapely geometries (``None`` where missing or unreadable),
+        in the file's coordinates.
+    crs
+        The coordinate system the file declares (``"EPSG:n"`` or WKT), or ``None``.
+    problems
+        ``(row, message, severity)``: 1-based feature number or ``None`` for the file.
+    feature_ids
+        GeoJSON feature ``id`` members (``None`` where absent), or ``None``.
+    """
+
+    frame: pd.DataFrame
+    geometry: np.ndarray
+    crs: str | None = None
+    problems: list[tuple[int | None, str, str]] = field(default_factory=list)
+    feature_ids: list[object] | None = None
+
+
+# ---------------------------------------------------------------- file safety
+
+
+def check_size(
+    path: Path, *, max_bytes: int = MAX_BYTES, file: str | None = None, extra: tuple[str, ...] = ()
+) -> None:
+    """Refuse ``path`` (plus sidecar files with suffixes ``extra``) if larger than ``max_bytes``.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the file is too large.
+    """
+    size = path.stat().st_size
+    for suffix in extra:
+        side = path.with_suffix(suffix)
+        if side.is_file():
+            size += side.stat().st_size
+    if size > max_bytes:
+        msg = (
+            f"the file is {size / 1e6:,.1f} MB, larger than the {max_bytes / 1e6:,.1f} MB "
+            "limit; split it or raise the limit"
+        )
+        raise InputError(msg, file=file or path.name)
+
+
+def _unsafe_member(name: str) -> bool:
+    norm = name.replace("\\", "/")
+    if norm.startswith("/") or re.match(r"^[A-Za-z]:", norm):
+        return True
+    return ".." in PurePosixPath(norm).parts
+
+
+def check_zip(path: Path, *, file: str | None = None, check_names: bool = True) -> None:
+    """Refuse a zip (or XLSX) with unsafe member paths, too many members or too many bytes.
+
+    Parameters
+    ----------
+    path
+        The zip file.
+    file
+        The name used in messages.
+    check_names
+        Also refuse members with absolute paths or ``..`` parts.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the zip is corrupt or unsafe.
+    """
+    file = file or path.name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        msg = f"not a valid zip file ({exc})"
+        raise InputError(msg, file=file) from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        msg = f"the zip holds {len(members):,} files, more than the limit of {MAX_ZIP_MEMBERS:,}"
+        raise InputError(msg, file=file)
+    total = sum(m.file_size for m in members)
+    if total > MAX_ZIP_BYTES:
+        msg = (
+            f"the zip unpacks to {total / 1e6:,.0f} MB, more than the "
+            f"{MAX_ZIP_BYTES / 1e6:,.0f} MB limit"
+        )
+        raise InputError(msg, file=file)
+    if check_names:
+        for m in members:
+            if _unsafe_member(m.filename):
+                msg = (
+                    f"the zip member {m.filename!r} has an absolute or '..' path; "
+                    "refusing to unpack it"
+                )
+                raise InputError(msg, file=file)
+
+
+def _extract_zip(path: Path, dest: Path, *, file: str) -> list[Path]:
+    """Unpack a checked zip into ``dest``, counting real bytes; return the files written."""
+    check_zip(path, file=file)
+    written: list[Path] = []
+    budget = MAX_ZIP_BYTES
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for m in zf.infolist():
+                name = m.filename.replace("\\", "/")
+                parts = PurePosixPath(name).parts
+                if m.is_dir() or not parts or parts[0] == "__MACOSX" or parts[-1].startswith("._"):
+                    continue
+                target = dest.joinpath(*parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(m) as src, target.open("wb") as out:
+                    while chunk := src.read(1 << 20):
+                        budget -= len(chunk)
+                        if budget < 0:
+                            msg = (
+                                f"the zip unpacks to more than {MAX_ZIP_BYTES / 1e6:,.0f} MB; "
+                                "refusing it"
+                            )
+                            raise InputError(msg, file=file)
+                        out.write(chunk)
+                written.append(target)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        msg = f"cannot unpack the zip ({exc.__class__.__name__}: {exc})"
+        raise InputError(msg, file=file) from None
+    return written
+
+
+# ---------------------------------------------------------------- GeoJSON
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = f"coordinate {json.dumps(value, ensure_ascii=False)[:30]} is not a number"
+        raise ValueError(msg)
+    return float(value)
+
+
+def _position(value: object) -> tuple[float, ...]:
+    if not isinstance(value, list) or not 2 <= len(value) <= 3:
+        msg = "a position must be a list of 2 or 3 numbers"
+        raise ValueError(msg)
+    return tuple(_number(v) for v in value)
+
+
+def _positions(value: object, *, what: str) -> list[tuple[float, ...]]:
+    if not isinstance(value, list):
+        msg = f"{what} coordinates must be a list of positions"
+        raise ValueError(msg)
+    positions = [_position(v) for v in value]
+    if len({len(p) for p in positions}) > 1:
+        msg = f"{what} mixes 2-D and 3-D positions"
+        raise ValueError(msg)
+    return positions
+
+
+def _polygon(value: object) -> shapely.Polygon:
+    if not isinstance(value, list):
+        msg = "Polygon coordinates must be a list of rings"
+        raise ValueError(msg)
+    rings = [_positions(r, what="ring") for r in value]
+    if not rings:
+        return shapely.Polygon()
+    for ring in rings:
+        if len(ring) < 4:
+            msg = f"a polygon ring needs at least 4 positions, this one has {len(ring)}"
+            raise ValueError(msg)
+    if len({len(p) for ring in rings for p in ring}) > 1:
+        msg = "Polygon mixes 2-D and 3-D positions"
+        raise ValueError(msg)
+    return shapely.Polygon(rings[0], rings[1:])
+
+
+def _line(value: object) -> shapely.LineString:
+    positions = _positions(value, what="LineString")
+    if len(positions) == 1:
+        msg = "a LineString needs at least 2 positions"
+        raise ValueError(msg)
+    return shapely.LineString(positions)
+
+
+def geometry_from_geojson(obj: object, *, depth: int = 0) -> shapely.Geometry | None:
+    """Build a shapely geometry from a GeoJSON geometry object, checking its structure.
+
+    Parameters
+    ----------
+    obj
+        The parsed ``geometry`` member.
+    depth
+        Nesting level of GeometryCollections (limited to 8).
+
+    Returns
+    -------
+    shapely.Geometry or None
+        ``None`` for a JSON ``null``.
+
+    Raises
+    ------
+    ValueError
+        With a user-facing message, if the object is not a valid GeoJSON geometry.
+    """
+    if obj is None:
+        return None
+    if not isinstance(obj, dict):
+        msg = "the geometry is not a JSON object"
+        raise ValueError(msg)
+    kind = obj.get("type")
+    if kind not in _GEOJSON_TYPES:
+        msg = f"unknown geometry type {json.dumps(kind, ensure_ascii=False)[:40]}"
+        raise ValueError(msg)
+    if kind == "GeometryCollection":
+        parts = obj.get("geometries")
+        if not isinstance(parts, list):
+            msg = "a GeometryCollection needs a 'geometries' list"
+            raise ValueError(msg)
+        if depth >= _MAX_COLLECTION_DEPTH:
+            msg = "GeometryCollections are nested too deeply"
+            raise ValueError(msg)
+        geoms = [geometry_from_geojson(p, depth=depth + 1) for p in parts]
+        return shapely.GeometryCollection([g for g in geoms if g is not None])
+    if "coordinates" not in obj:
+        msg = f"the {kind} has no 'coordinates'"
+        raise ValueError(msg)
+    coords = obj["coordinates"]
+    if kind == "Point":
+        if coords == []:
+            return shapely.Point()
+        return shapely.Point(_position(coords))
+    if kind == "MultiPoint":
+        return shapely.MultiPoint(_positions(coords, what="MultiPoint"))
+    if kind == "LineString":
+        return _line(coords)
+    if not isinstance(coords, list):
+        msg = f"{kind} coordinates must be a list"
+        raise ValueError(msg)
+    if kind == "MultiLineString":
+        return shapely.MultiLineString([_line(c) for c in coords])
+    if kind == "Polygon":
+        return _polygon(coords)
+    polygons = [_polygon(c) for c in coords]
+    return shapely.MultiPolygon([p for p in polygons if not p.is_empty])
+
+
+def _legacy_crs(obj: dict) -> str | None:
+    crs = obj.get("crs")
+    if not isinstance(crs, dict):
+        return None
+    props = crs.get("properties")
+    name = props.get("name") if isinstance(props, dict) else None
+    if not isinstance(name, str):
+        return None
+    if re.search(r"CRS:?84$", name, re.IGNORECASE):
+        return "EPSG:4326"
+    match = re.search(r"EPSG:{1,2}(?:[\d.]*:)?(\d+)$", name, re.IGNORECASE)
+    return f"EPSG:{match.group(1)}" if match else None
+
+
+def _describe_json(obj: object) -> str:
+    if isinstance(obj, dict):
+        kind = obj.get("type")
+        return (
+            f"a JSON object with type {json.dumps(kind, ensure_ascii=False)[:40]}"
+            if kind is not None
+            else "a JSON object without 'type'"
+        )
+    return {list: "a JSON array", str: "a JSON string", bool: "true/false", type(None): "null"}.get(
+        type(obj), "a number"
+    )
+
+
+def _read_geojson(path: Path, *, file: str) -> VectorData:
+    data = path.read_bytes()
+    problems: list[tuple[int | None, str, str]] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            msg = "the file is not UTF-8 text (GeoJSON must be UTF-8)"
+            raise InputError(msg, file=file) from None
+        problems.append(
+            (
+                None,
+                "the file is GBK-encoded, not UTF-8 as GeoJSON requires; read it as GBK",
+                "warning",
+            )
+        )
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        msg = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        raise InputError(msg, file=file) from None
+    except RecursionError:
+        msg = "invalid GeoJSON: the JSON is nested too deeply"
+        raise InputError(msg, file=file) from None
+    crs = None
+    if isinstance(obj, dict) and obj.get("type") == "FeatureCollection":
+        features = obj.get("features")
+        if not isinstance(features, list):
+            msg = "invalid GeoJSON: the FeatureCollection has no 'features' list"
+            raise InputError(msg, file=file)
+        crs = _legacy_crs(obj)
+    elif isinstance(obj, dict) and obj.get("type") == "Feature":
+        features = [obj]
+        crs = _legacy_crs(obj)
+    elif isinstance(obj, dict) and obj.get("type") in _GEOJSON_TYPES:
+        features = [{"type": "Feature", "geometry": obj, "properties": {}}]
+    elif (
+        isinstance(obj, list)
+        and all(isinstance(f, dict) for f in obj)
+        and (not obj or any(f.get("type") == "Feature" or "geometry" in f for f in obj))
+    ):
+        features = obj
+    else:
+        msg = (
+            "not GeoJSON: expected a FeatureCollection, a Feature or a list of Features, "
+            f"found {_describe_json(obj)}"
+        )
+        raise InputError(msg, file=file)
+
+    records: list[dict] = []
+    ids: list[object] = []
+    geoms = np.empty(len(features), dtype=object)
+    point_rows: list[int] = []
+    point_xy: list[tuple[float, float]] = []
+    for i, feat in enumerate(features):
+        row = i + 1
+        props: dict = {}
+        ids.append(None)
+        records.append(props)
+        if not isinstance(feat, dict):
+            problems.append((row, f"not a GeoJSON Feature but {_describe_json(feat)}", "error"))
+            continue
+        if feat.get("type", "Feature") != "Feature":
+            problems.append((row, f"not a GeoJSON Feature but {_describe_json(feat)}", "error"))
+            continue
+        raw_props = feat.get("properties")
+        if isinstance(raw_props, dict):
+            props.update(raw_props)
+        elif raw_props is not None:
+            problems.append((row, "the feature's 'properties' is not a JSON object", "error"))
+        fid = feat.get("id")
+        ids[-1] = fid if isinstance(fid, str | int | float) and not isinstance(fid, bool) else None
+        g = feat.get("geometry")
+        # fast path for plain 2-D points: one vectorised call below
+        if (
+            isinstance(g, dict)
+            and g.get("type") == "Point"
+            and isinstance(c := g.get("coordinates"), list)
+            and len(c) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in c)
+        ):
+            try:
+                point_xy.append((float(c[0]), float(c[1])))
+            except OverflowError:
+                problems.append((row, "invalid geometry: a coordinate is too large", "error"))
+                continue
+            point_rows.append(i)
+            continue
+        try:
+            geoms[i] = geometry_from_geojson(g)
+        except (ValueError, TypeError, OverflowError, shapely.errors.GEOSException) as exc:
+            problems.append((row, f"invalid geometry: {exc}", "error"))
+    if point_rows:
+        geoms[np.asarray(point_rows)] = shapely.points(np.asarray(point_xy, dtype=float))
+    frame = pd.DataFrame.from_records(records, index=range(len(records)))
+    frame = frame.astype(object) if len(frame.columns) else frame
+    return VectorData(frame, geoms, crs, problems, ids)
+
+
+# ---------------------------------------------------------------- Shapefile / GeoPackage
+
+
+def _codec(name: str) -> str | None:
+    text = name.strip().strip("\x00").strip()
+    if text.isdigit():
+        text = "utf-8" if text == "65001" else f"cp{text}"
+    upper = text.upper().replace("_", "-")
+    if upper.startswith("ANSI "):
+        text = "cp" + upper[5:]
+    try:
+        name = codecs.lookup(text).name
+    except LookupError:
+        return None
+    # GB 18030 is a superset of GB 2312 and GBK; ArcGIS writes "GB2312" for GBK text
+    return "gb18030" if name in ("gb2312", "gbk", "cp936") else name
+
+
+def _shapefile_encoding(path: Path) -> tuple[str | None, str | None]:
+    """Return (encoding, note) from the .cpg file or the .dbf language driver id."""
+    for suffix in (".cpg", ".CPG"):
+        cpg = path.with_suffix(suffix)
+        if cpg.is_file():
+            raw = cpg.read_bytes()[:100].decode("ascii", "replace")
+            codec = _codec(raw)
+            if codec:
+                return codec, None
+            return None, f"the .cpg file names an unknown encoding {raw.strip()!r}; guessed instead"
+    for suffix in (".dbf", ".DBF"):
+        dbf = path.with_suffix(suffix)
+        if dbf.is_file():
+            with dbf.open("rb") as f:
+                head = f.read(32)
+            if len(head) > 29 and head[29] in _GBK_LDIDS:
+                return "gb18030", None
+    return None, None
+
+
+def _has_replacement(field_data: list, names: object) -> bool:
+    for value in list(names):
+        if isinstance(value, str) and "\ufffd" in value:
+            return True
+    for column in field_data:
+        if column.dtype == object and any(isinstance(v, str) and "\ufffd" in v for v in column):
+            return True
+    return False
+
+
+def _ogr_read(path: Path, *, layer: str | None, encoding: str | None, file: str) -> tuple:
+    import pyogrio.raw
+    from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
+
+    try:
+        return pyogrio.raw.read(path, layer=layer, encoding=encoding)
+    except UnicodeDecodeError:
+        raise
+    except (
+        DataSourceError,
+        DataLayerError,
+        FieldError,
+        GeometryError,
+        OSError,
+        ValueError,
+        RuntimeError,
+    ) as exc:
+        text = str(exc).split("\n")[0][:300]
+        msg = f"cannot read the file: {text}"
+        raise InputError(msg, file=file) from None
+
+
+def _frame_from_ogr(
+    result: tuple, *, file: str
+) -> tuple[pd.DataFrame, np.ndarray, str | None, list[tuple[int | None, str, str]]]:
+    meta, _fids, wkb, field_data = result
+    names = [str(n) for n in meta["fields"]]
+    frame = pd.DataFrame(
+        {n: pd.Series(col, dtype=object) for n, col in zip(names, field_data, strict=True)},
+        index=range(len(field_data[0]) if field_data else len(wkb) if wkb is not None else 0),
+    )
+    problems: list[tuple[int | None, str, str]] = []
+    if wkb is None:
+        geoms = np.full(len(frame), None, dtype=object)
+    else:
+        try:
+            geoms = shapely.from_wkb(wkb)
+        except (shapely.errors.GEOSException, ValueError, TypeError):
+            geoms = np.empty(len(wkb), dtype=object)
+            for i, blob in enumerate(wkb):
+                try:
+                    geoms[i] = shapely.from_wkb(blob) if blob is not None else None
+                except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+                    geoms[i] = None
+                    problems.append((i + 1, f"unreadable geometry ({exc})", "error"))
+        if len(frame) != len(geoms):
+            frame = frame.reindex(range(len(geoms)))
+    return frame, np.asarray(geoms, dtype=object), meta.get("crs"), problems
+
+
+def _read_shapefile(path: Path, *, file: str) -> VectorData:
+    missing = [
+        s
+        for s in (".shx", ".dbf")
+        if not (path.with_suffix(s).is_file() or path.with_suffix(s.upper()).is_file())
+    ]
+    if missing:
+        msg = (
+            f"the shapefile is incomplete: {' and '.join(missing)} missing "
+            "(zip the .shp, .shx, .dbf, .prj and .cpg files together)"
+        )
+        raise InputError(msg, file=file)
+    problems: list[tuple[int | None, str, str]] = []
+    encoding, note = _shapefile_encoding(path)
+    if note:
+        problems.append((None, note, "warning"))
+    if encoding:
+        try:
+            result = _ogr_read(path, layer=None, encoding=encoding, file=file)
+        except UnicodeDecodeError:
+            msg = f"the attribute table (.dbf) is not valid {encoding} text as its .cpg says"
+            raise InputError(msg, file=file) from None
+    else:
+        try:
+            result = _ogr_read(path, layer=None, encoding="utf-8", file=file)
+            bad = _has_replacement(result[3], result[0]["fields"])
+        except UnicodeDecodeError:
+            bad = True
+        if bad:
+            try:
+                result = _ogr_read(path, layer=None, encoding="gb18030", file=file)
+            except UnicodeDecodeError:
+                msg = "the attribute table (.dbf) is neither UTF-8 nor GBK; add a .cpg file"
+                raise InputError(msg, file=file) from None
+            problems.append((None, "no .cpg file: read the attribute table (.dbf) as GBK", "info"))
+    frame, geoms, crs, geo_problems = _frame_from_ogr(result, file=file)
+    return VectorData(frame, geoms, crs, problems + geo_problems)
+
+
+def _read_gpkg(path: Path, *, layer_name: str | None, file: str) -> VectorData:
+    import pyogrio
+    from pyogrio.errors import DataSourceError
+
+    try:
+        layers = [str(name) for name, _kind in pyogrio.list_layers(path)]
+    except (DataSourceError, OSError, ValueError, RuntimeError) as exc:
+        msg = f"not a readable GeoPackage ({str(exc).splitlines()[0][:200]})"
+        raise InputError(msg, file=file) from None
+    if not layers:
+        msg = "the GeoPackage holds no layers"
+        raise InputError(msg, file=file)
+    problems: list[tuple[int | None, str, str]] = []
+    chosen = layer_name if layer_name in layers else layers[0]
+    if len(layers) > 1:
+        others = ", ".join(n for n in layers if n != chosen)
+        problems.append(
+            (None, f"read GeoPackage layer {chosen!r}; also present: {others}", "warning")
+        )
+    try:
+        result = _ogr_read(path, layer=chosen, encoding=None, file=file)
+    except UnicodeDecodeError:
+        msg = "the GeoPackage's text is not UTF-8"
+        raise InputError(msg, file=file) from None
+    frame, geoms, crs, geo_problems = _frame_from_ogr(result, file=file)
+    return VectorData(frame, geoms, crs, problems + geo_problems)
+
+
+# ---------------------------------------------------------------- KML
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _child(elem: object, name: str) -> object | None:
+    return next((c for c in elem if _local(c.tag) == name), None)
+
+
+def _kml_coords(elem: object | None) -> list[tuple[float, ...]]:
+    node = None if elem is None else _child(elem, "coordinates")
+    if node is None or not (node.text or "").strip():
+        msg = "a KML geometry without <coordinates>"
+        raise ValueError(msg)
+    text = re.sub(r"\s*,\s*", ",", node.text.strip())
+    out = []
+    for token in text.split():
+        parts = token.split(",")
+        if not 2 <= len(parts) <= 3:
+            msg = f"bad KML coordinate {token[:40]!r}: expected lon,lat[,alt]"
+            raise ValueError(msg)
+        try:
+            out.append(tuple(float(p) for p in parts))
+        except ValueError:
+            msg = f"bad KML coordinate {token[:40]!r}: not numbers"
+            raise ValueError(msg) from None
+    if len({len(p) for p in out}) > 1:
+        out = [p[:2] + ((p[2],) if len(p) == 3 else (0.0,)) for p in out]
+    return out
+
+
+def _kml_ring(boundary: object) -> list[tuple[float, ...]]:
+    ring = _child(boundary, "LinearRing")
+    coords = _kml_coords(ring)
+    if len(coords) < 3:
+        msg = f"a KML polygon ring needs at least 3 positions, this one has {len(coords)}"
+        raise ValueError(msg)
+    return coords
+
+
+def _kml_geometry(elem: object, *, depth: int = 0) -> shapely.Geometry:
+    kind = _local(elem.tag)
+    if kind == "Point":
+        coords = _kml_coords(elem)
+        if len(coords) != 1:
+            msg = f"a KML Point has {len(coords)} positions"
+            raise ValueError(msg)
+        return shapely.Point(coords[0])
+    if kind in ("LineString", "LinearRing"):
+        coords = _kml_coords(elem)
+        if len(coords) < 2:
+            msg = "a KML LineString needs at least 2 positions"
+            raise ValueError(msg)
+        return shapely.LineString(coords)
+    if kind == "Polygon":
+        outer = _child(elem, "outerBoundaryIs")
+        if outer is None:
+            msg = "a KML Polygon without <outerBoundaryIs>"
+            raise ValueError(msg)
+        holes = [
+            _kml_coords(r)
+            for b in elem
+            if _local(b.tag) == "innerBoundaryIs"
+            for r in b
+            if _local(r.tag) == "LinearRing"
+        ]
+        shell = _kml_ring(outer)
+        dims = {len(p) for ring in (shell, *holes) for p in ring}
+        if len(dims) > 1:
+            shell = [p[:2] for p in shell]
+            holes = [[p[:2] for p in h] for h in holes]
+        return shapely.Polygon(shell, holes)
+    if kind == "MultiGeometry":
+        if depth >= _MAX_COLLECTION_DEPTH:
+            msg = "KML MultiGeometry nested too deeply"
+            raise ValueError(msg)
+        parts = [_kml_geometry(c, depth=depth + 1) for c in elem if _local(c.tag) in _KML_GEOMS]
+        kinds = {p.geom_type for p in parts}
+        if kinds == {"Point"}:
+            return shapely.MultiPoint(parts)
+        if kinds <= {"LineString"} and parts:
+            return shapely.MultiLineString(parts)
+        if kinds == {"Polygon"}:
+            return shapely.MultiPolygon(parts)
+        return shapely.GeometryCollection(parts)
+    msg = f"unsupported KML geometry <{kind}>"
+    raise ValueError(msg)
+
+
+_KML_GEOMS = ("Point", "LineString", "LinearRing", "Polygon", "MultiGeometry")
+_KML_UNSUPPORTED = ("Track", "MultiTrack", "Model")
+
+
+def _read_kml(path: Path, *, file: str) -> VectorData:
+    import xml.etree.ElementTree as ET
+
+    import defusedxml.ElementTree as DET  # noqa: N814
+    from defusedxml import DefusedXmlException
+
+    try:
+        root = DET.fromstring(
+            path.read_bytes(), forbid_dtd=False, forbid_entities=True, forbid_external=True
+        )
+    except DefusedXmlException as exc:
+        msg = (
+            f"refusing the KML: it declares XML entities or external references "
+            f"({exc.__class__.__name__}), which KML never needs"
+        )
+        raise InputError(msg, file=file) from None
+    except ET.ParseError as exc:
+        line, col = getattr(exc, "position", (None, None))
+        msg = f"invalid KML (XML error at line {line}, column {col})"
+        raise InputError(msg, file=file) from None
+    if _local(root.tag) != "kml" and not any(_local(e.tag) == "Placemark" for e in root.iter()):
+        msg = f"not KML: the root element is <{_local(root.tag)}>"
+        raise InputError(msg, file=file)
+    placemarks = [e for e in root.iter() if _local(e.tag) == "Placemark"]
+    records: list[dict] = []
+    geoms = np.empty(len(placemarks), dtype=object)
+    problems: list[tuple[int | None, str, str]] = []
+    for i, pm in enumerate(placemarks):
+        props: dict[str, object] = {}
+        for child in pm:
+            tag = _local(child.tag)
+            if tag in ("name", "description") and child.text and child.text.strip():
+                props[tag] = child.text.strip()
+            elif tag == "ExtendedData":
+                for data in child.iter():
+                    dtag = _local(data.tag)
+                    if dtag == "Data" and data.get("name"):
+                        value = _child(data, "value")
+                        props[data.get("name")] = (
+                            (value.text or "").strip() or None if value is not None else None
+                        )
+                    elif dtag == "SimpleData" and data.get("name"):
+                        props[data.get("name")] = (data.text or "").strip() or None
+        records.append(props)
+        shapes = [c for c in pm if _local(c.tag) in _KML_GEOMS + _KML_UNSUPPORTED]
+        if not shapes:
+            continue
+        try:
+            geom = _kml_geometry(shapes[0])
+        except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
+            problems.append((i + 1, f"invalid geometry: {exc}", "error"))
+            continue
+        if shapely.has_z(geom):
+            z = shapely.get_coordinates(geom, include_z=True)[:, 2]
+            if not np.any(np.nan_to_num(z)):
+                geom = shapely.force_2d(geom)
+        geoms[i] = geom
+    frame = pd.DataFrame.from_records(records, index=range(len(records)))
+    frame = frame.astype(object) if len(frame.columns) else frame
+    return VectorData(frame, geoms, "EPSG:4326", problems)
+
+
+# ---------------------------------------------------------------- zip and dispatch
+
+
+def _read_zip(path: Path, *, layer_name: str | None, file: str, max_bytes: int) -> VectorData:
+    with tempfile.TemporaryDirectory(prefix="gridmap-zip-") as tmp:
+        files = _extract_zip(path, Path(tmp), file=file)
+        readable = (".shp", ".geojson", ".json", ".gpkg", ".kml")
+        candidates = sorted(
+            (f for f in files if f.suffix.lower() in readable),
+            key=lambda f: (f.suffix.lower() != ".shp", str(f)),
+        )
+        if not candidates:
+            found = ", ".join(sorted(f.name for f in files)[:10]) or "nothing"
+            msg = f"the zip holds no vector file (.shp, .geojson, .gpkg or .kml); found: {found}"
+            raise InputError(msg, file=file)
+        chosen = next((f for f in candidates if layer_name and f.stem == layer_name), candidates[0])
+        inner = f"{file}/{chosen.relative_to(tmp).as_posix()}"
+        data = load_vector(chosen, layer_name=layer_name, max_bytes=max_bytes, label=inner)
+        if len(candidates) > 1:
+            others = ", ".join(f.relative_to(tmp).as_posix() for f in candidates if f != chosen)
+            data.problems.insert(
+                0,
+                (
+                    None,
+                    f"read {chosen.relative_to(tmp).as_posix()} from "
+                    f"the zip; also present: {others}",
+                    "warning",
+                ),
+            )
+    return data
+
+
+def load_vector(
+    path: str | Path,
+    *,
+    layer_name: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    label: str | None = None,
+) -> VectorData:
+    """Read a vector file into raw features and per-feature problems.
+
+    Parameters
+    ----------
+    path
+        A ``.geojson``/``.json``, ``.shp``, ``.zip``, ``.gpkg`` or ``.kml`` file.
+    layer_name
+        Preferred GeoPackage layer (or zip member stem); the first otherwise.
+    max_bytes
+        Refuse files larger than this.
+    label
+        The file's name in messages (default: the file name).
+
+    Returns
+    -------
+    VectorData
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the file is missing, too large, unsafe or malformed as a whole.
+    """
+    path = Path(path)
+    file = label or path.name
+    if not path.is_file():
+        msg = "file not found"
+        raise InputError(msg, file=str(path))
+    suffix = path.suffix.lower()
+    check_size(
+        path, max_bytes=max_bytes, file=file, extra=(".dbf", ".DBF") if suffix == ".shp" else ()
+    )
+    if suffix in (".geojson", ".json"):
+        return _read_geojson(path, file=file)
+    if suffix == ".shp":
+        return _read_shapefile(path, file=file)
+    if suffix == ".gpkg":
+        return _read_gpkg(path, layer_name=layer_name, file=file)
+    if suffix == ".kml":
+        return _read_kml(path, file=file)
+    if suffix == ".zip":
+        return _read_zip(path, layer_name=layer_name, file=file, max_bytes=max_bytes)
+    msg = f"not a vector file ({suffix or 'no extension'}); use one of {', '.join(VECTOR_FORMATS)}"
+    raise InputError(msg, file=file)
+
+
+def read_vector(
+    path: str | Path, *, layer_name: str | None = None, max_bytes: int = MAX_BYTES
+) -> gpd.GeoDataFrame:
+    """Read a vector file as a raw GeoDataFrame in the file's own coordinates.
+
+    Parameters
+    ----------
+    path
+        A ``.geojson``/``.json``, ``.shp``, ``.zip``, ``.gpkg`` or ``.kml`` file.
+    layer_name
+        Preferred GeoPackage layer; the first otherwise.
+    max_bytes
+        Refuse files larger than this.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Attribute columns as found and a ``geometry`` column (Z kept); ``crs`` set
+        when the file declares one (GeoJSON and KML: EPSG:4326).
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the file is missing, unsafe or malformed, or a feature cannot be read
+        (the first such problem, with its feature number).
+    """
+    import geopandas as gpd
+
+    data = load_vector(path, layer_name=layer_name, max_bytes=max_bytes)
+    label = Path(path).name
+    for row, message, severity in data.problems:
+        if severity == "error":
+            raise InputError(message, file=label, row=row)
+    crs = data.crs
+    if crs is None and Path(path).suffix.lower() in (".geojson", ".json"):
+        crs = "EPSG:4326"
+    frame = data.frame.copy()
+    if "geometry" in frame.columns:
+        frame = frame.rename(columns={"geometry": "geometry_attr"})
+    try:
+        return gpd.GeoDataFrame(
+            frame, geometry=gpd.GeoSeries(data.geometry, index=frame.index), crs=crs
+        )
+    except Exception:  # pyproj raises its own CRSError for WKT it cannot parse
+        if crs is None:
+            raise
+        frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(data.geometry, index=frame.index))
+        frame.attrs["crs_text"] = crs
+        return frame

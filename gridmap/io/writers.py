@@ -1,0 +1,334 @@
+"""Write layers to GeoJSON, GeoPackage, CSV and XLSX, and convert files between GCJ-02/BD-09/WGS-84.
+
+GeoJSON follows RFC 7946: UTF-8 without escapes (Chinese stays readable), no
+``crs`` member, exterior rings counter-clockwise. CSV is written as UTF-8 with a
+byte-order mark so Excel on Chinese Windows shows the Chinese correctly; point
+layers get ``经度``/``纬度`` columns, other geometries a WKT ``geometry`` column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap import crs as crs_mod
+from gridmap.errors import GridmapError, InputError
+from gridmap.io.tabular import TABLE_FORMATS, find_coordinate_columns, read_table
+from gridmap.io.vector import MAX_BYTES, load_vector
+
+__all__ = ["WRITE_FORMATS", "convert_file", "write_layer_file"]
+
+#: File extensions :func:`write_layer_file` writes.
+WRITE_FORMATS = (".geojson", ".json", ".gpkg", ".csv", ".xlsx")
+
+#: Decimal places of converted coordinates in tables (1e-8 degrees is about 1 mm).
+COORDINATE_DECIMALS = 8
+
+_LONLAT = ("wgs84", "cgcs2000", "gcj02", "bd09")
+
+
+def _json_value(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, str | int | float | bool | list | dict):
+        return value
+    return str(value)
+
+
+def _geometries(frame: pd.DataFrame) -> np.ndarray | None:
+    if isinstance(frame, gpd.GeoDataFrame) and frame._geometry_column_name in frame.columns:
+        return np.asarray(frame.geometry.array, dtype=object)
+    return None
+
+
+def _attributes(frame: pd.DataFrame) -> pd.DataFrame:
+    if isinstance(frame, gpd.GeoDataFrame) and frame._geometry_column_name in frame.columns:
+        return pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    return pd.DataFrame(frame)
+
+
+def _write_geojson(frame: pd.DataFrame, path: Path) -> None:
+    geoms = _geometries(frame)
+    attrs = _attributes(frame)
+    names = [str(c) for c in attrs.columns]
+    if geoms is None:
+        geo_text = ["null"] * len(attrs)
+    else:
+        oriented = shapely.orient_polygons(geoms, exterior_cw=False)
+        geo_text = [("null" if g is None else shapely.to_geojson(g)) for g in oriented]
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        out.write('{"type": "FeatureCollection", "features": [\n')
+        for i, row in enumerate(attrs.itertuples(index=False, name=None)):
+            props = {n: _json_value(v) for n, v in zip(names, row, strict=True)}
+            text = json.dumps(props, ensure_ascii=False, allow_nan=False)
+            sep = ",\n" if i else ""
+            out.write(
+                f'{sep}{{"type": "Feature", "properties": {text}, "geometry": {geo_text[i]}}}'
+            )
+        out.write("\n]}\n")
+
+
+def _table_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the attribute table with 经度/纬度 (points) or WKT ``geometry`` columns."""
+    geoms = _geometries(frame)
+    out = _attributes(frame).copy()
+    if geoms is None:
+        return out
+    kinds = shapely.get_type_id(geoms)
+    if np.all((kinds == 0) | (kinds == -1)):
+        present = kinds == 0
+        x = np.full(len(geoms), np.nan)
+        y = np.full(len(geoms), np.nan)
+        if present.any():
+            x[present] = shapely.get_x(geoms[present])
+            y[present] = shapely.get_y(geoms[present])
+        out["经度"] = x
+        out["纬度"] = y
+    else:
+        out["geometry"] = [
+            None if g is None else shapely.to_wkt(g, rounding_precision=-1) for g in geoms
+        ]
+    return out
+
+
+def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for name in out.columns:
+        if out[name].dtype == object:
+            out[name] = out[name].map(
+                lambda v: v if not isinstance(v, dict | list) else json.dumps(v, ensure_ascii=False)
+            )
+    return out
+
+
+def _write_gpkg(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
+    import pyogrio
+
+    out = frame.copy()
+    for name in out.columns:
+        if name == getattr(out, "_geometry_column_name", None) or out[name].dtype != object:
+            continue
+        present = out[name].dropna()
+        if len(present) and present.map(lambda v: isinstance(v, dt.date)).all():
+            out[name] = pd.to_datetime(out[name])
+        elif len(present):
+            out[name] = out[name].map(
+                lambda v: (
+                    None
+                    if v is None
+                    else (
+                        json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else str(v)
+                    )
+                )
+            )
+    if path.exists():
+        path.unlink()
+    if isinstance(out, gpd.GeoDataFrame) and out.crs is None:
+        out = out.set_crs("EPSG:4326")
+    pyogrio.write_dataframe(out, path, layer=layer, driver="GPKG")
+
+
+def write_layer_file(
+    frame: pd.DataFrame, path: str | Path, *, layer_name: str | None = None
+) -> int:
+    """Write a layer (GeoDataFrame in EPSG:4326, or a plain table) by the file's extension.
+
+    Parameters
+    ----------
+    frame
+        The rows to write; geometries in WGS-84 longitude/latitude.
+    path
+        ``.geojson``/``.json`` (RFC 7946), ``.gpkg`` (layer named ``layer_name`` or
+        the file stem; the file is replaced), ``.csv`` (UTF-8 with BOM; points as
+        ``经度``/``纬度``, other geometries as WKT) or ``.xlsx`` (same columns).
+    layer_name
+        GeoPackage layer name (default: the file stem).
+
+    Returns
+    -------
+    int
+        Rows written.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the extension is not supported or the file cannot be written.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".geojson", ".json"):
+            _write_geojson(frame, path)
+        elif suffix == ".gpkg":
+            _write_gpkg(frame, path, layer=layer_name or path.stem)
+        elif suffix == ".csv":
+            _table_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
+        elif suffix == ".xlsx":
+            _excel_ready(_table_frame(frame)).to_excel(path, index=False)
+        else:
+            msg = (
+                f"cannot write {suffix or 'files without an extension'}; use one of "
+                f"{', '.join(WRITE_FORMATS)}"
+            )
+            raise InputError(msg, file=path.name)
+    except (OSError, ValueError, TypeError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        msg = f"cannot write the file ({exc.__class__.__name__}: {exc})"
+        raise InputError(msg, file=path.name) from None
+    return len(frame)
+
+
+def _lonlat_system(name: str, *, what: str) -> str:
+    system = crs_mod.normalize_crs_name(name)
+    if system not in _LONLAT:
+        msg = (
+            f"convert handles longitude/latitude systems only (wgs84, cgcs2000, gcj02, "
+            f"bd09); the {what} system is {system}"
+        )
+        raise InputError(msg)
+    return system
+
+
+def _format(value: float) -> str:
+    return f"{value:.{COORDINATE_DECIMALS}f}".rstrip("0").rstrip(".")
+
+
+def _convert_table(src: Path, dst: Path, *, from_crs: str, to_crs: str) -> int:
+    table = read_table(src)
+    headers = [str(h) for h in table.columns]
+    pair = find_coordinate_columns(headers)
+    if pair is None:
+        msg = (
+            f"no coordinate columns (经度/纬度, lon/lat, lng/lat, longitude/latitude or x/y); "
+            f"headers found: {', '.join(headers)}"
+        )
+        raise InputError(msg, file=src.name)
+    lon, lat = pair
+    x = pd.to_numeric(
+        table[lon].map(lambda v: v.strip() if isinstance(v, str) else v), errors="coerce"
+    ).to_numpy(dtype=float)
+    y = pd.to_numeric(
+        table[lat].map(lambda v: v.strip() if isinstance(v, str) else v), errors="coerce"
+    ).to_numpy(dtype=float)
+    blank = table[lon].isna().to_numpy() & table[lat].isna().to_numpy()
+    broken = ~blank & ~(np.isfinite(x) & np.isfinite(y))
+    if broken.any():
+        i = int(np.flatnonzero(broken)[0])
+        msg = (
+            f"the coordinates ({table[lon].iloc[i]}, {table[lat].iloc[i]}) are not numbers; "
+            "nothing was written"
+        )
+        raise InputError(msg, file=src.name, row=i + 1)
+    ok = ~blank
+    tx, ty = x.copy(), y.copy()
+    if ok.any():
+        tx[ok], ty[ok] = crs_mod.transform(x[ok], y[ok], src=from_crs, dst=to_crs)
+    if dst.suffix.lower() in TABLE_FORMATS:
+        out = table.copy()
+        if dst.suffix.lower() == ".xlsx":
+            out[lon] = np.where(ok, tx, np.nan)
+            out[lat] = np.where(ok, ty, np.nan)
+        else:
+            out[lon] = [_format(v) if k else None for v, k in zip(tx, ok, strict=True)]
+            out[lat] = [_format(v) if k else None for v, k in zip(ty, ok, strict=True)]
+        write_table = out.to_excel if dst.suffix.lower() == ".xlsx" else None
+        try:
+            if write_table is not None:
+                write_table(dst, index=False)
+            else:
+                out.to_csv(dst, index=False, encoding="utf-8-sig")
+        except (OSError, ValueError) as exc:
+            msg = f"cannot write the file ({exc})"
+            raise InputError(msg, file=dst.name) from None
+        return len(out)
+    geoms = np.full(len(table), None, dtype=object)
+    if ok.any():
+        geoms[ok] = shapely.points(tx[ok], ty[ok])
+    frame = gpd.GeoDataFrame(
+        table.drop(columns=[lon, lat]),
+        geometry=gpd.GeoSeries(geoms, index=table.index),
+        crs="EPSG:4326",
+    )
+    return write_layer_file(frame, dst)
+
+
+def convert_file(
+    src: str | Path, dst: str | Path, *, from_crs: str, to_crs: str, max_bytes: int = MAX_BYTES
+) -> int:
+    """Convert a file's coordinates between WGS-84, GCJ-02 and BD-09 and write it.
+
+    Parameters
+    ----------
+    src
+        A vector file (GeoJSON, Shapefile/zip, GeoPackage, KML) or a CSV/TXT/XLSX
+        table with coordinate columns (经度/纬度, lon/lat, ...).
+    dst
+        The output file; its extension chooses the format (see
+        :func:`write_layer_file`). A table converted to a table keeps every
+        column and only replaces the coordinate values.
+    from_crs, to_crs
+        ``wgs84`` (or ``cgcs2000``), ``gcj02`` or ``bd09``.
+    max_bytes
+        Refuse input files larger than this.
+
+    Returns
+    -------
+    int
+        Rows (features) written.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If a system is unknown or not lon/lat, the input is missing or malformed
+        (naming the file and row), or the output cannot be written.
+    """
+    src, dst = Path(src), Path(dst)
+    source = _lonlat_system(from_crs, what="source")
+    target = _lonlat_system(to_crs, what="target")
+    if not src.is_file():
+        msg = "file not found"
+        raise InputError(msg, file=str(src))
+    if src.suffix.lower() in TABLE_FORMATS:
+        return _convert_table(src, dst, from_crs=source, to_crs=target)
+    data = load_vector(src, max_bytes=max_bytes)
+    for row, message, severity in data.problems:
+        if severity == "error":
+            raise InputError(message, file=src.name, row=row)
+    if data.crs is not None:
+        try:
+            declared = crs_mod.normalize_crs_name(data.crs)
+        except GridmapError:
+            declared = None
+        if declared not in _LONLAT:
+            msg = (
+                f"the file is in {declared or 'an unrecognised coordinate system'}, not "
+                "longitude/latitude; import it with its EPSG code instead"
+            )
+            raise InputError(msg, file=src.name)
+    geoms = data.geometry.copy()
+    present = ~shapely.is_missing(geoms)
+    if present.any():
+        geoms[present] = crs_mod.transform_geometries(geoms[present], src=source, dst=target)
+    attrs = data.frame.reindex(range(len(geoms))).copy()
+    if "geometry" in attrs.columns:
+        attrs = attrs.rename(columns={"geometry": "geometry_attr"})
+    frame = gpd.GeoDataFrame(
+        attrs, geometry=gpd.GeoSeries(geoms, index=attrs.index), crs="EPSG:4326"
+    )
+    return write_layer_file(frame, dst)
