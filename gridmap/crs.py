@@ -199,7 +199,7 @@ def _solve(
     ``k`` and, optionally, its Jacobian. With a Jacobian each step is a Newton
     step (the last Jacobian is reused when none is returned); without one it is
     the fixed-point step ``w = target - offset(w)``, which also converges since
-    the offset's derivative is below 0.02. The loop stops once the forward
+    the offset's derivative is at most about 0.02. The loop stops once the forward
     transform of the estimate lies within ``tol_m`` metres of the target for
     every point; the estimate returned is the one after that last correction,
     so it is better still.
