@@ -1,8 +1,9 @@
 """Which grid (or community) each point lies in: vectorised point-in-polygon.
 
-One STRtree over the polygons, one bulk query with the ``intersects``
-predicate (points on a shared boundary count as inside; the first polygon in
-input order wins). No Python loop over pairs.
+One STRtree over the polygons, one bulk bounding-box query, then one
+vectorised ``contains_xy`` test of the candidate pairs; points on a boundary
+(rare) are retested with ``intersects_xy``, so they count as inside, and the
+first polygon in input order wins. No Python loop over pairs.
 """
 
 from __future__ import annotations
@@ -42,18 +43,31 @@ def polygon_index_of_points(points: np.ndarray, polygons: np.ndarray) -> np.ndar
     [0, -1]
     """
     points = np.asarray(points, dtype=object)
-    out = np.full(len(points), -1, dtype=np.int64)
-    if len(points) == 0 or len(polygons) == 0:
+    n = len(points)
+    out = np.full(n, -1, dtype=np.int64)
+    if n == 0 or len(polygons) == 0:
         return out
-    tree = shapely.STRtree(np.asarray(polygons, dtype=object))
-    pt_idx, poly_idx = tree.query(points, predicate="intersects")
-    if len(pt_idx):
-        # keep the smallest polygon index per point: sort by (point, polygon), take firsts
-        order = np.lexsort((poly_idx, pt_idx))
-        pt_sorted, poly_sorted = pt_idx[order], poly_idx[order]
-        first = np.ones(len(pt_sorted), dtype=bool)
-        first[1:] = pt_sorted[1:] != pt_sorted[:-1]
-        out[pt_sorted[first]] = poly_sorted[first]
+    polygons = np.asarray(polygons, dtype=object)
+    tree = shapely.STRtree(polygons)
+    xy = shapely.get_coordinates(points)
+    if len(xy) != n or shapely.is_empty(points).any():  # not all plain points
+        pt_idx, poly_idx = tree.query(points, predicate="intersects")
+    else:
+        pt_idx, poly_idx = tree.query(points)  # bounding-box candidates
+        hit = shapely.contains_xy(polygons[poly_idx], xy[pt_idx, 0], xy[pt_idx, 1])
+        # points on a boundary: contains_xy says no, intersects_xy says yes
+        found = np.zeros(n, dtype=bool)
+        found[pt_idx[hit]] = True
+        retry = ~hit & ~found[pt_idx]
+        if retry.any():
+            sel = np.flatnonzero(retry)
+            hit[sel] = shapely.intersects_xy(polygons[poly_idx[sel]], xy[pt_idx[sel], 0],
+                                             xy[pt_idx[sel], 1])
+        pt_idx, poly_idx = pt_idx[hit], poly_idx[hit]
+    best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(best, pt_idx, poly_idx)  # the first polygon in input order wins
+    located = best != np.iinfo(np.int64).max
+    out[located] = best[located]
     return out
 
 

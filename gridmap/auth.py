@@ -1,0 +1,243 @@
+"""App users: password hashing, login, roles and scopes.
+
+Passwords are stored only as argon2id hashes (argon2-cffi). A :class:`User`
+carries a role and a scope; :func:`require` is called by every library
+function that writes, so a page that forgets to hide a button still cannot
+write what the user may not.
+
+Roles, each with the rights of the ones before it:
+
+========== ==============================================================
+viewer     view the map, grids, points and reports; export rosters
+inspector  + run checks, record issue reports and point maintenance
+planner    + edit grids, points and assignments; import data
+admin      + manage users and settings
+========== ==============================================================
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from gridmap.errors import InputError, PermissionDenied
+from gridmap.model import UserRole
+
+if TYPE_CHECKING:
+    from gridmap.store import Store
+
+__all__ = [
+    "MAX_FAILED_LOGINS",
+    "RIGHTS",
+    "User",
+    "authenticate",
+    "can",
+    "create_user",
+    "hash_password",
+    "random_password",
+    "require",
+    "set_password",
+    "user_exists",
+    "verify_password",
+]
+
+_HASHER = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+#: Failed logins in a row after which a user is locked for :data:`LOCKOUT`.
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+
+_ORDER = [UserRole.VIEWER, UserRole.INSPECTOR, UserRole.PLANNER, UserRole.ADMIN]
+
+#: Right -> the lowest role that has it.
+RIGHTS: dict[str, UserRole] = {
+    "view": UserRole.VIEWER,
+    "export": UserRole.VIEWER,
+    "run_checks": UserRole.INSPECTOR,
+    "edit_issues": UserRole.INSPECTOR,
+    "record_maintenance": UserRole.INSPECTOR,
+    "see_phones": UserRole.INSPECTOR,
+    "edit_points": UserRole.PLANNER,
+    "edit_grids": UserRole.PLANNER,
+    "assign": UserRole.PLANNER,
+    "import": UserRole.PLANNER,
+    "manage_users": UserRole.ADMIN,
+    "edit_settings": UserRole.ADMIN,
+}
+
+
+@dataclass(frozen=True)
+class User:
+    """A logged-in user: name, role and scope (community codes, ``None`` = whole street)."""
+
+    username: str
+    role: UserRole
+    scope: tuple[str, ...] | None = None
+    id: int | None = None
+
+    def in_scope(self, community: str | None) -> bool:
+        """Return whether ``community`` (a community code) is within the user's scope."""
+        return self.scope is None or (community is not None and community in self.scope)
+
+
+SYSTEM = User("system", UserRole.ADMIN)
+
+
+def hash_password(password: str) -> str:
+    """Return the argon2id hash of ``password``.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the password is shorter than 8 characters.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        msg = f"password must have at least {MIN_PASSWORD_LENGTH} characters"
+        raise InputError(msg)
+    return _HASHER.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Return whether ``password`` matches ``password_hash``."""
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def random_password(nbytes: int = 12) -> str:
+    """Return a new random password (URL-safe text)."""
+    return secrets.token_urlsafe(nbytes)
+
+
+def can(user: User, right: str, *, community: str | None = None) -> bool:
+    """Return whether ``user`` has ``right``, within ``community`` if one is given."""
+    if right not in RIGHTS:
+        msg = f"unknown right {right!r}"
+        raise KeyError(msg)
+    if _ORDER.index(UserRole(user.role)) < _ORDER.index(RIGHTS[right]):
+        return False
+    return community is None or user.in_scope(community)
+
+
+def require(user: User, right: str, *, community: str | None = None) -> None:
+    """Raise :class:`~gridmap.errors.PermissionDenied` unless ``user`` has ``right``.
+
+    Parameters
+    ----------
+    user
+        Who acts.
+    right
+        A key of :data:`RIGHTS`.
+    community
+        The community code the action touches, checked against the user's scope.
+    """
+    if not can(user, right):
+        msg = (f"user {user.username!r} ({user.role}) may not {right.replace('_', ' ')}; "
+               f"that needs the {RIGHTS[right]} role")
+        raise PermissionDenied(msg)
+    if community is not None and not user.in_scope(community):
+        msg = f"user {user.username!r} may not act in community {community} (outside scope)"
+        raise PermissionDenied(msg)
+
+
+def _user_from_row(row: dict) -> User:
+    scope = row.get("scope")
+    return User(row["username"], UserRole(row["role"]),
+                tuple(scope) if scope is not None else None, row.get("id"))
+
+
+def user_exists(store: Store, username: str) -> bool:
+    """Return whether a user called ``username`` exists."""
+    return store.find_user(username) is not None
+
+
+def authenticate(store: Store, username: str, password: str, *,
+                 now: datetime | None = None) -> User | None:
+    """Check a login; return the :class:`User` or ``None``.
+
+    Disabled users and users locked after :data:`MAX_FAILED_LOGINS` failures in a
+    row (for :data:`LOCKOUT`) are refused even with the right password. Every
+    attempt is counted in the store, so the limit holds across app processes.
+    """
+    now = now or datetime.now(UTC)
+    row = store.find_user(username)
+    if row is None:
+        verify_password(_DUMMY_HASH, password)  # same time as a real check
+        return None
+    locked_until = row.get("locked_until")
+    if locked_until is not None and locked_until.tzinfo is None:
+        locked_until = locked_until.replace(tzinfo=UTC)
+    if row.get("disabled") or (locked_until is not None and locked_until > now):
+        return None
+    if verify_password(row["password_hash"], password):
+        store.record_login(row["id"], success=True, at=now)
+        return _user_from_row(row)
+    failed = int(row.get("failed_logins") or 0) + 1
+    lock = now + LOCKOUT if failed >= MAX_FAILED_LOGINS else None
+    store.record_login(row["id"], success=False, at=now, locked_until=lock)
+    return None
+
+
+_DUMMY_HASH = _HASHER.hash("not-a-real-password")
+
+
+def create_user(store: Store, username: str, password: str, *, role: str = "viewer",
+                scope: list[str] | None = None, by: User = SYSTEM) -> int:
+    """Create a user and return its id.
+
+    Parameters
+    ----------
+    store
+        The store to write to.
+    username, password
+        Login name and clear-text password (only its hash is stored).
+    role
+        One of :class:`gridmap.model.UserRole`.
+    scope
+        Community codes the user may see and edit; ``None`` for the whole street.
+    by
+        Who creates the user (must be an admin).
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If ``by`` is not an admin.
+    gridmap.errors.InputError
+        If the name is taken, empty, or the password too short.
+    """
+    require(by, "manage_users")
+    username = username.strip()
+    if not username:
+        msg = "username must not be empty"
+        raise InputError(msg)
+    if store.find_user(username) is not None:
+        msg = f"user {username!r} already exists"
+        raise InputError(msg)
+    values = {
+        "username": username,
+        "password_hash": hash_password(password),
+        "role": UserRole(role).value,
+        "scope": list(scope) if scope is not None else None,
+        "disabled": False,
+        "failed_logins": 0,
+    }
+    return store.insert("users", values, username=by.username)
+
+
+def set_password(store: Store, username: str, password: str, *, by: User = SYSTEM) -> None:
+    """Set ``username``'s password, creating the user as an admin if it does not exist."""
+    require(by, "manage_users")
+    user = store.find_user(username)
+    if user is None:
+        create_user(store, username, password, role="admin", by=by)
+        return
+    store.update("users", user["id"],
+                 {"password_hash": hash_password(password), "failed_logins": 0,
+                  "locked_until": None},
+                 version=user["version"], username=by.username)

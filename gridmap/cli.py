@@ -1,0 +1,283 @@
+"""The ``gridmap`` command line: every feature scriptable without a browser.
+
+The CLI parses arguments, calls the library and prints. It holds no logic.
+Errors go to stderr with a non-zero exit code, never as a traceback (set
+``GRIDMAP_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from gridmap import __version__
+from gridmap.errors import GridmapError
+from gridmap.model import LAYERS
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_PROBLEMS = 3
+
+_DB_HELP = ("store URL: sqlite:///path/to/file.sqlite or postgresql+psycopg://user@host/db "
+            "(default: $GRIDMAP_DB, else a SQLite file in your user data folder)")
+_CRS_HELP = ("coordinate system of the file: wgs84 (also CGCS2000), gcj02 (Amap, Tencent), "
+             "bd09 (Baidu) or EPSG:n (default: wgs84; a file that declares its own CRS keeps it)")
+
+
+def _out(text: str = "") -> None:
+    print(text)  # noqa: T201
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)  # noqa: T201
+
+
+def _open_store(args: argparse.Namespace, *, upgrade: bool = True):
+    from gridmap.store import open_store
+
+    store = open_store(getattr(args, "db", None))
+    if upgrade:
+        store.upgrade()
+    return store
+
+
+# --- commands ---------------------------------------------------------------------------
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create or upgrade the schema; optionally load the demo street and set the admin password."""
+    from gridmap import auth
+    from gridmap.importing import import_demo
+
+    store = _open_store(args)
+    _out(f"store: {store.safe_url} (schema {store.schema_version()})")
+    if args.demo:
+        if store.is_empty():
+            written = import_demo(store)
+            total = sum(written.values())
+            _out(f"loaded the demo street: {total} rows in {len(written)} layers")
+        else:
+            _out("the store already holds data; demo not loaded again")
+    if args.demo or args.admin_password:
+        password = args.admin_password
+        shown = False
+        if not password and not auth.user_exists(store, "admin"):
+            password = auth.random_password()
+            shown = True
+        if password:
+            auth.set_password(store, "admin", password)
+            if shown:
+                _out(f"created user 'admin' with password: {password}")
+                _out("  (shown once; change it with: gridmap init --admin-password NEW)")
+            else:
+                _out("password of user 'admin' set")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Start the Streamlit app."""
+    from gridmap import server
+
+    return server.serve(db=args.db, port=args.port, address=args.address,
+                        demo=not args.no_demo, admin_password=args.admin_password,
+                        echo=_out)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a file into a layer, all or nothing."""
+    from gridmap.importing import import_file
+
+    store = _open_store(args)
+    report = import_file(store, args.layer, args.file, crs=args.crs, dry_run=args.dry_run,
+                         repair=args.repair, replace=args.replace,
+                         allow_outside=args.allow_outside, sheet=args.sheet,
+                         encoding=args.encoding, username=args.user)
+    for problem in report.problems:
+        (_out if problem.severity != "error" else _err)(str(problem))
+    if not report.ok:
+        _err(f"{report.file}: {len(report.errors)} problem(s); nothing was imported")
+        return EXIT_PROBLEMS
+    if args.dry_run:
+        _out(f"{report.file}: {report.rows} rows OK for layer {args.layer} "
+             f"(source {report.source_crs}); dry run, nothing written")
+    else:
+        _out(f"{report.file}: imported {report.written} rows into {args.layer} "
+             f"(source {report.source_crs})")
+    return EXIT_OK
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    """Convert a file's coordinates between WGS-84, GCJ-02 and BD-09."""
+    from gridmap.io import convert_file
+
+    n = convert_file(args.input, args.output, from_crs=args.from_crs, to_crs=args.to_crs)
+    _out(f"wrote {n} features to {args.output} ({args.from_crs} -> {args.to_crs})")
+    return EXIT_OK
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    """Print counts per layer, the schema version and the store URL."""
+    store = _open_store(args)
+    info = {
+        "store": store.safe_url,
+        "backend": store.dialect,
+        "schema_version": store.schema_version(),
+        "gridmap_version": __version__,
+        "counts": store.counts(),
+    }
+    if args.json:
+        _out(json.dumps(info, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    _out(f"store:          {info['store']}")
+    _out(f"backend:        {info['backend']}")
+    _out(f"schema version: {info['schema_version']}")
+    _out(f"gridmap:        {info['gridmap_version']}")
+    width = max(len(k) for k in info["counts"])
+    for layer, n in info["counts"].items():
+        _out(f"  {layer:<{width}}  {n:>8}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check tiling, codes, assignments and points outside grids."""
+    from gridmap import validate
+
+    store = _open_store(args)
+    findings = validate.validate_store(store)
+    if args.json:
+        _out(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            _out(str(f))
+        errors = sum(f.severity == "error" for f in findings)
+        _out(f"{len(findings)} finding(s), {errors} error(s)")
+    return EXIT_PROBLEMS if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Run the benchmark and print each figure beside its baseline."""
+    from gridmap import bench
+
+    return bench.main(size=args.size, echo=_out)
+
+
+# --- parser -----------------------------------------------------------------------------
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="URL", help=_DB_HELP)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``gridmap`` command."""
+    parser = argparse.ArgumentParser(
+        prog="gridmap",
+        description="Grid management for street offices (网格化管理): grids, grid workers, "
+                    "facilities, issue reports and campaign checks.",
+        epilog="Run 'gridmap COMMAND --help' for a command's options. "
+               "Errors exit non-zero; GRIDMAP_DEBUG=1 shows tracebacks.",
+    )
+    parser.add_argument("--version", action="version", version=f"gridmap {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create or upgrade the store; load the demo street",
+                       description="Create the schema (or upgrade an older store) and "
+                                   "optionally load the embedded demo street.")
+    _add_db(p)
+    p.add_argument("--demo", action="store_true", help="load the demo street if the store is empty")
+    p.add_argument("--admin-password", metavar="PW",
+                   help="set the password of user 'admin' (created if missing); with --demo "
+                        "and no password, a random one is printed once")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("serve", help="start the web app (Streamlit)",
+                       description="Start the web app. An empty store gets the demo street "
+                                   "unless --no-demo is given.")
+    _add_db(p)
+    p.add_argument("--port", type=int, default=8501, help="port to listen on (default 8501)")
+    p.add_argument("--address", default="localhost",
+                   help="address to bind (default localhost; 0.0.0.0 for a LAN)")
+    p.add_argument("--no-demo", action="store_true", help="do not load the demo street")
+    p.add_argument("--admin-password", metavar="PW", help="set the password of user 'admin'")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("import", help="import a file into a layer (all or nothing)",
+                       description="Import GeoJSON, Shapefile (.shp or .zip), GeoPackage, KML, "
+                                   "CSV or XLSX into a layer. Any error imports nothing.")
+    p.add_argument("layer", choices=list(LAYERS), metavar="LAYER",
+                   help="one of: " + ", ".join(LAYERS))
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--crs", default="wgs84", help=_CRS_HELP)
+    p.add_argument("--dry-run", action="store_true", help="check the file; write nothing")
+    p.add_argument("--repair", action="store_true",
+                   help="repair invalid polygons (each repair is reported)")
+    p.add_argument("--replace", action="store_true",
+                   help="replace the layer's stored rows instead of adding to them")
+    p.add_argument("--allow-outside", action="store_true",
+                   help="import point records outside every grid (reported as warnings)")
+    p.add_argument("--sheet", help="XLSX sheet name (default: the first)")
+    p.add_argument("--encoding", help="CSV/DBF text encoding (default: detected)")
+    p.add_argument("--user", default=os.environ.get("USER", "cli"),
+                   help="name written to the audit log")
+    _add_db(p)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("convert", help="convert a file between WGS-84, GCJ-02 and BD-09",
+                       description="Convert the coordinates of a GeoJSON/GeoPackage/Shapefile/"
+                                   "KML/CSV file between coordinate systems.")
+    p.add_argument("input", type=Path, metavar="IN")
+    p.add_argument("output", type=Path, metavar="OUT")
+    p.add_argument("--from", dest="from_crs", required=True, metavar="SYS",
+                   help="source system: wgs84, gcj02 or bd09")
+    p.add_argument("--to", dest="to_crs", required=True, metavar="SYS",
+                   help="target system: wgs84, gcj02 or bd09")
+    p.set_defaults(func=cmd_convert)
+
+    p = sub.add_parser("info", help="counts per layer, schema version, store URL")
+    _add_db(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("validate", help="check tiling, grid codes, assignments, points in grids",
+                       description="Check that grids tile their communities, codes are valid "
+                                   "and ordered, every grid has a grid head and a worker, and "
+                                   "every point record lies in a grid. Exit 3 on errors.")
+    _add_db(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("bench", help="benchmark against plain geopandas/shapely baselines",
+                       description="Build a synthetic city and time gridmap beside the plain "
+                                   "library baseline, printing each ratio.")
+    p.add_argument("--size", choices=["street", "city"], default="street",
+                   help="street (seconds) or city (10,000 grids, 1,000,000 points; minutes)")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``gridmap`` command; return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return func(args)
+    except GridmapError as exc:
+        _err(f"gridmap {args.command}: error: {exc}")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if os.environ.get("GRIDMAP_DEBUG"):
+            raise
+        _err(f"gridmap {args.command}: internal error: {type(exc).__name__}: {exc}")
+        _err("this is a bug; run again with GRIDMAP_DEBUG=1 and report the traceback")
+        return EXIT_ERROR

@@ -1,0 +1,89 @@
+"""Start the Streamlit app: prepare the store and the offline assets, then run ``app.py``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from gridmap.errors import StoreError
+
+__all__ = ["app_path", "prepare", "serve", "streamlit_command"]
+
+
+def app_path() -> Path:
+    """Return the path of the Streamlit entry script ``app.py``.
+
+    Raises
+    ------
+    gridmap.errors.StoreError
+        If gridmap was installed without its app (install from the source tree).
+    """
+    path = Path(__file__).resolve().parents[1] / "app.py"
+    if not path.exists():
+        msg = (f"the web app was not found at {path}; install gridmap from its source folder "
+               "with 'pip install -e .'")
+        raise StoreError(msg)
+    return path
+
+
+def prepare(*, db: str | None = None, demo: bool = True, admin_password: str | None = None,
+            echo: Callable[[str], None] = print) -> str:
+    """Upgrade the store, load the demo street into an empty one, ensure an admin exists.
+
+    Returns
+    -------
+    str
+        The store URL the app should use.
+    """
+    from gridmap import assets, auth
+    from gridmap.importing import import_demo
+    from gridmap.store import open_store
+
+    store = open_store(db)
+    store.upgrade()
+    if demo and store.is_empty():
+        written = import_demo(store)
+        echo(f"loaded the demo street ({sum(written.values())} rows) into {store.safe_url}")
+    if admin_password:
+        auth.set_password(store, "admin", admin_password)
+        echo("log in as 'admin' with the password you gave")
+    elif not auth.user_exists(store, "admin"):
+        password = auth.random_password()
+        auth.set_password(store, "admin", password)
+        echo(f"log in as 'admin' with password: {password}  (shown once)")
+    else:
+        echo("log in with your account (admin password: set with "
+             "'gridmap init --admin-password NEW')")
+    assets.install_static(app_path().parent / "static")
+    return store.url
+
+
+def streamlit_command(*, port: int = 8501, address: str = "localhost") -> list[str]:
+    """Return the command line that runs the app with gridmap's Streamlit settings."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(app_path()),
+        "--server.port", str(port),
+        "--server.address", address,
+        "--server.headless", "true",
+        "--server.enableStaticServing", "true",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+        "--client.toolbarMode", "minimal",
+    ]
+
+
+def serve(*, db: str | None = None, port: int = 8501, address: str = "localhost",
+          demo: bool = True, admin_password: str | None = None,
+          echo: Callable[[str], None] = print) -> int:
+    """Prepare the store and run the app until interrupted; return the exit code."""
+    url = prepare(db=db, demo=demo, admin_password=admin_password, echo=echo)
+    host = "localhost" if address in ("0.0.0.0", "::") else address
+    echo(f"gridmap is starting at http://{host}:{port}/  (Ctrl+C stops it)")
+    env = dict(os.environ, GRIDMAP_DB=url)
+    try:
+        return subprocess.call(streamlit_command(port=port, address=address), env=env)
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,440 @@
+"""The gridmap database schema as SQLAlchemy Core tables.
+
+This module is the reference the migrations are checked against
+(``tests/store/test_store.py`` compares the migrated database with
+:data:`metadata`). Changing a table here needs a new Alembic revision in
+``gridmap/store/migrations/versions/``.
+
+Conventions: every table has an integer ``id``; editable tables carry a
+``version`` (optimistic locking: an update names the version it read) and
+``created_at``/``updated_at`` in UTC; geometries are EPSG:4326
+(:class:`~gridmap.store.types.Geometry`); references are foreign keys to ``id``
+(codes are resolved by the repository). GIST indexes exist on PostgreSQL only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from gridmap.store.types import Geometry, JSONType, UTCDateTime
+
+__all__ = [
+    "GEOMETRY_TABLES",
+    "LAYER_TABLES",
+    "POSTGRESQL_ONLY",
+    "assignments",
+    "audit_log",
+    "buildings",
+    "communities",
+    "compounds",
+    "entrances",
+    "grid_history",
+    "grids",
+    "include_object_for",
+    "internet_cafes",
+    "issue_events",
+    "issue_photos",
+    "issue_reports",
+    "layer_sources",
+    "maintenance",
+    "meta",
+    "metadata",
+    "points",
+    "roads",
+    "schools",
+    "streets",
+    "users",
+    "workers",
+]
+
+#: Deterministic constraint and index names, so migrations can refer to them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+#: ``Index.info`` marker of indexes that exist on PostgreSQL only.
+POSTGRESQL_ONLY = "postgresql_only"
+
+
+def _id() -> Column[Any]:
+    return Column("id", Integer, primary_key=True, autoincrement=True)
+
+
+def _editable() -> list[Column[Any]]:
+    """Version and timestamps of a row users edit."""
+    return [
+        Column("version", Integer, nullable=False, default=1),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("updated_at", UTCDateTime, nullable=False),
+    ]
+
+
+def _geom(*, nullable: bool = False) -> list[Column[Any]]:
+    """Geometry (EPSG:4326) plus the coordinate system the data came in."""
+    return [
+        Column("geom", Geometry, nullable=nullable),
+        Column("source_crs", String(64)),
+    ]
+
+
+def _gist(table: Table) -> Index:
+    """Declare a GIST index on ``table.geom``, created on PostgreSQL only."""
+    index = Index(
+        f"ix_{table.name}_geom",
+        table.c.geom,
+        postgresql_using="gist",
+        info={POSTGRESQL_ONLY: True},
+    )
+    index.ddl_if(dialect="postgresql")
+    return index
+
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text),
+)
+
+streets = Table(
+    "streets",
+    metadata,
+    _id(),
+    Column("code", String(9), unique=True, comment="6 district + 3 street digits"),
+    Column("name", String(200), nullable=False),
+    Column("city", String(200)),
+    *_editable(),
+)
+
+communities = Table(
+    "communities",
+    metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("street_id", Integer, ForeignKey("streets.id"), index=True),
+    Column("households", Integer),
+    Column("residents", Integer),
+    *_geom(),
+    *_editable(),
+)
+
+grids = Table(
+    "grids",
+    metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("community_id", Integer, ForeignKey("communities.id"), nullable=False, index=True),
+    Column("name", String(200)),
+    Column("households", Integer),
+    Column("residents", Integer),
+    Column("locked", Boolean, nullable=False, default=False),
+    *_geom(),
+    *_editable(),
+)
+
+grid_history = Table(
+    "grid_history",
+    metadata,
+    _id(),
+    Column("grid_code", String(32), nullable=False, index=True),
+    Column("community_code", String(32)),
+    Column("geom", Geometry),
+    Column("attrs", JSONType),
+    Column("retired_at", UTCDateTime, nullable=False),
+    Column("reason", Text),
+)
+
+workers = Table(
+    "workers",
+    metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(100), nullable=False, index=True),
+    Column("phone", String(32)),
+    Column("notes", Text),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("active_from", Date),
+    Column("active_to", Date),
+    *_editable(),
+)
+
+assignments = Table(
+    "assignments",
+    metadata,
+    _id(),
+    Column("grid_id", Integer, ForeignKey("grids.id"), nullable=False, index=True),
+    Column("worker_id", Integer, ForeignKey("workers.id"), nullable=False, index=True),
+    Column("role", String(20), nullable=False),
+    Column("valid_from", Date, comment="NULL: since before records began"),
+    Column("valid_to", Date, comment="NULL: still valid"),
+    *_editable(),
+)
+
+compounds = Table(
+    "compounds",
+    metadata,
+    _id(),
+    Column("code", String(32), unique=True),
+    Column("name", String(200), nullable=False, index=True),
+    Column("community_id", Integer, ForeignKey("communities.id"), index=True),
+    Column("households", Integer),
+    Column("enclosed", Boolean, nullable=False, default=True),
+    *_geom(),
+    *_editable(),
+)
+
+entrances = Table(
+    "entrances",
+    metadata,
+    _id(),
+    Column("name", String(200)),
+    Column("of", String(16), nullable=False, default="compound"),
+    Column("compound_id", Integer, ForeignKey("compounds.id"), index=True),
+    Column("community_id", Integer, ForeignKey("communities.id"), index=True),
+    Column("pedestrian", Boolean, nullable=False, default=True),
+    *_geom(),
+    *_editable(),
+)
+
+buildings = Table(
+    "buildings",
+    metadata,
+    _id(),
+    Column("code", String(64), index=True),
+    Column("name", String(200)),
+    Column("households", Integer),
+    Column("residents", Integer),
+    Column("compound_id", Integer, ForeignKey("compounds.id"), index=True),
+    Column("residential", Boolean, nullable=False, default=True),
+    Column("floors", Integer),
+    *_geom(),
+    *_editable(),
+)
+
+roads = Table(
+    "roads",
+    metadata,
+    _id(),
+    Column("name", String(200)),
+    Column("road_class", String(20), nullable=False, index=True),
+    *_geom(),
+    *_editable(),
+)
+
+schools = Table(
+    "schools",
+    metadata,
+    _id(),
+    Column("name", String(200), nullable=False),
+    Column("level", String(20)),
+    *_geom(),
+    *_editable(),
+)
+
+internet_cafes = Table(
+    "internet_cafes",
+    metadata,
+    _id(),
+    Column("name", String(200), nullable=False),
+    Column("address", Text),
+    *_geom(),
+    *_editable(),
+)
+
+points = Table(
+    "points",
+    metadata,
+    _id(),
+    Column("kind", String(10), nullable=False, index=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200)),
+    Column("subtype", String(64), comment="board_type / equipment_type / bin_type"),
+    Column("status", String(20), nullable=False, default="active"),
+    Column("last_inspected", Date),
+    Column("attrs", JSONType, comment="the other kind-specific columns"),
+    *_geom(),
+    *_editable(),
+    Column("retired_at", UTCDateTime),
+    CheckConstraint("kind IN ('board', 'fitness', 'bin')", name="kind"),
+)
+
+maintenance = Table(
+    "maintenance",
+    metadata,
+    _id(),
+    Column("point_id", Integer, ForeignKey("points.id"), nullable=False, index=True),
+    Column("date", Date, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("condition", String(20)),
+    Column("note", Text),
+    Column("by", String(100)),
+    Column("photo", LargeBinary),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+issue_reports = Table(
+    "issue_reports",
+    metadata,
+    _id(),
+    Column("code", String(32), unique=True),
+    Column("category", String(100), nullable=False, index=True),
+    Column("subcategory", String(100)),
+    Column("description", Text),
+    Column("reporter", String(100)),
+    Column("status", String(20), nullable=False, index=True),
+    Column("reported_at", UTCDateTime, nullable=False),
+    Column("deadline", UTCDateTime),
+    Column("grid_code", String(32), index=True),
+    *_geom(nullable=True),
+    *_editable(),
+    # revision 0002_issue_photos
+    Column("duplicate_of", Integer, comment="id of the report a merged duplicate points to"),
+    Column("attrs", JSONType, comment="routing details: boundary distance, flags, links"),
+)
+
+issue_events = Table(
+    "issue_events",
+    metadata,
+    _id(),
+    Column("issue_id", Integer, ForeignKey("issue_reports.id"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("user", String(100)),
+    Column("from_status", String(20)),
+    Column("to_status", String(20)),
+    Column("note", Text),
+)
+
+issue_photos = Table(  # revision 0002_issue_photos
+    "issue_photos",
+    metadata,
+    _id(),
+    Column("issue_id", Integer, ForeignKey("issue_reports.id"), nullable=False, index=True),
+    Column("event_id", Integer, ForeignKey("issue_events.id")),
+    Column("kind", String(10), nullable=False, comment="report, before or after"),
+    Column("jpeg", LargeBinary, nullable=False, comment="re-encoded, EXIF removed"),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("kind IN ('report', 'before', 'after')", name="kind"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    _id(),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("scope", JSONType, comment="list of community codes; NULL: the whole street"),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("last_login", UTCDateTime),
+    Column("locked_until", UTCDateTime, comment="refuse logins until then (too many failures)"),
+    *_editable(),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    _id(),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("username", String(100)),
+    Column("action", String(50), nullable=False),
+    Column("table_name", String(64)),
+    Column("row_id", Integer),
+    Column("before", JSONType),
+    Column("after", JSONType),
+    Column("note", Text),
+    Index("ix_audit_log_table_row", "table_name", "row_id"),
+)
+
+layer_sources = Table(
+    "layer_sources",
+    metadata,
+    _id(),
+    Column("layer", String(32), nullable=False, index=True),
+    Column("file", Text),
+    Column("source_crs", String(64)),
+    Column("rows", Integer, nullable=False),
+    Column("imported_at", UTCDateTime, nullable=False),
+    Column("username", String(100)),
+)
+
+#: Tables with a geometry column ``geom``.
+GEOMETRY_TABLES = tuple(t for t in metadata.sorted_tables if "geom" in t.c)
+
+for _table in GEOMETRY_TABLES:
+    _gist(_table)
+
+#: The table each layer of :data:`gridmap.model.LAYERS` is stored in.
+LAYER_TABLES: dict[str, Table] = {
+    "communities": communities,
+    "grids": grids,
+    "workers": workers,
+    "assignments": assignments,
+    "compounds": compounds,
+    "entrances": entrances,
+    "buildings": buildings,
+    "roads": roads,
+    "schools": schools,
+    "internet_cafes": internet_cafes,
+    "boards": points,
+    "fitness": points,
+    "bins": points,
+    "issues": issue_reports,
+    "maintenance": maintenance,
+}
+
+
+def include_object_for(dialect_name: str) -> Callable[..., bool]:
+    """Return an Alembic ``include_object`` filter for one database dialect.
+
+    The filter skips PostgreSQL-only indexes (GIST) when comparing against
+    another dialect, and PostGIS's own table ``spatial_ref_sys``.
+
+    Parameters
+    ----------
+    dialect_name
+        ``"sqlite"`` or ``"postgresql"``.
+
+    Returns
+    -------
+    callable
+        ``include_object(obj, name, type_, reflected, compare_to) -> bool`` for
+        ``context.configure`` or ``alembic.autogenerate.compare_metadata``.
+    """
+
+    def include_object(
+        obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+    ) -> bool:
+        if type_ == "table" and name == "spatial_ref_sys":
+            return False
+        return not (
+            type_ == "index"
+            and not reflected
+            and obj.info.get(POSTGRESQL_ONLY)
+            and dialect_name != "postgresql"
+        )
+
+    return include_object

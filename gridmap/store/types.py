@@ -1,0 +1,213 @@
+"""Column types that work on both SQLite and PostgreSQL/PostGIS.
+
+:class:`Geometry`
+    shapely geometries in EPSG:4326 (lon/lat). SQLite stores ISO WKB in a BLOB;
+    PostgreSQL stores a PostGIS ``geometry(GEOMETRY,4326)`` and converts on the
+    way in (``ST_GeomFromWKB(:p, 4326)``) and out (``ST_AsBinary(col)``), so the
+    Python side always exchanges WKB.
+:class:`UTCDateTime`
+    timezone-aware datetimes, stored and returned in UTC on both backends.
+:data:`JSONType`
+    JSON documents (``sqlalchemy.JSON``; SQL NULL for ``None``).
+
+No geometry calculations happen here: the types only encode and decode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import JSON, DateTime, LargeBinary
+from sqlalchemy.dialects.postgresql import base as _postgresql_base
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import TypeDecorator, UserDefinedType
+
+__all__ = ["SRID", "Geometry", "GeometryWKB", "JSONType", "UTCDateTime", "to_wkb"]
+
+#: The spatial reference of every stored geometry (WGS-84 / CGCS2000 lon/lat).
+SRID = 4326
+
+#: JSON column type for both backends; ``None`` is stored as SQL NULL.
+JSONType = JSON(none_as_null=True)
+
+
+def to_wkb(geoms: Any) -> Any:
+    """Encode shapely geometries as 2-D ISO WKB (vectorised).
+
+    Parameters
+    ----------
+    geoms
+        A geometry, or an array-like of geometries (``None`` allowed).
+
+    Returns
+    -------
+    bytes or numpy.ndarray
+        WKB bytes (``None`` where the input was ``None``). Z values are dropped:
+        the store is two-dimensional.
+    """
+    return shapely.to_wkb(geoms, output_dimension=2, flavor="iso")
+
+
+class _PostGISGeometry(UserDefinedType):
+    """The PostGIS column type ``geometry(GEOMETRY,4326)``."""
+
+    cache_ok = True
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        # reflection passes the type modifiers; the store always uses GEOMETRY,4326
+        super().__init__()
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return f"geometry(GEOMETRY,{SRID})"
+
+
+# let reflection (Alembic autogenerate) recognise PostGIS columns
+_postgresql_base.ischema_names.setdefault("geometry", _PostGISGeometry)
+
+
+class _GeomFromWKB(FunctionElement):
+    """``ST_GeomFromWKB(value, 4326)`` on PostgreSQL; the bare value elsewhere."""
+
+    name = "gridmap_geom_from_wkb"
+    inherit_cache = True
+    type = LargeBinary()
+
+
+class _GeomAsWKB(FunctionElement):
+    """``ST_AsBinary(column)`` on PostgreSQL; the bare column elsewhere."""
+
+    name = "gridmap_geom_as_wkb"
+    inherit_cache = True
+
+    def __init__(self, column: Any):
+        super().__init__(column)
+        # results are decoded by the column's own type (Geometry or GeometryWKB)
+        self.type = column.type
+
+
+def _only_argument(element: FunctionElement, compiler: Any, **kw: Any) -> str:
+    (argument,) = element.clauses.clauses
+    return compiler.process(argument, **kw)
+
+
+@compiles(_GeomFromWKB)
+@compiles(_GeomAsWKB)
+def _compile_plain(element: FunctionElement, compiler: Any, **kw: Any) -> str:
+    return _only_argument(element, compiler, **kw)
+
+
+@compiles(_GeomFromWKB, "postgresql")
+def _compile_pg_from_wkb(element: FunctionElement, compiler: Any, **kw: Any) -> str:
+    return f"ST_GeomFromWKB({_only_argument(element, compiler, **kw)}, {SRID})"
+
+
+@compiles(_GeomAsWKB, "postgresql")
+def _compile_pg_as_wkb(element: FunctionElement, compiler: Any, **kw: Any) -> str:
+    return f"ST_AsBinary({_only_argument(element, compiler, **kw)})"
+
+
+class Geometry(TypeDecorator):
+    """A geometry column in EPSG:4326, exchanged as shapely geometries.
+
+    Bind values may be shapely geometries, WKB ``bytes`` (already encoded, e.g. by
+    :func:`to_wkb` for bulk writes) or ``None``. Result values are shapely
+    geometries or ``None``.
+    """
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        """Use PostGIS ``geometry`` on PostgreSQL, a BLOB elsewhere."""
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(_PostGISGeometry())
+        return dialect.type_descriptor(LargeBinary())
+
+    def bind_expression(self, bindvalue: Any) -> ColumnElement[Any]:
+        """Wrap the parameter in ``ST_GeomFromWKB(:p, 4326)`` on PostgreSQL."""
+        return _GeomFromWKB(bindvalue)
+
+    def column_expression(self, column: Any) -> ColumnElement[Any]:
+        """Select ``ST_AsBinary(col)`` on PostgreSQL."""
+        return _GeomAsWKB(column)
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:
+        """Encode a shapely geometry as WKB; pass WKB bytes and ``None`` through."""
+        if value is None or isinstance(value, bytes):
+            return value
+        if isinstance(value, bytearray | memoryview):
+            return bytes(value)
+        if isinstance(value, BaseGeometry):
+            return to_wkb(value)
+        msg = f"expected a shapely geometry or WKB bytes, got {type(value).__name__}"
+        raise TypeError(msg)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> BaseGeometry | None:
+        """Decode WKB into a shapely geometry."""
+        if value is None:
+            return None
+        return shapely.from_wkb(bytes(value))
+
+
+class GeometryWKB(Geometry):
+    """Like :class:`Geometry` but returns raw WKB bytes, for vectorised decoding."""
+
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> bytes | None:
+        """Return the WKB bytes unchanged."""
+        if value is None:
+            return None
+        return bytes(value)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and returned as an aware UTC datetime.
+
+    Naive datetimes are taken to be UTC already. Callers holding local times
+    (e.g. Asia/Shanghai) should attach their zone before writing.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        """Use ``timestamptz`` on PostgreSQL, a plain datetime elsewhere."""
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(DateTime(timezone=True))
+        return dialect.type_descriptor(DateTime())
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        """Normalise to UTC (naive on SQLite, aware on PostgreSQL)."""
+        if value is None:
+            return None
+        if hasattr(value, "to_pydatetime"):  # pandas.Timestamp
+            value = value.to_pydatetime()
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        if not isinstance(value, dt.datetime):
+            if isinstance(value, dt.date):
+                value = dt.datetime(value.year, value.month, value.day)
+            else:
+                msg = f"expected a datetime, got {type(value).__name__}"
+                raise TypeError(msg)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        value = value.astimezone(dt.UTC)
+        if dialect.name == "postgresql":
+            return value
+        return value.replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        """Return an aware UTC datetime."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
