@@ -1,0 +1,107 @@
+"""Importing into a store: bad files name their row and change nothing; good files land."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gridmap.importing import import_file
+
+DATA = Path(__file__).parent / "data" / "io"
+
+#: bad fixture -> (layer, a fragment of the expected message, the row it must name or None)
+BAD_FILES = {
+    "malformed.geojson": ("communities", "", None),
+    "communities_missing_name.geojson": ("communities", "name", None),
+    "communities_selfintersect.geojson": ("communities", "", 2),
+    "communities_empty_geometry.geojson": ("communities", "empty", 2),
+    "communities_linestring.geojson": ("communities", "", 2),
+    "communities_duplicate.geojson": ("communities", "", 3),
+    "bins_swapped.csv": ("bins", "swap", 2),
+    "bins_projected.csv": ("bins", "", 1),
+    "bins_nan.csv": ("bins", "", 2),
+    "boards_bad_enum.csv": ("boards", "", 3),
+    "boards_bad_date.csv": ("boards", "", 2),
+    "billion_laughs.kml": ("boards", "", None),
+    "traversal.zip": ("buildings", "", None),
+    "corrupt.zip": ("buildings", "", None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_names_its_row_and_changes_nothing(demo_store, name):
+    layer, fragment, row = BAD_FILES[name]
+    before = demo_store.counts()
+    audit_before = len(demo_store.read_audit(limit=100000))
+    report = import_file(demo_store, layer, DATA / name)
+    assert not report.ok
+    assert report.written == 0
+    messages = [str(p) for p in report.errors]
+    assert all(name in m for m in messages), messages
+    if fragment:
+        assert any(fragment.lower() in m.lower() for m in messages), messages
+    if row is not None:
+        assert any(p.row == row for p in report.errors), messages
+    assert demo_store.counts() == before
+    assert len(demo_store.read_audit(limit=100000)) == audit_before
+
+
+def test_failed_store_write_rolls_back_everything(demo_store, tmp_path):
+    """A file valid on its own but with an unknown community on row 2 writes nothing."""
+    import json
+
+    grids = demo_store.read_layer("grids")
+    geom = grids.geometry.iloc[0].__geo_interface__
+    features = [
+        {"type": "Feature", "geometry": geom,
+         "properties": {"code": None, "community": grids["community"].iloc[0]}},
+        {"type": "Feature", "geometry": geom,
+         "properties": {"code": None, "community": "999999999999"}},
+    ]
+    path = tmp_path / "grids.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}),
+                    encoding="utf-8")
+    before = demo_store.counts()
+    report = import_file(demo_store, "grids", path)
+    assert not report.ok
+    assert any(p.row == 2 for p in report.errors), [str(p) for p in report.errors]
+    assert demo_store.counts() == before
+
+
+def test_gcj02_demo_layer_lands_in_wgs84(demo_store):
+    """The demo bins arrive as GCJ-02 field data and are stored converted, inside grids."""
+    from gridmap.locate import locate_points
+
+    bins = demo_store.read_layer("bins")
+    assert set(bins["source_crs"]) == {"gcj02"}
+    grids = demo_store.read_layer("grids")
+    assert locate_points(bins, grids).notna().all()
+
+
+def test_grids_without_codes_get_ordered_codes(demo_store, tmp_path):
+    """New grids of an empty community get community code + sequence, west to east."""
+    import geopandas as gpd
+    import shapely
+
+    from gridmap.store import open_store
+
+    communities = demo_store.read_layer("communities")
+    new = gpd.GeoDataFrame(
+        {"code": ["330102011009"], "name": ["新社区"]},
+        geometry=[shapely.box(120.30, 30.20, 120.302, 30.201)], crs="EPSG:4326")
+    new.to_file(tmp_path / "c.geojson", driver="GeoJSON")
+    del communities
+    report = import_file(demo_store, "communities", tmp_path / "c.geojson")
+    assert report.ok, [str(p) for p in report.problems]
+    cells = gpd.GeoDataFrame(
+        {"community": ["330102011009"] * 2},
+        geometry=[shapely.box(120.301, 30.20, 120.302, 30.201),
+                  shapely.box(120.30, 30.20, 120.301, 30.201)], crs="EPSG:4326")
+    cells.to_file(tmp_path / "g.geojson", driver="GeoJSON")
+    report = import_file(demo_store, "grids", tmp_path / "g.geojson")
+    assert report.ok, [str(p) for p in report.problems]
+    stored = open_store(demo_store.url).read_layer("grids")
+    mine = stored[stored["community"] == "330102011009"].sort_values("code")
+    assert mine["code"].tolist() == ["330102011009001", "330102011009002"]
+    assert mine.geometry.iloc[0].bounds[0] == pytest.approx(120.30)  # 001 is the western one
