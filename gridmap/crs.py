@@ -880,7 +880,16 @@ def _reproject(gdf: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
         x, y = transformer.transform(xy[:, 0], xy[:, 1])
         return np.column_stack([x, y, *xy[:, 2:].T])  # Z values kept as they are
 
-    geoms = shapely.transform(np.asarray(gdf.geometry.array), project, include_z=None)
+    src_geoms = np.asarray(gdf.geometry.array)
+    type_ids = shapely.get_type_id(src_geoms)
+    if len(src_geoms) and (type_ids == 0).all() and not shapely.has_z(src_geoms).any():
+        # all 2-D points: build new points straight from the projected arrays
+        xy = shapely.get_coordinates(src_geoms)
+        geoms = shapely.points(*transformer.transform(xy[:, 0], xy[:, 1]))
+        if len(xy) != len(src_geoms):  # empty points among them
+            geoms = shapely.transform(src_geoms, project)
+    else:
+        geoms = shapely.transform(src_geoms, project, include_z=None)
     if not isinstance(gdf, gpd.GeoDataFrame):
         return gpd.GeoSeries(geoms, index=gdf.index, crs=dst, name=gdf.name)
     name = gdf.geometry.name
