@@ -256,6 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", choices=["street", "city"], default="street",
                    help="street (seconds) or city (10,000 grids, 1,000,000 points; minutes)")
     p.set_defaults(func=cmd_bench)
+
+    from gridmap import issues_cli
+
+    issues_cli.add_parsers(sub)
     return parser
 
 

@@ -251,8 +251,12 @@ def to_date(value: object) -> dt.date:
 
 
 def to_datetime(value: object) -> dt.datetime:
-    """Convert a cell to a naive datetime (aware times are converted to China time, UTC+8)."""
-    return _parse_datetime(value, what="date and time")
+    """Convert a cell to an aware datetime in China Standard Time (UTC+8).
+
+    Times without a zone are field times, read as China time; times with a zone
+    are converted to it. The store keeps them in UTC.
+    """
+    return _parse_datetime(value, what="date and time").replace(tzinfo=_CST)
 
 
 def _enum_converter(column: Column) -> Callable[[object], str]:

@@ -301,11 +301,12 @@ def test_issue_datetimes(tmp_path):
         "乱贴广告,,,116.41,39.91\n",
     )
     frame, report = read_layer_file(path, "issues")
+    cst = dt.timezone(dt.timedelta(hours=8))  # field times without a zone are China time
     assert frame["reported_at"].tolist()[:2] == [
-        dt.datetime(2024, 3, 5, 14, 30),
-        dt.datetime(2024, 3, 6),
+        dt.datetime(2024, 3, 5, 14, 30, tzinfo=cst),
+        dt.datetime(2024, 3, 6, tzinfo=cst),
     ]
-    assert frame["deadline"].tolist()[0] == dt.datetime(2024, 3, 5, 18, 30)
+    assert frame["deadline"].tolist()[0] == dt.datetime(2024, 3, 5, 10, 30, tzinfo=dt.UTC)
     assert frame["status"].tolist() == ["reported"] * 3
     problem = only_error(report)
     assert (problem.row, problem.column) == (3, "上报时间")
@@ -371,9 +372,11 @@ def test_to_date_rejects(value):
 
 
 def test_to_datetime_converts_aware_times_to_china_time():
-    assert to_datetime("2024-03-05T06:30:00Z") == dt.datetime(2024, 3, 5, 14, 30)
-    assert to_datetime("2024-03-05 14:30:15") == dt.datetime(2024, 3, 5, 14, 30, 15)
-    assert to_datetime(45356.5) == dt.datetime(2024, 3, 5, 12)
+    cst = dt.timezone(dt.timedelta(hours=8))
+    assert to_datetime("2024-03-05T06:30:00Z") == dt.datetime(2024, 3, 5, 14, 30, tzinfo=cst)
+    assert to_datetime("2024-03-05 14:30:15") == dt.datetime(2024, 3, 5, 14, 30, 15, tzinfo=cst)
+    assert to_datetime(45356.5) == dt.datetime(2024, 3, 5, 12, tzinfo=cst)
+    assert to_datetime("2024-03-05 14:30").utcoffset() == dt.timedelta(hours=8)
 
 
 @pytest.mark.parametrize(

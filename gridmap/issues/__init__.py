@@ -1,0 +1,73 @@
+"""Issue reports (问题上报/事件): the 数字城管 closed loop from report to closure.
+
+``categories``  event classes, time limits, working hours, duplicate rules (configuration)
+``lifecycle``   the state machine: moves, minimal roles, replay of the history
+``routing``     position -> grid and community, boundary flag, likely duplicates (pure)
+``deadlines``   working-hour arithmetic and deadlines (pure)
+``scores``      monthly scores per grid and worker, ranking, XLSX (pure)
+``service``     the store-backed writes: report, move, merge and link duplicates
+``queries``     the store-backed reading: lists, details, daily lists, dashboard, scores
+
+The common calls are re-exported here: ``gridmap.issues.report_issue(...)``.
+"""
+
+from __future__ import annotations
+
+from gridmap.issues import categories, deadlines, lifecycle, queries, routing, scores, service
+from gridmap.issues.categories import IssueConfig, load_issue_config
+from gridmap.issues.lifecycle import MOVES, Move, parse_status
+from gridmap.issues.queries import (
+    add_issue_layer,
+    daily_list,
+    daily_lists,
+    issue_detail,
+    issue_photo,
+    issue_stats,
+    list_issues,
+    month_scores,
+    overdue_counts,
+    record_scores_export,
+    scores_workbook,
+)
+from gridmap.issues.service import (
+    ReportResult,
+    confirm_grid,
+    link_duplicate,
+    merge_duplicate,
+    move_issue,
+    report_issue,
+    resolve_issue,
+)
+
+__all__ = [
+    "MOVES",
+    "IssueConfig",
+    "Move",
+    "ReportResult",
+    "add_issue_layer",
+    "categories",
+    "confirm_grid",
+    "daily_list",
+    "daily_lists",
+    "deadlines",
+    "issue_detail",
+    "issue_photo",
+    "issue_stats",
+    "lifecycle",
+    "link_duplicate",
+    "list_issues",
+    "load_issue_config",
+    "merge_duplicate",
+    "month_scores",
+    "move_issue",
+    "overdue_counts",
+    "parse_status",
+    "queries",
+    "record_scores_export",
+    "report_issue",
+    "resolve_issue",
+    "routing",
+    "scores",
+    "scores_workbook",
+    "service",
+]

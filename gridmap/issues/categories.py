@@ -1,0 +1,273 @@
+"""Issue categories, time limits, working hours and duplicate rules as configuration data.
+
+The defaults ship in ``gridmap/issues/defaults.toml`` (the 数字城管 event classes
+市容环境, 宣传广告, 施工管理, 街面秩序, 突发事件 and 其他, with subcategories). A
+street overrides any part in its ``gridmap.toml`` (the file of
+:func:`gridmap.config.config_path`) under the ``[issues]`` table; tables are
+merged key by key, so an override names only what changes::
+
+    [issues.categories."市容环境".subcategories."暴露垃圾"]
+    hours = 2
+    [issues.working_hours]
+    periods = [["08:30", "12:00"], ["14:00", "17:30"]]
+
+The distance that flags a report near a grid boundary is the ``boundary_flag_m``
+setting of :mod:`gridmap.config`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gridmap import config
+from gridmap.errors import InputError
+from gridmap.issues.deadlines import TimeLimit, WorkingHours
+
+__all__ = ["DEFAULTS_PATH", "Category", "IssueConfig", "load_issue_config"]
+
+#: The shipped default configuration.
+DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
+
+
+@dataclass(frozen=True)
+class Category:
+    """One event class (大类) with its subcategories (小类) and their time limits."""
+
+    name: str
+    en: str
+    limit: TimeLimit
+    subcategories: Mapping[str, tuple[str, TimeLimit]] = field(default_factory=dict)
+
+    def label(self, lang: str) -> str:
+        """Display name: the Chinese name, or the English one for ``lang="en"``."""
+        return self.en if lang == "en" and self.en else self.name
+
+    def subcategory_label(self, name: str, lang: str) -> str:
+        """Display name of a subcategory (the name itself when unknown)."""
+        en = self.subcategories.get(name, ("", self.limit))[0]
+        return en if lang == "en" and en else name
+
+
+@dataclass(frozen=True)
+class IssueConfig:
+    """Everything the issue workflow reads from configuration."""
+
+    categories: Mapping[str, Category]
+    working_hours: WorkingHours = field(default_factory=WorkingHours)
+    duplicate_radius_m: float = 50.0
+    duplicate_days: float = 7.0
+    boundary_flag_m: float = 10.0
+
+    def category(self, name: str) -> Category:
+        """Return category ``name``.
+
+        Raises
+        ------
+        gridmap.errors.InputError
+            If there is no such category (the message lists the known ones).
+        """
+        found = self.categories.get(str(name).strip())
+        if found is None:
+            msg = f"unknown issue category {name!r}; choose one of: {', '.join(self.categories)}"
+            raise InputError(msg)
+        return found
+
+    def limit_for(self, category: str, subcategory: str | None = None) -> TimeLimit:
+        """Return the time limit of a category or subcategory (unknown subcategory: the category's).
+
+        Raises
+        ------
+        gridmap.errors.InputError
+            If the category is unknown.
+        """
+        cat = self.category(category)
+        if subcategory and subcategory in cat.subcategories:
+            return cat.subcategories[subcategory][1]
+        return cat.limit
+
+    def limit_or_none(self, category: object, subcategory: object = None) -> TimeLimit | None:
+        """Like :meth:`limit_for` but ``None`` for an unknown category (imported data)."""
+        if not isinstance(category, str) or category.strip() not in self.categories:
+            return None
+        return self.limit_for(category, subcategory if isinstance(subcategory, str) else None)
+
+
+def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+
+
+def _limit(entry: Mapping[str, Any], parent: TimeLimit | None, where: str, file: str) -> TimeLimit:
+    hours = entry.get("hours", parent.hours if parent else None)
+    working = entry.get("working", parent.working if parent else False)
+    source = entry.get("source", parent.source if parent else "")
+    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not hours > 0:
+        msg = f"{where}: 'hours' must be a number above 0, got {hours!r}"
+        raise InputError(msg, file=file)
+    if not isinstance(working, bool):
+        msg = f"{where}: 'working' must be true or false, got {working!r}"
+        raise InputError(msg, file=file)
+    return TimeLimit(float(hours), working, str(source))
+
+
+def _time(text: Any, file: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(str(text))
+    except ValueError:
+        msg = f"working hours: {text!r} is not a time like '09:00'"
+        raise InputError(msg, file=file) from None
+
+
+def _date(text: Any, file: str) -> dt.date:
+    if isinstance(text, dt.date):
+        return text
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        msg = f"working hours: {text!r} is not a date like '2026-10-01'"
+        raise InputError(msg, file=file) from None
+
+
+def _working_hours(data: Mapping[str, Any], file: str) -> WorkingHours:
+    periods = data.get("periods", [])
+    if not isinstance(periods, list) or any(
+        not isinstance(p, list) or len(p) != 2 for p in periods
+    ):
+        msg = f"working hours: periods must be [start, end] pairs, got {periods!r}"
+        raise InputError(msg, file=file)
+    pairs = tuple((_time(s, file), _time(e, file)) for s, e in periods)
+    days = data.get("days", [1, 2, 3, 4, 5])
+    if not isinstance(days, list) or any(
+        isinstance(d, bool) or not isinstance(d, int) for d in days
+    ):
+        msg = f"working hours: days must be a list of ISO weekdays 1-7, got {days!r}"
+        raise InputError(msg, file=file)
+    try:
+        return WorkingHours(
+            timezone=str(data.get("timezone", "Asia/Shanghai")),
+            days=tuple(days),
+            periods=pairs,
+            holidays=frozenset(_date(d, file) for d in data.get("holidays", [])),
+            extra_workdays=frozenset(_date(d, file) for d in data.get("extra_workdays", [])),
+        )
+    except InputError as exc:
+        raise InputError(exc.message, file=file) from None
+
+
+def _number(data: Mapping[str, Any], key: str, default: float, file: str) -> float:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        msg = f"duplicates: {key!r} must be a number of at least 0, got {value!r}"
+        raise InputError(msg, file=file)
+    return float(value)
+
+
+def config_from_dict(
+    data: Mapping[str, Any], *, file: str = "issues configuration", boundary_flag_m: float = 10.0
+) -> IssueConfig:
+    """Build an :class:`IssueConfig` from parsed TOML data (the shape of ``defaults.toml``).
+
+    Parameters
+    ----------
+    data
+        Mapping with ``categories``, ``working_hours`` and ``duplicates`` tables.
+    file
+        Name used in error messages.
+    boundary_flag_m
+        Distance to a grid boundary under which reports are flagged (m).
+
+    Returns
+    -------
+    IssueConfig
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If a value is missing or malformed.
+    """
+    raw = data.get("categories") or {}
+    if not isinstance(raw, Mapping) or not raw:
+        msg = "at least one issue category is needed under [issues.categories]"
+        raise InputError(msg, file=file)
+    categories: dict[str, Category] = {}
+    for name, entry in raw.items():
+        if not isinstance(entry, Mapping):
+            msg = f"category {name!r} must be a table"
+            raise InputError(msg, file=file)
+        limit = _limit(entry, None, f"category {name!r}", file)
+        subs: dict[str, tuple[str, TimeLimit]] = {}
+        for sub, sub_entry in (entry.get("subcategories") or {}).items():
+            if not isinstance(sub_entry, Mapping):
+                sub_entry = {}
+            subs[str(sub)] = (
+                str(sub_entry.get("en", "")),
+                _limit(sub_entry, limit, f"subcategory {name}/{sub}", file),
+            )
+        categories[str(name)] = Category(str(name), str(entry.get("en", "")), limit, subs)
+    dup = data.get("duplicates") or {}
+    return IssueConfig(
+        categories=categories,
+        working_hours=_working_hours(data.get("working_hours") or {}, file),
+        duplicate_radius_m=_number(dup, "radius_m", 50.0, file),
+        duplicate_days=_number(dup, "days", 7.0, file),
+        boundary_flag_m=float(boundary_flag_m),
+    )
+
+
+def load_issue_config(path: Path | str | None = None) -> IssueConfig:
+    """Return the issue configuration: shipped defaults overridden by ``[issues]`` of the TOML file.
+
+    Parameters
+    ----------
+    path
+        The settings TOML file; default :func:`gridmap.config.config_path`. A
+        missing file means the defaults.
+
+    Returns
+    -------
+    IssueConfig
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the file is not valid TOML or an ``[issues]`` value is malformed.
+
+    Examples
+    --------
+    >>> cfg = load_issue_config("/nonexistent/gridmap.toml")
+    >>> limit = cfg.limit_for("市容环境", "暴露垃圾")
+    >>> limit.hours, limit.working
+    (4.0, True)
+    """
+    data = _read_toml(DEFAULTS_PATH)
+    settings_path = config.config_path() if path is None else Path(path)
+    file = str(DEFAULTS_PATH)
+    if settings_path.exists():
+        user = _read_toml(settings_path).get("issues") or {}
+        if not isinstance(user, Mapping):
+            msg = "[issues] must be a table"
+            raise InputError(msg, file=str(settings_path))
+        if user:
+            data = _merge(data, user)
+            file = str(settings_path)
+    boundary = config.load_settings(settings_path)["boundary_flag_m"]
+    return config_from_dict(data, file=file, boundary_flag_m=float(boundary))

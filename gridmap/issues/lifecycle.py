@@ -1,0 +1,269 @@
+"""The 数字城管 case loop as a state machine: which moves exist and who may make them.
+
+::
+
+    reported(上报) -> registered(立案) -> dispatched(派遣) -> handled(处置)
+        -> verified(核查) -> closed(结案)
+
+plus ``returned`` (退回) for rework from handled or verified back to a new
+dispatch, ``suspended`` (挂起) and resumed to the state it was suspended from,
+and ``dismiss`` (不予立案/作废, also used to merge a duplicate) from reported
+or registered straight to closed. ``closed`` is terminal.
+
+Roles (:class:`gridmap.model.UserRole`, each including the ones before it):
+inspectors (督查员) register, dispatch, record the handling, verify, return,
+close and dismiss; planners (the street's dispatch supervisors) suspend and
+resume, because that stops the clock. Grid workers are usually not app users,
+so an inspector records the worker's handling (处置) on their behalf; the
+event row keeps the inspector's name and the note says who did the work.
+Every move also needs the ``edit_issues`` right within the report's community
+(:func:`gridmap.auth.require`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from gridmap import auth
+from gridmap.errors import InputError, PermissionDenied
+from gridmap.model import LAYERS, IssueStatus, UserRole
+
+if TYPE_CHECKING:
+    from gridmap.auth import User
+
+__all__ = [
+    "MOVES",
+    "OPEN_STATUSES",
+    "Move",
+    "check_move",
+    "find_move",
+    "moves_from",
+    "parse_status",
+    "replay",
+    "status_before_suspension",
+]
+
+S = IssueStatus
+_ROLE_ORDER = [UserRole.VIEWER, UserRole.INSPECTOR, UserRole.PLANNER, UserRole.ADMIN]
+
+
+@dataclass(frozen=True)
+class Move:
+    """One allowed transition: ``source -> target`` by ``action``, needing at least ``min_role``."""
+
+    source: IssueStatus
+    target: IssueStatus
+    action: str
+    min_role: UserRole = UserRole.INSPECTOR
+    note_required: bool = False
+
+
+#: The transition table. Resuming (``suspended -> X``) is allowed only back to the
+#: state the report was suspended from; see :func:`moves_from`.
+MOVES: tuple[Move, ...] = (
+    Move(S.REPORTED, S.REGISTERED, "register"),
+    Move(S.REPORTED, S.CLOSED, "dismiss", note_required=True),
+    Move(S.REGISTERED, S.DISPATCHED, "dispatch"),
+    Move(S.REGISTERED, S.CLOSED, "dismiss", note_required=True),
+    Move(S.DISPATCHED, S.HANDLED, "handle"),
+    Move(S.HANDLED, S.VERIFIED, "verify"),
+    Move(S.HANDLED, S.RETURNED, "return", note_required=True),
+    Move(S.VERIFIED, S.CLOSED, "close"),
+    Move(S.VERIFIED, S.RETURNED, "return", note_required=True),
+    Move(S.RETURNED, S.DISPATCHED, "redispatch"),
+    Move(S.REGISTERED, S.SUSPENDED, "suspend", UserRole.PLANNER, note_required=True),
+    Move(S.DISPATCHED, S.SUSPENDED, "suspend", UserRole.PLANNER, note_required=True),
+    Move(S.RETURNED, S.SUSPENDED, "suspend", UserRole.PLANNER, note_required=True),
+    Move(S.SUSPENDED, S.REGISTERED, "resume", UserRole.PLANNER),
+    Move(S.SUSPENDED, S.DISPATCHED, "resume", UserRole.PLANNER),
+    Move(S.SUSPENDED, S.RETURNED, "resume", UserRole.PLANNER),
+)
+
+_BY_PAIR = {(m.source, m.target): m for m in MOVES}
+
+#: Statuses of reports still in the loop (the clock runs except while suspended).
+OPEN_STATUSES: frozenset[IssueStatus] = frozenset(set(IssueStatus) - {S.CLOSED})
+
+_SPELLINGS: dict[str, IssueStatus] = {}
+for _column in LAYERS["issues"].columns:
+    if _column.name == "status":
+        for _value, _aliases in _column.choices.items():
+            for _alias in (_value, *_aliases):
+                _SPELLINGS[str(_alias).strip().lower()] = IssueStatus(_value)
+
+
+def parse_status(text: object) -> IssueStatus:
+    """Return the status named in English or Chinese (``"立案"``, ``"registered"``, ``"已立案"``).
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the text names no status.
+
+    Examples
+    --------
+    >>> parse_status("派遣"), parse_status("Closed")
+    (<IssueStatus.DISPATCHED: 'dispatched'>, <IssueStatus.CLOSED: 'closed'>)
+    """
+    if isinstance(text, IssueStatus):
+        return text
+    found = _SPELLINGS.get(str(text).strip().lower())
+    if found is None:
+        msg = (
+            f"unknown status {text!r}; use one of "
+            "上报/reported, 立案/registered, 派遣/dispatched, 处置/handled, 核查/verified, "
+            "结案/closed, 挂起/suspended, 退回/returned"
+        )
+        raise InputError(msg)
+    return found
+
+
+def moves_from(
+    status: IssueStatus | str, *, previous: IssueStatus | str | None = None
+) -> list[Move]:
+    """Return the moves allowed from ``status``.
+
+    Parameters
+    ----------
+    status
+        The current status.
+    previous
+        For ``suspended``: the status the report was suspended from (the only
+        one it may resume to). ``None`` allows no resume.
+    """
+    current = parse_status(status)
+    out = [m for m in MOVES if m.source == current]
+    if current == S.SUSPENDED:
+        back = None if previous is None else parse_status(previous)
+        out = [m for m in out if m.target == back]
+    return out
+
+
+def find_move(
+    source: IssueStatus | str,
+    target: IssueStatus | str,
+    *,
+    previous: IssueStatus | str | None = None,
+) -> Move:
+    """Return the move ``source -> target``.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the move is not in the table (the message lists the allowed ones).
+    """
+    src, dst = parse_status(source), parse_status(target)
+    for move in moves_from(src, previous=previous):
+        if move.target == dst:
+            return move
+    allowed = ", ".join(m.target.value for m in moves_from(src, previous=previous)) or "none"
+    if src == S.CLOSED:
+        msg = f"the report is closed (结案); no further moves (asked for {dst.value})"
+    else:
+        msg = f"a report cannot move from {src.value} to {dst.value}; allowed: {allowed}"
+    raise InputError(msg)
+
+
+def _role_at_least(user: User, role: UserRole) -> bool:
+    return _ROLE_ORDER.index(UserRole(user.role)) >= _ROLE_ORDER.index(role)
+
+
+def check_move(
+    user: User,
+    source: IssueStatus | str,
+    target: IssueStatus | str,
+    *,
+    community: str | None,
+    previous: IssueStatus | str | None = None,
+    note: str | None = None,
+) -> Move:
+    """Check that ``user`` may move a report of ``community`` from ``source`` to ``target``.
+
+    Parameters
+    ----------
+    user
+        Who moves it.
+    source, target
+        Current and wanted status.
+    community
+        The report's community code (checked against the user's scope); ``None``
+        for a report in no grid, which only whole-street users may move.
+    previous
+        For a resume: the status before the suspension.
+    note
+        The note given with the move (some moves require one).
+
+    Returns
+    -------
+    Move
+        The move from the table.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the move is not allowed from this status or lacks a required note.
+    gridmap.errors.PermissionDenied
+        If the user's role is too low or the report is outside the user's scope.
+    """
+    move = find_move(source, target, previous=previous)
+    auth.require(user, "edit_issues", community=community)
+    if community is None and user.scope is not None:
+        msg = f"the report lies in no grid, outside the scope of user {user.username!r}"
+        raise PermissionDenied(msg)
+    if not _role_at_least(user, move.min_role):
+        msg = (
+            f"user {user.username!r} ({UserRole(user.role).value}) may not {move.action} a report; "
+            f"that needs the {move.min_role.value} role"
+        )
+        raise PermissionDenied(msg)
+    if move.note_required and not (note or "").strip():
+        msg = f"to {move.action} a report, give a note saying why"
+        raise InputError(msg)
+    return move
+
+
+def status_before_suspension(events: Sequence[tuple[object, object]]) -> IssueStatus | None:
+    """Return the status the last suspension started from (``(from, to)`` event pairs in order)."""
+    for source, target in reversed(list(events)):
+        if target is not None and parse_status(target) == S.SUSPENDED and source is not None:
+            return parse_status(source)
+    return None
+
+
+def replay(events: Iterable[tuple[object, object]]) -> IssueStatus:
+    """Replay ``(from_status, to_status)`` events in order and return the resulting status.
+
+    The first event creates the report (``from`` empty, ``to`` reported); each
+    later one must start where the previous ended and be an allowed move.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the chain is empty, broken or contains a move the table does not allow.
+
+    Examples
+    --------
+    >>> replay([(None, "reported"), ("reported", "registered"), ("registered", "dispatched")])
+    <IssueStatus.DISPATCHED: 'dispatched'>
+    """
+    current: IssueStatus | None = None
+    history: list[tuple[object, object]] = []
+    for source, target in events:
+        dst = parse_status(target)
+        if current is None:
+            if source is not None or dst != S.REPORTED:
+                msg = f"the history must start with None -> reported, not {source} -> {dst}"
+                raise InputError(msg)
+        else:
+            if source is None or parse_status(source) != current:
+                msg = f"broken history: an event starts at {source}, the report was {current.value}"
+                raise InputError(msg)
+            find_move(current, dst, previous=status_before_suspension(history))
+        history.append((source, target))
+        current = dst
+    if current is None:
+        msg = "the report has no history"
+        raise InputError(msg)
+    return current

@@ -1,0 +1,648 @@
+"""Store-backed writes of the issue loop: report, move, merge and link duplicates.
+
+Every write checks the user's role and scope here (:func:`gridmap.auth.require`
+via :func:`gridmap.issues.lifecycle.check_move`), runs in one transaction,
+carries the row ``version`` the caller read (a stale one raises
+:class:`~gridmap.errors.ConflictError`) and writes exactly one audit row.
+Every status move also writes one ``issue_events`` row (who, when, from, to,
+note), to which before/after photos are attached in ``issue_photos``.
+Reading (lists, details, daily lists, scores) is in :mod:`gridmap.issues.queries`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import func, insert, select, update
+
+from gridmap import auth
+from gridmap.crs import normalize_crs_name
+from gridmap.errors import ConflictError, InputError, NotFound, PermissionDenied
+from gridmap.issues import lifecycle
+from gridmap.issues._common import (
+    _E,
+    _P,
+    _T,
+    S,
+    _community_of_row,
+    _config,
+    _issue_rows,
+    _lonlat_wgs84,
+    _now,
+    resolve_issue,
+)
+from gridmap.issues.categories import IssueConfig
+from gridmap.issues.deadlines import add_hours, deadline_for, hours_between
+from gridmap.issues.routing import Route, find_duplicates, route_point
+from gridmap.model import IssueStatus
+from gridmap.photos import clean_photo, photo_location
+
+if TYPE_CHECKING:
+    from gridmap.auth import User
+    from gridmap.store import Store
+
+__all__ = [
+    "ReportResult",
+    "confirm_grid",
+    "link_duplicate",
+    "merge_duplicate",
+    "move_issue",
+    "report_issue",
+    "resolve_issue",
+]
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What :func:`report_issue` did: the new report, its route and likely duplicates."""
+
+    id: int
+    code: str
+    grid: str
+    community: str
+    workers: list[dict[str, Any]]
+    deadline: dt.datetime
+    route: Route
+    duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    lon: float = math.nan
+    lat: float = math.nan
+    location_source: str = "typed"
+
+
+def _check_version(row: dict[str, Any] | None, issue_id: int, version: int) -> dict[str, Any]:
+    if row is None:
+        msg = f"issue report {issue_id} does not exist (deleted by someone else?)"
+        raise NotFound(msg)
+    if isinstance(version, bool) or not isinstance(version, (int, np.integer)):
+        msg = f"version must be the row version you read (an integer), got {version!r}"
+        raise InputError(msg)
+    if row["version"] != int(version):
+        msg = (
+            f"issue report {row.get('code') or issue_id} was changed by someone else since you "
+            f"read it (you read version {version}, the store has version {row['version']}); "
+            "reload it and try again"
+        )
+        err = ConflictError(msg)
+        err.current_version = row["version"]  # type: ignore[attr-defined]
+        raise err
+    return row
+
+
+def _clean_all(photos: Iterable[bytes]) -> list[bytes]:
+    return [clean_photo(p) for p in photos if p]
+
+
+def _next_code(conn: Any, day: dt.date) -> str:
+    prefix = f"AJ{day:%Y%m%d}"
+    last = conn.execute(select(func.max(_T.c.code)).where(_T.c.code.like(prefix + "%"))).scalar()
+    seq = 1
+    if isinstance(last, str) and last[len(prefix) :].isdigit():
+        seq = int(last[len(prefix) :]) + 1
+    return f"{prefix}{seq:03d}"
+
+
+# --------------------------------------------------------------------------- report
+
+
+def report_issue(
+    store: Store,
+    user: User,
+    *,
+    category: str,
+    lon: float | None = None,
+    lat: float | None = None,
+    crs: str = "wgs84",
+    subcategory: str | None = None,
+    description: str | None = None,
+    reporter: str | None = None,
+    photos: Sequence[bytes] = (),
+    at: dt.datetime | None = None,
+    config: IssueConfig | None = None,
+) -> ReportResult:
+    """Record a new report (上报): route it to its grid, set its deadline, store its photos.
+
+    Parameters
+    ----------
+    store
+        The store.
+    user
+        Who records it (needs ``edit_issues`` in the report's community).
+    category, subcategory
+        Event class and subclass (see :func:`gridmap.issues.load_issue_config`).
+    lon, lat
+        Position in ``crs``. Leave both out to take the position from the first
+        photo with EXIF GPS (WGS-84).
+    crs
+        ``wgs84`` (also CGCS2000), ``gcj02`` (Amap, Tencent) or ``bd09`` (Baidu).
+    description, reporter
+        Free text.
+    photos
+        Uploaded photo files; stored re-encoded without EXIF.
+    at
+        When it was reported (default now, UTC).
+    config
+        Issue configuration (default :func:`load_issue_config`).
+
+    Returns
+    -------
+    ReportResult
+        Id, code, grid, community, the grid's current workers, deadline, route
+        (boundary flag and distance) and likely duplicates (same category within
+        the duplicate radius in the last days) for the caller to offer.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        Unknown category, bad coordinates, no position, a position outside every
+        grid, or a file that is not an image.
+    gridmap.errors.PermissionDenied
+        If the user may not record reports in that community.
+    """
+    cfg = _config(config)
+    when = _now(at)
+    category = str(category).strip()
+    limit = cfg.limit_for(category, subcategory)
+    source = "typed"
+    if lon is None and lat is None:
+        for data in photos:
+            found = photo_location(data) if data else None
+            if found is not None:
+                lon, lat, crs, source = found[0], found[1], "wgs84", "photo"
+                break
+        else:
+            msg = "the report needs a position: tap the map, type coordinates or add a GPS photo"
+            raise InputError(msg)
+    x, y = _lonlat_wgs84(lon, lat, crs)
+    point = shapely.Point(x, y)
+    grids = store.read_layer("grids")
+    route = route_point(point, grids, boundary_flag_m=cfg.boundary_flag_m)
+    auth.require(user, "edit_issues", community=route.community)
+    cleaned = _clean_all(photos)
+    existing = _issue_rows(store)
+    duplicates = find_duplicates(
+        existing,
+        point,
+        category=category,
+        at=when,
+        radius_m=cfg.duplicate_radius_m,
+        days=cfg.duplicate_days,
+    )
+    deadline = deadline_for(when, limit, calendar=cfg.working_hours)
+    local_day = cfg.working_hours.local(when).date()
+    attrs = {
+        "community": route.community,
+        "boundary_distance_m": round(route.boundary_distance_m, 2),
+        "boundary_flag": route.flagged,
+        "neighbours": list(route.neighbours),
+        "location_source": source,
+        "possible_duplicates": [int(i) for i in duplicates["id"]],
+    }
+    with store.transaction() as conn:
+        code = _next_code(conn, local_day)
+        values = {
+            "code": code,
+            "category": category,
+            "subcategory": (subcategory or "").strip() or None,
+            "description": (description or "").strip() or None,
+            "reporter": (reporter or "").strip() or user.username,
+            "status": S.REPORTED.value,
+            "reported_at": when,
+            "deadline": deadline,
+            "grid_code": route.grid,
+            "geom": point,
+            "source_crs": normalize_crs_name(crs),
+            "attrs": attrs,
+        }
+        issue_id = store.insert("issue_reports", values, username=user.username, conn=conn)
+        event_id = conn.execute(
+            insert(_E).values(
+                issue_id=issue_id,
+                at=when,
+                user=user.username,
+                from_status=None,
+                to_status=S.REPORTED.value,
+                note=values["description"],
+            )
+        ).inserted_primary_key[0]
+        for jpeg in cleaned:
+            conn.execute(
+                insert(_P).values(
+                    issue_id=issue_id, event_id=event_id, kind="report", jpeg=jpeg, created_at=when
+                )
+            )
+    return ReportResult(
+        id=issue_id,
+        code=code,
+        grid=route.grid,
+        community=route.community,
+        workers=store.workers_of(route.grid, on=local_day),
+        deadline=deadline,
+        route=route,
+        duplicates=duplicates,
+        lon=x,
+        lat=y,
+        location_source=source,
+    )
+
+
+# --------------------------------------------------------------------------- moves
+
+
+def _write(
+    store: Store,
+    user: User,
+    issue: int | str,
+    *,
+    version: int,
+    target: IssueStatus | None,
+    note: str | None,
+    at: dt.datetime | None,
+    action: str,
+    photos: Sequence[bytes] = (),
+    photo_kind: str | None = None,
+    extra: Any = None,
+    config: IssueConfig | None = None,
+) -> int:
+    """Apply one change to a report in one transaction with one audit row; return the new version.
+
+    ``target`` is a status move (checked against the table, with an event row);
+    ``None`` changes only attributes (``extra``), checked for ``edit_issues``.
+    ``extra(row, events) -> dict`` returns further column values.
+    """
+    issue_id = resolve_issue(store, issue)
+    when = _now(at)
+    first = store.get("issue_reports", issue_id)
+    community = _community_of_row(store, first)
+    cleaned = _clean_all(photos)
+    with store.transaction() as conn:
+        row = (
+            conn.execute(select(_T).where(_T.c.id == issue_id).with_for_update()).mappings().first()
+        )
+        row = _check_version(None if row is None else dict(row), issue_id, version)
+        history = conn.execute(
+            select(_E.c.id, _E.c.at, _E.c.from_status, _E.c.to_status)
+            .where(_E.c.issue_id == issue_id)
+            .order_by(_E.c.id)
+        ).all()
+        pairs = [(h.from_status, h.to_status) for h in history]
+        values: dict[str, Any] = {}
+        if target is not None:
+            current = lifecycle.parse_status(row["status"])
+            previous = lifecycle.status_before_suspension(pairs)
+            if current == S.SUSPENDED and previous is None:
+                previous = S.REGISTERED  # imported as suspended: no history to resume from
+            move = lifecycle.check_move(
+                user, current, target, community=community, previous=previous, note=note
+            )
+            values["status"] = move.target.value
+            action = action or f"issue_{move.action}"
+        else:
+            auth.require(user, "edit_issues", community=community)
+            if community is None and user.scope is not None:
+                msg = f"the report lies in no grid, outside the scope of user {user.username!r}"
+                raise PermissionDenied(msg)
+        if extra is not None:
+            values.update(extra(row, history, when))
+        stmt = (
+            update(_T)
+            .where(_T.c.id == issue_id, _T.c.version == row["version"])
+            .values(**values, version=row["version"] + 1, updated_at=when)
+        )
+        if not conn.execute(stmt).rowcount:
+            msg = f"issue report {issue_id} could not be changed; reload it and try again"
+            raise ConflictError(msg)
+        event_id = None
+        if target is not None:
+            event_id = conn.execute(
+                insert(_E).values(
+                    issue_id=issue_id,
+                    at=when,
+                    user=user.username,
+                    from_status=row["status"],
+                    to_status=values["status"],
+                    note=(note or "").strip() or None,
+                )
+            ).inserted_primary_key[0]
+        kind = photo_kind or ("after" if values.get("status") == S.HANDLED.value else "before")
+        for jpeg in cleaned:
+            conn.execute(
+                insert(_P).values(
+                    issue_id=issue_id, event_id=event_id, kind=kind, jpeg=jpeg, created_at=when
+                )
+            )
+        after = dict(conn.execute(select(_T).where(_T.c.id == issue_id)).mappings().one())
+        moved = f"{row['status']} -> {values['status']}" if target is not None else action
+        text = f"{moved}: {note.strip()}" if note and note.strip() else moved
+        store.audit(
+            action,
+            username=user.username,
+            table="issue_reports",
+            row_id=issue_id,
+            before=row,
+            after=after,
+            note=text,
+            conn=conn,
+            at=when,
+        )
+    return int(row["version"]) + 1
+
+
+def move_issue(
+    store: Store,
+    user: User,
+    issue: int | str,
+    to: IssueStatus | str,
+    *,
+    version: int,
+    note: str | None = None,
+    photos: Sequence[bytes] = (),
+    photo_kind: str | None = None,
+    worker: str | None = None,
+    at: dt.datetime | None = None,
+    config: IssueConfig | None = None,
+) -> int:
+    """Move a report to another status of the loop (立案, 派遣, 处置, 核查, 结案, 挂起, 退回 ...).
+
+    Parameters
+    ----------
+    store
+        The store.
+    user
+        Who moves it; the move's minimal role and the user's scope are checked.
+    issue
+        The report's id or code.
+    to
+        The new status, English or Chinese (``"dispatched"`` or ``"派遣"``).
+    version
+        The report's ``version`` as the caller read it.
+    note
+        Why / what was done (required to dismiss, return or suspend).
+    photos
+        Photos of this step (stored without EXIF).
+    photo_kind
+        ``"before"`` or ``"after"``; default ``"after"`` for handling, else ``"before"``.
+    worker
+        For a dispatch: the code or name of the grid worker it goes to (one of
+        the grid's workers that day); default the grid's workers as a whole.
+    at
+        When (default now, UTC).
+    config
+        Issue configuration (for the deadline of a resumed report).
+
+    Returns
+    -------
+    int
+        The report's new version.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        The move is not allowed from the current status, a required note is
+        missing, the worker is not one of the grid's, or a photo is not an image.
+    gridmap.errors.PermissionDenied
+        The user's role is below the move's minimal role or the report is outside
+        the user's scope.
+    gridmap.errors.ConflictError
+        Someone else changed the report since ``version`` was read.
+    gridmap.errors.NotFound
+        There is no such report.
+    """
+    target = lifecycle.parse_status(to)
+    if photo_kind not in (None, "before", "after"):
+        msg = f"photo kind must be 'before' or 'after', not {photo_kind!r}"
+        raise InputError(msg)
+
+    def extra(row: dict[str, Any], history: Sequence[Any], when: dt.datetime) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        attrs = dict(row.get("attrs") or {})
+        if target == S.DISPATCHED and worker:
+            cfg = _config(config)
+            day = cfg.working_hours.local(when).date()
+            grid = row.get("grid_code")
+            options = store.workers_of(grid, on=day) if grid else []
+            match = [w for w in options if worker in (w["code"], w["name"])]
+            if not match:
+                names = ", ".join(f"{w['name']} ({w['code']})" for w in options) or "none"
+                msg = f"{worker!r} is not a worker of grid {grid} on {day}; its workers: {names}"
+                raise InputError(msg)
+            attrs["worker"] = match[0]["code"]
+            out["attrs"] = attrs
+        if row["status"] == S.SUSPENDED.value and target != S.SUSPENDED and row.get("deadline"):
+            suspended = [h.at for h in history if h.to_status == S.SUSPENDED.value]
+            if suspended:
+                cfg = _config(config)
+                limit = cfg.limit_or_none(row["category"], row.get("subcategory"))
+                working = bool(limit and limit.working)
+                left = hours_between(
+                    suspended[-1], row["deadline"], working=working, calendar=cfg.working_hours
+                )
+                if left > 0:
+                    out["deadline"] = add_hours(
+                        when, left, working=working, calendar=cfg.working_hours
+                    )
+        return out
+
+    return _write(
+        store,
+        user,
+        issue,
+        version=version,
+        target=target,
+        note=note,
+        at=at,
+        action="",
+        photos=photos,
+        photo_kind=photo_kind,
+        extra=extra,
+        config=config,
+    )
+
+
+def merge_duplicate(
+    store: Store,
+    user: User,
+    issue: int | str,
+    *,
+    into: int | str,
+    version: int,
+    note: str | None = None,
+    at: dt.datetime | None = None,
+) -> int:
+    """Close a report as a duplicate of another (合并), keeping a pointer to it.
+
+    The report must be ``reported`` or ``registered`` (the dismiss move); the
+    event and the audit row say which report it was merged into.
+
+    Parameters
+    ----------
+    store, user
+        The store and who merges (inspector in the report's community).
+    issue
+        The duplicate's id or code.
+    into
+        The id or code of the report it duplicates.
+    version
+        The duplicate's version as read.
+    note
+        Extra note.
+    at
+        When (default now).
+
+    Returns
+    -------
+    int
+        The duplicate's new version.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        Merging a report into itself or into a report that was merged itself, or
+        the duplicate is past registration.
+    """
+    issue_id = resolve_issue(store, issue)
+    into_id = resolve_issue(store, into)
+    if into_id == issue_id:
+        msg = "a report cannot be a duplicate of itself"
+        raise InputError(msg)
+    target = store.get("issue_reports", into_id)
+    if target.get("duplicate_of") is not None:
+        msg = (
+            f"report {target['code']} was itself merged into another report; "
+            "merge into that one instead"
+        )
+        raise InputError(msg)
+    text = f"duplicate of {target['code']} (重复, 已合并)" + (f"; {note.strip()}" if note else "")
+
+    def extra(row: dict[str, Any], history: Sequence[Any], when: dt.datetime) -> dict[str, Any]:
+        attrs = dict(row.get("attrs") or {})
+        attrs["merged_into"] = target["code"]
+        return {"duplicate_of": into_id, "attrs": attrs}
+
+    return _write(
+        store,
+        user,
+        issue_id,
+        version=version,
+        target=S.CLOSED,
+        note=text,
+        at=at,
+        action="issue_merge",
+        extra=extra,
+    )
+
+
+def confirm_grid(
+    store: Store,
+    user: User,
+    issue: int | str,
+    *,
+    grid: str,
+    version: int,
+    at: dt.datetime | None = None,
+) -> int:
+    """Confirm (or correct) the grid of a report flagged near a grid boundary; audited.
+
+    Parameters
+    ----------
+    store, user
+        The store and the dispatcher (``edit_issues`` in the old and the new
+        grid's community).
+    issue
+        The report's id or code.
+    grid
+        The grid it belongs to: its routed grid or one of the neighbouring grids
+        found when it was routed.
+    version
+        The report's version as read.
+    at
+        When (default now).
+
+    Returns
+    -------
+    int
+        The report's new version.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If ``grid`` is neither the routed grid nor one of its neighbours.
+    """
+    grids = store.read_layer("grids")
+    community_of = dict(zip(grids["code"], grids["community"], strict=True))
+
+    def extra(row: dict[str, Any], history: Sequence[Any], when: dt.datetime) -> dict[str, Any]:
+        attrs = dict(row.get("attrs") or {})
+        allowed = [row.get("grid_code"), *attrs.get("neighbours", [])]
+        if grid not in allowed or grid not in community_of:
+            choices = ", ".join(map(str, allowed))
+            msg = f"grid {grid!r} is neither the routed grid nor a neighbour ({choices})"
+            raise InputError(msg)
+        auth.require(user, "edit_issues", community=community_of[grid])
+        attrs.update(
+            boundary_flag=False,
+            grid_confirmed_by=user.username,
+            community=community_of[grid],
+            routed_grid=attrs.get("routed_grid", row.get("grid_code")),
+        )
+        return {"grid_code": grid, "attrs": attrs}
+
+    return _write(
+        store,
+        user,
+        issue,
+        version=version,
+        target=None,
+        note=f"grid confirmed: {grid}",
+        at=at,
+        action="issue_confirm_grid",
+        extra=extra,
+    )
+
+
+def link_duplicate(
+    store: Store,
+    user: User,
+    issue: int | str,
+    *,
+    other: int | str,
+    version: int,
+    at: dt.datetime | None = None,
+) -> int:
+    """Record that a report is related to another (a likely duplicate kept open); audited.
+
+    Returns
+    -------
+    int
+        The report's new version.
+    """
+    issue_id = resolve_issue(store, issue)
+    other_id = resolve_issue(store, other)
+    if other_id == issue_id:
+        msg = "a report cannot be linked to itself"
+        raise InputError(msg)
+    other_code = store.get("issue_reports", other_id)["code"]
+
+    def extra(row: dict[str, Any], history: Sequence[Any], when: dt.datetime) -> dict[str, Any]:
+        attrs = dict(row.get("attrs") or {})
+        linked = [c for c in attrs.get("linked", []) if c != other_code]
+        attrs["linked"] = [*linked, other_code]
+        return {"attrs": attrs}
+
+    return _write(
+        store,
+        user,
+        issue_id,
+        version=version,
+        target=None,
+        note=f"linked to {other_code}",
+        at=at,
+        action="issue_link",
+        extra=extra,
+    )

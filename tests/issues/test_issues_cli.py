@@ -1,0 +1,204 @@
+"""``gridmap issues ...`` commands on a copy of the demo store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from gridmap import issues_cli
+from gridmap.errors import GridmapError, InputError, PermissionDenied
+from gridmap.store import Store
+
+
+def run(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="gridmap")
+    issues_cli.add_parsers(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(list(argv))
+    return args.func(args)
+
+
+@pytest.fixture
+def where(issue_db):
+    store = Store(issue_db)
+    grids = store.read_layer("grids")
+    store.close()
+    point = grids.geometry.iloc[2].representative_point()
+    return issue_db, grids["code"].iloc[2], point
+
+
+def test_report_list_move_show(where, capsys, tmp_path, make_gps_jpeg):
+    db, grid, point = where
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(make_gps_jpeg())
+    code = run(
+        "issues",
+        "report",
+        "--category",
+        "市容环境",
+        "--subcategory",
+        "暴露垃圾",
+        "--lon",
+        str(point.x),
+        "--lat",
+        str(point.y),
+        "--text",
+        "垃圾",
+        "--photo",
+        str(photo),
+        "--db",
+        db,
+        "--user",
+        "tester",
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"in grid {grid}" in out and "(id 81)" in out
+
+    assert run("issues", "list", "--format", "json", "--grid", grid, "--db", db) == 0
+    rows = json.loads(capsys.readouterr().out)
+    new = next(r for r in rows if r["id"] == 81)
+    assert set(new) >= {
+        "id",
+        "category",
+        "status",
+        "lon",
+        "lat",
+        "grid",
+        "workers",
+        "reported_at",
+        "deadline",
+    }
+    assert (new["status"], new["grid"], new["category"]) == ("reported", grid, "市容环境")
+    assert new["workers"] and new["lon"] == pytest.approx(point.x, abs=1e-6)
+
+    assert run("issues", "move", "81", "立案", "--note", "ok", "--db", db) == 0
+    assert "is now registered" in capsys.readouterr().out
+    assert (
+        run(
+            "issues",
+            "move",
+            new["code"],
+            "--to",
+            "dispatched",
+            "--db",
+            db,
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert run("issues", "show", "81", "--json", "--db", db) == 0
+    detail = json.loads(capsys.readouterr().out)
+    assert [e["to_status"] for e in detail["timeline"]] == ["reported", "registered", "dispatched"]
+    assert set(detail["moves"]) == {"handled", "suspended"}
+
+    assert run("issues", "list", "--status", "派遣", "--format", "csv", "--db", db) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("id,code,category")
+    assert any(line.startswith("81,") for line in lines[1:])
+    assert run("issues", "list", "--overdue", "--db", db) == 0
+    assert "report(s)" in capsys.readouterr().out
+
+
+def test_errors_are_gridmap_errors(where):
+    db, _, point = where
+    with pytest.raises(InputError, match="outside every grid"):
+        run("issues", "report", "--category", "其他", "--lon", "0", "--lat", "0", "--db", db)
+    with pytest.raises(InputError, match="unknown status"):
+        run("issues", "move", "1", "done", "--db", db)
+    with pytest.raises(InputError, match="STATE"):
+        run("issues", "move", "1", "--db", db)
+    with pytest.raises(GridmapError):
+        run("issues", "move", "AJ0", "立案", "--db", db)
+    with pytest.raises(InputError, match="--date"):
+        run("issues", "daily", "--date", "yesterday", "--db", db)
+    with pytest.raises(InputError, match="cannot read the photo"):
+        run(
+            "issues",
+            "report",
+            "--category",
+            "其他",
+            "--lon",
+            str(point.x),
+            "--lat",
+            str(point.y),
+            "--photo",
+            "/nonexistent.jpg",
+            "--db",
+            db,
+        )
+
+
+def test_store_users_role_applies(where):
+    from gridmap import auth
+
+    db, _, point = where
+    store = Store(db)
+    auth.create_user(store, "viewer1", "password123", role="viewer")
+    store.close()
+    with pytest.raises(PermissionDenied):
+        run(
+            "issues",
+            "report",
+            "--category",
+            "其他",
+            "--lon",
+            str(point.x),
+            "--lat",
+            str(point.y),
+            "--db",
+            db,
+            "--user",
+            "viewer1",
+        )
+
+
+def test_daily_merge_and_scores(where, capsys, tmp_path):
+    db, _, point = where
+    args = (
+        "issues",
+        "report",
+        "--category",
+        "其他",
+        "--lon",
+        str(point.x),
+        "--lat",
+        str(point.y),
+        "--db",
+        db,
+    )
+    run(*args)
+    run(*args)
+    assert "possible duplicate" in capsys.readouterr().out
+    assert run("issues", "merge", "82", "--into", "81", "--db", db) == 0
+    assert "duplicate of 81" in capsys.readouterr().out
+    assert run("issues", "daily", "--db", db) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("== W") and "open" in out
+    xlsx = tmp_path / "scores.xlsx"
+    assert run("issues", "scores", "--month", "2026-10", "--xlsx", str(xlsx), "--db", db) == 0
+    out = capsys.readouterr().out
+    assert "2026-10 by grid" in out and "2026-10 by worker" in out
+    assert xlsx.read_bytes()[:2] == b"PK"
+
+
+def test_confirm_grid(where, capsys):
+    db, grid, point = where
+    run(
+        "issues",
+        "report",
+        "--category",
+        "其他",
+        "--lon",
+        str(point.x),
+        "--lat",
+        str(point.y),
+        "--db",
+        db,
+    )
+    capsys.readouterr()
+    assert run("issues", "confirm", "81", "--grid", grid, "--db", db) == 0
+    assert f"belongs to grid {grid}" in capsys.readouterr().out
+    with pytest.raises(InputError, match="neighbour"):
+        run("issues", "confirm", "81", "--grid", "330102011005007", "--db", db)
