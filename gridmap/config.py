@@ -28,6 +28,10 @@ tile_url
     Tile URL template for the ``custom`` basemap (an intranet tile server).
 max_upload_mb
     Uploads larger than this are refused before they are read (MB).
+cjk_font
+    TrueType Chinese font (``.ttf``/``.ttc``, ``path#index`` for a face of a
+    collection) embedded in PDF exports and drawn in map images; empty: found
+    automatically (see :mod:`gridmap.export.fonts`).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from typing import Any
 
 from gridmap.errors import InputError
 
-__all__ = ["SETTINGS", "Setting", "config_path", "get", "load_settings"]
+__all__ = ["SETTINGS", "Setting", "config_path", "get", "load_settings", "save_settings"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("tianditu_key", "", "", "key for Tianditu tiles"),
     Setting("tile_url", "", "", "tile URL template for the custom basemap"),
     Setting("max_upload_mb", 200, "MB", "uploads larger than this are refused"),
+    Setting("cjk_font", "", "", "TrueType Chinese font file for PDF exports (empty: automatic)"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -123,3 +128,81 @@ def get(name: str) -> Any:
         msg = f"unknown setting {name!r}"
         raise KeyError(msg)
     return load_settings()[name]
+
+
+def _toml_value(name: str, value: Any) -> str:
+    """Render one TOML value (numbers, booleans, strings)."""
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # a TOML basic string: same escapes as JSON
+    msg = f"setting {name!r}: cannot write {type(value).__name__} values"
+    raise InputError(msg)
+
+
+def save_settings(values: dict[str, Any], *, by: Any, path: Path | None = None) -> Path:
+    """Write settings to the TOML file, keeping the other settings already in it.
+
+    Parameters
+    ----------
+    values
+        Setting name -> new value; numbers must stay numbers.
+    by
+        The :class:`gridmap.auth.User` saving them (needs the ``edit_settings`` right).
+    path
+        TOML file to write; defaults to :func:`config_path`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If ``by`` may not edit settings.
+    gridmap.errors.InputError
+        For an unknown setting, a wrong type, an unknown basemap, or a file that
+        cannot be written.
+    """
+    from gridmap import auth
+
+    auth.require(by, "edit_settings")
+    path = config_path() if path is None else Path(path)
+    current = {}
+    if path.exists():
+        try:
+            current = tomllib.loads(path.read_text(encoding="utf-8")).get("settings", {})
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            current = {}
+    merged = {k: v for k, v in current.items() if k in _BY_NAME}
+    for name, value in values.items():
+        if name not in _BY_NAME:
+            msg = f"unknown setting {name!r}; known: {', '.join(_BY_NAME)}"
+            raise InputError(msg)
+        default = _BY_NAME[name].default
+        if isinstance(default, (int, float)) and not isinstance(default, bool):
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                msg = f"setting {name!r} must be a number of at least 0, got {value!r}"
+                raise InputError(msg)
+        elif isinstance(default, str) and not isinstance(value, str):
+            msg = f"setting {name!r} must be text, got {value!r}"
+            raise InputError(msg)
+        merged[name] = value
+    if merged.get("basemap", "none") not in ("none", "osm", "tianditu", "amap", "custom"):
+        msg = f"unknown basemap {merged['basemap']!r}; use none, osm, tianditu, amap or custom"
+        raise InputError(msg)
+    lines = ["# gridmap settings (written by the app; see gridmap.config)", "[settings]"]
+    lines += [f"{name} = {_toml_value(name, value)}" for name, value in merged.items()]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(f"cannot write settings: {exc.strerror or exc}", file=str(path)) from None
+    return path

@@ -770,6 +770,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "workers.unstaffed": {"zh": "无专职/兼职网格员的网格：{codes}", "en": "Grids without a full- or part-time worker: {codes}"},
     "workers.all_staffed": {"zh": "所有网格都有网格员。", "en": "Every grid has a worker."},
     "workers.show_inactive": {"zh": "显示已停用", "en": "Show inactive"},
+    "workers.roster": {"zh": "历史花名册", "en": "Roster on a date"},
+    "workers.roster_day": {"zh": "日期", "en": "Date"},
+    "field.worker_code": {"zh": "网格员编码", "en": "Worker code"},
+    "field.valid_to": {"zh": "结束日期", "en": "Valid to"},
+    "field.retired": {"zh": "已调整", "en": "Since replaced"},
+    "field.grid_code": {"zh": "网格编码", "en": "Grid code"},
     # --- end of grids block -------------------------------------------------------------------
 }
 

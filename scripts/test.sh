@@ -4,7 +4,8 @@
 #   bash scripts/test.sh [pytest args...]
 #
 # System packages (Debian/Ubuntu, installed with apt-get when missing):
-#   PostGIS for the PostgreSQL server, Chromium and CJK fonts for the browser tests,
+#   PostGIS for the PostgreSQL server, Chromium and CJK fonts for the browser tests and the
+#   PDF exports (fonts-noto-cjk, fonts-wqy-microhei),
 #   poppler-utils for rendering PDFs. A PostgreSQL server on 127.0.0.1:5432 with
 #   trust auth for user postgres is used (set GRIDMAP_TEST_PG to another URL).
 set -euo pipefail
@@ -27,6 +28,8 @@ else
 fi
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# reportlab embeds TrueType outlines only: WenQuanYi Micro Hei for the PDF exports
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing system packages: ${need[*]}"

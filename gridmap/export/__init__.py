@@ -1,0 +1,183 @@
+"""Exports: rosters, per-grid dossiers, supervision orders, weekly reports and data files.
+
+=============== ==========================================================
+``roster``      grid roster (网格员花名册), XLSX formatted for printing, CSV
+``dossier``     per-grid dossier (一档一册一图), PDF with map, contents page
+``supervision`` supervision orders (督办单) from the current check failures
+``weekly``      weekly progress report (每周上报进展), XLSX or PDF
+``data``        GeoPackage with every layer, GeoJSON per layer (WGS-84/GCJ-02)
+``mapimage``    offline static map of a grid (matplotlib, Agg)
+``fonts``       the embedded CJK font for PDFs and images
+``cli``         ``gridmap export ...``
+=============== ==========================================================
+
+Every export takes the exporting :class:`~gridmap.auth.User` (``export`` right,
+scope checked; phone numbers masked unless ``see_phones``), writes to a path or
+a binary file object, and writes one audit row (who, what, scope, when).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from gridmap.export import data as data
+from gridmap.export import dossier as dossier
+from gridmap.export import fonts as fonts
+from gridmap.export import mapimage as mapimage
+from gridmap.export import roster as roster
+from gridmap.export import supervision as supervision
+from gridmap.export import weekly as weekly
+from gridmap.export._common import (
+    ExportResult,
+    Output,
+    Progress,
+    Scope,
+    parse_date,
+    parse_week,
+)
+from gridmap.export.data import export_geojson, export_gpkg
+from gridmap.export.dossier import export_dossier
+from gridmap.export.roster import export_roster
+from gridmap.export.supervision import current_failures, export_supervision
+from gridmap.export.weekly import export_weekly
+
+if TYPE_CHECKING:
+    from gridmap.auth import User
+    from gridmap.store import Store
+
+__all__ = [
+    "FORMATS",
+    "KINDS",
+    "SCOPES",
+    "ExportResult",
+    "Scope",
+    "current_failures",
+    "data",
+    "dossier",
+    "export_dossier",
+    "export_geojson",
+    "export_gpkg",
+    "export_roster",
+    "export_supervision",
+    "export_weekly",
+    "fonts",
+    "mapimage",
+    "parse_date",
+    "parse_week",
+    "roster",
+    "run_export",
+    "supervision",
+    "weekly",
+]
+
+#: Every export, in menu order.
+KINDS: tuple[str, ...] = ("roster", "dossier", "supervision", "weekly", "gpkg", "geojson")
+#: File formats of each export, default first.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "roster": ("xlsx", "csv"),
+    "dossier": ("pdf",),
+    "supervision": ("pdf",),
+    "weekly": ("xlsx", "pdf"),
+    "gpkg": ("gpkg",),
+    "geojson": ("zip",),
+}
+#: Scopes each export offers (``street`` = everything the user may see).
+SCOPES: dict[str, tuple[str, ...]] = {
+    "roster": ("street", "community", "grid", "worker"),
+    "dossier": ("community", "grid"),
+    "supervision": ("street", "community", "grid"),
+    "weekly": ("street", "community"),
+    "gpkg": ("street", "community"),
+    "geojson": ("street", "community"),
+}
+
+
+def run_export(
+    kind: str,
+    store: Store,
+    out: Output,
+    *,
+    user: User,
+    community: str | None = None,
+    grid: str | None = None,
+    worker: str | None = None,
+    as_of: dt.date | None = None,
+    week: str | dt.date | None = None,
+    fmt: str | None = None,
+    crs: str = "wgs84",
+    lang: str = "zh",
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Run one export by name (for the CLI and the app page).
+
+    Parameters
+    ----------
+    kind
+        One of :data:`KINDS`.
+    store, out, user
+        As for every export function.
+    community, grid, worker, as_of, week, fmt, crs, lang, progress
+        Passed to the export that takes them; ``fmt`` defaults to the kind's first
+        format; ``week`` defaults to the week of ``as_of``.
+
+    Returns
+    -------
+    ExportResult
+        What was written.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        For an unknown kind or a format the kind does not write.
+    """
+    from gridmap.errors import InputError
+
+    if kind not in KINDS:
+        msg = f"unknown export {kind!r}; choose one of: {', '.join(KINDS)}"
+        raise InputError(msg)
+    fmt = fmt or FORMATS[kind][0]
+    if fmt not in FORMATS[kind] and not (kind == "geojson" and fmt == "geojson"):
+        msg = f"export {kind} writes {' or '.join(FORMATS[kind])}, not {fmt}"
+        raise InputError(msg)
+    if kind == "roster":
+        return export_roster(
+            store,
+            out,
+            user=user,
+            fmt=fmt,
+            community=community,
+            grid=grid,
+            worker=worker,
+            as_of=as_of,
+            lang=lang,
+        )
+    if kind == "dossier":
+        return export_dossier(
+            store,
+            out,
+            user=user,
+            community=community,
+            grid=grid,
+            as_of=as_of,
+            lang=lang,
+            progress=progress,
+        )
+    if kind == "supervision":
+        return export_supervision(
+            store,
+            out,
+            user=user,
+            community=community,
+            grid=grid,
+            worker=worker,
+            as_of=as_of,
+            lang=lang,
+        )
+    if kind == "weekly":
+        return export_weekly(
+            store, out, user=user, week=week or as_of, community=community, fmt=fmt, lang=lang
+        )
+    if kind == "gpkg":
+        return export_gpkg(store, out, user=user, community=community, crs=crs)
+    return export_geojson(store, out, user=user, community=community, crs=crs)

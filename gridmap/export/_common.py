@@ -1,0 +1,496 @@
+"""Shared by the exporters: loading the data of a scope, permissions, audit rows, output.
+
+Every exporter reads the store once through :func:`load_data` (vectorised: point
+records are assigned to grids with one :mod:`gridmap.locate` query, areas are
+computed in the metric CRS of the data), narrows it to a :class:`Scope` the user
+may see with :func:`select_grids`, and writes one audit row with
+:func:`record_export`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap import auth, i18n
+from gridmap.crs import metric_crs, to_metric
+from gridmap.errors import InputError, NotFound, PermissionDenied
+from gridmap.locate import locate_points, polygon_index_of_points
+from gridmap.model import POINT_KINDS, WorkerRole
+from gridmap.views import CLOSED_ISSUE_STATUSES, mask_phone
+
+if TYPE_CHECKING:
+    from gridmap.auth import User
+    from gridmap.store import Store
+
+#: Point-record layers counted per grid.
+POINT_LAYERS: tuple[str, ...] = tuple(POINT_KINDS)
+#: Where an export goes: a file path or a writable binary file object.
+Output = str | os.PathLike[str] | IO[bytes]
+#: ``progress(done, total, label)`` called while a long export runs.
+Progress = Callable[[int, int, str], None]
+
+_ROLE_ORDER = {role.value: i for i, role in enumerate(WorkerRole)}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an export covers: the whole street (all ``None``), a community, a grid or a worker.
+
+    ``worker`` is a worker code or name.
+    """
+
+    community: str | None = None
+    grid: str | None = None
+    worker: str | None = None
+
+    def describe(self) -> str:
+        """Return a short text for audit rows and file names (``street`` when unscoped)."""
+        parts = [
+            f"{k}={v}"
+            for k, v in (
+                ("community", self.community),
+                ("grid", self.grid),
+                ("worker", self.worker),
+            )
+            if v
+        ]
+        return ", ".join(parts) or "street"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export produced.
+
+    Attributes
+    ----------
+    what : str
+        The kind of export (``roster``, ``dossier``, ``gpkg`` ...).
+    scope : str
+        :meth:`Scope.describe` of the scope.
+    rows : int
+        Rows (roster), grids (dossier, supervision order), features (data) or issue reports.
+    audit_id : int
+        The id of the audit row written.
+    path : pathlib.Path or None
+        The file written, when the output was a path.
+    """
+
+    what: str
+    scope: str
+    rows: int
+    audit_id: int
+    path: Path | None = None
+
+
+def parse_date(value: str | dt.date | None) -> dt.date | None:
+    """Return a date from ``YYYY-MM-DD`` text (``None`` stays ``None``).
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the text is not a date.
+    """
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        msg = f"not a date: {value!r} (use YYYY-MM-DD)"
+        raise InputError(msg) from None
+
+
+_WEEK_RE = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+
+
+def parse_week(value: str | dt.date | None) -> tuple[dt.date, dt.date]:
+    """Return the Monday and the following Sunday of an ISO week.
+
+    Parameters
+    ----------
+    value
+        ``YYYY-Www`` (``2026-W45``), any date inside the week, or ``None`` for the
+        current week.
+
+    Returns
+    -------
+    tuple of datetime.date
+        ``(monday, sunday)``.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the text is not a week or a date.
+    """
+    if value is None:
+        day = dt.date.today()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        match = _WEEK_RE.match(str(value).strip())
+        if match:
+            try:
+                day = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+            except ValueError:
+                msg = f"no such week: {value!r}"
+                raise InputError(msg) from None
+        else:
+            try:
+                day = dt.date.fromisoformat(str(value).strip())
+            except ValueError:
+                msg = f"not a week: {value!r} (use YYYY-Www, e.g. 2026-W45)"
+                raise InputError(msg) from None
+    monday = day - dt.timedelta(days=day.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def week_label(monday: dt.date) -> str:
+    """Return ``YYYY-Www`` of the week starting on ``monday``."""
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _end_of(day: dt.date) -> pd.Timestamp:
+    return pd.Timestamp(day + dt.timedelta(days=1), tz="UTC")
+
+
+def _point_geometries(store: Store) -> tuple[np.ndarray, np.ndarray]:
+    """Kinds and geometries of every point record not retired, read lean (no attributes).
+
+    On SQLite the rows come straight from the driver and 2-D little-endian WKB points
+    are decoded with one :func:`numpy.frombuffer` call: a million points take about
+    a second instead of the many seconds :meth:`Store.read_layer` spends on attributes.
+    """
+    from sqlalchemy import exc, select, type_coerce
+
+    from gridmap.errors import StoreError
+    from gridmap.store import schema
+    from gridmap.store.types import GeometryWKB
+
+    points = schema.points
+    try:
+        with store.engine.connect() as conn:
+            if store.dialect == "sqlite":
+                rows = conn.exec_driver_sql(
+                    "SELECT kind, geom FROM points WHERE retired_at IS NULL"
+                ).fetchall()
+            else:
+                rows = conn.execute(
+                    select(points.c.kind, type_coerce(points.c.geom, GeometryWKB())).where(
+                        points.c.retired_at.is_(None)
+                    )
+                ).all()
+    except exc.SQLAlchemyError as err:
+        msg = f"cannot read the point records of {store.safe_url}: {err.__class__.__name__}"
+        raise StoreError(msg) from None
+    kinds = np.array([r[0] for r in rows], dtype=object)
+    blobs = [bytes(r[1]) if r[1] is not None else b"" for r in rows]
+    lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs))
+    if len(blobs) and (lengths == 21).all():
+        raw = np.frombuffer(
+            b"".join(blobs),
+            dtype=np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")]),
+        )
+        if (raw["order"] == 1).all() and (raw["type"] == 1).all():
+            return kinds, shapely.points(raw["x"], raw["y"])
+    wkb = np.array([b if b else None for b in blobs], dtype=object)
+    return kinds, shapely.from_wkb(wkb)
+
+
+def load_data(
+    store: Store,
+    *,
+    as_of: dt.date | None = None,
+    roads: bool = False,
+    maintenance: bool = False,
+    points: str = "full",
+) -> dict[str, Any]:
+    """Read what the exports need, assign point records to grids and measure grid areas.
+
+    Parameters
+    ----------
+    store
+        The store.
+    as_of
+        The day whose assignments count (default today). Issue reports made after
+        that day are left out.
+    roads
+        Also read the roads (for maps).
+    maintenance
+        Also read the maintenance log.
+    points
+        ``"full"``: point layers with every column; ``"counts"``: only the ``grid``
+        column of each point record, read lean (for rosters of a whole city).
+
+    Returns
+    -------
+    dict
+        ``communities``, ``grids`` (with ``community_name`` and ``area_m2``, in the
+        metric CRS of the data), ``workers`` (all, inactive included), ``assignments``
+        (valid on ``as_of``), ``boards``, ``fitness``, ``bins``, ``issues`` (each
+        with a ``grid`` column; issues also ``open``), optionally ``roads`` and
+        ``maintenance``; ``as_of`` (the date) and ``metric_crs``. Frames in EPSG:4326.
+    """
+    day = as_of or dt.date.today()
+    data: dict[str, Any] = {"as_of": day}
+    communities = store.read_layer("communities")
+    grids = store.read_layer("grids")
+    data["workers"] = store.read_layer("workers", include_retired=True)
+    data["assignments"] = store.read_layer("assignments", as_of=day)
+    names = dict(zip(communities["code"], communities["name"], strict=True))
+    grids["community_name"] = [names.get(c, c) for c in grids["community"]]
+    crs = (
+        metric_crs(grids) if len(grids) else (metric_crs(communities) if len(communities) else None)
+    )
+    data["metric_crs"] = crs
+    grids["area_m2"] = to_metric(grids.geometry, crs=crs).area.to_numpy() if len(grids) else []
+    data["communities"] = communities
+    data["grids"] = grids
+    if points == "counts":
+        kinds, geoms = _point_geometries(store)
+        where = polygon_index_of_points(geoms, grids.geometry.to_numpy())
+        codes = grids["code"].to_numpy(dtype=object)
+        located = np.full(len(where), None, dtype=object)
+        if len(codes):
+            located[where >= 0] = codes[where[where >= 0]]
+        for layer, kind in POINT_KINDS.items():
+            data[layer] = pd.DataFrame({"grid": located[kinds == kind]})
+    for layer in (*POINT_LAYERS, "issues"):
+        if points == "counts" and layer != "issues":
+            continue
+        frame = store.read_layer(layer)
+        if layer == "issues":
+            reported = pd.to_datetime(frame["reported_at"], utc=True)
+            frame = frame[(reported < _end_of(day)).to_numpy()].copy()
+            frame["open"] = ~frame["status"].isin(CLOSED_ISSUE_STATUSES).to_numpy()
+        located = (
+            locate_points(frame, grids, column="code")
+            if len(grids) and len(frame)
+            else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        )
+        frame["grid"] = located.to_numpy()
+        data[layer] = frame
+    if roads:
+        data["roads"] = store.read_layer("roads")
+    if maintenance:
+        data["maintenance"] = store.read_layer("maintenance")
+    return data
+
+
+def point_counts(data: dict[str, Any], grid_codes: pd.Series) -> pd.DataFrame:
+    """Count point records (and open issue reports) per grid, vectorised.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``boards, fitness, bins, open_issues`` on ``grid_codes``' positions.
+    """
+    out = pd.DataFrame(index=range(len(grid_codes)))
+    codes = pd.Index(grid_codes.to_numpy())
+    for layer in POINT_LAYERS:
+        counts = data[layer]["grid"].value_counts()
+        out[layer] = counts.reindex(codes, fill_value=0).to_numpy(dtype=np.int64)
+    issues = data["issues"]
+    counts = issues.loc[issues["open"].to_numpy(dtype=bool), "grid"].value_counts()
+    out["open_issues"] = counts.reindex(codes, fill_value=0).to_numpy(dtype=np.int64)
+    return out
+
+
+def workers_by_grid(data: dict[str, Any]) -> pd.DataFrame:
+    """Return the assignments valid on the data's day joined with the workers, grid head first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``grid, worker (code), name, phone, role``; sorted by grid, role, name.
+    """
+    assignments = data["assignments"]
+    workers = data["workers"][["code", "name", "phone"]].rename(columns={"code": "worker"})
+    merged = assignments[["grid", "worker", "role"]].merge(workers, on="worker", how="left")
+    merged["name"] = merged["name"].where(merged["name"].notna(), merged["worker"])
+    merged["_order"] = merged["role"].map(_ROLE_ORDER).fillna(99)
+    merged = merged.sort_values(["grid", "_order", "name"], kind="stable")
+    return merged.drop(columns="_order").reset_index(drop=True)
+
+
+def shown_phone(phone: Any, *, see_phones: bool) -> str:
+    """Return a phone number for an export: masked unless ``see_phones``; ``""`` for none."""
+    if phone is None or (isinstance(phone, float) and np.isnan(phone)) or phone is pd.NA:
+        return ""
+    text = str(phone).strip()
+    if not see_phones:
+        text = mask_phone(text) or ""
+    return text
+
+
+def select_grids(data: dict[str, Any], scope: Scope, user: User) -> gpd.GeoDataFrame:
+    """Return the grids of ``scope`` that ``user`` may export, ordered by code.
+
+    A street-wide export by a user scoped to communities covers those communities.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If the user may not export, or the community/grid is outside the user's scope.
+    gridmap.errors.NotFound
+        If the community, grid or worker does not exist.
+    """
+    auth.require(user, "export")
+    grids = data["grids"]
+    if scope.community:
+        if scope.community not in set(data["communities"]["code"]):
+            msg = f"no community with code {scope.community!r}"
+            raise NotFound(msg)
+        auth.require(user, "export", community=scope.community)
+        grids = grids[grids["community"] == scope.community]
+    if scope.grid:
+        rows = grids[grids["code"] == scope.grid]
+        if rows.empty:
+            msg = f"no grid with code {scope.grid!r}"
+            if scope.community:
+                msg += f" in community {scope.community}"
+            raise NotFound(msg)
+        auth.require(user, "export", community=str(rows["community"].iloc[0]))
+        grids = rows
+    if scope.worker:
+        workers = data["workers"]
+        match = workers[(workers["code"] == scope.worker) | (workers["name"] == scope.worker)]
+        if match.empty:
+            msg = f"no worker with code or name {scope.worker!r}"
+            raise NotFound(msg)
+        assignments = data["assignments"]
+        mine = set(assignments.loc[assignments["worker"].isin(set(match["code"])), "grid"])
+        grids = grids[grids["code"].isin(mine)]
+    if user.scope is not None:
+        grids = grids[grids["community"].isin(set(user.scope))]
+        if grids.empty and (scope.community or scope.grid):
+            msg = f"user {user.username!r} may not export outside their communities"
+            raise PermissionDenied(msg)
+    return grids.sort_values("code", kind="stable")
+
+
+def record_export(
+    store: Store,
+    user: User,
+    what: str,
+    scope: Scope,
+    *,
+    fmt: str,
+    rows: int,
+    as_of: dt.date | None = None,
+    extra: dict[str, Any] | None = None,
+    path: Path | None = None,
+) -> ExportResult:
+    """Write the audit row of an export (who, what, scope, when) and return the result.
+
+    Parameters
+    ----------
+    store
+        The store.
+    user
+        Who exported.
+    what
+        ``roster``, ``dossier``, ``gpkg``, ``geojson``, ``weekly`` or ``supervision``.
+    scope
+        The scope exported.
+    fmt
+        File format.
+    rows
+        Rows, grids or features written.
+    as_of
+        The date the export is "as of", if any.
+    extra
+        More facts for the audit row.
+    path
+        The file written, if the output was a path.
+
+    Returns
+    -------
+    ExportResult
+        The summary, with the audit row's id.
+    """
+    after = {
+        "what": what,
+        "scope": scope.describe(),
+        "format": fmt,
+        "rows": int(rows),
+        "as_of": as_of.isoformat() if as_of else None,
+        **(extra or {}),
+    }
+    if path is not None:
+        after["file"] = path.name
+    audit_id = store.audit(
+        "export",
+        username=user.username,
+        after=after,
+        note=f"export {what} ({fmt}) of {scope.describe()}",
+    )
+    return ExportResult(what, scope.describe(), int(rows), audit_id, path)
+
+
+def write_output(out: Output, payload: bytes) -> Path | None:
+    """Write ``payload`` to a path (parents created) or a binary file object.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The path written, or ``None`` for a file object.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the file cannot be written.
+    """
+    if isinstance(out, str | os.PathLike):
+        path = Path(out)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(payload)
+        except OSError as err:
+            msg = f"cannot write {path}: {err.strerror or err}"
+            raise InputError(msg) from None
+        return path
+    out.write(payload)
+    return None
+
+
+def buffer() -> io.BytesIO:
+    """Return an empty in-memory binary file."""
+    return io.BytesIO()
+
+
+def tr(key: str, lang: str, **fmt: object) -> str:
+    """Translate an export string (:func:`gridmap.i18n.t`)."""
+    return i18n.t(key, lang, **fmt)
+
+
+def fmt_date(value: Any) -> str:
+    """Return ``YYYY-MM-DD`` (or ``YYYY-MM-DD HH:MM`` for timestamps), ``""`` for none."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        ts = pd.Timestamp(value)
+        if ts.tzinfo is not None:
+            ts = ts.tz_convert("UTC")
+        return ts.strftime("%Y-%m-%d %H:%M") if (ts.hour or ts.minute) else ts.strftime("%Y-%m-%d")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def fmt_number(value: Any, *, decimals: int = 0) -> str:
+    """Return a number with thousands separators, ``""`` for none."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return f"{float(value):,.{decimals}f}"
