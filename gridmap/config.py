@@ -44,7 +44,7 @@ from typing import Any
 
 from gridmap.errors import InputError
 
-__all__ = ["SETTINGS", "Setting", "config_path", "get", "load_settings", "save_settings"]
+__all__ = ["SETTINGS", "Setting", "config_path", "get", "load_settings", "save_settings", "write_table"]
 
 
 @dataclass(frozen=True)
@@ -130,20 +130,6 @@ def get(name: str) -> Any:
     return load_settings()[name]
 
 
-def _toml_value(name: str, value: Any) -> str:
-    """Render one TOML value (numbers, booleans, strings)."""
-    import json
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value)  # a TOML basic string: same escapes as JSON
-    msg = f"setting {name!r}: cannot write {type(value).__name__} values"
-    raise InputError(msg)
-
-
 def save_settings(values: dict[str, Any], *, by: Any, path: Path | None = None) -> Path:
     """Write settings to the TOML file, keeping the other settings already in it.
 
@@ -196,12 +182,37 @@ def save_settings(values: dict[str, Any], *, by: Any, path: Path | None = None) 
     if merged.get("basemap", "none") not in ("none", "osm", "tianditu", "amap", "custom"):
         msg = f"unknown basemap {merged['basemap']!r}; use none, osm, tianditu, amap or custom"
         raise InputError(msg)
-    lines = ["# gridmap settings (written by the app; see gridmap.config)", "[settings]"]
-    lines += [f"{name} = {_toml_value(name, value)}" for name, value in merged.items()]
+    return write_table(("settings",), merged, path=path)
+
+
+def write_table(keys: tuple[str, ...], values: dict[str, Any], *, path: Path | None = None) -> Path:
+    """Replace one table of the TOML file (e.g. ``("settings",)`` or ``("rules", "bin_reach")``).
+
+    Every other table in the file is kept as it was; the file is replaced atomically.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the existing file is not valid TOML or cannot be written.
+    """
+    import tomli_w
+
+    path = config_path() if path is None else Path(path)
+    document: dict[str, Any] = {}
+    if path.exists():
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"not valid TOML, not overwritten: {exc}", file=str(path)) from None
+    table = document
+    for key in keys[:-1]:
+        table = table.setdefault(key, {})
+    table[keys[-1]] = dict(values)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        tmp.write_text("# gridmap settings (see gridmap.config)\n" + tomli_w.dumps(document),
+                       encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
         raise InputError(f"cannot write settings: {exc.strerror or exc}", file=str(path)) from None

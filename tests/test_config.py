@@ -38,3 +38,27 @@ def test_every_setting_is_documented():
     for setting in config.SETTINGS:
         assert f"\n{setting.name}\n" in doc, setting.name
         assert setting.help
+
+
+def test_saving_settings_keeps_other_tables(tmp_path):
+    from gridmap.auth import SYSTEM
+
+    path = tmp_path / "gridmap.toml"
+    path.write_text('[settings]\nbasemap = "osm"\n\n[issues.deadlines]\n"暴露垃圾" = 4\n',
+                    encoding="utf-8")
+    config.save_settings({"tiling_tolerance_m2": 2.5}, by=SYSTEM, path=path)
+    import tomllib
+
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert doc["settings"] == {"basemap": "osm", "tiling_tolerance_m2": 2.5}
+    assert doc["issues"]["deadlines"]["暴露垃圾"] == 4
+
+
+def test_saving_settings_needs_the_right(tmp_path):
+    from gridmap.auth import User
+    from gridmap.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        config.save_settings({"basemap": "osm"}, by=User("v", "viewer"),
+                             path=tmp_path / "g.toml")
+    assert not (tmp_path / "g.toml").exists()
