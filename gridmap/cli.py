@@ -258,8 +258,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_bench)
 
     from gridmap import issues_cli
+    from gridmap.checks import cli as checks_cli
     from gridmap.export import cli as export_cli
 
+    checks_cli.add_parsers(sub)
     issues_cli.add_parsers(sub)
     export_cli.add_parsers(sub)
     return parser

@@ -17,7 +17,7 @@ from gridmap import config
 from gridmap.grids.codes import check_code_order, check_grid_codes
 from gridmap.grids.tiling import validate_tiling
 from gridmap.locate import polygon_index_of_points
-from gridmap.model import POINT_KINDS, WorkerRole
+from gridmap.model import POINT_KINDS
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -64,13 +64,15 @@ def check_staffing(grids: gpd.GeoDataFrame, assignments: pd.DataFrame) -> list[F
     assignments
         Assignments valid on the day of interest, with ``grid`` and ``role`` columns.
     """
+    from gridmap.checks.integrity import staffing_counts  # the core the staffing rule uses
+
     findings = []
-    heads = set(assignments.loc[assignments["role"] == WorkerRole.GRID_HEAD, "grid"])
-    others = set(assignments.loc[assignments["role"] != WorkerRole.GRID_HEAD, "grid"])
-    for code in grids["code"]:
-        if code not in heads:
+    codes = list(grids["code"])
+    heads, others = staffing_counts(codes, assignments["grid"], assignments["role"])
+    for code, n_heads, n_others in zip(codes, heads, others, strict=True):
+        if n_heads == 0:
             findings.append(Finding("staffing", "error", "has no grid head (网格长)", code))
-        if code not in others:
+        if n_others == 0:
             findings.append(Finding("staffing", "error",
                                     "has no grid worker besides the grid head", code))
     return findings

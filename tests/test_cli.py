@@ -10,7 +10,7 @@ import pytest
 
 from gridmap.cli import build_parser, main
 
-COMMANDS = ["init", "serve", "import", "convert", "info", "validate", "bench", "issues", "export"]
+COMMANDS = ["init", "serve", "import", "convert", "info", "validate", "bench", "check", "rules", "issues", "export"]
 
 
 def run(*args, capsys):

@@ -1,0 +1,400 @@
+"""The shared state of one check run: layers in a metric CRS, grids, workers, the date.
+
+Rules never reproject or look up workers themselves: they ask the
+:class:`Context` for a layer in metres (:meth:`Context.metric`), for the
+community of some places (:meth:`Context.community_of`), and return
+:class:`Finding` objects in metres; the registry attaches grid, community and
+workers to all findings of a rule at once and converts geometries back to
+EPSG:4326.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from numpy.typing import NDArray
+
+from gridmap.crs import metric_crs, to_metric, to_wgs84
+from gridmap.errors import InputError
+from gridmap.locate import polygon_index_of_points
+from gridmap.model import LAYERS
+
+__all__ = ["Context", "Finding", "Outcome"]
+
+#: Time zone of times written without one (field times: China Standard Time, as gridmap.io reads
+#: them); dates given as ``as_of`` begin at midnight in it.
+FIELD_TZ = dt.timezone(dt.timedelta(hours=8))
+
+_ROLE_ORDER = {"grid_head": 0, "full_time": 1, "part_time": 2, "volunteer": 3}
+_TRUE = {"true", "1", "1.0", "yes", "y", "是", "t"}
+_FALSE = {"false", "0", "0.0", "no", "n", "否", "f"}
+
+
+@dataclass
+class Finding:
+    """One failing object as a rule sees it (metric CRS), before grid and workers are known.
+
+    Parameters
+    ----------
+    layer, object_id, name
+        The failing object.
+    measured
+        The measured figure, in the rule's unit (``None`` if it cannot be measured).
+    key
+        Message key: the texts are ``checks.msg.<key>`` in :mod:`gridmap.i18n`.
+    args
+        Values for the message's fields.
+    geometry
+        What to draw, in the run's metric CRS.
+    anchor
+        Point (metric) deciding the grid; default a point on ``geometry``.
+    grid, community
+        Known grid or community code (grid-level rules), instead of locating ``anchor``.
+    details
+        Extra figures for the JSON output; geometries here are converted to lon/lat.
+    threshold
+        The threshold this object was held to, when it differs by object (e.g. the
+        spacing of its road class); default the rule's.
+    """
+
+    layer: str
+    object_id: str
+    name: str | None
+    measured: float | None
+    key: str
+    args: dict[str, Any]
+    geometry: Any
+    anchor: Any = None
+    grid: str | None = None
+    community: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    threshold: Any = None
+
+
+@dataclass
+class Outcome:
+    """What a rule function returns.
+
+    Parameters
+    ----------
+    checked_community
+        Community code (or ``None``) of every object checked; its length is the
+        number checked.
+    findings
+        The failing objects.
+    coverage
+        Shapes to draw with the failures (metric CRS), e.g. coverage circles.
+    coverage_kind
+        One label per coverage shape (``"reach"``, ``"school_buffer"`` ...).
+    note
+        Why nothing was checked, if so.
+    """
+
+    checked_community: NDArray[np.object_]
+    findings: list[Finding] = field(default_factory=list)
+    coverage: Any = None
+    coverage_kind: Any = None
+    note: str = ""
+
+
+def texts(values: Any) -> NDArray[np.object_]:
+    """Return values as stripped texts, ``None`` where missing or empty (vectorised)."""
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    if len(series) == 0:
+        return np.zeros(0, dtype=object)
+    out = series.astype("string").str.strip().to_numpy(dtype=object, na_value=None)
+    out[out == ""] = None
+    return out
+
+
+def col(frame: pd.DataFrame, name: str) -> NDArray[np.object_]:
+    """Return column ``name`` as :func:`texts`; all ``None`` when the frame lacks it."""
+    if name not in frame.columns:
+        return np.full(len(frame), None, dtype=object)
+    return texts(frame[name])
+
+
+def to_bool(series: pd.Series, default: bool) -> NDArray[np.bool_]:
+    """Return a boolean array from a column of bools/texts/numbers; missing -> ``default``."""
+    if pd.api.types.is_bool_dtype(series.dtype) and not series.isna().any():
+        return series.to_numpy(dtype=bool)
+    out = np.full(len(series), default, dtype=bool)
+    if len(series) == 0:
+        return out
+    lowered = np.array([w.lower() if w is not None else "" for w in texts(series)], dtype=object)
+    out[np.isin(lowered, list(_TRUE))] = True
+    out[np.isin(lowered, list(_FALSE))] = False
+    return out
+
+
+def to_number(series: pd.Series) -> NDArray[np.float64]:
+    """Return a float array (missing or non-numeric -> NaN)."""
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def to_timestamp(series: pd.Series) -> pd.Series:
+    """Return UTC timestamps; values without a zone are field times (:data:`FIELD_TZ`)."""
+    values = pd.Series(list(series), dtype=object, index=series.index)
+    aware = np.array([getattr(v, "tzinfo", None) is not None for v in values], dtype=bool)
+    out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns, UTC]")
+    if aware.any():
+        out[aware] = pd.to_datetime(values[aware], errors="coerce", utc=True, format="mixed")
+    if (~aware).any():
+        naive = pd.to_datetime(values[~aware], errors="coerce", format="mixed")
+        out[~aware] = naive.dt.tz_localize(FIELD_TZ).dt.tz_convert("UTC")
+    return out
+
+
+def text(value: Any) -> str | None:
+    """Return a value as text, or ``None`` when it is missing."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    s = str(value).strip()
+    return s or None
+
+
+def object_ids(frame: pd.DataFrame) -> NDArray[np.object_]:
+    """Return one identifier per row: its code, else its name, else its store id, else ``#n``."""
+    out = np.array([f"#{i + 1}" for i in range(len(frame))], dtype=object)
+    for column in ("id", "name", "code"):  # later columns win
+        if column in frame.columns:
+            values = texts(frame[column])
+            have = values != None  # noqa: E711 - elementwise
+            out[have] = values[have]
+    return out
+
+
+def names(frame: pd.DataFrame) -> list[str | None]:
+    """Return the ``name`` of each row (``None`` where missing)."""
+    return list(col(frame, "name"))
+
+
+class Context:
+    """Layers of one check run and the lookups every rule needs.
+
+    Parameters
+    ----------
+    layers
+        Layer name -> frame as :meth:`gridmap.store.Store.read_layer` returns it
+        (EPSG:4326 GeoDataFrames; ``assignments``, ``workers`` and ``maintenance``
+        as plain frames). Missing layers count as empty.
+    as_of
+        Date whose assignments name the responsible workers.
+    now
+        Moment (UTC) used for deadlines and ages.
+    community
+        Community code the run is limited to, or ``None``.
+    """
+
+    def __init__(
+        self,
+        layers: Mapping[str, pd.DataFrame],
+        *,
+        as_of: dt.date,
+        now: dt.datetime,
+        community: str | None = None,
+    ) -> None:
+        self.layers = dict(layers)
+        self.as_of = as_of
+        self.now = now
+        self.community = community
+        self._metric: dict[str, gpd.GeoDataFrame] = {}
+        self._cache: dict[str, Any] = {}
+        self.crs = self._choose_crs()
+
+        grids = self.metric("grids")
+        self.grid_codes = col(grids, "code")
+        self.grid_community = col(grids, "community")
+        self.grid_geoms = grids.geometry.to_numpy()
+        self.community_of_grid = dict(zip(self.grid_codes, self.grid_community, strict=True))
+        communities = self.metric("communities")
+        self.community_codes = col(communities, "code")
+        self.community_geoms = communities.geometry.to_numpy()
+        known = (set(self.community_codes) | set(self.grid_community)) - {None}
+        if community is not None and community not in known:
+            msg = f"unknown community {community!r}; known: {', '.join(sorted(known))}"
+            raise InputError(msg)
+        self.grid_workers, self.grid_roles = self._workers()
+
+    # ----------------------------------------------------------------- layers
+
+    def _choose_crs(self) -> Any:
+        order = [
+            "communities",
+            "grids",
+            *[k for k in self.layers if k not in ("communities", "grids")],
+        ]
+        for name in order:
+            frame = self.layers.get(name)
+            if not isinstance(frame, gpd.GeoDataFrame) or frame.empty:
+                continue
+            geoms = frame.geometry
+            valid = geoms[~(geoms.isna() | geoms.is_empty)]
+            if len(valid) and np.isfinite(valid.total_bounds).all():
+                return metric_crs(gpd.GeoSeries(valid, crs=frame.crs))
+        return None
+
+    def cache(self, key: str, make: Any) -> Any:
+        """Return ``make()``, computed once per run under ``key`` (configuration, trees)."""
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def place(self, key: str, geoms: Any) -> tuple[NDArray[np.object_], NDArray[np.object_]]:
+        """Return a point on each geometry and its community, cached under ``key``.
+
+        Several rules check the same objects (residential buildings, compounds);
+        this computes their representative points (:func:`shapely.point_on_surface`)
+        and communities once per run. ``key`` must name the same geometries each time.
+        """
+        arr = np.asarray(geoms, dtype=object)
+
+        def make() -> tuple[NDArray[np.object_], NDArray[np.object_]]:
+            anchors = shapely.point_on_surface(arr) if len(arr) else arr
+            return anchors, self.community_of(anchors)
+
+        anchors, communities = self.cache(f"place:{key}:{len(arr)}", make)
+        return anchors, communities
+
+    def frame(self, layer: str) -> pd.DataFrame:
+        """Return layer ``layer`` as given (EPSG:4326), or an empty frame with its columns."""
+        frame = self.layers.get(layer)
+        if frame is not None:
+            return frame
+        spec = LAYERS.get(layer)
+        columns = [c.name for c in spec.columns] if spec else []
+        if spec is not None and spec.geometry is not None:
+            return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs="EPSG:4326")
+        return pd.DataFrame({c: [] for c in columns})
+
+    def metric(self, layer: str) -> gpd.GeoDataFrame:
+        """Return layer ``layer`` in the run's metric CRS, rows without geometry dropped.
+
+        The result is cached; treat it as read-only. Its index is the input's.
+        """
+        if layer in self._metric:
+            return self._metric[layer]
+        frame = self.frame(layer)
+        if not isinstance(frame, gpd.GeoDataFrame):
+            msg = f"layer {layer!r} has no geometry"
+            raise InputError(msg)
+        geoms = frame.geometry
+        keep = ~(geoms.isna() | geoms.is_empty).to_numpy()
+        frame = frame[keep]
+        if self.crs is None or frame.empty:
+            out = frame.copy() if self.crs is None else frame.set_crs(self.crs, allow_override=True)
+        else:
+            out = to_metric(frame, crs=self.crs)
+        self._metric[layer] = out
+        return out
+
+    def to_wgs84(self, geoms: Iterable[Any]) -> NDArray[np.object_]:
+        """Return metric geometries (``None`` allowed) in EPSG:4326."""
+        arr = np.asarray(list(geoms), dtype=object)
+        if len(arr) == 0 or self.crs is None:
+            return arr
+        series = gpd.GeoSeries(arr, crs=self.crs)
+        return to_wgs84(series).to_numpy()
+
+    def from_wgs84(self, geoms: Iterable[Any]) -> NDArray[np.object_]:
+        """Return EPSG:4326 geometries in the run's metric CRS."""
+        arr = np.asarray(list(geoms), dtype=object)
+        if len(arr) == 0 or self.crs is None:
+            return arr
+        return to_metric(gpd.GeoSeries(arr, crs="EPSG:4326"), crs=self.crs).to_numpy()
+
+    # ----------------------------------------------------------------- where
+
+    def grid_index(self, points: Any, *, nearest: bool = False) -> NDArray[np.int64]:
+        """Return the position of the grid holding each point (metric), -1 for none.
+
+        With ``nearest``, a point in no grid gets the nearest grid instead.
+        """
+        pts = np.asarray(points, dtype=object)
+        idx = polygon_index_of_points(pts, self.grid_geoms)
+        if nearest and len(self.grid_geoms) and (idx < 0).any():
+            missing = np.flatnonzero((idx < 0) & ~shapely.is_missing(pts))
+            missing = missing[~shapely.is_empty(pts[missing])]
+            if len(missing):
+                tree = shapely.STRtree(self.grid_geoms)
+                src, dst = tree.query_nearest(pts[missing], all_matches=False)
+                idx[missing[src]] = dst
+        return idx
+
+    def community_of(self, points: Any) -> NDArray[np.object_]:
+        """Return the community code of each point (metric): its grid's, else the polygon's."""
+        pts = np.asarray(points, dtype=object)
+        out = np.full(len(pts), None, dtype=object)
+        if len(pts) == 0:
+            return out
+        gi = self.grid_index(pts)
+        have = gi >= 0
+        out[have] = self.grid_community[gi[have]]
+        rest = np.flatnonzero(~have)
+        if len(rest) and len(self.community_geoms):
+            ci = polygon_index_of_points(pts[rest], self.community_geoms)
+            ok = ci >= 0
+            out[rest[ok]] = self.community_codes[ci[ok]]
+        return out
+
+    # ----------------------------------------------------------------- who
+
+    def _workers(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """Names and roles of each grid's workers on ``as_of``, grid head first."""
+        rows = self.frame("assignments")
+        if rows.empty or not {"grid", "worker"} <= set(rows.columns):
+            return {}, {}
+        day = pd.Timestamp(self.as_of)
+        valid = np.ones(len(rows), dtype=bool)
+        if "valid_from" in rows.columns:
+            start = pd.to_datetime(rows["valid_from"], errors="coerce")
+            valid &= (start.isna() | (start <= day)).to_numpy()
+        if "valid_to" in rows.columns:
+            end = pd.to_datetime(rows["valid_to"], errors="coerce")
+            valid &= (end.isna() | (end >= day)).to_numpy()
+        rows = rows[valid]
+        workers = self.frame("workers")
+        by_code: dict[str, str] = {}
+        if not workers.empty and {"code", "name"} <= set(workers.columns):
+            by_code = {
+                str(c): str(n) for c, n in zip(workers["code"], workers["name"], strict=True)
+            }
+        entries: dict[str, list[tuple[int, str, str]]] = {}
+        for g, w, role in zip(col(rows, "grid"), col(rows, "worker"), col(rows, "role"),
+                              strict=True):  # fmt: skip
+            if g is None or w is None:
+                continue
+            name = by_code.get(w, w)
+            r = role or ""
+            entries.setdefault(g, []).append((_ROLE_ORDER.get(r, 99), name, r))
+        names_by_grid, roles_by_grid = {}, {}
+        for g, items in entries.items():
+            items = sorted(set(items))
+            names_by_grid[g] = tuple(dict.fromkeys(n for _, n, _ in items))
+            roles_by_grid[g] = tuple(r for _, _, r in items)
+        return names_by_grid, roles_by_grid
+
+    def workers_of(self, grid: str | None) -> tuple[str, ...]:
+        """Names of the workers of ``grid`` on ``as_of``, grid head first."""
+        return self.grid_workers.get(grid, ()) if grid is not None else ()
+
+    def grid_table(self) -> pd.DataFrame:
+        """One row per grid in scope: ``code``, ``community``, ``workers``."""
+        keep = np.ones(len(self.grid_codes), dtype=bool)
+        if self.community is not None:
+            keep = self.grid_community == self.community
+        codes = self.grid_codes[keep]
+        return pd.DataFrame(
+            {
+                "code": codes,
+                "community": self.grid_community[keep],
+                "workers": [self.workers_of(c) for c in codes],
+            }
+        )

@@ -1,0 +1,570 @@
+"""Board rules (文明城市 publicity): counts per community, compound and building; gaps on roads.
+
+Rules
+-----
+``community_entrance_boards``
+    At least 20 fixed boards per community at its pedestrian entrances.
+``compound_boards`` / ``building_boards``
+    At least 10 fixed boards in each compound; at least 2 at each residential building.
+``compound_public_ads`` / ``compound_public_ad_panels``
+    Public-service ads in each compound at 3 or more locations, with 10 or more
+    panels; boards within 20 m of each other are one location.
+``main_road_public_ads``
+    At least one public-service ad every 200 m along main roads.
+``commercial_street_reminders``
+    At least one reminder board (遵德守礼提示牌) every 500 m along main commercial
+    streets, each uncovered stretch reported with its length, start and end.
+``compound_themes``
+    核心价值观 and 关爱未成年人 ads present in every compound.
+``public_ad_share``
+    Public-service ads at least 20 % of the outdoor ads of each community.
+
+Only fixed boards count (``fixed`` true or missing): banners and roll-ups do not
+(STANDARDS §4). Retired boards are never read.
+
+Choices made where the plans are vague (all configurable): a board stands "at" an
+entrance when it is within 30 m of it; a board belongs to a building when it is
+within 10 m of the footprint (inside it included, e.g. in the stairwell); a board
+"along" a road is within 50 m of its centre-line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from numpy.typing import NDArray
+
+from gridmap.checks._context import (
+    Context,
+    Finding,
+    Outcome,
+    col,
+    names,
+    object_ids,
+    to_bool,
+    to_number,
+)
+from gridmap.checks._lines import residential_buildings, road_gap_findings
+from gridmap.checks.core import cluster_labels, count_within, pairs_within
+from gridmap.checks.registry import Param, rule
+from gridmap.locate import polygon_index_of_points
+
+__all__: list[str] = []
+
+_FAMILY = "boards"
+_CAMPAIGN = "campaign plan (civilized-city work plans, STANDARDS §7)"
+
+
+def _boards(
+    ctx: Context,
+    *,
+    types: list[str] | None = None,
+    fixed: bool | None = True,
+    outdoor: bool | None = None,
+) -> pd.DataFrame:
+    """Return the boards (metric) of the given types, fixed and/or outdoor ones only."""
+    boards = ctx.metric("boards")
+    if boards.empty:
+        return boards
+    keep = np.ones(len(boards), dtype=bool)
+    if types is not None and "board_type" in boards.columns:
+        keep &= np.isin(col(boards, "board_type"), list(types))
+    if fixed is not None and "fixed" in boards.columns:
+        keep &= to_bool(boards["fixed"], True) == fixed
+    if outdoor is not None and "outdoor" in boards.columns:
+        keep &= to_bool(boards["outdoor"], True) == outdoor
+    if "status" in boards.columns:
+        keep &= col(boards, "status") != "retired"
+    return boards[keep]
+
+
+def _panels(boards: pd.DataFrame) -> NDArray[np.float64]:
+    if "panels" not in boards.columns:
+        return np.ones(len(boards))
+    p = to_number(boards["panels"])
+    return np.where(np.isnan(p), 1.0, p)
+
+
+def _count_rule(
+    ctx: Context,
+    polys_frame: pd.DataFrame,
+    layer: str,
+    radius_m: float,
+    need: int,
+    key: str,
+    place_key: str,
+) -> Outcome:
+    polys = polys_frame.geometry.to_numpy()
+    anchors, checked = ctx.place(place_key, polys)
+    boards = _boards(ctx)
+    counts = count_within(polys, boards.geometry.to_numpy(), radius_m)
+    ids, labels = object_ids(polys_frame), names(polys_frame)
+    findings = [
+        Finding(
+            layer=layer,
+            object_id=ids[i],
+            name=labels[i],
+            measured=float(counts[i]),
+            key=key,
+            args={"name": labels[i] or ids[i], "count": int(counts[i]), "min": need},
+            geometry=polys[i],
+            anchor=anchors[i],
+        )
+        for i in np.flatnonzero(counts < need)
+    ]
+    return Outcome(checked, findings)
+
+
+@rule(
+    id="community_entrance_boards",
+    family=_FAMILY,
+    title_zh="社区人行出入口固定展板不少于 20 块",
+    title_en="At least 20 fixed boards per community at pedestrian entrances",
+    source=f"{_CAMPAIGN}: 社区设置固定展板数量不低于20块，放在走人的出入口处",
+    threshold="min_boards",
+    unit="boards",
+    params=[
+        Param("min_boards", "boards", "fewest fixed boards per community near its entrances"),
+        Param("radius_m", "m", "a board within this distance of an entrance stands at it"),
+    ],
+    layers=("communities", "entrances", "boards"),
+)
+def check_community_entrance_boards(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Each community has enough fixed boards at its pedestrian entrances (default 20).
+
+    Counts the fixed boards inside the community within ``radius_m`` of any of its
+    pedestrian entrances (community and compound gates that name the community, or
+    lie in it), each board once. Measured: that count. Drawn: circles of
+    ``radius_m`` around the entrances; the grid charged is that of the entrance with
+    the fewest boards.
+    """
+    communities = ctx.metric("communities")
+    if communities.empty:
+        return Outcome(np.zeros(0, dtype=object), note="no communities")
+    radius = float(params["radius_m"])
+    need = int(params["min_boards"])
+    codes = col(communities, "code")
+    polys = communities.geometry.to_numpy()
+    entrances = ctx.metric("entrances")
+    if not entrances.empty and "pedestrian" in entrances.columns:
+        entrances = entrances[to_bool(entrances["pedestrian"], True)]
+    e_pts = entrances.geometry.to_numpy()
+    e_comm = ctx.community_of(e_pts)
+    if "community" in entrances.columns:
+        named = col(entrances, "community")
+        e_comm = np.where(named != None, named, e_comm)  # noqa: E711
+    boards = _boards(ctx)
+    b_pts = boards.geometry.to_numpy()
+    b_idx = polygon_index_of_points(b_pts, polys)
+    b_comm = np.where(b_idx >= 0, codes[np.clip(b_idx, 0, None)], None) if len(b_pts) else b_idx
+    bi, ei = pairs_within(b_pts, e_pts, radius)
+    same = b_comm[bi] == e_comm[ei] if len(bi) else np.zeros(0, dtype=bool)
+    bi, ei = bi[same], ei[same]
+    per_entrance = np.bincount(ei, minlength=len(e_pts))
+    counted = pd.DataFrame({"board": bi, "community": b_comm[bi] if len(bi) else []})
+    counts = counted.drop_duplicates("board").groupby("community").size()
+
+    def circles() -> np.ndarray:
+        return shapely.buffer(e_pts, radius, quad_segs=16)
+
+    findings = []
+    for i, code in enumerate(codes):
+        n = int(counts.get(code, 0))
+        if n >= need:
+            continue
+        mine = np.flatnonzero(e_comm == code)
+        if len(mine):
+            worst = mine[np.argmin(per_entrance[mine])]
+            geom = shapely.union_all(shapely.buffer(e_pts[mine], radius, quad_segs=16))
+            anchor = e_pts[worst]
+        else:
+            geom, anchor = polys[i], shapely.point_on_surface(polys[i])
+        findings.append(
+            Finding(
+                layer="communities",
+                object_id=code,
+                name=names(communities)[i],
+                measured=n,
+                key="community_entrance_boards" if len(mine) else "community_no_entrances",
+                args={
+                    "name": names(communities)[i] or code,
+                    "count": n,
+                    "min": need,
+                    "entrances": len(mine),
+                },
+                geometry=geom,
+                anchor=anchor,
+                community=code,
+                details={"pedestrian_entrances": len(mine)},
+            )
+        )
+    return Outcome(codes.copy(), findings, coverage=circles, coverage_kind="entrance_radius")
+
+
+@rule(
+    id="compound_boards",
+    family=_FAMILY,
+    title_zh="每个小区创城宣传板不少于 10 块",
+    title_en="At least 10 fixed boards in every compound",
+    source=f"{_CAMPAIGN}: 每个小区都设置了至少10块创城宣传板",
+    threshold="min_boards",
+    unit="boards",
+    params=[Param("min_boards", "boards", "fewest fixed boards inside a compound")],
+    layers=("compounds", "boards"),
+)
+def check_compound_boards(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Each compound has enough fixed boards inside its polygon (default 10).
+
+    Measured: the number of fixed boards inside (or on the edge of) the compound.
+    """
+    compounds = ctx.metric("compounds")
+    if compounds.empty:
+        return Outcome(np.zeros(0, dtype=object), note="no compounds")
+    return _count_rule(
+        ctx, compounds, "compounds", 0.0, int(params["min_boards"]), "compound_boards", "compounds"
+    )
+
+
+@rule(
+    id="building_boards",
+    family=_FAMILY,
+    title_zh="每栋住宅楼宣传板不少于 2 块",
+    title_en="At least 2 boards at every residential building",
+    source=f"{_CAMPAIGN}: 每栋单体楼都设置了至少2块",
+    threshold="min_boards",
+    unit="boards",
+    params=[
+        Param("min_boards", "boards", "fewest fixed boards at a residential building"),
+        Param("radius_m", "m", "boards within this distance of the footprint belong to it"),
+    ],
+    layers=("buildings", "boards"),
+    severity="advisory",
+)
+def check_building_boards(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Each residential building has enough fixed boards at it (default 2 within 10 m).
+
+    Counts fixed boards within ``radius_m`` of the building's footprint (inside it
+    too: boards in stairwells). An advisory by default, because boards inside
+    buildings are rarely surveyed; make it a failure in the configuration where they
+    are. Measured: the count.
+    """
+    homes = residential_buildings(ctx)
+    if homes.empty:
+        return Outcome(np.zeros(0, dtype=object), note="no residential buildings")
+    return _count_rule(
+        ctx,
+        homes,
+        "buildings",
+        float(params["radius_m"]),
+        int(params["min_boards"]),
+        "building_boards",
+        "buildings/residential",
+    )
+
+
+def _compound_ads(ctx: Context, params: Mapping[str, Any]) -> tuple[Any, Any, Any, Any]:
+    """Return compounds, anchors, locations and panels of public-service ads per compound."""
+    key = f"compound_ads:{params['location_radius_m']}:{sorted(params['board_types'])}"
+    return ctx.cache(key, lambda: _count_compound_ads(ctx, params))
+
+
+def _count_compound_ads(ctx: Context, params: Mapping[str, Any]) -> tuple[Any, Any, Any, Any]:
+    compounds = ctx.metric("compounds")
+    polys = compounds.geometry.to_numpy()
+    anchors, _ = ctx.place("compounds", polys)
+    boards = _boards(ctx, types=list(params["board_types"]))
+    pts = boards.geometry.to_numpy()
+    labels = cluster_labels(shapely.get_coordinates(pts), float(params["location_radius_m"]))
+    panels = _panels(boards)
+    ci, bi = pairs_within(polys, pts, 0.0)
+    pairs = pd.DataFrame({"compound": ci, "location": labels[bi], "panels": panels[bi]})
+    locations = pairs.groupby("compound")["location"].nunique()
+    panel_sum = pairs.groupby("compound")["panels"].sum()
+    n_loc = np.array([int(locations.get(i, 0)) for i in range(len(polys))], dtype=np.int64)
+    n_pan = np.array([float(panel_sum.get(i, 0.0)) for i in range(len(polys))])
+    return compounds, anchors, n_loc, n_pan
+
+
+_AD_PARAMS = [
+    Param("location_radius_m", "m", "boards closer than this (in a chain) are one location"),
+    Param("board_types", "", "board types that carry public-service ads"),
+]
+_AD_SOURCE = (
+    f"{_CAMPAIGN}: 生活小区公益广告按照3处及以上、10幅及以上(室外间隔20米一处); "
+    "gaoyiwenming.cn (each 20 m outdoors = 1 location)"
+)
+
+
+@rule(
+    id="compound_public_ads",
+    family=_FAMILY,
+    title_zh="小区公益广告不少于 3 处（室外每 20 米为一处）",
+    title_en="Compound public-service ads at 3 or more locations",
+    source=_AD_SOURCE,
+    threshold="min_locations",
+    unit="locations",
+    params=[
+        Param("min_locations", "locations", "fewest locations with public-service ads"),
+        *_AD_PARAMS,
+    ],
+    layers=("compounds", "boards"),
+)
+def check_compound_public_ads(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Each compound shows public-service ads at enough locations (default 3).
+
+    The fixed boards of the configured types inside a compound are grouped into
+    locations by single linkage: boards joined by a chain of neighbours within
+    ``location_radius_m`` (20 m: "outdoors, one location per 20 m") form one
+    location (KD-tree pairs, then connected components). Measured: the locations.
+    """
+    compounds, anchors, n_loc, n_pan = _compound_ads(ctx, params)
+    if compounds.empty:
+        return Outcome(np.zeros(0, dtype=object), note="no compounds")
+    need = int(params["min_locations"])
+    polys = compounds.geometry.to_numpy()
+    ids, compound_names = object_ids(compounds), names(compounds)
+    findings = [
+        Finding(
+            layer="compounds",
+            object_id=ids[i],
+            name=compound_names[i],
+            measured=int(n_loc[i]),
+            key="compound_public_ads",
+            args={
+                "name": compound_names[i] or ids[i],
+                "locations": int(n_loc[i]),
+                "panels": int(n_pan[i]),
+            },
+            geometry=polys[i],
+            anchor=anchors[i],
+            details={"locations": int(n_loc[i]), "panels": int(n_pan[i])},
+        )
+        for i in np.flatnonzero(n_loc < need)
+    ]
+    return Outcome(ctx.place("compounds", polys)[1], findings)
+
+
+@rule(
+    id="compound_public_ad_panels",
+    family=_FAMILY,
+    title_zh="小区公益广告不少于 10 幅",
+    title_en="Compound public-service ads with 10 or more panels",
+    source=_AD_SOURCE,
+    threshold="min_panels",
+    unit="panels",
+    params=[Param("min_panels", "panels", "fewest panels of public-service ads"), *_AD_PARAMS],
+    layers=("compounds", "boards"),
+)
+def check_compound_public_ad_panels(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Each compound shows enough panels of public-service ads (default 10).
+
+    Sums the ``panels`` (default 1 per board) of the fixed boards of the configured
+    types inside the compound. Measured: the panels.
+    """
+    compounds, anchors, n_loc, n_pan = _compound_ads(ctx, params)
+    if compounds.empty:
+        return Outcome(np.zeros(0, dtype=object), note="no compounds")
+    need = float(params["min_panels"])
+    polys = compounds.geometry.to_numpy()
+    ids, compound_names = object_ids(compounds), names(compounds)
+    findings = [
+        Finding(
+            layer="compounds",
+            object_id=ids[i],
+            name=compound_names[i],
+            measured=float(n_pan[i]),
+            key="compound_public_ad_panels",
+            args={
+                "name": compound_names[i] or ids[i],
+                "locations": int(n_loc[i]),
+                "panels": int(n_pan[i]),
+            },
+            geometry=polys[i],
+            anchor=anchors[i],
+            details={"locations": int(n_loc[i]), "panels": int(n_pan[i])},
+        )
+        for i in np.flatnonzero(n_pan < need)
+    ]
+    return Outcome(ctx.place("compounds", polys)[1], findings)
+
+
+def _road_rule(ctx: Context, params: Mapping[str, Any], key: str) -> Outcome:
+    boards = _boards(ctx, types=list(params["board_types"]))
+    checked, findings = road_gap_findings(
+        ctx,
+        boards.geometry.to_numpy(),
+        classes=list(params["road_classes"]),
+        max_gap_m=float(params["max_gap_m"]),
+        near_m=float(params["near_road_m"]),
+        key=key,
+    )
+    return Outcome(checked, findings, note="" if len(checked) else "no roads of these classes")
+
+
+_ROAD_PARAMS = [
+    Param("max_gap_m", "m", "longest stretch of road without such a board"),
+    Param("near_road_m", "m", "boards this close to the road's centre-line count for it"),
+    Param("road_classes", "", "road classes checked"),
+    Param("board_types", "", "board types that count"),
+]
+
+
+@rule(
+    id="main_road_public_ads",
+    family=_FAMILY,
+    title_zh="主干道每 200 米至少 1 处公益广告",
+    title_en="A public-service ad every 200 m along main roads",
+    source=(
+        "civilized-city field-check practice: 主次干道每200米不少于1处公益广告 "
+        "(zxxww.com, STANDARDS §4)"
+    ),
+    threshold="max_gap_m",
+    unit="m",
+    params=_ROAD_PARAMS,
+    layers=("roads", "boards"),
+)
+def check_main_road_public_ads(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Check that main roads carry a public-service ad at least every 200 m.
+
+    Fixed boards of the configured types within ``near_road_m`` of a road of the
+    configured classes are projected onto it (linear referencing); each stretch
+    longer than ``max_gap_m`` without one, the road's ends included, is a failure
+    measured as its length and drawn as the stretch.
+    """
+    return _road_rule(ctx, params, "road_public_ads_gap")
+
+
+@rule(
+    id="commercial_street_reminders",
+    family=_FAMILY,
+    title_zh="主要商业大街每 500 米至少 1 块遵德守礼提示牌",
+    title_en="A reminder board every 500 m along main commercial streets",
+    source=f"{_CAMPAIGN}: 主要商业大街设置\u201c遵德守礼\u201d提示牌，每隔500米有一块以上",
+    threshold="max_gap_m",
+    unit="m",
+    params=_ROAD_PARAMS,
+    layers=("roads", "boards"),
+)
+def check_commercial_street_reminders(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Check that main commercial streets have a reminder board (遵德守礼提示牌) every 500 m.
+
+    As ``main_road_public_ads``, for reminder boards on main commercial streets:
+    each uncovered stretch is reported with its length and the points (lon/lat)
+    where it starts and ends.
+    """
+    return _road_rule(ctx, params, "reminder_gap")
+
+
+@rule(
+    id="compound_themes",
+    family=_FAMILY,
+    title_zh="小区内有核心价值观、关爱未成年人主题公益广告",
+    title_en="Core-values and minors-care ads in every compound",
+    source=(
+        "local restatement of the 测评体系: 小区醒目位置有核心价值观、关爱未成年人公益广告 "
+        "(max.book118.com, STANDARDS §4)"
+    ),
+    threshold="themes",
+    unit="themes",
+    params=[Param("themes", "", "themes every compound must show (matched as text in theme)")],
+    layers=("compounds", "boards"),
+)
+def check_compound_themes(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Each compound shows every required theme on at least one fixed board inside it.
+
+    A board shows a theme when its ``theme`` contains the theme's text. Measured:
+    the number of required themes present; the message names the missing ones.
+    """
+    compounds = ctx.metric("compounds")
+    if compounds.empty:
+        return Outcome(np.zeros(0, dtype=object), note="no compounds")
+    themes = list(params["themes"])
+    polys = compounds.geometry.to_numpy()
+    anchors, checked = ctx.place("compounds", polys)
+    boards = _boards(ctx)
+    board_themes = [t or "" for t in col(boards, "theme")]
+    ci, bi = pairs_within(polys, boards.geometry.to_numpy(), 0.0)
+    present = np.zeros((len(compounds), len(themes)), dtype=bool)
+    for k, theme in enumerate(themes):
+        shows = np.array([theme in t for t in board_themes], dtype=bool)
+        hit = ci[shows[bi]] if len(bi) else ci
+        present[np.unique(hit), k] = True
+    ids, compound_names = object_ids(compounds), names(compounds)
+    findings = []
+    for i in np.flatnonzero(~present.all(axis=1)):
+        missing = [t for k, t in enumerate(themes) if not present[i, k]]
+        findings.append(
+            Finding(
+                layer="compounds",
+                object_id=ids[i],
+                name=compound_names[i],
+                measured=float(present[i].sum()),
+                key="compound_themes",
+                args={"name": compound_names[i] or ids[i], "missing": "、".join(missing)},
+                geometry=polys[i],
+                anchor=anchors[i],
+                details={"missing": missing},
+            )
+        )
+    return Outcome(checked, findings)
+
+
+@rule(
+    id="public_ad_share",
+    family=_FAMILY,
+    title_zh="户外公益广告占比不低于 20%",
+    title_en="Public-service ads at least 20 % of outdoor ads",
+    source=f"{_CAMPAIGN}: 户外公益广告达20%以上比例",
+    threshold="min_share_pct",
+    unit="%",
+    params=[Param("min_share_pct", "%", "smallest share of public-service ads among outdoor ads")],
+    layers=("communities", "boards"),
+)
+def check_public_ad_share(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """In each community, public-service ads make up enough of the outdoor ads (default 20 %).
+
+    Outdoor ads are the fixed outdoor boards of type ``public_ad`` and
+    ``commercial``; the share is public-service ads over both, per community (boards
+    located in the community polygons). Communities with no outdoor ads are not
+    checked. Measured: the share in percent.
+    """
+    communities = ctx.metric("communities")
+    if communities.empty:
+        return Outcome(np.zeros(0, dtype=object), note="no communities")
+    codes = col(communities, "code")
+    polys = communities.geometry.to_numpy()
+    boards = _boards(ctx, types=["public_ad", "commercial"], outdoor=True)
+    idx = polygon_index_of_points(boards.geometry.to_numpy(), polys)
+    public = col(boards, "board_type") == "public_ad" if len(boards) else np.zeros(0, dtype=bool)
+    inside = idx >= 0
+    total = np.bincount(idx[inside], minlength=len(codes))
+    pub = np.bincount(idx[inside & public], minlength=len(codes))
+    need = float(params["min_share_pct"])
+    findings = []
+    for i in np.flatnonzero(total > 0):
+        share = 100.0 * pub[i] / total[i]
+        if share + 1e-9 >= need:
+            continue
+        findings.append(
+            Finding(
+                layer="communities",
+                object_id=codes[i],
+                name=names(communities)[i],
+                measured=share,
+                key="public_ad_share",
+                args={
+                    "name": names(communities)[i] or codes[i],
+                    "share": share,
+                    "public": int(pub[i]),
+                    "total": int(total[i]),
+                },
+                geometry=polys[i],
+                community=codes[i],
+                details={"public_ads": int(pub[i]), "outdoor_ads": int(total[i])},
+            )
+        )
+    return Outcome(codes[total > 0], findings)

@@ -1,0 +1,171 @@
+"""The ``gridmap check`` and ``gridmap rules`` commands.
+
+:func:`add_parsers` adds both to the ``gridmap`` command's subparsers
+(:func:`gridmap.cli.build_parser` calls it). Like the rest of the CLI, the
+commands parse, call the library and print; errors are
+:class:`~gridmap.errors.GridmapError` exceptions, which ``gridmap``'s ``main``
+turns into a message and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_parsers", "cmd_check", "cmd_rules"]
+
+EXIT_OK = 0
+
+_DB_HELP = (
+    "store URL: sqlite:///path/to/file.sqlite or postgresql+psycopg://user@host/db "
+    "(default: $GRIDMAP_DB, else a SQLite file in your user data folder)"
+)
+
+
+def _out(text: str = "") -> None:
+    print(text)
+
+
+def _date(text: str) -> dt.date | dt.datetime:
+    """Parse ``--as-of``: ``YYYY-MM-DD`` or an ISO date and time."""
+    try:
+        if len(text.strip()) <= 10:
+            return dt.date.fromisoformat(text.strip())
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        msg = f"not a date: {text!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Run the checks on the store and print or write the results; exit 0 whatever they find."""
+    from gridmap.checks import export, load_rules, run_checks_on_store
+    from gridmap.store import open_store
+
+    config = load_rules(args.config) if args.config else load_rules()
+    store = open_store(args.db)
+    report = run_checks_on_store(
+        store, rules=args.rule or None, config=config, community=args.community, as_of=args.as_of
+    )
+    content = export.write_report(report, args.format, args.out, lang=args.lang)
+    if args.out is not None:
+        failed = sum(r.failed for r in report.results)
+        _out(f"wrote {len(report.results)} rules ({failed} failing objects) to {args.out}")
+    elif isinstance(content, bytes):
+        sys.stdout.write(content.decode("utf-8-sig"))
+    else:
+        sys.stdout.write(content)
+    return EXIT_OK
+
+
+def _rules_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
+    from gridmap.checks import load_rules, rules_table
+
+    config = load_rules(args.config) if args.config else load_rules()
+    return rules_table(config, lang=args.lang)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    """List every rule: id, titles, family, threshold and unit, source, enabled."""
+    rows = _rules_rows(args)
+    if args.json:
+        keys = (
+            "id",
+            "title_zh",
+            "title_en",
+            "family",
+            "severity",
+            "threshold",
+            "unit",
+            "source",
+            "enabled",
+            "weight",
+            "params",
+        )
+        _out(json.dumps([{k: r[k] for k in keys} for r in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    width = max(len(r["id"]) for r in rows)
+    family = None
+    for r in rows:
+        if r["family"] != family:
+            family = r["family"]
+            _out(f"[{family}]")
+        state = "on " if r["enabled"] else "off"
+        _out(f"  {r['id']:<{width}}  {state}  {r['severity']:<8}  {r['threshold_text']}")
+        _out(f"  {'':<{width}}       {r['title_zh']} / {r['title_en']}")
+        _out(f"  {'':<{width}}       source: {r['source']}")
+    return EXIT_OK
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add the ``check`` and ``rules`` commands to the ``gridmap`` subparsers.
+
+    Parameters
+    ----------
+    subparsers
+        The object returned by :meth:`argparse.ArgumentParser.add_subparsers`.
+    """
+    from gridmap.checks.export import FORMATS
+
+    p = subparsers.add_parser(
+        "check",
+        help="run the coverage and distance checks (campaign and sanitation rules)",
+        description="Run the check rules on the store and list every failure with its grid "
+        "and responsible workers. Exit 0 when the checks ran, whatever they found. "
+        'The JSON output is a stable contract: {"rules": [{"id", "title", '
+        '"source", "threshold", "unit", "passed", "failed", "failures": '
+        '[{"layer", "object_id", "name", "community", "grid", "workers", '
+        '"measured", "severity", ...}]}]}.',
+    )
+    p.add_argument(
+        "--rule",
+        action="append",
+        metavar="ID",
+        help="run this rule (repeatable; default: every enabled rule; 'gridmap rules' lists them)",
+    )
+    p.add_argument("--community", metavar="CODE", help="only this community's objects")
+    p.add_argument(
+        "--format", choices=FORMATS, default="table", help="output format (default table)"
+    )
+    p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of printing")
+    p.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="date whose assignments name the workers, and the moment deadlines are "
+        "measured at (start of that day; default now)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=["en", "zh"],
+        default="en",
+        help="language of the table's titles and messages (default en)",
+    )
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="TOML",
+        help="rule configuration file (default: your gridmap settings file)",
+    )
+    p.add_argument("--db", metavar="URL", help=_DB_HELP)
+    p.set_defaults(func=cmd_check)
+
+    p = subparsers.add_parser(
+        "rules",
+        help="list the check rules with thresholds and sources",
+        description="List every check rule: id, Chinese and English title, family, severity, "
+        "threshold with unit, source, and whether it runs by default.",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--lang", choices=["en", "zh"], default="en", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="TOML",
+        help="rule configuration file (default: your gridmap settings file)",
+    )
+    p.set_defaults(func=cmd_rules)

@@ -1,0 +1,383 @@
+"""Rule configuration: the packaged defaults (``gridmap/rules.toml``) and the user's overrides.
+
+The defaults ship with gridmap as ``gridmap/rules.toml``. A user changes them in
+the same TOML file as the other settings (:func:`gridmap.config.config_path`, or
+``$GRIDMAP_CONFIG``), one table per rule::
+
+    [rules.bin_reach]
+    max_distance_m = 100
+    enabled = true
+
+    [rules.issue_deadlines.deadline_h]
+    "市容环境/暴露垃圾" = 4
+
+Keys left out keep their defaults; tables of numbers (per road class, category,
+equipment type) are merged key by key. Every rule takes ``enabled``, ``severity``
+(``"failure"`` or ``"advisory"``) and ``weight`` (its share in scores), plus its
+own parameters; a value must have the type of its default (numbers stay numbers,
+lists stay lists). :func:`save_rules` writes overrides back without touching the
+file's other tables.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from gridmap.errors import InputError
+
+__all__ = [
+    "COMMON_KEYS",
+    "DEFAULTS_PATH",
+    "RuleConfig",
+    "default_rules",
+    "dump_toml",
+    "load_rules",
+    "save_rules",
+]
+
+#: The packaged default configuration.
+DEFAULTS_PATH = Path(__file__).resolve().parents[1] / "rules.toml"
+
+#: Keys every rule takes besides its own parameters.
+COMMON_KEYS = ("enabled", "severity", "weight")
+
+_SEVERITIES = ("failure", "advisory")
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """How one rule runs: switched on or off, its severity, score weight and parameters.
+
+    Parameters
+    ----------
+    id
+        Rule id.
+    enabled
+        Whether the rule runs when no rules are named.
+    severity
+        ``"failure"`` or ``"advisory"``.
+    weight
+        Share of the rule in scores.
+    params
+        Parameter name -> value (thresholds with their unit in the name).
+    """
+
+    id: str
+    enabled: bool
+    severity: str
+    weight: float
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _defaults_raw() -> dict[str, dict[str, Any]]:
+    try:
+        data = tomllib.loads(DEFAULTS_PATH.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:  # pragma: no cover - packaging bug
+        msg = f"cannot read the default rule configuration: {exc}"
+        raise InputError(msg, file=str(DEFAULTS_PATH)) from None
+    return data.get("rules", {})
+
+
+def default_rules() -> dict[str, RuleConfig]:
+    """Return the packaged default configuration of every rule.
+
+    Returns
+    -------
+    dict
+        Rule id -> :class:`RuleConfig`, in the order of ``gridmap/rules.toml``.
+
+    Examples
+    --------
+    >>> default_rules()["bin_reach"].params["max_distance_m"]
+    120.0
+    """
+    return {rule_id: _config(rule_id, table) for rule_id, table in _defaults_raw().items()}
+
+
+def _config(rule_id: str, table: Mapping[str, Any]) -> RuleConfig:
+    params = {k: v for k, v in table.items() if k not in COMMON_KEYS}
+    return RuleConfig(
+        id=rule_id,
+        enabled=bool(table.get("enabled", True)),
+        severity=str(table.get("severity", "failure")),
+        weight=float(table.get("weight", 1.0)),
+        params=params,
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_value(rule_id: str, key: str, value: Any, default: Any, file: str | None) -> Any:
+    """Return ``value`` if it has the type of ``default``; raise InputError otherwise."""
+    where = f"rule {rule_id!r}: {key}"
+    if key == "severity":
+        if value not in _SEVERITIES:
+            msg = f'{where} must be "failure" or "advisory", not {value!r}'
+            raise InputError(msg, file=file)
+        return value
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            msg = f"{where} must be true or false, not {value!r}"
+            raise InputError(msg, file=file)
+        return value
+    if _is_number(default):
+        if not _is_number(value) or value < 0 or math.isnan(value):
+            msg = f"{where} must be a number of at least 0, not {value!r}"
+            raise InputError(msg, file=file)
+        return float(value) if isinstance(default, float) else value
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            msg = f"{where} must be text, not {value!r}"
+            raise InputError(msg, file=file)
+        return value
+    if isinstance(default, list):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            msg = f"{where} must be a list of texts, not {value!r}"
+            raise InputError(msg, file=file)
+        return list(value)
+    if isinstance(default, dict):
+        if not isinstance(value, Mapping):
+            msg = f"{where} must be a table of numbers, not {value!r}"
+            raise InputError(msg, file=file)
+        merged = dict(default)
+        for k, v in value.items():
+            if not _is_number(v) or v < 0:
+                msg = f"{where}.{k} must be a number of at least 0, not {v!r}"
+                raise InputError(msg, file=file)
+            merged[str(k)] = float(v)
+        return merged
+    return value  # pragma: no cover - every default has one of the types above
+
+
+def _merge(
+    defaults: Mapping[str, RuleConfig], overrides: Mapping[str, Any], file: str | None
+) -> dict[str, RuleConfig]:
+    out = dict(defaults)
+    if not isinstance(overrides, Mapping):
+        msg = "[rules] must be a table of [rules.<id>] tables"
+        raise InputError(msg, file=file)
+    for rule_id, table in overrides.items():
+        if rule_id not in defaults:
+            msg = f"unknown rule {rule_id!r}; known: {', '.join(defaults)}"
+            raise InputError(msg, file=file)
+        if not isinstance(table, Mapping):
+            msg = f"[rules.{rule_id}] must be a table"
+            raise InputError(msg, file=file)
+        base = defaults[rule_id]
+        current = {
+            "enabled": base.enabled,
+            "severity": base.severity,
+            "weight": base.weight,
+            **base.params,
+        }
+        for key, value in table.items():
+            if key not in current:
+                msg = f"rule {rule_id!r} has no setting {key!r}; known: {', '.join(current)}"
+                raise InputError(msg, file=file)
+            current[key] = _check_value(rule_id, key, value, current[key], file)
+        out[rule_id] = _config(rule_id, current)
+    return out
+
+
+def load_rules(path: str | Path | None = None) -> dict[str, RuleConfig]:
+    """Return the configuration of every rule: defaults overridden by the user's TOML file.
+
+    Parameters
+    ----------
+    path
+        TOML file to read (its ``[rules.<id>]`` tables); defaults to
+        :func:`gridmap.config.config_path`. A missing file means "all defaults".
+
+    Returns
+    -------
+    dict
+        Rule id -> :class:`RuleConfig`.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the file is not valid TOML, names an unknown rule or setting, or gives a
+        value of the wrong type (naming the file).
+    """
+    from gridmap.config import config_path
+
+    defaults = default_rules()
+    file = Path(config_path() if path is None else path)
+    if not file.exists():
+        return defaults
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid TOML: {exc}", file=str(file)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=str(file)) from None
+    return _merge(defaults, data.get("rules", {}), str(file))
+
+
+def save_rules(
+    values: Mapping[str, Mapping[str, Any]], *, by: Any, path: str | Path | None = None
+) -> Path:
+    """Write rule overrides to the user's TOML file, keeping everything else in it.
+
+    Parameters
+    ----------
+    values
+        Rule id -> ``{key: value}`` for the keys to change (``enabled``,
+        ``severity``, ``weight`` or a parameter). Values equal to the packaged
+        default are removed from the file, so it holds only real overrides.
+    by
+        The :class:`gridmap.auth.User` saving them (needs the ``edit_settings`` right).
+    path
+        TOML file to write; defaults to :func:`gridmap.config.config_path`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If ``by`` may not edit settings.
+    gridmap.errors.InputError
+        For an unknown rule or key, a value of the wrong type, a file that is not
+        valid TOML, or a file that cannot be written.
+    """
+    from gridmap import auth
+    from gridmap.config import config_path
+
+    auth.require(by, "edit_settings")
+    file = Path(config_path() if path is None else path)
+    data: dict[str, Any] = {}
+    if file.exists():
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"not valid TOML: {exc}", file=str(file)) from None
+    user_rules = {k: dict(v) for k, v in data.get("rules", {}).items()}
+    for rule_id, table in values.items():
+        user_rules.setdefault(rule_id, {}).update(table)
+    defaults = default_rules()
+    merged = _merge(defaults, user_rules, str(file))  # validates everything
+    out_rules: dict[str, dict[str, Any]] = {}
+    for rule_id, cfg in merged.items():
+        base = defaults[rule_id]
+        diff: dict[str, Any] = {}
+        for key in COMMON_KEYS:
+            if getattr(cfg, key) != getattr(base, key):
+                diff[key] = getattr(cfg, key)
+        for key, value in cfg.params.items():
+            default = base.params[key]
+            if isinstance(default, dict):
+                changed = {k: v for k, v in value.items() if default.get(k) != v}
+                if changed:
+                    diff[key] = changed
+            elif value != default:
+                diff[key] = value
+        if diff:
+            out_rules[rule_id] = diff
+    data = {k: v for k, v in data.items() if k != "rules"}
+    if out_rules:
+        data["rules"] = out_rules
+    text = "# gridmap settings (written by gridmap; see gridmap.config and gridmap.checks.config)\n"
+    text += dump_toml(data)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(file.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, file)
+    except OSError as exc:
+        raise InputError(f"cannot write settings: {exc.strerror or exc}", file=str(file)) from None
+    return file
+
+
+# --------------------------------------------------------------------------- TOML writer
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _string(text: str) -> str:
+    """Return a TOML basic string: JSON's escapes, plus DEL, which JSON leaves alone."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else _string(key)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            msg = f"cannot write {value!r} to TOML"
+            raise InputError(msg)
+        return repr(value)
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_key(str(k))} = {_value(v)}" for k, v in value.items()) + "}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    msg = f"cannot write a {type(value).__name__} value to TOML"
+    raise InputError(msg)
+
+
+def dump_toml(data: Mapping[str, Any]) -> str:
+    """Return ``data`` as TOML text (tables, numbers, booleans, strings, lists, dates).
+
+    Nested mappings become ``[a.b]`` tables; a mapping inside a list is written inline.
+
+    Parameters
+    ----------
+    data
+        The document.
+
+    Returns
+    -------
+    str
+        TOML text that :func:`tomllib.loads` reads back as ``data``.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        For a value TOML cannot hold (NaN, infinity, other objects).
+
+    Examples
+    --------
+    >>> print(dump_toml({"rules": {"bin_reach": {"max_distance_m": 100.0}}}), end="")
+    [rules.bin_reach]
+    max_distance_m = 100.0
+    """
+    lines: list[str] = []
+
+    def table(prefix: str, body: Mapping[str, Any]) -> None:
+        scalars = {k: v for k, v in body.items() if not isinstance(v, Mapping)}
+        subs = {k: v for k, v in body.items() if isinstance(v, Mapping)}
+        if prefix and (scalars or not subs):
+            if lines:
+                lines.append("")
+            lines.append(f"[{prefix}]")
+        for k, v in scalars.items():
+            lines.append(f"{_key(str(k))} = {_value(v)}")
+        for k, v in subs.items():
+            table(f"{prefix}.{_key(str(k))}" if prefix else _key(str(k)), v)
+
+    table("", data)
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,320 @@
+"""Write a :class:`~gridmap.checks.result.CheckReport`: text table, JSON, CSV, GeoJSON, XLSX.
+
+Also builds supervision orders (督办单): each failure of a grid or a worker with
+where it is and the date it must be fixed by, as a frame or an XLSX workbook with
+one sheet per grid or worker. Column headers of the XLSX files are translated
+(Chinese by default); CSV uses the stable English column names of
+:data:`~gridmap.checks.result.FAILURE_COLUMNS` and is written as UTF-8 with a BOM
+so that Excel opens it correctly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from gridmap import i18n
+from gridmap.checks.result import CheckReport
+from gridmap.errors import InputError
+
+__all__ = [
+    "FORMATS",
+    "supervision_orders",
+    "supervision_xlsx",
+    "to_csv",
+    "to_geojson",
+    "to_table",
+    "to_xlsx",
+    "write_report",
+]
+
+#: Formats of :func:`write_report` (and ``gridmap check --format``).
+FORMATS = ("table", "json", "csv", "geojson")
+
+_TABLE_COLUMNS = (
+    "rule_title",
+    "severity",
+    "layer",
+    "object_id",
+    "name",
+    "community",
+    "grid",
+    "workers",
+    "measured",
+    "unit",
+    "threshold",
+    "message",
+    "lon",
+    "lat",
+)
+
+
+def _fmt(value: float | None) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def to_table(report: CheckReport, *, lang: str = "en", limit: int | None = None) -> str:
+    """Return the report as plain text: one block per rule, one line per failure.
+
+    Parameters
+    ----------
+    report
+        The report.
+    lang
+        Language of titles and messages (``"en"`` or ``"zh"``).
+    limit
+        Most failures listed per rule (``None``: all).
+
+    Returns
+    -------
+    str
+        The text, ending with a total line.
+    """
+    lines = []
+    for r in report.results:
+        flag = "PASS" if r.ok else ("FAIL" if r.severity == "failure" else "ADVISE")
+        lines.append(
+            f"[{flag}] {r.rule}  {r.title(lang)}: checked {r.checked}, failed {r.failed} "
+            f"(threshold {r.threshold_label(lang)}; {r.source})"
+        )
+        if r.note and not r.checked:
+            lines.append(f"    note: {r.note}")
+        shown = r.failures if limit is None else r.failures[:limit]
+        for f in shown:
+            who = "、".join(f.workers) or "—"
+            label = f.object_id + (f" {f.name}" if f.name and f.name != f.object_id else "")
+            lines.append(
+                f"    {label} | grid {f.grid or '—'} ({who}) | {_fmt(f.measured)} {f.unit} | "
+                f"{f.text(lang)}"
+            )
+        if limit is not None and len(r.failures) > limit:
+            lines.append(f"    ... {len(r.failures) - limit} more")
+    failed = sum(r.failed for r in report.results)
+    lines.append(
+        f"{len(report.results)} rules, {failed} failing objects, as of {report.as_of.isoformat()}"
+        + (f", community {report.community}" if report.community else "")
+    )
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(report: CheckReport) -> bytes:
+    """Return every failure as CSV bytes (UTF-8 with BOM), without geometry.
+
+    Columns are :data:`~gridmap.checks.result.FAILURE_COLUMNS`; ``workers`` are
+    joined with ``、``, grid head first.
+    """
+    frame = pd.DataFrame(report.to_frame().drop(columns="geometry"))
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def to_geojson(report: CheckReport) -> str:
+    """Return every failure as a GeoJSON FeatureCollection (EPSG:4326) with its columns."""
+    frame = report.to_frame()
+    return frame.to_json(drop_id=True, ensure_ascii=False, na="null")
+
+
+def _headers(columns: list[str], lang: str) -> dict[str, str]:
+    return {c: i18n.t(f"checks.col.{c}", lang) for c in columns}
+
+
+def _failure_table(report: CheckReport, lang: str) -> pd.DataFrame:
+    frame = pd.DataFrame(report.to_frame().drop(columns="geometry"))
+    zh = i18n.normalize_lang(lang) == "zh"
+    frame["rule_title"] = frame["rule_title_zh"] if zh else frame["rule_title_en"]
+    frame["message"] = frame["message_zh"] if zh else frame["message"]
+    frame["severity"] = [i18n.t(f"checks.severity.{s}", lang) for s in frame["severity"]]
+    frame["layer"] = [i18n.label(v, lang, field="layer") for v in frame["layer"]]
+    return frame[list(_TABLE_COLUMNS)]
+
+
+def _summary_table(report: CheckReport, lang: str) -> pd.DataFrame:
+    zh = i18n.normalize_lang(lang) == "zh"
+    summary = report.summary()
+    summary["rule_title"] = summary["rule_title_zh"] if zh else summary["rule_title_en"]
+    summary["severity"] = [i18n.t(f"checks.severity.{s}", lang) for s in summary["severity"]]
+    summary["family"] = [i18n.t(f"checks.family.{f}", lang) for f in summary["family"]]
+    columns = [
+        "rule",
+        "rule_title",
+        "family",
+        "severity",
+        "threshold",
+        "checked",
+        "passed",
+        "failed",
+        "source",
+    ]
+    return summary[columns]
+
+
+def _xlsx(sheets: dict[str, pd.DataFrame], lang: str) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.rename(columns=_headers(list(frame.columns), lang)).to_excel(
+                writer, sheet_name=name, index=False
+            )
+            sheet = writer.sheets[name]
+            for column in sheet.columns:
+                width = max((len(str(c.value or "")) for c in column), default=8)
+                sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+    return buffer.getvalue()
+
+
+def to_xlsx(report: CheckReport, *, lang: str = "zh") -> bytes:
+    """Return the report as an XLSX workbook: a summary sheet and a sheet of failures.
+
+    Parameters
+    ----------
+    report
+        The report.
+    lang
+        Language of the headers, titles and messages (Chinese by default).
+
+    Returns
+    -------
+    bytes
+        The workbook.
+    """
+    return _xlsx(
+        {
+            i18n.t("checks.sheet.summary", lang): _summary_table(report, lang),
+            i18n.t("checks.sheet.failures", lang): _failure_table(report, lang),
+        },
+        lang,
+    )
+
+
+def supervision_orders(
+    report: CheckReport, *, by: str = "grid", fix_days: int = 7, lang: str = "zh"
+) -> dict[str, pd.DataFrame]:
+    """Return supervision orders (督办单): the failures of each grid or worker, with a fix-by date.
+
+    Parameters
+    ----------
+    report
+        The report.
+    by
+        ``"grid"`` (one order per grid) or ``"worker"`` (one per worker; a failure
+        appears in the order of every worker of its grid).
+    fix_days
+        Days after the report's date by which each failure must be fixed.
+    lang
+        Language of titles and messages.
+
+    Returns
+    -------
+    dict
+        Grid code or worker name -> frame with the columns of the failure table and
+        ``fix_by``; failures without a grid (or worker) are under ``"—"``.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If ``by`` is not ``"grid"`` or ``"worker"``.
+    """
+    if by not in ("grid", "worker"):
+        msg = f"supervision orders go by grid or worker, not {by!r}"
+        raise InputError(msg)
+    table = _failure_table(report, lang)
+    table["fix_by"] = (report.as_of + dt.timedelta(days=int(fix_days))).isoformat()
+    orders: dict[str, pd.DataFrame] = {}
+    if by == "grid":
+        for key, part in table.groupby(table["grid"].fillna("—"), sort=True):
+            orders[str(key)] = part.reset_index(drop=True)
+        return orders
+    failures = report.failures
+    owners: dict[str, list[int]] = {}
+    for i, f in enumerate(failures):
+        for w in f.workers or ("—",):
+            owners.setdefault(w, []).append(i)
+    for key in sorted(owners):
+        orders[key] = table.iloc[owners[key]].reset_index(drop=True)
+    return orders
+
+
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def supervision_xlsx(
+    report: CheckReport, *, by: str = "grid", fix_days: int = 7, lang: str = "zh"
+) -> bytes:
+    """Return the supervision orders as one XLSX workbook, one sheet per grid or worker.
+
+    Parameters
+    ----------
+    report, by, fix_days, lang
+        As for :func:`supervision_orders`.
+
+    Returns
+    -------
+    bytes
+        The workbook (an empty report gives one empty sheet).
+    """
+    orders = supervision_orders(report, by=by, fix_days=fix_days, lang=lang)
+    sheets: dict[str, pd.DataFrame] = {}
+    for key, frame in orders.items():
+        name = _SHEET_BAD.sub("_", key)[:31] or "—"
+        while name in sheets:
+            name = name[:28] + f"~{len(sheets)}"
+        sheets[name] = frame
+    if not sheets:
+        sheets[i18n.t("checks.sheet.failures", lang)] = _failure_table(report, lang).assign(
+            fix_by=[]
+        )
+    return _xlsx(sheets, lang)
+
+
+def write_report(
+    report: CheckReport, fmt: str, path: str | Path | None = None, *, lang: str = "en"
+) -> str | bytes:
+    """Return (and with ``path``, write) the report in one of :data:`FORMATS`.
+
+    Parameters
+    ----------
+    report
+        The report.
+    fmt
+        ``"table"``, ``"json"``, ``"csv"`` or ``"geojson"``.
+    path
+        File to write; the parent folder must exist.
+    lang
+        Language of the text table.
+
+    Returns
+    -------
+    str or bytes
+        The content (bytes for CSV).
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        For an unknown format or a file that cannot be written.
+    """
+    if fmt == "table":
+        content: str | bytes = to_table(report, lang=lang)
+    elif fmt == "json":
+        content = report.to_json() + "\n"
+    elif fmt == "csv":
+        content = to_csv(report)
+    elif fmt == "geojson":
+        content = to_geojson(report) + "\n"
+    else:
+        msg = f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}"
+        raise InputError(msg)
+    if path is not None:
+        target = Path(path)
+        try:
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
+    return content

@@ -1,0 +1,292 @@
+"""Fitness rules (健身): equipment within reach of homes, inspected on time, repaired on time.
+
+Rules
+-----
+``fitness_reach`` / ``fitness_reach_advisory``
+    Every residential building within 1,000 m (failure: the 15-minute life circle,
+    800–1,000 m walk) and 500 m (advisory: the 10-minute circle) of fitness
+    equipment, measured from the building's footprint.
+``fitness_inspection``
+    Every item inspected within its interval (default 90 days, per equipment type
+    configurable), from its maintenance log and its ``last_inspected`` date.
+``fitness_repairs``
+    Equipment reported poor or broken (or marked damaged) is repaired within 30 days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap.checks._context import Context, Finding, Outcome, col, names, object_ids
+from gridmap.checks._lines import reach_findings, residential_buildings
+from gridmap.checks.registry import Param, rule
+
+__all__: list[str] = []
+
+_FAMILY = "fitness"
+_CAMPAIGN = "campaign plan: 做好体育健身器材更换、维修、记录等工作 (STANDARDS §7)"
+_BAD_CONDITIONS = ("poor", "broken")
+_BAD_STATUSES = ("damaged", "repairing")
+_FIX_ACTIONS = ("repaired", "replaced")
+_OK_CONDITIONS = ("good", "fair")
+
+
+def _equipment(ctx: Context) -> pd.DataFrame:
+    items = ctx.metric("fitness")
+    if items.empty or "status" not in items.columns:
+        return items
+    return items[col(items, "status") != "retired"]
+
+
+def _reach(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    homes = residential_buildings(ctx)
+    if homes.empty:
+        return Outcome(np.zeros(0, dtype=object), note="no residential buildings")
+    items = _equipment(ctx)
+    pts = items.geometry.to_numpy()
+    radius = float(params["max_distance_m"])
+    checked, findings = reach_findings(
+        ctx,
+        homes,
+        pts,
+        object_ids(items),
+        max_distance_m=radius,
+        key="fitness_reach",
+        targets_key="fitness",
+    )
+
+    def circles() -> np.ndarray:  # made only when the map asks
+        return shapely.buffer(pts, radius, quad_segs=16)
+
+    return Outcome(
+        checked,
+        findings,
+        coverage=circles,
+        coverage_kind="reach",
+        note="" if len(pts) else "no fitness equipment",
+    )
+
+
+@rule(
+    id="fitness_reach",
+    family=_FAMILY,
+    title_zh="住宅楼 1000 米内有健身设施（15 分钟生活圈）",
+    title_en="Fitness equipment within 1,000 m of every residential building",
+    source="GB 50180-2018 15-minute life circle (walk 800–1,000 m); 全民健身计划 15分钟健身圈",
+    threshold="max_distance_m",
+    unit="m",
+    params=[Param("max_distance_m", "m", "farthest a building may be from fitness equipment")],
+    layers=("buildings", "fitness"),
+)
+def check_fitness_reach(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Every residential building lies within reach of fitness equipment (default 1,000 m).
+
+    Measured in a straight line from the building's footprint to the nearest item
+    (STRtree nearest query, metric CRS); retired items do not count. Coverage: a
+    circle of the threshold around each item.
+    """
+    return _reach(ctx, params)
+
+
+@rule(
+    id="fitness_reach_advisory",
+    family=_FAMILY,
+    title_zh="住宅楼 500 米内有健身设施（10 分钟生活圈，建议）",
+    title_en="Fitness equipment within 500 m of every residential building (advisory)",
+    source="GB 50180-2018 10-minute life circle (walk about 500 m)",
+    threshold="max_distance_m",
+    unit="m",
+    params=[Param("max_distance_m", "m", "recommended largest distance to fitness equipment")],
+    layers=("buildings", "fitness"),
+    severity="advisory",
+)
+def check_fitness_reach_advisory(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Every residential building lies within the 10-minute circle (default 500 m).
+
+    Same measurement as ``fitness_reach``; an advisory.
+    """
+    return _reach(ctx, params)
+
+
+def _dates(values: Any) -> pd.Series:
+    return pd.to_datetime(pd.Series(list(values), dtype=object), errors="coerce")
+
+
+def _log(ctx: Context) -> pd.DataFrame:
+    log = ctx.frame("maintenance")
+    if log.empty or not {"point", "date"} <= set(log.columns):
+        return pd.DataFrame({"point": [], "date": [], "action": [], "condition": []})
+    out = pd.DataFrame(
+        {
+            "point": col(log, "point"),
+            "date": _dates(log["date"]).to_numpy(),
+            "action": col(log, "action"),
+            "condition": col(log, "condition"),
+        }
+    )
+    return out.dropna(subset=["point", "date"])
+
+
+@rule(
+    id="fitness_inspection",
+    family=_FAMILY,
+    title_zh="健身器材按期巡检",
+    title_en="Fitness equipment inspected on schedule",
+    source=_CAMPAIGN,
+    threshold="interval_days",
+    unit="days",
+    params=[
+        Param("interval_days", "days", "longest time between inspections"),
+        Param(
+            "interval_days_by_type", "days", "interval per equipment type, overriding the default"
+        ),
+        Param("counted_actions", "", "maintenance actions that count as an inspection"),
+    ],
+    layers=("fitness", "maintenance"),
+)
+def check_fitness_inspection(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Every item was inspected within its interval before the run's date.
+
+    The last inspection is the latest of the item's ``last_inspected`` and the dates
+    of its maintenance records whose action counts (inspected, repaired, replaced;
+    cleaning does not). The interval is the item type's entry in
+    ``interval_days_by_type``, else ``interval_days``. Measured: days since the last
+    inspection; an item never inspected is measured from its installation date, or
+    not at all (``None``) when that is unknown too.
+    """
+    items = _equipment(ctx)
+    if items.empty:
+        return Outcome(np.zeros(0, dtype=object), note="no fitness equipment")
+    pts = items.geometry.to_numpy()
+    ids = object_ids(items)
+    codes = list(col(items, "code"))
+    log = _log(ctx)
+    counted = log[log["action"].isin(list(params["counted_actions"]))]
+    latest_log = counted.groupby("point")["date"].max()
+    own = (
+        _dates(items["last_inspected"])
+        if "last_inspected" in items.columns
+        else _dates([None] * len(items))
+    )
+    from_log = _dates([latest_log.get(c) if c is not None else None for c in codes])
+    last = pd.concat([own, from_log], axis=1).max(axis=1)
+    installed = (
+        _dates(items["installed"]) if "installed" in items.columns else _dates([None] * len(items))
+    )
+    today = pd.Timestamp(ctx.as_of)
+    by_type = dict(params["interval_days_by_type"])
+    types = list(col(items, "equipment_type"))
+    interval = np.array([float(by_type.get(t, params["interval_days"])) for t in types])
+    base = last.fillna(installed)
+    days = (today - base).dt.days.to_numpy(dtype=float, na_value=np.nan)
+    labels = names(items)
+    findings = []
+    for i in np.flatnonzero(~(days <= interval)):
+        never = pd.isna(last.iloc[i])
+        findings.append(
+            Finding(
+                layer="fitness",
+                object_id=ids[i],
+                name=labels[i],
+                measured=None if np.isnan(days[i]) else float(days[i]),
+                key=(
+                    "inspection_unknown"
+                    if np.isnan(days[i])
+                    else "inspection_never"
+                    if never
+                    else "inspection_overdue"
+                ),
+                args={
+                    "name": labels[i] or ids[i],
+                    "days": 0 if np.isnan(days[i]) else days[i],
+                    "interval": interval[i],
+                    "last": "" if never else last.iloc[i].date().isoformat(),
+                },
+                geometry=pts[i],
+                details={
+                    "last_inspected": None if never else last.iloc[i].date().isoformat(),
+                    "interval_days": interval[i],
+                    "equipment_type": types[i],
+                },
+            )
+        )
+    return Outcome(ctx.community_of(pts), findings)
+
+
+@rule(
+    id="fitness_repairs",
+    family=_FAMILY,
+    title_zh="损坏健身器材及时维修",
+    title_en="Damaged fitness equipment repaired on time",
+    source=_CAMPAIGN,
+    threshold="max_days",
+    unit="days",
+    params=[Param("max_days", "days", "longest time a poor or broken item may wait for repair")],
+    layers=("fitness", "maintenance"),
+)
+def check_fitness_repairs(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Items found poor or broken are repaired or replaced within the allowed days.
+
+    An item needs repair when its ``condition`` is poor or broken or its ``status``
+    damaged or under repair. It has needed it since the first maintenance record
+    reporting a poor or broken condition after its last repair, replacement or
+    good/fair record; without such a record, since its ``last_inspected`` date.
+    Measured: days waiting (``None`` when the start is unknown, which fails too).
+    """
+    items = _equipment(ctx)
+    if items.empty:
+        return Outcome(np.zeros(0, dtype=object), note="no fitness equipment")
+    pts = items.geometry.to_numpy()
+    ids, labels = object_ids(items), names(items)
+    codes = list(col(items, "code"))
+    cond = list(col(items, "condition"))
+    status = list(col(items, "status"))
+    needs = np.array(
+        [c in _BAD_CONDITIONS or s in _BAD_STATUSES for c, s in zip(cond, status, strict=True)],
+        dtype=bool,
+    )
+    log = _log(ctx)
+    fixed = log["action"].isin(_FIX_ACTIONS) | log["condition"].isin(_OK_CONDITIONS)
+    last_fix = log[fixed].groupby("point")["date"].max()
+    bad = log[log["condition"].isin(_BAD_CONDITIONS)].copy()
+    bad["fix"] = bad["point"].map(last_fix)
+    bad = bad[bad["fix"].isna() | (bad["date"] > bad["fix"])]
+    first_bad = bad.groupby("point")["date"].min()
+    own = (
+        _dates(items["last_inspected"])
+        if "last_inspected" in items.columns
+        else _dates([None] * len(items))
+    )
+    since = _dates([first_bad.get(c) if c is not None else None for c in codes]).fillna(own)
+    days = (pd.Timestamp(ctx.as_of) - since).dt.days.to_numpy(dtype=float, na_value=np.nan)
+    limit = float(params["max_days"])
+    findings = []
+    for i in np.flatnonzero(needs & ~(days <= limit)):
+        known = not np.isnan(days[i])
+        findings.append(
+            Finding(
+                layer="fitness",
+                object_id=ids[i],
+                name=labels[i],
+                measured=float(days[i]) if known else None,
+                key="repair_overdue" if known else "repair_unknown",
+                args={
+                    "name": labels[i] or ids[i],
+                    "days": days[i] if known else 0,
+                    "condition": cond[i] or status[i] or "",
+                    "since": since.iloc[i].date().isoformat() if known else "",
+                },
+                geometry=pts[i],
+                details={
+                    "condition": cond[i],
+                    "status": status[i],
+                    "since": since.iloc[i].date().isoformat() if known else None,
+                },
+            )
+        )
+    return Outcome(ctx.community_of(pts), findings)

@@ -1,0 +1,445 @@
+"""Integrity rules: grids tile their community, are staffed and sized; points lie in grids.
+
+Rules
+-----
+``tiling``
+    Gaps, overlaps and overhangs between a community's grids beyond the tolerance.
+``staffing``
+    Every grid has a grid head and at least one other worker on the run's date.
+``grid_households`` / ``grid_residents``
+    Households per grid within 300–500; residents at most 2,500.
+``points_in_grids``
+    Every point record lies inside a grid, and inside a grid of its own community
+    (entrances) or its routed grid (issue reports).
+``compounds_assigned``
+    Every residential compound lies in grids that have a responsible worker
+    (将管辖小区全部分包到人).
+
+The array cores (:func:`staffing_counts`, :func:`band_violations`) work on plain
+arrays so that :mod:`gridmap.validate` can share them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import shapely
+from numpy.typing import ArrayLike, NDArray
+
+from gridmap.checks._context import Context, Finding, Outcome, col, names, object_ids, to_number
+from gridmap.checks.registry import Param, rule
+from gridmap.grids.tiling import validate_tiling
+
+__all__ = ["band_violations", "staffing_counts"]
+
+_FAMILY = "integrity"
+
+
+# --------------------------------------------------------------------------- cores
+
+
+def staffing_counts(
+    grid_codes: Sequence[str], assignment_grids: ArrayLike, assignment_roles: ArrayLike
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Count grid heads and other workers per grid.
+
+    Parameters
+    ----------
+    grid_codes
+        The grids to count for.
+    assignment_grids, assignment_roles
+        Grid code and role of each assignment valid on the day of interest.
+
+    Returns
+    -------
+    heads, others : numpy.ndarray
+        int64 counts per grid: assignments with role ``grid_head`` and with any
+        other role.
+
+    Examples
+    --------
+    >>> staffing_counts(["a", "b"], ["a", "a", "b"], ["grid_head", "full_time", "volunteer"])
+    (array([1, 0]), array([1, 1]))
+    """
+    codes = np.asarray(grid_codes, dtype=object)
+    pos = {c: i for i, c in enumerate(codes)}
+    grids = np.asarray(assignment_grids, dtype=object)
+    roles = np.asarray(assignment_roles, dtype=object)
+    idx = np.array([pos.get(g, -1) for g in grids], dtype=np.int64)
+    known = idx >= 0
+    is_head = roles == "grid_head"
+    heads = np.bincount(idx[known & is_head], minlength=len(codes)).astype(np.int64)
+    others = np.bincount(idx[known & ~is_head], minlength=len(codes)).astype(np.int64)
+    return heads, others
+
+
+def band_violations(values: ArrayLike, *, low: float | None, high: float | None) -> NDArray:
+    """Return which values lie outside ``[low, high]`` (NaN never violates).
+
+    Examples
+    --------
+    >>> band_violations([120, 400, 900, float("nan")], low=300, high=500).tolist()
+    [True, False, True, False]
+    """
+    v = np.asarray(values, dtype=np.float64)
+    bad = np.zeros(len(v), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        if low is not None:
+            bad |= v < low
+        if high is not None:
+            bad |= v > high
+    return bad & ~np.isnan(v)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _grid_findings_base(ctx: Context) -> tuple[Any, NDArray, NDArray]:
+    grids = ctx.metric("grids")
+    return grids, ctx.grid_codes, ctx.grid_community
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@rule(
+    id="tiling",
+    family=_FAMILY,
+    title_zh="网格无缝覆盖社区（无缝隙、无重叠）",
+    title_en="Grids tile their community (no gaps or overlaps)",
+    source="DB11/T 2157-2023 (closed unit-grid polygons with topology); 全域覆盖 principle",
+    threshold="tolerance_m2",
+    unit="m²",
+    params=[Param("tolerance_m2", "m²", "gaps and overlaps up to this area are ignored")],
+    layers=("communities", "grids"),
+)
+def check_tiling(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Grids of a community cover it exactly once: report gaps, overlaps and overhangs.
+
+    Uses :func:`gridmap.grids.tiling.validate_tiling` (areas in the metric CRS).
+    Each gap, overlap, part of a grid outside its community, grid naming an unknown
+    community, and invalid or empty grid is one failure, measured as its area in
+    m². A gap is charged to the nearest grid of the community. Checked: the grids.
+    """
+    communities, grids = ctx.frame("communities"), ctx.frame("grids")
+    if grids.empty:
+        return Outcome(np.zeros(0, dtype=object), note="no grids")
+    report = validate_tiling(communities, grids, tolerance_m2=float(params["tolerance_m2"]))
+    checked = col(grids, "community")
+    findings = []
+    geoms = ctx.from_wgs84([f.geometry for f in report.findings])
+    anchors = ctx.from_wgs84([f.location for f in report.findings])
+    for f, geom, anchor in zip(report.findings, geoms, anchors, strict=True):
+        label = ", ".join(f.grids) or (f.community or "")
+        findings.append(
+            Finding(
+                layer="grids",
+                object_id=label,
+                name=None,
+                measured=float(f.area_m2),
+                key=f"tiling_{f.kind}",
+                args={"what": label, "area": float(f.area_m2), "detail": f.message},
+                geometry=geom,
+                anchor=anchor,
+                grid=f.grids[0] if f.grids and f.kind != "gap" else None,
+                community=f.community,
+                details={"kind": f.kind, "grids": list(f.grids)},
+            )
+        )
+    return Outcome(checked, findings)
+
+
+@rule(
+    id="staffing",
+    family=_FAMILY,
+    title_zh="每个网格配备网格长和至少一名网格员",
+    title_en="Every grid has a grid head and at least one other worker",
+    source="social-governance grid practice: one 网格长 and one 专职网格员 per grid (STANDARDS §3)",
+    threshold="min_other_workers",
+    unit="workers",
+    params=[
+        Param("require_head", "", "a grid without a grid head (网格长) fails"),
+        Param("min_other_workers", "workers", "fewest workers besides the grid head"),
+    ],
+    layers=("grids", "assignments", "workers"),
+)
+def check_staffing(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Every grid has a grid head and enough other workers on the run's date.
+
+    Assignments count when valid on ``as_of`` (``valid_from <= as_of <= valid_to``,
+    open ends allowed). Measured: the number of workers besides the grid head.
+    The failure names whoever is still assigned.
+    """
+    grids, codes, comms = _grid_findings_base(ctx)
+    a_grids, a_roles = [], []
+    for g in codes:
+        roles = ctx.grid_roles.get(g, ())
+        a_grids += [g] * len(roles)
+        a_roles += list(roles)
+    heads, others = staffing_counts(codes, a_grids, a_roles)
+    need_head = bool(params["require_head"])
+    min_others = int(params["min_other_workers"])
+    findings = []
+    geoms = grids.geometry.to_numpy()
+    grid_names = names(grids)
+    for i in np.flatnonzero(((heads < 1) & need_head) | (others < min_others)):
+        no_head = bool(heads[i] < 1 and need_head)
+        few = bool(others[i] < min_others)
+        key = "staffing_both" if no_head and few else "staffing_head" if no_head else "staffing_few"
+        findings.append(
+            Finding(
+                layer="grids",
+                object_id=codes[i],
+                name=grid_names[i],
+                measured=float(others[i]),
+                key=key,
+                args={"grid": codes[i], "others": int(others[i]), "min": min_others},
+                geometry=geoms[i],
+                grid=codes[i],
+                community=comms[i],
+                details={"grid_heads": int(heads[i]), "other_workers": int(others[i])},
+            )
+        )
+    return Outcome(comms.copy(), findings)
+
+
+def _band_rule(
+    ctx: Context, column: str, low: float | None, high: float | None, key: str
+) -> Outcome:
+    grids, codes, comms = _grid_findings_base(ctx)
+    if column not in grids.columns:
+        return Outcome(np.zeros(0, dtype=object), note=f"grids have no {column}")
+    values = to_number(grids[column])
+    known = ~np.isnan(values)
+    bad = band_violations(values, low=low, high=high)
+    geoms = grids.geometry.to_numpy()
+    grid_names = names(grids)
+    findings = [
+        Finding(
+            layer="grids",
+            object_id=codes[i],
+            name=grid_names[i],
+            measured=float(values[i]),
+            key=f"{key}_{'low' if low is not None and values[i] < low else 'high'}",
+            args={"grid": codes[i], "value": int(values[i])},
+            geometry=geoms[i],
+            grid=codes[i],
+            community=comms[i],
+        )
+        for i in np.flatnonzero(bad)
+    ]
+    note = "" if known.any() else f"no grid has a {column} figure"
+    return Outcome(comms[known], findings, note=note)
+
+
+@rule(
+    id="grid_households",
+    family=_FAMILY,
+    title_zh="网格户数 300–500 户",
+    title_en="Households per grid within 300–500",
+    source="urban comprehensive grid (综合网格) sizing, szhjjp.com/n/71039.html (STANDARDS §3)",
+    threshold=("min_households", "max_households"),
+    unit="households",
+    params=[
+        Param("min_households", "households", "fewest households in a grid"),
+        Param("max_households", "households", "most households in a grid"),
+    ],
+    layers=("grids",),
+)
+def check_grid_households(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Households per grid lie within the band (default 300–500 户).
+
+    Grids without a household figure are not checked. Measured: the households.
+    """
+    return _band_rule(
+        ctx,
+        "households",
+        float(params["min_households"]),
+        float(params["max_households"]),
+        "households",
+    )
+
+
+@rule(
+    id="grid_residents",
+    family=_FAMILY,
+    title_zh="网格常住人口不超过 2500 人",
+    title_en="At most 2,500 residents per grid",
+    source="urban comprehensive grid (综合网格) sizing, szhjjp.com/n/71039.html (STANDARDS §3)",
+    threshold="max_residents",
+    unit="residents",
+    params=[Param("max_residents", "residents", "most residents in a grid")],
+    layers=("grids",),
+)
+def check_grid_residents(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Residents per grid do not exceed the maximum (default 2,500 人).
+
+    Grids without a resident figure are not checked. Measured: the residents.
+    """
+    return _band_rule(ctx, "residents", None, float(params["max_residents"]), "residents")
+
+
+@rule(
+    id="points_in_grids",
+    family=_FAMILY,
+    title_zh="点位均落在本社区网格内",
+    title_en="Every point lies inside a grid of its community",
+    source=(
+        "routing by location (DESIGN §3); every grid belongs to one community (DB6101/T 3185-2024)"
+    ),
+    threshold="max_outside",
+    unit="points",
+    params=[
+        Param("max_outside", "points", "points allowed outside (per layer; normally 0)"),
+        Param("layers", "", "point layers checked"),
+    ],
+    layers=("boards", "fitness", "bins", "issues", "entrances"),
+)
+def check_points_in_grids(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Every point record lies in a grid, of its own community where it names one.
+
+    A point on a grid boundary counts as inside. Entrances that name a community
+    must lie in a grid of that community; issue reports routed to a grid
+    (``grid_code``) must lie in that grid. A point outside every grid is charged to
+    the nearest grid. Measured: the distance in metres to the nearest grid (0 for a
+    point in the wrong community's grid).
+    """
+    findings: list[Finding] = []
+    checked: list[NDArray] = []
+    allowed = int(params["max_outside"])
+    for layer in params["layers"]:
+        frame = ctx.metric(layer)
+        if frame.empty:
+            continue
+        pts = frame.geometry.to_numpy()
+        gi = ctx.grid_index(pts)
+        checked.append(ctx.community_of(pts))
+        ids, labels = object_ids(frame), names(frame)
+        wrong = np.zeros(len(frame), dtype=bool)
+        expected = np.full(len(frame), None, dtype=object)
+        if layer == "entrances" and "community" in frame.columns:
+            expected = col(frame, "community")
+            inside = gi >= 0
+            got = np.where(inside, ctx.grid_community[np.clip(gi, 0, None)], None)
+            wrong = inside & (expected != None) & (got != expected)  # noqa: E711
+        if layer == "issues" and "grid_code" in frame.columns:
+            expected = col(frame, "grid_code")
+            inside = gi >= 0
+            got = np.where(inside, ctx.grid_codes[np.clip(gi, 0, None)], None)
+            wrong = inside & (expected != None) & (got != expected)  # noqa: E711
+        outside = np.flatnonzero(gi < 0)
+        if len(outside) <= allowed:
+            outside = outside[:0]
+        dist = np.zeros(len(frame))
+        if len(outside) and len(ctx.grid_geoms):
+            tree = shapely.STRtree(ctx.grid_geoms)
+            (src, _), d = tree.query_nearest(pts[outside], return_distance=True, all_matches=False)
+            dist[outside[src]] = d
+        for i in outside:
+            findings.append(
+                Finding(
+                    layer=layer,
+                    object_id=ids[i],
+                    name=labels[i],
+                    measured=float(dist[i]),
+                    key="point_outside",
+                    args={"layer": layer, "id": ids[i], "distance": dist[i]},
+                    geometry=pts[i],
+                )
+            )
+        for i in np.flatnonzero(wrong):
+            findings.append(
+                Finding(
+                    layer=layer,
+                    object_id=ids[i],
+                    name=labels[i],
+                    measured=0.0,
+                    key="point_wrong_grid",
+                    args={"layer": layer, "id": ids[i], "expected": expected[i]},
+                    geometry=pts[i],
+                    details={"expected": expected[i]},
+                )
+            )
+    all_checked = np.concatenate(checked) if checked else np.zeros(0, dtype=object)
+    return Outcome(all_checked, findings)
+
+
+@rule(
+    id="compounds_assigned",
+    family=_FAMILY,
+    title_zh="每个小区都已分包到人",
+    title_en="Every compound has a responsible worker",
+    source="campaign plan: 将管辖小区全部分包到人; 定人定岗定责 (STANDARDS §7)",
+    threshold="min_workers",
+    unit="workers",
+    params=[
+        Param("min_workers", "workers", "fewest workers each grid holding the compound needs"),
+        Param(
+            "min_overlap_m2", "m²", "grids sharing less area than this with a compound are ignored"
+        ),
+    ],
+    layers=("compounds", "grids", "assignments", "workers"),
+)
+def check_compounds_assigned(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Every compound lies in grids that each have a responsible worker on the run's date.
+
+    The grids holding a compound are those sharing more than ``min_overlap_m2`` with
+    it (found with a spatial index). It fails when no grid holds it, or when one of
+    them has fewer than ``min_workers`` workers. Measured: the fewest workers among
+    its grids.
+    """
+    compounds = ctx.metric("compounds")
+    if compounds.empty:
+        return Outcome(np.zeros(0, dtype=object), note="no compounds")
+    polys = compounds.geometry.to_numpy()
+    anchors, checked = ctx.place("compounds", polys)
+    staff = np.array([len(ctx.workers_of(c)) for c in ctx.grid_codes], dtype=np.int64)
+    ci, gi = (np.zeros(0, int), np.zeros(0, int))
+    if len(ctx.grid_geoms):
+        tree = shapely.STRtree(ctx.grid_geoms)
+        ci, gi = tree.query(polys, predicate="intersects")
+    overlap = shapely.area(shapely.intersection(polys[ci], ctx.grid_geoms[gi])) if len(ci) else []
+    keep = np.asarray(overlap) > float(params["min_overlap_m2"])
+    ci, gi = ci[keep], gi[keep]
+    need = int(params["min_workers"])
+    ids, labels = object_ids(compounds), names(compounds)
+    findings = []
+    n = len(compounds)
+    held = np.bincount(ci, minlength=n) > 0
+    fewest = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(fewest, ci, staff[gi])
+    short_pairs = staff[gi] < need
+    first_short = np.full(n, -1, dtype=np.int64)
+    order = np.flatnonzero(short_pairs)[::-1]  # the first short grid of each compound wins
+    first_short[ci[order]] = gi[order]
+    for i in np.flatnonzero(~held):
+        findings.append(
+            Finding(
+                layer="compounds",
+                object_id=ids[i],
+                name=labels[i],
+                measured=0.0,
+                key="compound_no_grid",
+                args={"compound": labels[i] or ids[i]},
+                geometry=polys[i],
+                anchor=anchors[i],
+            )
+        )
+    for i in np.flatnonzero(held & (first_short >= 0)):
+        g = first_short[i]
+        findings.append(
+            Finding(
+                layer="compounds",
+                object_id=ids[i],
+                name=labels[i],
+                measured=float(fewest[i]),
+                key="compound_unstaffed",
+                args={"compound": labels[i] or ids[i], "grid": ctx.grid_codes[g]},
+                geometry=polys[i],
+                grid=ctx.grid_codes[g],
+                community=ctx.grid_community[g],
+            )
+        )
+    return Outcome(checked, findings)

@@ -1,0 +1,601 @@
+"""The rule registry: every rule as data, and :func:`run`, which runs them on a street.
+
+A :class:`Rule` is data: an id, a title in Chinese and English, a family, the
+source it enforces (standard and clause, or "campaign plan"), its severity, the
+name of its threshold parameter and the unit, its parameters (defaults in
+``gridmap/rules.toml``), the layers it reads, and the function that applies it.
+The rule modules (:mod:`~gridmap.checks.integrity`, :mod:`~gridmap.checks.waste`,
+:mod:`~gridmap.checks.boards`, :mod:`~gridmap.checks.schools`,
+:mod:`~gridmap.checks.fitness`, :mod:`~gridmap.checks.issues`) register theirs
+with the :func:`rule` decorator; the function's docstring is the rule's
+documentation.
+
+Each rule function takes a :class:`~gridmap.checks._context.Context` (the layers
+in a metric CRS, grids and workers) and its parameters, and returns an
+:class:`~gridmap.checks._context.Outcome`; :func:`run` turns it into a
+:class:`~gridmap.checks.result.CheckResult` with the grid, community and workers
+of every failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap import i18n
+from gridmap.checks._context import FIELD_TZ, Context, Finding, Outcome
+from gridmap.checks.config import RuleConfig, load_rules
+from gridmap.checks.result import CheckReport, CheckResult, Failure, threshold_text
+from gridmap.errors import InputError
+
+if TYPE_CHECKING:
+    from gridmap.store import Store
+
+__all__ = [
+    "FAMILIES",
+    "Param",
+    "Rule",
+    "all_rules",
+    "get_rule",
+    "rule",
+    "rules_table",
+    "run",
+    "run_checks",
+    "run_checks_on_store",
+    "select_rules",
+]
+
+#: Rule families, in the order rules are listed and run.
+FAMILIES = ("integrity", "waste", "boards", "schools", "fitness", "issues")
+
+_MODULES = tuple(f"gridmap.checks.{family}" for family in FAMILIES)
+_REGISTRY: dict[str, Rule] = {}
+_LOADED = False
+
+#: Layers every run reads, whatever the rules.
+BASE_LAYERS = ("communities", "grids", "assignments", "workers")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a rule (its default value lives in ``gridmap/rules.toml``).
+
+    Parameters
+    ----------
+    name
+        Key in the rule's TOML table; units in the name (``max_distance_m``).
+    unit
+        Unit of the value (``"m"``, ``"days"``, ``""`` for lists and switches).
+    help
+        One English sentence saying what it does.
+    """
+
+    name: str
+    unit: str
+    help: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check rule, as data.
+
+    Parameters
+    ----------
+    id
+        Stable identifier (``"bin_reach"``), used in TOML, the CLI and JSON.
+    family
+        One of :data:`FAMILIES`.
+    title_zh, title_en
+        Short title in each language.
+    source
+        Standard and clause, regulation and article, or ``"campaign plan"``.
+    severity
+        Default severity: ``"failure"`` or ``"advisory"``.
+    threshold
+        Name of the parameter shown as the threshold, or two names for a band
+        (``("min_households", "max_households")``).
+    unit
+        Unit of the threshold and of the measured figure.
+    params
+        The parameters the rule takes.
+    layers
+        Layers the rule reads (besides grids, communities, assignments and workers).
+    func
+        ``func(ctx, params) -> Outcome``; its docstring documents the rule.
+    """
+
+    id: str
+    family: str
+    title_zh: str
+    title_en: str
+    source: str
+    severity: str
+    threshold: str | tuple[str, str]
+    unit: str
+    params: tuple[Param, ...]
+    layers: tuple[str, ...]
+    func: Callable[[Context, Mapping[str, Any]], Outcome]
+
+    @property
+    def doc(self) -> str:
+        """The rule's documentation (its function's docstring)."""
+        return (self.func.__doc__ or "").strip()
+
+    def title(self, lang: str = "zh") -> str:
+        """Return the title in ``lang``."""
+        return self.title_zh if i18n.normalize_lang(lang) == "zh" else self.title_en
+
+    def threshold_value(self, params: Mapping[str, Any]) -> Any:
+        """Return the threshold: one parameter's value, or ``[low, high]`` for a band."""
+        if isinstance(self.threshold, tuple):
+            return [params[name] for name in self.threshold]
+        return params[self.threshold]
+
+
+def rule(
+    *,
+    id: str,
+    family: str,
+    title_zh: str,
+    title_en: str,
+    source: str,
+    threshold: str | tuple[str, str],
+    unit: str,
+    params: Iterable[Param],
+    layers: Iterable[str] = (),
+    severity: str = "failure",
+) -> Callable[[Callable[[Context, Mapping[str, Any]], Outcome]], Callable]:
+    """Register the decorated function as a rule (see :class:`Rule` for the fields).
+
+    Returns
+    -------
+    callable
+        A decorator returning the function unchanged.
+    """
+
+    def decorate(func: Callable[[Context, Mapping[str, Any]], Outcome]) -> Callable:
+        if id in _REGISTRY and _REGISTRY[id].func is not func:
+            msg = f"rule {id!r} registered twice"
+            raise InputError(msg)
+        _REGISTRY[id] = Rule(
+            id=id,
+            family=family,
+            title_zh=title_zh,
+            title_en=title_en,
+            source=source,
+            severity=severity,
+            threshold=threshold,
+            unit=unit,
+            params=tuple(params),
+            layers=tuple(layers),
+            func=func,
+        )
+        return func
+
+    return decorate
+
+
+def _load() -> None:
+    global _LOADED
+    if not _LOADED:
+        for module in _MODULES:
+            importlib.import_module(module)
+        _LOADED = True
+
+
+def all_rules() -> list[Rule]:
+    """Return every registered rule, by family (:data:`FAMILIES`) then registration order.
+
+    Examples
+    --------
+    >>> [r.id for r in all_rules()][:2]
+    ['tiling', 'staffing']
+    """
+    _load()
+    order = {family: i for i, family in enumerate(FAMILIES)}
+    return sorted(_REGISTRY.values(), key=lambda r: order.get(r.family, len(order)))
+
+
+def get_rule(rule_id: str) -> Rule:
+    """Return the rule ``rule_id``.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If there is no such rule (the message lists the known ids).
+    """
+    _load()
+    try:
+        return _REGISTRY[rule_id]
+    except KeyError:
+        msg = f"unknown rule {rule_id!r}; known: {', '.join(r.id for r in all_rules())}"
+        raise InputError(msg) from None
+
+
+def select_rules(
+    rules: Iterable[str] | None, config: Mapping[str, RuleConfig] | None = None
+) -> list[Rule]:
+    """Return the rules to run: the named ones (even if disabled), else every enabled one.
+
+    Parameters
+    ----------
+    rules
+        Rule ids, or ``None`` for every rule enabled in ``config``.
+    config
+        Rule configuration (default :func:`~gridmap.checks.config.load_rules`).
+
+    Returns
+    -------
+    list of Rule
+        In registry order.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        For an unknown rule id.
+    """
+    everything = all_rules()
+    if rules is not None:
+        wanted = list(dict.fromkeys(rules))
+        for rule_id in wanted:
+            get_rule(rule_id)
+        return [r for r in everything if r.id in set(wanted)]
+    cfg = load_rules() if config is None else config
+    return [r for r in everything if r.id in cfg and cfg[r.id].enabled]
+
+
+def rules_table(
+    config: Mapping[str, RuleConfig] | None = None, *, lang: str = "zh"
+) -> list[dict[str, Any]]:
+    """Describe every rule with its configured threshold (what ``gridmap rules`` lists).
+
+    Parameters
+    ----------
+    config
+        Rule configuration (default :func:`~gridmap.checks.config.load_rules`).
+    lang
+        Language of ``title``.
+
+    Returns
+    -------
+    list of dict
+        ``id, title, title_zh, title_en, family, severity, threshold, unit,
+        threshold_text, source, enabled, weight, params, doc`` per rule.
+    """
+    cfg = load_rules() if config is None else config
+    out = []
+    for r in all_rules():
+        c = cfg[r.id]
+        threshold = r.threshold_value(c.params)
+        out.append(
+            {
+                "id": r.id,
+                "title": r.title(lang),
+                "title_zh": r.title_zh,
+                "title_en": r.title_en,
+                "family": r.family,
+                "severity": c.severity,
+                "threshold": threshold,
+                "unit": r.unit,
+                "threshold_text": threshold_text(threshold, r.unit, lang=lang),
+                "source": r.source,
+                "enabled": c.enabled,
+                "weight": c.weight,
+                "params": dict(c.params),
+                "doc": r.doc,
+            }
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _moment(as_of: dt.date | dt.datetime | None) -> tuple[dt.date, dt.datetime]:
+    """Return (date for assignments, UTC moment for deadlines); see :func:`run`."""
+    now = dt.datetime.now(dt.UTC)
+    today = now.astimezone(FIELD_TZ).date()
+    if as_of is None:
+        return today, now
+    if isinstance(as_of, dt.datetime):
+        local = as_of if as_of.tzinfo else as_of.replace(tzinfo=FIELD_TZ)
+        return local.astimezone(FIELD_TZ).date(), local.astimezone(dt.UTC)
+    if isinstance(as_of, dt.date):
+        if as_of == today:
+            return as_of, now
+        start = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=FIELD_TZ)
+        return as_of, start.astimezone(dt.UTC)
+    msg = f"as_of must be a date or a datetime, not {as_of!r}"
+    raise InputError(msg)
+
+
+class _Texts:
+    """Message templates and threshold texts of one rule, each formatted once."""
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self._thresholds: dict[tuple[str, str], str] = {}
+
+    def threshold(self, value: Any, lang: str) -> str:
+        key = (repr(value), lang)
+        if key not in self._thresholds:
+            self._thresholds[key] = threshold_text(value, self.unit, lang=lang)
+        return self._thresholds[key]
+
+    def message(self, key: str, lang: str, args: Mapping[str, Any], threshold: Any) -> str:
+        return i18n.t(f"checks.msg.{key}", lang, **args, threshold=self.threshold(threshold, lang))
+
+
+def _points_to_lonlat(findings: list[Finding], ctx: Context) -> list[dict[str, Any]]:
+    """Return the findings' details as JSON data, their points turned to lon/lat at once."""
+    spots = [
+        (i, k, v)
+        for i, f in enumerate(findings)
+        for k, v in f.details.items()
+        if isinstance(v, shapely.Point)
+    ]
+    lonlat = ctx.to_wgs84([v for _, _, v in spots])
+    out = [
+        {k: v for k, v in f.details.items() if not isinstance(v, shapely.Geometry)}
+        for f in findings
+    ]
+    for (i, k, _), p in zip(spots, lonlat, strict=True):
+        out[i][k] = [round(float(p.x), 7), round(float(p.y), 7)]
+    return out
+
+
+def _coverage_maker(outcome: Outcome, ctx: Context) -> Callable[[], gpd.GeoDataFrame] | None:
+    """Return a function building the coverage frame (EPSG:4326) when first asked for."""
+    if outcome.coverage is None:
+        return None
+    shapes = outcome.coverage
+
+    def make() -> gpd.GeoDataFrame:
+        geoms = shapes() if callable(shapes) else shapes
+        kinds = outcome.coverage_kind
+        if kinds is None or isinstance(kinds, str):
+            kinds = [kinds or "coverage"] * len(geoms)
+        return gpd.GeoDataFrame(
+            {"kind": list(kinds)},
+            geometry=gpd.GeoSeries(ctx.to_wgs84(geoms), crs="EPSG:4326"),
+            crs="EPSG:4326",
+        )
+
+    return make
+
+
+def _finish(
+    r: Rule, cfg: RuleConfig, ctx: Context, outcome: Outcome, elapsed_s: float
+) -> CheckResult:
+    """Attach grid, community and workers to the findings and build the result."""
+    params = dict(cfg.params)
+    threshold = r.threshold_value(params)
+    found = outcome.findings
+    geoms = np.array([f.geometry for f in found], dtype=object)
+    anchors = np.array([f.anchor for f in found], dtype=object)
+    need = np.array([a is None for a in anchors], dtype=bool)
+    if need.any():
+        on = geoms[need]
+        ok = ~(shapely.is_missing(on) | shapely.is_empty(on))
+        pts = np.full(len(on), None, dtype=object)
+        pts[ok] = shapely.point_on_surface(on[ok])
+        anchors[need] = pts
+    located = np.array([a is not None for a in anchors], dtype=bool)
+    grid_idx = np.full(len(found), -1, dtype=np.int64)
+    if located.any():
+        grid_idx[located] = ctx.grid_index(anchors[located], nearest=True)
+
+    grids, communities = [], []
+    for i, f in enumerate(found):
+        grid = f.grid
+        if grid is None and grid_idx[i] >= 0:
+            grid = ctx.grid_codes[grid_idx[i]]
+        community = f.community
+        if community is None and f.grid is None and grid_idx[i] >= 0:
+            community = ctx.grid_community[grid_idx[i]]
+        if community is None and grid is not None:
+            community = ctx.community_of_grid.get(grid)
+        grids.append(grid)
+        communities.append(community)
+    keep = [i for i, c in enumerate(communities) if ctx.community is None or c == ctx.community]
+    kept = [found[i] for i in keep]
+    geoms_wgs = ctx.to_wgs84(geoms[keep])
+    anchors_wgs = ctx.to_wgs84(anchors[keep])
+    details = _points_to_lonlat(kept, ctx)
+
+    texts = _Texts(r.unit)
+    failures: list[Failure] = []
+    for j, i in enumerate(keep):
+        f = found[i]
+        held_to = threshold if f.threshold is None else f.threshold
+        anchor = anchors_wgs[j]
+        failures.append(
+            Failure(
+                rule=r.id,
+                severity=cfg.severity,
+                layer=f.layer,
+                object_id=str(f.object_id),
+                name=f.name,
+                community=communities[i],
+                grid=grids[i],
+                workers=ctx.workers_of(grids[i]),
+                measured=None if f.measured is None else float(f.measured),
+                unit=r.unit,
+                threshold=held_to,
+                message=texts.message(f.key, "en", f.args, held_to),
+                message_zh=texts.message(f.key, "zh", f.args, held_to),
+                geometry=geoms_wgs[j],
+                lon=None if anchor is None else float(anchor.x),
+                lat=None if anchor is None else float(anchor.y),
+                details=details[j],
+            )
+        )
+    checked_comm = np.asarray(outcome.checked_community, dtype=object)
+    checked = int((checked_comm == ctx.community).sum()) if ctx.community else len(checked_comm)
+    return CheckResult(
+        rule=r.id,
+        family=r.family,
+        title_zh=r.title_zh,
+        title_en=r.title_en,
+        source=r.source,
+        severity=cfg.severity,
+        threshold=threshold,
+        unit=r.unit,
+        params=params,
+        checked=checked,
+        failures=failures,
+        coverage_source=_coverage_maker(outcome, ctx),
+        note=outcome.note,
+        elapsed_s=elapsed_s,
+    )
+
+
+def run(
+    layers: Mapping[str, pd.DataFrame],
+    *,
+    rules: Iterable[str] | None = None,
+    config: Mapping[str, RuleConfig] | None = None,
+    as_of: dt.date | dt.datetime | None = None,
+    community: str | None = None,
+    progress: Callable[[int, int, str | None], None] | None = None,
+) -> CheckReport:
+    """Run check rules on in-memory layers.
+
+    Parameters
+    ----------
+    layers
+        Layer name -> frame, as :meth:`gridmap.store.Store.read_layer` returns it:
+        GeoDataFrames in EPSG:4326 with the canonical columns of
+        :data:`gridmap.model.LAYERS`; ``assignments`` (all rows, or those valid on
+        ``as_of``), ``workers`` and ``maintenance`` as plain frames. Missing layers
+        count as empty (rules that need them check nothing).
+    rules
+        Rule ids to run (even disabled ones); default every enabled rule.
+    config
+        Rule configuration; default :func:`~gridmap.checks.config.load_rules`.
+    as_of
+        The date whose assignments name the workers (default today). For deadlines
+        and ages, a date means the start of that day in China time (UTC+8), except
+        today, which means now; a datetime is used as it is (naive means China
+        time, like field times).
+    community
+        Limit the results to this community's objects (neighbours outside it still
+        count: a collection point across the road serves the building).
+    progress
+        Called as ``progress(done, total, rule_id)`` before each rule and once at the
+        end with ``rule_id=None``.
+
+    Returns
+    -------
+    CheckReport
+        One result per rule, in registry order.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        For an unknown rule or community, or a bad configuration file.
+    gridmap.errors.CRSError
+        If a layer is not in EPSG:4326.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> grids = gpd.GeoDataFrame({"code": ["g1"], "community": ["c1"], "households": [120]},
+    ...                          geometry=[shapely.box(120.0, 30.0, 120.01, 30.01)], crs=4326)
+    >>> report = run({"grids": grids}, rules=["grid_households"], as_of=dt.date(2026, 11, 1))
+    >>> report.result("grid_households").failures[0].measured
+    120.0
+    """
+    start = time.perf_counter()
+    cfg = load_rules() if config is None else config
+    selected = select_rules(rules, cfg)
+    day, moment = _moment(as_of)
+    ctx = Context(layers, as_of=day, now=moment, community=community)
+    results = []
+    total = len(selected)
+    for i, r in enumerate(selected):
+        if progress is not None:
+            progress(i, total, r.id)
+        rule_cfg = cfg.get(r.id)
+        if rule_cfg is None:
+            msg = f"rule {r.id!r} has no configuration"
+            raise InputError(msg)
+        t0 = time.perf_counter()
+        outcome = r.func(ctx, dict(rule_cfg.params))
+        results.append(_finish(r, rule_cfg, ctx, outcome, time.perf_counter() - t0))
+    if progress is not None:
+        progress(total, total, None)
+    return CheckReport(
+        results=results,
+        as_of=day,
+        community=community,
+        grids=ctx.grid_table(),
+        elapsed_s=time.perf_counter() - start,
+        weights={r.id: cfg[r.id].weight for r in selected},
+    )
+
+
+#: Alias of :func:`run`.
+run_checks = run
+
+
+def run_checks_on_store(
+    store: Store,
+    *,
+    rules: Iterable[str] | None = None,
+    config: Mapping[str, RuleConfig] | None = None,
+    community: str | None = None,
+    as_of: dt.date | dt.datetime | None = None,
+    progress: Callable[[int, int, str | None], None] | None = None,
+) -> CheckReport:
+    """Read the layers the rules need from the store, once, and run the rules.
+
+    Parameters
+    ----------
+    store
+        The store.
+    rules, config, community, as_of, progress
+        As for :func:`run`. Assignments are read as valid on ``as_of``'s date; the
+        workers include those who have since left.
+
+    Returns
+    -------
+    CheckReport
+        The results.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        For an unknown rule or community, or a bad configuration file.
+    gridmap.errors.StoreError
+        If the store cannot be read.
+    """
+    cfg = load_rules() if config is None else config
+    selected = select_rules(rules, cfg)
+    day, _ = _moment(as_of)
+    wanted = list(dict.fromkeys([*BASE_LAYERS, *(name for r in selected for name in r.layers)]))
+    layers: dict[str, pd.DataFrame] = {}
+    for name in wanted:
+        if name == "assignments":
+            layers[name] = store.read_layer(name, as_of=day)
+        elif name == "workers":
+            layers[name] = store.read_layer(name, include_retired=True)
+        else:
+            layers[name] = store.read_layer(name)
+    return run(
+        layers,
+        rules=[r.id for r in selected],
+        config=cfg,
+        as_of=as_of,
+        community=community,
+        progress=progress,
+    )
