@@ -260,8 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
     from gridmap import issues_cli
     from gridmap.checks import cli as checks_cli
     from gridmap.export import cli as export_cli
+    from gridmap.grids import cli as grids_cli
 
     checks_cli.add_parsers(sub)
+    grids_cli.add_parsers(sub)
     issues_cli.add_parsers(sub)
     export_cli.add_parsers(sub)
     return parser

@@ -10,7 +10,8 @@ import pytest
 
 from gridmap.cli import build_parser, main
 
-COMMANDS = ["init", "serve", "import", "convert", "info", "validate", "bench", "check", "rules", "issues", "export"]
+COMMANDS = ["init", "serve", "import", "convert", "info", "validate", "bench", "check", "rules", "grids", "plan", "assign",
+            "rebalance", "workers", "issues", "export"]
 
 
 def run(*args, capsys):

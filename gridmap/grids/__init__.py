@@ -1,11 +1,14 @@
-"""Grid geometry: tiling checks and grid codes (splitting and balancing come later).
+"""Grid geometry: tiling checks, grid codes, splitting and workload balance.
 
-Pure functions from GeoDataFrames to results; nothing here reads or writes the store.
+Pure functions from GeoDataFrames to results; nothing here reads or writes the store
+(the store-backed plan operations live in :mod:`gridmap.plans`).
 """
 
 from __future__ import annotations
 
+from . import balance as balance
 from . import codes as codes
+from . import split as split
 from . import tiling as tiling
 from .codes import (
     GridCode,

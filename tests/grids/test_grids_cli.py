@@ -1,0 +1,74 @@
+"""Tests for gridmap.grids.cli (the commands are parsed here as gridmap.cli will wire them)."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from gridmap.errors import GridmapError
+from gridmap.grids.cli import add_parsers
+
+C1 = "330102011001"
+
+
+def run(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="gridmap")
+    add_parsers(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(list(argv))
+    return args.func(args)
+
+
+def test_split_preview_writes_a_file_and_saves(demo_store, tmp_path, capsys):
+    out = tmp_path / "grids.geojson"
+    assert run("grids", "split", C1, "--method", "households", "--out", str(out)) == 0
+    text = capsys.readouterr().out
+    assert "grids," in text and out.is_file()
+    before = set(demo_store.read_layer("grids")["code"])
+    assert (
+        run("grids", "split", C1, "--method", "cells", "--size", "250", "--save", "--dry-run") == 0
+    )
+    assert set(demo_store.read_layer("grids")["code"]) == before
+    assert run("grids", "split", C1, "--method", "streets", "--save") == 0
+    assert "saved:" in capsys.readouterr().out
+
+
+def test_assign_plan_files_and_rebalance(demo_store, tmp_path, capsys):
+    grid = f"{C1}001"
+    assert run("assign", grid, "W0010", "--role", "full_time") == 0
+    assert "W0010" in {w["code"] for w in demo_store.workers_of(grid)}
+    path = tmp_path / "plan.xlsx"
+    assert run("plan", "export", str(path)) == 0
+    assert run("plan", "import", str(path), "--dry-run") == 0
+    assert "would change 0 assignments" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("grid_code,worker_code,role\n999,W0001,full_time\n", encoding="utf-8")
+    assert run("plan", "import", str(bad)) == 3
+    assert "999" in capsys.readouterr().err
+    assert run("rebalance", "--community", C1, "--tolerance", "0.05") == 0
+    assert "bounds for households" in capsys.readouterr().out
+    with pytest.raises(GridmapError):
+        run("assign", "999999999999999", "W0010", "--role", "full_time")
+
+
+def test_workers_commands(demo_store, capsys):
+    assert run("workers", "add", "--name", "新人", "--phone", "13800000000") == 0
+    code = capsys.readouterr().out.split()[-1]
+    assert run("workers", "edit", "--code", code, "--notes", "夜班") == 0
+    assert run("workers", "deactivate", "--code", "W0001") == 0
+    assert "grids to reassign" in capsys.readouterr().out
+    assert run("workers", "list", "--json") == 0
+    listed = capsys.readouterr().out
+    assert code in listed and "W0001" not in listed
+    with pytest.raises(GridmapError, match="--code"):
+        run("workers", "edit", "--notes", "x")
+
+
+def test_history_commands(demo_store, tmp_path, capsys):
+    assert run("grids", "history", f"{C1}001", "--on", "2025-01-01") == 0
+    assert "grid_head" in capsys.readouterr().out
+    assert run("grids", "history", f"{C1}001", "--on", "2000-01-01") == 0
+    assert "nobody" in capsys.readouterr().out
+    out = tmp_path / "layout.geojson"
+    assert run("grids", "history", "--on", "2025-01-01", "--out", str(out)) == 0
+    assert "40 grids" in capsys.readouterr().out and out.is_file()
