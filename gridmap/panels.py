@@ -1,0 +1,278 @@
+"""Side panels of the map: which grid or point was clicked, and what to show about it.
+
+:func:`grid_at` and :func:`point_at` turn a clicked position into a grid code or a
+point (a vectorised point-in-polygon / nearest-point lookup, never parsing of
+popup HTML). :func:`grid_panel` gathers what the app (and later the per-grid
+dossier export) shows about one grid: code, community, workers with roles and
+phones (masked unless the user may see them), households, residents, area,
+counts of each point kind and the open issue reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap import auth
+from gridmap.crs import metric_crs, to_metric
+from gridmap.errors import NotFound, PermissionDenied
+from gridmap.locate import polygon_index_of_points
+from gridmap.model import LAYERS
+from gridmap.views import CLOSED_ISSUE_STATUSES, POINT_LAYERS, load_frames, mask_phone
+
+if TYPE_CHECKING:
+    from gridmap.auth import User
+    from gridmap.store import Store
+
+__all__ = ["feature_attributes", "grid_at", "grid_panel", "point_at"]
+
+#: Default radius of :func:`point_at`, in metres.
+CLICK_RADIUS_M = 3.0
+_M_PER_DEG_LAT = 111_320.0  # only to turn a metre radius into a search window
+
+
+def _grids_of(source: Any) -> gpd.GeoDataFrame:
+    if isinstance(source, gpd.GeoDataFrame):
+        return source
+    if isinstance(source, Mapping):
+        return source["grids"]
+    return source.read_layer("grids")
+
+
+def grid_at(
+    source: Store | gpd.GeoDataFrame | Mapping[str, pd.DataFrame], lon: float, lat: float
+) -> str | None:
+    """Return the code of the grid containing a position, or ``None``.
+
+    Parameters
+    ----------
+    source
+        A store, the grids GeoDataFrame, or frames from :func:`gridmap.views.visible_frames`
+        (then only grids the user may see are found).
+    lon, lat
+        The position in WGS-84 degrees.
+
+    Returns
+    -------
+    str or None
+        The grid code; on a shared boundary, the first grid in the frame's order.
+    """
+    grids = _grids_of(source)
+    if grids.empty:
+        return None
+    index = polygon_index_of_points(
+        np.array([shapely.Point(lon, lat)], dtype=object), grids.geometry.to_numpy()
+    )[0]
+    return None if index < 0 else str(grids["code"].iloc[int(index)])
+
+
+def point_at(
+    frames: Mapping[str, pd.DataFrame], lon: float, lat: float, *, radius_m: float = CLICK_RADIUS_M
+) -> tuple[str, int] | None:
+    """Return the point record or issue nearest to a clicked position.
+
+    Parameters
+    ----------
+    frames
+        Frames with the point layers of :data:`gridmap.views.POINT_LAYERS`.
+    lon, lat
+        The clicked position in WGS-84 degrees (a marker click reports the
+        marker's own position).
+    radius_m
+        Only points closer than this (metres, measured in the metric CRS of the
+        position) are found.
+
+    Returns
+    -------
+    tuple or None
+        ``(layer, id)`` of the nearest point, or ``None``.
+    """
+    window = radius_m / _M_PER_DEG_LAT * 2  # generous lon/lat window, filtered in metres below
+    box = shapely.box(lon - window * 2, lat - window, lon + window * 2, lat + window)
+    candidates = []
+    for layer in POINT_LAYERS:
+        frame = frames.get(layer)
+        if frame is None or frame.empty:
+            continue
+        geoms = frame.geometry.to_numpy()
+        idx = shapely.STRtree(geoms).query(box, predicate="intersects")
+        for i in idx:
+            candidates.append((layer, int(frame["id"].iloc[int(i)]), geoms[int(i)]))
+    if not candidates:
+        return None
+    crs = metric_crs(lon, lat)
+    here = to_metric(gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4326"), crs=crs)
+    there = to_metric(gpd.GeoSeries([g for _, _, g in candidates], crs="EPSG:4326"), crs=crs)
+    distances = there.distance(here.iloc[0]).to_numpy()
+    best = int(np.argmin(distances))
+    if distances[best] > radius_m:
+        return None
+    layer, row_id, _ = candidates[best]
+    return layer, row_id
+
+
+def feature_attributes(
+    frames: Mapping[str, pd.DataFrame], layer: str, row_id: int
+) -> dict[str, Any]:
+    """Return the canonical attributes of one feature of a frame, plus its location.
+
+    Parameters
+    ----------
+    frames
+        Frames from :func:`gridmap.views.visible_frames`.
+    layer
+        The layer name.
+    row_id
+        The feature's ``id``.
+
+    Returns
+    -------
+    dict
+        ``layer``, ``id``, ``lon``, ``lat``, the layer's canonical columns (empty
+        values left out), and ``grid``/``community`` where known.
+
+    Raises
+    ------
+    gridmap.errors.NotFound
+        If the feature is not in the frames (or not visible to the user).
+    """
+    frame = frames[layer]
+    rows = frame[frame["id"] == row_id]
+    if rows.empty:
+        msg = f"{layer} {row_id} not found"
+        raise NotFound(msg)
+    row = rows.iloc[0]
+    out: dict[str, Any] = {"layer": layer, "id": int(row_id)}
+    geom = row.geometry
+    if geom is not None and not geom.is_empty:
+        point = geom if geom.geom_type == "Point" else geom.representative_point()
+        out["lon"], out["lat"] = float(point.x), float(point.y)
+    columns = [c.name for c in LAYERS[layer].columns] + ["grid", "community", "version"]
+    for name in columns:
+        if name in row.index:
+            value = row[name]
+            if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+                continue
+            out[name] = value.item() if isinstance(value, np.generic) else value
+    return out
+
+
+def grid_panel(
+    store: Store,
+    grid_code: str,
+    *,
+    user: User,
+    on: dt.date | None = None,
+    frames: Mapping[str, pd.DataFrame] | None = None,
+) -> dict[str, Any]:
+    """Gather what the side panel shows about one grid.
+
+    Parameters
+    ----------
+    store
+        The store.
+    grid_code
+        The grid's code.
+    user
+        Who looks: the grid must be in the user's scope; phone numbers are masked
+        unless the user has the ``see_phones`` right.
+    on
+        The day whose assignments count (default today).
+    frames
+        Already loaded frames (:func:`gridmap.views.load_frames` or
+        :func:`~gridmap.views.visible_frames` for the same day) to avoid reading the
+        store again.
+
+    Returns
+    -------
+    dict
+        ``code``, ``name``, ``community`` (code), ``community_name``,
+        ``workers`` (list of dicts ``name, code, role, phone``, grid head first),
+        ``households``, ``residents``, ``area_m2`` (in the metric CRS of the grid),
+        ``counts`` (``{"boards": n, "fitness": n, "bins": n, "issues": n}``,
+        point records not retired; ``issues`` counts open reports),
+        ``open_issues`` (list of dicts ``code, category, status, reported_at``),
+        ``lon``/``lat`` of a point inside the grid and ``bounds`` (WGS-84).
+
+    Raises
+    ------
+    gridmap.errors.NotFound
+        If there is no such grid.
+    gridmap.errors.PermissionDenied
+        If the user may not view, or the grid's community is outside the user's scope.
+    """
+    auth.require(user, "view")
+    day = on or dt.date.today()
+    if frames is None:
+        frames = load_frames(store, on=day)
+    grids = frames["grids"]
+    rows = grids[grids["code"] == grid_code]
+    if rows.empty:
+        if grid_code in set(store.read_layer("grids")["code"]):
+            msg = f"grid {grid_code} is outside the scope of user {user.username!r}"
+            raise PermissionDenied(msg)
+        msg = f"no grid with code {grid_code!r}"
+        raise NotFound(msg)
+    grid = rows.iloc[0]
+    community = str(grid["community"])
+    auth.require(user, "view", community=community)
+
+    see_phones = auth.can(user, "see_phones")
+    workers = []
+    for w in store.workers_of(grid_code, on=day):
+        phone = w.get("phone")
+        workers.append(
+            {
+                "name": w["name"],
+                "code": w["code"],
+                "role": w["role"],
+                "phone": (phone or None) if see_phones else mask_phone(phone),
+            }
+        )
+
+    shape = gpd.GeoSeries([grid.geometry], crs="EPSG:4326")
+    area_m2 = float(to_metric(shape).area.iloc[0])
+    inside = grid.geometry.representative_point()
+    counts: dict[str, int] = {}
+    open_issues: list[dict[str, Any]] = []
+    for layer in POINT_LAYERS:
+        points = frames[layer]
+        here = points[points["grid"] == grid_code] if "grid" in points else points.iloc[0:0]
+        if layer == "issues":
+            here = here[~here["status"].isin(CLOSED_ISSUE_STATUSES)]
+            open_issues = [
+                {
+                    "code": r["code"],
+                    "category": r["category"],
+                    "status": r["status"],
+                    "reported_at": r["reported_at"],
+                }
+                for _, r in here.sort_values("reported_at").iterrows()
+            ]
+        counts[layer] = len(here)
+
+    def _number(value: Any) -> int | None:
+        return None if value is None or pd.isna(value) else int(value)
+
+    minx, miny, maxx, maxy = (float(v) for v in grid.geometry.bounds)
+    return {
+        "code": str(grid["code"]),
+        "name": None if pd.isna(grid.get("name")) else grid.get("name"),
+        "community": community,
+        "community_name": grid.get("community_name", community),
+        "workers": workers,
+        "households": _number(grid.get("households")),
+        "residents": _number(grid.get("residents")),
+        "area_m2": area_m2,
+        "counts": counts,
+        "open_issues": open_issues,
+        "lon": float(inside.x),
+        "lat": float(inside.y),
+        "bounds": (minx, miny, maxx, maxy),
+    }

@@ -1,0 +1,324 @@
+"""User administration: list, add, reset passwords, change roles and scopes, disable.
+
+Every function needs the ``manage_users`` right (admin), checked here in the
+library. An admin scoped to some communities manages only users whose scope
+lies within their own, and cannot hand out the whole street. Every change is
+written through the store, which audits it with the acting admin's name
+(password hashes never reach the audit log).
+
+Two guards keep the street administrable: an admin cannot disable or demote
+themselves, and the last enabled whole-street admin cannot be disabled or
+demoted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from sqlalchemy import select
+
+from gridmap import auth
+from gridmap.errors import InputError, NotFound, PermissionDenied
+from gridmap.model import UserRole
+
+if TYPE_CHECKING:
+    from gridmap.auth import User
+    from gridmap.store import Store
+
+__all__ = [
+    "USER_COLUMNS",
+    "add_user",
+    "disable_user",
+    "enable_user",
+    "list_users",
+    "reset_password",
+    "set_role_and_scope",
+]
+
+#: Columns of :func:`list_users` (never the password hash).
+USER_COLUMNS = (
+    "id",
+    "username",
+    "role",
+    "scope",
+    "disabled",
+    "failed_logins",
+    "locked_until",
+    "last_login",
+    "version",
+)
+
+
+def _user_rows(store: Store) -> list[dict[str, Any]]:
+    """Every row of the users table, without password hashes."""
+    from gridmap.store import schema
+
+    table = schema.users
+    columns = [table.c[name] for name in USER_COLUMNS if name in table.c]
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(*columns).order_by(table.c.username)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def _row(store: Store, username: str) -> dict[str, Any]:
+    row = store.find_user(username)
+    if row is None:
+        msg = f"no user called {username!r}"
+        raise NotFound(msg)
+    return row
+
+
+def _scope_of(row: dict[str, Any]) -> tuple[str, ...] | None:
+    scope = row.get("scope")
+    return None if scope is None else tuple(scope)
+
+
+def _within(inner: Sequence[str] | None, outer: Sequence[str] | None) -> bool:
+    """Whether scope ``inner`` lies within scope ``outer`` (``None`` = whole street)."""
+    if outer is None:
+        return True
+    if inner is None:
+        return False
+    return set(inner) <= set(outer)
+
+
+def _require_manage(by: User, scope: Sequence[str] | None, username: str) -> None:
+    auth.require(by, "manage_users")
+    if not _within(scope, by.scope):
+        what = "the whole street" if scope is None else ", ".join(scope)
+        msg = (
+            f"user {by.username!r} may manage users only within their own scope, "
+            f"not {username!r} ({what})"
+        )
+        raise PermissionDenied(msg)
+
+
+def _clean_scope(store: Store, scope: Sequence[str] | None) -> list[str] | None:
+    """Check that every community code exists; return a sorted list (``None`` kept)."""
+    if scope is None:
+        return None
+    if isinstance(scope, str):
+        scope = [scope]
+    codes = sorted({str(c).strip() for c in scope if str(c).strip()})
+    if not codes:
+        msg = "a scope needs at least one community (or none for the whole street)"
+        raise InputError(msg)
+    known = set(store.read_layer("communities")["code"])
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        msg = f"unknown community code(s): {', '.join(unknown)}"
+        raise InputError(msg)
+    return codes
+
+
+def _is_street_admin(row: dict[str, Any]) -> bool:
+    return row["role"] == UserRole.ADMIN and row.get("scope") is None and not row.get("disabled")
+
+
+def _check_keeps_admin(store: Store, row: dict[str, Any], after: dict[str, Any]) -> None:
+    """Refuse a change that would leave no enabled whole-street admin."""
+    if not _is_street_admin(row) or _is_street_admin({**row, **after}):
+        return
+    others = [r for r in _user_rows(store) if r["id"] != row["id"] and _is_street_admin(r)]
+    if not others:
+        msg = f"{row['username']!r} is the last enabled whole-street admin; add another first"
+        raise InputError(msg)
+
+
+def list_users(store: Store, *, by: User) -> pd.DataFrame:
+    """Return the users ``by`` may manage.
+
+    Parameters
+    ----------
+    store
+        The store.
+    by
+        The admin asking.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`USER_COLUMNS` (no password hashes), by user name; an admin
+        scoped to communities sees only users within that scope.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If ``by`` is not an admin.
+    """
+    auth.require(by, "manage_users")
+    rows = [r for r in _user_rows(store) if _within(_scope_of(r), by.scope)]
+    frame = pd.DataFrame(rows, columns=[c for c in USER_COLUMNS if not rows or c in rows[0]])
+    return frame.reset_index(drop=True)
+
+
+def add_user(
+    store: Store,
+    username: str,
+    password: str,
+    *,
+    role: str = "viewer",
+    scope: Sequence[str] | None = None,
+    by: User,
+) -> int:
+    """Add a user.
+
+    Parameters
+    ----------
+    store
+        The store.
+    username
+        Login name (unique).
+    password
+        Clear-text password, at least 8 characters; only its argon2 hash is stored.
+    role
+        ``viewer``, ``inspector``, ``planner`` or ``admin``.
+    scope
+        Community codes the user may see and edit; ``None`` for the whole street.
+    by
+        The admin adding the user.
+
+    Returns
+    -------
+    int
+        The new user's id.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If ``by`` is not an admin, or the new scope is not within ``by``'s scope.
+    gridmap.errors.InputError
+        Name taken or empty, password too short, unknown role or community.
+    """
+    _require_manage(by, None if scope is None else list(scope), username)
+    role_value = _role(role)
+    codes = _clean_scope(store, scope)
+    return auth.create_user(store, username, password, role=role_value, scope=codes, by=by)
+
+
+def _role(role: str) -> str:
+    try:
+        return UserRole(role).value
+    except ValueError:
+        msg = f"unknown role {role!r}; one of {', '.join(r.value for r in UserRole)}"
+        raise InputError(msg) from None
+
+
+def reset_password(store: Store, username: str, password: str, *, by: User) -> None:
+    """Set a new password for a user and clear failed-login lockouts.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If ``by`` is not an admin or the user is outside ``by``'s scope.
+    gridmap.errors.NotFound
+        If there is no such user.
+    gridmap.errors.InputError
+        If the password is too short.
+    """
+    auth.require(by, "manage_users")
+    row = _row(store, username)
+    _require_manage(by, _scope_of(row), username)
+    auth.set_password(store, row["username"], password, by=by)
+
+
+def set_role_and_scope(
+    store: Store, username: str, *, role: str, scope: Sequence[str] | None, by: User
+) -> int:
+    """Change a user's role and scope.
+
+    Parameters
+    ----------
+    store
+        The store.
+    username
+        The user to change.
+    role
+        The new role.
+    scope
+        The new scope: community codes, or ``None`` for the whole street.
+    by
+        The admin making the change.
+
+    Returns
+    -------
+    int
+        The user row's new version.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If ``by`` is not an admin, or the user's old or new scope is outside ``by``'s.
+    gridmap.errors.NotFound
+        If there is no such user.
+    gridmap.errors.InputError
+        Unknown role or community; an admin demoting or narrowing themselves; the
+        last whole-street admin demoted.
+    """
+    auth.require(by, "manage_users")
+    row = _row(store, username)
+    _require_manage(by, _scope_of(row), username)
+    _require_manage(by, None if scope is None else list(scope), username)
+    role_value = _role(role)
+    codes = _clean_scope(store, scope)
+    after = {"role": role_value, "scope": codes}
+    if row["username"] == by.username and (role_value != row["role"] or codes != row.get("scope")):
+        msg = "you cannot change your own role or scope; ask another admin"
+        raise InputError(msg)
+    _check_keeps_admin(store, row, after)
+    return store.update("users", row["id"], after, version=row["version"], username=by.username)
+
+
+def disable_user(store: Store, username: str, *, by: User) -> int:
+    """Disable a user: they can no longer log in (their audit history stays).
+
+    Returns
+    -------
+    int
+        The user row's new version.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If ``by`` is not an admin or the user is outside ``by``'s scope.
+    gridmap.errors.NotFound
+        If there is no such user.
+    gridmap.errors.InputError
+        If ``by`` disables themselves or the last whole-street admin.
+    """
+    auth.require(by, "manage_users")
+    row = _row(store, username)
+    _require_manage(by, _scope_of(row), username)
+    if row["username"] == by.username:
+        msg = "you cannot disable yourself"
+        raise InputError(msg)
+    _check_keeps_admin(store, row, {"disabled": True})
+    return store.update(
+        "users", row["id"], {"disabled": True}, version=row["version"], username=by.username
+    )
+
+
+def enable_user(store: Store, username: str, *, by: User) -> int:
+    """Enable a disabled user again and clear failed-login lockouts.
+
+    Returns
+    -------
+    int
+        The user row's new version.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If ``by`` is not an admin or the user is outside ``by``'s scope.
+    gridmap.errors.NotFound
+        If there is no such user.
+    """
+    auth.require(by, "manage_users")
+    row = _row(store, username)
+    _require_manage(by, _scope_of(row), username)
+    values: dict[str, Any] = {"disabled": False, "failed_logins": 0}
+    if "locked_until" in row:
+        values["locked_until"] = None
+    return store.update("users", row["id"], values, version=row["version"], username=by.username)

@@ -1,0 +1,574 @@
+"""What the app shows: the layers a user may see, filtered, searched and drawn as one map.
+
+The app's map page makes two calls into this module: :func:`visible_frames`
+(every map layer of the store, annotated and restricted to the user's scope)
+and :func:`street_map` (the folium map of those frames). Filters and search
+work on the frames in memory, so a widget change never reads the store again.
+
+Frames are the canonical layers of :meth:`gridmap.store.Store.read_layer`
+(EPSG:4326) with these columns added:
+
+``grids``
+    ``community_name``, ``worker`` (the grid head, else the first worker; the
+    map colours grids by it), ``worker_names`` and ``worker_roles`` (lists, grid
+    head first), ``phone`` (the first worker's phone, masked
+    unless the user may see phones), ``boards``, ``fitness``, ``bins``,
+    ``open_issues`` (counts).
+``boards``, ``fitness``, ``bins``, ``issues``
+    ``grid`` and ``community`` (codes of the grid the point lies in) and
+    ``worker`` (that grid's worker).
+
+Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap import auth, i18n, maps
+from gridmap.crs import transform
+from gridmap.locate import locate_points
+from gridmap.model import POINT_KINDS, WorkerRole
+
+if TYPE_CHECKING:
+    import folium
+
+    from gridmap.auth import User
+    from gridmap.store import Store
+
+__all__ = [
+    "CLOSED_ISSUE_STATUSES",
+    "MAP_LAYERS",
+    "POINT_LAYERS",
+    "REFERENCE_LAYERS",
+    "SearchHit",
+    "data_version",
+    "display_to_wgs84",
+    "filter_frames",
+    "load_frames",
+    "mask_phone",
+    "restrict_frames",
+    "search",
+    "street_map",
+    "visible_frames",
+]
+
+#: Point layers drawn on the map (point records and issue reports).
+POINT_LAYERS: tuple[str, ...] = (*POINT_KINDS, "issues")
+#: Reference layers drawn on the map (off when the map opens, except roads).
+REFERENCE_LAYERS: tuple[str, ...] = (
+    "compounds", "buildings", "roads", "schools", "internet_cafes", "entrances",
+)  # fmt: skip
+#: Every layer :func:`load_frames` returns.
+MAP_LAYERS: tuple[str, ...] = ("communities", "grids", *POINT_LAYERS, *REFERENCE_LAYERS)
+
+#: Issue statuses that count as closed (not open).
+CLOSED_ISSUE_STATUSES = frozenset({"closed"})
+
+_KIND_OF_LAYER = {**POINT_KINDS, "issues": "issue"}
+_POLYGON_KIND = {"compounds": "compound", "buildings": "building", "schools": "school"}
+
+
+def data_version(store: Store) -> int:
+    """Return a number that changes whenever the store's data changes.
+
+    Every write of the store appends an audit row, so the newest audit id is a
+    cheap version stamp for caches.
+
+    Parameters
+    ----------
+    store
+        The store.
+
+    Returns
+    -------
+    int
+        The id of the newest audit row (0 for an untouched store).
+    """
+    audit = store.read_audit(limit=1)
+    return 0 if audit.empty else int(audit["id"].iloc[0])
+
+
+def mask_phone(phone: object) -> str | None:
+    """Return a phone number with its middle digits hidden.
+
+    Parameters
+    ----------
+    phone
+        A phone number (any text); ``None`` or NaN for none.
+
+    Returns
+    -------
+    str or None
+        ``"138****5678"`` for ``"13812345678"``: the first three and last four
+        characters kept, the rest replaced by ``*``; numbers of 7 characters or
+        fewer are fully masked. ``None`` for no number.
+
+    Examples
+    --------
+    >>> mask_phone("13812345678")
+    '138****5678'
+    >>> mask_phone("12345") is None, mask_phone(None) is None
+    (False, True)
+    """
+    if phone is None or (isinstance(phone, float) and np.isnan(phone)):
+        return None
+    text = str(phone).strip()
+    if not text:
+        return None
+    if len(text) <= 7:
+        return "*" * len(text)
+    return text[:3] + "*" * (len(text) - 7) + text[-4:]
+
+
+def _empty_like(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.iloc[0:0].copy()
+
+
+_ROLE_ORDER = {role.value: i for i, role in enumerate(WorkerRole)}  # grid head first
+
+
+def _worker_columns(
+    grids: gpd.GeoDataFrame, assignments: pd.DataFrame, workers: pd.DataFrame
+) -> gpd.GeoDataFrame:
+    """Add ``worker``, ``worker_names``, ``worker_roles`` and ``phone`` to the grids (a copy)."""
+    out = grids.copy()
+    phones = dict(zip(workers["code"], workers["phone"], strict=True)) if len(workers) else {}
+    names = dict(zip(workers["code"], workers["name"], strict=True)) if len(workers) else {}
+    per_grid: dict[str, list[tuple[int, str, str, str]]] = {}
+    for grid, worker, role in zip(
+        assignments["grid"], assignments["worker"], assignments["role"], strict=True
+    ):
+        name = names.get(worker, str(worker))
+        per_grid.setdefault(grid, []).append((_ROLE_ORDER.get(role, 99), name, role, worker))
+    first, name_lists, role_lists, phone_list = [], [], [], []
+    for code in out["code"]:
+        rows = sorted(per_grid.get(code, []))
+        first.append(rows[0][1] if rows else None)
+        name_lists.append([name for _, name, _, _ in rows])
+        role_lists.append([role for _, _, role, _ in rows])
+        phone = phones.get(rows[0][3]) if rows else None
+        phone_list.append(None if phone is None or pd.isna(phone) else str(phone))
+    out["worker"] = first
+    out["worker_names"] = name_lists
+    out["worker_roles"] = role_lists
+    out["phone"] = phone_list
+    return out
+
+
+def load_frames(store: Store, *, on: dt.date | None = None) -> dict[str, pd.DataFrame]:
+    """Read every map layer of the store and annotate it (no scope applied).
+
+    Parameters
+    ----------
+    store
+        The store.
+    on
+        The day whose assignments count (default today).
+
+    Returns
+    -------
+    dict
+        Layer name (:data:`MAP_LAYERS`) -> GeoDataFrame in EPSG:4326 with the
+        columns described in the module docstring, plus ``"workers"`` (active
+        workers) and ``"assignments"`` (valid on ``on``) as plain frames.
+
+    Raises
+    ------
+    gridmap.errors.StoreError
+        If the store cannot be read.
+    """
+    day = on or dt.date.today()
+    frames: dict[str, pd.DataFrame] = {name: store.read_layer(name) for name in MAP_LAYERS}
+    workers = store.read_layer("workers", include_retired=True)
+    assignments = store.read_layer("assignments", as_of=day)
+    frames["workers"] = workers
+    frames["assignments"] = assignments
+
+    communities = frames["communities"]
+    grids = _worker_columns(frames["grids"], assignments, workers)
+    community_names = dict(zip(communities["code"], communities["name"], strict=True))
+    grids["community_name"] = [community_names.get(c, c) for c in grids["community"]]
+    grid_community = dict(zip(grids["code"], grids["community"], strict=True))
+    grid_worker = dict(zip(grids["code"], grids["worker"], strict=True))
+
+    for layer in POINT_LAYERS:
+        points = frames[layer].copy()
+        grid_codes = (
+            locate_points(points, grids, column="code")
+            if len(grids)
+            else pd.Series([None] * len(points), index=points.index, dtype=object)
+        )
+        points["grid"] = grid_codes.to_numpy()
+        points["community"] = [grid_community.get(g) for g in points["grid"]]
+        points["worker"] = [grid_worker.get(g) for g in points["grid"]]
+        frames[layer] = points
+        if layer == "issues":
+            open_mask = ~points["status"].isin(CLOSED_ISSUE_STATUSES)
+            counts = points.loc[open_mask, "grid"].value_counts()
+            grids["open_issues"] = [int(counts.get(c, 0)) for c in grids["code"]]
+        else:
+            counts = points["grid"].value_counts()
+            grids[layer] = [int(counts.get(c, 0)) for c in grids["code"]]
+    frames["grids"] = grids
+    return frames
+
+
+def _intersecting(frame: gpd.GeoDataFrame, areas: np.ndarray) -> np.ndarray:
+    """Boolean mask of the rows of ``frame`` that intersect any of ``areas``."""
+    mask = np.zeros(len(frame), dtype=bool)
+    if len(frame) == 0 or len(areas) == 0:
+        return mask
+    tree = shapely.STRtree(frame.geometry.to_numpy())
+    hits = tree.query(areas, predicate="intersects")
+    mask[np.unique(hits[1])] = True
+    return mask
+
+
+def restrict_frames(frames: Mapping[str, pd.DataFrame], user: User) -> dict[str, pd.DataFrame]:
+    """Keep what ``user`` may see and mask phone numbers the user may not read.
+
+    A user scoped to communities sees those communities, their grids, the point
+    records and issues inside those grids, their workers and the reference
+    features that touch them. Phone numbers are masked (``138****5678``)
+    unless the user has the ``see_phones`` right.
+
+    Parameters
+    ----------
+    frames
+        The output of :func:`load_frames` (not changed).
+    user
+        Who looks.
+
+    Returns
+    -------
+    dict
+        The same keys, restricted (copies where anything changed).
+    """
+    out = dict(frames)
+    if not auth.can(user, "see_phones"):
+        grids = out["grids"].copy()
+        grids["phone"] = [mask_phone(p) for p in grids["phone"]]
+        out["grids"] = grids
+        if "workers" in out:
+            workers = out["workers"].copy()
+            workers["phone"] = [mask_phone(p) for p in workers["phone"]]
+            out["workers"] = workers
+    if user.scope is None:
+        return out
+    scope = set(user.scope)
+    communities = out["communities"]
+    out["communities"] = communities[communities["code"].isin(scope)].copy()
+    grids = out["grids"]
+    out["grids"] = grids[grids["community"].isin(scope)].copy()
+    grid_codes = set(out["grids"]["code"])
+    for layer in POINT_LAYERS:
+        points = out[layer]
+        out[layer] = points[points["community"].isin(scope)].copy()
+    if "assignments" in out:
+        assignments = out["assignments"]
+        out["assignments"] = assignments[assignments["grid"].isin(grid_codes)].copy()
+        if "workers" in out:
+            workers = out["workers"]
+            out["workers"] = workers[workers["code"].isin(set(out["assignments"]["worker"]))].copy()
+    areas = out["communities"].geometry.to_numpy()
+    for layer in REFERENCE_LAYERS:
+        frame = out[layer]
+        out[layer] = frame[_intersecting(frame, areas)].copy()
+    return out
+
+
+def visible_frames(
+    store: Store, user: User, *, on: dt.date | None = None
+) -> dict[str, pd.DataFrame]:
+    """Return the map layers ``user`` may see: :func:`load_frames` then :func:`restrict_frames`.
+
+    Parameters
+    ----------
+    store
+        The store.
+    user
+        Who looks (needs the ``view`` right).
+    on
+        The day whose assignments count (default today).
+
+    Returns
+    -------
+    dict
+        Layer name -> frame, as :func:`load_frames` describes.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If the user may not view.
+    """
+    auth.require(user, "view")
+    return restrict_frames(load_frames(store, on=on), user)
+
+
+def _contains_any(values: Iterable[Any], wanted: set[str]) -> bool:
+    return any(v in wanted for v in values)
+
+
+def filter_frames(
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    communities: Sequence[str] | None = None,
+    workers: Sequence[str] | None = None,
+    layers: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Narrow the frames to some communities, workers, point layers and statuses.
+
+    Every filter left as ``None`` (or empty) keeps everything.
+
+    Parameters
+    ----------
+    frames
+        Output of :func:`visible_frames`.
+    communities
+        Community codes: keep these communities, their grids and the points in them.
+    workers
+        Worker names: keep the grids any of them works in, and the points in those grids.
+    layers
+        Point layers to keep (of :data:`POINT_LAYERS`); the others become empty.
+    statuses
+        Keep only points whose ``status`` is one of these (point and issue statuses).
+
+    Returns
+    -------
+    dict
+        Filtered copies (unchanged layers are shared, not copied).
+    """
+    out = dict(frames)
+    grids = out["grids"]
+    keep = np.ones(len(grids), dtype=bool)
+    if communities:
+        wanted = set(communities)
+        keep &= grids["community"].isin(wanted).to_numpy()
+        comms = out["communities"]
+        out["communities"] = comms[comms["code"].isin(wanted)]
+    if workers:
+        wanted_workers = set(workers)
+        keep &= np.array(
+            [_contains_any(names, wanted_workers) for names in grids["worker_names"]], dtype=bool
+        )
+    if communities or workers:
+        out["grids"] = grids[keep]
+        grid_codes = set(out["grids"]["code"])
+        for layer in POINT_LAYERS:
+            points = out[layer]
+            out[layer] = points[points["grid"].isin(grid_codes)]
+    if layers:
+        for layer in POINT_LAYERS:
+            if layer not in layers:
+                out[layer] = _empty_like(out[layer])
+    if statuses:
+        wanted_status = set(statuses)
+        for layer in POINT_LAYERS:
+            points = out[layer]
+            out[layer] = points[points["status"].isin(wanted_status)]
+    return out
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result: a grid found by its code or by a worker's name.
+
+    ``bounds`` is ``(min_lon, min_lat, max_lon, max_lat)`` in EPSG:4326.
+    """
+
+    grid: str
+    label: str
+    bounds: tuple[float, float, float, float]
+
+
+def search(frames: Mapping[str, pd.DataFrame], text: str, *, limit: int = 20) -> list[SearchHit]:
+    """Find grids whose code contains ``text`` or whose workers' names contain it.
+
+    Parameters
+    ----------
+    frames
+        Output of :func:`visible_frames` (so only visible grids are found).
+    text
+        Part of a grid code or of a worker's name (case-insensitive).
+    limit
+        At most this many hits.
+
+    Returns
+    -------
+    list of SearchHit
+        Exact code matches first, then by code.
+    """
+    needle = text.strip().lower()
+    if not needle:
+        return []
+    grids = frames["grids"]
+    hits = []
+    for code, names, geom in zip(grids["code"], grids["worker_names"], grids.geometry, strict=True):
+        by_code = needle in str(code).lower()
+        matched = [n for n in names if needle in str(n).lower()]
+        if not by_code and not matched:
+            continue
+        label = str(code) if by_code or not matched else f"{code} · {'、'.join(matched)}"
+        minx, miny, maxx, maxy = (float(v) for v in geom.bounds)
+        hits.append((str(code).lower() != needle, str(code), label, (minx, miny, maxx, maxy)))
+    hits.sort()
+    return [SearchHit(code, label, bounds) for _, code, label, bounds in hits[:limit]]
+
+
+def display_to_wgs84(lon: float, lat: float, *, basemap: str) -> tuple[float, float]:
+    """Turn a position clicked on the map back into WGS-84.
+
+    With the Amap basemap the data is drawn shifted to GCJ-02
+    (:func:`gridmap.maps.shift_for_display`), so a clicked position is GCJ-02.
+
+    Parameters
+    ----------
+    lon, lat
+        The clicked position in the map's display coordinates.
+    basemap
+        The basemap the map was drawn with.
+
+    Returns
+    -------
+    tuple of float
+        ``(lon, lat)`` in WGS-84.
+    """
+    if maps.basemap_needs_gcj(basemap):
+        x, y = transform(lon, lat, src="gcj02", dst="wgs84")
+        return float(x), float(y)
+    return float(lon), float(lat)
+
+
+def _bounds_of(frames: Mapping[str, pd.DataFrame]) -> tuple[float, float, float, float] | None:
+    for layer in ("communities", "grids"):
+        frame = frames.get(layer)
+        if frame is not None and len(frame):
+            minx, miny, maxx, maxy = frame.total_bounds
+            if np.isfinite([minx, miny, maxx, maxy]).all():
+                return float(minx), float(miny), float(maxx), float(maxy)
+    return None
+
+
+def street_map(
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    lang: str = i18n.DEFAULT_LANG,
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+    tile_url: str | None = None,
+    bounds: Sequence[float] | None = None,
+    reference: Sequence[str] = ("roads",),
+    asset_base: str | None = None,
+) -> folium.Map:
+    """Draw the frames as one map: communities, grids by worker, points, reference layers.
+
+    Parameters
+    ----------
+    frames
+        Output of :func:`visible_frames` or :func:`filter_frames` (EPSG:4326).
+    lang
+        Language of layer names, legends and popups.
+    basemap
+        ``none`` (offline), ``osm``, ``tianditu``, ``amap`` (the data is shifted to
+        GCJ-02 for display only) or ``custom``.
+    tianditu_key, tile_url
+        For the ``tianditu`` and ``custom`` basemaps.
+    bounds
+        ``(min_lon, min_lat, max_lon, max_lat)`` (WGS-84) to show; default the
+        communities' extent.
+    reference
+        Reference layers switched on when the map opens; the others are in the
+        layer control, switched off.
+    asset_base
+        URL of the locally served Leaflet files (default :data:`gridmap.assets.STATIC_URL`).
+
+    Returns
+    -------
+    folium.Map
+        The map with a layer control.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        For an unknown basemap or a basemap missing its key or URL.
+    """
+    shift = maps.basemap_needs_gcj(basemap)
+
+    def shown(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+        if shift and len(frame):
+            return maps.shift_for_display(frame)
+        return frame
+
+    box = tuple(bounds) if bounds is not None else _bounds_of(frames)
+    if box is not None and shift:
+        x, y = transform([box[0], box[2]], [box[1], box[3]], src="wgs84", dst="gcj02")
+        box = (float(x[0]), float(y[0]), float(x[1]), float(y[1]))
+    extra = {} if asset_base is None else {"asset_base": asset_base}
+    m = maps.new_map(
+        bounds=box,
+        basemap=basemap,
+        tianditu_key=tianditu_key or None,
+        tile_url=tile_url or None,
+        lang=lang,
+        **extra,
+    )
+    for layer in REFERENCE_LAYERS:
+        frame = frames.get(layer)
+        if frame is None or not len(frame):
+            continue
+        on = layer in reference
+        if layer == "roads":
+            maps.add_lines(m, shown(frame), lang=lang, show=on, legend=on)
+        elif layer in _POLYGON_KIND:
+            maps.add_polygons(
+                m, shown(frame), layer_name=layer, kind=_POLYGON_KIND[layer], lang=lang, show=on
+            )
+        else:
+            kind = {"internet_cafes": "internet_cafe", "entrances": "entrance"}[layer]
+            maps.add_points(
+                m, shown(frame), layer_name=layer, kind=kind, color_by=None, lang=lang, show=on
+            )
+    maps.add_communities(m, shown(frames["communities"]), lang=lang)
+    grids = frames["grids"].copy()
+    grids["workers"] = [
+        [
+            f"{name} ({i18n.label(role, lang, field='role')})"
+            for name, role in zip(n, r, strict=True)
+        ]
+        for n, r in zip(grids["worker_names"], grids["worker_roles"], strict=True)
+    ]
+    grids = grids.drop(columns=["worker_names", "worker_roles"])
+    maps.add_grids(m, shown(grids), color_by="worker", lang=lang)
+    present: set[str] = set()
+    for layer in POINT_LAYERS:
+        frame = frames[layer]
+        maps.add_points(
+            m,
+            shown(frame),
+            layer_name=layer,
+            kind=_KIND_OF_LAYER[layer],
+            color_by="status",
+            lang=lang,
+        )
+        present |= {str(v) for v in frame["status"].dropna()}
+    statuses = [s for s in maps.STATUS_COLORS if s in present]
+    if statuses:  # one legend for the fill colours of every point layer
+        items = [
+            maps.LegendItem(i18n.label(s, lang, field="status"), maps.STATUS_COLORS[s], "dot")
+            for s in statuses
+        ]
+        maps.add_legend(
+            m, items, title=i18n.t("map.legend.status", lang), position="bottomleft", lang=lang
+        )
+    maps.add_layer_control(m, collapsed=True)
+    return m

@@ -1,0 +1,466 @@
+"""Shared by app.py and the pages: session-state keys, cached loaders, login guard, widgets.
+
+This is the one non-page module of the app that imports streamlit. It holds no
+logic of its own: caches wrap library calls, and the widget helpers only turn
+column schemas into inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from gridmap import auth, config, i18n, panels, points, views
+from gridmap.auth import User
+from gridmap.errors import GridmapError
+from gridmap.model import LAYERS, Column
+from gridmap.store import Store, default_url, open_store
+
+# --- session-state keys -----------------------------------------------------------------
+K_USER = "gm_user"  # the logged-in gridmap.auth.User
+K_LANG = "gm_lang"  # "zh" or "en" (the sidebar widget's key)
+K_ACTIVE = "gm_last_active"  # time.time() of the last rerun, for the idle timeout
+K_NOTICE = "gm_notice"  # (kind, text) shown once on the next run
+K_POINT = "gm_point_request"  # point id the points page should select (popped there)
+K_SEL = "gm_map_selection"  # what the map's side panel shows
+K_SEL_CLICK = "gm_map_last_click"  # the last map click handled
+K_SEL_HIT = "gm_map_last_hit"  # the last search hit handled
+K_POINT_LAYER = "gm_point_layer_request"  # layer the points page should show (popped there)
+
+#: Columns holding canonical enum values (shown through i18n.label).
+ENUM_COLUMNS = frozenset(
+    c.name for spec in LAYERS.values() for c in spec.columns if c.dtype == "enum"
+)
+
+# ---------------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def favicon() -> Any:
+    """A small grid icon drawn locally (served by the app, never from a CDN)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    colors = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"]
+    for i, color in enumerate(colors):
+        x, y = (i % 2) * 16, (i // 2) * 16
+        draw.rectangle([x + 1, y + 1, x + 14, y + 14], fill=color)
+    return image
+
+
+def store_url() -> str:
+    """The store URL this app process serves ($GRIDMAP_DB, else the default file)."""
+    return default_url()
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return open_store(url)
+
+
+def get_store() -> Store:
+    """The shared Store of this process (one engine, pooled connections)."""
+    return _store(store_url())
+
+
+def lang() -> str:
+    """The session's language."""
+    return i18n.normalize_lang(st.session_state.get(K_LANG))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md(value: object) -> str:
+    """Escape text for Streamlit markdown (labels, messages): no links, images, HTML or math."""
+    return _MD_SPECIAL.sub(r"\\\1", str(value))
+
+
+def tr(key: str, **fmt: object) -> str:
+    """Translate a UI string key into the session's language; text arguments are escaped."""
+    return i18n.t(key, lang(), **{k: md(v) if isinstance(v, str) else v for k, v in fmt.items()})
+
+
+def lbl(value: object, field: str | None = None) -> str:
+    """Display name of a canonical value in the session's language."""
+    return i18n.label(value, lang(), field=field)
+
+
+def settings() -> dict[str, Any]:
+    """Current settings (defaults overridden by the TOML file); defaults if the file is bad."""
+    try:
+        return config.load_settings()
+    except GridmapError as exc:
+        st.warning(tr("settings.file_bad", message=str(exc)))
+        return {s.name: s.default for s in config.SETTINGS}
+
+
+# --- login and session ------------------------------------------------------------------
+
+
+def current_user() -> User | None:
+    """The logged-in user of this browser session, or None."""
+    return st.session_state.get(K_USER)
+
+
+def log_in(user: User) -> None:
+    """Start a session for ``user``."""
+    st.session_state[K_USER] = user
+    st.session_state[K_ACTIVE] = time.time()
+
+
+def log_out(notice: str | None = None) -> None:
+    """End the session (the language choice stays)."""
+    for key in list(st.session_state.keys()):
+        if key not in (K_LANG,) and str(key).startswith("gm_"):
+            del st.session_state[key]
+    if notice:
+        st.session_state[K_NOTICE] = ("info", notice)
+
+
+def touch_session() -> bool:
+    """Expire an idle session; otherwise mark it active. Return whether a user is logged in."""
+    if current_user() is None:
+        return False
+    idle_s = float(settings()["session_idle_minutes"]) * 60
+    last = st.session_state.get(K_ACTIVE, time.time())
+    if time.time() - last > idle_s:
+        log_out(tr("auth.expired"))
+        return False
+    st.session_state[K_ACTIVE] = time.time()
+    return True
+
+
+def require_login(right: str = "view") -> User:
+    """Return the user, or stop the page if nobody is logged in or the right is missing."""
+    user = current_user()
+    if user is None:
+        st.warning(tr("auth.required"))
+        st.stop()
+    if not auth.can(user, right):
+        st.error(tr("auth.no_right", role=lbl(user.role, "user_role")))
+        st.stop()
+    return user
+
+
+def run_action(action: Callable[[], Any], *, success: str | None = None) -> Any:
+    """Call a library write; show its gridmap error as a message instead of a traceback.
+
+    Returns the action's result, or None when it failed.
+    """
+    try:
+        result = action()
+    except GridmapError as exc:
+        st.error(tr("error.generic", message=str(exc)))
+        return None
+    if success:
+        st.session_state[K_NOTICE] = ("success", success)
+    return result
+
+
+def show_notice() -> None:
+    """Show (once) a message left by the previous run."""
+    notice = st.session_state.pop(K_NOTICE, None)
+    if notice:
+        kind, text = notice
+        getattr(st, kind, st.info)(text)
+
+
+# --- cached data --------------------------------------------------------------------------
+
+
+def data_version() -> int:
+    """Version stamp of the store's data (changes on every write)."""
+    return views.data_version(get_store())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _all_frames(url: str, version: int, day: dt.date) -> dict:
+    return views.load_frames(_store(url), on=day)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _user_frames(
+    url: str, version: int, day: dt.date, scope: tuple[str, ...] | None, role: str
+) -> dict:
+    user = User("cache", auth.UserRole(role), scope)
+    return views.restrict_frames(_all_frames(url, version, day), user)
+
+
+def visible_frames(user: User) -> dict:
+    """The map layers the user may see, cached per data version, day, scope and role.
+
+    The frames are shared between sessions: treat them as read-only.
+    """
+    role = "inspector" if auth.can(user, "see_phones") else "viewer"
+    return _user_frames(store_url(), data_version(), dt.date.today(), user.scope, role)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _grid_panel(
+    url: str, version: int, day: dt.date, code: str, scope: tuple[str, ...] | None, role: str
+) -> dict:
+    user = User("cache", auth.UserRole(role), scope)
+    frames = _all_frames(url, version, day)
+    return panels.grid_panel(_store(url), code, user=user, on=day, frames=frames)
+
+
+def grid_panel(user: User, code: str) -> dict:
+    """The side panel of one grid (cached)."""
+    role = "inspector" if auth.can(user, "see_phones") else "viewer"
+    return _grid_panel(store_url(), data_version(), dt.date.today(), code, user.scope, role)
+
+
+# --- widgets ------------------------------------------------------------------------------
+
+
+def community_names(frames: Mapping[str, Any]) -> dict[str, str]:
+    """Visible community code -> name."""
+    comms = frames["communities"]
+    return dict(zip(comms["code"], comms["name"], strict=True))
+
+
+def column_input(column: Column, value: Any, *, key: str) -> Any:
+    """One input widget for a schema column, pre-filled with ``value``; returns the entry."""
+    text = tr(f"field.{column.name}")
+    if column.required:
+        text += " *"
+    if column.dtype == "enum":
+        options = [None, *column.choices] if not column.required else list(column.choices)
+        index = options.index(value) if value in options else 0
+        return st.selectbox(
+            text,
+            options,
+            index=index,
+            key=key,
+            format_func=lambda v: "—" if v is None else lbl(v, column.name),
+        )
+    if column.dtype == "bool":
+        return st.checkbox(
+            text, value=bool(value) if value is not None else bool(column.default), key=key
+        )
+    if column.dtype == "int":
+        return st.number_input(text, value=None if value is None else int(value), step=1, key=key)
+    if column.dtype == "float":
+        return st.number_input(text, value=None if value is None else float(value), key=key)
+    if column.dtype == "date":
+        return st.date_input(text, value=value, key=key)
+    return st.text_input(text, value="" if value is None else str(value), key=key)
+
+
+def values_form(
+    columns: tuple[Column, ...],
+    values: Mapping[str, Any],
+    *,
+    key: str,
+    exclude_choices: Mapping[str, tuple[str, ...]] | None = None,
+) -> dict[str, Any]:
+    """Inputs for every column (inside the caller's st.form); returns column -> entry."""
+    out: dict[str, Any] = {}
+    exclude = exclude_choices or {}
+    cells = st.columns(2)
+    for i, column in enumerate(columns):
+        if column.name in exclude:
+            choices = {k: v for k, v in column.choices.items() if k not in exclude[column.name]}
+            column = Column(
+                column.name,
+                column.dtype,
+                column.required,
+                column.aliases,
+                choices,
+                column.default,
+                column.doc,
+            )
+        with cells[i % 2]:
+            out[column.name] = column_input(
+                column, values.get(column.name), key=f"{key}_{column.name}"
+            )
+    return out
+
+
+def coordinate_inputs(lon: float | None, lat: float | None, *, key: str) -> tuple[Any, Any, str]:
+    """Longitude, latitude and their coordinate system (inside the caller's st.form)."""
+    systems = ["wgs84", "gcj02", "bd09"]
+    crs = st.radio(
+        tr("points.crs"),
+        systems,
+        horizontal=True,
+        key=f"{key}_crs",
+        format_func=lambda s: tr(f"crs.{s}"),
+    )
+    c1, c2 = st.columns(2)
+    lon_in = c1.number_input(
+        tr("points.lon"), value=lon, format="%.6f", step=0.0001, min_value=-180.0, max_value=180.0
+    )
+    lat_in = c2.number_input(
+        tr("points.lat"), value=lat, format="%.6f", step=0.0001, min_value=-90.0, max_value=90.0
+    )
+    return lon_in, lat_in, crs
+
+
+def street_map(
+    frames: Mapping[str, Any],
+    *,
+    basemap: str | None = None,
+    reference: tuple[str, ...] = ("roads",),
+) -> tuple[Any, str]:
+    """The map of ``frames`` with the chosen (or configured) basemap; (map, basemap used).
+
+    A misconfigured basemap (Tianditu without key, custom without URL) falls back to none.
+    """
+    conf = settings()
+    basemap = basemap or conf["basemap"]
+    try:
+        fmap = views.street_map(
+            frames,
+            lang=lang(),
+            basemap=basemap,
+            reference=reference,
+            tianditu_key=conf["tianditu_key"],
+            tile_url=conf["tile_url"],
+        )
+    except GridmapError as exc:
+        st.warning(tr("map.basemap_failed", message=str(exc)))
+        basemap = "none"
+        fmap = views.street_map(frames, lang=lang(), reference=reference)
+    return fmap, basemap
+
+
+def maintenance_form(store: Store, user: User, point_id: int) -> None:
+    """Form adding an entry to a point's maintenance log (gridmap.points.add_maintenance)."""
+    with st.form(f"gm_log_{point_id}", clear_on_submit=True):
+        c1, c2, c3 = st.columns(3)
+        today = dt.date.today()
+        day = c1.date_input(tr("field.date"), value=today, max_value=today)
+        action = c2.selectbox(
+            tr("field.action"),
+            ["inspected", "cleaned", "repaired", "replaced"],
+            format_func=lambda v: lbl(v, "action"),
+        )
+        condition = c3.selectbox(
+            tr("field.condition"),
+            [None, "good", "fair", "poor", "broken"],
+            format_func=lambda v: "—" if v is None else lbl(v),
+        )
+        note = st.text_area(tr("field.note"))
+        photo = st.file_uploader(tr("points.photo"), type=["jpg", "jpeg", "png", "webp"])
+        if st.form_submit_button(tr("points.log_add"), type="primary"):
+            done = run_action(
+                lambda: points.add_maintenance(
+                    store,
+                    user,
+                    point_id,
+                    date=day,
+                    action=action,
+                    condition=condition,
+                    note=note,
+                    photo=photo.getvalue() if photo else None,
+                ),
+                success=tr("points.logged"),
+            )
+            if done:
+                st.rerun()
+
+
+def show_history(store: Store, user: User, point_id: int) -> None:
+    """A point's maintenance log with its photos."""
+    history = points.maintenance_history(store, point_id, user=user)
+    if history.empty:
+        st.info(tr("points.log_empty"))
+        return
+    show_frame(history.drop(columns=["id"]))
+    for entry_id in history.loc[history["has_photo"], "id"]:
+        photo = points.maintenance_photo(store, int(entry_id), user=user)
+        st.image(photo, width=320, caption=tr("points.photo_of", id=int(entry_id)))
+
+
+def map_selection(click: tuple[float, float] | None, grid_code: str | None) -> tuple | None:
+    """What the map's side panel shows: the newer of a map click and a search hit.
+
+    ``click`` is the clicked (lon, lat) already turned into WGS-84, so a selection
+    survives a change of basemap. Returns ``("click", lon, lat)``, ``("grid", code)``
+    or None.
+    """
+    state = st.session_state
+    if click is not None:
+        key = (round(click[0], 7), round(click[1], 7))
+        if key != state.get(K_SEL_CLICK):
+            state[K_SEL_CLICK] = key
+            state[K_SEL] = ("click", float(click[0]), float(click[1]))
+    if grid_code is not None and grid_code != state.get(K_SEL_HIT):
+        state[K_SEL_HIT] = grid_code
+        state[K_SEL] = ("grid", grid_code)
+    return state.get(K_SEL)
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+
+def show_frame(frame: pd.DataFrame, **kwargs: Any) -> None:
+    """Show a frame of canonical columns: enum values and headers translated."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if column in ENUM_COLUMNS:
+            shown[column] = [lbl(v, column) if isinstance(v, str) else v for v in shown[column]]
+    st.dataframe(shown.rename(columns=lambda c: tr(f"field.{c}")), hide_index=True, **kwargs)
+
+
+def table(rows: list[dict[str, Any]]) -> None:
+    """Show rows whose keys are field names as a table with translated headers."""
+    frame = pd.DataFrame(rows)
+    st.dataframe(frame.rename(columns=lambda c: tr(f"field.{c}")), hide_index=True)
+
+
+def show_fields(values: Mapping[str, Any], *, skip: tuple[str, ...] = ()) -> None:
+    """Show a record's fields as a two-column table (enum values translated)."""
+
+    def shown(key: str, value: Any) -> Any:
+        if isinstance(value, bool):
+            return tr("value.yes" if value else "value.no")
+        return lbl(value, key) if isinstance(value, str) and key in ENUM_COLUMNS else value
+
+    rows = [
+        (tr(f"field.{k}"), shown(k, v))
+        for k, v in values.items()
+        if k not in skip and v is not None
+    ]
+    frame = pd.DataFrame(rows, columns=[tr("panel.field"), tr("panel.value")])
+    st.table(frame.astype(str))
+
+
+def show_grid_panel(panel: Mapping[str, Any]) -> None:
+    """Show the side panel of a grid (gridmap.panels.grid_panel)."""
+    st.markdown(f"#### {tr('panel.grid')} {md(panel['code'])}")
+    st.markdown(f"{tr('field.community')}: {md(panel['community_name'])}")
+    c1, c2 = st.columns(2)
+    c1.metric(tr("field.households"), panel["households"] or "—")
+    c2.metric(tr("field.residents"), panel["residents"] or "—")
+    st.markdown(f"{tr('field.area_m2')}: {panel['area_m2']:,.0f}")
+    table(
+        [
+            {"name": w["name"], "role": lbl(w["role"], "role"), "phone": w["phone"] or ""}
+            for w in panel["workers"]
+        ]
+    )
+    counts = {lbl(k, "layer"): v for k, v in panel["counts"].items()}
+    st.dataframe(pd.Series(counts, name=tr("panel.count")))
+    if panel["open_issues"]:
+        st.markdown(f"**{tr('field.open_issues')}**")
+        table(
+            [
+                {
+                    "code": i["code"],
+                    "category": i["category"],
+                    "status": lbl(i["status"], "status"),
+                    "reported_at": i["reported_at"],
+                }
+                for i in panel["open_issues"]
+            ]
+        )

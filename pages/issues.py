@@ -1,0 +1,221 @@
+"""Issue cases: filters, map by status, a case's timeline, photos and moves; daily lists."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from gridmap import auth, issues, panels, views
+from gridmap.errors import GridmapError
+from gridmap.model import IssueStatus
+from pages import _shared as sh
+
+user = sh.require_login()
+store = sh.get_store()
+st.subheader(sh.tr("nav.issues"))
+try:
+    cfg = issues.load_issue_config()
+except GridmapError as exc:
+    st.error(sh.tr("error.generic", message=str(exc)))
+    st.stop()
+frames = sh.visible_frames(user)
+workers = sorted({n for names in frames["grids"]["worker_names"] for n in names})
+
+c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
+status = c1.multiselect(
+    sh.tr("map.filter.status"),
+    [s.value for s in IssueStatus],
+    format_func=lambda v: sh.lbl(v, "status"),
+    placeholder=sh.tr("map.filter.all"),
+    key="gm_iss_status",
+)
+grid = c2.selectbox(
+    sh.tr("issues.filter.grid"),
+    [None, *sorted(frames["grids"]["code"])],
+    key="gm_iss_grid",
+    format_func=lambda g: sh.tr("map.filter.all") if g is None else g,
+)
+worker = c3.selectbox(
+    sh.tr("map.filter.worker"),
+    [None, *workers],
+    key="gm_iss_worker",
+    format_func=lambda w: sh.tr("map.filter.all") if w is None else w,
+)
+overdue = c4.checkbox(sh.tr("issues.filter.overdue"), key="gm_iss_overdue")
+found = issues.list_issues(
+    store, user, status=status, grid=grid, worker=worker, overdue=overdue, config=cfg
+)
+requested = st.session_state.pop("gm_issue_request", None)  # set by other pages (map click)
+if requested is not None:
+    st.session_state["gm_iss_pick"] = int(requested)
+st.caption(sh.tr("issues.count", n=len(found), overdue=int(found["overdue"].sum())))
+
+tab_list, tab_daily = st.tabs([sh.tr("issues.tab.list"), sh.tr("issues.tab.daily")])
+with tab_list:
+    left, right = st.columns([3, 2])
+    with left:
+        fmap, basemap = sh.street_map(views.filter_frames(frames, layers=["-"]))
+        issues.add_issue_layer(fmap, found, lang=sh.lang(), basemap=basemap)
+        out = st_folium(
+            fmap,
+            key="gm_iss_map",
+            height=460,
+            use_container_width=True,
+            returned_objects=["last_object_clicked"],
+        )
+        click = (out or {}).get("last_object_clicked")
+        if click and click != st.session_state.get("gm_iss_click"):
+            st.session_state["gm_iss_click"] = click
+            lon, lat = views.display_to_wgs84(click["lng"], click["lat"], basemap=basemap)
+            hit = panels.point_at({"issues": found}, lon, lat)
+            if hit:
+                st.session_state["gm_iss_pick"] = hit[1]
+        columns = [
+            "code",
+            "status",
+            "category",
+            "subcategory",
+            "grid",
+            "reported_at",
+            "deadline",
+            "overdue",
+            "age_h",
+        ]
+        sh.show_frame(found[columns], height=260)
+    with right:
+        ids = [int(i) for i in found["id"]]
+        if st.session_state.get("gm_iss_pick") not in ids:
+            st.session_state["gm_iss_pick"] = None
+        labels = dict(zip(ids, found["code"], strict=True))
+        pick = st.selectbox(
+            sh.tr("issues.select"),
+            ids,
+            format_func=labels.get,
+            key="gm_iss_pick",
+            placeholder=sh.tr("issues.select"),
+        )
+        detail = None
+        if pick is None:
+            st.info(sh.tr("issues.none") if not ids else sh.tr("issues.select"))
+        else:
+            detail = sh.run_action(lambda: issues.issue_detail(store, user, pick, config=cfg))
+    if detail is not None:
+        with right:
+            if detail["overdue"]:
+                st.warning(sh.tr("issues.overdue_badge"))
+            if detail["flagged"]:
+                st.warning(
+                    sh.tr(
+                        "issues.boundary",
+                        distance=detail["boundary_distance_m"] or 0.0,
+                        neighbours="、".join(detail["neighbours"]) or "—",
+                    )
+                )
+                if auth.can(user, "edit_issues", community=detail["community"]):
+                    g1, g2 = st.columns([2, 1])
+                    chosen = g1.selectbox(
+                        sh.tr("issues.filter.grid"),
+                        [detail["grid"], *detail["neighbours"]],
+                        key=f"gm_iss_grid_{pick}",
+                    )
+                    if g2.button(sh.tr("issues.confirm_grid"), key=f"gm_iss_confirm_{pick}"):
+                        sh.run_action(
+                            lambda: issues.confirm_grid(
+                                store, user, pick, grid=chosen, version=detail["version"]
+                            ),
+                            success=sh.tr("issues.grid_confirmed", grid=chosen),
+                        ) and st.rerun()
+            if detail["duplicate_of"]:
+                st.info(sh.tr("issues.duplicate_of", code=detail["duplicate_of"]))
+            if detail["duplicates"]:
+                st.caption(sh.tr("issues.merged_here", codes="、".join(detail["duplicates"])))
+            if detail["linked"]:
+                st.caption(sh.tr("issues.linked", codes="、".join(detail["linked"])))
+            sh.show_fields(detail["values"])
+            st.markdown(f"**{sh.tr('issues.timeline')}**")
+            sh.show_frame(
+                pd.DataFrame(
+                    detail["timeline"], columns=["at", "user", "from_status", "to_status", "note"]
+                )
+            )
+            for photo in detail["photos"]:
+                st.image(
+                    issues.issue_photo(store, user, photo["id"]),
+                    width=260,
+                    caption=sh.tr(f"issues.photo_kind.{photo['kind']}"),
+                )
+            if not detail["moves"]:
+                st.caption(sh.tr("issues.no_moves"))
+            else:
+                with st.form(f"gm_iss_move_{pick}_{detail['version']}", clear_on_submit=True):
+                    st.markdown(f"**{sh.tr('issues.move')}**")
+                    move = st.selectbox(
+                        sh.tr("issues.move_to"),
+                        detail["moves"],
+                        format_func=lambda m: sh.tr(f"issues.action.{m.action}"),
+                    )
+                    note = st.text_area(sh.tr("issues.note"))
+                    grid_workers = store.workers_of(detail["grid"]) if detail["grid"] else []
+                    to_worker = st.selectbox(
+                        sh.tr("issues.worker"),
+                        [None, *[w["code"] for w in grid_workers]],
+                        format_func=lambda c: (
+                            sh.tr("issues.worker_all")
+                            if c is None
+                            else next(w["name"] for w in grid_workers if w["code"] == c)
+                        ),
+                    )
+                    files = st.file_uploader(
+                        sh.tr("issues.move_photos"),
+                        accept_multiple_files=True,
+                        type=["jpg", "jpeg", "png", "webp"],
+                    )
+                    st.caption(sh.tr("issues.handle_note"))
+                    if st.form_submit_button(sh.tr("issues.move"), type="primary"):
+                        sh.run_action(
+                            lambda: issues.move_issue(
+                                store,
+                                user,
+                                pick,
+                                move.target,
+                                version=detail["version"],
+                                note=note,
+                                photos=[f.getvalue() for f in files or []],
+                                worker=to_worker if move.target.value == "dispatched" else None,
+                                config=cfg,
+                            ),
+                            success=sh.tr(
+                                "issues.moved", status=sh.lbl(move.target.value, "status")
+                            ),
+                        ) and st.rerun()
+            if auth.can(user, "edit_issues", community=detail["community"]):
+                other = st.text_input(sh.tr("issues.other"), key=f"gm_iss_other_{pick}")
+                b1, b2 = st.columns(2)
+                if b1.button(sh.tr("report.link"), key=f"gm_iss_link_{pick}", disabled=not other):
+                    sh.run_action(
+                        lambda: issues.link_duplicate(
+                            store, user, pick, other=other.strip(), version=detail["version"]
+                        ),
+                        success=sh.tr("report.linked"),
+                    ) and st.rerun()
+                if b2.button(sh.tr("report.merge"), key=f"gm_iss_merge_{pick}", disabled=not other):
+                    sh.run_action(
+                        lambda: issues.merge_duplicate(
+                            store, user, pick, into=other.strip(), version=detail["version"]
+                        ),
+                        success=sh.tr("report.merged"),
+                    ) and st.rerun()
+
+with tab_daily:
+    d1, d2 = st.columns(2)
+    who = d1.selectbox(sh.tr("map.filter.worker"), workers, key="gm_iss_daily_worker")
+    day = d2.date_input(sh.tr("issues.daily_day"), value=dt.date.today(), key="gm_iss_daily_day")
+    if who:
+        daily = sh.run_action(
+            lambda: issues.daily_list(store, worker=who, day=day, user=user, config=cfg)
+        )
+        if daily is not None and daily.empty:
+            st.info(sh.tr("issues.daily_none"))
+        elif daily is not None:
+            sh.show_frame(daily)

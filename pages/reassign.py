@@ -1,0 +1,223 @@
+"""Reassign page (planners): select grids, assign workers, watch the balance, save safely."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from gridmap import maps, panels
+from gridmap import plans
+from gridmap.grids import balance
+from gridmap.model import WorkerRole
+from pages import _shared as sh
+
+K_STATE = "gm_reassign"  # {"inputs": plans.WorkloadInputs, "communities": [...]}
+K_SELECTED = "gm_reassign_selected"  # grid codes selected (widget key)
+K_CLICK = "gm_reassign_click"  # the last map click already handled
+K_MOVES = "gm_reassign_moves"  # proposed rebalance moves
+K_TABLE = "gm_reassign_table_rows"  # the grid table's last row selection already applied
+
+user = sh.require_login("assign")
+store = sh.get_store()
+frames = sh.visible_frames(user)
+names = {c: n for c, n in sh.community_names(frames).items() if user.in_scope(c)}
+worker_names = dict(zip(frames["workers"]["code"], frames["workers"]["name"], strict=True))
+
+st.subheader(sh.tr("nav.reassign"))
+c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
+chosen = c1.multiselect(
+    sh.tr("field.community"),
+    list(names),
+    default=list(names)[:1],
+    format_func=lambda c: names.get(c, c),
+    key="gm_reassign_comm",
+)
+role = c2.selectbox(
+    sh.tr("reassign.role"),
+    [r.value for r in WorkerRole],
+    index=1,
+    format_func=lambda r: sh.lbl(r, "role"),
+    key="gm_reassign_role",
+)
+metric = c3.selectbox(
+    sh.tr("reassign.metric"),
+    balance.METRICS,
+    index=1,
+    format_func=lambda m: sh.tr(f"field.{m}"),
+    key="gm_reassign_metric",
+)
+state = st.session_state.get(K_STATE)
+if c4.button(sh.tr("reassign.reload")) or state is None or state["communities"] != chosen:
+    state = {"inputs": plans.workload_inputs(store, communities=chosen), "communities": chosen}
+    st.session_state[K_STATE] = state
+    st.session_state[K_SELECTED] = []
+    st.session_state.pop(K_MOVES, None)
+inputs: plans.WorkloadInputs = state["inputs"]
+plan, metrics, adjacency, active = inputs.plan, inputs.metrics, inputs.adjacency, inputs.active
+idle = inputs.idle  # active workers without any grid: shown in the bars, may receive grids
+
+totals = balance.worker_totals(plan, metrics, roles=[role])
+default = balance.default_bounds(totals, metrics=[metric]).get(metric, balance.Bounds(0, 0, 0))
+b1, b2, b3, b4 = st.columns(4)
+lo = b1.number_input(sh.tr("field.min"), value=float(default.min or 0), key=f"gm_rb_min_{metric}")
+target = b2.number_input(
+    sh.tr("field.target"), value=float(default.target or 0), key=f"gm_rb_target_{metric}"
+)
+hi = b3.number_input(sh.tr("field.max"), value=float(default.max or 0), key=f"gm_rb_max_{metric}")
+contiguous = b4.checkbox(sh.tr("reassign.contiguity"), value=True, key="gm_reassign_contig")
+bounds = {metric: balance.Bounds(min(lo, hi), target, max(lo, hi))}
+
+grids = frames["grids"]
+grids = grids[grids["community"].isin(chosen)]
+holders = [plan.holder(g, role) for g in grids["code"]]
+shown = grids.assign(
+    worker=[worker_names.get(w, w) for w in holders],
+    locked=[g in plan.locked for g in grids["code"]],
+)
+left, right = st.columns([3, 2])
+with left:
+    fmap = maps.new_map(bounds=shown.total_bounds if len(shown) else None, lang=sh.lang())
+    maps.add_grids(fmap, shown, lang=sh.lang())
+    picked = shown[shown["code"].isin(st.session_state.get(K_SELECTED, []))]
+    if len(picked):
+        maps.add_polygons(
+            fmap,
+            picked,
+            layer_name=sh.tr("reassign.selected"),
+            kind="selected",
+            style={"color": "#d62728", "weight": 4, "fillOpacity": 0.05},
+        )
+    out = st_folium(
+        fmap,
+        key="gm_reassign_map",
+        height=520,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+    )
+    click = (out or {}).get("last_clicked")
+    if click and click != st.session_state.get(K_CLICK):
+        st.session_state[K_CLICK] = click
+        code = panels.grid_at(shown, click["lng"], click["lat"])
+        if code is not None:
+            selected = list(st.session_state.get(K_SELECTED, []))
+            selected.remove(code) if code in selected else selected.append(code)
+            st.session_state[K_SELECTED] = selected
+            st.rerun()
+    st.caption(sh.tr("reassign.click_hint"))
+    listed = shown[["code", "worker", "households", "residents", "locked"]].reset_index(drop=True)
+    event = st.dataframe(
+        listed.rename(columns=lambda c: sh.tr(f"field.{c}")),
+        hide_index=True,
+        height=240,
+        on_select="rerun",
+        selection_mode="multi-row",
+        key="gm_reassign_table",
+    )
+    rows = sorted(event.selection.rows) if event else []
+    if rows != st.session_state.get(K_TABLE, []):  # picking rows in the table selects those grids
+        st.session_state[K_TABLE] = rows
+        st.session_state[K_SELECTED] = [listed["code"][i] for i in rows]
+with right:
+    selected = st.multiselect(sh.tr("reassign.selected"), list(shown["code"]), key=K_SELECTED)
+    worker = st.selectbox(
+        sh.tr("field.worker"),
+        active,
+        key="gm_reassign_worker",
+        format_func=lambda w: f"{worker_names.get(w, w)} ({w})",
+    )
+    a1, a2, a3 = st.columns(3)
+    u1, u2, u3 = st.columns(3)
+    edits = {
+        a1.button(sh.tr("reassign.assign"), disabled=not selected or worker is None): lambda: (
+            plan.assign(selected, worker, role)
+        ),
+        a2.button(sh.tr("reassign.lock"), disabled=not selected): lambda: plan.lock(selected),
+        a3.button(sh.tr("reassign.unlock"), disabled=not selected): lambda: plan.unlock(selected),
+        u1.button(sh.tr("reassign.undo"), disabled=not plan.can_undo): plan.undo,
+        u2.button(sh.tr("reassign.redo"), disabled=not plan.can_redo): plan.redo,
+    }
+    if True in edits:
+        sh.run_action(edits[True])
+        st.rerun()
+    if u3.button(sh.tr("reassign.rebalance")):
+        st.session_state[K_MOVES] = balance.rebalance(
+            plan,
+            metrics,
+            bounds,
+            adjacency=adjacency,
+            role=role,
+            workers=idle,
+            require_contiguity=contiguous,
+        )
+
+st.markdown(f"**{sh.tr('reassign.bars')}**")
+table = balance.workload_table(plan, metrics, bounds, metric=metric, roles=[role], workers=idle)
+table["name"] = [f"{worker_names.get(w, w)} ({w})" for w in table["worker"]]
+bars = (
+    alt.Chart(table)
+    .mark_bar()
+    .encode(
+        x=alt.X("value:Q", title=sh.tr(f"field.{metric}")),
+        y=alt.Y("name:N", sort=None, title=None),
+        color=alt.condition(alt.datum.status == "ok", alt.value("#4e79a7"), alt.value("#e15759")),
+        tooltip=["name", "value", "min", "target", "max"],
+    )
+)
+marks = pd.DataFrame(
+    {
+        "x": [bounds[metric].min, bounds[metric].target, bounds[metric].max],
+        "kind": ["min", "target", "max"],
+    }
+)
+rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3]).encode(x="x:Q", color=alt.value("#333"))
+st.altair_chart(bars + rules, width="stretch")
+
+moves = st.session_state.get(K_MOVES)
+if moves is not None:
+    if not moves:
+        st.info(sh.tr("reassign.no_moves"))
+    else:
+        diff = pd.DataFrame(
+            {
+                "accept": True,
+                "grid": [m.grid for m in moves],
+                "from_worker": [worker_names.get(m.from_worker, m.from_worker) for m in moves],
+                "to_worker": [worker_names.get(m.to_worker, m.to_worker) for m in moves],
+            }
+        )
+        edited = st.data_editor(
+            diff.rename(columns=lambda c: sh.tr(f"field.{c}")),
+            hide_index=True,
+            disabled=diff.columns[1:].map(lambda c: sh.tr(f"field.{c}")).tolist(),
+            key="gm_reassign_diff",
+        )
+        if st.button(sh.tr("reassign.apply")):
+            accepted = [m for m, ok in zip(moves, edited.iloc[:, 0], strict=True) if ok]
+            sh.run_action(lambda: plan.apply(accepted))
+            del st.session_state[K_MOVES]
+            st.rerun()
+
+changes = plan.changes()
+st.caption(sh.tr("reassign.changes", n=len(changes)))
+v1, v2 = st.columns(2)
+if v1.button(sh.tr("reassign.validate")):
+    findings = balance.validate_plan(
+        plan,
+        metrics,
+        bounds,
+        adjacency=adjacency,
+        require_contiguity=contiguous,
+        roles=[role],
+        active_workers=active,
+        workers=idle,
+    )
+    if not findings:
+        st.success(sh.tr("reassign.valid"))
+    for f in findings:
+        st.warning(sh.md(f.message))
+if v2.button(sh.tr("reassign.save"), type="primary", disabled=not changes):
+    result = sh.run_action(lambda: plans.save_assignments(store, user, plan))
+    if result is not None:
+        st.session_state[sh.K_NOTICE] = ("success", sh.tr("reassign.saved", grids=result["grids"]))
+        del st.session_state[K_STATE]
+        st.rerun()

@@ -1,0 +1,43 @@
+"""Settings page (admins): basemap, Tianditu key, tile URL and the numeric settings."""
+
+import streamlit as st
+
+from gridmap import config, maps
+from pages import _shared as sh
+
+admin = sh.require_login("edit_settings")
+current = sh.settings()
+
+st.subheader(sh.tr("nav.settings"))
+st.caption(sh.tr("settings.file", path=str(config.config_path())))
+with st.form("gm_settings"):
+    entered = {}
+    for setting in config.SETTINGS:
+        text = f"{sh.tr(f'setting.{setting.name}')}" + (
+            f" ({setting.unit})" if setting.unit else ""
+        )
+        value = current[setting.name]
+        if setting.name == "basemap":
+            options = list(maps.BASEMAPS)
+            entered[setting.name] = st.selectbox(
+                text,
+                options,
+                index=options.index(value) if value in options else 0,
+                format_func=lambda b: sh.tr(f"map.basemap.{b}"),
+                help=sh.tr("settings.basemap_help"),
+            )
+        elif setting.name == "tianditu_key":
+            entered[setting.name] = st.text_input(text, value=value, type="password")
+        elif isinstance(setting.default, str):
+            hint = "http://tiles.local/{z}/{x}/{y}.png" if setting.name == "tile_url" else None
+            entered[setting.name] = st.text_input(text, value=value, placeholder=hint)
+        elif isinstance(setting.default, int):
+            entered[setting.name] = int(
+                st.number_input(text, value=int(value), min_value=1, step=1)
+            )
+        else:
+            entered[setting.name] = float(st.number_input(text, value=float(value), min_value=0.0))
+    if st.form_submit_button(sh.tr("settings.save"), type="primary"):
+        sh.run_action(
+            lambda: config.save_settings(entered, by=admin), success=sh.tr("settings.saved")
+        ) and st.rerun()

@@ -1,0 +1,103 @@
+"""Users page (admins): add users, reset passwords, change roles and scopes, disable."""
+
+import streamlit as st
+
+from gridmap import users
+from gridmap.model import UserRole
+from pages import _shared as sh
+
+admin = sh.require_login("manage_users")
+store = sh.get_store()
+frames = sh.visible_frames(admin)
+names = sh.community_names(frames)
+roles = [r.value for r in UserRole]
+
+st.subheader(sh.tr("nav.users"))
+table = users.list_users(store, by=admin)
+shown = table.assign(
+    role=[sh.lbl(r, "user_role") for r in table["role"]],
+    scope=[
+        sh.tr("app.scope_all") if s is None else "、".join(names.get(c, c) for c in s)
+        for s in table["scope"]
+    ],
+)
+st.dataframe(
+    shown.drop(columns=["id", "version"]).rename(columns=lambda c: sh.tr(f"users.col.{c}")),
+    hide_index=True,
+)
+
+
+def scope_inputs(key: str, current: list | None = None) -> list | None:
+    """Whole street, or a list of communities; returns None for the whole street."""
+    whole = st.checkbox(
+        sh.tr("app.scope_all"),
+        value=current is None,
+        key=f"{key}_all",
+        disabled=admin.scope is not None,
+    )
+    picked = st.multiselect(
+        sh.tr("app.scope"),
+        list(names),
+        default=current or [],
+        format_func=lambda c: names.get(c, c),
+        key=f"{key}_codes",
+        placeholder=sh.tr("users.scope_hint"),
+        help=sh.tr("users.scope_help"),
+    )
+    return None if whole and admin.scope is None else picked
+
+
+add_tab, edit_tab = st.tabs([sh.tr("users.add"), sh.tr("users.edit")])
+with add_tab, st.form("gm_user_add", clear_on_submit=True):
+    username = st.text_input(sh.tr("auth.username"))
+    password = st.text_input(
+        sh.tr("auth.password"), type="password", help=sh.tr("users.password_help")
+    )
+    role = st.selectbox(sh.tr("app.role"), roles, format_func=lambda r: sh.lbl(r, "user_role"))
+    scope = scope_inputs("gm_user_add_scope")
+    if st.form_submit_button(sh.tr("users.add"), type="primary"):
+        sh.run_action(
+            lambda: users.add_user(store, username, password, role=role, scope=scope, by=admin),
+            success=sh.tr("users.added", user=username),
+        ) and st.rerun()
+
+with edit_tab:
+    target = st.selectbox(sh.tr("auth.username"), list(table["username"]), key="gm_user_pick")
+    if target:
+        row = table[table["username"] == target].iloc[0]
+        current_scope = None if row["scope"] is None else list(row["scope"])
+        with st.form(f"gm_user_role_{target}_{row['version']}"):
+            new_role = st.selectbox(
+                sh.tr("app.role"),
+                roles,
+                index=roles.index(row["role"]),
+                format_func=lambda r: sh.lbl(r, "user_role"),
+            )
+            new_scope = scope_inputs(f"gm_user_scope_{target}_{row['version']}", current_scope)
+            if st.form_submit_button(sh.tr("users.save_role")):
+                sh.run_action(
+                    lambda: users.set_role_and_scope(
+                        store, target, role=new_role, scope=new_scope, by=admin
+                    ),
+                    success=sh.tr("users.saved", user=target),
+                ) and st.rerun()
+        with st.form(f"gm_user_pw_{target}", clear_on_submit=True):
+            new_password = st.text_input(
+                sh.tr("users.new_password"), type="password", help=sh.tr("users.password_help")
+            )
+            if st.form_submit_button(sh.tr("users.reset_password")):
+                sh.run_action(
+                    lambda: users.reset_password(store, target, new_password, by=admin) or True,
+                    success=sh.tr("users.password_set", user=target),
+                ) and st.rerun()
+        if row["disabled"]:
+            if st.button(sh.tr("users.enable"), key=f"gm_user_enable_{target}"):
+                sh.run_action(
+                    lambda: users.enable_user(store, target, by=admin),
+                    success=sh.tr("users.enabled", user=target),
+                ) and st.rerun()
+        elif st.button(sh.tr("users.disable"), key=f"gm_user_disable_{target}"):
+            sh.run_action(
+                lambda: users.disable_user(store, target, by=admin),
+                success=sh.tr("users.disabled", user=target),
+            ) and st.rerun()

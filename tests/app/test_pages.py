@@ -1,0 +1,220 @@
+"""AppTest smoke tests: every page for every role, login, logout, idle timeout, language."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gridmap import auth, i18n, points, views
+from gridmap.model import UserRole
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+ROLES = ("viewer", "inspector", "planner", "admin")
+
+PAGES = {
+    "pages/map.py": ("nav.map", "view"),
+    "pages/points.py": ("nav.points", "view"),
+    "pages/import.py": ("nav.import", "import"),
+    "pages/users.py": ("nav.users", "manage_users"),
+    "pages/settings.py": ("nav.settings", "edit_settings"),
+    "pages/about.py": ("nav.about", "view"),
+}
+
+
+def _app(username: str | None = None, role: str | None = None, scope=None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if username is not None:
+        at.session_state["gm_user"] = auth.User(username, UserRole(role), scope)
+        at.session_state["gm_last_active"] = time.time()
+    return at
+
+
+def _texts(at: AppTest) -> list[str]:
+    return [e.value for e in (*at.markdown, *at.subheader, *at.caption)]
+
+
+def test_every_page_file_is_registered():
+    source = APP.read_text(encoding="utf-8")
+    files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("[!_]*.py"))
+    assert set(PAGES) <= set(files)
+    assert [f for f in files if f'"{f}"' not in source] == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_runs_for_role(app_url, page, role):
+    title, right = PAGES[page]
+    at = _app(role, role).switch_page(page).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []
+    allowed = auth.can(auth.User(role, UserRole(role)), right)
+    shown = title if allowed else "nav.map"  # pages not in the navigation fall back to the map
+    assert [s.value for s in at.subheader] == [i18n.t(shown)]
+
+
+@pytest.mark.parametrize("page", [p for p, (_, right) in PAGES.items() if right != "view"])
+def test_page_refuses_a_role_without_the_right_even_when_run_directly(app_url, page):
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    at.session_state["gm_user"] = auth.User("viewer", UserRole.VIEWER)
+    at.run()
+    assert not at.exception
+    assert [s.value for s in at.subheader] == []
+    assert [e.value for e in at.error] == [
+        i18n.t("auth.no_right", role=i18n.label("viewer", field="user_role"))
+    ]
+
+
+def test_navigation_lists_only_allowed_pages(app_url):
+    viewer = _app("viewer", "viewer").run()
+    admin = _app("admin", "admin").run()
+    assert not viewer.exception and not admin.exception
+    # the sidebar shows who is logged in, the role and the store without its password
+    sidebar = [e.value for e in viewer.sidebar.markdown] + [e.value for e in viewer.sidebar.caption]
+    assert any("viewer" in text for text in sidebar)
+    assert any(i18n.t("app.scope_all") in text for text in sidebar)
+
+
+def test_login_refuses_a_wrong_password_and_accepts_the_right_one(app_url, app_password):
+    at = _app().run()
+    assert not at.exception
+    assert "gm_user" not in at.session_state
+    at.text_input[0].input("planner")
+    at.text_input[1].input("wrong password")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == [i18n.t("auth.failed")]
+    assert "gm_user" not in at.session_state
+    at.text_input[0].input("planner")
+    at.text_input[1].input(app_password)
+    at.button[0].click().run()
+    assert not at.exception
+    user = at.session_state["gm_user"]
+    assert (user.username, user.role) == ("planner", UserRole.PLANNER)
+    assert [s.value for s in at.subheader] == [i18n.t("nav.map")]
+
+
+def test_logout_ends_the_session(app_url):
+    at = _app("viewer", "viewer").run()
+    at.sidebar.button(key="gm_logout").click().run()
+    assert not at.exception
+    assert "gm_user" not in at.session_state
+    assert i18n.t("auth.logged_out") in [e.value for e in at.info]
+
+
+def test_idle_session_expires(app_url):
+    at = _app("viewer", "viewer")
+    at.session_state["gm_last_active"] = time.time() - 31 * 60  # default timeout: 30 min
+    at.run()
+    assert "gm_user" not in at.session_state
+    assert i18n.t("auth.expired") in [e.value for e in at.info]
+
+
+def test_language_switch_to_english(app_url):
+    at = _app("viewer", "viewer").run()
+    at.sidebar.selectbox(key="gm_lang").select("en").run()
+    assert not at.exception
+    assert [s.value for s in at.subheader] == [i18n.t("nav.map", "en")]
+
+
+def test_map_search_shows_the_grid_panel(app_url, app_store):
+    grid = sorted(app_store.read_layer("grids")["code"])[3]
+    at = _app("viewer", "viewer").switch_page("pages/map.py").run()
+    at.text_input(key="gm_f_search").input(grid).run()
+    assert not at.exception
+    assert any(grid in text for text in _texts(at))
+    # phone numbers are masked for viewers
+    tables = [df.value for df in at.dataframe]
+    phones = [p for t in tables for p in t.get(i18n.t("field.phone"), [])]
+    assert phones and all("****" in p for p in phones if p)
+
+
+def test_scoped_user_sees_only_their_communities(app_url, app_store):
+    communities = sorted(app_store.read_layer("communities")["code"])
+    at = _app("scoped_planner", "planner", (communities[0],)).switch_page("pages/map.py").run()
+    assert not at.exception
+    options = at.multiselect(key="gm_f_comm").options
+    assert len(options) == 1
+    frames = views.visible_frames(app_store, auth.User("x", UserRole.PLANNER, (communities[0],)))
+    assert set(frames["grids"]["community"]) == {communities[0]}
+
+
+def test_points_page_edits_a_record(app_url, app_store):
+    frames = views.load_frames(app_store)
+    board = frames["boards"].iloc[0]
+    at = _app("planner", "planner").switch_page("pages/points.py").run()
+    at.selectbox(key="gm_points_pick").select(int(board["id"])).run()
+    assert not at.exception
+    version = int(board["version"])
+    key = f"gm_edit_{int(board['id'])}_{version}"
+    at.text_input(key=f"{key}_theme").input("文明城市")
+    at.button(key=f"FormSubmitter:{key}-{i18n.t('points.save')}").click().run()
+    assert not at.exception
+    panel = points.point_panel(app_store, int(board["id"]), user=auth.SYSTEM)
+    assert panel["values"]["theme"] == "文明城市"
+    assert panel["version"] == version + 1
+
+
+def test_points_page_is_read_only_for_viewers(app_url, app_store):
+    board = views.load_frames(app_store)["boards"].iloc[0]
+    at = _app("viewer", "viewer").switch_page("pages/points.py").run()
+    at.selectbox(key="gm_points_pick").select(int(board["id"])).run()
+    assert not at.exception
+    assert not [b for b in at.button if "FormSubmitter" in str(b.id)]
+    assert len(at.table) == 1  # the attributes, shown read-only
+
+
+def _bins_csv(app_store, *, outside: bool = False) -> bytes:
+    grids = views.load_frames(app_store)["grids"]
+    rows = ["名称,类型,经度,纬度"]
+    for i in range(3):
+        p = grids.geometry.iloc[i].representative_point()
+        x, y = (p.x + 0.5, p.y) if outside and i == 1 else (p.x, p.y)
+        rows.append(f"新垃圾桶{i},垃圾桶,{x:.7f},{y:.7f}")
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+def _import_page(app_store, content: bytes) -> AppTest:
+    at = _app("planner", "planner").switch_page("pages/import.py").run()
+    at.file_uploader(key="gm_import_upload").upload("bins.csv", content, "text/csv")
+    at.selectbox(key="gm_import_layer").select("bins")
+    at.run()
+    at.button(key="gm_import_check").click().run()
+    assert not at.exception
+    return at
+
+
+def test_import_dry_run_then_commit(app_url, app_store):
+    before = app_store.counts()["bins"]
+    at = _import_page(app_store, _bins_csv(app_store))
+    assert app_store.counts()["bins"] == before  # the dry run wrote nothing
+    assert any(
+        i18n.t("import.ready", rows=3, layer=i18n.label("bins", field="layer")) == s.value
+        for s in at.success
+    )
+    at.button(key="gm_import_commit").click().run()
+    assert not at.exception
+    assert app_store.counts()["bins"] == before + 3
+    newest = app_store.read_audit(limit=1).iloc[0]
+    assert (newest["action"], newest["username"]) == ("import", "planner")
+
+
+def test_import_reports_every_problem_with_its_row_and_writes_nothing(app_url, app_store):
+    before = app_store.counts()["bins"]
+    at = _import_page(app_store, _bins_csv(app_store, outside=True))
+    problems = at.dataframe[0].value
+    assert "2" in set(problems[i18n.t("import.row")])  # the second data row lies outside
+    assert [e.value for e in at.error] == [i18n.t("import.blocked", n=1)]
+    assert not [b for b in at.button if b.key == "gm_import_commit"]
+    assert app_store.counts()["bins"] == before
+
+
+def test_import_refuses_files_over_the_size_limit(app_url, app_store, tmp_path):
+    (tmp_path / "gridmap.toml").write_text("[settings]\nmax_upload_mb = 0.0001\n")
+    at = _app("planner", "planner").switch_page("pages/import.py").run()
+    at.file_uploader(key="gm_import_upload").upload("bins.csv", _bins_csv(app_store), "text/csv")
+    at.run()
+    assert [e.value for e in at.error] == [i18n.t("import.too_large", mb=0)]
+    assert not [b for b in at.button if b.key == "gm_import_check"]

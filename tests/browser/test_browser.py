@@ -1,0 +1,207 @@
+"""A real browser session: Debian's Chromium, driven by Playwright, with the network cut off.
+
+``gridmap serve`` runs on a temporary store; every request to a host other than
+localhost is aborted (and recorded). The test logs in, checks that Leaflet drew
+grid polygons and point markers inside the st_folium iframe, clicks a grid and
+expects its panel, and saves a screenshot in the test's folder and in
+``test-output/``.
+
+Never run ``playwright install``: the browser is the system's /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import pytest
+import shapely
+
+from gridmap import views
+from gridmap.store import open_store
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "browser-test-pw-1"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            msg = f"gridmap serve exited with code {proc.returncode}"
+            raise RuntimeError(msg)
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # localhost only
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    msg = f"the app did not answer at {url} within {timeout_s} s"
+    raise TimeoutError(msg)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    pytest.importorskip("playwright.sync_api")
+    folder = tmp_path_factory.mktemp("served")
+    url = f"sqlite:///{folder / 'store.sqlite'}"
+    port = _free_port()
+    env = dict(os.environ, GRIDMAP_CONFIG=str(folder / "gridmap.toml"), GRIDMAP_DB=url)
+    log = (folder / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gridmap", "serve", "--db", url, "--port", str(port),
+         "--admin-password", PASSWORD],
+        stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        _wait_healthy(f"http://localhost:{port}/_stcore/health", proc)
+        yield {"url": f"http://localhost:{port}/", "db": url, "folder": folder}
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        log.close()
+
+
+def _click_target(db_url: str) -> tuple[str, float, float]:
+    """A grid and a spot inside it at least a few metres from every point marker."""
+    store = open_store(db_url, upgrade=False)
+    try:
+        frames = views.load_frames(store)
+    finally:
+        store.close()
+    grid = frames["grids"].iloc[7]
+    markers = np.concatenate([frames[layer].geometry.to_numpy() for layer in views.POINT_LAYERS])
+    tree = shapely.STRtree(markers)
+    minx, miny, maxx, maxy = grid.geometry.bounds
+    core = grid.geometry.buffer(-0.0002)  # display only: keep away from the outline
+    best, best_gap = None, -1.0
+    for x in np.linspace(minx, maxx, 30):
+        for y in np.linspace(miny, maxy, 30):
+            spot = shapely.Point(x, y)
+            if not core.contains(spot):
+                continue
+            gap = spot.distance(markers[tree.nearest(spot)])
+            if gap > best_gap:
+                best, best_gap = spot, gap
+    assert best is not None
+    return str(grid["code"]), float(best.x), float(best.y)
+
+
+def test_map_draws_offline_and_a_grid_click_shows_its_panel(server, tmp_path):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    code, lon, lat = _click_target(server["db"])
+    blocked: list[str] = []
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        host = urlparse(url).hostname
+        if host in LOCAL_HOSTS or url.startswith(("data:", "blob:", "about:")):
+            request_route.continue_()
+        else:
+            blocked.append(url)
+            request_route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.context.route("**/*", route)
+            page.goto(server["url"])
+            page.get_by_label("用户名").fill("admin")
+            page.get_by_label("密码").fill(PASSWORD)
+            page.get_by_role("button", name="登录").click()
+
+            iframe = page.locator("iframe[title='streamlit_folium.st_folium']")
+            iframe.wait_for(timeout=60_000)
+            page.frame_locator("iframe[title='streamlit_folium.st_folium']").locator(
+                ".leaflet-container"
+            ).wait_for(timeout=60_000)
+            frame = next(f for f in page.frames if "st_folium" in f.url)
+            frame.wait_for_function("() => window.L && window.map", timeout=60_000)
+            frame.wait_for_function(
+                "() => { let n = 0;"
+                " window.map.eachLayer(l => { if (l instanceof L.Polygon) n++; });"
+                " return n > 0; }",
+                timeout=60_000,
+            )
+            polygons, markers, drawn = frame.evaluate(
+                """() => {
+                    let polygons = 0, markers = 0;
+                    window.map.eachLayer(l => {
+                        if (l instanceof L.Polygon) polygons++;
+                        else if (l instanceof L.CircleMarker) markers++;
+                    });
+                    // what the canvas renderer painted: count non-background pixels
+                    let drawn = 0;
+                    for (const c of document.querySelectorAll("canvas.leaflet-zoom-animated")) {
+                        const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+                        for (let i = 3; i < data.length; i += 4 * 7) if (data[i] > 0) drawn++;
+                    }
+                    return [polygons, markers, drawn];
+                }"""
+            )
+            assert polygons >= 40 + 5  # grids and communities of the demo street
+            assert markers > 1000
+            assert drawn > 2_000  # sampled every 7th pixel
+
+            # click the spot; retry if the app was still busy (a rerun remounts the map)
+            for attempt in range(3):
+                page.wait_for_timeout(1000)
+                frame = next(f for f in page.frames if "st_folium" in f.url)
+                spot = frame.evaluate(
+                    f"() => {{ const p = window.map.latLngToContainerPoint([{lat}, {lon}]);"
+                    " return [p.x, p.y]; }"
+                )
+                box = iframe.bounding_box()
+                page.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
+                try:
+                    page.get_by_text(code).first.wait_for(timeout=20_000)
+                    break
+                except PlaywrightTimeout:
+                    if attempt == 2:
+                        page.screenshot(path=str(tmp_path / "no-panel.png"))
+                        raise
+            page.wait_for_timeout(1500)  # let the panel's tables settle for the screenshot
+            shot = tmp_path / "map.png"
+            page.screenshot(path=str(shot))
+        finally:
+            browser.close()
+
+    out = ROOT / "test-output"
+    out.mkdir(exist_ok=True)
+    shutil.copyfile(shot, out / "browser-map.png")
+    assert shot.stat().st_size > 50_000
+    assert blocked == [], f"the page asked for non-local resources: {blocked}"
