@@ -90,13 +90,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a file into a layer, all or nothing."""
+    from gridmap.auth import User
     from gridmap.importing import import_file
+    from gridmap.model import UserRole
 
     store = _open_store(args)
-    report = import_file(store, args.layer, args.file, crs=args.crs, dry_run=args.dry_run,
-                         repair=args.repair, replace=args.replace,
+    user = User(args.user, UserRole.ADMIN)  # the shell user owns the store file
+    report = import_file(store, args.layer, args.file, user=user, crs=args.crs,
+                         dry_run=args.dry_run, repair=args.repair, replace=args.replace,
                          allow_outside=args.allow_outside, sheet=args.sheet,
-                         encoding=args.encoding, username=args.user)
+                         encoding=args.encoding)
     for problem in report.problems:
         (_out if problem.severity != "error" else _err)(str(problem))
     if not report.ok:

@@ -10,6 +10,7 @@ for new grids. Then it writes every row in one transaction, or nothing.
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,9 +18,10 @@ import pandas as pd
 import shapely
 
 from gridmap import config
-from gridmap.errors import ImportReport, InputError
+from gridmap.auth import SYSTEM, User, require
+from gridmap.errors import ImportReport, InputError, PermissionDenied
 from gridmap.io import read_layer_file
-from gridmap.locate import polygon_index_of_points
+from gridmap.locate import locate_points, polygon_index_of_points
 from gridmap.model import layer_spec
 
 if TYPE_CHECKING:
@@ -76,10 +78,42 @@ def _assign_missing_grid_codes(frame: gpd.GeoDataFrame, store: Store,
     return out
 
 
-def import_file(store: Store, layer: str, path: str | Path, *, crs: str = "wgs84",
-                dry_run: bool = False, repair: bool = False, replace: bool = False,
-                allow_outside: bool = False, username: str = "system",
-                sheet: str | None = None, encoding: str | None = None) -> ImportReport:
+#: Layers whose rows carry their community directly (column ``community`` or, for
+#: communities, ``code``); other spatial layers are placed by the grid they fall in.
+_COMMUNITY_COLUMN = {"communities": "code", "grids": "community", "compounds": "community"}
+#: Layers that belong to the whole street: only users scoped to the whole street import them.
+_STREET_LAYERS = ("roads", "schools", "internet_cafes", "workers", "maintenance")
+
+
+def _check_scope(frame: gpd.GeoDataFrame, layer: str, store: Store, user: User,
+                 report: ImportReport) -> None:
+    """Report rows outside ``user``'s communities (nothing to do for whole-street users)."""
+    if user.scope is None or frame.empty:
+        return
+    if layer in _STREET_LAYERS:
+        report.add(f"layer {layer} belongs to the whole street; user {user.username!r} may "
+                   f"import only within communities {', '.join(user.scope)}")
+        return
+    if layer in _COMMUNITY_COLUMN:
+        communities = frame[_COMMUNITY_COLUMN[layer]]
+    elif layer == "assignments":
+        grids = store.read_layer("grids")
+        communities = frame["grid"].map(dict(zip(grids["code"], grids["community"],
+                                                 strict=True)))
+    else:
+        communities = locate_points(frame.set_geometry(frame.geometry.representative_point()),
+                                    store.read_layer("grids"), column="community")
+    for i, community in enumerate(communities):
+        if community is not None and not user.in_scope(community):
+            report.add(f"lies in community {community}, outside the communities of user "
+                       f"{user.username!r}", row=i + 1)
+
+
+def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYSTEM,
+                crs: str = "wgs84", dry_run: bool = False, repair: bool = False,
+                replace: bool = False, allow_outside: bool = False,
+                sheet: str | None = None, encoding: str | None = None,
+                progress: Callable[[float, str], None] | None = None) -> ImportReport:
     """Import ``path`` into ``layer``: all rows or none.
 
     Parameters
@@ -90,6 +124,9 @@ def import_file(store: Store, layer: str, path: str | Path, *, crs: str = "wgs84
         A layer name from :data:`gridmap.model.LAYERS`.
     path
         The file to read (any format :mod:`gridmap.io` reads).
+    user
+        Who imports: needs the ``import`` right, and rows must lie in the user's
+        communities; written to the audit log.
     crs
         The file's coordinate system: ``wgs84``, ``gcj02``, ``bd09`` or ``EPSG:n``.
     dry_run
@@ -97,46 +134,64 @@ def import_file(store: Store, layer: str, path: str | Path, *, crs: str = "wgs84
     repair
         Repair invalid polygons (reported as warnings) instead of refusing them.
     replace
-        Replace the layer's stored rows instead of adding to them.
+        Replace the layer's stored rows instead of adding to them (whole-street users only).
     allow_outside
         Import point records that lie outside every grid (reported as warnings).
-    username
-        Who imports; written to the audit log.
     sheet, encoding
         Passed to the reader for XLSX sheets and CSV encodings.
+    progress
+        Called with (fraction done, stage) as the import goes: ``read``, ``check``, ``write``.
 
     Returns
     -------
     ImportReport
         Rows read, every problem with its row, and whether anything was written
         (``report.written``).
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If the user may not import, or a scoped user asks to replace a layer.
     """
+    require(user, "import")
+    if replace and user.scope is not None:
+        msg = f"user {user.username!r} may not replace a whole layer (scoped to communities)"
+        raise PermissionDenied(msg)
     layer_spec(layer)  # unknown layer: InputError before reading anything
+    step = progress or (lambda fraction, stage: None)
     path = Path(path)
     max_km = float(config.get("max_distance_from_street_km"))
     center = street_center(store)
+    step(0.0, "read")
     frame, report = read_layer_file(path, layer, crs=crs, repair=repair,
                                     street_center=center, max_km=max_km if center else None,
                                     sheet=sheet, encoding=encoding)
+    step(0.4, "check")
     if report.ok and layer in POINT_RECORD_LAYERS:
         sub = ImportReport(report.file, layer)
         _check_inside_grids(frame, store.read_layer("grids"), sub)
         for p in sub.problems:
             severity = "warning" if allow_outside else "error"
             report.add(p.message, row=p.row, severity=severity)
+    if report.ok:
+        _check_scope(frame, layer, store, user, report)
     if report.ok and layer == "grids" and "code" in frame:
         frame = _assign_missing_grid_codes(frame, store, report)
     if not report.ok or dry_run:
+        step(1.0, "done")
         return report
+    step(0.6, "write")
     try:
         report.written = store.write_layer(layer, frame, source_crs=report.source_crs or crs,
-                                           username=username, file=str(path), replace=replace)
+                                           username=user.username, file=str(path),
+                                           replace=replace)
     except InputError as exc:
         report.add(exc.message, row=exc.row)
+    step(1.0, "done")
     return report
 
 
-def import_demo(store: Store, *, username: str = "system") -> dict[str, int]:
+def import_demo(store: Store, *, user: User = SYSTEM) -> dict[str, int]:
     """Load the embedded demo street into an empty store.
 
     Returns
@@ -157,10 +212,11 @@ def import_demo(store: Store, *, username: str = "system") -> dict[str, int]:
         raise InputError(msg)
     manifest = datasets.demo_manifest()
     street = datasets.demo_street()
-    store.insert("streets", street, username=username)
+    require(user, "import")
+    store.insert("streets", street, username=user.username)
     written: dict[str, int] = {}
     for entry in manifest:
-        report = import_file(store, entry.layer, entry.path, crs=entry.crs, username=username)
+        report = import_file(store, entry.layer, entry.path, crs=entry.crs, user=user)
         report.raise_for_errors()
         written[entry.layer] = report.written
     return written

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from gridmap import config
 from gridmap.errors import StoreError
 
 __all__ = ["app_path", "prepare", "serve", "streamlit_command"]
@@ -61,7 +63,8 @@ def prepare(*, db: str | None = None, demo: bool = True, admin_password: str | N
     return store.url
 
 
-def streamlit_command(*, port: int = 8501, address: str = "localhost") -> list[str]:
+def streamlit_command(*, port: int = 8501, address: str = "localhost",
+                      max_upload_mb: int = 200) -> list[str]:
     """Return the command line that runs the app with gridmap's Streamlit settings."""
     return [
         sys.executable, "-m", "streamlit", "run", str(app_path()),
@@ -72,6 +75,7 @@ def streamlit_command(*, port: int = 8501, address: str = "localhost") -> list[s
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
         "--client.toolbarMode", "minimal",
+        "--server.maxUploadSize", str(int(max_upload_mb)),
     ]
 
 
@@ -83,7 +87,20 @@ def serve(*, db: str | None = None, port: int = 8501, address: str = "localhost"
     host = "localhost" if address in ("0.0.0.0", "::") else address
     echo(f"gridmap is starting at http://{host}:{port}/  (Ctrl+C stops it)")
     env = dict(os.environ, GRIDMAP_DB=url)
+    command = streamlit_command(port=port, address=address,
+                                max_upload_mb=int(config.get("max_upload_mb")))
+    child = subprocess.Popen(command, env=env)
+
+    def forward(signum: int, frame: object) -> None:
+        child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        return subprocess.call(streamlit_command(port=port, address=address), env=env)
-    except KeyboardInterrupt:
-        return 0
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:  # pragma: no cover - forwarded by the handler
+                continue
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

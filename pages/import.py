@@ -77,7 +77,7 @@ elif upload is not None and st.button(sh.tr("import.check"), key="gm_import_chec
                 repair=options["repair"],
                 replace=options["replace"],
                 allow_outside=options["allow_outside"],
-                username=user.username,
+                user=user,
             )
         )
     if report is None:
@@ -131,7 +131,9 @@ if job:
                     repair=options["repair"],
                     replace=options["replace"],
                     allow_outside=options["allow_outside"],
-                    username=user.username,
+                    user=user,
+                    progress=lambda fraction, stage: bar.progress(
+                        fraction, text=sh.tr(f"import.stage.{stage}")),
                 )
             )
             bar.progress(1.0, text=sh.tr("import.finished"))

@@ -105,3 +105,63 @@ def test_grids_without_codes_get_ordered_codes(demo_store, tmp_path):
     mine = stored[stored["community"] == "330102011009"].sort_values("code")
     assert mine["code"].tolist() == ["330102011009001", "330102011009002"]
     assert mine.geometry.iloc[0].bounds[0] == pytest.approx(120.30)  # 001 is the western one
+
+
+def _boards_csv(tmp_path, points):
+    rows = "".join(f"宣传栏{i},宣传栏,{p.x},{p.y}\n" for i, p in enumerate(points))
+    path = tmp_path / "boards.csv"
+    path.write_text("名称,类型,经度,纬度\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_viewer_and_inspector_may_not_import(demo_store, tmp_path):
+    from gridmap.auth import User
+    from gridmap.errors import PermissionDenied
+
+    grids = demo_store.read_layer("grids")
+    path = _boards_csv(tmp_path, [grids.geometry.iloc[0].representative_point()])
+    before = demo_store.counts()
+    for role in ("viewer", "inspector"):
+        with pytest.raises(PermissionDenied):
+            import_file(demo_store, "boards", path, user=User(role, role))
+    assert demo_store.counts() == before
+
+
+def test_scoped_planner_imports_only_inside_their_communities(demo_store, tmp_path):
+    from gridmap.auth import User
+    from gridmap.errors import PermissionDenied
+
+    grids = demo_store.read_layer("grids").sort_values("code")
+    mine, other = grids["community"].iloc[0], grids["community"].iloc[-1]
+    inside = grids[grids["community"] == mine].geometry.iloc[0].representative_point()
+    outside = grids[grids["community"] == other].geometry.iloc[0].representative_point()
+    planner = User("p", "planner", (mine,))
+    before = demo_store.counts()["boards"]
+    report = import_file(demo_store, "boards", _boards_csv(tmp_path, [inside, outside]),
+                         user=planner)
+    assert not report.ok
+    assert [p.row for p in report.errors] == [2]
+    assert "outside the communities" in report.errors[0].message
+    assert demo_store.counts()["boards"] == before
+    report = import_file(demo_store, "boards", _boards_csv(tmp_path, [inside]), user=planner)
+    assert report.ok and report.written == 1
+    with pytest.raises(PermissionDenied):
+        import_file(demo_store, "boards", _boards_csv(tmp_path, [inside]), user=planner,
+                    replace=True)
+    roads = tmp_path / "roads.geojson"
+    roads.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+                     '{"road_class":"lane"},"geometry":{"type":"LineString","coordinates":'
+                     f'[[{inside.x},{inside.y}],[{inside.x + 0.001},{inside.y}]]}}}}]}}',
+                     encoding="utf-8")
+    report = import_file(demo_store, "roads", roads, user=planner)
+    assert not report.ok and "whole street" in report.errors[0].message
+
+
+def test_progress_is_reported_in_stages(demo_store, tmp_path):
+    grids = demo_store.read_layer("grids")
+    stages = []
+    import_file(demo_store, "boards",
+                _boards_csv(tmp_path, [grids.geometry.iloc[0].representative_point()]),
+                progress=lambda fraction, stage: stages.append((fraction, stage)))
+    assert [s for _, s in stages] == ["read", "check", "write", "done"]
+    assert [f for f, _ in stages] == sorted(f for f, _ in stages)

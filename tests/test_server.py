@@ -1,0 +1,73 @@
+"""``gridmap serve``: prepares the store, serves the app, stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from gridmap import server
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_streamlit_command_serves_static_files_and_caps_uploads():
+    cmd = server.streamlit_command(port=9999, max_upload_mb=7)
+    assert cmd[cmd.index("--server.enableStaticServing") + 1] == "true"
+    assert cmd[cmd.index("--browser.gatherUsageStats") + 1] == "false"
+    assert cmd[cmd.index("--server.maxUploadSize") + 1] == "7"
+    assert cmd[cmd.index("--server.port") + 1] == "9999"
+
+
+@pytest.mark.slow
+def test_serve_prints_login_and_stops_on_sigterm(tmp_path):
+    port = _free_port()
+    db = f"sqlite:///{tmp_path / 's.sqlite'}"
+    log = tmp_path / "serve.log"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gridmap", "serve", "--db", db, "--port", str(port),
+             "--address", "127.0.0.1", "--no-demo"],
+            stdout=sink, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
+                                            timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"the app did not start: {log.read_text()}")
+        with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/app/static/vendor/leaflet/leaflet.js", timeout=5) as r:
+            assert r.status == 200  # Leaflet is served by the app itself
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    out = log.read_text()
+    assert "log in as 'admin' with password:" in out
+    for _ in range(20):
+        if not _port_open(port):
+            break
+        time.sleep(0.5)
+    assert not _port_open(port), "streamlit kept running after gridmap serve was stopped"
