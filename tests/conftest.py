@@ -219,6 +219,12 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def demo_password() -> str:
+    """The password of every user in ``demo_file``."""
+    return DEMO_PASSWORD
+
+
+@pytest.fixture
 def demo_db(demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """URL of a private copy of the demo store; ``GRIDMAP_DB`` and ``GRIDMAP_CONFIG`` point
     at it and at an empty settings file in the test's folder."""

@@ -1,30 +1,22 @@
-"""Fixtures for the app tests: a demo store built once per session, copied per test.
+"""Fixtures for the app tests, on the root conftest's demo store.
 
-``demo_file``
-    an SQLite file with the demo street and one user per role (password
-    :data:`PASSWORD`), plus ``scoped_planner`` / ``scoped_admin`` limited to the
-    first community. Loading the demo takes seconds, so it is built once.
 ``app_url``
-    a fresh copy of that file for one test; ``GRIDMAP_DB`` points at it and
+    a private copy of the demo store (``demo_db``); ``GRIDMAP_DB`` points at it and
     ``GRIDMAP_CONFIG`` at an empty settings file in the test's folder.
+``app_password``
+    the password of every demo user (``viewer`` … ``admin``, ``scoped_*``).
 ``app_store``
     the :class:`gridmap.store.Store` of ``app_url``.
 """
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from gridmap import auth
-from gridmap.importing import import_demo
-from gridmap.store import Store, open_store
+from gridmap.store import Store
 
-PASSWORD = "correct-horse-9"
-ROLES = ("viewer", "inspector", "planner", "admin")
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 
@@ -50,41 +42,19 @@ def _navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
-@pytest.fixture(scope="session")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    store = open_store(f"sqlite:///{path}")
-    try:
-        import_demo(store)
-        first = sorted(store.read_layer("communities")["code"])[0]
-        for role in ROLES:
-            auth.create_user(store, role, PASSWORD, role=role)
-        auth.create_user(store, "scoped_planner", PASSWORD, role="planner", scope=[first])
-        auth.create_user(store, "scoped_admin", PASSWORD, role="admin", scope=[first])
-        auth.create_user(store, "scoped_inspector", PASSWORD, role="inspector", scope=[first])
-    finally:
-        store.close()
-    return path
+@pytest.fixture
+def app_url(demo_db: str) -> str:
+    """A private copy of the demo store (root conftest ``demo_db``); GRIDMAP_DB points at it."""
+    return demo_db
 
 
 @pytest.fixture
-def app_url(demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    copy = tmp_path / "store.sqlite"
-    shutil.copyfile(demo_file, copy)
-    url = f"sqlite:///{copy}"
-    monkeypatch.setenv("GRIDMAP_DB", url)
-    monkeypatch.setenv("GRIDMAP_CONFIG", str(tmp_path / "gridmap.toml"))
-    return url
-
-
-@pytest.fixture
-def app_password() -> str:
+def app_password(demo_password: str) -> str:
     """The password of every user in ``demo_file``."""
-    return PASSWORD
+    return demo_password
 
 
 @pytest.fixture
-def app_store(app_url: str) -> Iterator[Store]:
-    store = open_store(app_url)
-    yield store
-    store.close()
+def app_store(demo_store: Store) -> Store:
+    """The :class:`gridmap.store.Store` of ``app_url``."""
+    return demo_store

@@ -1,46 +1,23 @@
-"""Fixtures of the issue-workflow tests: a demo store copied from one template per session."""
+"""Fixtures of the issue-workflow tests (the demo store comes from the root conftest)."""
 
 from __future__ import annotations
 
 import io
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 
-@pytest.fixture(scope="session")
-def issue_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An SQLite file holding the migrated demo street, built once per session."""
-    from gridmap.importing import import_demo
-    from gridmap.store import open_store
-
-    path = tmp_path_factory.mktemp("issues_template") / "demo.sqlite"
-    store = open_store(f"sqlite:///{path.as_posix()}")
-    try:
-        import_demo(store)
-    finally:
-        store.close()
-    return path
+@pytest.fixture
+def issue_db(demo_db: str) -> str:
+    """URL of a fresh copy of the demo store (the root conftest's ``demo_db``)."""
+    return demo_db
 
 
 @pytest.fixture
-def issue_db(issue_template: Path, tmp_path: Path) -> str:
-    """URL of a fresh copy of the demo store."""
-    path = tmp_path / "demo.sqlite"
-    shutil.copyfile(issue_template, path)
-    return f"sqlite:///{path.as_posix()}"
-
-
-@pytest.fixture
-def issue_store(issue_db: str) -> Iterator[object]:
-    """A Store on a fresh copy of the demo store."""
-    from gridmap.store import Store
-
-    store = Store(issue_db)
-    yield store
-    store.close()
+def issue_store(demo_store: object) -> object:
+    """A Store on a fresh copy of the demo store (the root conftest's ``demo_store``)."""
+    return demo_store
 
 
 @pytest.fixture

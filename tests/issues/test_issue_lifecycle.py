@@ -256,8 +256,8 @@ class IssueLoop(RuleBasedStateMachine):
         assert row["version"] == self.version
 
 
-def test_stored_loop_as_a_state_machine(issue_template):
+def test_stored_loop_as_a_state_machine(demo_file):
     run_state_machine_as_test(
-        lambda: IssueLoop(issue_template),
+        lambda: IssueLoop(demo_file),
         settings=settings(max_examples=12, stateful_step_count=20, deadline=None),
     )
