@@ -90,8 +90,9 @@ def synthetic_city(size: str = "street", *, seed: int = 0) -> dict[str, gpd.GeoD
     Returns
     -------
     dict
-        ``communities``, ``grids``, ``buildings``, ``points``: EPSG:4326 GeoDataFrames
-        with the canonical columns of their layers.
+        ``communities``, ``grids``, ``buildings``, ``points`` (boards), ``bins``
+        (collection points): EPSG:4326 GeoDataFrames with the canonical columns of
+        their layers.
     """
     side, n_buildings, n_points = SIZES[size]
     rng = np.random.default_rng(seed)
@@ -135,8 +136,16 @@ def synthetic_city(size: str = "street", *, seed: int = 0) -> dict[str, gpd.GeoD
          "theme": "核心价值观", "fixed": True, "outdoor": True, "panels": 1,
          "status": "active", "last_inspected": None},
         geometry=random_points(n_points), crs="EPSG:4326")
+    n_bins = max(n_points // 20, 1)
+    bins = gpd.GeoDataFrame(
+        {"code": [f"X{i:07d}" for i in range(n_bins)], "name": None,
+         "bin_type": "collection_point", "category": "mixed", "capacity_l": 240.0,
+         "status": "active", "last_inspected": None},
+        geometry=random_points(n_bins), crs="EPSG:4326")
+    buildings["residential"] = True
+    buildings["residents"] = buildings["households"] * 2.6
     return {"communities": communities, "grids": grids, "buildings": buildings,
-            "points": points}
+            "points": points, "bins": bins}
 
 
 def _bench_locate(city: dict, repeat: int) -> list[Figure]:
@@ -195,6 +204,28 @@ def _bench_crs(city: dict, repeat: int) -> list[Figure]:
     ]
 
 
+def _bench_checks(city: dict, repeat: int) -> list[Figure]:
+    from gridmap import checks, crs
+
+    layers = {"communities": city["communities"], "grids": city["grids"],
+              "buildings": city["buildings"], "bins": city["bins"], "boards": city["points"]}
+    t, report = _best_of(lambda: checks.run(layers, rules=["bin_reach"]), repeat)
+
+    def baseline() -> int:
+        epsg = crs.metric_epsg(120.2)
+        near = gpd.sjoin_nearest(city["buildings"][["geometry"]].to_crs(epsg),
+                                 city["bins"][["geometry"]].to_crs(epsg), distance_col="d")
+        return int((near.groupby(level=0)["d"].min() > 120).sum())
+
+    tb, far = _best_of(baseline, repeat)
+    assert report.result("bin_reach").failed == far, "bin_reach differs from sjoin_nearest"
+    ts, full = _best_of(lambda: checks.run(layers), 1)
+    n = len(city["buildings"])
+    return [Figure(f"bin_reach rule ({n:,} buildings)", t, tb, "<= 2x sjoin_nearest"),
+            Figure(f"full check suite ({len(full.results)} rules)", ts, None,
+                   "city: <= 30 s", "layers: grids, buildings, bins, boards")]
+
+
 def _bench_import(city: dict, workdir: Path) -> list[Figure]:
     from gridmap.store import Store
 
@@ -235,7 +266,7 @@ def main(*, size: str = "street", echo: Callable[[str], None] = print) -> int:
          f"buildings, {len(city['points']):,} points (built in {time.perf_counter() - t0:.1f} s)")
     echo(f"{'operation':<34} {'gridmap':>11} {'baseline':>11} {'ratio':>7}   target")
     figures: list[Figure] = []
-    for part in (_bench_locate, _bench_crs):
+    for part in (_bench_locate, _bench_crs, _bench_checks):
         for fig in part(city, repeat):
             echo(fig.line())
             figures.append(fig)
