@@ -69,6 +69,7 @@ __all__ = [
     "metric_crs",
     "metric_epsg",
     "normalize_crs_name",
+    "require_crs",
     "to_metric",
     "to_wgs84",
     "transform",
@@ -178,10 +179,19 @@ Jacobian = tuple[NDArray, NDArray, NDArray, NDArray]
 OffsetFunc = Callable[[NDArray, NDArray, int], tuple[NDArray, NDArray, Jacobian | None]]
 
 
-def _check_solver_args(tol_m: float, max_iter: int) -> None:
+def _apply_solver(
+    inside: Callable[..., tuple[NDArray, NDArray]],
+    lon: ArrayLike,
+    lat: ArrayLike,
+    *,
+    tol_m: float,
+    max_iter: int,
+) -> Coords:
+    """Check the solver options, then apply an iterative inverse inside China's box."""
     if not (tol_m > 0 and max_iter >= 1):
         msg = f"tol_m must be > 0 and max_iter >= 1, got tol_m={tol_m}, max_iter={max_iter}"
         raise InputError(msg)
+    return _apply_inside(lambda x, y: inside(x, y, tol_m=tol_m, max_iter=max_iter), lon, lat)
 
 
 def _solve(
@@ -406,10 +416,7 @@ def gcj02_to_wgs84(
     InputError
         If the coordinates are not numbers or ``tol_m``/``max_iter`` are not positive.
     """
-    _check_solver_args(tol_m, max_iter)
-    return _apply_inside(
-        lambda x, y: _gcj02_to_wgs84_inside(x, y, tol_m=tol_m, max_iter=max_iter), lon, lat
-    )
+    return _apply_solver(_gcj02_to_wgs84_inside, lon, lat, tol_m=tol_m, max_iter=max_iter)
 
 
 # ---------------------------------------------------------------------------
@@ -491,10 +498,7 @@ def bd09_to_gcj02(
     InputError
         If the coordinates are not numbers or ``tol_m``/``max_iter`` are not positive.
     """
-    _check_solver_args(tol_m, max_iter)
-    return _apply_inside(
-        lambda x, y: _bd09_to_gcj02_inside(x, y, tol_m=tol_m, max_iter=max_iter), lon, lat
-    )
+    return _apply_solver(_bd09_to_gcj02_inside, lon, lat, tol_m=tol_m, max_iter=max_iter)
 
 
 def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike) -> Coords:
@@ -740,6 +744,37 @@ def transform(lon: ArrayLike, lat: ArrayLike, *, src: str | int, dst: str | int)
 # ---------------------------------------------------------------------------
 
 
+def require_crs(gdf: object, what: str) -> gpd.GeoDataFrame:
+    """Return ``gdf`` if it is a GeoDataFrame with a coordinate reference system.
+
+    Parameters
+    ----------
+    gdf
+        The layer to check.
+    what
+        The layer's name in messages, plural (``"grids"``, ``"roads"``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``gdf`` itself.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If ``gdf`` is not a GeoDataFrame.
+    gridmap.errors.CRSError
+        If it has no coordinate reference system.
+    """
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        msg = f"the {what} must be a GeoDataFrame, not {type(gdf).__name__}"
+        raise InputError(msg)
+    if gdf.crs is None:
+        msg = f"the {what} have no coordinate reference system; expected EPSG:4326"
+        raise CRSError(msg)
+    return gdf
+
+
 def _check_geographic(crs: Any, what: str) -> None:
     """Raise CRSError unless ``crs`` is WGS-84 or CGCS2000 lon/lat."""
     if crs is None:
@@ -894,8 +929,9 @@ def _reproject(gdf: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
         return gpd.GeoSeries(geoms, index=gdf.index, crs=dst, name=gdf.name)
     name = gdf.geometry.name
     # no gdf.copy(): it would clone every geometry only to replace them
-    out = gpd.GeoDataFrame(gdf.drop(columns=name),
-                           geometry=gpd.GeoSeries(geoms, index=gdf.index, name=name), crs=dst)
+    out = gpd.GeoDataFrame(
+        gdf.drop(columns=name), geometry=gpd.GeoSeries(geoms, index=gdf.index, name=name), crs=dst
+    )
     return out[list(gdf.columns)]
 
 

@@ -30,6 +30,11 @@ Escaping
     tooltip or legend; the escaped HTML is carried inside JSON that folium writes
     with ``<``, ``>`` and ``&`` escaped, and is inserted with ``innerHTML`` as
     data, never evaluated as script.
+Fast rendering
+    branca compiles the rendered script of every element as a Jinja template
+    before writing it; gridmap's own elements and its GeoJSON layers write
+    theirs as plain text instead (:class:`_PlainMacro`), so rendering time does
+    not grow with the data through Jinja and ``{{ ... }}`` in user text stays text.
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 from jinja2 import Template
@@ -235,7 +240,49 @@ _LABEL_ON_EACH_FEATURE = JsCode(
 # --------------------------------------------------------------------------------------
 
 
-class _Css(MacroElement):
+class _Text(Element):
+    """Text written to the page as it is, never compiled as a Jinja template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class _PlainMacro(MacroElement):
+    """A :class:`~branca.element.MacroElement` whose rendered pieces are not re-compiled.
+
+    branca wraps each rendered ``header``/``html``/``script`` macro in a new
+    ``Element(text)``, which compiles that text, data included, as a Jinja
+    template: rendering then costs time in proportion to the data, and any
+    ``{{ ... }}`` in user text would be evaluated. Here the text is added as it
+    is. Subclasses of folium layers list this class last so that it replaces
+    ``MacroElement.render`` in their method resolution order.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            msg = "a map element can only be rendered inside a folium map"
+            raise InputError(msg)
+        module = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = module.get(part)
+            if macro is not None:
+                # without the one trailing newline, as the Jinja template would drop it
+                text = str(macro(self, kwargs)).removesuffix("\n")
+                getattr(figure, part).add_child(_Text(text), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _GeoJson(folium.GeoJson, _PlainMacro):
+    """:class:`folium.GeoJson` whose data is written to the page without Jinja."""
+
+
+class _Css(_PlainMacro):
     """Adds gridmap's CSS to the page once, from script.
 
     Injected by script so it also reaches iframes that receive only a layer's
@@ -261,7 +308,7 @@ class _Css(MacroElement):
         self.css = _CSS
 
 
-class _Legend(MacroElement):
+class _Legend(_PlainMacro):
     """A Leaflet control holding pre-escaped legend HTML; shown with its layer."""
 
     _template = Template(
@@ -292,7 +339,7 @@ class _Legend(MacroElement):
         self.position = position
 
 
-class _LabelZoom(MacroElement):
+class _LabelZoom(_PlainMacro):
     """Hides permanent grid labels below ``min_zoom`` (a class on the map container)."""
 
     _template = Template(
@@ -322,7 +369,7 @@ class _LabelZoom(MacroElement):
         self.min_zoom = int(min_zoom)
 
 
-class _Bind(MacroElement):
+class _Bind(_PlainMacro):
     """Binds one popup and one hover tooltip to a whole layer.
 
     Leaflet passes the clicked feature to the content functions, which build the
@@ -374,7 +421,7 @@ class _Bind(MacroElement):
         self.with_tip = bool(with_tip)
 
 
-class _PointLayer(MacroElement):
+class _PointLayer(_PlainMacro):
     """Circle markers from compact arrays (about 50 bytes a point instead of ~500).
 
     ``data`` holds ``xy`` (flat lon, lat), ``cat`` (style index per point),
@@ -559,6 +606,13 @@ def _tips(gdf: pd.DataFrame, lang: str, kind: str) -> list[str]:
     return [""] * len(gdf)
 
 
+def _category_keys(gdf: pd.DataFrame, column: str | None) -> list[str | None]:
+    """Return the column's values as text (``None`` if missing), all ``None`` if no column."""
+    if column is None or column not in gdf.columns:
+        return [None] * len(gdf)
+    return [None if _is_missing(v) else str(v) for v in gdf[column].tolist()]
+
+
 def _kind_label(kind: str, lang: str) -> str:
     return escape_text(i18n.label(kind, lang, field="kind"))
 
@@ -619,7 +673,7 @@ def _geojson(
     collection: dict, *, marker: folium.CircleMarker | None = None, labels: bool = False
 ) -> folium.GeoJson:
     # No style_function: folium then styles each feature from properties.style.
-    return folium.GeoJson(
+    return _GeoJson(
         collection,
         control=False,
         marker=marker,
@@ -688,6 +742,11 @@ def palette_for(values: Iterable[object]) -> dict[str, str]:
     """
     distinct = sorted({str(v) for v in values if not _is_missing(v)})
     return {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(distinct)}
+
+
+def _checked_colors(colors: Mapping[object, str] | None) -> dict[str, str]:
+    """Return user ``value -> colour`` overrides with text keys and checked colours."""
+    return {str(k): _safe_color(v, "colors") for k, v in (colors or {}).items()}
 
 
 def _safe_color(color: str, what: str) -> str:
@@ -1056,13 +1115,9 @@ def add_grids(
     lang = i18n.normalize_lang(lang)
     gdf = _check_gdf(grids_gdf, "grids")
     group = _new_group(_layer_name("grids", lang), show=show)
-    if color_by is not None and color_by in gdf.columns:
-        values = [None if _is_missing(v) else str(v) for v in gdf[color_by].tolist()]
-    else:
-        values = [None] * len(gdf)
+    values = _category_keys(gdf, color_by)
     mapping = palette_for(values)
-    if colors:
-        mapping.update({str(k): _safe_color(v, "colors") for k, v in colors.items()})
+    mapping.update(_checked_colors(colors))
     if len(gdf):
         styles = [
             dict(_GRID_STYLE, fillColor=UNASSIGNED_COLOR if v is None else mapping[v])
@@ -1141,8 +1196,7 @@ def _category_colors(
             mapping[key] = STATUS_COLORS[key]
         else:
             mapping[key] = palette[key]
-    if colors:
-        mapping.update({str(k): _safe_color(v, "colors") for k, v in colors.items()})
+    mapping.update(_checked_colors(colors))
     return mapping
 
 
@@ -1223,10 +1277,7 @@ def add_points(
     mode = point_render_mode(len(gdf), cluster)
     group = _new_group(_layer_name(layer_name, lang), show=show)
     base_color = KIND_COLORS.get(kind, _KIND_DEFAULT_COLOR)
-    if color_by is not None and color_by in gdf.columns:
-        keys = [None if _is_missing(v) else str(v) for v in gdf[color_by].tolist()]
-    else:
-        keys = [None] * len(gdf)
+    keys = _category_keys(gdf, color_by)
     mapping = _category_colors(keys, colors, base_color)
 
     if len(gdf):
@@ -1343,10 +1394,7 @@ def add_lines(
         style_map[str(key)] = dict(style)
         if "color" in style:
             _safe_color(style["color"], "styles")
-    if color_by in gdf.columns:
-        classes = [None if _is_missing(v) else str(v) for v in gdf[color_by].tolist()]
-    else:
-        classes = [None] * len(gdf)
+    classes = _category_keys(gdf, color_by)
     if len(gdf):
         _shape_layer(
             group, gdf, kind="road",

@@ -199,18 +199,22 @@ outside_points = st.one_of(
 )
 
 
+#: Every lon/lat conversion between WGS-84, GCJ-02 and BD-09.
+CONVERSIONS = (
+    crs.wgs84_to_gcj02,
+    crs.gcj02_to_wgs84,
+    crs.gcj02_to_bd09,
+    crs.bd09_to_gcj02,
+    crs.wgs84_to_bd09,
+    crs.bd09_to_wgs84,
+)
+
+
 @fast
 @given(outside_points)
 def test_no_offset_outside_china(point):
     lon, lat = point
-    for func in (
-        crs.wgs84_to_gcj02,
-        crs.gcj02_to_wgs84,
-        crs.gcj02_to_bd09,
-        crs.bd09_to_gcj02,
-        crs.wgs84_to_bd09,
-        crs.bd09_to_wgs84,
-    ):
+    for func in CONVERSIONS:
         assert func(lon, lat) == (lon, lat)
 
 
@@ -250,17 +254,7 @@ def test_scalar_in_scalar_out_and_shapes_kept():
     np.testing.assert_array_equal(grid_lon, before)
 
 
-@pytest.mark.parametrize(
-    "func",
-    [
-        crs.wgs84_to_gcj02,
-        crs.gcj02_to_wgs84,
-        crs.gcj02_to_bd09,
-        crs.bd09_to_gcj02,
-        crs.wgs84_to_bd09,
-        crs.bd09_to_wgs84,
-    ],
-)
+@pytest.mark.parametrize("func", CONVERSIONS)
 def test_nan_and_inf_pass_through_without_warnings(func):
     lon = np.array([120.0, np.nan, 121.0, np.inf, np.nan])
     lat = np.array([30.0, 30.0, np.nan, 30.0, np.nan])

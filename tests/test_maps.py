@@ -221,6 +221,14 @@ def test_user_text_is_escaped_everywhere(evil):
     assert _script_form(evil) not in page
 
 
+def test_user_text_with_jinja_syntax_is_written_not_evaluated():
+    # folium/branca would compile rendered layer scripts (data included) as Jinja templates
+    text = "{{ range(3)|list }}{% if 1 %}gm-if{% endif %}{#"
+    page = maps.map_html(full_map(names=text))
+    assert "[0, 1, 2]" not in page
+    assert _script_form(maps.escape_text(text)) in page
+
+
 def test_template_literal_breakers_are_neutralised():
     text = "${alert(1)}`\\"
     out = maps.escape_text(text)

@@ -35,7 +35,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from gridmap.crs import metric_crs, to_metric, to_wgs84
+from gridmap.crs import metric_crs, require_crs, to_metric, to_wgs84
 from gridmap.errors import CRSError, InputError, TopologyError
 from gridmap.grids.codes import (
     COMMUNITY_CODE_LENGTH,
@@ -135,12 +135,7 @@ def _to_metric(geoms: Iterable[Any], crs: Any) -> np.ndarray:
 def _layer_metric(gdf: gpd.GeoDataFrame | None, crs: Any, what: str) -> gpd.GeoDataFrame | None:
     if gdf is None:
         return None
-    if not isinstance(gdf, gpd.GeoDataFrame):
-        msg = f"the {what} must be a GeoDataFrame, not {type(gdf).__name__}"
-        raise InputError(msg)
-    if gdf.crs is None:
-        msg = f"the {what} have no coordinate reference system; expected EPSG:4326"
-        raise CRSError(msg)
+    require_crs(gdf, what)
     keep = ~(gdf.geometry.isna() | gdf.geometry.is_empty)
     gdf = gdf[keep]
     if len(gdf) == 0:
@@ -259,6 +254,32 @@ def _dense(labels: np.ndarray) -> tuple[np.ndarray, int]:
     return inverse.astype(np.intp), int(inverse.max()) + 1 if len(inverse) else 0
 
 
+def _merge_region(
+    adj: dict[int, dict[int, float]],
+    parent: list[int],
+    weights: np.ndarray,
+    region: int,
+    *,
+    into: int,
+) -> None:
+    """Merge ``region`` into its neighbour ``into``: parent link, weight and shared borders."""
+    parent[region] = into
+    weights[into] += weights[region]
+    for other, length in adj[region].items():
+        if other != into:
+            adj[into][other] = adj[into].get(other, 0.0) + length
+            adj[other][into] = adj[other].get(into, 0.0) + length
+        del adj[other][region]
+    adj[region] = {}
+
+
+def _root(parent: list[int], x: int) -> int:
+    """Follow union-find ``parent`` links from ``x`` to its root."""
+    while parent[x] != x:
+        x = parent[x]
+    return x
+
+
 def _merge_small(
     group_of: np.ndarray,
     face_adj: dict[int, dict[int, float]],
@@ -282,25 +303,9 @@ def _merge_small(
             break
         g = min(small, key=lambda x: (size[x], x))
         target = max(adj[g], key=lambda x: (adj[g][x], -x))
-        # merge g into target
-        parent[g] = target
-        size[target] += size[g]
-        for other, length in adj[g].items():
-            if other == target:
-                continue
-            adj[target][other] = adj[target].get(other, 0.0) + length
-            adj[other][target] = adj[other].get(target, 0.0) + length
-            del adj[other][g]
-        del adj[target][g]
-        adj[g] = {}
+        _merge_region(adj, parent, size, g, into=target)
         alive.discard(g)
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            x = parent[x]
-        return x
-
-    roots = np.array([root(g) for g in range(n)], dtype=np.intp)
+    roots = np.array([_root(parent, g) for g in range(n)], dtype=np.intp)
     return _dense(roots[group_of])[0]
 
 
@@ -695,22 +700,9 @@ def _grow_regions(
             break
         r = min(small, key=lambda x: (totals[x], x))
         into = min(radj[r], key=lambda x: (totals[x], -radj[r][x], x))
-        parent[r] = into
-        totals[into] += totals[r]
-        for other, length in radj[r].items():
-            if other != into:
-                radj[into][other] = radj[into].get(other, 0.0) + length
-                radj[other][into] = radj[other].get(into, 0.0) + length
-            del radj[other][r]
-        radj[r] = {}
+        _merge_region(radj, parent, totals, r, into=into)
         alive.discard(r)
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            x = parent[x]
-        return x
-
-    return np.array([root(int(r)) for r in region], dtype=np.intp)
+    return np.array([_root(parent, int(r)) for r in region], dtype=np.intp)
 
 
 def grids_from_streets(

@@ -23,7 +23,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
-from gridmap.crs import metric_crs, to_metric, to_wgs84
+from gridmap.crs import metric_crs, require_crs, to_metric, to_wgs84
 from gridmap.errors import CRSError, InputError, TopologyError
 from gridmap.grids.codes import normalize_code
 
@@ -195,12 +195,7 @@ class _Raw:
 
 
 def _check_layer(gdf: Any, layer: str, columns: tuple[str, ...]) -> None:
-    if not isinstance(gdf, gpd.GeoDataFrame):
-        msg = f"the {layer} must be a GeoDataFrame, not {type(gdf).__name__}"
-        raise InputError(msg)
-    if gdf.crs is None:
-        msg = f"the {layer} have no coordinate reference system; expected EPSG:4326"
-        raise CRSError(msg)
+    require_crs(gdf, layer)
     if gdf.crs.to_epsg() not in (4326, 4490):
         msg = f"the {layer} are in {gdf.crs}; expected longitude/latitude (EPSG:4326)"
         raise CRSError(msg)

@@ -862,12 +862,9 @@ def read_layer_file(
             f"{', '.join(LAYER_FORMATS)}"
         )
         return _typed_empty(spec), report
-    try:
-        declared = crs_mod.normalize_crs_name(crs if crs is not None else "wgs84")
-    except GridmapError as exc:
-        report.add(getattr(exc, "message", str(exc)))
+    declared = _declare_crs(report, crs)
+    if declared is None:
         return _typed_empty(spec), report
-    report.source_crs = declared
     try:
         raw, problems = _load(
             path, spec, label=report.file, encoding=encoding, sheet=sheet, max_bytes=max_bytes
@@ -889,6 +886,20 @@ def read_layer_file(
         lat_col=lat_col,
     )
     return frame, report
+
+
+def _declare_crs(report: ImportReport, crs: str | None) -> str | None:
+    """Record the declared CRS name (default ``wgs84``) in ``report``; None if unknown.
+
+    An unknown name is added to the report as an error.
+    """
+    try:
+        declared = crs_mod.normalize_crs_name(crs if crs is not None else "wgs84")
+    except GridmapError as exc:
+        report.add(getattr(exc, "message", str(exc)))
+        return None
+    report.source_crs = declared
+    return declared
 
 
 def validate_layer_frame(
@@ -930,12 +941,9 @@ def validate_layer_frame(
     """
     spec = layer_spec(layer)
     report = ImportReport(file=file, layer=layer)
-    try:
-        declared = crs_mod.normalize_crs_name(crs if crs is not None else "wgs84")
-    except GridmapError as exc:
-        report.add(getattr(exc, "message", str(exc)))
+    declared = _declare_crs(report, crs)
+    if declared is None:
         return _typed_empty(spec), report
-    report.source_crs = declared
     geoms = None
     file_crs = None
     attrs = pd.DataFrame(frame).copy()

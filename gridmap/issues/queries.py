@@ -55,6 +55,20 @@ __all__ = [
 ]
 
 
+#: Fields of a report shown in lists and in its detail, in order.
+_REPORT_FIELDS = (
+    "code",
+    "category",
+    "subcategory",
+    "description",
+    "reporter",
+    "status",
+    "reported_at",
+    "deadline",
+    "grid",
+)
+
+
 def list_issues(
     store: Store,
     user: User | None = None,
@@ -144,15 +158,7 @@ def list_issues(
         keep &= issues["overdue"].to_numpy()
     columns = [
         "id",
-        "code",
-        "category",
-        "subcategory",
-        "description",
-        "reporter",
-        "status",
-        "reported_at",
-        "deadline",
-        "grid",
+        *_REPORT_FIELDS,
         "community",
         "workers",
         "worker_codes",
@@ -388,20 +394,7 @@ def issue_detail(
         except (PermissionDenied, InputError):
             continue
         moves.append(move)
-    values = {
-        k: row[k]
-        for k in (
-            "code",
-            "category",
-            "subcategory",
-            "description",
-            "reporter",
-            "status",
-            "reported_at",
-            "deadline",
-            "grid",
-        )
-    }
+    values = {k: row[k] for k in _REPORT_FIELDS}
     values["workers"] = "、".join(row["workers"])
     return {
         "id": issue_id,

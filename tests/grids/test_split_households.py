@@ -96,25 +96,19 @@ def test_household_split_tiles_keeps_things_whole_and_reports_misses(
 def test_same_seed_same_grids(geom, seed):
     buildings, compounds = make_inputs(geom, seed, 80, 3)
     community = community_lonlat(geom)
-    first = grids_from_households(
-        community,
-        buildings,
-        compounds,
-        min_households=100,
-        max_households=200,
-        seed=seed,
-        community_code=CODE,
-    )
-    again = grids_from_households(
-        community,
-        buildings,
-        compounds,
-        min_households=100,
-        max_households=200,
-        seed=seed,
-        community_code=CODE,
-    )
-    assert_geodataframe_equal(first, again)
+
+    def run():
+        return grids_from_households(
+            community,
+            buildings,
+            compounds,
+            min_households=100,
+            max_households=200,
+            seed=seed,
+            community_code=CODE,
+        )
+
+    assert_geodataframe_equal(run(), run())
 
 
 def test_balanced_split_within_bounds():

@@ -20,6 +20,7 @@ from gridmap import crs
 from gridmap.io import layers as layers_mod
 from gridmap.io import read_layer_file, validate_layer_frame
 from gridmap.io._columns import match_headers, to_bool, to_date, to_datetime, to_int
+from gridmap.io.vector import _GEOJSON_TYPES
 from gridmap.model import LAYERS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "io"
@@ -105,28 +106,38 @@ def test_3d_geometry_is_a_warning_and_z_is_dropped():
     assert not frame.has_z.any()
 
 
-def test_linestring_in_polygon_layer_is_an_error():
-    _frame, report = read_layer_file(DATA / "communities_linestring.geojson", "communities")
+@pytest.mark.parametrize(
+    ("name", "layer", "row", "column", "fragments"),
+    [
+        pytest.param(
+            "communities_linestring.geojson", "communities", 2, None,
+            ("the feature is a LineString", "needs a Polygon or MultiPolygon"),
+            id="linestring-in-polygon-layer",
+        ),
+        pytest.param(
+            "communities_duplicate.geojson", "communities", 3, "编码",
+            ("duplicate code '110101001001': rows 1 and 3",),  # names both rows
+            id="duplicate-ids",
+        ),
+        pytest.param(
+            "bins_swapped.csv", "bins", 2, None, ("swapped", "(39.9222, 116.408)"),
+            id="swapped-lat-lon-in-csv",
+        ),
+        pytest.param(
+            "boards_bad_enum.csv", "boards", 3, "类型",
+            ("'路灯' is not an allowed value", "publicity (宣传栏)", "reminder (提示牌)"),
+            id="bad-enum-lists-allowed-values",
+        ),
+    ],
+)  # fmt: skip
+def test_one_error_with_row_and_message(name, layer, row, column, fragments):
+    _frame, report = read_layer_file(DATA / name, layer)
     problem = only_error(report)
-    assert problem.row == 2
-    assert "the feature is a LineString" in problem.message
-    assert "needs a Polygon or MultiPolygon" in problem.message
-
-
-def test_duplicate_ids_name_both_rows():
-    _frame, report = read_layer_file(DATA / "communities_duplicate.geojson", "communities")
-    problem = only_error(report)
-    assert problem.row == 3
-    assert problem.column == "编码"
-    assert "duplicate code '110101001001': rows 1 and 3" in problem.message
-
-
-def test_swapped_lat_lon_in_csv():
-    _frame, report = read_layer_file(DATA / "bins_swapped.csv", "bins")
-    problem = only_error(report)
-    assert problem.row == 2
-    assert "swapped" in problem.message
-    assert "(39.9222, 116.408)" in problem.message
+    assert problem.row == row
+    if column is not None:
+        assert problem.column == column
+    for fragment in fragments:
+        assert fragment in problem.message
 
 
 def test_projected_coordinates_in_csv_declared_wgs84():
@@ -155,15 +166,6 @@ def test_projected_coordinates_with_x_and_y_swapped(tmp_path):
     problem = only_error(report)
     assert problem.row == 2
     assert "x and y look swapped" in problem.message
-
-
-def test_bad_enum_value_lists_the_allowed_values():
-    _frame, report = read_layer_file(DATA / "boards_bad_enum.csv", "boards")
-    problem = only_error(report)
-    assert (problem.row, problem.column) == (3, "类型")
-    assert "'路灯' is not an allowed value" in problem.message
-    assert "publicity (宣传栏)" in problem.message
-    assert "reminder (提示牌)" in problem.message
 
 
 def test_bad_date():
@@ -576,19 +578,7 @@ _KEYS = st.sampled_from(
         "crs",
     ]
 )
-_TYPES = st.sampled_from(
-    [
-        "FeatureCollection",
-        "Feature",
-        "Point",
-        "MultiPoint",
-        "LineString",
-        "MultiLineString",
-        "Polygon",
-        "MultiPolygon",
-        "GeometryCollection",
-    ]
-)
+_TYPES = st.sampled_from(["FeatureCollection", "Feature", *_GEOJSON_TYPES])
 _LEAVES = (
     st.none()
     | st.booleans()
@@ -631,17 +621,7 @@ _COLLECTION = st.builds(
 
 def _is_feature_container(obj: object) -> bool:
     if isinstance(obj, dict):
-        return obj.get("type") in (
-            "FeatureCollection",
-            "Feature",
-            "Point",
-            "MultiPoint",
-            "LineString",
-            "MultiLineString",
-            "Polygon",
-            "MultiPolygon",
-            "GeometryCollection",
-        )
+        return obj.get("type") in ("FeatureCollection", "Feature", *_GEOJSON_TYPES)
     return isinstance(obj, list)
 
 

@@ -19,6 +19,23 @@ def run(*argv: str) -> int:
     return args.func(args)
 
 
+def report(db: str, point, *extra: str) -> int:
+    """Run ``issues report`` of an 其他 case at ``point``."""
+    return run(
+        "issues",
+        "report",
+        "--category",
+        "其他",
+        "--lon",
+        str(point.x),
+        "--lat",
+        str(point.y),
+        "--db",
+        db,
+        *extra,
+    )
+
+
 @pytest.fixture
 def where(issue_db):
     store = Store(issue_db)
@@ -114,20 +131,7 @@ def test_errors_are_gridmap_errors(where):
     with pytest.raises(InputError, match="--date"):
         run("issues", "daily", "--date", "yesterday", "--db", db)
     with pytest.raises(InputError, match="cannot read the photo"):
-        run(
-            "issues",
-            "report",
-            "--category",
-            "其他",
-            "--lon",
-            str(point.x),
-            "--lat",
-            str(point.y),
-            "--photo",
-            "/nonexistent.jpg",
-            "--db",
-            db,
-        )
+        report(db, point, "--photo", "/nonexistent.jpg")
 
 
 def test_store_users_role_applies(where):
@@ -138,38 +142,25 @@ def test_store_users_role_applies(where):
     auth.create_user(store, "viewer1", "password123", role="viewer")
     store.close()
     with pytest.raises(PermissionDenied):
-        run(
-            "issues",
-            "report",
-            "--category",
-            "其他",
-            "--lon",
-            str(point.x),
-            "--lat",
-            str(point.y),
-            "--db",
-            db,
-            "--user",
-            "viewer1",
-        )
+        report(db, point, "--user", "viewer1")
+
+
+def test_a_disabled_store_user_cannot_act(where):
+    from gridmap import auth, users
+
+    db, _, point = where
+    store = Store(db)
+    auth.create_user(store, "planner1", "password123", role="planner")
+    users.disable_user(store, "planner1", by=auth.SYSTEM)
+    store.close()
+    with pytest.raises(GridmapError, match="disabled"):
+        report(db, point, "--user", "planner1")
 
 
 def test_daily_merge_and_scores(where, capsys, tmp_path):
     db, _, point = where
-    args = (
-        "issues",
-        "report",
-        "--category",
-        "其他",
-        "--lon",
-        str(point.x),
-        "--lat",
-        str(point.y),
-        "--db",
-        db,
-    )
-    run(*args)
-    run(*args)
+    report(db, point)
+    report(db, point)
     assert "possible duplicate" in capsys.readouterr().out
     assert run("issues", "merge", "82", "--into", "81", "--db", db) == 0
     assert "duplicate of 81" in capsys.readouterr().out
@@ -185,18 +176,7 @@ def test_daily_merge_and_scores(where, capsys, tmp_path):
 
 def test_confirm_grid(where, capsys):
     db, grid, point = where
-    run(
-        "issues",
-        "report",
-        "--category",
-        "其他",
-        "--lon",
-        str(point.x),
-        "--lat",
-        str(point.y),
-        "--db",
-        db,
-    )
+    report(db, point)
     capsys.readouterr()
     assert run("issues", "confirm", "81", "--grid", grid, "--db", db) == 0
     assert f"belongs to grid {grid}" in capsys.readouterr().out
