@@ -44,7 +44,15 @@ from typing import Any
 
 from gridmap.errors import InputError
 
-__all__ = ["SETTINGS", "Setting", "config_path", "get", "load_settings", "save_settings", "write_table"]
+__all__ = [
+    "SETTINGS",
+    "Setting",
+    "config_path",
+    "get",
+    "load_settings",
+    "save_settings",
+    "write_table",
+]
 
 
 @dataclass(frozen=True)
@@ -59,9 +67,15 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("tiling_tolerance_m2", 1.0, "m²", "ignore gaps and overlaps up to this area"),
-    Setting("max_distance_from_street_km", 20.0, "km",
-            "coordinates farther than this from the street are reported"),
-    Setting("boundary_flag_m", 10.0, "m", "issue reports this close to a grid boundary are flagged"),
+    Setting(
+        "max_distance_from_street_km",
+        20.0,
+        "km",
+        "coordinates farther than this from the street are reported",
+    ),
+    Setting(
+        "boundary_flag_m", 10.0, "m", "issue reports this close to a grid boundary are flagged"
+    ),
     Setting("session_idle_minutes", 30, "min", "idle app sessions expire"),
     Setting("basemap", "none", "", "default basemap: none, osm, tianditu, amap or custom"),
     Setting("tianditu_key", "", "", "key for Tianditu tiles"),
@@ -110,16 +124,25 @@ def load_settings(path: Path | None = None) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
     for name, value in data.get("settings", {}).items():
-        if name not in _BY_NAME:
-            msg = f"unknown setting {name!r}; known: {', '.join(_BY_NAME)}"
-            raise InputError(msg, file=str(path))
-        default = _BY_NAME[name].default
-        if isinstance(default, (int, float)) and not isinstance(default, bool):
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                msg = f"setting {name!r} must be a number, got {value!r}"
-                raise InputError(msg, file=str(path))
-        values[name] = value
+        values[name] = _checked(name, value, file=str(path))
     return values
+
+
+def _checked(name: str, value: Any, *, file: str | None = None) -> Any:
+    """Return ``value`` if it suits setting ``name``; raise InputError otherwise."""
+    if name not in _BY_NAME:
+        msg = f"unknown setting {name!r}; known: {', '.join(_BY_NAME)}"
+        raise InputError(msg, file=file)
+    default = _BY_NAME[name].default
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(default, int | float) and not isinstance(default, bool):
+        if not is_number or value < 0:
+            msg = f"setting {name!r} must be a number of at least 0, got {value!r}"
+            raise InputError(msg, file=file)
+    elif isinstance(default, str) and not isinstance(value, str):
+        msg = f"setting {name!r} must be text, got {value!r}"
+        raise InputError(msg, file=file)
+    return value
 
 
 def get(name: str) -> Any:
@@ -167,18 +190,7 @@ def save_settings(values: dict[str, Any], *, by: Any, path: Path | None = None) 
             current = {}
     merged = {k: v for k, v in current.items() if k in _BY_NAME}
     for name, value in values.items():
-        if name not in _BY_NAME:
-            msg = f"unknown setting {name!r}; known: {', '.join(_BY_NAME)}"
-            raise InputError(msg)
-        default = _BY_NAME[name].default
-        if isinstance(default, (int, float)) and not isinstance(default, bool):
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-                msg = f"setting {name!r} must be a number of at least 0, got {value!r}"
-                raise InputError(msg)
-        elif isinstance(default, str) and not isinstance(value, str):
-            msg = f"setting {name!r} must be text, got {value!r}"
-            raise InputError(msg)
-        merged[name] = value
+        merged[name] = _checked(name, value)
     if merged.get("basemap", "none") not in ("none", "osm", "tianditu", "amap", "custom"):
         msg = f"unknown basemap {merged['basemap']!r}; use none, osm, tianditu, amap or custom"
         raise InputError(msg)
@@ -189,6 +201,7 @@ def write_table(keys: tuple[str, ...], values: dict[str, Any], *, path: Path | N
     """Replace one table of the TOML file (e.g. ``("settings",)`` or ``("rules", "bin_reach")``).
 
     Every other table in the file is kept as it was; the file is replaced atomically.
+    Empty ``values`` remove the table.
 
     Raises
     ------
@@ -207,12 +220,16 @@ def write_table(keys: tuple[str, ...], values: dict[str, Any], *, path: Path | N
     table = document
     for key in keys[:-1]:
         table = table.setdefault(key, {})
-    table[keys[-1]] = dict(values)
+    if values:
+        table[keys[-1]] = dict(values)
+    else:  # an empty table is no override: leave it out
+        table.pop(keys[-1], None)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text("# gridmap settings (see gridmap.config)\n" + tomli_w.dumps(document),
-                       encoding="utf-8")
+        tmp.write_text(
+            "# gridmap settings (see gridmap.config)\n" + tomli_w.dumps(document), encoding="utf-8"
+        )
         os.replace(tmp, path)
     except OSError as exc:
         raise InputError(f"cannot write settings: {exc.strerror or exc}", file=str(path)) from None

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import folium
 
     from gridmap.auth import User
+    from gridmap.checks import CheckReport
     from gridmap.store import Store
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "POINT_LAYERS",
     "REFERENCE_LAYERS",
     "SearchHit",
+    "add_check_layers",
     "data_version",
     "display_to_wgs84",
     "filter_frames",
@@ -572,3 +574,106 @@ def street_map(
         )
     maps.add_layer_control(m, collapsed=True)
     return m
+
+
+def add_check_layers(
+    m: folium.Map,
+    report: CheckReport,
+    *,
+    lang: str = i18n.DEFAULT_LANG,
+    basemap: str = "none",
+    rules: Iterable[str] | None = None,
+    coverage: bool = False,
+    school_buffers: bool = False,
+) -> list[Any]:
+    """Draw a check report's failures (and optionally coverage shapes) on a folium map.
+
+    One layer per rule with failures, coloured by family
+    (:data:`gridmap.checks.display.FAMILY_COLORS`), advisories dashed and paler;
+    failures are drawn as they are (polygons, road stretches and café-to-school
+    lines, points). Each rule's coverage shapes (service circles, the 200 m
+    buffers around schools) are further layers, drawn only when asked for.
+
+    Parameters
+    ----------
+    m
+        The folium map (e.g. from :func:`street_map`).
+    report
+        The report (:class:`gridmap.checks.CheckReport`).
+    lang
+        Language of layer names and popups.
+    basemap
+        The map's basemap; with Amap the shapes are shifted to GCJ-02 for display.
+    rules
+        Only these rules' failures (default all).
+    coverage
+        Draw each rule's service circles (as layers of their own).
+    school_buffers
+        Draw the 200 m exclusion zones around schools.
+
+    Returns
+    -------
+    list of folium.FeatureGroup
+        The layers added, failures first within each rule.
+    """
+    from gridmap.checks import display
+
+    def shown(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        return maps.shift_for_display(frame) if maps.basemap_needs_gcj(basemap) else frame
+
+    wanted = None if rules is None else set(rules)
+    frame = display.failure_frame(report, lang=lang)
+    layers = []
+    for result in report.results:
+        if wanted is not None and result.rule not in wanted:
+            continue
+        color = display.FAMILY_COLORS.get(result.family, "#d62728")
+        advisory = result.severity == "advisory"
+        part = frame[frame["rule"] == result.rule]
+        if len(part):
+            style = {
+                "color": color,
+                "weight": 5,
+                "opacity": 0.7 if advisory else 0.95,
+                "fillColor": color,
+                "fillOpacity": 0.12 if advisory else 0.3,
+                **({"dashArray": "6 4"} if advisory else {}),
+            }
+            layers.append(
+                maps.add_polygons(
+                    m,
+                    shown(part),
+                    layer_name=f"{result.title(lang)} ({len(part)})",
+                    kind="check",
+                    style=style,
+                    lang=lang,
+                    popup_columns=list(display.POPUP_COLUMNS),
+                    simplify_m=None,
+                )
+            )
+        cov = result.coverage
+        if cov is None or not len(cov):
+            continue
+        is_buffer = cov["kind"] == "school_buffer"
+        coverage_name = i18n.t("checks.layer_coverage", lang, rule=result.title(lang))
+        for sub, on, name in (
+            (cov[~is_buffer], coverage, coverage_name),
+            (cov[is_buffer], school_buffers, i18n.t("checks.layer_buffers", lang)),
+        ):
+            if not on or not len(sub):  # hidden layers would only add weight to the page
+                continue
+            sub = gpd.GeoDataFrame(sub.assign(name=name), crs=cov.crs)
+            style = {"color": color, "weight": 1, "opacity": 0.6, "fillColor": color,
+                     "fillOpacity": 0.06}  # fmt: skip
+            layers.append(
+                maps.add_polygons(
+                    m,
+                    shown(sub),
+                    layer_name=name,
+                    kind="check",
+                    style=style,
+                    lang=lang,
+                    popup_columns=["name"],
+                )
+            )
+    return layers

@@ -69,21 +69,14 @@ if report is None:
     st.stop()
 st.caption(sh.tr("checks.done", rules=len(report.results), seconds=report.elapsed_s))
 
-summary = report.summary()
-summary["rule_title"] = summary["rule_title_zh" if lang == "zh" else "rule_title_en"]
-summary["severity"] = [sh.tr(f"checks.severity.{s}") for s in summary["severity"]]
-summary["threshold"] = [r.threshold_label(lang) for r in report.results]
-columns = ["rule_title", "severity", "threshold", "checked", "passed", "failed", "source"]
 with st.expander(sh.tr("checks.summary"), expanded=True):
-    st.dataframe(
-        summary[columns].rename(columns=lambda c: sh.tr(f"checks.col.{c}")), hide_index=True
-    )
+    st.dataframe(display.summary_table(report, lang=lang), hide_index=True)
 
 failures = display.failure_frame(report, lang=lang)
 f1, f2, f3, f4 = st.columns([2, 3, 3, 2])
 severity = f1.multiselect(
     sh.tr("checks.filter_severity"),
-    ["failure", "advisory"],
+    list(checks.SEVERITIES),
     key="gm_chk_sev",
     format_func=lambda s: sh.tr(f"checks.severity.{s}"),
     placeholder=sh.tr("map.filter.all"),
@@ -97,26 +90,11 @@ grids = f2.multiselect(
 text = f3.text_input(sh.tr("checks.filter_text"), key="gm_chk_text")
 show_cov = f4.checkbox(sh.tr("checks.show_coverage"), key="gm_chk_cov")
 show_buf = f4.checkbox(sh.tr("checks.show_buffers"), value=True, key="gm_chk_buf")
-keep = failures["severity"].isin(severity or ["failure", "advisory"])
-if grids:
-    keep &= failures["grid"].isin(grids)
-if text.strip():
-    haystack = (
-        failures["check_object"]
-        + " "
-        + failures["grid"].fillna("")
-        + " "
-        + failures["workers"]
-        + " "
-        + failures["check_message"]
-    )
-    keep &= haystack.str.contains(text.strip(), regex=False)
-shown = failures[keep].reset_index(drop=True)
+shown = display.filter_failures(failures, severities=severity, grids=grids, text=text)
 
 st.markdown(f"**{sh.tr('checks.failures')}**")
-table = shown[list(display.POPUP_COLUMNS)].rename(columns=lambda c: sh.tr(f"field.{c}"))
 picked = st.dataframe(
-    table,
+    display.failure_table(shown, lang=lang),
     hide_index=True,
     height=300,
     key="gm_chk_table",
@@ -133,7 +111,7 @@ scope_frames = views.filter_frames(
     frames, communities=[community] if community else None, layers=["-"]
 )
 fmap, basemap = sh.street_map(scope_frames)
-display.add_report_layers(
+views.add_check_layers(
     fmap, report, lang=lang, basemap=basemap, coverage=show_cov, school_buffers=show_buf
 )
 st_folium(
@@ -154,43 +132,10 @@ level = s1.selectbox(
     key="gm_chk_level",
 )
 s2.markdown(f"**{sh.tr('checks.scores')}**")
-s2.dataframe(
-    report.scores(level).rename(columns=lambda c: sh.tr(f"checks.col.{c}")),
-    hide_index=True,
-    height=240,
-)
+s2.dataframe(display.scores_table(report, level, lang=lang), hide_index=True, height=240)
 
 st.markdown(f"**{sh.tr('checks.download')}**")
-d = st.columns(5)
-stamp = report.as_of.strftime("%Y%m%d")
-xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # files are made when a button is clicked (callables), not on every rerun
-d[0].download_button(
-    sh.tr("checks.download_xlsx"),
-    lambda: export.to_xlsx(report, lang=lang),
-    f"checks_{stamp}.xlsx",
-    xlsx,
-    key="gm_chk_dl_xlsx",
-)
-d[1].download_button(
-    sh.tr("checks.download_csv"),
-    lambda: export.to_csv(report),
-    f"checks_{stamp}.csv",
-    "text/csv",
-    key="gm_chk_dl_csv",
-)
-d[2].download_button(
-    sh.tr("checks.download_geojson"),
-    lambda: export.to_geojson(report),
-    f"checks_{stamp}.geojson",
-    "application/geo+json",
-    key="gm_chk_dl_geo",
-)
-for col, by in ((d[3], "grid"), (d[4], "worker")):
-    col.download_button(
-        sh.tr("checks.download_orders", by=sh.tr(f"checks.level.{by}")),
-        lambda by=by: export.supervision_xlsx(report, by=by, lang=lang),
-        f"supervision_{by}_{stamp}.xlsx",
-        xlsx,
-        key=f"gm_chk_dl_{by}",
-    )
+files = export.downloads(report, lang=lang)
+for column, f in zip(st.columns(len(files)), files, strict=True):
+    column.download_button(f.label, f.make, f.filename, f.mime, key=f"gm_chk_dl_{f.name}")

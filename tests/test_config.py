@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gridmap.config as config
 from gridmap.errors import InputError
@@ -62,3 +64,27 @@ def test_saving_settings_needs_the_right(tmp_path):
         config.save_settings({"basemap": "osm"}, by=User("v", "viewer"),
                              path=tmp_path / "g.toml")
     assert not (tmp_path / "g.toml").exists()
+
+
+_keys = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1,
+                max_size=8)
+_scalars = st.one_of(st.booleans(), st.integers(-(10**6), 10**6),
+                     st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=10),
+                     st.lists(st.text(max_size=5), max_size=3))
+_tables = st.recursive(st.dictionaries(_keys, _scalars, min_size=1, max_size=4),
+                       lambda inner: st.dictionaries(_keys, st.one_of(_scalars, inner),
+                                                     min_size=1, max_size=3),
+                       max_leaves=12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_tables, _tables)
+def test_write_table_round_trips_and_keeps_the_rest(tmp_path_factory, other, table):
+    import tomllib
+
+    path = tmp_path_factory.mktemp("toml") / "gridmap.toml"
+    config.write_table(("other",), other, path=path)
+    config.write_table(("rules", "x"), table, path=path)
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert doc["other"] == other
+    assert doc["rules"]["x"] == table

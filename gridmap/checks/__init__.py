@@ -13,8 +13,9 @@ Modules
 ``result``     :class:`CheckResult`, :class:`Failure`, :class:`CheckReport` (frames, JSON, scores)
 ``config``     packaged defaults (``gridmap/rules.toml``) and user overrides
 ``core``       the array cores: nearest distances, counts, gaps along lines, clusters
-``export``     table text, JSON, CSV, GeoJSON, XLSX and supervision orders (督办单)
-``display``    failures and coverage as layers of a folium map (through :mod:`gridmap.maps`)
+``export``     table text, JSON, CSV, GeoJSON, XLSX, supervision orders (督办单), downloads
+``display``    failures prepared for display: popup columns, filters, translated tables
+               (:func:`gridmap.views.add_check_layers` draws them)
 ``cli``        the ``gridmap check`` and ``gridmap rules`` commands (``add_parsers``)
 ``integrity``, ``waste``, ``boards``, ``schools``, ``fitness``, ``issues``: the rules
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 from . import boards as boards
 from . import config as config
 from . import core as core
+from . import display as display
 from . import export as export
 from . import fitness as fitness
 
@@ -49,10 +51,11 @@ from .registry import (
     run_checks_on_store,
     select_rules,
 )
-from .result import CheckReport, CheckResult, Failure
+from .result import SEVERITIES, CheckReport, CheckResult, Failure
 
 __all__ = [
     "FAMILIES",
+    "SEVERITIES",
     "CheckReport",
     "CheckResult",
     "Failure",

@@ -5,7 +5,10 @@ Rules never reproject or look up workers themselves: they ask the
 community of some places (:meth:`Context.community_of`), and return
 :class:`Finding` objects in metres; the registry attaches grid, community and
 workers to all findings of a rule at once and converts geometries back to
-EPSG:4326.
+EPSG:4326. A rule reads as: select its :class:`Objects`, call a core of
+:mod:`gridmap.checks.core`, turn the failing rows into findings with
+:meth:`Objects.finding`, and return an :class:`Outcome` (:meth:`Outcome.skipped`
+when there is nothing to check).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import geopandas as gpd
@@ -26,7 +30,7 @@ from gridmap.errors import InputError
 from gridmap.locate import polygon_index_of_points
 from gridmap.model import LAYERS
 
-__all__ = ["Context", "Finding", "Outcome"]
+__all__ = ["Context", "Finding", "Objects", "Outcome"]
 
 #: Time zone of times written without one (field times: China Standard Time, as gridmap.io reads
 #: them); dates given as ``as_of`` begin at midnight in it.
@@ -102,6 +106,94 @@ class Outcome:
     coverage: Any = None
     coverage_kind: Any = None
     note: str = ""
+
+    @classmethod
+    def skipped(cls, note: str) -> Outcome:
+        """Return the outcome of a rule that checked nothing, saying why (``note``)."""
+        return cls(np.zeros(0, dtype=object), note=note)
+
+
+class Objects:
+    """The objects one rule checks: rows of a layer (metric) with ids, names and places.
+
+    Rules select their objects (a layer, or some of its rows), compute a measure
+    per object with a core, and turn the failing rows into findings with
+    :meth:`finding`, which fills in the layer, id, name, geometry and anchor.
+
+    Parameters
+    ----------
+    ctx
+        The run.
+    layer
+        Layer the objects come from (the ``layer`` of their findings).
+    frame
+        The rows checked, in the run's metric CRS (default the whole layer).
+    place_key
+        Cache key of :meth:`Context.place`: with it, findings are anchored on a
+        point on each geometry and :attr:`checked` comes from the same cache.
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        layer: str,
+        frame: pd.DataFrame | None = None,
+        *,
+        place_key: str | None = None,
+    ) -> None:
+        self.layer = layer
+        self.frame = ctx.metric(layer) if frame is None else frame
+        self.geoms = self.frame.geometry.to_numpy()
+        self.ids = object_ids(self.frame)
+        self.labels = names(self.frame)
+        self._ctx = ctx
+        self._place_key = place_key
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @property
+    def empty(self) -> bool:
+        """True when there is nothing to check."""
+        return len(self.frame) == 0
+
+    @cached_property
+    def _places(self) -> tuple[NDArray[np.object_] | None, NDArray[np.object_]]:
+        if self._place_key is None:
+            return None, self._ctx.community_of(self.geoms)
+        return self._ctx.place(self._place_key, self.geoms)
+
+    @property
+    def anchors(self) -> NDArray[np.object_] | None:
+        """A point on each geometry (with ``place_key``), else ``None``."""
+        return self._places[0]
+
+    @property
+    def checked(self) -> NDArray[np.object_]:
+        """Community of each object (the ``checked_community`` of an :class:`Outcome`)."""
+        return self._places[1]
+
+    def label(self, i: int) -> str:
+        """Return object ``i``'s name, else its id (the text messages show)."""
+        return self.labels[i] or self.ids[i]
+
+    def finding(
+        self, i: int, *, key: str, measured: float | None, args: dict[str, Any], **more: Any
+    ) -> Finding:
+        """Return the finding of object ``i``; ``more`` sets or overrides further fields.
+
+        Layer, id, name, geometry and anchor default to the object's own (the
+        anchor only with ``place_key``).
+        """
+        fields: dict[str, Any] = {
+            "layer": self.layer,
+            "object_id": self.ids[i],
+            "name": self.labels[i],
+            "geometry": self.geoms[i],
+        }
+        if self.anchors is not None:
+            fields["anchor"] = self.anchors[i]
+        return Finding(**{**fields, **more}, measured=measured, key=key, args=args)
 
 
 def texts(values: Any) -> NDArray[np.object_]:

@@ -1,4 +1,9 @@
-"""Shared adapters of the rules: roads as merged lines, gaps along them, reach to facilities."""
+"""Shared adapters of the rules: gaps along roads, reach to facilities, counts per object.
+
+Each adapter selects nothing itself: the rule passes the objects it checks and
+the targets, the adapter calls a core of :mod:`gridmap.checks.core` and returns
+the rule's :class:`~gridmap.checks._context.Outcome`.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,22 @@ import shapely
 from numpy.typing import NDArray
 from shapely.ops import substring
 
-from gridmap.checks._context import Context, Finding, col, names, object_ids, to_bool
-from gridmap.checks.core import gaps_along_lines, nearest_geometry_distance_m, positions_along_lines
+from gridmap.checks._context import Context, Finding, Objects, Outcome, col, names, to_bool
+from gridmap.checks.core import (
+    count_within,
+    gaps_along_lines,
+    nearest_geometry_distance_m,
+    positions_along_lines,
+)
 
-__all__ = ["reach_findings", "residential_buildings", "road_gap_findings", "road_lines"]
+__all__ = [
+    "count_outcome",
+    "reach_outcome",
+    "residential_buildings",
+    "residential_objects",
+    "road_gap_outcome",
+    "road_lines",
+]
 
 
 def road_lines(
@@ -69,7 +86,7 @@ def road_lines(
     return np.array(lines, dtype=object), ids, road_names, road_classes
 
 
-def road_gap_findings(
+def road_gap_outcome(
     ctx: Context,
     points: NDArray[np.object_],
     *,
@@ -77,8 +94,8 @@ def road_gap_findings(
     max_gap_m: Mapping[str, float] | float,
     near_m: float,
     key: str,
-    extra_args: Mapping[str, Any] | None = None,
-) -> tuple[NDArray[np.object_], list[Finding]]:
+    no_roads_note: str = "no roads",
+) -> Outcome:
     """Find the stretches of roads longer than the allowed gap with no point along them.
 
     Points within ``near_m`` of a road are projected onto it
@@ -89,10 +106,10 @@ def road_gap_findings(
 
     Returns
     -------
-    checked_community : numpy.ndarray
-        Community of each road checked (of its midpoint).
-    findings : list of Finding
-        One per uncovered stretch.
+    Outcome
+        Checked: the roads (community of each midpoint); one finding per
+        uncovered stretch; ``no_roads_note`` when no road of ``classes`` has a gap
+        limit.
     """
     lines, ids, road_names, road_classes = road_lines(ctx, classes)
     if isinstance(max_gap_m, Mapping):
@@ -105,7 +122,7 @@ def road_gap_findings(
     road_names = [v for v, u in zip(road_names, usable, strict=True) if u]
     road_classes = [v for v, u in zip(road_classes, usable, strict=True) if u]
     if len(lines) == 0:
-        return np.zeros(0, dtype=object), []
+        return Outcome.skipped(no_roads_note)
     mids = shapely.line_interpolate_point(lines, 0.5, normalized=True)
     checked = ctx.community_of(mids)
     lengths = shapely.length(lines)
@@ -131,7 +148,6 @@ def road_gap_findings(
                     "start": s,
                     "end": e,
                     "limit": limit[line_i],
-                    **(extra_args or {}),
                 },
                 geometry=stretch,
                 anchor=shapely.line_interpolate_point(line, (s + e) / 2),
@@ -147,7 +163,7 @@ def road_gap_findings(
                 },
             )
         )
-    return checked, findings
+    return Outcome(checked, findings)
 
 
 def residential_buildings(ctx: Context) -> Any:
@@ -158,59 +174,91 @@ def residential_buildings(ctx: Context) -> Any:
     return buildings[to_bool(buildings["residential"], True)]
 
 
-def reach_findings(
+def residential_objects(ctx: Context) -> Objects:
+    """Return the residential buildings as the objects of a rule (anchors cached per run)."""
+    return Objects(ctx, "buildings", residential_buildings(ctx), place_key="buildings/residential")
+
+
+def count_outcome(
+    objs: Objects,
+    targets: NDArray[np.object_],
+    *,
+    radius_m: float,
+    need: int,
+    key: str,
+    name_arg: str = "name",
+) -> Outcome:
+    """Fail the objects with fewer than ``need`` targets within ``radius_m`` of them.
+
+    Counts with :func:`~gridmap.checks.core.count_within` (0 m: targets inside or
+    on the edge). Measured: the count; the message gets ``name_arg`` (the
+    object's name), ``count`` and ``min``.
+    """
+    counts = count_within(objs.geoms, targets, radius_m)
+    findings = [
+        objs.finding(
+            i,
+            key=key,
+            measured=float(counts[i]),
+            args={name_arg: objs.label(i), "count": int(counts[i]), "min": need},
+        )
+        for i in np.flatnonzero(counts < need)
+    ]
+    return Outcome(objs.checked, findings)
+
+
+def reach_outcome(
     ctx: Context,
-    sources: Any,
     targets: NDArray[np.object_],
     target_ids: NDArray[np.object_],
     *,
     max_distance_m: float,
     key: str,
-    source_layer: str = "buildings",
-    place_key: str = "buildings/residential",
-    targets_key: str | None = None,
-) -> tuple[NDArray[np.object_], list[Finding]]:
-    """Find sources (buildings) farther than ``max_distance_m`` from every target.
+    targets_key: str,
+    no_targets_note: str,
+) -> Outcome:
+    """Find residential buildings farther than ``max_distance_m`` from every target.
 
-    Distances run from each source's own geometry (a building's footprint, not its
-    centre) to the nearest target, with an STRtree nearest query; with
-    ``targets_key`` the distances are computed once per run for that pair of layers.
+    Distances run from each building's own geometry (its footprint, not its
+    centre) to the nearest target, with an STRtree nearest query computed once
+    per run for each ``targets_key`` (the failure and advisory rules share it).
+    Coverage: a circle of ``max_distance_m`` around each target, made only when
+    the map asks for it.
 
     Returns
     -------
-    checked_community : numpy.ndarray
-        Community of each source.
-    findings : list of Finding
-        One per source beyond reach, measured as the distance in metres
-        (``inf`` becomes ``None`` when there is no target at all).
+    Outcome
+        One finding per building beyond reach, measured as the distance in metres
+        (``None``, key ``<key>_none``, when there is no target at all).
     """
-    geoms = sources.geometry.to_numpy()
-    if len(geoms) == 0:
-        return np.zeros(0, dtype=object), []
-    anchors, checked = ctx.place(place_key, geoms)
-    if targets_key is None:
-        dist, idx = nearest_geometry_distance_m(geoms, targets)
-    else:  # the failure and advisory rules share one nearest query
-        dist, idx = ctx.cache(
-            f"nearest:{place_key}:{targets_key}",
-            lambda: nearest_geometry_distance_m(geoms, targets),
-        )
-    ids, labels = object_ids(sources), names(sources)
+    homes = residential_objects(ctx)
+    if homes.empty:
+        return Outcome.skipped("no residential buildings")
+    dist, idx = ctx.cache(
+        f"nearest:buildings/residential:{targets_key}",
+        lambda: nearest_geometry_distance_m(homes.geoms, targets),
+    )
     findings = []
     for i in np.flatnonzero(dist > float(max_distance_m)):
         d = float(dist[i])
         nearest = target_ids[idx[i]] if idx[i] >= 0 else None
         findings.append(
-            Finding(
-                layer=source_layer,
-                object_id=ids[i],
-                name=labels[i],
-                measured=d if np.isfinite(d) else None,
+            homes.finding(
+                i,
                 key=key if np.isfinite(d) else f"{key}_none",
-                args={"name": labels[i] or ids[i], "distance": d, "nearest": nearest},
-                geometry=geoms[i],
-                anchor=anchors[i],
+                measured=d if np.isfinite(d) else None,
+                args={"name": homes.label(i), "distance": d, "nearest": nearest},
                 details={"nearest": nearest},
             )
         )
-    return checked, findings
+
+    def circles() -> np.ndarray:
+        return shapely.buffer(targets, float(max_distance_m), quad_segs=16)
+
+    return Outcome(
+        homes.checked,
+        findings,
+        coverage=circles,
+        coverage_kind="reach",
+        note="" if len(targets) else no_targets_note,
+    )

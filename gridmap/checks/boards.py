@@ -38,18 +38,9 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
-from gridmap.checks._context import (
-    Context,
-    Finding,
-    Outcome,
-    col,
-    names,
-    object_ids,
-    to_bool,
-    to_number,
-)
-from gridmap.checks._lines import residential_buildings, road_gap_findings
-from gridmap.checks.core import cluster_labels, count_within, pairs_within
+from gridmap.checks._context import Context, Finding, Objects, Outcome, col, to_bool, to_number
+from gridmap.checks._lines import count_outcome, residential_objects, road_gap_outcome
+from gridmap.checks.core import cluster_labels, pairs_within
 from gridmap.checks.registry import Param, rule
 from gridmap.locate import polygon_index_of_points
 
@@ -89,44 +80,12 @@ def _panels(boards: pd.DataFrame) -> NDArray[np.float64]:
     return np.where(np.isnan(p), 1.0, p)
 
 
-def _count_rule(
-    ctx: Context,
-    polys_frame: pd.DataFrame,
-    layer: str,
-    radius_m: float,
-    need: int,
-    key: str,
-    place_key: str,
-) -> Outcome:
-    polys = polys_frame.geometry.to_numpy()
-    anchors, checked = ctx.place(place_key, polys)
-    boards = _boards(ctx)
-    counts = count_within(polys, boards.geometry.to_numpy(), radius_m)
-    ids, labels = object_ids(polys_frame), names(polys_frame)
-    findings = [
-        Finding(
-            layer=layer,
-            object_id=ids[i],
-            name=labels[i],
-            measured=float(counts[i]),
-            key=key,
-            args={"name": labels[i] or ids[i], "count": int(counts[i]), "min": need},
-            geometry=polys[i],
-            anchor=anchors[i],
-        )
-        for i in np.flatnonzero(counts < need)
-    ]
-    return Outcome(checked, findings)
-
-
 @rule(
     id="community_entrance_boards",
     family=_FAMILY,
     title_zh="社区人行出入口固定展板不少于 20 块",
     title_en="At least 20 fixed boards per community at pedestrian entrances",
     source=f"{_CAMPAIGN}: 社区设置固定展板数量不低于20块，放在走人的出入口处",
-    threshold="min_boards",
-    unit="boards",
     params=[
         Param("min_boards", "boards", "fewest fixed boards per community near its entrances"),
         Param("radius_m", "m", "a board within this distance of an entrance stands at it"),
@@ -142,13 +101,12 @@ def check_community_entrance_boards(ctx: Context, params: Mapping[str, Any]) -> 
     ``radius_m`` around the entrances; the grid charged is that of the entrance with
     the fewest boards.
     """
-    communities = ctx.metric("communities")
+    communities = Objects(ctx, "communities")
     if communities.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no communities")
+        return Outcome.skipped("no communities")
     radius = float(params["radius_m"])
     need = int(params["min_boards"])
-    codes = col(communities, "code")
-    polys = communities.geometry.to_numpy()
+    codes, polys = col(communities.frame, "code"), communities.geoms
     entrances = ctx.metric("entrances")
     if not entrances.empty and "pedestrian" in entrances.columns:
         entrances = entrances[to_bool(entrances["pedestrian"], True)]
@@ -187,11 +145,11 @@ def check_community_entrance_boards(ctx: Context, params: Mapping[str, Any]) -> 
             Finding(
                 layer="communities",
                 object_id=code,
-                name=names(communities)[i],
+                name=communities.labels[i],
                 measured=n,
                 key="community_entrance_boards" if len(mine) else "community_no_entrances",
                 args={
-                    "name": names(communities)[i] or code,
+                    "name": communities.labels[i] or code,
                     "count": n,
                     "min": need,
                     "entrances": len(mine),
@@ -211,8 +169,6 @@ def check_community_entrance_boards(ctx: Context, params: Mapping[str, Any]) -> 
     title_zh="每个小区创城宣传板不少于 10 块",
     title_en="At least 10 fixed boards in every compound",
     source=f"{_CAMPAIGN}: 每个小区都设置了至少10块创城宣传板",
-    threshold="min_boards",
-    unit="boards",
     params=[Param("min_boards", "boards", "fewest fixed boards inside a compound")],
     layers=("compounds", "boards"),
 )
@@ -221,11 +177,15 @@ def check_compound_boards(ctx: Context, params: Mapping[str, Any]) -> Outcome:
 
     Measured: the number of fixed boards inside (or on the edge of) the compound.
     """
-    compounds = ctx.metric("compounds")
+    compounds = Objects(ctx, "compounds", place_key="compounds")
     if compounds.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no compounds")
-    return _count_rule(
-        ctx, compounds, "compounds", 0.0, int(params["min_boards"]), "compound_boards", "compounds"
+        return Outcome.skipped("no compounds")
+    return count_outcome(
+        compounds,
+        _boards(ctx).geometry.to_numpy(),
+        radius_m=0.0,
+        need=int(params["min_boards"]),
+        key="compound_boards",
     )
 
 
@@ -235,8 +195,6 @@ def check_compound_boards(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     title_zh="每栋住宅楼宣传板不少于 2 块",
     title_en="At least 2 boards at every residential building",
     source=f"{_CAMPAIGN}: 每栋单体楼都设置了至少2块",
-    threshold="min_boards",
-    unit="boards",
     params=[
         Param("min_boards", "boards", "fewest fixed boards at a residential building"),
         Param("radius_m", "m", "boards within this distance of the footprint belong to it"),
@@ -252,41 +210,62 @@ def check_building_boards(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     buildings are rarely surveyed; make it a failure in the configuration where they
     are. Measured: the count.
     """
-    homes = residential_buildings(ctx)
+    homes = residential_objects(ctx)
     if homes.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no residential buildings")
-    return _count_rule(
-        ctx,
+        return Outcome.skipped("no residential buildings")
+    return count_outcome(
         homes,
-        "buildings",
-        float(params["radius_m"]),
-        int(params["min_boards"]),
-        "building_boards",
-        "buildings/residential",
+        _boards(ctx).geometry.to_numpy(),
+        radius_m=float(params["radius_m"]),
+        need=int(params["min_boards"]),
+        key="building_boards",
     )
 
 
-def _compound_ads(ctx: Context, params: Mapping[str, Any]) -> tuple[Any, Any, Any, Any]:
-    """Return compounds, anchors, locations and panels of public-service ads per compound."""
-    key = f"compound_ads:{params['location_radius_m']}:{sorted(params['board_types'])}"
-    return ctx.cache(key, lambda: _count_compound_ads(ctx, params))
+def _compound_ads_outcome(
+    ctx: Context, params: Mapping[str, Any], *, measure: str, need: float, key: str
+) -> Outcome:
+    """Fail the compounds whose public-service ads have fewer ``measure`` than ``need``.
+
+    ``measure`` is ``"locations"`` or ``"panels"``; both rules share one count per
+    run (cached on the location radius and board types).
+    """
+    compounds = Objects(ctx, "compounds", place_key="compounds")
+    if compounds.empty:
+        return Outcome.skipped("no compounds")
+    cache_key = f"compound_ads:{params['location_radius_m']}:{sorted(params['board_types'])}"
+    figures = ctx.cache(cache_key, lambda: _count_compound_ads(ctx, compounds.geoms, params))
+    findings = []
+    for i in np.flatnonzero(figures[measure] < need):
+        counts = {name: int(values[i]) for name, values in figures.items()}
+        findings.append(
+            compounds.finding(
+                i,
+                key=key,
+                measured=figures[measure][i].item(),
+                args={"name": compounds.label(i), **counts},
+                details=counts,
+            )
+        )
+    return Outcome(compounds.checked, findings)
 
 
-def _count_compound_ads(ctx: Context, params: Mapping[str, Any]) -> tuple[Any, Any, Any, Any]:
-    compounds = ctx.metric("compounds")
-    polys = compounds.geometry.to_numpy()
-    anchors, _ = ctx.place("compounds", polys)
+def _count_compound_ads(
+    ctx: Context, polys: NDArray[np.object_], params: Mapping[str, Any]
+) -> dict[str, NDArray[Any]]:
+    """Return the ``locations`` (int) and ``panels`` (float) of public-service ads per compound."""
     boards = _boards(ctx, types=list(params["board_types"]))
     pts = boards.geometry.to_numpy()
     labels = cluster_labels(shapely.get_coordinates(pts), float(params["location_radius_m"]))
-    panels = _panels(boards)
     ci, bi = pairs_within(polys, pts, 0.0)
-    pairs = pd.DataFrame({"compound": ci, "location": labels[bi], "panels": panels[bi]})
+    pairs = pd.DataFrame({"compound": ci, "location": labels[bi], "panels": _panels(boards)[bi]})
     locations = pairs.groupby("compound")["location"].nunique()
-    panel_sum = pairs.groupby("compound")["panels"].sum()
-    n_loc = np.array([int(locations.get(i, 0)) for i in range(len(polys))], dtype=np.int64)
-    n_pan = np.array([float(panel_sum.get(i, 0.0)) for i in range(len(polys))])
-    return compounds, anchors, n_loc, n_pan
+    panels = pairs.groupby("compound")["panels"].sum()
+    everyone = range(len(polys))
+    return {
+        "locations": np.array([int(locations.get(i, 0)) for i in everyone], dtype=np.int64),
+        "panels": np.array([float(panels.get(i, 0.0)) for i in everyone]),
+    }
 
 
 _AD_PARAMS = [
@@ -305,8 +284,6 @@ _AD_SOURCE = (
     title_zh="小区公益广告不少于 3 处（室外每 20 米为一处）",
     title_en="Compound public-service ads at 3 or more locations",
     source=_AD_SOURCE,
-    threshold="min_locations",
-    unit="locations",
     params=[
         Param("min_locations", "locations", "fewest locations with public-service ads"),
         *_AD_PARAMS,
@@ -321,31 +298,13 @@ def check_compound_public_ads(ctx: Context, params: Mapping[str, Any]) -> Outcom
     ``location_radius_m`` (20 m: "outdoors, one location per 20 m") form one
     location (KD-tree pairs, then connected components). Measured: the locations.
     """
-    compounds, anchors, n_loc, n_pan = _compound_ads(ctx, params)
-    if compounds.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no compounds")
-    need = int(params["min_locations"])
-    polys = compounds.geometry.to_numpy()
-    ids, compound_names = object_ids(compounds), names(compounds)
-    findings = [
-        Finding(
-            layer="compounds",
-            object_id=ids[i],
-            name=compound_names[i],
-            measured=int(n_loc[i]),
-            key="compound_public_ads",
-            args={
-                "name": compound_names[i] or ids[i],
-                "locations": int(n_loc[i]),
-                "panels": int(n_pan[i]),
-            },
-            geometry=polys[i],
-            anchor=anchors[i],
-            details={"locations": int(n_loc[i]), "panels": int(n_pan[i])},
-        )
-        for i in np.flatnonzero(n_loc < need)
-    ]
-    return Outcome(ctx.place("compounds", polys)[1], findings)
+    return _compound_ads_outcome(
+        ctx,
+        params,
+        measure="locations",
+        need=int(params["min_locations"]),
+        key="compound_public_ads",
+    )
 
 
 @rule(
@@ -354,8 +313,6 @@ def check_compound_public_ads(ctx: Context, params: Mapping[str, Any]) -> Outcom
     title_zh="小区公益广告不少于 10 幅",
     title_en="Compound public-service ads with 10 or more panels",
     source=_AD_SOURCE,
-    threshold="min_panels",
-    unit="panels",
     params=[Param("min_panels", "panels", "fewest panels of public-service ads"), *_AD_PARAMS],
     layers=("compounds", "boards"),
 )
@@ -365,44 +322,26 @@ def check_compound_public_ad_panels(ctx: Context, params: Mapping[str, Any]) -> 
     Sums the ``panels`` (default 1 per board) of the fixed boards of the configured
     types inside the compound. Measured: the panels.
     """
-    compounds, anchors, n_loc, n_pan = _compound_ads(ctx, params)
-    if compounds.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no compounds")
-    need = float(params["min_panels"])
-    polys = compounds.geometry.to_numpy()
-    ids, compound_names = object_ids(compounds), names(compounds)
-    findings = [
-        Finding(
-            layer="compounds",
-            object_id=ids[i],
-            name=compound_names[i],
-            measured=float(n_pan[i]),
-            key="compound_public_ad_panels",
-            args={
-                "name": compound_names[i] or ids[i],
-                "locations": int(n_loc[i]),
-                "panels": int(n_pan[i]),
-            },
-            geometry=polys[i],
-            anchor=anchors[i],
-            details={"locations": int(n_loc[i]), "panels": int(n_pan[i])},
-        )
-        for i in np.flatnonzero(n_pan < need)
-    ]
-    return Outcome(ctx.place("compounds", polys)[1], findings)
+    return _compound_ads_outcome(
+        ctx,
+        params,
+        measure="panels",
+        need=float(params["min_panels"]),
+        key="compound_public_ad_panels",
+    )
 
 
 def _road_rule(ctx: Context, params: Mapping[str, Any], key: str) -> Outcome:
     boards = _boards(ctx, types=list(params["board_types"]))
-    checked, findings = road_gap_findings(
+    return road_gap_outcome(
         ctx,
         boards.geometry.to_numpy(),
         classes=list(params["road_classes"]),
         max_gap_m=float(params["max_gap_m"]),
         near_m=float(params["near_road_m"]),
         key=key,
+        no_roads_note="no roads of these classes",
     )
-    return Outcome(checked, findings, note="" if len(checked) else "no roads of these classes")
 
 
 _ROAD_PARAMS = [
@@ -422,8 +361,6 @@ _ROAD_PARAMS = [
         "civilized-city field-check practice: 主次干道每200米不少于1处公益广告 "
         "(zxxww.com, STANDARDS §4)"
     ),
-    threshold="max_gap_m",
-    unit="m",
     params=_ROAD_PARAMS,
     layers=("roads", "boards"),
 )
@@ -444,8 +381,6 @@ def check_main_road_public_ads(ctx: Context, params: Mapping[str, Any]) -> Outco
     title_zh="主要商业大街每 500 米至少 1 块遵德守礼提示牌",
     title_en="A reminder board every 500 m along main commercial streets",
     source=f"{_CAMPAIGN}: 主要商业大街设置\u201c遵德守礼\u201d提示牌，每隔500米有一块以上",
-    threshold="max_gap_m",
-    unit="m",
     params=_ROAD_PARAMS,
     layers=("roads", "boards"),
 )
@@ -468,7 +403,6 @@ def check_commercial_street_reminders(ctx: Context, params: Mapping[str, Any]) -
         "local restatement of the 测评体系: 小区醒目位置有核心价值观、关爱未成年人公益广告 "
         "(max.book118.com, STANDARDS §4)"
     ),
-    threshold="themes",
     unit="themes",
     params=[Param("themes", "", "themes every compound must show (matched as text in theme)")],
     layers=("compounds", "boards"),
@@ -479,38 +413,31 @@ def check_compound_themes(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     A board shows a theme when its ``theme`` contains the theme's text. Measured:
     the number of required themes present; the message names the missing ones.
     """
-    compounds = ctx.metric("compounds")
+    compounds = Objects(ctx, "compounds", place_key="compounds")
     if compounds.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no compounds")
+        return Outcome.skipped("no compounds")
     themes = list(params["themes"])
-    polys = compounds.geometry.to_numpy()
-    anchors, checked = ctx.place("compounds", polys)
     boards = _boards(ctx)
     board_themes = [t or "" for t in col(boards, "theme")]
-    ci, bi = pairs_within(polys, boards.geometry.to_numpy(), 0.0)
+    ci, bi = pairs_within(compounds.geoms, boards.geometry.to_numpy(), 0.0)
     present = np.zeros((len(compounds), len(themes)), dtype=bool)
     for k, theme in enumerate(themes):
         shows = np.array([theme in t for t in board_themes], dtype=bool)
         hit = ci[shows[bi]] if len(bi) else ci
         present[np.unique(hit), k] = True
-    ids, compound_names = object_ids(compounds), names(compounds)
     findings = []
     for i in np.flatnonzero(~present.all(axis=1)):
         missing = [t for k, t in enumerate(themes) if not present[i, k]]
         findings.append(
-            Finding(
-                layer="compounds",
-                object_id=ids[i],
-                name=compound_names[i],
-                measured=float(present[i].sum()),
+            compounds.finding(
+                i,
                 key="compound_themes",
-                args={"name": compound_names[i] or ids[i], "missing": "、".join(missing)},
-                geometry=polys[i],
-                anchor=anchors[i],
+                measured=float(present[i].sum()),
+                args={"name": compounds.label(i), "missing": "、".join(missing)},
                 details={"missing": missing},
             )
         )
-    return Outcome(checked, findings)
+    return Outcome(compounds.checked, findings)
 
 
 @rule(
@@ -519,8 +446,6 @@ def check_compound_themes(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     title_zh="户外公益广告占比不低于 20%",
     title_en="Public-service ads at least 20 % of outdoor ads",
     source=f"{_CAMPAIGN}: 户外公益广告达20%以上比例",
-    threshold="min_share_pct",
-    unit="%",
     params=[Param("min_share_pct", "%", "smallest share of public-service ads among outdoor ads")],
     layers=("communities", "boards"),
 )
@@ -532,39 +457,33 @@ def check_public_ad_share(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     located in the community polygons). Communities with no outdoor ads are not
     checked. Measured: the share in percent.
     """
-    communities = ctx.metric("communities")
+    communities = Objects(ctx, "communities")
     if communities.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no communities")
-    codes = col(communities, "code")
-    polys = communities.geometry.to_numpy()
+        return Outcome.skipped("no communities")
+    codes = col(communities.frame, "code")
     boards = _boards(ctx, types=["public_ad", "commercial"], outdoor=True)
-    idx = polygon_index_of_points(boards.geometry.to_numpy(), polys)
+    idx = polygon_index_of_points(boards.geometry.to_numpy(), communities.geoms)
     public = col(boards, "board_type") == "public_ad" if len(boards) else np.zeros(0, dtype=bool)
     inside = idx >= 0
     total = np.bincount(idx[inside], minlength=len(codes))
     pub = np.bincount(idx[inside & public], minlength=len(codes))
+    share = 100.0 * pub / np.maximum(total, 1)
     need = float(params["min_share_pct"])
-    findings = []
-    for i in np.flatnonzero(total > 0):
-        share = 100.0 * pub[i] / total[i]
-        if share + 1e-9 >= need:
-            continue
-        findings.append(
-            Finding(
-                layer="communities",
-                object_id=codes[i],
-                name=names(communities)[i],
-                measured=share,
-                key="public_ad_share",
-                args={
-                    "name": names(communities)[i] or codes[i],
-                    "share": share,
-                    "public": int(pub[i]),
-                    "total": int(total[i]),
-                },
-                geometry=polys[i],
-                community=codes[i],
-                details={"public_ads": int(pub[i]), "outdoor_ads": int(total[i])},
-            )
+    findings = [
+        communities.finding(
+            i,
+            key="public_ad_share",
+            measured=float(share[i]),
+            args={
+                "name": communities.labels[i] or codes[i],
+                "share": float(share[i]),
+                "public": int(pub[i]),
+                "total": int(total[i]),
+            },
+            object_id=codes[i],
+            community=codes[i],
+            details={"public_ads": int(pub[i]), "outdoor_ads": int(total[i])},
         )
+        for i in np.flatnonzero((total > 0) & (share + 1e-9 < need))
+    ]
     return Outcome(codes[total > 0], findings)

@@ -11,23 +11,30 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from gridmap._cli import EXIT_OK, add_db_argument, print_json
+from gridmap._cli import open_store as _open_store
+from gridmap._cli import out as _out
+
 __all__ = ["add_parsers", "cmd_check", "cmd_rules"]
 
-EXIT_OK = 0
-
-_DB_HELP = (
-    "store URL: sqlite:///path/to/file.sqlite or postgresql+psycopg://user@host/db "
-    "(default: $GRIDMAP_DB, else a SQLite file in your user data folder)"
+#: The keys of each rule in ``gridmap rules --json``.
+_RULE_KEYS = (
+    "id",
+    "title_zh",
+    "title_en",
+    "family",
+    "severity",
+    "threshold",
+    "unit",
+    "source",
+    "enabled",
+    "weight",
+    "params",
 )
-
-
-def _out(text: str = "") -> None:
-    print(text)
 
 
 def _date(text: str) -> dt.date | dt.datetime:
@@ -41,13 +48,19 @@ def _date(text: str) -> dt.date | dt.datetime:
         raise argparse.ArgumentTypeError(msg) from None
 
 
+def _load_rules(args: argparse.Namespace) -> Any:
+    """Return the rule configuration of ``--config`` (default: the user's settings file)."""
+    from gridmap.checks import load_rules
+
+    return load_rules(args.config) if args.config else load_rules()
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Run the checks on the store and print or write the results; exit 0 whatever they find."""
-    from gridmap.checks import export, load_rules, run_checks_on_store
-    from gridmap.store import open_store
+    from gridmap.checks import export, run_checks_on_store
 
-    config = load_rules(args.config) if args.config else load_rules()
-    store = open_store(args.db)
+    config = _load_rules(args)
+    store = _open_store(args)
     report = run_checks_on_store(
         store, rules=args.rule or None, config=config, community=args.community, as_of=args.as_of
     )
@@ -62,31 +75,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _rules_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
-    from gridmap.checks import load_rules, rules_table
-
-    config = load_rules(args.config) if args.config else load_rules()
-    return rules_table(config, lang=args.lang)
-
-
 def cmd_rules(args: argparse.Namespace) -> int:
     """List every rule: id, titles, family, threshold and unit, source, enabled."""
-    rows = _rules_rows(args)
+    from gridmap.checks import rules_table
+
+    rows = rules_table(_load_rules(args), lang=args.lang)
     if args.json:
-        keys = (
-            "id",
-            "title_zh",
-            "title_en",
-            "family",
-            "severity",
-            "threshold",
-            "unit",
-            "source",
-            "enabled",
-            "weight",
-            "params",
-        )
-        _out(json.dumps([{k: r[k] for k in keys} for r in rows], ensure_ascii=False, indent=2))
+        print_json([{k: r[k] for k in _RULE_KEYS} for r in rows])
         return EXIT_OK
     width = max(len(r["id"]) for r in rows)
     family = None
@@ -99,6 +94,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
         _out(f"  {'':<{width}}       {r['title_zh']} / {r['title_en']}")
         _out(f"  {'':<{width}}       source: {r['source']}")
     return EXIT_OK
+
+
+def _add_config_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="TOML",
+        help="rule configuration file (default: your gridmap settings file)",
+    )
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -145,13 +149,8 @@ def add_parsers(subparsers: Any) -> None:
         default="en",
         help="language of the table's titles and messages (default en)",
     )
-    p.add_argument(
-        "--config",
-        type=Path,
-        metavar="TOML",
-        help="rule configuration file (default: your gridmap settings file)",
-    )
-    p.add_argument("--db", metavar="URL", help=_DB_HELP)
+    _add_config_argument(p)
+    add_db_argument(p)
     p.set_defaults(func=cmd_check)
 
     p = subparsers.add_parser(
@@ -162,10 +161,5 @@ def add_parsers(subparsers: Any) -> None:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--lang", choices=["en", "zh"], default="en", help=argparse.SUPPRESS)
-    p.add_argument(
-        "--config",
-        type=Path,
-        metavar="TOML",
-        help="rule configuration file (default: your gridmap settings file)",
-    )
+    _add_config_argument(p)
     p.set_defaults(func=cmd_rules)

@@ -21,10 +21,7 @@ file's other tables.
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,7 +36,6 @@ __all__ = [
     "DEFAULTS_PATH",
     "RuleConfig",
     "default_rules",
-    "dump_toml",
     "load_rules",
     "save_rules",
 ]
@@ -256,7 +252,7 @@ def save_rules(
         valid TOML, or a file that cannot be written.
     """
     from gridmap import auth
-    from gridmap.config import config_path
+    from gridmap.config import config_path, write_table
 
     auth.require(by, "edit_settings")
     file = Path(config_path() if path is None else path)
@@ -288,96 +284,4 @@ def save_rules(
                 diff[key] = value
         if diff:
             out_rules[rule_id] = diff
-    data = {k: v for k, v in data.items() if k != "rules"}
-    if out_rules:
-        data["rules"] = out_rules
-    text = "# gridmap settings (written by gridmap; see gridmap.config and gridmap.checks.config)\n"
-    text += dump_toml(data)
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_name(file.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, file)
-    except OSError as exc:
-        raise InputError(f"cannot write settings: {exc.strerror or exc}", file=str(file)) from None
-    return file
-
-
-# --------------------------------------------------------------------------- TOML writer
-
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _string(text: str) -> str:
-    """Return a TOML basic string: JSON's escapes, plus DEL, which JSON leaves alone."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def _key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else _string(key)
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            msg = f"cannot write {value!r} to TOML"
-            raise InputError(msg)
-        return repr(value)
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{_key(str(k))} = {_value(v)}" for k, v in value.items()) + "}"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    msg = f"cannot write a {type(value).__name__} value to TOML"
-    raise InputError(msg)
-
-
-def dump_toml(data: Mapping[str, Any]) -> str:
-    """Return ``data`` as TOML text (tables, numbers, booleans, strings, lists, dates).
-
-    Nested mappings become ``[a.b]`` tables; a mapping inside a list is written inline.
-
-    Parameters
-    ----------
-    data
-        The document.
-
-    Returns
-    -------
-    str
-        TOML text that :func:`tomllib.loads` reads back as ``data``.
-
-    Raises
-    ------
-    gridmap.errors.InputError
-        For a value TOML cannot hold (NaN, infinity, other objects).
-
-    Examples
-    --------
-    >>> print(dump_toml({"rules": {"bin_reach": {"max_distance_m": 100.0}}}), end="")
-    [rules.bin_reach]
-    max_distance_m = 100.0
-    """
-    lines: list[str] = []
-
-    def table(prefix: str, body: Mapping[str, Any]) -> None:
-        scalars = {k: v for k, v in body.items() if not isinstance(v, Mapping)}
-        subs = {k: v for k, v in body.items() if isinstance(v, Mapping)}
-        if prefix and (scalars or not subs):
-            if lines:
-                lines.append("")
-            lines.append(f"[{prefix}]")
-        for k, v in scalars.items():
-            lines.append(f"{_key(str(k))} = {_value(v)}")
-        for k, v in subs.items():
-            table(f"{prefix}.{_key(str(k))}" if prefix else _key(str(k)), v)
-
-    table("", data)
-    return "\n".join(lines) + ("\n" if lines else "")
+    return write_table(("rules",), out_rules, path=file)

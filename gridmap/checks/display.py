@@ -1,25 +1,30 @@
-"""Check results on a folium map: one layer per rule, coloured by family and severity.
+"""Check results prepared for display: popup columns, filters and translated tables.
 
-Like :func:`gridmap.issues.add_issue_layer`, this only prepares frames and hands
-them to :mod:`gridmap.maps` (which builds the folium layers); it computes nothing.
-Failures are drawn as they are (buildings and compounds as polygons, road
-stretches and café-to-school lines as lines, points as circle markers); each
-rule's coverage shapes (service circles, the 200 m buffers around schools) are a
-further layer, off unless asked for.
+This module draws nothing: :func:`gridmap.views.add_check_layers` draws the
+frames made here on a folium map (one layer per rule, coloured by
+:data:`FAMILY_COLORS`), and the inspection page shows the tables.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from gridmap import i18n
-from gridmap.checks.result import CheckReport, threshold_text
+from gridmap.checks.result import SEVERITIES, CheckReport, threshold_text
 
-__all__ = ["FAMILY_COLORS", "POPUP_COLUMNS", "add_report_layers", "failure_frame"]
+__all__ = [
+    "FAMILY_COLORS",
+    "POPUP_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "failure_frame",
+    "failure_table",
+    "filter_failures",
+    "scores_table",
+    "summary_table",
+]
 
 #: Colour of each rule family on the map.
 FAMILY_COLORS = {
@@ -42,6 +47,9 @@ POPUP_COLUMNS = (
     "check_threshold",
     "check_message",
 )
+
+#: Columns of :func:`summary_table` (labels ``checks.col.<name>`` in :mod:`gridmap.i18n`).
+SUMMARY_COLUMNS = ("rule_title", "severity", "threshold", "checked", "passed", "failed", "source")
 
 
 def failure_frame(report: CheckReport, *, lang: str = "zh") -> gpd.GeoDataFrame:
@@ -82,104 +90,67 @@ def failure_frame(report: CheckReport, *, lang: str = "zh") -> gpd.GeoDataFrame:
     return frame
 
 
-def add_report_layers(
-    m: Any,
-    report: CheckReport,
+def filter_failures(
+    frame: gpd.GeoDataFrame,
     *,
-    lang: str = "zh",
-    basemap: str = "none",
-    rules: Iterable[str] | None = None,
-    coverage: bool = False,
-    school_buffers: bool = False,
-) -> list[Any]:
-    """Draw a report's failures (and optionally coverage shapes) on a folium map.
+    severities: Iterable[str] = (),
+    grids: Iterable[str] = (),
+    text: str = "",
+) -> gpd.GeoDataFrame:
+    """Return the rows of a :func:`failure_frame` that pass the page's filters.
 
     Parameters
     ----------
-    m
-        The folium map (e.g. from :func:`gridmap.views.street_map`).
-    report
-        The report.
-    lang
-        Language of layer names and popups.
-    basemap
-        The map's basemap; with Amap the shapes are shifted to GCJ-02 for display.
-    rules
-        Only these rules' failures (default all).
-    coverage
-        Draw each rule's service circles (as layers of their own).
-    school_buffers
-        Draw the 200 m exclusion zones around schools.
+    frame
+        Output of :func:`failure_frame`.
+    severities, grids
+        Keep only these severities and grids (empty: all).
+    text
+        Keep only rows whose object, grid, workers or message contain it.
 
     Returns
     -------
-    list of folium.FeatureGroup
-        The layers added, failures first.
+    geopandas.GeoDataFrame
+        The rows kept, index reset.
     """
-    from gridmap import maps
+    keep = frame["severity"].isin(list(severities) or list(SEVERITIES))
+    grids = list(grids)
+    if grids:
+        keep &= frame["grid"].isin(grids)
+    needle = text.strip()
+    if needle:
+        haystack = (
+            frame["check_object"]
+            + " "
+            + frame["grid"].fillna("")
+            + " "
+            + frame["workers"]
+            + " "
+            + frame["check_message"]
+        )
+        keep &= haystack.str.contains(needle, regex=False)
+    return frame[keep].reset_index(drop=True)
 
-    shift = maps.basemap_needs_gcj(basemap)
-    wanted = None if rules is None else set(rules)
-    frame = failure_frame(report, lang=lang)
-    layers = []
-    for result in report.results:
-        if wanted is not None and result.rule not in wanted:
-            continue
-        color = FAMILY_COLORS.get(result.family, "#d62728")
-        advisory = result.severity == "advisory"
-        style = {
-            "color": color,
-            "weight": 5,
-            "opacity": 0.7 if advisory else 0.95,
-            "fillColor": color,
-            "fillOpacity": 0.12 if advisory else 0.3,
-            **({"dashArray": "6 4"} if advisory else {}),
-        }
-        part = frame[frame["rule"] == result.rule]
-        if len(part):
-            shown = maps.shift_for_display(part) if shift else part
-            layers.append(
-                maps.add_polygons(
-                    m,
-                    shown,
-                    layer_name=f"{result.title(lang)} ({len(part)})",
-                    kind="check",
-                    style=style,
-                    lang=lang,
-                    popup_columns=list(POPUP_COLUMNS),
-                    simplify_m=None,
-                )
-            )
-        cov = result.coverage
-        if cov is not None and len(cov):
-            is_buffer = cov["kind"] == "school_buffer"
-            for sub, on, name in (
-                (
-                    cov[~is_buffer],
-                    coverage,
-                    i18n.t("checks.layer_coverage", lang, rule=result.title(lang)),
-                ),
-                (cov[is_buffer], school_buffers, i18n.t("checks.layer_buffers", lang)),
-            ):
-                if not on or not len(sub):  # hidden layers would only add weight to the page
-                    continue
-                sub = gpd.GeoDataFrame(sub.assign(name=name), crs=cov.crs)
-                shown = maps.shift_for_display(sub) if shift else sub
-                layers.append(
-                    maps.add_polygons(
-                        m,
-                        shown,
-                        layer_name=name,
-                        kind="check",
-                        style={
-                            "color": color,
-                            "weight": 1,
-                            "opacity": 0.6,
-                            "fillColor": color,
-                            "fillOpacity": 0.06,
-                        },
-                        lang=lang,
-                        popup_columns=["name"],
-                    )
-                )
-    return layers
+
+def failure_table(frame: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
+    """Return the :data:`POPUP_COLUMNS` of a :func:`failure_frame`, headed in ``lang``."""
+    return frame[list(POPUP_COLUMNS)].rename(columns=lambda c: i18n.t(f"field.{c}", lang))
+
+
+def summary_table(report: CheckReport, *, lang: str = "zh") -> pd.DataFrame:
+    """Return one row per rule (:data:`SUMMARY_COLUMNS`) in ``lang``, headed in ``lang``."""
+    summary = report.summary()
+    zh = i18n.normalize_lang(lang) == "zh"
+    summary["rule_title"] = summary["rule_title_zh" if zh else "rule_title_en"]
+    summary["severity"] = [i18n.t(f"checks.severity.{s}", lang) for s in summary["severity"]]
+    summary["threshold"] = [r.threshold_label(lang) for r in report.results]
+    return _headed(summary[list(SUMMARY_COLUMNS)], lang)
+
+
+def scores_table(report: CheckReport, level: str, *, lang: str = "zh") -> pd.DataFrame:
+    """Return :meth:`CheckReport.scores` at ``level``, headed in ``lang``."""
+    return _headed(report.scores(level), lang)
+
+
+def _headed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return frame.rename(columns=lambda c: i18n.t(f"checks.col.{c}", lang))

@@ -13,16 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from gridmap import i18n
-from gridmap.checks.result import CheckReport
+from gridmap.checks.result import FAILURE_COLUMNS, CheckReport
 from gridmap.errors import InputError
 
 __all__ = [
     "FORMATS",
+    "Download",
+    "downloads",
     "supervision_orders",
     "supervision_xlsx",
     "to_csv",
@@ -35,21 +39,12 @@ __all__ = [
 #: Formats of :func:`write_report` (and ``gridmap check --format``).
 FORMATS = ("table", "json", "csv", "geojson")
 
+#: Columns of the failure sheets: one title and one message (in the sheet's language)
+#: before the failure columns from ``layer`` on.
 _TABLE_COLUMNS = (
     "rule_title",
     "severity",
-    "layer",
-    "object_id",
-    "name",
-    "community",
-    "grid",
-    "workers",
-    "measured",
-    "unit",
-    "threshold",
-    "message",
-    "lon",
-    "lat",
+    *(c for c in FAILURE_COLUMNS[FAILURE_COLUMNS.index("layer") :] if c != "message_zh"),
 )
 
 
@@ -318,3 +313,85 @@ def write_report(
         except OSError as exc:
             raise InputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
     return content
+
+
+_XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file the inspection page offers, made only when asked for.
+
+    Parameters
+    ----------
+    name
+        Short stable id (``"xlsx"``, ``"csv"``, ``"geo"``, ``"grid"``, ``"worker"``).
+    label
+        Button text, in the language asked for.
+    filename
+        File name, stamped with the report's date.
+    mime
+        MIME type.
+    make
+        Returns the content (called when the button is clicked, not before).
+    """
+
+    name: str
+    label: str
+    filename: str
+    mime: str
+    make: Callable[[], str | bytes]
+
+
+def downloads(report: CheckReport, *, lang: str = "zh") -> list[Download]:
+    """Return the files a report can be downloaded as: XLSX, CSV, GeoJSON, supervision orders.
+
+    Parameters
+    ----------
+    report
+        The report.
+    lang
+        Language of the labels and of the XLSX files.
+
+    Returns
+    -------
+    list of Download
+        The whole report as XLSX, CSV and GeoJSON, then the supervision orders by
+        grid and by worker (XLSX).
+    """
+    stamp = report.as_of.strftime("%Y%m%d")
+
+    def orders(by: str) -> Download:
+        return Download(
+            by,
+            i18n.t("checks.download_orders", lang, by=i18n.t(f"checks.level.{by}", lang)),
+            f"supervision_{by}_{stamp}.xlsx",
+            _XLSX_MIME,
+            lambda: supervision_xlsx(report, by=by, lang=lang),
+        )
+
+    return [
+        Download(
+            "xlsx",
+            i18n.t("checks.download_xlsx", lang),
+            f"checks_{stamp}.xlsx",
+            _XLSX_MIME,
+            lambda: to_xlsx(report, lang=lang),
+        ),
+        Download(
+            "csv",
+            i18n.t("checks.download_csv", lang),
+            f"checks_{stamp}.csv",
+            "text/csv",
+            lambda: to_csv(report),
+        ),
+        Download(
+            "geo",
+            i18n.t("checks.download_geojson", lang),
+            f"checks_{stamp}.geojson",
+            "application/geo+json",
+            lambda: to_geojson(report),
+        ),
+        orders("grid"),
+        orders("worker"),
+    ]

@@ -20,10 +20,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
 
-from gridmap.checks._context import Context, Finding, Outcome, col, names, object_ids
-from gridmap.checks._lines import reach_findings, residential_buildings
+from gridmap.checks._context import Context, Objects, Outcome, col, object_ids
+from gridmap.checks._lines import reach_outcome
 from gridmap.checks.registry import Param, rule
 
 __all__: list[str] = []
@@ -43,32 +42,21 @@ def _equipment(ctx: Context) -> pd.DataFrame:
     return items[col(items, "status") != "retired"]
 
 
+def _dates_of(items: pd.DataFrame, column: str) -> pd.Series:
+    """Return column ``column`` as dates (all NaT when missing)."""
+    return _dates(items[column] if column in items.columns else [None] * len(items))
+
+
 def _reach(ctx: Context, params: Mapping[str, Any]) -> Outcome:
-    homes = residential_buildings(ctx)
-    if homes.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no residential buildings")
     items = _equipment(ctx)
-    pts = items.geometry.to_numpy()
-    radius = float(params["max_distance_m"])
-    checked, findings = reach_findings(
+    return reach_outcome(
         ctx,
-        homes,
-        pts,
+        items.geometry.to_numpy(),
         object_ids(items),
-        max_distance_m=radius,
+        max_distance_m=float(params["max_distance_m"]),
         key="fitness_reach",
         targets_key="fitness",
-    )
-
-    def circles() -> np.ndarray:  # made only when the map asks
-        return shapely.buffer(pts, radius, quad_segs=16)
-
-    return Outcome(
-        checked,
-        findings,
-        coverage=circles,
-        coverage_kind="reach",
-        note="" if len(pts) else "no fitness equipment",
+        no_targets_note="no fitness equipment",
     )
 
 
@@ -78,8 +66,6 @@ def _reach(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     title_zh="住宅楼 1000 米内有健身设施（15 分钟生活圈）",
     title_en="Fitness equipment within 1,000 m of every residential building",
     source="GB 50180-2018 15-minute life circle (walk 800–1,000 m); 全民健身计划 15分钟健身圈",
-    threshold="max_distance_m",
-    unit="m",
     params=[Param("max_distance_m", "m", "farthest a building may be from fitness equipment")],
     layers=("buildings", "fitness"),
 )
@@ -99,8 +85,6 @@ def check_fitness_reach(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     title_zh="住宅楼 500 米内有健身设施（10 分钟生活圈，建议）",
     title_en="Fitness equipment within 500 m of every residential building (advisory)",
     source="GB 50180-2018 10-minute life circle (walk about 500 m)",
-    threshold="max_distance_m",
-    unit="m",
     params=[Param("max_distance_m", "m", "recommended largest distance to fitness equipment")],
     layers=("buildings", "fitness"),
     severity="advisory",
@@ -138,8 +122,6 @@ def _log(ctx: Context) -> pd.DataFrame:
     title_zh="健身器材按期巡检",
     title_en="Fitness equipment inspected on schedule",
     source=_CAMPAIGN,
-    threshold="interval_days",
-    unit="days",
     params=[
         Param("interval_days", "days", "longest time between inspections"),
         Param(
@@ -159,40 +141,29 @@ def check_fitness_inspection(ctx: Context, params: Mapping[str, Any]) -> Outcome
     inspection; an item never inspected is measured from its installation date, or
     not at all (``None``) when that is unknown too.
     """
-    items = _equipment(ctx)
+    items = Objects(ctx, "fitness", _equipment(ctx))
     if items.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no fitness equipment")
-    pts = items.geometry.to_numpy()
-    ids = object_ids(items)
-    codes = list(col(items, "code"))
+        return Outcome.skipped("no fitness equipment")
+    codes = list(col(items.frame, "code"))
     log = _log(ctx)
     counted = log[log["action"].isin(list(params["counted_actions"]))]
     latest_log = counted.groupby("point")["date"].max()
-    own = (
-        _dates(items["last_inspected"])
-        if "last_inspected" in items.columns
-        else _dates([None] * len(items))
-    )
+    own = _dates_of(items.frame, "last_inspected")
     from_log = _dates([latest_log.get(c) if c is not None else None for c in codes])
     last = pd.concat([own, from_log], axis=1).max(axis=1)
-    installed = (
-        _dates(items["installed"]) if "installed" in items.columns else _dates([None] * len(items))
-    )
+    installed = _dates_of(items.frame, "installed")
     today = pd.Timestamp(ctx.as_of)
     by_type = dict(params["interval_days_by_type"])
-    types = list(col(items, "equipment_type"))
+    types = list(col(items.frame, "equipment_type"))
     interval = np.array([float(by_type.get(t, params["interval_days"])) for t in types])
     base = last.fillna(installed)
     days = (today - base).dt.days.to_numpy(dtype=float, na_value=np.nan)
-    labels = names(items)
     findings = []
     for i in np.flatnonzero(~(days <= interval)):
         never = pd.isna(last.iloc[i])
         findings.append(
-            Finding(
-                layer="fitness",
-                object_id=ids[i],
-                name=labels[i],
+            items.finding(
+                i,
                 measured=None if np.isnan(days[i]) else float(days[i]),
                 key=(
                     "inspection_unknown"
@@ -202,12 +173,11 @@ def check_fitness_inspection(ctx: Context, params: Mapping[str, Any]) -> Outcome
                     else "inspection_overdue"
                 ),
                 args={
-                    "name": labels[i] or ids[i],
+                    "name": items.label(i),
                     "days": 0 if np.isnan(days[i]) else days[i],
                     "interval": interval[i],
                     "last": "" if never else last.iloc[i].date().isoformat(),
                 },
-                geometry=pts[i],
                 details={
                     "last_inspected": None if never else last.iloc[i].date().isoformat(),
                     "interval_days": interval[i],
@@ -215,7 +185,7 @@ def check_fitness_inspection(ctx: Context, params: Mapping[str, Any]) -> Outcome
                 },
             )
         )
-    return Outcome(ctx.community_of(pts), findings)
+    return Outcome(items.checked, findings)
 
 
 @rule(
@@ -224,8 +194,6 @@ def check_fitness_inspection(ctx: Context, params: Mapping[str, Any]) -> Outcome
     title_zh="损坏健身器材及时维修",
     title_en="Damaged fitness equipment repaired on time",
     source=_CAMPAIGN,
-    threshold="max_days",
-    unit="days",
     params=[Param("max_days", "days", "longest time a poor or broken item may wait for repair")],
     layers=("fitness", "maintenance"),
 )
@@ -238,14 +206,12 @@ def check_fitness_repairs(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     good/fair record; without such a record, since its ``last_inspected`` date.
     Measured: days waiting (``None`` when the start is unknown, which fails too).
     """
-    items = _equipment(ctx)
+    items = Objects(ctx, "fitness", _equipment(ctx))
     if items.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no fitness equipment")
-    pts = items.geometry.to_numpy()
-    ids, labels = object_ids(items), names(items)
-    codes = list(col(items, "code"))
-    cond = list(col(items, "condition"))
-    status = list(col(items, "status"))
+        return Outcome.skipped("no fitness equipment")
+    codes = list(col(items.frame, "code"))
+    cond = list(col(items.frame, "condition"))
+    status = list(col(items.frame, "status"))
     needs = np.array(
         [c in _BAD_CONDITIONS or s in _BAD_STATUSES for c, s in zip(cond, status, strict=True)],
         dtype=bool,
@@ -257,11 +223,7 @@ def check_fitness_repairs(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     bad["fix"] = bad["point"].map(last_fix)
     bad = bad[bad["fix"].isna() | (bad["date"] > bad["fix"])]
     first_bad = bad.groupby("point")["date"].min()
-    own = (
-        _dates(items["last_inspected"])
-        if "last_inspected" in items.columns
-        else _dates([None] * len(items))
-    )
+    own = _dates_of(items.frame, "last_inspected")
     since = _dates([first_bad.get(c) if c is not None else None for c in codes]).fillna(own)
     days = (pd.Timestamp(ctx.as_of) - since).dt.days.to_numpy(dtype=float, na_value=np.nan)
     limit = float(params["max_days"])
@@ -269,19 +231,16 @@ def check_fitness_repairs(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     for i in np.flatnonzero(needs & ~(days <= limit)):
         known = not np.isnan(days[i])
         findings.append(
-            Finding(
-                layer="fitness",
-                object_id=ids[i],
-                name=labels[i],
+            items.finding(
+                i,
                 measured=float(days[i]) if known else None,
                 key="repair_overdue" if known else "repair_unknown",
                 args={
-                    "name": labels[i] or ids[i],
+                    "name": items.label(i),
                     "days": days[i] if known else 0,
                     "condition": cond[i] or status[i] or "",
                     "since": since.iloc[i].date().isoformat() if known else "",
                 },
-                geometry=pts[i],
                 details={
                     "condition": cond[i],
                     "status": status[i],
@@ -289,4 +248,4 @@ def check_fitness_repairs(ctx: Context, params: Mapping[str, Any]) -> Outcome:
                 },
             )
         )
-    return Outcome(ctx.community_of(pts), findings)
+    return Outcome(items.checked, findings)

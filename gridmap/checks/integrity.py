@@ -28,7 +28,7 @@ import numpy as np
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
-from gridmap.checks._context import Context, Finding, Outcome, col, names, object_ids, to_number
+from gridmap.checks._context import Context, Finding, Objects, Outcome, col, to_number
 from gridmap.checks.registry import Param, rule
 from gridmap.grids.tiling import validate_tiling
 
@@ -96,9 +96,10 @@ def band_violations(values: ArrayLike, *, low: float | None, high: float | None)
 # --------------------------------------------------------------------------- helpers
 
 
-def _grid_findings_base(ctx: Context) -> tuple[Any, NDArray, NDArray]:
-    grids = ctx.metric("grids")
-    return grids, ctx.grid_codes, ctx.grid_community
+def _grid_finding(ctx: Context, grids: Objects, i: int, **fields: Any) -> Finding:
+    """Return the finding of grid ``i``: charged to that grid and its community."""
+    code = ctx.grid_codes[i]
+    return grids.finding(i, object_id=code, grid=code, community=ctx.grid_community[i], **fields)
 
 
 # --------------------------------------------------------------------------- rules
@@ -110,8 +111,6 @@ def _grid_findings_base(ctx: Context) -> tuple[Any, NDArray, NDArray]:
     title_zh="网格无缝覆盖社区（无缝隙、无重叠）",
     title_en="Grids tile their community (no gaps or overlaps)",
     source="DB11/T 2157-2023 (closed unit-grid polygons with topology); 全域覆盖 principle",
-    threshold="tolerance_m2",
-    unit="m²",
     params=[Param("tolerance_m2", "m²", "gaps and overlaps up to this area are ignored")],
     layers=("communities", "grids"),
 )
@@ -125,7 +124,7 @@ def check_tiling(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     """
     communities, grids = ctx.frame("communities"), ctx.frame("grids")
     if grids.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no grids")
+        return Outcome.skipped("no grids")
     report = validate_tiling(communities, grids, tolerance_m2=float(params["tolerance_m2"]))
     checked = col(grids, "community")
     findings = []
@@ -158,7 +157,6 @@ def check_tiling(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     title_en="Every grid has a grid head and at least one other worker",
     source="social-governance grid practice: one 网格长 and one 专职网格员 per grid (STANDARDS §3)",
     threshold="min_other_workers",
-    unit="workers",
     params=[
         Param("require_head", "", "a grid without a grid head (网格长) fails"),
         Param("min_other_workers", "workers", "fewest workers besides the grid head"),
@@ -172,66 +170,55 @@ def check_staffing(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     open ends allowed). Measured: the number of workers besides the grid head.
     The failure names whoever is still assigned.
     """
-    grids, codes, comms = _grid_findings_base(ctx)
+    grids, codes = Objects(ctx, "grids"), ctx.grid_codes
     a_grids, a_roles = [], []
     for g in codes:
         roles = ctx.grid_roles.get(g, ())
         a_grids += [g] * len(roles)
         a_roles += list(roles)
     heads, others = staffing_counts(codes, a_grids, a_roles)
-    need_head = bool(params["require_head"])
+    no_head = (heads < 1) & bool(params["require_head"])
     min_others = int(params["min_other_workers"])
-    findings = []
-    geoms = grids.geometry.to_numpy()
-    grid_names = names(grids)
-    for i in np.flatnonzero(((heads < 1) & need_head) | (others < min_others)):
-        no_head = bool(heads[i] < 1 and need_head)
-        few = bool(others[i] < min_others)
-        key = "staffing_both" if no_head and few else "staffing_head" if no_head else "staffing_few"
-        findings.append(
-            Finding(
-                layer="grids",
-                object_id=codes[i],
-                name=grid_names[i],
-                measured=float(others[i]),
-                key=key,
-                args={"grid": codes[i], "others": int(others[i]), "min": min_others},
-                geometry=geoms[i],
-                grid=codes[i],
-                community=comms[i],
-                details={"grid_heads": int(heads[i]), "other_workers": int(others[i])},
-            )
+    few = others < min_others
+    keys = np.where(
+        no_head & few, "staffing_both", np.where(no_head, "staffing_head", "staffing_few")
+    )
+    findings = [
+        _grid_finding(
+            ctx,
+            grids,
+            i,
+            key=str(keys[i]),
+            measured=float(others[i]),
+            args={"grid": codes[i], "others": int(others[i]), "min": min_others},
+            details={"grid_heads": int(heads[i]), "other_workers": int(others[i])},
         )
-    return Outcome(comms.copy(), findings)
+        for i in np.flatnonzero(no_head | few)
+    ]
+    return Outcome(ctx.grid_community.copy(), findings)
 
 
 def _band_rule(
     ctx: Context, column: str, low: float | None, high: float | None, key: str
 ) -> Outcome:
-    grids, codes, comms = _grid_findings_base(ctx)
-    if column not in grids.columns:
-        return Outcome(np.zeros(0, dtype=object), note=f"grids have no {column}")
-    values = to_number(grids[column])
+    grids = Objects(ctx, "grids")
+    if column not in grids.frame.columns:
+        return Outcome.skipped(f"grids have no {column}")
+    values = to_number(grids.frame[column])
     known = ~np.isnan(values)
-    bad = band_violations(values, low=low, high=high)
-    geoms = grids.geometry.to_numpy()
-    grid_names = names(grids)
     findings = [
-        Finding(
-            layer="grids",
-            object_id=codes[i],
-            name=grid_names[i],
-            measured=float(values[i]),
+        _grid_finding(
+            ctx,
+            grids,
+            i,
             key=f"{key}_{'low' if low is not None and values[i] < low else 'high'}",
-            args={"grid": codes[i], "value": int(values[i])},
-            geometry=geoms[i],
-            grid=codes[i],
-            community=comms[i],
+            measured=float(values[i]),
+            args={"grid": ctx.grid_codes[i], "value": int(values[i])},
         )
-        for i in np.flatnonzero(bad)
+        for i in np.flatnonzero(band_violations(values, low=low, high=high))
     ]
     note = "" if known.any() else f"no grid has a {column} figure"
-    return Outcome(comms[known], findings, note=note)
+    return Outcome(ctx.grid_community[known], findings, note=note)
 
 
 @rule(
@@ -241,7 +228,6 @@ def _band_rule(
     title_en="Households per grid within 300–500",
     source="urban comprehensive grid (综合网格) sizing, szhjjp.com/n/71039.html (STANDARDS §3)",
     threshold=("min_households", "max_households"),
-    unit="households",
     params=[
         Param("min_households", "households", "fewest households in a grid"),
         Param("max_households", "households", "most households in a grid"),
@@ -268,8 +254,6 @@ def check_grid_households(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     title_zh="网格常住人口不超过 2500 人",
     title_en="At most 2,500 residents per grid",
     source="urban comprehensive grid (综合网格) sizing, szhjjp.com/n/71039.html (STANDARDS §3)",
-    threshold="max_residents",
-    unit="residents",
     params=[Param("max_residents", "residents", "most residents in a grid")],
     layers=("grids",),
 )
@@ -289,8 +273,6 @@ def check_grid_residents(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     source=(
         "routing by location (DESIGN §3); every grid belongs to one community (DB6101/T 3185-2024)"
     ),
-    threshold="max_outside",
-    unit="points",
     params=[
         Param("max_outside", "points", "points allowed outside (per layer; normally 0)"),
         Param("layers", "", "point layers checked"),
@@ -309,59 +291,54 @@ def check_points_in_grids(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     findings: list[Finding] = []
     checked: list[NDArray] = []
     allowed = int(params["max_outside"])
+    # the column a layer's points name their place by, and what it must match
+    expected_by = {
+        "entrances": ("community", ctx.grid_community),
+        "issues": ("grid_code", ctx.grid_codes),
+    }
     for layer in params["layers"]:
-        frame = ctx.metric(layer)
-        if frame.empty:
+        points = Objects(ctx, layer)
+        if points.empty:
             continue
-        pts = frame.geometry.to_numpy()
-        gi = ctx.grid_index(pts)
-        checked.append(ctx.community_of(pts))
-        ids, labels = object_ids(frame), names(frame)
-        wrong = np.zeros(len(frame), dtype=bool)
-        expected = np.full(len(frame), None, dtype=object)
-        if layer == "entrances" and "community" in frame.columns:
-            expected = col(frame, "community")
+        gi = ctx.grid_index(points.geoms)
+        checked.append(points.checked)
+        wrong = np.zeros(len(points), dtype=bool)
+        expected = np.full(len(points), None, dtype=object)
+        column, of_grid = expected_by.get(layer, (None, None))
+        if column in points.frame.columns:
+            expected = col(points.frame, column)
             inside = gi >= 0
-            got = np.where(inside, ctx.grid_community[np.clip(gi, 0, None)], None)
-            wrong = inside & (expected != None) & (got != expected)  # noqa: E711
-        if layer == "issues" and "grid_code" in frame.columns:
-            expected = col(frame, "grid_code")
-            inside = gi >= 0
-            got = np.where(inside, ctx.grid_codes[np.clip(gi, 0, None)], None)
+            got = np.where(inside, of_grid[np.clip(gi, 0, None)], None)
             wrong = inside & (expected != None) & (got != expected)  # noqa: E711
         outside = np.flatnonzero(gi < 0)
         if len(outside) <= allowed:
             outside = outside[:0]
-        dist = np.zeros(len(frame))
+        dist = np.zeros(len(points))
         if len(outside) and len(ctx.grid_geoms):
             tree = shapely.STRtree(ctx.grid_geoms)
-            (src, _), d = tree.query_nearest(pts[outside], return_distance=True, all_matches=False)
+            (src, _), d = tree.query_nearest(
+                points.geoms[outside], return_distance=True, all_matches=False
+            )
             dist[outside[src]] = d
-        for i in outside:
-            findings.append(
-                Finding(
-                    layer=layer,
-                    object_id=ids[i],
-                    name=labels[i],
-                    measured=float(dist[i]),
-                    key="point_outside",
-                    args={"layer": layer, "id": ids[i], "distance": dist[i]},
-                    geometry=pts[i],
-                )
+        findings += [
+            points.finding(
+                i,
+                key="point_outside",
+                measured=float(dist[i]),
+                args={"layer": layer, "id": points.ids[i], "distance": dist[i]},
             )
-        for i in np.flatnonzero(wrong):
-            findings.append(
-                Finding(
-                    layer=layer,
-                    object_id=ids[i],
-                    name=labels[i],
-                    measured=0.0,
-                    key="point_wrong_grid",
-                    args={"layer": layer, "id": ids[i], "expected": expected[i]},
-                    geometry=pts[i],
-                    details={"expected": expected[i]},
-                )
+            for i in outside
+        ]
+        findings += [
+            points.finding(
+                i,
+                key="point_wrong_grid",
+                measured=0.0,
+                args={"layer": layer, "id": points.ids[i], "expected": expected[i]},
+                details={"expected": expected[i]},
             )
+            for i in np.flatnonzero(wrong)
+        ]
     all_checked = np.concatenate(checked) if checked else np.zeros(0, dtype=object)
     return Outcome(all_checked, findings)
 
@@ -372,8 +349,6 @@ def check_points_in_grids(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     title_zh="每个小区都已分包到人",
     title_en="Every compound has a responsible worker",
     source="campaign plan: 将管辖小区全部分包到人; 定人定岗定责 (STANDARDS §7)",
-    threshold="min_workers",
-    unit="workers",
     params=[
         Param("min_workers", "workers", "fewest workers each grid holding the compound needs"),
         Param(
@@ -390,11 +365,10 @@ def check_compounds_assigned(ctx: Context, params: Mapping[str, Any]) -> Outcome
     them has fewer than ``min_workers`` workers. Measured: the fewest workers among
     its grids.
     """
-    compounds = ctx.metric("compounds")
+    compounds = Objects(ctx, "compounds", place_key="compounds")
     if compounds.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no compounds")
-    polys = compounds.geometry.to_numpy()
-    anchors, checked = ctx.place("compounds", polys)
+        return Outcome.skipped("no compounds")
+    polys = compounds.geoms
     staff = np.array([len(ctx.workers_of(c)) for c in ctx.grid_codes], dtype=np.int64)
     ci, gi = (np.zeros(0, int), np.zeros(0, int))
     if len(ctx.grid_geoms):
@@ -404,8 +378,6 @@ def check_compounds_assigned(ctx: Context, params: Mapping[str, Any]) -> Outcome
     keep = np.asarray(overlap) > float(params["min_overlap_m2"])
     ci, gi = ci[keep], gi[keep]
     need = int(params["min_workers"])
-    ids, labels = object_ids(compounds), names(compounds)
-    findings = []
     n = len(compounds)
     held = np.bincount(ci, minlength=n) > 0
     fewest = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
@@ -414,32 +386,22 @@ def check_compounds_assigned(ctx: Context, params: Mapping[str, Any]) -> Outcome
     first_short = np.full(n, -1, dtype=np.int64)
     order = np.flatnonzero(short_pairs)[::-1]  # the first short grid of each compound wins
     first_short[ci[order]] = gi[order]
-    for i in np.flatnonzero(~held):
-        findings.append(
-            Finding(
-                layer="compounds",
-                object_id=ids[i],
-                name=labels[i],
-                measured=0.0,
-                key="compound_no_grid",
-                args={"compound": labels[i] or ids[i]},
-                geometry=polys[i],
-                anchor=anchors[i],
-            )
+    findings = [
+        compounds.finding(
+            i, key="compound_no_grid", measured=0.0, args={"compound": compounds.label(i)}
         )
+        for i in np.flatnonzero(~held)
+    ]
     for i in np.flatnonzero(held & (first_short >= 0)):
         g = first_short[i]
         findings.append(
-            Finding(
-                layer="compounds",
-                object_id=ids[i],
-                name=labels[i],
-                measured=float(fewest[i]),
+            compounds.finding(
+                i,
                 key="compound_unstaffed",
-                args={"compound": labels[i] or ids[i], "grid": ctx.grid_codes[g]},
-                geometry=polys[i],
+                measured=float(fewest[i]),
+                args={"compound": compounds.label(i), "grid": ctx.grid_codes[g]},
                 grid=ctx.grid_codes[g],
                 community=ctx.grid_community[g],
             )
         )
-    return Outcome(checked, findings)
+    return Outcome(compounds.checked, findings)

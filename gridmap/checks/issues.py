@@ -19,11 +19,9 @@ import pandas as pd
 from gridmap.checks._context import (
     FIELD_TZ,
     Context,
-    Finding,
+    Objects,
     Outcome,
     col,
-    names,
-    object_ids,
     to_timestamp,
 )
 from gridmap.checks.registry import Param, rule
@@ -99,8 +97,6 @@ def deadlines_from_categories(
         "local 数字城管 case tables (e.g. 暴露垃圾 4 working hours, 道路不洁 2 h; STANDARDS §2), "
         "as configured for the issue workflow; CJ/T 315-2009 sets the principle"
     ),
-    threshold="default_h",
-    unit="h",
     params=[
         Param("default_h", "h", "calendar hours for categories the issue configuration lacks"),
         Param("use_recorded_deadline", "", "use the deadline stored on a report when it has one"),
@@ -119,10 +115,10 @@ def check_issue_deadlines(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     deadline (wall-clock). The grid is the one the report was routed to
     (``grid_code``), else the one it lies in.
     """
-    issues = ctx.metric("issues")
-    if issues.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no issue reports")
-    pts = issues.geometry.to_numpy()
+    reports = Objects(ctx, "issues")
+    if reports.empty:
+        return Outcome.skipped("no issue reports")
+    issues = reports.frame
     statuses = list(col(issues, "status"))
     open_ = np.array([s in set(params["open_statuses"]) for s in statuses], dtype=bool)
     cats = list(col(issues, "category"))
@@ -143,24 +139,21 @@ def check_issue_deadlines(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     now = pd.Timestamp(ctx.now)
     late_h = ((now - due).dt.total_seconds() / 3600.0).to_numpy(dtype=float, na_value=np.nan)
     routed = list(col(issues, "grid_code"))
-    ids, labels = object_ids(issues), names(issues)
     findings = []
     for i in np.flatnonzero(open_ & (late_h > 0)):
         findings.append(
-            Finding(
-                layer="issues",
-                object_id=ids[i],
-                name=labels[i] or subs[i] or cats[i],
+            reports.finding(
+                i,
+                name=reports.labels[i] or subs[i] or cats[i],
                 measured=float(late_h[i]),
                 key="issue_overdue",
                 args={
-                    "id": ids[i],
+                    "id": reports.ids[i],
                     "category": "/".join(v for v in (cats[i], subs[i]) if v),
                     "hours": float(late_h[i]),
                     "due": due.iloc[i].tz_convert(FIELD_TZ).strftime("%Y-%m-%d %H:%M"),
                     "status": statuses[i] or "",
                 },
-                geometry=pts[i],
                 grid=routed[i],
                 details={
                     "status": statuses[i],
@@ -170,4 +163,4 @@ def check_issue_deadlines(ctx: Context, params: Mapping[str, Any]) -> Outcome:
                 },
             )
         )
-    return Outcome(ctx.community_of(pts)[open_], findings)
+    return Outcome(reports.checked[open_], findings)

@@ -148,19 +148,39 @@ def rule(
     title_zh: str,
     title_en: str,
     source: str,
-    threshold: str | tuple[str, str],
-    unit: str,
     params: Iterable[Param],
+    threshold: str | tuple[str, str] | None = None,
+    unit: str | None = None,
     layers: Iterable[str] = (),
     severity: str = "failure",
 ) -> Callable[[Callable[[Context, Mapping[str, Any]], Outcome]], Callable]:
     """Register the decorated function as a rule (see :class:`Rule` for the fields).
 
+    ``threshold`` defaults to the first parameter's name, and ``unit`` to the unit
+    of the (first) threshold parameter.
+
     Returns
     -------
     callable
         A decorator returning the function unchanged.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the rule has no parameters and no threshold, or its threshold names an
+        unknown parameter.
     """
+    params = tuple(params)
+    units = {p.name: p.unit for p in params}
+    if threshold is None and not params:
+        msg = f"rule {id!r} names no threshold and has no parameters"
+        raise InputError(msg)
+    threshold = params[0].name if threshold is None else threshold
+    first = threshold[0] if isinstance(threshold, tuple) else threshold
+    if unit is None and first not in units:
+        msg = f"rule {id!r}: threshold {first!r} is not one of its parameters"
+        raise InputError(msg)
+    unit = units[first] if unit is None else unit
 
     def decorate(func: Callable[[Context, Mapping[str, Any]], Outcome]) -> Callable:
         if id in _REGISTRY and _REGISTRY[id].func is not func:
@@ -175,7 +195,7 @@ def rule(
             severity=severity,
             threshold=threshold,
             unit=unit,
-            params=tuple(params),
+            params=params,
             layers=tuple(layers),
             func=func,
         )

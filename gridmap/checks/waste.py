@@ -26,11 +26,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import shapely
 
-from gridmap.checks._context import Context, Finding, Outcome, col, names, object_ids, to_bool
-from gridmap.checks._lines import reach_findings, residential_buildings, road_gap_findings
-from gridmap.checks.core import count_within
+from gridmap.checks._context import Context, Objects, Outcome, col, object_ids, to_bool
+from gridmap.checks._lines import count_outcome, reach_outcome, road_gap_outcome
 from gridmap.checks.registry import Param, rule
 
 __all__: list[str] = []
@@ -48,25 +46,16 @@ def _bins_of_type(ctx: Context, bin_type: str) -> tuple[np.ndarray, np.ndarray]:
     return bins.geometry.to_numpy()[keep], object_ids(bins)[keep]
 
 
-def _reach(ctx: Context, params: Mapping[str, Any], key: str) -> Outcome:
-    homes = residential_buildings(ctx)
-    if homes.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no residential buildings")
+def _reach(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     points, ids = _bins_of_type(ctx, "collection_point")
-    radius = float(params["max_distance_m"])
-    checked, findings = reach_findings(
-        ctx, homes, points, ids, max_distance_m=radius, key=key, targets_key="collection_points"
-    )
-
-    def circles() -> np.ndarray:  # made only when the map asks
-        return shapely.buffer(points, radius, quad_segs=16)
-
-    return Outcome(
-        checked,
-        findings,
-        coverage=circles,
-        coverage_kind="reach",
-        note="" if len(points) else "no collection points",
+    return reach_outcome(
+        ctx,
+        points,
+        ids,
+        max_distance_m=float(params["max_distance_m"]),
+        key="bin_reach",
+        targets_key="collection_points",
+        no_targets_note="no collection points",
     )
 
 
@@ -76,8 +65,6 @@ def _reach(ctx: Context, params: Mapping[str, Any], key: str) -> Outcome:
     title_zh="住宅楼 120 米内有垃圾收集点",
     title_en="Collection point within 120 m of every residential building",
     source="GB 55013-2021 市容环卫工程项目规范 §3.2.2 (service radius ≤ 120 m)",
-    threshold="max_distance_m",
-    unit="m",
     params=[Param("max_distance_m", "m", "farthest a building may be from a collection point")],
     layers=("buildings", "bins"),
 )
@@ -90,7 +77,7 @@ def check_bin_reach(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     measured from the point. Coverage: a circle of the threshold around each
     collection point.
     """
-    return _reach(ctx, params, "bin_reach")
+    return _reach(ctx, params)
 
 
 @rule(
@@ -99,8 +86,6 @@ def check_bin_reach(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     title_zh="住宅楼 70 米内有垃圾收集点（建议）",
     title_en="Collection point within 70 m of every residential building (advisory)",
     source="CJJ 27-2005 环境卫生设施设置标准 §3.2.5 (service radius ≤ 70 m)",
-    threshold="max_distance_m",
-    unit="m",
     params=[Param("max_distance_m", "m", "recommended largest distance to a collection point")],
     layers=("buildings", "bins"),
     severity="advisory",
@@ -111,7 +96,7 @@ def check_bin_reach_advisory(ctx: Context, params: Mapping[str, Any]) -> Outcome
     Same measurement as ``bin_reach``; an advisory: CJJ 27's radius is superseded as
     a requirement by GB 55013-2021 but still recommended.
     """
-    return _reach(ctx, params, "bin_reach")
+    return _reach(ctx, params)
 
 
 @rule(
@@ -120,8 +105,6 @@ def check_bin_reach_advisory(ctx: Context, params: Mapping[str, Any]) -> Outcome
     title_zh="每个封闭式小区至少设一处垃圾收集点",
     title_en="At least one collection point in every enclosed compound",
     source="GB 55013-2021 市容环卫工程项目规范 §3.2.2 (each enclosed compound needs one)",
-    threshold="min_points",
-    unit="points",
     params=[
         Param("min_points", "points", "fewest collection points per enclosed compound"),
         Param("within_m", "m", "points this close outside the compound also count"),
@@ -137,29 +120,18 @@ def check_compound_collection_point(ctx: Context, params: Mapping[str, Any]) -> 
     """
     compounds = ctx.metric("compounds")
     if compounds.empty:
-        return Outcome(np.zeros(0, dtype=object), note="no compounds")
+        return Outcome.skipped("no compounds")
     if "enclosed" in compounds.columns:
         compounds = compounds[to_bool(compounds["enclosed"], True)]
-    polys = compounds.geometry.to_numpy()
-    anchors, checked = ctx.place("compounds/enclosed", polys)
     points, _ = _bins_of_type(ctx, "collection_point")
-    counts = count_within(polys, points, float(params["within_m"]))
-    need = int(params["min_points"])
-    ids, labels = object_ids(compounds), names(compounds)
-    findings = [
-        Finding(
-            layer="compounds",
-            object_id=ids[i],
-            name=labels[i],
-            measured=float(counts[i]),
-            key="compound_collection_point",
-            args={"compound": labels[i] or ids[i], "count": int(counts[i]), "min": need},
-            geometry=polys[i],
-            anchor=anchors[i],
-        )
-        for i in np.flatnonzero(counts < need)
-    ]
-    return Outcome(checked, findings)
+    return count_outcome(
+        Objects(ctx, "compounds", compounds, place_key="compounds/enclosed"),
+        points,
+        radius_m=float(params["within_m"]),
+        need=int(params["min_points"]),
+        key="compound_collection_point",
+        name_arg="compound",
+    )
 
 
 @rule(
@@ -171,8 +143,6 @@ def check_compound_collection_point(ctx: Context, params: Mapping[str, Any]) -> 
         "urban environmental-sanitation planning code §4.4.2 (probably GB/T 50337-2018): "
         "busy centres 30–100 m, general areas 100–200 m, traffic roads 200–400 m"
     ),
-    threshold="max_spacing_m",
-    unit="m",
     params=[
         Param("max_spacing_m", "m", "longest stretch without a bin, per road class"),
         Param("near_road_m", "m", "bins this close to a road count for it"),
@@ -190,7 +160,7 @@ def check_street_bin_spacing(ctx: Context, params: Mapping[str, Any]) -> Outcome
     """
     table = dict(params["max_spacing_m"])
     bins, _ = _bins_of_type(ctx, "street_bin")
-    checked, findings = road_gap_findings(
+    return road_gap_outcome(
         ctx,
         bins,
         classes=list(table),
@@ -198,4 +168,3 @@ def check_street_bin_spacing(ctx: Context, params: Mapping[str, Any]) -> Outcome
         near_m=float(params["near_road_m"]),
         key="street_bin_gap",
     )
-    return Outcome(checked, findings, note="" if len(checked) else "no roads")

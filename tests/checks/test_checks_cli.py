@@ -22,6 +22,11 @@ def call(*argv: str) -> int:
     return args.func(args)
 
 
+def check_demo(demo_url: str, *argv: str) -> int:
+    """Run ``gridmap check`` on the demo store as of the demo's today."""
+    return call("check", "--db", demo_url, "--as-of", "2026-11-01", *argv)
+
+
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory):
     from gridmap.importing import import_demo
@@ -51,18 +56,8 @@ def test_rules_json(capsys):
 
 
 def test_check_json_on_the_demo(demo_url, capsys):
-    code = call(
-        "check",
-        "--db",
-        demo_url,
-        "--as-of",
-        "2026-11-01",
-        "--format",
-        "json",
-        "--rule",
-        "cafe_school_distance",
-        "--rule",
-        "staffing",
+    code = check_demo(
+        demo_url, "--format", "json", "--rule", "cafe_school_distance", "--rule", "staffing"
     )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
@@ -74,19 +69,7 @@ def test_check_json_on_the_demo(demo_url, capsys):
 
 def test_check_community_and_csv_file(demo_url, tmp_path, capsys):
     out = tmp_path / "checks.csv"
-    code = call(
-        "check",
-        "--db",
-        demo_url,
-        "--as-of",
-        "2026-11-01",
-        "--community",
-        "330102011003",
-        "--format",
-        "csv",
-        "--out",
-        str(out),
-    )
+    code = check_demo(demo_url, "--community", "330102011003", "--format", "csv", "--out", str(out))
     assert code == 0 and "wrote" in capsys.readouterr().out
     frame = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
     assert len(frame) and set(frame["community"]) == {"330102011003"}

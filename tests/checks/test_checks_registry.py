@@ -171,3 +171,55 @@ def test_every_failure_names_its_grid_and_workers():
     assert failure.grid == G1 and failure.community == COMMUNITY
     assert failure.workers == ("张一", "李二")  # grid head first
     assert failure.measured is None and "no collection point" in failure.message
+
+
+def test_threshold_and_unit_default_to_the_first_parameter():
+    from gridmap.checks.registry import _REGISTRY, Param, rule
+
+    params = [Param("max_gap_m", "m", "gap"), Param("layers", "", "layers")]
+    try:
+        rule(id="_t1", family="waste", title_zh="试", title_en="t", source="s", params=params)(
+            lambda ctx, p: None
+        )
+        rule(
+            id="_t2",
+            family="waste",
+            title_zh="试",
+            title_en="t",
+            source="s",
+            params=params,
+            threshold="layers",
+            unit="layers",
+        )(lambda ctx, p: None)
+        assert (_REGISTRY["_t1"].threshold, _REGISTRY["_t1"].unit) == ("max_gap_m", "m")
+        assert (_REGISTRY["_t2"].threshold, _REGISTRY["_t2"].unit) == ("layers", "layers")
+    finally:
+        _REGISTRY.pop("_t1", None)
+        _REGISTRY.pop("_t2", None)
+    with pytest.raises(InputError, match="not one of its parameters"):
+        rule(id="_t3", family="waste", title_zh="试", title_en="t", source="s", params=params,
+             threshold="nope")  # fmt: skip
+    with pytest.raises(InputError, match="no parameters"):
+        rule(id="_t4", family="waste", title_zh="试", title_en="t", source="s", params=[])
+    assert checks.get_rule("compound_themes").unit == "themes"  # given, not the param's ""
+
+
+def test_objects_fill_in_the_findings_of_their_rows():
+    from gridmap.checks._context import Context, Objects, Outcome
+
+    layers = make_street()
+    layers["buildings"] = buildings([box(100, 400, 40, 20), box(600, 400, 40, 20)])
+    ctx = Context(layers, as_of=AS_OF, now=dt.datetime(2026, 11, 2, tzinfo=dt.UTC))
+    homes = Objects(ctx, "buildings", place_key="buildings/residential")
+    assert len(homes) == 2 and not homes.empty and homes.label(1) == "2幢"
+    assert list(homes.checked) == [COMMUNITY, COMMUNITY]
+    f = homes.finding(1, key="k", measured=3.0, args={"x": 1}, details={"d": 2})
+    assert (f.layer, f.object_id, f.name, f.measured, f.key) == ("buildings", "B2", "2幢", 3.0, "k")
+    assert f.geometry is homes.geoms[1] and f.anchor is homes.anchors[1]
+    assert f.anchor.within(f.geometry) and f.details == {"d": 2}
+    assert homes.finding(0, key="k", measured=None, args={}, object_id="X").object_id == "X"
+    plain = Objects(ctx, "grids")
+    assert plain.anchors is None and list(plain.checked) == [COMMUNITY, COMMUNITY]
+    assert plain.finding(0, key="k", measured=0.0, args={}).anchor is None
+    nothing = Outcome.skipped("no compounds")
+    assert len(nothing.checked_community) == 0 and nothing.note == "no compounds"
