@@ -7,20 +7,27 @@ parse, call :mod:`gridmap.issues` and print; they return exit codes and let
 The acting user (``--user NAME``, default ``$USER``) is the store user of that
 name with its role and scope when one exists; otherwise the command acts as a
 local operator with admin rights (whoever can run the CLI can open the
-database file anyway). The name goes to the audit log either way.
+database file anyway). A disabled store user is refused. The name goes to
+the audit log either way (see :func:`gridmap._cli.acting_user`).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as dt
-import io
-import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
+
+from gridmap._cli import (
+    EXIT_OK,
+    acting_user,
+    add_db_argument,
+    add_user_argument,
+    parse_date,
+    print_json,
+    print_records,
+)
+from gridmap._cli import open_store as _open_store
+from gridmap._cli import out as _out
 
 __all__ = [
     "add_parsers",
@@ -34,36 +41,39 @@ __all__ = [
     "cmd_show",
 ]
 
-EXIT_OK = 0
-_DB_HELP = (
-    "store URL: sqlite:///path/to/file.sqlite or postgresql+psycopg://user@host/db "
-    "(default: $GRIDMAP_DB, else a SQLite file in your user data folder)"
-)
 _STATES = (
     "立案/registered, 派遣/dispatched, 处置/handled, 核查/verified, 结案/closed, "
     "挂起/suspended, 退回/returned"
 )
 
 
-def _out(text: str = "") -> None:
-    print(text)
-
-
-def _open_store(args: argparse.Namespace) -> Any:
-    from gridmap.store import open_store
-
-    return open_store(getattr(args, "db", None))
-
-
-def _user(store: Any, name: str) -> Any:
-    from gridmap.auth import User
-    from gridmap.model import UserRole
-
-    row = store.find_user(name)
-    if row is None:
-        return User(name, UserRole.ADMIN)
-    scope = row.get("scope")
-    return User(row["username"], UserRole(row["role"]), tuple(scope) if scope else None, row["id"])
+#: The columns of ``issues list --format json|csv`` (the keys of :func:`_records`).
+_COLUMNS = (
+    "id",
+    "code",
+    "category",
+    "subcategory",
+    "status",
+    "lon",
+    "lat",
+    "grid",
+    "workers",
+    "reported_at",
+    "deadline",
+    "overdue",
+)
+#: The columns of the ``issues list`` table.
+_TABLE_COLUMNS = (
+    "id",
+    "code",
+    "status",
+    "category",
+    "grid",
+    "workers",
+    "reported_at",
+    "deadline",
+    "overdue",
+)
 
 
 def _iso(value: Any) -> str | None:
@@ -87,52 +97,23 @@ def _local(value: Any, zone: Any) -> str:
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
-    out = []
-    for row in frame.itertuples(index=False):
-        out.append(
-            {
-                "id": int(row.id),
-                "code": row.code,
-                "category": row.category,
-                "subcategory": row.subcategory,
-                "status": row.status,
-                "lon": round(float(row.lon), 7),
-                "lat": round(float(row.lat), 7),
-                "grid": row.grid,
-                "workers": list(row.workers),
-                "reported_at": _iso(row.reported_at),
-                "deadline": _iso(row.deadline),
-                "overdue": bool(row.overdue),
-            }
-        )
-    return out
-
-
-def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str], *, zone: Any = None) -> None:
-    if fmt == "json":
-        _out(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: "|".join(v) if isinstance(v, list) else v for k, v in row.items()})
-        sys.stdout.write(buffer.getvalue())
-        return
-    text_rows = [
-        [
-            "、".join(r[c])
-            if isinstance(r.get(c), list)
-            else ("" if r.get(c) is None else str(r[c]))
-            for c in columns
-        ]
-        for r in rows
+    return [
+        {
+            "id": int(row.id),
+            "code": row.code,
+            "category": row.category,
+            "subcategory": row.subcategory,
+            "status": row.status,
+            "lon": round(float(row.lon), 7),
+            "lat": round(float(row.lat), 7),
+            "grid": row.grid,
+            "workers": list(row.workers),
+            "reported_at": _iso(row.reported_at),
+            "deadline": _iso(row.deadline),
+            "overdue": bool(row.overdue),
+        }
+        for row in frame.itertuples(index=False)
     ]
-    widths = [max([len(c), *(len(t[i]) for t in text_rows)]) for i, c in enumerate(columns)]
-    _out("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
-    for t in text_rows:
-        _out("  ".join(v.ljust(w) for v, w in zip(t, widths, strict=True)))
 
 
 def _read_photos(paths: list[str] | None) -> list[bytes]:
@@ -148,18 +129,6 @@ def _read_photos(paths: list[str] | None) -> list[bytes]:
     return out
 
 
-def _date(text: str | None) -> dt.date | None:
-    from gridmap.errors import InputError
-
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        msg = f"--date must look like 2026-11-02, got {text!r}"
-        raise InputError(msg) from None
-
-
 # --- commands ---------------------------------------------------------------------------
 
 
@@ -168,7 +137,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from gridmap import issues
 
     store = _open_store(args)
-    user = _user(store, args.user)
+    user = acting_user(store, args.user)
     frame = issues.list_issues(
         store,
         user,
@@ -184,35 +153,10 @@ def cmd_list(args: argparse.Namespace) -> int:
             r["reported_at"] = _local(row.reported_at, zone)
             r["deadline"] = _local(row.deadline, zone)
             r["overdue"] = "!" if r["overdue"] else ""
-        columns = [
-            "id",
-            "code",
-            "status",
-            "category",
-            "grid",
-            "workers",
-            "reported_at",
-            "deadline",
-            "overdue",
-        ]
-        _emit(rows, "table", columns)
+        print_records(rows, "table", _TABLE_COLUMNS)
         _out(f"{len(rows)} report(s)")
         return EXIT_OK
-    columns = [
-        "id",
-        "code",
-        "category",
-        "subcategory",
-        "status",
-        "lon",
-        "lat",
-        "grid",
-        "workers",
-        "reported_at",
-        "deadline",
-        "overdue",
-    ]
-    _emit(rows, args.format, columns)
+    print_records(rows, args.format, _COLUMNS)
     return EXIT_OK
 
 
@@ -221,7 +165,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from gridmap import issues
 
     store = _open_store(args)
-    user = _user(store, args.user)
+    user = acting_user(store, args.user)
     photos = _read_photos(args.photo)
     result = issues.report_issue(
         store,
@@ -258,12 +202,7 @@ def cmd_move(args: argparse.Namespace) -> int:
     if not target:
         msg = f"say where to move the report: STATE or --to STATE ({_STATES})"
         raise InputError(msg)
-    store = _open_store(args)
-    user = _user(store, args.user)
-    issue_id = issues.resolve_issue(store, args.issue)
-    version = args.version
-    if version is None:
-        version = int(store.get("issue_reports", issue_id)["version"])
+    store, user, issue_id, version = _open_issue(args, version=args.version)
     photos = _read_photos(args.photo)
     new_version = issues.move_issue(
         store,
@@ -280,14 +219,28 @@ def cmd_move(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _open_issue(
+    args: argparse.Namespace, *, version: int | None = None
+) -> tuple[Any, Any, int, int]:
+    """Return the store, the acting user, the id of ``args.issue`` and its version.
+
+    The version is ``version`` when given, else the report's current one.
+    """
+    from gridmap import issues
+
+    store = _open_store(args)
+    user = acting_user(store, args.user)
+    issue_id = issues.resolve_issue(store, args.issue)
+    if version is None:
+        version = int(store.get("issue_reports", issue_id)["version"])
+    return store, user, issue_id, version
+
+
 def cmd_merge(args: argparse.Namespace) -> int:
     """Close a report as a duplicate of another."""
     from gridmap import issues
 
-    store = _open_store(args)
-    user = _user(store, args.user)
-    issue_id = issues.resolve_issue(store, args.issue)
-    version = int(store.get("issue_reports", issue_id)["version"])
+    store, user, issue_id, version = _open_issue(args)
     issues.merge_duplicate(store, user, issue_id, into=args.into, version=version, note=args.note)
     _out(f"report {args.issue} closed as a duplicate of {args.into}")
     return EXIT_OK
@@ -297,10 +250,7 @@ def cmd_confirm(args: argparse.Namespace) -> int:
     """Confirm or correct the grid of a report flagged near a grid boundary."""
     from gridmap import issues
 
-    store = _open_store(args)
-    user = _user(store, args.user)
-    issue_id = issues.resolve_issue(store, args.issue)
-    version = int(store.get("issue_reports", issue_id)["version"])
+    store, user, issue_id, version = _open_issue(args)
     issues.confirm_grid(store, user, issue_id, grid=args.grid, version=version)
     _out(f"report {args.issue} belongs to grid {args.grid}")
     return EXIT_OK
@@ -311,11 +261,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     from gridmap import issues
 
     store = _open_store(args)
-    detail = issues.issue_detail(store, _user(store, args.user), args.issue)
+    detail = issues.issue_detail(store, acting_user(store, args.user), args.issue)
     if args.json:
         payload = {k: v for k, v in detail.items() if k != "moves"}
         payload["moves"] = [m.target.value for m in detail["moves"]]
-        _out(json.dumps(payload, ensure_ascii=False, indent=2, default=_iso))
+        print_json(payload, default=_iso)
         return EXIT_OK
     for key, value in detail["values"].items():
         _out(f"{key:>12}: {_iso(value) or '-'}")
@@ -333,8 +283,8 @@ def cmd_daily(args: argparse.Namespace) -> int:
     from gridmap import issues
 
     store = _open_store(args)
-    user = _user(store, args.user)
-    day = _date(args.date)
+    user = acting_user(store, args.user)
+    day = parse_date(args.date, option="--date")
     cfg = issues.load_issue_config()
     if args.worker:
         lists = {
@@ -360,7 +310,7 @@ def cmd_scores(args: argparse.Namespace) -> int:
     from gridmap import issues
 
     store = _open_store(args)
-    user = _user(store, args.user)
+    user = acting_user(store, args.user)
     for by in ("grid", "worker"):
         table = issues.month_scores(store, month=args.month, by=by, user=user)
         _out(f"== {args.month} by {by}")
@@ -376,12 +326,8 @@ def cmd_scores(args: argparse.Namespace) -> int:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="URL", help=_DB_HELP)
-    p.add_argument(
-        "--user",
-        default=os.environ.get("USER", "cli"),
-        help="acting user (a store user's role and scope apply; default $USER)",
-    )
+    add_db_argument(p)
+    add_user_argument(p, help="acting user (a store user's role and scope apply; default $USER)")
 
 
 def add_parsers(subparsers: Any) -> argparse.ArgumentParser:

@@ -31,7 +31,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from gridmap.auth import User, require
 from gridmap.crs import metric_crs, to_metric
@@ -41,6 +41,7 @@ from gridmap.grids.codes import assign_grid_codes, normalize_code, validate_grid
 from gridmap.grids.tiling import validate_tiling
 from gridmap.model import LAYERS, WorkerRole
 from gridmap.store import schema
+from gridmap.workers import _end_assignment, _valid_on
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -80,13 +81,6 @@ _PLAN_ALIASES = {
 
 def _today(today: dt.date | None) -> dt.date:
     return today or dt.date.today()
-
-
-def _valid_on(table: Any, day: dt.date) -> Any:
-    return and_(
-        or_(table.c.valid_from.is_(None), table.c.valid_from <= day),
-        or_(table.c.valid_to.is_(None), table.c.valid_to >= day),
-    )
 
 
 def read_plan(
@@ -673,7 +667,7 @@ def save_assignments(
                 if after.get(r["worker_code"]) == r["role"]:
                     continue
                 ended += 1
-                _end(store, conn, r, day, user)
+                _end_assignment(store, conn, r, day, user)
             have = {(r["worker_code"], r["role"]) for r in assigned[code]}
             for worker, role in sorted(after.items()):
                 if (worker, role) in have:
@@ -709,28 +703,6 @@ def save_assignments(
             conn=conn,
         )
     return {"grids": len(changes), "ended": ended, "added": added}
-
-
-def _end(store: Store, conn: Connection, row: Mapping[str, Any], day: dt.date, user: User) -> None:
-    """End an assignment the day before ``day`` (remove it if it starts on/after ``day``)."""
-    start = row["valid_from"]
-    if start is not None and start >= day:
-        store.delete(
-            "assignments",
-            int(row["id"]),
-            version=int(row["version"]),
-            username=user.username,
-            conn=conn,
-        )
-    else:
-        store.update(
-            "assignments",
-            int(row["id"]),
-            {"valid_to": day - dt.timedelta(days=1)},
-            version=int(row["version"]),
-            username=user.username,
-            conn=conn,
-        )
 
 
 # --------------------------------------------------------------------------- history

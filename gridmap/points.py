@@ -10,17 +10,16 @@ which versions them (a stale ``version`` raises
 Rights: adding, editing, moving and retiring points need ``edit_points``
 (planner); maintenance entries need ``record_maintenance`` (inspector).
 
-Photos attached to maintenance entries are re-encoded with Pillow: EXIF (GPS
-position, camera, time) is dropped and the longer side limited to
-:data:`PHOTO_MAX_PX` pixels; anything that is not an image is refused.
+Photos attached to maintenance entries are re-encoded by
+:func:`gridmap.photos.clean_photo` (:func:`clean_photo` here): EXIF (GPS position,
+camera, time) is dropped and the longer side limited to :data:`PHOTO_MAX_PX`
+pixels; anything that is not an image is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
-import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap import auth
+from gridmap import auth, photos
 from gridmap.crs import normalize_crs_name, transform
 from gridmap.errors import InputError, PermissionDenied
 from gridmap.locate import polygon_index_of_points
@@ -60,10 +59,10 @@ __all__ = [
 
 #: Layers whose records live in the ``points`` table.
 POINT_LAYERS: tuple[str, ...] = tuple(POINT_KINDS)
-#: Longest side of a stored maintenance photo, in pixels.
-PHOTO_MAX_PX = 1600
-#: Largest photo accepted before re-encoding, in bytes.
-PHOTO_MAX_BYTES = 20 * 1024 * 1024
+#: Longest side of a stored maintenance photo, in pixels (:data:`gridmap.photos.MAX_PX`).
+PHOTO_MAX_PX = photos.MAX_PX
+#: Largest photo accepted before re-encoding, in bytes (:data:`gridmap.photos.MAX_BYTES`).
+PHOTO_MAX_BYTES = photos.MAX_BYTES
 
 #: The column holding each point layer's type (stored in ``points.subtype``).
 SUBTYPE_COLUMNS = {"boards": "board_type", "fitness": "equipment_type", "bins": "bin_type"}
@@ -336,6 +335,38 @@ def _check_version(version: Any) -> int:
     return int(version)
 
 
+def _point_to_change(
+    store: Store, user: User, point_id: int, version: Any, *, refused: str
+) -> tuple[dict[str, Any], str, int]:
+    """Return the row, layer and checked version of a point ``user`` may change.
+
+    ``refused`` ends the message for a retired point (``"is already retired"``).
+    """
+    auth.require(user, "edit_points")
+    version = _check_version(version)
+    row, layer = _point_row(store, point_id)
+    _require_on(user, "edit_points", _community_of(store, row["geom"]), f"point {row['code']}")
+    if row.get("retired_at") is not None:
+        msg = f"point {row['code']} {refused}"
+        raise InputError(msg)
+    return row, layer, version
+
+
+def _position_to_place(store: Store, user: User, lon: float, lat: float, crs: str) -> shapely.Point:
+    """Return the WGS-84 point at ``(lon, lat)`` in ``crs``, inside a grid ``user`` may edit in."""
+    x, y = _lonlat_wgs84(lon, lat, crs)
+    point = shapely.Point(x, y)
+    _, community = _grid_of(store, point)
+    auth.require(user, "edit_points", community=community)
+    return point
+
+
+def _save_point(
+    store: Store, user: User, point_id: int, values: dict[str, Any], *, version: int
+) -> int:
+    return store.update("points", int(point_id), values, version=version, username=user.username)
+
+
 def add_point(
     store: Store,
     user: User,
@@ -379,10 +410,7 @@ def add_point(
     """
     auth.require(user, "edit_points")
     clean = validate_values(layer, values)
-    x, y = _lonlat_wgs84(lon, lat, crs)
-    point = shapely.Point(x, y)
-    _, community = _grid_of(store, point)
-    auth.require(user, "edit_points", community=community)
+    point = _position_to_place(store, user, lon, lat, crs)
     row = _to_row(layer, clean, {})
     row.update(
         kind=POINT_KINDS[layer], geom=point, source_crs=normalize_crs_name(crs), retired_at=None
@@ -426,22 +454,14 @@ def update_point(
     gridmap.errors.ConflictError
         Somebody else saved the point first.
     """
-    auth.require(user, "edit_points")
-    version = _check_version(version)
-    row, layer = _point_row(store, point_id)
-    _require_on(user, "edit_points", _community_of(store, row["geom"]), f"point {row['code']}")
-    if row.get("retired_at") is not None:
-        msg = f"point {row['code']} is retired and cannot be edited"
-        raise InputError(msg)
+    row, layer, version = _point_to_change(
+        store, user, point_id, version, refused="is retired and cannot be edited"
+    )
     clean = validate_values(layer, values, partial=True)
     if not clean:
         return int(row["version"])
-    return store.update(
-        "points",
-        int(point_id),
-        _to_row(layer, clean, row.get("attrs") or {}),
-        version=version,
-        username=user.username,
+    return _save_point(
+        store, user, point_id, _to_row(layer, clean, row.get("attrs") or {}), version=version
     )
 
 
@@ -486,23 +506,16 @@ def move_point(
     gridmap.errors.ConflictError
         Somebody else saved the point first.
     """
-    auth.require(user, "edit_points")
-    version = _check_version(version)
-    row, _ = _point_row(store, point_id)
-    _require_on(user, "edit_points", _community_of(store, row["geom"]), f"point {row['code']}")
-    if row.get("retired_at") is not None:
-        msg = f"point {row['code']} is retired and cannot be moved"
-        raise InputError(msg)
-    x, y = _lonlat_wgs84(lon, lat, crs)
-    point = shapely.Point(x, y)
-    _, new_community = _grid_of(store, point)
-    auth.require(user, "edit_points", community=new_community)
-    return store.update(
-        "points",
-        int(point_id),
+    _, _, version = _point_to_change(
+        store, user, point_id, version, refused="is retired and cannot be moved"
+    )
+    point = _position_to_place(store, user, lon, lat, crs)
+    return _save_point(
+        store,
+        user,
+        point_id,
         {"geom": point, "source_crs": normalize_crs_name(crs)},
         version=version,
-        username=user.username,
     )
 
 
@@ -534,73 +547,24 @@ def retire_point(store: Store, user: User, point_id: int, *, version: int) -> in
     gridmap.errors.ConflictError
         Somebody else saved the point first.
     """
-    auth.require(user, "edit_points")
-    version = _check_version(version)
-    row, _ = _point_row(store, point_id)
-    _require_on(user, "edit_points", _community_of(store, row["geom"]), f"point {row['code']}")
-    if row.get("retired_at") is not None:
-        msg = f"point {row['code']} is already retired"
-        raise InputError(msg)
-    return store.update(
-        "points",
-        int(point_id),
+    _, _, version = _point_to_change(store, user, point_id, version, refused="is already retired")
+    return _save_point(
+        store,
+        user,
+        point_id,
         {"status": PointStatus.RETIRED.value, "retired_at": dt.datetime.now(dt.UTC)},
         version=version,
-        username=user.username,
     )
 
 
 def clean_photo(data: bytes, *, max_px: int = PHOTO_MAX_PX) -> bytes:
-    """Re-encode an uploaded photo as JPEG without EXIF, at most ``max_px`` on its longer side.
+    """Re-encode a maintenance photo as JPEG without metadata.
 
-    The EXIF orientation is applied first, so the picture stays upright.
-
-    Parameters
-    ----------
-    data
-        The uploaded file's bytes.
-    max_px
-        Longest side of the result, in pixels.
-
-    Returns
-    -------
-    bytes
-        A JPEG with no metadata.
-
-    Raises
-    ------
-    gridmap.errors.InputError
-        If the data is not an image Pillow can read, or is too large.
+    The same as :func:`gridmap.photos.clean_photo` (see there for the parameters
+    and errors): at most ``max_px`` pixels on the longer side, no EXIF, XMP or ICC
+    data; anything that is not an image raises :class:`~gridmap.errors.InputError`.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    if not data:
-        msg = "the photo is empty"
-        raise InputError(msg)
-    if len(data) > PHOTO_MAX_BYTES:
-        msg = f"the photo is larger than {PHOTO_MAX_BYTES // (1024 * 1024)} MB"
-        raise InputError(msg)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                upright = ImageOps.exif_transpose(image)
-                rgb = upright.convert("RGB")
-    except (
-        UnidentifiedImageError,
-        OSError,
-        ValueError,
-        SyntaxError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ):
-        msg = "the file is not a photo (JPEG, PNG, WebP ... images only)"
-        raise InputError(msg) from None
-    rgb.thumbnail((max_px, max_px))
-    out = io.BytesIO()
-    rgb.save(out, format="JPEG", quality=85, optimize=True)
-    return out.getvalue()
+    return photos.clean_photo(data, max_px=max_px)
 
 
 def add_maintenance(

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from sqlalchemy import select
 
 from gridmap import auth
 from gridmap.errors import InputError, NotFound, PermissionDenied
@@ -51,23 +50,24 @@ USER_COLUMNS = (
 )
 
 
-def _user_rows(store: Store) -> list[dict[str, Any]]:
-    """Every row of the users table, without password hashes."""
-    from gridmap.store import schema
-
-    table = schema.users
-    columns = [table.c[name] for name in USER_COLUMNS if name in table.c]
-    with store.engine.connect() as conn:
-        rows = conn.execute(select(*columns).order_by(table.c.username)).mappings().all()
-    return [dict(r) for r in rows]
-
-
-def _row(store: Store, username: str) -> dict[str, Any]:
+def _managed_row(store: Store, username: str, by: User) -> dict[str, Any]:
+    """Return the ``users`` row of ``username``, whom ``by`` must be allowed to manage."""
+    auth.require(by, "manage_users")
     row = store.find_user(username)
     if row is None:
         msg = f"no user called {username!r}"
         raise NotFound(msg)
+    _require_manage(by, _scope_of(row), username)
     return row
+
+
+def _save(store: Store, row: dict[str, Any], values: dict[str, Any], by: User) -> int:
+    """Write ``values`` to the user's row (as read); return its new version."""
+    return store.update("users", row["id"], values, version=row["version"], username=by.username)
+
+
+def _scope_list(scope: Sequence[str] | None) -> list[str] | None:
+    return None if scope is None else list(scope)
 
 
 def _scope_of(row: dict[str, Any]) -> tuple[str, ...] | None:
@@ -121,7 +121,7 @@ def _check_keeps_admin(store: Store, row: dict[str, Any], after: dict[str, Any])
     """Refuse a change that would leave no enabled whole-street admin."""
     if not _is_street_admin(row) or _is_street_admin({**row, **after}):
         return
-    others = [r for r in _user_rows(store) if r["id"] != row["id"] and _is_street_admin(r)]
+    others = [r for r in store.list_users() if r["id"] != row["id"] and _is_street_admin(r)]
     if not others:
         msg = f"{row['username']!r} is the last enabled whole-street admin; add another first"
         raise InputError(msg)
@@ -149,7 +149,7 @@ def list_users(store: Store, *, by: User) -> pd.DataFrame:
         If ``by`` is not an admin.
     """
     auth.require(by, "manage_users")
-    rows = [r for r in _user_rows(store) if _within(_scope_of(r), by.scope)]
+    rows = [r for r in store.list_users() if _within(_scope_of(r), by.scope)]
     frame = pd.DataFrame(rows, columns=[c for c in USER_COLUMNS if not rows or c in rows[0]])
     return frame.reset_index(drop=True)
 
@@ -192,7 +192,7 @@ def add_user(
     gridmap.errors.InputError
         Name taken or empty, password too short, unknown role or community.
     """
-    _require_manage(by, None if scope is None else list(scope), username)
+    _require_manage(by, _scope_list(scope), username)
     role_value = _role(role)
     codes = _clean_scope(store, scope)
     return auth.create_user(store, username, password, role=role_value, scope=codes, by=by)
@@ -218,9 +218,7 @@ def reset_password(store: Store, username: str, password: str, *, by: User) -> N
     gridmap.errors.InputError
         If the password is too short.
     """
-    auth.require(by, "manage_users")
-    row = _row(store, username)
-    _require_manage(by, _scope_of(row), username)
+    row = _managed_row(store, username, by)
     auth.set_password(store, row["username"], password, by=by)
 
 
@@ -257,10 +255,8 @@ def set_role_and_scope(
         Unknown role or community; an admin demoting or narrowing themselves; the
         last whole-street admin demoted.
     """
-    auth.require(by, "manage_users")
-    row = _row(store, username)
-    _require_manage(by, _scope_of(row), username)
-    _require_manage(by, None if scope is None else list(scope), username)
+    row = _managed_row(store, username, by)
+    _require_manage(by, _scope_list(scope), username)
     role_value = _role(role)
     codes = _clean_scope(store, scope)
     after = {"role": role_value, "scope": codes}
@@ -268,7 +264,7 @@ def set_role_and_scope(
         msg = "you cannot change your own role or scope; ask another admin"
         raise InputError(msg)
     _check_keeps_admin(store, row, after)
-    return store.update("users", row["id"], after, version=row["version"], username=by.username)
+    return _save(store, row, after, by)
 
 
 def disable_user(store: Store, username: str, *, by: User) -> int:
@@ -288,16 +284,12 @@ def disable_user(store: Store, username: str, *, by: User) -> int:
     gridmap.errors.InputError
         If ``by`` disables themselves or the last whole-street admin.
     """
-    auth.require(by, "manage_users")
-    row = _row(store, username)
-    _require_manage(by, _scope_of(row), username)
+    row = _managed_row(store, username, by)
     if row["username"] == by.username:
         msg = "you cannot disable yourself"
         raise InputError(msg)
     _check_keeps_admin(store, row, {"disabled": True})
-    return store.update(
-        "users", row["id"], {"disabled": True}, version=row["version"], username=by.username
-    )
+    return _save(store, row, {"disabled": True}, by)
 
 
 def enable_user(store: Store, username: str, *, by: User) -> int:
@@ -315,10 +307,8 @@ def enable_user(store: Store, username: str, *, by: User) -> int:
     gridmap.errors.NotFound
         If there is no such user.
     """
-    auth.require(by, "manage_users")
-    row = _row(store, username)
-    _require_manage(by, _scope_of(row), username)
+    row = _managed_row(store, username, by)
     values: dict[str, Any] = {"disabled": False, "failed_logins": 0}
     if "locked_until" in row:
         values["locked_until"] = None
-    return store.update("users", row["id"], values, version=row["version"], username=by.username)
+    return _save(store, row, values, by)

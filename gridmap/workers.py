@@ -21,6 +21,8 @@ from gridmap.model import WorkerRole
 from gridmap.store import schema
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from gridmap.store import Store
 
 __all__ = [
@@ -40,6 +42,38 @@ EDITABLE = ("name", "phone", "notes", "active_from", "active_to")
 #: Roles that staff a grid: everyone besides the grid head, as the staffing check
 #: (:func:`gridmap.checks.integrity.check_staffing`) counts them.
 STAFF_ROLES = tuple(r.value for r in WorkerRole if r is not WorkerRole.GRID_HEAD)
+
+
+def _valid_on(table: Any, day: dt.date) -> Any:
+    """Return the SQL condition "assignment valid on ``day``" (NULL dates are open-ended)."""
+    return and_(
+        or_(table.c.valid_from.is_(None), table.c.valid_from <= day),
+        or_(table.c.valid_to.is_(None), table.c.valid_to >= day),
+    )
+
+
+def _end_assignment(
+    store: Store, conn: Connection, row: Mapping[str, Any], day: dt.date, user: User
+) -> None:
+    """End an assignment the day before ``day`` (remove it if it starts on/after ``day``)."""
+    start = row["valid_from"]
+    if start is not None and start >= day:
+        store.delete(
+            "assignments",
+            int(row["id"]),
+            version=int(row["version"]),
+            username=user.username,
+            conn=conn,
+        )
+    else:
+        store.update(
+            "assignments",
+            int(row["id"]),
+            {"valid_to": day - dt.timedelta(days=1)},
+            version=int(row["version"]),
+            username=user.username,
+            conn=conn,
+        )
 
 
 def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -217,23 +251,7 @@ def deactivate_worker(
         for r in rows:
             require(user, "assign", community=r["community"])
         for r in rows:
-            if r["valid_from"] is not None and r["valid_from"] >= day:
-                store.delete(
-                    "assignments",
-                    int(r["id"]),
-                    version=int(r["version"]),
-                    username=user.username,
-                    conn=conn,
-                )
-            else:
-                store.update(
-                    "assignments",
-                    int(r["id"]),
-                    {"valid_to": day - dt.timedelta(days=1)},
-                    version=int(r["version"]),
-                    username=user.username,
-                    conn=conn,
-                )
+            _end_assignment(store, conn, r, day, user)
             if r["grid_code"] not in flagged:
                 flagged.append(r["grid_code"])
         store.update(
@@ -264,11 +282,7 @@ def unstaffed_grids(
     """Return the codes of grids without a worker besides the grid head on ``on``."""
     day = on or dt.date.today()
     a, g = schema.assignments, schema.grids
-    valid = and_(
-        or_(a.c.valid_from.is_(None), a.c.valid_from <= day),
-        or_(a.c.valid_to.is_(None), a.c.valid_to >= day),
-        a.c.role.in_(list(roles)),
-    )
+    valid = and_(_valid_on(a, day), a.c.role.in_(list(roles)))
     with store.engine.connect() as conn:
         staffed = set(conn.execute(select(a.c.grid_id).where(valid)).scalars())
         grids = conn.execute(select(g.c.id, g.c.code).order_by(g.c.code)).all()

@@ -10,51 +10,28 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import os
-import sys
 from typing import Any
 
+from gridmap._cli import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    add_db_argument,
+    add_user_argument,
+    local_operator,
+    parse_date,
+    print_json,
+)
+from gridmap._cli import err as _err
+from gridmap._cli import open_store as _store
+from gridmap._cli import out as _out
 from gridmap.errors import InputError
 
 __all__ = ["add_parsers"]
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 3
-
-_DB_HELP = "store URL (default: $GRIDMAP_DB, else the SQLite file in your user data folder)"
-
-
-def _out(text: str = "") -> None:
-    print(text)
-
-
-def _err(text: str) -> None:
-    print(text, file=sys.stderr)
-
-
-def _store(args: argparse.Namespace) -> Any:
-    from gridmap.store import open_store
-
-    return open_store(getattr(args, "db", None))
-
 
 def _user(args: argparse.Namespace) -> Any:
     """Return the CLI user: the local operator, who may administer any store they can open."""
-    from gridmap.auth import User
-    from gridmap.model import UserRole
-
-    return User(getattr(args, "user", None) or "cli", UserRole.ADMIN)
-
-
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        msg = f"{text!r} is not a date (YYYY-MM-DD)"
-        raise InputError(msg) from None
+    return local_operator(getattr(args, "user", None))
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -116,7 +93,7 @@ def cmd_grids_history(args: argparse.Namespace) -> int:
     from gridmap import plans
 
     store = _store(args)
-    day = _date(args.on) or dt.date.today()
+    day = parse_date(args.on, option="--on") or dt.date.today()
     if args.grid:
         holders = plans.holders_on(store, args.grid, day)
         if not holders:
@@ -142,7 +119,9 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
     """Write the assignment (as of a date) to CSV or XLSX."""
     from gridmap import plans
 
-    n = plans.export_plan(_store(args), args.file, as_of=_date(args.as_of), user=_user(args))
+    n = plans.export_plan(
+        _store(args), args.file, as_of=parse_date(args.as_of, option="--as-of"), user=_user(args)
+    )
     _out(f"wrote {n} assignments to {args.file}")
     return EXIT_OK
 
@@ -167,7 +146,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
     from gridmap import plans
 
     store = _store(args)
-    day = _date(args.from_date)
+    day = parse_date(args.from_date, option="--from")
     plan = plans.read_plan(store, on=day)
     if args.grid not in plan.assignments:
         from gridmap.errors import NotFound
@@ -249,7 +228,7 @@ def cmd_workers(args: argparse.Namespace) -> int:
                 active_from=[None if v is None else str(v) for v in frame["active_from"]],
                 active_to=[None if v is None else str(v) for v in frame["active_to"]],
             ).to_dict("records")
-            _out(json.dumps(records, ensure_ascii=False, indent=2, default=str))
+            print_json(records, default=str)
             return EXIT_OK
         for r in frame.itertuples():
             state = "" if r.active else " (inactive)"
@@ -269,8 +248,8 @@ def cmd_workers(args: argparse.Namespace) -> int:
             phone=args.phone,
             notes=args.notes,
             code=args.code,
-            active_from=_date(args.active_from),
-            active_to=_date(args.active_to),
+            active_from=parse_date(args.active_from, option="--active-from"),
+            active_to=parse_date(args.active_to, option="--active-to"),
         )
         _out(f"added worker {code}")
         return EXIT_OK
@@ -281,14 +260,16 @@ def cmd_workers(args: argparse.Namespace) -> int:
         values = {k: getattr(args, k) for k in ("name", "phone", "notes") if getattr(args, k)}
         for k in ("active_from", "active_to"):
             if getattr(args, k):
-                values[k] = _date(getattr(args, k))
+                values[k] = parse_date(getattr(args, k), option=f"--{k.replace('_', '-')}")
         if not values:
             msg = "nothing to change; give --name, --phone, --notes, --active-from or --active-to"
             raise InputError(msg)
         workers.update_worker(store, user, args.code, **values)
         _out(f"updated worker {args.code}")
         return EXIT_OK
-    flagged = workers.deactivate_worker(store, user, args.code, on=_date(args.on))
+    flagged = workers.deactivate_worker(
+        store, user, args.code, on=parse_date(args.on, option="--on")
+    )
     _out(f"deactivated worker {args.code}")
     if flagged:
         _out(f"grids to reassign: {', '.join(flagged)}")
@@ -299,12 +280,8 @@ def cmd_workers(args: argparse.Namespace) -> int:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="URL", help=_DB_HELP)
-    p.add_argument(
-        "--user",
-        default=os.environ.get("USER", "cli"),
-        help="name recorded in the audit log (default: $USER)",
-    )
+    add_db_argument(p)
+    add_user_argument(p, help="name recorded in the audit log (default: $USER)")
 
 
 def add_parsers(subparsers: Any) -> None:

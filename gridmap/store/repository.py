@@ -1698,6 +1698,21 @@ class Store:
         out.sort(key=lambda r: (_ROLE_ORDER.get(r["role"], 99), r["name"], r["code"]))
         return out
 
+    @_guard
+    def list_users(self) -> list[dict[str, Any]]:
+        """Return every ``users`` row without its password hash, by user name.
+
+        Returns
+        -------
+        list of dict
+            One dict a user: every column of ``users`` but ``password_hash``.
+        """
+        users = schema.users
+        columns = [c for c in users.c if c.name != "password_hash"]
+        with self._connect() as conn:
+            rows = conn.execute(select(*columns).order_by(users.c.username)).mappings().all()
+        return [dict(r) for r in rows]
+
 
 def _decode_json_texts(texts: Sequence[str | None]) -> list[Any]:
     """Decode many JSON documents at once (``None`` stays ``None``)."""

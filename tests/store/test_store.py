@@ -769,6 +769,21 @@ def test_users_password_hash_never_reaches_the_audit(store):
     assert store.counts()["users"] == 1
 
 
+def test_list_users_leaves_out_password_hashes(store):
+    assert store.list_users() == []
+    for name, role in (("zoe", "viewer"), ("amy", "admin")):
+        store.insert(
+            "users",
+            {"username": name, "password_hash": "$argon2$secret", "role": role, "scope": [C1]},
+            username="system",
+        )
+    rows = store.list_users()
+    assert [r["username"] for r in rows] == ["amy", "zoe"]
+    assert [r["scope"] for r in rows] == [[C1], [C1]]
+    assert all("password_hash" not in r for r in rows)
+    assert "secret" not in str(rows)
+
+
 def test_retired_points_and_inactive_workers_are_hidden_by_default(store):
     frames = sample_frames()
     write_all(store, frames)

@@ -1,0 +1,208 @@
+"""Helpers shared by the ``gridmap`` sub-command modules.
+
+The command modules (:mod:`gridmap.grids.cli`, :mod:`gridmap.issues_cli`,
+:mod:`gridmap.export.cli`, :mod:`gridmap.checks.cli`) parse, call the library and
+print. What they all need lives here: the ``--db`` and ``--user`` options, opening
+the store, the acting :class:`~gridmap.auth.User`, date options, and printing
+records as a table, JSON or CSV.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from gridmap.errors import GridmapError, InputError, NotFound
+
+if TYPE_CHECKING:
+    from gridmap.auth import User
+    from gridmap.store import Store
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 3
+
+DB_HELP = (
+    "store URL: sqlite:///path/to/file.sqlite or postgresql+psycopg://user@host/db "
+    "(default: $GRIDMAP_DB, else a SQLite file in your user data folder)"
+)
+
+
+def out(text: str = "") -> None:
+    """Print one line to stdout."""
+    print(text)
+
+
+def err(text: str) -> None:
+    """Print one line to stderr."""
+    print(text, file=sys.stderr)
+
+
+def print_json(value: Any, *, default: Any = None) -> None:
+    """Print ``value`` as indented JSON, Chinese text unescaped.
+
+    Parameters
+    ----------
+    value
+        Anything :func:`json.dumps` takes.
+    default
+        Called for values JSON cannot hold (see :func:`json.dumps`).
+    """
+    out(json.dumps(value, ensure_ascii=False, indent=2, default=default))
+
+
+def _cell(value: Any, *, list_sep: str) -> Any:
+    if isinstance(value, list):
+        return list_sep.join(value)
+    return value
+
+
+def print_records(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str]) -> None:
+    """Print records as an aligned text table, JSON or CSV.
+
+    Parameters
+    ----------
+    rows
+        One dict a record; list values are joined (``、`` in tables, ``|`` in CSV).
+    fmt
+        ``"table"``, ``"json"`` (every key of every record) or ``"csv"``.
+    columns
+        The columns of the table or CSV, in order.
+    """
+    if fmt == "json":
+        print_json(rows)
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(v, list_sep="|") for k, v in row.items()})
+        sys.stdout.write(buffer.getvalue())
+        return
+    cells = [[_cell(r.get(c), list_sep="、") for c in columns] for r in rows]
+    text_rows = [["" if v is None else str(v) for v in row] for row in cells]
+    widths = [max([len(c), *(len(t[i]) for t in text_rows)]) for i, c in enumerate(columns)]
+    out("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    for t in text_rows:
+        out("  ".join(v.ljust(w) for v, w in zip(t, widths, strict=True)))
+
+
+def parse_date(text: str | None, *, option: str) -> dt.date | None:
+    """Return the date of a ``YYYY-MM-DD`` option (``None`` or empty stays ``None``).
+
+    Parameters
+    ----------
+    text
+        The option's value.
+    option
+        The option's name, for the message (``"--date"``).
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the text is not a date.
+    """
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        msg = f"{option} must be a date like 2026-11-02 (YYYY-MM-DD), got {text!r}"
+        raise InputError(msg) from None
+
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--db URL`` to a command's parser."""
+    parser.add_argument("--db", metavar="URL", help=DB_HELP)
+
+
+def add_user_argument(
+    parser: argparse.ArgumentParser, *, help: str, default_to_login: bool = True
+) -> None:
+    """Add ``--user NAME`` to a command's parser.
+
+    Parameters
+    ----------
+    parser
+        The command's parser.
+    help
+        The option's help text.
+    default_to_login
+        Default to ``$USER`` (else ``"cli"``); when false, the default is ``None``.
+    """
+    default = os.environ.get("USER", "cli") if default_to_login else None
+    parser.add_argument("--user", metavar="NAME", default=default, help=help)
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    """Open the store named by ``--db`` (default: ``$GRIDMAP_DB`` or the user data file)."""
+    from gridmap.store import open_store as open_url
+
+    return open_url(getattr(args, "db", None))
+
+
+def local_operator(name: str | None) -> User:
+    """Return the local operator: whoever can open the store, with the admin role.
+
+    Parameters
+    ----------
+    name
+        The name for the audit log (default ``$USER``, else ``"cli"``).
+    """
+    from gridmap.auth import User
+    from gridmap.model import UserRole
+
+    return User(name or os.environ.get("USER") or "cli", UserRole.ADMIN)
+
+
+def acting_user(store: Store, name: str | None, *, must_exist: bool = False) -> User:
+    """Return the user a command acts as.
+
+    The store's user called ``name`` acts with its role and scope. Without a name,
+    or (unless ``must_exist``) with a name the store does not know, the command acts
+    as the :func:`local_operator`.
+
+    Parameters
+    ----------
+    store
+        The open store.
+    name
+        The ``--user`` value.
+    must_exist
+        Refuse a name that is not a store user.
+
+    Raises
+    ------
+    gridmap.errors.NotFound
+        If ``must_exist`` and the store has no user called ``name``.
+    gridmap.errors.GridmapError
+        If the user is disabled.
+    """
+    from gridmap.auth import User
+    from gridmap.model import UserRole
+
+    if name is None:
+        return local_operator(None)
+    row = store.find_user(name)
+    if row is None:
+        if must_exist:
+            msg = f"no app user called {name!r} (leave out --user to act as the local operator)"
+            raise NotFound(msg)
+        return local_operator(name)
+    if row.get("disabled"):
+        msg = f"user {name!r} is disabled"
+        raise GridmapError(msg)
+    scope = row.get("scope")
+    return User(
+        row["username"],
+        UserRole(row["role"]),
+        tuple(scope) if scope is not None else None,
+        row.get("id"),
+    )
