@@ -31,32 +31,21 @@ scope_kind = c1.radio(
     format_func=lambda s: sh.tr(f"export.page.scope.{s}"),
 )
 names = sh.community_names(frames)
-grids = frames["grids"]
-community = grid = worker = None
-if scope_kind == "community":
-    community = c2.selectbox(
-        sh.tr("export.page.scope.community"),
-        list(names),
-        format_func=lambda c: f"{names[c]} ({c})",
-        key="gm_export_comm",
+grid_names = dict(zip(frames["grids"]["code"], frames["grids"]["name"], strict=True))
+people = dict(zip(frames["workers"]["code"], frames["workers"]["name"], strict=True))
+# scope -> (choices, label of a choice, widget key)
+PICKERS = {
+    "community": (list(names), lambda c: f"{names[c]} ({c})", "gm_export_comm"),
+    "grid": (sorted(grid_names), lambda g: f"{g} {grid_names[g] or ''}", "gm_export_grid"),
+    "worker": (sorted(people), lambda w: f"{people[w]} ({w})", "gm_export_worker"),
+}
+picked = dict.fromkeys(PICKERS)
+if scope_kind in PICKERS:
+    choices, label, key = PICKERS[scope_kind]
+    picked[scope_kind] = c2.selectbox(
+        sh.tr(f"export.page.scope.{scope_kind}"), choices, format_func=label, key=key
     )
-elif scope_kind == "grid":
-    labels = dict(zip(grids["code"], grids["name"], strict=True))
-    grid = c2.selectbox(
-        sh.tr("export.page.scope.grid"),
-        sorted(labels),
-        format_func=lambda g: f"{g} {labels[g] or ''}",
-        key="gm_export_grid",
-    )
-elif scope_kind == "worker":
-    workers = frames["workers"]
-    people = dict(zip(workers["code"], workers["name"], strict=True))
-    worker = c2.selectbox(
-        sh.tr("export.page.scope.worker"),
-        sorted(people),
-        format_func=lambda w: f"{people[w]} ({w})",
-        key="gm_export_worker",
-    )
+community, grid, worker = picked["community"], picked["grid"], picked["worker"]
 
 c3, c4 = st.columns(2)
 as_of = week = None

@@ -9,6 +9,7 @@
 ``mapimage``    offline static map of a grid (matplotlib, Agg)
 ``fonts``       the embedded CJK font for PDFs and images
 ``cli``         ``gridmap export ...``
+``bench``       timings of the roster and dossier for ``gridmap bench``
 =============== ==========================================================
 
 Every export takes the exporting :class:`~gridmap.auth.User` (``export`` right,
@@ -19,6 +20,7 @@ a binary file object, and writes one audit row (who, what, scope, when).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from gridmap.export import data as data
@@ -92,6 +94,16 @@ SCOPES: dict[str, tuple[str, ...]] = {
     "geojson": ("street", "community"),
 }
 
+#: Each export's function and the options of :func:`run_export` it takes.
+_EXPORTERS: dict[str, tuple[Callable[..., ExportResult], tuple[str, ...]]] = {
+    "roster": (export_roster, ("fmt", "community", "grid", "worker", "as_of", "lang")),
+    "dossier": (export_dossier, ("community", "grid", "as_of", "lang", "progress")),
+    "supervision": (export_supervision, ("community", "grid", "worker", "as_of", "lang")),
+    "weekly": (export_weekly, ("week", "community", "fmt", "lang")),
+    "gpkg": (export_gpkg, ("community", "crs")),
+    "geojson": (export_geojson, ("community", "crs")),
+}
+
 
 def run_export(
     kind: str,
@@ -140,44 +152,16 @@ def run_export(
     if fmt not in FORMATS[kind] and not (kind == "geojson" and fmt == "geojson"):
         msg = f"export {kind} writes {' or '.join(FORMATS[kind])}, not {fmt}"
         raise InputError(msg)
-    if kind == "roster":
-        return export_roster(
-            store,
-            out,
-            user=user,
-            fmt=fmt,
-            community=community,
-            grid=grid,
-            worker=worker,
-            as_of=as_of,
-            lang=lang,
-        )
-    if kind == "dossier":
-        return export_dossier(
-            store,
-            out,
-            user=user,
-            community=community,
-            grid=grid,
-            as_of=as_of,
-            lang=lang,
-            progress=progress,
-        )
-    if kind == "supervision":
-        return export_supervision(
-            store,
-            out,
-            user=user,
-            community=community,
-            grid=grid,
-            worker=worker,
-            as_of=as_of,
-            lang=lang,
-        )
-    if kind == "weekly":
-        return export_weekly(
-            store, out, user=user, week=week or as_of, community=community, fmt=fmt, lang=lang
-        )
-    if kind == "gpkg":
-        return export_gpkg(store, out, user=user, community=community, crs=crs)
-    return export_geojson(store, out, user=user, community=community, crs=crs)
+    exporter, names = _EXPORTERS[kind]
+    options = {
+        "community": community,
+        "grid": grid,
+        "worker": worker,
+        "as_of": as_of,
+        "week": week or as_of,
+        "fmt": fmt,
+        "crs": crs,
+        "lang": lang,
+        "progress": progress,
+    }
+    return exporter(store, out, user=user, **{name: options[name] for name in names})

@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -165,12 +166,18 @@ def _end_of(day: dt.date) -> pd.Timestamp:
     return pd.Timestamp(day + dt.timedelta(days=1), tz="UTC")
 
 
+#: A 2-D little-endian WKB point: byte order, geometry type, x, y (21 bytes).
+_WKB_POINT = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
+
+
 def _point_geometries(store: Store) -> tuple[np.ndarray, np.ndarray]:
     """Kinds and geometries of every point record not retired, read lean (no attributes).
 
-    On SQLite the rows come straight from the driver and 2-D little-endian WKB points
-    are decoded with one :func:`numpy.frombuffer` call: a million points take about
-    a second instead of the many seconds :meth:`Store.read_layer` spends on attributes.
+    Only the ``kind`` and ``geom`` columns are read. On SQLite the rows come straight
+    from the driver's cursor (no SQLAlchemy row objects) and 2-D little-endian WKB
+    points are decoded with one :func:`numpy.frombuffer` call: a million points take
+    about a second instead of the many seconds :meth:`Store.read_layer` spends on
+    attributes.
     """
     from sqlalchemy import exc, select, type_coerce
 
@@ -182,9 +189,12 @@ def _point_geometries(store: Store) -> tuple[np.ndarray, np.ndarray]:
     try:
         with store.engine.connect() as conn:
             if store.dialect == "sqlite":
-                rows = conn.exec_driver_sql(
-                    "SELECT kind, geom FROM points WHERE retired_at IS NULL"
-                ).fetchall()
+                cursor = conn.connection.dbapi_connection.cursor()
+                try:
+                    cursor.execute("SELECT kind, geom FROM points WHERE retired_at IS NULL")
+                    rows = cursor.fetchall()
+                finally:
+                    cursor.close()
             else:
                 rows = conn.execute(
                     select(points.c.kind, type_coerce(points.c.geom, GeometryWKB())).where(
@@ -194,18 +204,38 @@ def _point_geometries(store: Store) -> tuple[np.ndarray, np.ndarray]:
     except exc.SQLAlchemyError as err:
         msg = f"cannot read the point records of {store.safe_url}: {err.__class__.__name__}"
         raise StoreError(msg) from None
-    kinds = np.array([r[0] for r in rows], dtype=object)
-    blobs = [bytes(r[1]) if r[1] is not None else b"" for r in rows]
-    lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs))
-    if len(blobs) and (lengths == 21).all():
-        raw = np.frombuffer(
-            b"".join(blobs),
-            dtype=np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")]),
-        )
-        if (raw["order"] == 1).all() and (raw["type"] == 1).all():
+    kinds = np.array(list(map(itemgetter(0), rows)), dtype=object)
+    blobs = [bytes(b) if isinstance(b, memoryview) else b for b in map(itemgetter(1), rows)]
+    if None not in blobs and sum(map(len, blobs)) == _WKB_POINT.itemsize * len(blobs):
+        raw = np.frombuffer(b"".join(blobs), dtype=_WKB_POINT)
+        lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs))
+        if (
+            (lengths == _WKB_POINT.itemsize).all()
+            and (raw["order"] == 1).all()
+            and (raw["type"] == 1).all()
+        ):
             return kinds, shapely.points(raw["x"], raw["y"])
-    wkb = np.array([b if b else None for b in blobs], dtype=object)
-    return kinds, shapely.from_wkb(wkb)
+    return kinds, shapely.from_wkb(np.array(blobs, dtype=object))
+
+
+def _lean_point_layers(store: Store, grids: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
+    """Each point layer as a frame with one categorical ``grid`` column (codes of ``grids``).
+
+    The points are located with one :func:`gridmap.locate.polygon_index_of_points` call;
+    the categorical column holds the grid's position, so counting per grid is a bincount.
+    """
+    kinds, geoms = _point_geometries(store)
+    codes = pd.Index(grids["code"].to_numpy(dtype=object)).unique()
+    where = polygon_index_of_points(geoms, grids.geometry.to_numpy())
+    if len(codes) < len(grids):  # duplicate codes: positions do not map to categories
+        where = codes.get_indexer(grids["code"].to_numpy(dtype=object)[where])
+        where[where < 0] = -1
+    return {
+        layer: pd.DataFrame(
+            {"grid": pd.Categorical.from_codes(where[kinds == kind], categories=codes)}
+        )
+        for layer, kind in POINT_KINDS.items()
+    }
 
 
 def load_data(
@@ -258,17 +288,8 @@ def load_data(
     data["communities"] = communities
     data["grids"] = grids
     if points == "counts":
-        kinds, geoms = _point_geometries(store)
-        where = polygon_index_of_points(geoms, grids.geometry.to_numpy())
-        codes = grids["code"].to_numpy(dtype=object)
-        located = np.full(len(where), None, dtype=object)
-        if len(codes):
-            located[where >= 0] = codes[where[where >= 0]]
-        for layer, kind in POINT_KINDS.items():
-            data[layer] = pd.DataFrame({"grid": located[kinds == kind]})
-    for layer in (*POINT_LAYERS, "issues"):
-        if points == "counts" and layer != "issues":
-            continue
+        data.update(_lean_point_layers(store, grids))
+    for layer in ("issues",) if points == "counts" else (*POINT_LAYERS, "issues"):
         frame = store.read_layer(layer)
         if layer == "issues":
             reported = pd.to_datetime(frame["reported_at"], utc=True)
@@ -296,15 +317,15 @@ def point_counts(data: dict[str, Any], grid_codes: pd.Series) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``boards, fitness, bins, open_issues`` on ``grid_codes``' positions.
     """
-    out = pd.DataFrame(index=range(len(grid_codes)))
     codes = pd.Index(grid_codes.to_numpy())
-    for layer in POINT_LAYERS:
-        counts = data[layer]["grid"].value_counts()
-        out[layer] = counts.reindex(codes, fill_value=0).to_numpy(dtype=np.int64)
+
+    def per_grid(grid: pd.Series) -> np.ndarray:
+        return grid.value_counts().reindex(codes, fill_value=0).to_numpy(dtype=np.int64)
+
+    out = pd.DataFrame({layer: per_grid(data[layer]["grid"]) for layer in POINT_LAYERS})
     issues = data["issues"]
-    counts = issues.loc[issues["open"].to_numpy(dtype=bool), "grid"].value_counts()
-    out["open_issues"] = counts.reindex(codes, fill_value=0).to_numpy(dtype=np.int64)
-    return out
+    out["open_issues"] = per_grid(issues.loc[issues["open"].to_numpy(dtype=bool), "grid"])
+    return out.set_axis(range(len(grid_codes)))
 
 
 def workers_by_grid(data: dict[str, Any]) -> pd.DataFrame:
@@ -463,6 +484,53 @@ def write_output(out: Output, payload: bytes) -> Path | None:
         return path
     out.write(payload)
     return None
+
+
+def finish_export(
+    store: Store,
+    user: User,
+    what: str,
+    scope: Scope,
+    out: Output,
+    payload: bytes,
+    *,
+    fmt: str,
+    rows: int,
+    as_of: dt.date | None = None,
+    extra: dict[str, Any] | None = None,
+) -> ExportResult:
+    """Write ``payload`` to ``out`` (:func:`write_output`) and audit it (:func:`record_export`).
+
+    Parameters
+    ----------
+    store, user, what, scope
+        As for :func:`record_export`.
+    out
+        A file path or a writable binary file.
+    payload
+        The file's bytes.
+    fmt, rows, as_of, extra
+        As for :func:`record_export`.
+
+    Returns
+    -------
+    ExportResult
+        The summary, with the audit row's id and the path written (if any).
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the file cannot be written (then nothing is audited).
+    """
+    path = write_output(out, payload)
+    return record_export(
+        store, user, what, scope, fmt=fmt, rows=rows, as_of=as_of, extra=extra, path=path
+    )
+
+
+def phones_shown(*, see_phones: bool) -> dict[str, str]:
+    """Return the audit fact saying whether phone numbers were exported in full."""
+    return {"phones": "full" if see_phones else "masked"}
 
 
 def buffer() -> io.BytesIO:

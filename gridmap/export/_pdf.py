@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -223,6 +224,61 @@ def numbered_canvas(footer_left: str, header: str, lang: str) -> Callable[..., A
             self.restoreState()
 
     return _Canvas
+
+
+def build_pdf(
+    story: list[Any],
+    *,
+    title: str,
+    author: str,
+    lang: str,
+    subject: str | None = None,
+    header: str = "",
+    doc_class: type | None = None,
+    multi_pass: bool = False,
+) -> bytes:
+    """Lay out ``story`` on A4 pages with the house margins, header and footer.
+
+    Parameters
+    ----------
+    story
+        reportlab flowables.
+    title, author, subject
+        PDF metadata; ``author`` (the exporting user) is also named in the footer.
+    lang
+        Language of the footer.
+    header
+        Text at the top of every page (none when empty).
+    doc_class
+        A ``BaseDocTemplate`` subclass (default ``SimpleDocTemplate``).
+    multi_pass
+        Build with ``multiBuild`` (needed for a table of contents).
+
+    Returns
+    -------
+    bytes
+        The PDF.
+    """
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.platypus import SimpleDocTemplate
+
+    buf = io.BytesIO()
+    doc = (doc_class or SimpleDocTemplate)(
+        buf,
+        pagesize=A4,
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.7 * cm,
+        bottomMargin=1.8 * cm,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="gridmap",
+    )
+    canvas = numbered_canvas(footer_text(author, lang), header, lang)
+    (doc.multiBuild if multi_pass else doc.build)(story, canvasmaker=canvas)
+    return buf.getvalue()
 
 
 def footer_text(user_name: str, lang: str) -> str:

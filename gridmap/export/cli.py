@@ -13,12 +13,15 @@ named after ``$USER``; every export is audited under that name.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from gridmap.errors import GridmapError, NotFound
+from gridmap._cli import acting_user, add_db_argument, add_user_argument, parse_date
+from gridmap._cli import err as _err
+from gridmap._cli import open_store as _open_store
+from gridmap._cli import out as _out
+from gridmap.errors import GridmapError
 
 __all__ = ["EXPORT_KINDS", "add_parsers", "cmd_export"]
 
@@ -41,40 +44,6 @@ _HELP = {
     "weekly": "weekly progress report (每周上报进展), XLSX or PDF",
     "supervision": "supervision orders (督办单), one PDF page per grid with check failures",
 }
-_DB_HELP = (
-    "store URL: sqlite:///path/to/file.sqlite or postgresql+psycopg://user@host/db "
-    "(default: $GRIDMAP_DB, else a SQLite file in your user data folder)"
-)
-
-
-def _out(text: str = "") -> None:
-    print(text)
-
-
-def _err(text: str) -> None:
-    print(text, file=sys.stderr)
-
-
-def _user(store: Any, name: str | None) -> Any:
-    from gridmap.auth import User
-    from gridmap.model import UserRole
-
-    if name is None:
-        return User(os.environ.get("USER") or "cli", UserRole.ADMIN)
-    row = store.find_user(name)
-    if row is None:
-        msg = f"no app user called {name!r} (leave out --user to export as the local operator)"
-        raise NotFound(msg)
-    if row.get("disabled"):
-        msg = f"user {name!r} is disabled"
-        raise GridmapError(msg)
-    scope = row.get("scope")
-    return User(
-        row["username"],
-        UserRole(row["role"]),
-        tuple(scope) if scope is not None else None,
-        row.get("id"),
-    )
 
 
 def _default_out(args: argparse.Namespace, fmt: str) -> Path:
@@ -90,8 +59,6 @@ def _default_out(args: argparse.Namespace, fmt: str) -> Path:
 def cmd_export(args: argparse.Namespace) -> int:
     """Run one export; print what was written."""
     from gridmap import export
-    from gridmap.export._common import parse_date
-    from gridmap.store import open_store
 
     kind = args.kind
     formats = _FORMATS[kind]
@@ -99,11 +66,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     if fmt not in formats:
         msg = f"export {kind} writes {' or '.join(formats)}, not {fmt}"
         raise GridmapError(msg)
-    store = open_store(args.db)
+    store = _open_store(args)
     try:
-        user = _user(store, args.user)
+        user = acting_user(store, args.user, must_exist=True)
         out = args.out or _default_out(args, fmt)
-        as_of = parse_date(args.as_of)
+        as_of = parse_date(args.as_of, option="--as-of")
 
         def progress(i: int, n: int, label: str) -> None:
             if label != "pdf" and sys.stderr.isatty():
@@ -201,12 +168,12 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
             help="file to write (geojson: a folder or a .zip); default a name from "
             "the kind and scope in the current folder",
         )
-        p.add_argument(
-            "--user",
-            metavar="NAME",
+        add_user_argument(
+            p,
             help="export as this app user (their role and scope apply); default the local operator",
+            default_to_login=False,
         )
-        p.add_argument("--db", metavar="URL", help=_DB_HELP)
+        add_db_argument(p)
         p.set_defaults(func=cmd_export, kind=kind)
         for name in ("grid", "worker", "as_of", "lang", "week", "format", "crs"):
             if name not in {a.dest for a in p._actions}:

@@ -30,7 +30,14 @@ import shapely
 from gridmap import auth
 from gridmap.crs import normalize_crs_name, transform_geometries
 from gridmap.errors import InputError, NotFound
-from gridmap.export._common import ExportResult, Output, Scope, record_export, write_output
+from gridmap.export._common import (
+    ExportResult,
+    Output,
+    Scope,
+    finish_export,
+    record_export,
+    write_output,
+)
 from gridmap.locate import locate_points
 from gridmap.model import LAYERS, POINT_KINDS
 from gridmap.views import mask_phone
@@ -155,6 +162,11 @@ def layer_frames(
     }
 
 
+def _layer_facts(system: str, frames: dict[str, pd.DataFrame]) -> dict[str, object]:
+    """Audit facts of a data export: coordinate system and number of layers."""
+    return {"crs": system, "layers": len(frames)}
+
+
 def _shifted(frame: pd.DataFrame, crs: str) -> pd.DataFrame:
     if crs == "wgs84" or not isinstance(frame, gpd.GeoDataFrame) or not len(frame):
         return frame
@@ -246,16 +258,16 @@ def export_gpkg(
         raise InputError(msg) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    written = write_output(out, payload)
-    return record_export(
+    return finish_export(
         store,
         user,
         "gpkg",
         Scope(community),
+        out,
+        payload,
         fmt="gpkg",
         rows=total,
-        path=written,
-        extra={"crs": system, "layers": len(frames)},
+        extra=_layer_facts(system, frames),
     )
 
 
@@ -324,5 +336,5 @@ def export_geojson(
         fmt="geojson",
         rows=total,
         path=written,
-        extra={"crs": system, "layers": len(frames)},
+        extra=_layer_facts(system, frames),
     )

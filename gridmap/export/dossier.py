@@ -24,16 +24,16 @@ from gridmap.export._common import (
     Output,
     Progress,
     Scope,
+    finish_export,
     fmt_date,
     fmt_number,
     load_data,
+    phones_shown,
     point_counts,
-    record_export,
     select_grids,
     shown_phone,
     tr,
     workers_by_grid,
-    write_output,
 )
 from gridmap.export.mapimage import grid_map_png, project_frames
 from gridmap.export.supervision import current_failures
@@ -296,13 +296,12 @@ def export_dossier(
     gridmap.errors.GridmapError
         If no CJK font is found.
     """
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import cm
     from reportlab.platypus import PageBreak, Spacer
     from reportlab.platypus.tableofcontents import TableOfContents
 
     from gridmap.errors import NotFound
-    from gridmap.export._pdf import footer_text, numbered_canvas, para, styles
+    from gridmap.export._pdf import build_pdf, para, styles
 
     scope = Scope(community, grid)
     auth.require(user, "export", community=community)
@@ -363,35 +362,27 @@ def export_dossier(
         if progress is not None:
             progress(i + 1, total, str(row["code"]))
 
-    buf = io.BytesIO()
-    doc = _doc_class()(
-        buf,
-        pagesize=A4,
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.7 * cm,
-        bottomMargin=1.8 * cm,
+    payload = build_pdf(
+        story,
         title=title,
         author=user.username,
         subject=subtitle,
-        creator="gridmap",
+        header=f"{title} · {subtitle}",
+        lang=lang,
+        doc_class=_doc_class(),
+        multi_pass=multi,
     )
-    canvas = numbered_canvas(footer_text(user.username, lang), f"{title} · {subtitle}", lang)
-    if multi:
-        doc.multiBuild(story, canvasmaker=canvas)
-    else:
-        doc.build(story, canvasmaker=canvas)
     if progress is not None:
         progress(total, total, "pdf")
-    path = write_output(out, buf.getvalue())
-    return record_export(
+    return finish_export(
         store,
         user,
         "dossier",
         scope,
+        out,
+        payload,
         fmt="pdf",
         rows=total,
         as_of=data["as_of"],
-        path=path,
-        extra={"phones": "full" if see_phones else "masked", "checks": failures is not None},
+        extra={**phones_shown(see_phones=see_phones), "checks": failures is not None},
     )

@@ -200,7 +200,7 @@ def matplotlib_font(font: CJKFont | None = None) -> dict[str, Any]:
     Parameters
     ----------
     font
-        The font; default :func:`find_cjk_font`.
+        As for :func:`register_pdf_font`.
 
     Returns
     -------
@@ -211,7 +211,7 @@ def matplotlib_font(font: CJKFont | None = None) -> dict[str, Any]:
     Raises
     ------
     gridmap.errors.GridmapError
-        If no CJK font is found.
+        Without a CJK font (see :func:`find_cjk_font`).
     """
     font = font or find_cjk_font()
     family = _mpl_family(str(font.path))

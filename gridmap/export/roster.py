@@ -24,14 +24,14 @@ from gridmap.export._common import (
     ExportResult,
     Output,
     Scope,
+    finish_export,
     load_data,
+    phones_shown,
     point_counts,
-    record_export,
     select_grids,
     shown_phone,
     tr,
     workers_by_grid,
-    write_output,
 )
 
 if TYPE_CHECKING:
@@ -290,15 +290,15 @@ def export_roster(
         payload = _xlsx(frame, headers, roster_title(data, scope, lang=lang), lang=lang)
     else:
         payload = _csv(frame, headers)
-    path = write_output(out, payload)
-    return record_export(
+    return finish_export(
         store,
         user,
         "roster",
         scope,
+        out,
+        payload,
         fmt=fmt,
         rows=len(frame),
         as_of=data["as_of"],
-        path=path,
-        extra={"phones": "full" if see_phones else "masked"},
+        extra=phones_shown(see_phones=see_phones),
     )

@@ -11,7 +11,6 @@ for the fix and leaves room for signatures.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -23,14 +22,13 @@ from gridmap.export._common import (
     ExportResult,
     Output,
     Scope,
+    finish_export,
     fmt_date,
     load_data,
-    record_export,
     select_grids,
     shown_phone,
     tr,
     workers_by_grid,
-    write_output,
 )
 
 if TYPE_CHECKING:
@@ -393,11 +391,7 @@ def export_supervision(
     gridmap.errors.GridmapError
         If no CJK font is found.
     """
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import cm
-    from reportlab.platypus import SimpleDocTemplate
-
-    from gridmap.export._pdf import footer_text, numbered_canvas, styles
+    from gridmap.export._pdf import build_pdf, styles
 
     if deadline_days < 0:
         msg = f"deadline_days must be 0 or more, got {deadline_days}"
@@ -421,28 +415,21 @@ def export_supervision(
         issued=issued,
         lang=lang,
     )
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.7 * cm,
-        bottomMargin=1.8 * cm,
+    payload = build_pdf(
+        story,
         title=tr("export.supervision.title", lang).replace("　", ""),
         author=user.username,
-        creator="gridmap",
+        lang=lang,
     )
-    doc.build(story, canvasmaker=numbered_canvas(footer_text(user.username, lang), "", lang))
-    path = write_output(out, buf.getvalue())
-    return record_export(
+    return finish_export(
         store,
         user,
         "supervision",
         scope,
+        out,
+        payload,
         fmt="pdf",
         rows=orders,
         as_of=issued,
-        path=path,
         extra={"checks": failures is not None, "date": fmt_date(issued)},
     )

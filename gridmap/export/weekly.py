@@ -26,14 +26,13 @@ from gridmap.export._common import (
     ExportResult,
     Output,
     Scope,
+    finish_export,
     fmt_date,
     load_data,
     parse_week,
-    record_export,
     select_grids,
     tr,
     week_label,
-    write_output,
 )
 from gridmap.export.fonts import matplotlib_font
 from gridmap.export.supervision import failures_frame, run_report
@@ -372,47 +371,61 @@ def _reassignments(
     return pd.DataFrame(out, columns=columns)
 
 
+def _bar_chart(
+    table: pd.DataFrame,
+    labels: list[str],
+    title: str,
+    *,
+    height_in: float,
+    lang: str,
+    tick_style: dict[str, Any],
+) -> bytes:
+    """Return a PNG of opened/closed bars side by side, one pair per row of ``table``."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7.2, height_in), dpi=150)
+    ax = fig.add_subplot()
+    x = np.arange(len(table))
+    ax.bar(x - 0.2, table["opened"], 0.4, color=_OPENED, label=tr("export.weekly.opened", lang))
+    ax.bar(x + 0.2, table["closed"], 0.4, color=_CLOSED, label=tr("export.weekly.closed", lang))
+    ax.set_xticks(x, labels, fontsize=8, **tick_style)
+    ax.set_title(title, fontsize=10)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
 def _charts(report: dict[str, Any], lang: str) -> list[bytes]:
     """Return two PNG charts: opened/closed by category, and per day."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure
 
-    images = []
+    by_category = report["by_category"].head(12)
+    daily = report["daily"]
     with matplotlib.rc_context(matplotlib_font()):
-        table = report["by_category"].head(12)
-        fig = Figure(figsize=(7.2, 3.2), dpi=150)
-        ax = fig.add_subplot()
-        x = np.arange(len(table))
-        ax.bar(x - 0.2, table["opened"], 0.4, color=_OPENED, label=tr("export.weekly.opened", lang))
-        ax.bar(x + 0.2, table["closed"], 0.4, color=_CLOSED, label=tr("export.weekly.closed", lang))
-        ax.set_xticks(x, [str(c) for c in table.index], rotation=20, ha="right", fontsize=8)
-        ax.set_title(tr("export.weekly.chart_category", lang), fontsize=10)
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.legend(fontsize=8, frameon=False)
-        ax.spines[["top", "right"]].set_visible(False)
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        images.append(buf.getvalue())
-
-        daily = report["daily"]
-        fig = Figure(figsize=(7.2, 2.8), dpi=150)
-        ax = fig.add_subplot()
-        x = np.arange(len(daily))
-        ax.bar(x - 0.2, daily["opened"], 0.4, color=_OPENED, label=tr("export.weekly.opened", lang))
-        ax.bar(x + 0.2, daily["closed"], 0.4, color=_CLOSED, label=tr("export.weekly.closed", lang))
-        ax.set_xticks(x, [d.strftime("%m-%d") for d in daily["day"]], fontsize=8)
-        ax.set_title(tr("export.weekly.chart_daily", lang), fontsize=10)
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.legend(fontsize=8, frameon=False)
-        ax.spines[["top", "right"]].set_visible(False)
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        images.append(buf.getvalue())
-    return images
+        return [
+            _bar_chart(
+                by_category,
+                [str(c) for c in by_category.index],
+                tr("export.weekly.chart_category", lang),
+                height_in=3.2,
+                lang=lang,
+                tick_style={"rotation": 20, "ha": "right"},
+            ),
+            _bar_chart(
+                daily,
+                [d.strftime("%m-%d") for d in daily["day"]],
+                tr("export.weekly.chart_daily", lang),
+                height_in=2.8,
+                lang=lang,
+                tick_style={},
+            ),
+        ]
 
 
 def _tables(report: dict[str, Any], lang: str) -> list[tuple[str, list[str], list[list[Any]]]]:
@@ -566,11 +579,10 @@ def _xlsx(report: dict[str, Any], charts: list[bytes], lang: str) -> bytes:
 
 
 def _pdf(report: dict[str, Any], charts: list[bytes], user: User, lang: str) -> bytes:
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import cm
-    from reportlab.platypus import Image, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Image, Spacer
 
-    from gridmap.export._pdf import footer_text, numbered_canvas, para, styles, table
+    from gridmap.export._pdf import build_pdf, para, styles, table
 
     st = styles()
     title, period = _title(report, lang)
@@ -598,24 +610,14 @@ def _pdf(report: dict[str, Any], charts: list[bytes], user: User, lang: str) -> 
                 Spacer(1, 0.3 * cm),
                 Image(io.BytesIO(charts[1]), width=17 * cm, height=17 * cm * 2.8 / 7.2),
             ]
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.7 * cm,
-        bottomMargin=1.8 * cm,
+    return build_pdf(
+        story,
         title=title,
         author=user.username,
         subject=period,
-        creator="gridmap",
+        header=f"{title} · {period}",
+        lang=lang,
     )
-    doc.build(
-        story,
-        canvasmaker=numbered_canvas(footer_text(user.username, lang), f"{title} · {period}", lang),
-    )
-    return buf.getvalue()
 
 
 def export_weekly(
@@ -665,15 +667,15 @@ def export_weekly(
     report = weekly_report(store, user=user, week=week, community=community, lang=lang)
     charts = _charts(report, lang)
     payload = _xlsx(report, charts, lang) if fmt == "xlsx" else _pdf(report, charts, user, lang)
-    path = write_output(out, payload)
-    return record_export(
+    return finish_export(
         store,
         user,
         "weekly",
         Scope(community),
+        out,
+        payload,
         fmt=fmt,
         rows=report["opened"],
         as_of=report["end"],
-        path=path,
         extra={"week": report["week"], "closed": report["closed"]},
     )
