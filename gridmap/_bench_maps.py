@@ -8,26 +8,15 @@ the same way. Both include building the map from the frames.
 
 from __future__ import annotations
 
-import gc
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import folium
 import pandas as pd
 
 from gridmap import views
+from gridmap._timing import best_of
 
 __all__ = ["bench_map"]
-
-
-def _best_seconds(fn: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _gridmap_html(frames: Mapping[str, pd.DataFrame]) -> str:
@@ -65,6 +54,6 @@ def bench_map(frames: Mapping[str, pd.DataFrame], *, repeat: int = 3) -> tuple[f
     gridmap.errors.InputError
         If a frame cannot be drawn (not EPSG:4326, missing columns).
     """
-    seconds = _best_seconds(lambda: _gridmap_html(frames), repeat)
-    baseline_seconds = _best_seconds(lambda: _folium_html(frames), repeat)
+    seconds = best_of(lambda: _gridmap_html(frames), repeat)[0]
+    baseline_seconds = best_of(lambda: _folium_html(frames), repeat)[0]
     return seconds, baseline_seconds

@@ -11,10 +11,9 @@ without any formatting.
 from __future__ import annotations
 
 import io
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from gridmap._timing import best_of
 from gridmap.auth import User
 from gridmap.model import UserRole
 
@@ -25,16 +24,6 @@ __all__ = ["baseline_roster", "bench_dossier", "bench_roster"]
 
 #: Who the benchmark exports as: a street-wide administrator.
 BENCH_USER = User("bench", UserRole.ADMIN)
-
-
-def _best_of(run: Callable[[], object], repeat: int) -> float:
-    """Return the fastest of ``repeat`` (at least one) timed calls of ``run``, in seconds."""
-    best = float("inf")
-    for _ in range(max(repeat, 1)):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def bench_roster(store: Store, *, repeat: int = 1) -> float:
@@ -59,7 +48,7 @@ def bench_roster(store: Store, *, repeat: int = 1) -> float:
     """
     from gridmap.export.roster import export_roster
 
-    return _best_of(lambda: export_roster(store, io.BytesIO(), user=BENCH_USER), repeat)
+    return best_of(lambda: export_roster(store, io.BytesIO(), user=BENCH_USER), repeat)[0]
 
 
 def bench_dossier(store: Store, community_code: str) -> float:
@@ -89,7 +78,7 @@ def bench_dossier(store: Store, community_code: str) -> float:
     def run() -> None:
         export_dossier(store, io.BytesIO(), user=BENCH_USER, community=community_code)
 
-    return _best_of(run, 1)
+    return best_of(run, 1)[0]
 
 
 def _plain_roster(store: Store) -> bytes:
@@ -153,4 +142,4 @@ def baseline_roster(store: Store) -> float:
     float
         Seconds of one run.
     """
-    return _best_of(lambda: _plain_roster(store), 1)
+    return best_of(lambda: _plain_roster(store), 1)[0]
