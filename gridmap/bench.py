@@ -6,8 +6,9 @@ the baseline's time and their ratio beside the target: point-to-grid
 assignment, reprojection and GCJ-02 conversion, the check rules, import into
 SQLite with memory, the roster; then, on the demo street, the map HTML (and a
 100,000-point layer) beside plain folium and a community dossier.
-``--size street`` runs the same on a street-sized data set in seconds. Timings never appear in tests;
-this machine is shared and noisy, so each figure is the best of a few runs.
+``--size street`` runs the same on a street-sized data set in seconds. Timings
+never appear in tests; the machine is shared and noisy, so each figure is the
+best of a few runs.
 """
 
 from __future__ import annotations
