@@ -31,11 +31,11 @@ _CRS_HELP = ("coordinate system of the file: wgs84 (also CGCS2000), gcj02 (Amap,
 
 
 def _out(text: str = "") -> None:
-    print(text)  # noqa: T201
+    print(text)
 
 
 def _err(text: str) -> None:
-    print(text, file=sys.stderr)  # noqa: T201
+    print(text, file=sys.stderr)
 
 
 def _open_store(args: argparse.Namespace, *, upgrade: bool = True):
@@ -288,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as exc:
         if os.environ.get("GRIDMAP_DEBUG"):
             raise
         _err(f"gridmap {args.command}: internal error: {type(exc).__name__}: {exc}")

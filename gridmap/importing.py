@@ -9,8 +9,8 @@ for new grids. Then it writes every row in one transaction, or nothing.
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np

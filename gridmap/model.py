@@ -349,7 +349,8 @@ LAYERS: dict[str, LayerSpec] = {
                 _c("floors", "int", "层数", "楼层"),
             ),
             key="code",
-            doc="Buildings with households; residential ones are checked for bin and fitness reach.",
+            doc="Buildings with households; residential ones are checked for bin and "
+                "fitness reach.",
         ),
         LayerSpec(
             "roads", "line",

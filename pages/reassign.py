@@ -5,8 +5,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap import maps, panels
-from gridmap import plans
+from gridmap import maps, panels, plans
 from gridmap.grids import balance
 from gridmap.model import WorkerRole
 from pages import _shared as sh

@@ -3,8 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap import maps
-from gridmap import plans
+from gridmap import maps, plans
 from gridmap.grids import split
 from pages import _shared as sh
 

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from gridmap import workers
-from gridmap import plans
+from gridmap import plans, workers
 from pages import _shared as sh
 
 user = sh.require_login("assign")

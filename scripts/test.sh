@@ -46,5 +46,8 @@ fi
 
 python -m pip install -q --disable-pip-version-check -e ".[dev]"
 
+# Lint first: a style error fails the run as a test would.
+python -m ruff check gridmap pages app.py tests scripts
+
 # pytest exits 5 when it collects no test; that is a failure here too.
 exec python -m pytest -n 2 --dist loadgroup "$@"

@@ -10,8 +10,8 @@ import pytest
 
 from gridmap.cli import build_parser, main
 
-COMMANDS = ["init", "serve", "import", "convert", "info", "validate", "bench", "check", "rules", "grids", "plan", "assign",
-            "rebalance", "workers", "issues", "export"]
+COMMANDS = ["init", "serve", "import", "convert", "info", "validate", "bench", "check",
+            "rules", "grids", "plan", "assign", "rebalance", "workers", "issues", "export"]
 
 
 def run(*args, capsys):
@@ -65,7 +65,7 @@ def test_postgres_password_is_hidden(capsys):
 
 def test_init_sets_admin_password(tmp_path, capsys):
     db = f"sqlite:///{tmp_path / 's.sqlite'}"
-    code, out, _ = run("init", "--db", db, "--admin-password", "correct-horse", capsys=capsys)
+    code, _, _ = run("init", "--db", db, "--admin-password", "correct-horse", capsys=capsys)
     assert code == 0
     from gridmap import auth
     from gridmap.store import open_store
@@ -99,7 +99,8 @@ def test_bad_import_names_the_row_and_changes_nothing(demo_db, tmp_path, capsys)
 
 def test_good_import_dry_run_then_real(demo_db, tmp_path, capsys):
     good = tmp_path / "boards.csv"
-    good.write_text("名称,类型,主题,经度,纬度\n新宣传栏,宣传栏,核心价值观,{},{}\n", encoding="utf-8")
+    good.write_text("名称,类型,主题,经度,纬度\n新宣传栏,宣传栏,核心价值观,{},{}\n",
+                    encoding="utf-8")
     from gridmap.store import open_store
 
     grids = open_store(demo_db).read_layer("grids")

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gridmap import plans
 from gridmap.auth import User
 from gridmap.errors import ConflictError, NotFound, PermissionDenied, TopologyError
-from gridmap import plans
 from gridmap.model import UserRole
 
 PLANNER = User("planner", UserRole.PLANNER)
