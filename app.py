@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from gridmap import auth, i18n
+from gridmap.errors import GridmapError
 from pages import _shared as sh
 
 ROOT = Path(__file__).resolve().parent
@@ -96,6 +97,9 @@ if sh.touch_session():
     current = st.navigation(sections, expanded=True)
     sidebar(user)
     sh.show_notice()
-    current.run()
+    try:
+        current.run()
+    except GridmapError as exc:  # e.g. the store is unreachable: a message, not a traceback
+        st.error(sh.tr("error.generic", message=str(exc)))
 else:
     st.navigation([st.Page(login_page, title=sh.tr("auth.login"), url_path="login")]).run()

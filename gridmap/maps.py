@@ -993,6 +993,18 @@ def _new_group(name: str, *, show: bool) -> folium.FeatureGroup:
 def _attach(m: folium.Map | folium.FeatureGroup | None, group: folium.FeatureGroup) -> None:
     if m is not None:
         group.add_to(m)
+        _keep_control_last(m)
+
+
+def _keep_control_last(m: folium.Map | folium.FeatureGroup) -> None:
+    """Move a layer control behind every layer: its script names them, so they come first.
+
+    A layer added after the control (e.g. the issue layer on a street map) would
+    otherwise be declared after the control's script uses it, and Leaflet fails.
+    """
+    for name, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            m._children.move_to_end(name)
 
 
 def _layer_name(layer_name: str, lang: str) -> str:

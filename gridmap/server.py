@@ -45,22 +45,30 @@ def prepare(*, db: str | None = None, demo: bool = True, admin_password: str | N
     from gridmap.store import open_store
 
     store = open_store(db)
-    store.upgrade()
-    if demo and store.is_empty():
-        written = import_demo(store)
-        echo(f"loaded the demo street ({sum(written.values())} rows) into {store.safe_url}")
-    if admin_password:
-        auth.set_password(store, "admin", admin_password)
-        echo("log in as 'admin' with the password you gave")
-    elif not auth.user_exists(store, "admin"):
-        password = auth.random_password()
-        auth.set_password(store, "admin", password)
-        echo(f"log in as 'admin' with password: {password}  (shown once)")
-    else:
-        echo("log in with your account (admin password: set with "
-             "'gridmap init --admin-password NEW')")
+    try:
+        # several processes starting at once on one PostgreSQL store: one at a time here,
+        # so the demo street is loaded and the admin created exactly once
+        with store.startup_lock():
+            store.upgrade()
+            if demo and store.is_empty():
+                written = import_demo(store)
+                echo(f"loaded the demo street ({sum(written.values())} rows) "
+                     f"into {store.safe_url}")
+            if admin_password:
+                auth.set_password(store, "admin", admin_password)
+                echo("log in as 'admin' with the password you gave")
+            elif not auth.user_exists(store, "admin"):
+                password = auth.random_password()
+                auth.set_password(store, "admin", password)
+                echo(f"log in as 'admin' with password: {password}  (shown once)")
+            else:
+                echo("log in with your account (admin password: set with "
+                     "'gridmap init --admin-password NEW')")
+        url = store.url
+    finally:
+        store.close()
     assets.install_static(app_path().parent / "static")
-    return store.url
+    return url
 
 
 def streamlit_command(*, port: int = 8501, address: str = "localhost",

@@ -79,11 +79,8 @@ _KIND_OF_LAYER = {**POINT_KINDS, "issues": "issue"}
 _POLYGON_KIND = {"compounds": "compound", "buildings": "building", "schools": "school"}
 
 
-def data_version(store: Store) -> int:
-    """Return a number that changes whenever the store's data changes.
-
-    Every write of the store appends an audit row, so the newest audit id is a
-    cheap version stamp for caches.
+def data_version(store: Store) -> tuple[int, int]:
+    """Return a stamp that changes whenever the store's data changes (a cache key).
 
     Parameters
     ----------
@@ -92,11 +89,11 @@ def data_version(store: Store) -> int:
 
     Returns
     -------
-    int
-        The id of the newest audit row (0 for an untouched store).
+    tuple of int
+        :meth:`gridmap.store.Store.data_stamp`: the newest audit id and the number of
+        audit rows (every write appends one).
     """
-    audit = store.read_audit(limit=1)
-    return 0 if audit.empty else int(audit["id"].iloc[0])
+    return store.data_stamp()
 
 
 def mask_phone(phone: object) -> str | None:

@@ -51,8 +51,13 @@ if requested is not None:
     st.session_state["gm_iss_pick"] = int(requested)
 st.caption(sh.tr("issues.count", n=len(found), overdue=int(found["overdue"].sum())))
 
-tab_list, tab_daily = st.tabs([sh.tr("issues.tab.list"), sh.tr("issues.tab.daily")])
-with tab_list:
+# A segmented control, not st.tabs: a map inside a tab is drawn with no height.
+tabs = {"list": "issues.tab.list", "daily": "issues.tab.daily"}
+view = st.segmented_control(
+    sh.tr("issues.tab.list"), list(tabs), format_func=lambda v: sh.tr(tabs[v]),
+    default="list", key="gm_iss_view", label_visibility="collapsed",
+) or "list"
+if view == "list":
     left, right = st.columns([3, 2])
     with left:
         fmap, basemap = sh.street_map(views.filter_frames(frames, layers=["-"]))
@@ -207,7 +212,7 @@ with tab_list:
                         success=sh.tr("report.merged"),
                     ) and st.rerun()
 
-with tab_daily:
+if view == "daily":
     d1, d2 = st.columns(2)
     who = d1.selectbox(sh.tr("map.filter.worker"), workers, key="gm_iss_daily_worker")
     day = d2.date_input(sh.tr("issues.daily_day"), value=dt.date.today(), key="gm_iss_daily_day")

@@ -41,14 +41,18 @@ point_id = st.selectbox(
     key="gm_points_pick",
 )
 
-tab_names = [sh.tr("points.tab.details"), sh.tr("points.tab.maintenance"), sh.tr("points.tab.add")]
-t_details, t_log, t_add = st.tabs(tab_names)
+# A segmented control, not st.tabs: a map inside a tab is drawn with no height.
+views_ = {"details": "points.tab.details", "log": "points.tab.maintenance", "add": "points.tab.add"}
+view = st.segmented_control(
+    sh.tr("points.select"), list(views_), format_func=lambda v: sh.tr(views_[v]),
+    default="details", key="gm_points_view", label_visibility="collapsed",
+) or "details"
 
 panel = None
 if point_id is not None:
     panel = sh.run_action(lambda: points.point_panel(store, point_id, user=user))
 
-with t_details:
+if view == "details":
     if panel is None:
         st.info(sh.tr("points.none_selected"))
     else:
@@ -105,7 +109,7 @@ with t_details:
             ):
                 st.rerun()
 
-with t_log:
+if view == "log":
     if panel is None:
         st.info(sh.tr("points.none_selected"))
     else:
@@ -113,7 +117,7 @@ with t_log:
             sh.maintenance_form(store, user, point_id)
         sh.show_history(store, user, point_id)
 
-with t_add:
+if view == "add":
     if not auth.can(user, "edit_points"):
         st.info(sh.tr("auth.no_right", role=sh.lbl(user.role, "user_role")))
     else:

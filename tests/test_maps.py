@@ -770,3 +770,24 @@ def test_map_draws_offline_in_chromium(tmp_path):
     assert any(evil in text for text in info["legends"])  # shown as text
     assert info["popup"] and evil in info["popup"]
     assert info["imgs"] == 0  # never parsed as a tag
+
+
+def test_a_layer_added_after_the_control_is_declared_before_it():
+    """The issue page adds its layer to a street map that already has a layer control."""
+    import re
+
+    import geopandas as gpd
+    import shapely
+
+    from gridmap import maps
+
+    m = maps.new_map()
+    pts = gpd.GeoDataFrame({"status": ["active"]}, geometry=[shapely.Point(120.19, 30.24)],
+                           crs="EPSG:4326")
+    maps.add_points(m, pts, layer_name="boards", kind="board")
+    maps.add_layer_control(m)
+    late = maps.add_points(m, pts, layer_name="issues", kind="issue")
+    html = m.get_root().render()
+    declared = re.search(rf"var {late.get_name()} = L\.featureGroup", html)
+    assert declared is not None
+    assert declared.start() < html.index("L.control.layers(")

@@ -23,6 +23,7 @@ import json
 import math
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -88,6 +89,12 @@ _ROLE_ORDER = {"grid_head": 0, "full_time": 1, "part_time": 2, "volunteer": 3}
 
 #: Key of the PostgreSQL advisory lock held while migrating.
 _MIGRATION_LOCK = 0x67726964  # "grid"
+
+#: Free bytes below which an SQLite I/O error is reported as a full disk.
+_FULL_DISK_BYTES = 64 * 1024
+
+#: Key of the PostgreSQL advisory lock held by :meth:`Store.startup_lock`.
+_STARTUP_LOCK = _MIGRATION_LOCK + 1
 
 #: Tables written only through dedicated calls, never through insert/update/delete.
 _PROTECTED_TABLES = {"audit_log", "alembic_version"}
@@ -203,6 +210,43 @@ def _reason(err: BaseException) -> str:
     lines = [line.strip() for line in str(orig).strip().splitlines() if line.strip()]
     lines = [line for line in lines if not line.startswith(("(Background", "[SQL", "[parameters"))]
     return " ".join(lines[:2]) or type(orig).__name__
+
+
+#: SQLSTATE classes and codes of PostgreSQL errors meaning "the server went away or is not
+#: accepting connections" (08: connection exception; 57P01-57P03: shutdown, crash, starting up).
+_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+_UNREACHABLE_WORDS = (
+    "connection refused",
+    "connection failed",
+    "could not connect",
+    "terminating connection",
+    "server closed the connection",
+    "connection is closed",
+    "connection timeout",
+    "timeout expired",
+    "the database system is",  # ... starting up / shutting down / in recovery mode
+    "consuming input failed",
+    "no route to host",
+    "could not translate host name",
+)
+
+
+def _fault(err: BaseException, reason: str) -> str | None:
+    """Classify a database error: ``"full"``, ``"read-only"``, ``"unreachable"`` or ``None``."""
+    orig = getattr(err, "orig", None)
+    sqlstate = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+    low = reason.lower()
+    if sqlstate in ("53100", "53400") or "disk is full" in low or "no space left" in low:
+        return "full"
+    if sqlstate == "25006" or "readonly database" in low or "read-only" in low:
+        return "read-only"
+    if (
+        getattr(err, "connection_invalidated", False)
+        or sqlstate.startswith(_UNREACHABLE_SQLSTATES)
+        or any(word in low for word in _UNREACHABLE_WORDS)
+    ):
+        return "unreachable"
+    return None
 
 
 def _guard(method: Callable[..., _T]) -> Callable[..., _T]:
@@ -582,10 +626,30 @@ class Store:
 
     def _store_error(self, err: BaseException) -> StoreError:
         reason = _reason(err)
+        fault = _fault(err, reason)
+        if fault is None and self.dialect == "sqlite" and self._sqlite_disk_full():
+            fault = "full"  # SQLite reports a full disk as an I/O error when opening
         if "no such table" in reason or ("does not exist" in reason and "relation" in reason):
             msg = (
                 f"{self.safe_url} is not an initialised gridmap store ({reason}); "
                 "run `gridmap init` first"
+            )
+        elif fault == "full":
+            msg = (
+                f"the store {self.safe_url} is full ({reason}); nothing was saved. "
+                "Free disk space (or raise the database's size limit) and try again."
+            )
+        elif fault == "read-only":
+            msg = (
+                f"the store {self.safe_url} is read-only ({reason}); nothing was saved. "
+                "Make the store file and its folder writable (or connect to the primary "
+                "database server), then try again."
+            )
+        elif fault == "unreachable":
+            msg = (
+                f"cannot use the database {self.safe_url}: the store is unreachable ({reason}). "
+                "A change in progress was rolled back; check that the database server is "
+                "running, then try again."
             )
         elif self.dialect == "sqlite":
             msg = (
@@ -595,6 +659,19 @@ class Store:
         else:
             msg = f"cannot use the database {self.safe_url}: {reason}"
         return StoreError(msg)
+
+    def _sqlite_disk_full(self) -> bool:
+        """Whether the disk holding the SQLite file has (almost) no space left."""
+        database = make_url(self.url).database or ""
+        if database.startswith("file:"):  # URI filename: file:path?mode=ro
+            database = database[len("file:") :].split("?", 1)[0]
+        if not database or database == ":memory:":
+            return False
+        try:
+            free = shutil.disk_usage(Path(database).resolve().parent).free
+        except OSError:
+            return False
+        return free < _FULL_DISK_BYTES
 
     @contextmanager
     def _connect(self) -> Iterator[Connection]:
@@ -644,6 +721,33 @@ class Store:
         except exc.IntegrityError as err:
             msg = f"the change conflicts with data already in the store: {_reason(err)}"
             raise InputError(msg) from None
+
+    @contextmanager
+    def startup_lock(self) -> Iterator[None]:
+        """Hold a lock that one process at a time gets, for start-up work such as the demo load.
+
+        Several ``gridmap serve`` processes started at once on one PostgreSQL store
+        would otherwise all find it empty and load the demo street (or create the
+        admin user) together. On PostgreSQL this is a session-level advisory lock on
+        a connection of its own, released when the block ends (or when the process
+        dies); on SQLite, a single-host store, it does nothing.
+
+        Raises
+        ------
+        gridmap.errors.StoreError
+            If the database cannot be reached.
+        """
+        if self.dialect != "postgresql":
+            yield
+            return
+        with self._connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _STARTUP_LOCK})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _STARTUP_LOCK})
+                conn.commit()
 
     # ----------------------------------------------------------------- schema
 
@@ -1557,6 +1661,19 @@ class Store:
             return int(result.inserted_primary_key[0])
 
     @_guard
+    @_guard
+    def data_stamp(self) -> tuple[int, int]:
+        """Return ``(newest audit id, audit rows)``: it changes whenever any data changes.
+
+        Every write appends an audit row. The row count is part of the stamp because
+        on PostgreSQL a transaction holding a lower id can commit after a higher id
+        was already seen; the newest id alone would then miss it.
+        """
+        log = schema.audit_log
+        with self._connect() as conn:
+            newest, rows = conn.execute(select(func.max(log.c.id), func.count())).one()
+        return int(newest or 0), int(rows)
+
     def read_audit(
         self, *, table: str | None = None, row_id: int | None = None, limit: int = 200
     ) -> pd.DataFrame:

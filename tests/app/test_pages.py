@@ -218,3 +218,26 @@ def test_import_refuses_files_over_the_size_limit(app_url, app_store, tmp_path):
     at.run()
     assert [e.value for e in at.error] == [i18n.t("import.too_large", mb=0)]
     assert not [b for b in at.button if b.key == "gm_import_check"]
+
+
+@pytest.mark.parametrize("view", ["details", "log", "add"])
+def test_points_page_views_render(app_url, app_store, view):
+    board = app_store.read_layer("boards").iloc[0]
+    at = _app("planner", "planner").switch_page("pages/points.py")
+    at.session_state["gm_points_view"] = view
+    at.run()
+    at.selectbox(key="gm_points_pick").select(int(board["id"])).run()
+    assert not at.exception
+
+
+def test_an_unreachable_store_shows_a_message_not_a_traceback(app_url, monkeypatch):
+    from gridmap.errors import StoreError
+
+    def down(store):
+        msg = "cannot use the database: the store is unreachable (connection refused)"
+        raise StoreError(msg)
+
+    monkeypatch.setattr(views, "data_version", down)
+    at = _app("viewer", "viewer").switch_page("pages/map.py").run()
+    assert not at.exception
+    assert any("the store is unreachable" in e.value for e in at.error)

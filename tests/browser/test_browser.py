@@ -205,3 +205,51 @@ def test_map_draws_offline_and_a_grid_click_shows_its_panel(server, tmp_path):
     shutil.copyfile(shot, out / "browser-map.png")
     assert shot.stat().st_size > 50_000
     assert blocked == [], f"the page asked for non-local resources: {blocked}"
+
+
+#: Sidebar entries of an admin, in order; pages with a map must draw it with a height.
+SIDEBAR = ["地图", "设施台账", "问题上报", "网格划分", "网格调配", "网格员管理", "创建检查",
+           "案件处置", "考核看板", "导入", "导出", "用户管理", "设置", "关于"]  # fmt: skip
+#: Cut the network at name resolution: unlike request interception (page.route), this
+#: leaves Streamlit's lazily loaded widgets (st.dataframe) alone.
+OFFLINE_ARGS = [*CHROMIUM_ARGS,
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+
+
+def test_every_page_renders_offline_without_errors(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    failed: list[str] = []
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=OFFLINE_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.on("requestfailed", lambda r: failed.append(r.url)
+                    if urlparse(r.url).hostname not in LOCAL_HOSTS else None)
+            page.goto(server["url"])
+            page.get_by_label("用户名").fill("admin")
+            page.get_by_label("密码").fill(PASSWORD)
+            page.get_by_role("button", name="登录").click()
+            page.get_by_role("link", name=SIDEBAR[0]).first.wait_for(timeout=60_000)
+            for label in SIDEBAR:
+                page.get_by_role("link", name=label).first.click()
+                page.wait_for_timeout(2500)
+                page.wait_for_function(
+                    "() => !document.querySelector('[data-testid=stStatusWidget]')",
+                    timeout=60_000)
+                page.wait_for_timeout(1500)
+                if page.locator("[data-testid=stException]").count():
+                    problems.append(f"{label}: an exception is shown")
+                for height in page.evaluate(
+                    "() => Array.from(document.querySelectorAll("
+                    "\"iframe[title='streamlit_folium.st_folium']\"))"
+                    ".map(f => f.getBoundingClientRect().height)"
+                ):
+                    if height < 100:
+                        problems.append(f"{label}: the map is {height} px high")
+                page.screenshot(path=str(tmp_path / f"page-{SIDEBAR.index(label):02d}.png"))
+        finally:
+            browser.close()
+    assert problems == []
+    assert failed == [], f"the pages asked for non-local resources: {failed}"

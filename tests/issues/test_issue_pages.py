@@ -103,7 +103,9 @@ def test_viewer_sees_no_moves(app_db):
 
 
 def test_daily_tab(app_db):
-    at = page("issues", "inspector").run()
+    at = page("issues", "inspector")
+    at.session_state["gm_iss_view"] = "daily"  # the segmented control's choice
+    at.run()
     at.selectbox(key="gm_iss_daily_worker").select_index(0).run()
     assert not at.exception
 
