@@ -178,13 +178,28 @@ def authenticate(store: Store, username: str, password: str, *,
     if verify_password(row["password_hash"], password):
         store.record_login(row["id"], success=True, at=now)
         return _user_from_row(row)
-    failed = int(row.get("failed_logins") or 0) + 1
-    lock = now + LOCKOUT if failed >= MAX_FAILED_LOGINS else None
-    store.record_login(row["id"], success=False, at=now, locked_until=lock)
+    store.record_login(row["id"], success=False, at=now, locked_until=now + LOCKOUT,
+                       lock_after=MAX_FAILED_LOGINS)
     return None
 
 
 _DUMMY_HASH = _HASHER.hash("not-a-real-password")
+
+
+def _require_within_scope(by: User, scope: list[str] | tuple[str, ...] | None,
+                          username: str) -> None:
+    """Refuse an admin scoped to communities acting on a user beyond that scope.
+
+    A scoped admin manages only users whose scope lies within their own (never
+    the whole street), so they cannot create or take over a wider account.
+    """
+    if by.scope is None:
+        return
+    if scope is None or not set(scope) <= set(by.scope):
+        what = "the whole street" if scope is None else ", ".join(scope)
+        msg = (f"user {by.username!r} may manage users only within their own scope, "
+               f"not {username!r} ({what})")
+        raise PermissionDenied(msg)
 
 
 def create_user(store: Store, username: str, password: str, *, role: str = "viewer",
@@ -207,11 +222,12 @@ def create_user(store: Store, username: str, password: str, *, role: str = "view
     Raises
     ------
     gridmap.errors.PermissionDenied
-        If ``by`` is not an admin.
+        If ``by`` is not an admin, or ``scope`` is not within ``by``'s scope.
     gridmap.errors.InputError
         If the name is taken, empty, or the password too short.
     """
     require(by, "manage_users")
+    _require_within_scope(by, scope, username)
     username = username.strip()
     if not username:
         msg = "username must not be empty"
@@ -231,12 +247,21 @@ def create_user(store: Store, username: str, password: str, *, role: str = "view
 
 
 def set_password(store: Store, username: str, password: str, *, by: User = SYSTEM) -> None:
-    """Set ``username``'s password, creating the user as an admin if it does not exist."""
+    """Set ``username``'s password, creating the user as an admin if it does not exist.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If ``by`` is not an admin, or the user's scope is not within ``by``'s scope.
+    gridmap.errors.InputError
+        If the password is too short.
+    """
     require(by, "manage_users")
     user = store.find_user(username)
     if user is None:
         create_user(store, username, password, role="admin", by=by)
         return
+    _require_within_scope(by, user.get("scope"), username)
     store.update("users", user["id"],
                  {"password_hash": hash_password(password), "failed_logins": 0,
                   "locked_until": None},

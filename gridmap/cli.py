@@ -54,29 +54,29 @@ def cmd_init(args: argparse.Namespace) -> int:
     from gridmap import auth
     from gridmap.importing import import_demo
 
-    store = _open_store(args)
-    _out(f"store: {store.safe_url} (schema {store.schema_version()})")
-    if args.demo:
-        if store.is_empty():
-            written = import_demo(store)
-            total = sum(written.values())
-            _out(f"loaded the demo street: {total} rows in {len(written)} layers")
-        else:
-            _out("the store already holds data; demo not loaded again")
-    if args.demo or args.admin_password:
-        password = args.admin_password
-        shown = False
-        if not password and not auth.user_exists(store, "admin"):
-            password = auth.random_password()
-            shown = True
-        if password:
-            auth.set_password(store, "admin", password)
-            if shown:
-                _out(f"created user 'admin' with password: {password}")
-                _out("  (shown once; change it with: gridmap init --admin-password NEW)")
+    with _open_store(args) as store:
+        _out(f"store: {store.safe_url} (schema {store.schema_version()})")
+        if args.demo:
+            if store.is_empty():
+                written = import_demo(store)
+                total = sum(written.values())
+                _out(f"loaded the demo street: {total} rows in {len(written)} layers")
             else:
-                _out("password of user 'admin' set")
-    return EXIT_OK
+                _out("the store already holds data; demo not loaded again")
+        if args.demo or args.admin_password:
+            password = args.admin_password
+            shown = False
+            if not password and not auth.user_exists(store, "admin"):
+                password = auth.random_password()
+                shown = True
+            if password:
+                auth.set_password(store, "admin", password)
+                if shown:
+                    _out(f"created user 'admin' with password: {password}")
+                    _out("  (shown once; change it with: gridmap init --admin-password NEW)")
+                else:
+                    _out("password of user 'admin' set")
+        return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -94,24 +94,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     from gridmap.importing import import_file
     from gridmap.model import UserRole
 
-    store = _open_store(args)
-    user = User(args.user, UserRole.ADMIN)  # the shell user owns the store file
-    report = import_file(store, args.layer, args.file, user=user, crs=args.crs,
-                         dry_run=args.dry_run, repair=args.repair, replace=args.replace,
-                         allow_outside=args.allow_outside, sheet=args.sheet,
-                         encoding=args.encoding)
-    for problem in report.problems:
-        (_out if problem.severity != "error" else _err)(str(problem))
-    if not report.ok:
-        _err(f"{report.file}: {len(report.errors)} problem(s); nothing was imported")
-        return EXIT_PROBLEMS
-    if args.dry_run:
-        _out(f"{report.file}: {report.rows} rows OK for layer {args.layer} "
-             f"(source {report.source_crs}); dry run, nothing written")
-    else:
-        _out(f"{report.file}: imported {report.written} rows into {args.layer} "
-             f"(source {report.source_crs})")
-    return EXIT_OK
+    with _open_store(args) as store:
+        user = User(args.user, UserRole.ADMIN)  # the shell user owns the store file
+        report = import_file(store, args.layer, args.file, user=user, crs=args.crs,
+                             dry_run=args.dry_run, repair=args.repair, replace=args.replace,
+                             allow_outside=args.allow_outside, sheet=args.sheet,
+                             encoding=args.encoding)
+        for problem in report.problems:
+            (_out if problem.severity != "error" else _err)(str(problem))
+        if not report.ok:
+            _err(f"{report.file}: {len(report.errors)} problem(s); nothing was imported")
+            return EXIT_PROBLEMS
+        if args.dry_run:
+            _out(f"{report.file}: {report.rows} rows OK for layer {args.layer} "
+                 f"(source {report.source_crs}); dry run, nothing written")
+        else:
+            _out(f"{report.file}: imported {report.written} rows into {args.layer} "
+                 f"(source {report.source_crs})")
+        return EXIT_OK
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -125,41 +125,41 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 def cmd_info(args: argparse.Namespace) -> int:
     """Print counts per layer, the schema version and the store URL."""
-    store = _open_store(args)
-    info = {
-        "store": store.safe_url,
-        "backend": store.dialect,
-        "schema_version": store.schema_version(),
-        "gridmap_version": __version__,
-        "counts": store.counts(),
-    }
-    if args.json:
-        _out(json.dumps(info, ensure_ascii=False, indent=2))
+    with _open_store(args) as store:
+        info = {
+            "store": store.safe_url,
+            "backend": store.dialect,
+            "schema_version": store.schema_version(),
+            "gridmap_version": __version__,
+            "counts": store.counts(),
+        }
+        if args.json:
+            _out(json.dumps(info, ensure_ascii=False, indent=2))
+            return EXIT_OK
+        _out(f"store:          {info['store']}")
+        _out(f"backend:        {info['backend']}")
+        _out(f"schema version: {info['schema_version']}")
+        _out(f"gridmap:        {info['gridmap_version']}")
+        width = max(len(k) for k in info["counts"])
+        for layer, n in info["counts"].items():
+            _out(f"  {layer:<{width}}  {n:>8}")
         return EXIT_OK
-    _out(f"store:          {info['store']}")
-    _out(f"backend:        {info['backend']}")
-    _out(f"schema version: {info['schema_version']}")
-    _out(f"gridmap:        {info['gridmap_version']}")
-    width = max(len(k) for k in info["counts"])
-    for layer, n in info["counts"].items():
-        _out(f"  {layer:<{width}}  {n:>8}")
-    return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check tiling, codes, assignments and points outside grids."""
     from gridmap import validate
 
-    store = _open_store(args)
-    findings = validate.validate_store(store)
-    if args.json:
-        _out(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
-    else:
-        for f in findings:
-            _out(str(f))
-        errors = sum(f.severity == "error" for f in findings)
-        _out(f"{len(findings)} finding(s), {errors} error(s)")
-    return EXIT_PROBLEMS if any(f.severity == "error" for f in findings) else EXIT_OK
+    with _open_store(args) as store:
+        findings = validate.validate_store(store)
+        if args.json:
+            _out(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+        else:
+            for f in findings:
+                _out(str(f))
+            errors = sum(f.severity == "error" for f in findings)
+            _out(f"{len(findings)} finding(s), {errors} error(s)")
+        return EXIT_PROBLEMS if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

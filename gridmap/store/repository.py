@@ -43,6 +43,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    case,
     cast,
     create_engine,
     delete,
@@ -1724,6 +1725,7 @@ class Store:
         success: bool,
         at: dt.datetime | None = None,
         locked_until: dt.datetime | None = None,
+        lock_after: int | None = None,
     ) -> None:
         """Count a login attempt and audit it.
 
@@ -1742,6 +1744,10 @@ class Store:
             When (default now, UTC).
         locked_until
             For a failure: refuse logins until then (``None``: no lock).
+        lock_after
+            With ``locked_until``: lock only when this failure brings the count to
+            ``lock_after`` or more, decided in the same UPDATE, so processes failing
+            at the same moment cannot slip past the limit.
 
         Raises
         ------
@@ -1753,14 +1759,23 @@ class Store:
         if success:
             values: dict[str, Any] = {"failed_logins": 0, "last_login": at, "locked_until": None}
         else:
-            values = {"failed_logins": users.c.failed_logins + 1, "locked_until": locked_until}
+            lock: Any = locked_until
+            if lock_after is not None and locked_until is not None:
+                lock = case((users.c.failed_logins + 1 >= lock_after,
+                             type_coerce(locked_until, users.c.locked_until.type)),
+                            else_=users.c.locked_until)
+            values = {"failed_logins": users.c.failed_logins + 1, "locked_until": lock}
         with self._write() as conn:
             name = conn.execute(select(users.c.username).where(users.c.id == user_id)).scalar()
             if name is None:
                 msg = f"users row {user_id} does not exist"
                 raise NotFound(msg)
             conn.execute(update(users).where(users.c.id == user_id).values(**values))
-            note = None if locked_until is None else f"locked until {locked_until.isoformat()}"
+            now_locked = conn.execute(
+                select(users.c.locked_until).where(users.c.id == user_id)).scalar()
+            note = None
+            if not success and now_locked is not None and locked_until is not None:
+                note = f"locked until {locked_until.isoformat()}"
             self.audit(
                 "login" if success else "login_failed",
                 username=name,

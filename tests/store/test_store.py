@@ -931,3 +931,20 @@ def test_z_coordinates_are_dropped(store):
     point = store.read_layer("internet_cafes").geometry.iloc[0]
     assert not point.has_z
     assert (point.x, point.y) == (120.15, 30.25)
+
+
+def test_the_lock_is_decided_by_the_counting_update(store):
+    """Two processes that both read 'one failure so far' still lock on the second."""
+    import datetime as dt
+
+    from gridmap import auth
+
+    auth.create_user(store, "racer", "long-enough-pw")
+    user_id = store.find_user("racer")["id"]
+    until = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    store.record_login(user_id, success=False, locked_until=until, lock_after=2)
+    assert store.find_user("racer")["locked_until"] is None
+    store.record_login(user_id, success=False, locked_until=until, lock_after=2)
+    row = store.find_user("racer")
+    assert row["failed_logins"] == 2
+    assert row["locked_until"].replace(tzinfo=dt.UTC) == until
