@@ -116,6 +116,9 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
                 progress: Callable[[float, str], None] | None = None) -> ImportReport:
     """Import ``path`` into ``layer``: all rows or none.
 
+    Files larger than the ``max_upload_mb`` setting are refused (reported, nothing
+    written) before they are read, whoever calls: the app, the CLI or a script.
+
     Parameters
     ----------
     store
@@ -161,11 +164,13 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
     step = progress or (lambda fraction, stage: None)
     path = Path(path)
     max_km = float(config.get("max_distance_from_street_km"))
+    # the upload limit holds for every caller (CLI, app, scripts), not only the app's uploader
+    max_bytes = int(float(config.get("max_upload_mb")) * 1024 * 1024)
     center = street_center(store)
     step(0.0, "read")
     frame, report = read_layer_file(path, layer, crs=crs, repair=repair,
                                     street_center=center, max_km=max_km if center else None,
-                                    sheet=sheet, encoding=encoding)
+                                    sheet=sheet, encoding=encoding, max_bytes=max_bytes)
     step(0.4, "check")
     if report.ok and layer in POINT_RECORD_LAYERS:
         sub = ImportReport(report.file, layer)
@@ -201,18 +206,23 @@ def import_demo(store: Store, *, user: User = SYSTEM) -> dict[str, int]:
 
     Raises
     ------
+    gridmap.errors.PermissionDenied
+        If the user may not import, or is scoped to communities (the demo is a whole street).
     gridmap.errors.InputError
         If the store already holds communities, or a demo file fails to import
         (a bug: the demo files are tested).
     """
     from gridmap import datasets
 
+    require(user, "import")
+    if user.scope is not None:
+        msg = f"user {user.username!r} may not load a whole street (scoped to communities)"
+        raise PermissionDenied(msg)
     if not store.is_empty():
         msg = "the store already holds data; the demo street loads only into an empty store"
         raise InputError(msg)
     manifest = datasets.demo_manifest()
     street = datasets.demo_street()
-    require(user, "import")
     store.insert("streets", street, username=user.username)
     written: dict[str, int] = {}
     for entry in manifest:

@@ -43,14 +43,13 @@ def _open(data: bytes) -> Any:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             image.load()
-    except (
-        UnidentifiedImageError,
-        OSError,
-        ValueError,
-        SyntaxError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        msg = (
+            f"the image declares more than {Image.MAX_IMAGE_PIXELS / 1e6:,.0f} million "
+            "pixels (a decompression bomb, or not a photo); refusing it"
+        )
+        raise InputError(msg) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise InputError(_NOT_A_PHOTO) from None
     return image
 

@@ -590,6 +590,33 @@ def test_hundred_thousand_points_build():
     assert elapsed < 20, elapsed
 
 
+def test_large_layer_is_one_canvas_layer_without_per_point_markers():
+    n = maps.CANVAS_MIN_POINTS + 1
+    pts = make_points(n, seed=5)
+    pts.loc[7, "name"] = XSS[1]
+    m = maps.new_map(bounds=tuple(pts.total_bounds))
+    group = maps.add_points(m, pts, layer_name="boards", kind="board", legend=True)
+    page = maps.map_html(m)
+    (layer,) = _children(group, maps._PointLayer)
+    assert isinstance(layer, maps._CanvasPoints)
+    assert len(layer.data["cat"]) == n
+    assert page.count("new GridmapCanvasPoints(") == 1
+    assert page.count("L.Layer.extend(") == 1
+    assert "L.circleMarker(" not in page
+    assert len(_children(group, maps._Bind)) == 1  # same popup/tooltip binding as markers
+    assert _children(group, maps._Legend)
+    assert XSS[1] not in page
+    assert _script_form(html.escape(XSS[1])) in page
+    # the modes at or below the threshold keep one circle marker per point
+    for size in (maps.CLUSTER_MIN_POINTS, maps.CLUSTER_MIN_POINTS + 1):
+        small_map = maps.new_map()
+        small = maps.add_points(small_map, make_points(size), layer_name="bins", kind="bin")
+        small_page = maps.map_html(small_map)
+        assert not _children(small, maps._CanvasPoints)
+        assert "L.circleMarker(" in small_page
+        assert "GridmapCanvasPoints" not in small_page
+
+
 # --- basemaps -----------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 from gridmap import i18n
 from gridmap.checks.result import FAILURE_COLUMNS, CheckReport
 from gridmap.errors import InputError
+from gridmap.io.writers import csv_text, xlsx_plain_text
 
 __all__ = [
     "FORMATS",
@@ -101,10 +102,16 @@ def to_table(report: CheckReport, *, lang: str = "en", limit: int | None = None)
 def to_csv(report: CheckReport) -> bytes:
     """Return every failure as CSV bytes (UTF-8 with BOM), without geometry.
 
+    Text a spreadsheet would run as a formula gets a leading apostrophe
+    (:func:`gridmap.io.writers.csv_text`).
+
     Columns are :data:`~gridmap.checks.result.FAILURE_COLUMNS`; ``workers`` are
     joined with ``、``, grid head first.
     """
     frame = pd.DataFrame(report.to_frame().drop(columns="geometry"))
+    for name in frame.columns:
+        if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name]):
+            frame[name] = frame[name].map(csv_text)
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 
@@ -159,6 +166,7 @@ def _xlsx(sheets: dict[str, pd.DataFrame], lang: str) -> bytes:
             for column in sheet.columns:
                 width = max((len(str(c.value or "")) for c in column), default=8)
                 sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+        xlsx_plain_text(writer.book)
     return buffer.getvalue()
 
 

@@ -33,6 +33,7 @@ from gridmap.export._common import (
     tr,
     workers_by_grid,
 )
+from gridmap.io.writers import csv_text, xlsx_plain_text
 
 if TYPE_CHECKING:
     from gridmap.auth import User
@@ -207,6 +208,7 @@ def _xlsx(frame: pd.DataFrame, headers: list[str], title: str, *, lang: str) -> 
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = tr("export.footer.page", lang, page="&P", pages="&N")
     ws.oddFooter.right.text = "gridmap &D"
+    xlsx_plain_text(wb)
     payload = io.BytesIO()
     wb.save(payload)
     return payload.getvalue()
@@ -221,7 +223,11 @@ def _csv(frame: pd.DataFrame, headers: list[str]) -> bytes:
             [
                 ""
                 if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA
-                else (int(v) if isinstance(v, float | np.floating) and float(v).is_integer() else v)
+                else (
+                    int(v)
+                    if isinstance(v, float | np.floating) and float(v).is_integer()
+                    else csv_text(v)
+                )
                 for v in row
             ]
         )

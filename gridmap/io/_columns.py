@@ -161,7 +161,11 @@ def to_float(value: object) -> float:
     """Convert a cell to a finite number."""
     value = _plain(value)
     if isinstance(value, Real) and not isinstance(value, bool):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # a whole number beyond any float (JSON allows it)
+            msg = f"{_quote(value)} is too large"
+            raise ValueError(msg) from None
     else:
         text = _number_text(unicodedata.normalize("NFKC", str(value)))
         if not _NUMBER_RE.match(text):

@@ -389,6 +389,9 @@ def _read_geojson(path: Path, *, file: str) -> VectorData:
     except RecursionError:
         msg = "invalid GeoJSON: the JSON is nested too deeply"
         raise InputError(msg, file=file) from None
+    except ValueError as exc:  # e.g. a number with more than 4,300 digits
+        msg = f"invalid JSON: {str(exc)[:120]}"
+        raise InputError(msg, file=file) from None
     crs = None
     if isinstance(obj, dict) and obj.get("type") == "FeatureCollection":
         features = obj.get("features")

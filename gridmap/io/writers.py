@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -23,7 +25,14 @@ from gridmap.errors import GridmapError, InputError
 from gridmap.io.tabular import TABLE_FORMATS, find_coordinate_columns, read_table
 from gridmap.io.vector import MAX_BYTES, load_vector
 
-__all__ = ["WRITE_FORMATS", "convert_file", "write_layer_file"]
+__all__ = [
+    "FORMULA_STARTS",
+    "WRITE_FORMATS",
+    "convert_file",
+    "csv_text",
+    "write_layer_file",
+    "xlsx_plain_text",
+]
 
 #: File extensions :func:`write_layer_file` writes.
 WRITE_FORMATS = (".geojson", ".json", ".gpkg", ".csv", ".xlsx")
@@ -83,6 +92,41 @@ def _write_geojson(frame: pd.DataFrame, path: Path) -> None:
         out.write("\n]}\n")
 
 
+#: First characters that make a spreadsheet treat a cell's text as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_LIKE = re.compile(r"[+-]?[\d\s.,()]*")
+
+
+def csv_text(value: Any) -> Any:
+    """Return a CSV cell that no spreadsheet runs as a formula (CSV injection).
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets
+    a leading apostrophe, as OWASP recommends, unless it is only a signed number
+    or phone number (``-12``, ``+86 138 1234 5678``). Other values are returned
+    unchanged.
+    """
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not _NUMBER_LIKE.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
+def xlsx_plain_text(workbook: Any) -> None:
+    """Store every formula cell of an openpyxl workbook as plain text.
+
+    openpyxl (and pandas through it) writes any text starting with ``=`` as a
+    formula; exports hold data, never formulas, so such text (a name such as
+    ``=HYPERLINK(...)``) is kept verbatim as a text cell instead.
+    """
+    for sheet in workbook.worksheets:
+        for cell in sheet._cells.values():  # every cell written, without creating new ones
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def _table_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Return the attribute table with 经度/纬度 (points) or WKT ``geometry`` columns."""
     geoms = _geometries(frame)
@@ -114,6 +158,13 @@ def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
                 lambda v: v if not isinstance(v, dict | list) else json.dumps(v, ensure_ascii=False)
             )
     return out
+
+
+def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table as XLSX, text starting with ``=`` kept as text (never a formula)."""
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False)
+        xlsx_plain_text(writer.book)
 
 
 def _write_gpkg(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
@@ -179,7 +230,7 @@ def write_layer_file(
         elif suffix == ".csv":
             _table_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
         elif suffix == ".xlsx":
-            _excel_ready(_table_frame(frame)).to_excel(path, index=False)
+            _write_xlsx(_excel_ready(_table_frame(frame)), path)
         else:
             msg = (
                 f"cannot write {suffix or 'files without an extension'}; use one of "
