@@ -41,6 +41,7 @@ __all__ = [
     "hash_password",
     "random_password",
     "require",
+    "require_street",
     "set_password",
     "user_exists",
     "verify_password",
@@ -143,6 +144,15 @@ def require(user: User, right: str, *, community: str | None = None) -> None:
         raise PermissionDenied(msg)
     if community is not None and not user.in_scope(community):
         msg = f"user {user.username!r} may not act in community {community} (outside scope)"
+        raise PermissionDenied(msg)
+
+
+def require_street(user: User, right: str) -> None:
+    """Like :func:`require`, for street-wide things (settings, rules): no community scope."""
+    require(user, right)
+    if user.scope is not None:
+        msg = (f"user {user.username!r} is scoped to communities and may not change "
+               "street-wide settings")
         raise PermissionDenied(msg)
 
 

@@ -180,7 +180,7 @@ def save_settings(values: dict[str, Any], *, by: Any, path: Path | None = None) 
     """
     from gridmap import auth
 
-    auth.require(by, "edit_settings")
+    auth.require_street(by, "edit_settings")
     path = config_path() if path is None else Path(path)
     current = {}
     if path.exists():

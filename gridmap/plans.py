@@ -891,22 +891,40 @@ def export_plan(
     as_of
         The day (default today); grids retired since are left out.
     user
-        Who exports, for the audit log.
+        Who exports (needs the ``export`` right; default the system): only the grids
+        of the user's communities are written; named in the audit log.
 
     Returns
     -------
     int
         Rows written.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If the user may not export.
     """
+    from gridmap.auth import SYSTEM
+    from gridmap.io.writers import csv_text, xlsx_plain_text
+
+    user = user or SYSTEM
+    require(user, "export")
     roster = roster_as_of(store, as_of)
     roster = roster.loc[~roster["retired"].astype(bool)]
+    if user.scope is not None:  # a grid code starts with its community's code
+        roster = roster.loc[roster["grid_code"].str[:12].isin(list(user.scope))]
     frame = roster[list(PLAN_COLUMNS)].copy()
     frame["valid_from"] = [None if v is None else v.isoformat() for v in frame["valid_from"]]
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
+        import openpyxl
+
         frame.to_excel(path, index=False)
+        book = openpyxl.load_workbook(path)
+        xlsx_plain_text(book)  # names are data, never formulas
+        book.save(path)
     else:
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        frame.map(csv_text).to_csv(path, index=False, encoding="utf-8-sig")
     store.audit(
         "export",
         username=None if user is None else user.username,

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import and_, or_, select
 
 from gridmap.auth import User, require
-from gridmap.errors import InputError, NotFound
+from gridmap.errors import InputError, NotFound, PermissionDenied
 from gridmap.model import WorkerRole
 from gridmap.store import schema
 
@@ -134,11 +134,16 @@ def add_worker(
     Raises
     ------
     PermissionDenied
-        If the user may not assign workers.
+        If the user may not assign workers, or is scoped to communities: workers
+        belong to the whole street (as the workers layer's import does).
     InputError
         If the name is empty, the dates are reversed or the code is taken.
     """
     require(user, "assign")
+    if user.scope is not None:
+        msg = (f"user {user.username!r} is scoped to communities; workers belong to the whole "
+               "street, so a whole-street planner adds them")
+        raise PermissionDenied(msg)
     values = _clean(
         {
             "name": name,
@@ -153,6 +158,22 @@ def add_worker(
         values["code"] = str(code).strip()
     row_id = store.insert("workers", values, username=user.username)
     return str(store.get("workers", row_id)["code"])
+
+
+def _require_worker_in_scope(store: Store, user: User, row: dict) -> None:
+    """Refuse unless every grid the worker holds now lies in the user's communities."""
+    a, g, c = schema.assignments, schema.grids, schema.communities
+    today = dt.date.today()
+    with store.transaction() as conn:
+        communities = set(conn.execute(
+            select(c.c.code).select_from(a.join(g, a.c.grid_id == g.c.id)
+                                         .join(c, g.c.community_id == c.c.id))
+            .where(a.c.worker_id == row["id"],
+                   or_(a.c.valid_to.is_(None), a.c.valid_to >= today))).scalars())
+    if not communities or not all(user.in_scope(code) for code in communities):
+        msg = (f"user {user.username!r} may edit only workers who work in their communities; "
+               f"{row['name']} ({row['code']}) works in {', '.join(sorted(communities)) or 'none'}")
+        raise PermissionDenied(msg)
 
 
 def update_worker(
@@ -185,6 +206,8 @@ def update_worker(
     """
     require(user, "assign")
     row = get_worker(store, code)
+    if user.scope is not None:
+        _require_worker_in_scope(store, user, row)
     clean = _clean(values)
     return store.update(
         "workers",

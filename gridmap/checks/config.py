@@ -254,7 +254,7 @@ def save_rules(
     from gridmap import auth
     from gridmap.config import config_path, write_table
 
-    auth.require(by, "edit_settings")
+    auth.require_street(by, "edit_settings")
     file = Path(config_path() if path is None else path)
     data: dict[str, Any] = {}
     if file.exists():

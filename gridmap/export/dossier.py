@@ -178,7 +178,8 @@ def _grid_story(
                 [
                     [
                         r.get("code") or "",
-                        " / ".join(x for x in (r.get("category"), r.get("subcategory")) if x),
+                        " / ".join(x for x in (r.get("category"), r.get("subcategory"))
+                                   if isinstance(x, str) and x),
                         r.get("description") or "",
                         i18n.label(r.get("status"), lang, field="status"),
                         fmt_date(r.get("reported_at")),

@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import select
 
+from gridmap.auth import SYSTEM, require
 from gridmap.errors import InputError, NotFound, PermissionDenied
 from gridmap.issues import lifecycle
 from gridmap.issues._common import (
@@ -520,6 +521,7 @@ def scores_workbook(
     bytes
         The ``.xlsx`` file with sheets 网格考核 and 网格员考核.
     """
+    require(user or SYSTEM, "export")
     tables = {
         "网格考核": month_scores(store, month=month, by="grid", user=user, config=config),
         "网格员考核": month_scores(store, month=month, by="worker", user=user, config=config),
@@ -532,6 +534,7 @@ def scores_workbook(
 
 def record_scores_export(store: Store, user: User | None, *, month: str) -> None:
     """Write the audit row of a scores export (who took the month's ranking)."""
+    require(user or SYSTEM, "export")
     store.audit(
         "export", username=user.username if user else None, note=f"issue scores {month} (xlsx)"
     )

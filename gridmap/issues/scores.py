@@ -238,6 +238,9 @@ def scores_xlsx(tables: Mapping[str, pd.DataFrame], *, month: str) -> bytes:
                     for c in sheet.iter_rows(min_row=3, min_col=cell.column, max_col=cell.column):
                         c[0].number_format = "0.0%"
             sheet.column_dimensions[column_cells[0].column_letter].width = 14
+    from gridmap.io.writers import xlsx_plain_text
+
+    xlsx_plain_text(book)  # names are data, never formulas
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -390,24 +390,11 @@ WRITES: dict[Callable, tuple[str, Callable, bool]] = {
 
 #: Known gaps (a write that does not yet check what it should); strict: fixing one
 #: makes its test pass, and then the entry must go.
-GAPS: dict[tuple[Callable, str], str] = {
-    (plans.export_plan, "role"): "gap: export_plan checks no right (user is optional)",
-    (plans.export_plan, "scope"): "gap: export_plan writes every community's assignments",
-    (issues.scores_workbook, "role"): "gap: scores_workbook(audit=True) checks no right",
-    (issues.record_scores_export, "role"): "gap: record_scores_export checks no right",
-    (config.save_settings, "scope"): "gap: an admin scoped to a community edits street settings",
-    (checks_config.save_rules, "scope"): "gap: an admin scoped to a community edits street rules",
-    (workers.add_worker, "scope"): (
-        "gap: a community-scoped planner adds a street-wide worker (importing the "
-        "workers layer is refused to scoped users)"
-    ),
-    (workers.update_worker, "scope"): (
-        "gap: update_worker checks no scope: a planner of one community edits a worker "
-        "(phone, name) who works only in another"
-    ),
-}
+GAPS: dict[tuple[Callable, str], str] = {}
 #: Writes with no object outside the user's scope to ask for, each with the reason.
 SCOPE_NOT_APPLICABLE = {
+    plans.export_plan: "takes no community: it writes only the user's communities "
+    "(test_a_scoped_plan_export_holds_only_the_users_grids)",
     issues.scores_workbook: "takes no community: the scores are limited to the user's scope",
     issues.record_scores_export: "only records that the user took their own scores",
 }
@@ -459,6 +446,7 @@ READS: set[Callable] = {
     auth.random_password,
     auth.can,
     auth.require,
+    auth.require_street,
     auth.user_exists,
 }
 
@@ -958,3 +946,14 @@ def test_audit_rows_cannot_be_changed_on_either_backend(store):
             attempt()
     row = store.read_audit(limit=1).iloc[0]
     assert (int(row["id"]), row["note"], row["username"]) == (audit_id, "original", "someone")
+
+
+def test_a_scoped_plan_export_holds_only_the_users_grids(demo_store, tmp_path):
+    import pandas as pd
+
+    mine = sorted(demo_store.read_layer("communities")["code"])[0]
+    user = auth.User("scoped", UserRole.PLANNER, (mine,))
+    rows = plans.export_plan(demo_store, tmp_path / "plan.csv", user=user)
+    codes = pd.read_csv(tmp_path / "plan.csv", dtype=str, encoding="utf-8-sig")["grid_code"]
+    assert rows == len(codes) > 0
+    assert all(code.startswith(mine) for code in codes)
