@@ -822,12 +822,6 @@ def test_a_real_photo_still_passes():
 # ----------------------------------------------------------------- reports with missing text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug: export_dossier joins category and a missing (NaN) subcategory: TypeError "
-    "in gridmap/export/dossier.py _grid_story (use `if isinstance(x, str) and x`)",
-)
 def test_dossier_lists_a_report_without_subcategory(demo_store, tmp_path):
     from gridmap.export import export_dossier
     from gridmap.issues import report_issue
@@ -870,11 +864,6 @@ def _formula_cells(data: bytes | Path) -> list[str]:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: gridmap/issues/scores.py writes worker/grid names starting with '=' as "
-    "formulas (apply gridmap.io.writers.xlsx_plain_text before saving)",
-)
 def test_scores_workbook_never_holds_formulas(hostile_store):
     from gridmap import issues
 
@@ -889,11 +878,6 @@ def test_scores_workbook_never_holds_formulas(hostile_store):
     assert not _formula_cells(data)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: plans.export_plan writes worker names starting with '=' as XLSX formulas "
-    "and unprefixed into CSV (use gridmap.io.writers.xlsx_plain_text / csv_text)",
-)
 def test_plan_export_never_holds_formulas(hostile_store, tmp_path):
     from gridmap import plans
 
