@@ -65,6 +65,7 @@ __all__ = [
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
     "in_china",
+    "lonlat_to_wgs84",
     "looks_swapped",
     "metric_crs",
     "metric_epsg",
@@ -1290,3 +1291,52 @@ def looks_swapped(lon: ArrayLike, lat: ArrayLike) -> bool:
     masks = _classify(x, y)
     total = int(masks["finite"].sum())
     return total > 0 and 2 * int(masks["swapped"].sum()) > total
+
+
+def lonlat_to_wgs84(lon: Any, lat: Any, crs: str = "wgs84", *,
+                    what: str = "coordinates") -> tuple[float, float]:
+    """Convert one typed-in longitude/latitude position to WGS-84, checking it.
+
+    Parameters
+    ----------
+    lon, lat
+        The position as the user typed it (numbers or text).
+    crs
+        Its system: ``wgs84``/``cgcs2000``, ``gcj02`` or ``bd09`` (lon/lat only).
+    what
+        What the position is, for messages (``"report coordinates"``).
+
+    Returns
+    -------
+    tuple of float
+        ``(lon, lat)`` in WGS-84.
+
+    Raises
+    ------
+    InputError
+        For text that is not a number, NaN/infinite values, a projected system,
+        or values outside longitude/latitude ranges (often swapped axes).
+
+    Examples
+    --------
+    >>> lonlat_to_wgs84("120.19", 30.24)
+    (120.19, 30.24)
+    """
+    try:
+        x, y = float(lon), float(lat)
+    except (TypeError, ValueError):
+        msg = f"{what} must be numbers, got ({lon!r}, {lat!r})"
+        raise InputError(msg) from None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        msg = f"{what} must be finite numbers, got ({lon!r}, {lat!r})"
+        raise InputError(msg)
+    system = normalize_crs_name(crs)
+    if system not in ("wgs84", "cgcs2000", "gcj02", "bd09"):
+        msg = f"{what} must be longitude/latitude (wgs84, gcj02 or bd09), not {crs}"
+        raise InputError(msg)
+    if not (-180 <= x <= 180 and -90 <= y <= 90):
+        msg = f"({x}, {y}) is not a longitude/latitude position; are the axes swapped?"
+        raise InputError(msg)
+    wx, wy = transform(x, y, src=system, dst="wgs84")
+    return float(wx), float(wy)
+

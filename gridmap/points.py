@@ -29,7 +29,7 @@ import pandas as pd
 import shapely
 
 from gridmap import auth, photos
-from gridmap.crs import normalize_crs_name, transform
+from gridmap.crs import lonlat_to_wgs84, normalize_crs_name
 from gridmap.errors import InputError, PermissionDenied
 from gridmap.locate import polygon_index_of_points
 from gridmap.model import LAYERS, POINT_KINDS, Column, PointStatus
@@ -260,24 +260,8 @@ def _to_row(
     return row
 
 
-def _lonlat_wgs84(lon: float, lat: float, crs: str) -> tuple[float, float]:
-    try:
-        lon_f, lat_f = float(lon), float(lat)
-    except (TypeError, ValueError):
-        msg = f"coordinates must be numbers, got ({lon!r}, {lat!r})"
-        raise InputError(msg) from None
-    if not (math.isfinite(lon_f) and math.isfinite(lat_f)):
-        msg = f"coordinates must be finite numbers, got ({lon!r}, {lat!r})"
-        raise InputError(msg)
-    system = normalize_crs_name(crs)
-    if system not in ("wgs84", "cgcs2000", "gcj02", "bd09"):
-        msg = f"point coordinates must be longitude/latitude (wgs84, gcj02 or bd09), not {crs}"
-        raise InputError(msg)
-    if not (-180 <= lon_f <= 180 and -90 <= lat_f <= 90):
-        msg = f"({lon_f}, {lat_f}) is not a longitude/latitude position"
-        raise InputError(msg)
-    x, y = transform(lon_f, lat_f, src=system, dst="wgs84")
-    return float(x), float(y)
+def _lonlat_wgs84(lon: Any, lat: Any, crs: str) -> tuple[float, float]:
+    return lonlat_to_wgs84(lon, lat, crs, what="point coordinates")
 
 
 def _grid_of(store: Store, point: shapely.Point) -> tuple[str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -12,8 +11,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from gridmap.crs import normalize_crs_name, transform
-from gridmap.errors import InputError, NotFound
+from gridmap.crs import lonlat_to_wgs84
+from gridmap.errors import NotFound
 from gridmap.issues.categories import IssueConfig, load_issue_config
 from gridmap.issues.deadlines import to_utc
 from gridmap.locate import polygon_index_of_points
@@ -40,23 +39,7 @@ def _config(config: IssueConfig | None) -> IssueConfig:
 
 
 def _lonlat_wgs84(lon: Any, lat: Any, crs: str) -> tuple[float, float]:
-    try:
-        x, y = float(lon), float(lat)
-    except (TypeError, ValueError):
-        msg = f"coordinates must be numbers, got ({lon!r}, {lat!r})"
-        raise InputError(msg) from None
-    if not (math.isfinite(x) and math.isfinite(y)):
-        msg = f"coordinates must be finite numbers, got ({lon!r}, {lat!r})"
-        raise InputError(msg)
-    system = normalize_crs_name(crs)
-    if system not in ("wgs84", "cgcs2000", "gcj02", "bd09"):
-        msg = f"report coordinates must be longitude/latitude (wgs84, gcj02 or bd09), not {crs}"
-        raise InputError(msg)
-    if not (-180 <= x <= 180 and -90 <= y <= 90):
-        msg = f"({x}, {y}) is not a longitude/latitude position; are the axes swapped?"
-        raise InputError(msg)
-    wx, wy = transform(x, y, src=system, dst="wgs84")
-    return float(wx), float(wy)
+    return lonlat_to_wgs84(lon, lat, crs, what="report coordinates")
 
 
 def _issue_rows(store: Store, ids: Sequence[int] | None = None) -> gpd.GeoDataFrame:
