@@ -1,8 +1,9 @@
-"""Settings page (admins): basemap, Tianditu key, tile URL and the numeric settings."""
+"""Settings page (admins): basemap, Tianditu key, tile URL, numeric settings and check rules."""
 
 import streamlit as st
 
 from gridmap import config, maps
+from gridmap.checks import config as checks_config
 from pages import _shared as sh
 
 admin = sh.require_login("edit_settings")
@@ -41,3 +42,29 @@ with st.form("gm_settings"):
         sh.run_action(
             lambda: config.save_settings(entered, by=admin), success=sh.tr("settings.saved")
         ) and st.rerun()
+
+st.divider()
+st.markdown(f"#### {sh.tr('settings.rules')}")
+st.caption(sh.tr("settings.rules_help"))
+shown = checks_config.editable_rules(lang=sh.lang())
+edited = st.data_editor(
+    shown,
+    key="gm_rules_editor",
+    hide_index=True,
+    disabled=["id", "title", "unit"],
+    column_config={
+        "id": st.column_config.TextColumn(sh.tr("settings.rule_id")),
+        "title": st.column_config.TextColumn(sh.tr("settings.rule_title"), width="large"),
+        "enabled": st.column_config.CheckboxColumn(sh.tr("settings.rule_enabled")),
+        "severity": st.column_config.SelectboxColumn(
+            sh.tr("settings.rule_severity"), options=["failure", "advisory"]),
+        "weight": st.column_config.NumberColumn(sh.tr("settings.rule_weight"), min_value=0.0),
+        "threshold": st.column_config.NumberColumn(sh.tr("settings.rule_threshold")),
+        "unit": st.column_config.TextColumn(sh.tr("settings.rule_unit")),
+    },
+)
+if st.button(sh.tr("settings.rules_save"), key="gm_rules_save", type="primary"):
+    changes = checks_config.rule_changes(shown, edited)
+    sh.run_action(
+        lambda: checks_config.save_rules(changes, by=admin), success=sh.tr("settings.saved")
+    ) and st.rerun()

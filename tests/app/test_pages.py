@@ -241,3 +241,14 @@ def test_an_unreachable_store_shows_a_message_not_a_traceback(app_url, monkeypat
     at = _app("viewer", "viewer").switch_page("pages/map.py").run()
     assert not at.exception
     assert any("the store is unreachable" in e.value for e in at.error)
+
+
+def test_settings_page_shows_the_rules_and_saves_nothing_unchanged(app_url):
+    from gridmap.checks.config import load_rules
+
+    at = _app("admin", "admin").switch_page("pages/settings.py").run()
+    assert not at.exception
+    assert at.dataframe  # the rules table is shown
+    at.button(key="gm_rules_save").click().run()  # nothing changed: saves nothing, no error
+    assert not at.exception
+    assert load_rules()["bin_reach"].params["max_distance_m"] == 120.0

@@ -97,3 +97,23 @@ def test_save_needs_the_right_and_valid_values(tmp_path):
     with pytest.raises(InputError, match="must be a number"):
         save_rules({"bin_reach": {"max_distance_m": "x"}}, by=ADMIN, path=path)
     assert not path.exists()
+
+
+def test_an_edited_rules_table_saves_only_what_changed(tmp_path):
+    from gridmap.checks.config import editable_rules, rule_changes
+
+    path = tmp_path / "gridmap.toml"
+    shown = editable_rules(load_rules(path), lang="en")
+    edited = shown.copy()
+    row = edited.index[edited["id"] == "bin_reach"][0]
+    edited.loc[row, "threshold"] = 100.0
+    off = edited.index[edited["id"] == "fitness_reach"][0]
+    edited.loc[off, "enabled"] = False
+    changes = rule_changes(shown, edited)
+    assert changes == {"bin_reach": {"max_distance_m": 100.0},
+                       "fitness_reach": {"enabled": False}}
+    save_rules(changes, by=ADMIN, path=path)
+    rules = load_rules(path)
+    assert rules["bin_reach"].params["max_distance_m"] == 100.0
+    assert rules["fitness_reach"].enabled is False
+    assert rule_changes(shown, shown) == {}
