@@ -235,6 +235,34 @@ def _bench_checks(city: dict, repeat: int) -> list[Figure]:
                    "city: <= 30 s", "layers: grids, buildings, bins, boards")]
 
 
+def _bench_split(size: str) -> list[Figure]:
+    """Household-balanced split of one community beside a plain shapely Voronoi tiling."""
+    from gridmap import crs
+    from gridmap.grids import split
+
+    n = 5_000 if size == "city" else 600
+    rng = np.random.default_rng(1)
+    x0, y0, side = 500_000.0, 3_345_000.0, 2_000.0  # EPSG:4549 metres, in Hangzhou
+    community = shapely.box(x0, y0, x0 + side, y0 + side)
+    xs, ys = rng.uniform(x0 + 5, x0 + side - 10, n), rng.uniform(y0 + 5, y0 + side - 10, n)
+    footprints = shapely.box(xs, ys, xs + 6, ys + 6)
+    buildings = crs.to_wgs84(gpd.GeoDataFrame(
+        {"households": rng.integers(5, 40, n)}, geometry=footprints, crs=4549))
+    compounds = gpd.GeoDataFrame({"name": []}, geometry=[], crs="EPSG:4326")
+    boundary = crs.to_wgs84(gpd.GeoSeries([community], crs=4549)).iloc[0]
+    t, grids = best_of(lambda: split.grids_from_households(
+        boundary, buildings, compounds, community_code="330102011001"), 1)
+
+    def baseline() -> object:  # plain shapely: Voronoi cells of the buildings, clipped
+        cells = shapely.voronoi_polygons(shapely.multipoints(shapely.centroid(footprints)),
+                                         extend_to=community)
+        return shapely.intersection(shapely.get_parts(cells), community)
+
+    tb, _ = best_of(baseline, 1)
+    return [Figure(f"household split ({n:,} buildings)", t, tb, "<= 10 s at 5,000",
+                   f"{len(grids)} grids; baseline: shapely Voronoi tiling")]
+
+
 def _bench_import(city: dict, workdir: Path) -> list[Figure]:
     from gridmap.store import Store
 
@@ -396,6 +424,8 @@ def main(*, size: str = "street", echo: Callable[[str], None] = print) -> int:
         for fig in part(city, repeat):
             echo(fig.line())
             figures.append(fig)
+    for fig in _bench_split(size):
+        echo(fig.line())
     with tempfile.TemporaryDirectory(prefix="gridmap-bench-") as tmp:
         for fig in (*_bench_import(city, Path(tmp)), *_bench_demo(Path(tmp))):
             echo(fig.line())
