@@ -52,6 +52,11 @@ def _geoms(values: object) -> NDArray[np.object_]:
     return np.asarray(values, dtype=object).ravel()
 
 
+def _all_points(geoms: NDArray) -> bool:
+    """Whether every geometry is a non-empty 2-D point (one coordinate pair each)."""
+    return bool((shapely.get_type_id(geoms) == 0).all() and not shapely.is_empty(geoms).any())
+
+
 def nearest_geometry_distance_m(
     src: Sequence[shapely.Geometry] | NDArray, dst: Sequence[shapely.Geometry] | NDArray
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
@@ -88,6 +93,15 @@ def nearest_geometry_distance_m(
     idx = np.full(len(src_arr), -1, dtype=np.int64)
     if len(src_arr) == 0 or len(dst_arr) == 0:
         return dist, idx
+    if _all_points(src_arr) and _all_points(dst_arr):  # plain points: a KD-tree is faster
+        return nearest_distance_m(shapely.get_coordinates(src_arr),
+                                  shapely.get_coordinates(dst_arr))
+    return _strtree_nearest(src_arr, dst_arr, dist, idx)
+
+
+def _strtree_nearest(src_arr: NDArray, dst_arr: NDArray, dist: NDArray,
+                     idx: NDArray) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Fill ``dist``/``idx`` with each source's nearest target from one STRtree query."""
     tree = shapely.STRtree(dst_arr)
     (si, di), d = tree.query_nearest(src_arr, return_distance=True, all_matches=False)
     dist[si] = d
@@ -128,7 +142,8 @@ def nearest_distance_m(
     if kdtree is not None:
         dist, idx = kdtree(dst).query(src, k=1)
         return np.asarray(dist, dtype=np.float64), np.asarray(idx, dtype=np.int64)
-    return nearest_geometry_distance_m(shapely.points(src), shapely.points(dst))
+    return _strtree_nearest(shapely.points(src), shapely.points(dst),
+                            np.full(len(src), np.inf), np.full(len(src), -1, dtype=np.int64))
 
 
 def pairs_within(
