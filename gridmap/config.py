@@ -50,6 +50,7 @@ __all__ = [
     "config_path",
     "get",
     "load_settings",
+    "read_toml",
     "save_settings",
     "write_table",
 ]
@@ -117,12 +118,7 @@ def load_settings(path: Path | None = None) -> dict[str, Any]:
     """
     values = {s.name: s.default for s in SETTINGS}
     path = config_path() if path is None else Path(path)
-    if not path.exists():
-        return values
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+    data = read_toml(path)
     for name, value in data.get("settings", {}).items():
         values[name] = _checked(name, value, file=str(path))
     return values
@@ -143,6 +139,25 @@ def _checked(name: str, value: Any, *, file: str | None = None) -> Any:
         msg = f"setting {name!r} must be text, got {value!r}"
         raise InputError(msg, file=file)
     return value
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Return the TOML document at ``path`` (empty when the file does not exist).
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        Naming the file, when it is not valid TOML or cannot be read.
+    """
+    path = Path(path)
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
 
 
 def get(name: str) -> Any:
@@ -182,12 +197,7 @@ def save_settings(values: dict[str, Any], *, by: Any, path: Path | None = None) 
 
     auth.require_street(by, "edit_settings")
     path = config_path() if path is None else Path(path)
-    current = {}
-    if path.exists():
-        try:
-            current = tomllib.loads(path.read_text(encoding="utf-8")).get("settings", {})
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            current = {}
+    current = read_toml(path).get("settings", {})
     merged = {k: v for k, v in current.items() if k in _BY_NAME}
     for name, value in values.items():
         merged[name] = _checked(name, value)
@@ -211,12 +221,7 @@ def write_table(keys: tuple[str, ...], values: dict[str, Any], *, path: Path | N
     import tomli_w
 
     path = config_path() if path is None else Path(path)
-    document: dict[str, Any] = {}
-    if path.exists():
-        try:
-            document = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"not valid TOML, not overwritten: {exc}", file=str(path)) from None
+    document = read_toml(path)  # a broken file is reported, never overwritten
     table = document
     for key in keys[:-1]:
         table = table.setdefault(key, {})

@@ -212,18 +212,13 @@ def load_rules(path: str | Path | None = None) -> dict[str, RuleConfig]:
         If the file is not valid TOML, names an unknown rule or setting, or gives a
         value of the wrong type (naming the file).
     """
-    from gridmap.config import config_path
+    from gridmap.config import config_path, read_toml
 
     defaults = default_rules()
     file = Path(config_path() if path is None else path)
     if not file.exists():
         return defaults
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid TOML: {exc}", file=str(file)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=str(file)) from None
+    data = read_toml(file)
     return _merge(defaults, data.get("rules", {}), str(file))
 
 
@@ -257,16 +252,11 @@ def save_rules(
         valid TOML, or a file that cannot be written.
     """
     from gridmap import auth
-    from gridmap.config import config_path, write_table
+    from gridmap.config import config_path, read_toml, write_table
 
     auth.require_street(by, "edit_settings")
     file = Path(config_path() if path is None else path)
-    data: dict[str, Any] = {}
-    if file.exists():
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"not valid TOML: {exc}", file=str(file)) from None
+    data = read_toml(file)
     user_rules = {k: dict(v) for k, v in data.get("rules", {}).items()}
     for rule_id, table in values.items():
         user_rules.setdefault(rule_id, {}).update(table)

@@ -18,7 +18,6 @@ setting of :mod:`gridmap.config`.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,15 +104,6 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
 
 
 def _limit(entry: Mapping[str, Any], parent: TimeLimit | None, where: str, file: str) -> TimeLimit:
@@ -258,11 +248,11 @@ def load_issue_config(path: Path | str | None = None) -> IssueConfig:
     >>> limit.hours, limit.working
     (4.0, True)
     """
-    data = _read_toml(DEFAULTS_PATH)
+    data = config.read_toml(DEFAULTS_PATH)
     settings_path = config.config_path() if path is None else Path(path)
     file = str(DEFAULTS_PATH)
     if settings_path.exists():
-        user = _read_toml(settings_path).get("issues") or {}
+        user = config.read_toml(settings_path).get("issues") or {}
         if not isinstance(user, Mapping):
             msg = "[issues] must be a table"
             raise InputError(msg, file=str(settings_path))

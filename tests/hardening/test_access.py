@@ -435,6 +435,7 @@ READS: set[Callable] = {
     importing.street_center,
     config.config_path,
     config.load_settings,
+    config.read_toml,
     config.get,
     checks_config.default_rules,
     checks_config.load_rules,
