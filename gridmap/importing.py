@@ -9,6 +9,7 @@ for new grids. Then it writes every row in one transaction, or nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,13 +58,13 @@ def _check_inside_grids(frame: gpd.GeoDataFrame, grids: gpd.GeoDataFrame,
                    "coordinate system (use --allow-outside to import it anyway)", row=int(i) + 1)
 
 
-def _assign_missing_grid_codes(frame: gpd.GeoDataFrame, store: Store,
+def _assign_missing_grid_codes(frame: gpd.GeoDataFrame, grids: gpd.GeoDataFrame,
                                report: ImportReport) -> gpd.GeoDataFrame:
     from gridmap.grids.codes import assign_grid_codes
 
     if not frame["code"].isna().any():
         return frame
-    existing = store.read_layer("grids")[["code", "community", "geometry"]]
+    existing = grids[["code", "community", "geometry"]]
     both = pd.concat([existing.assign(_new=False), frame.assign(_new=True)], ignore_index=True)
     try:
         coded = assign_grid_codes(both)
@@ -85,7 +86,7 @@ _COMMUNITY_COLUMN = {"communities": "code", "grids": "community", "compounds": "
 _STREET_LAYERS = ("roads", "schools", "internet_cafes", "workers", "maintenance")
 
 
-def _check_scope(frame: gpd.GeoDataFrame, layer: str, store: Store, user: User,
+def _check_scope(frame: gpd.GeoDataFrame, layer: str, grids: gpd.GeoDataFrame, user: User,
                  report: ImportReport) -> None:
     """Report rows outside ``user``'s communities (nothing to do for whole-street users)."""
     if user.scope is None or frame.empty:
@@ -97,12 +98,11 @@ def _check_scope(frame: gpd.GeoDataFrame, layer: str, store: Store, user: User,
     if layer in _COMMUNITY_COLUMN:
         communities = frame[_COMMUNITY_COLUMN[layer]]
     elif layer == "assignments":
-        grids = store.read_layer("grids")
         communities = frame["grid"].map(dict(zip(grids["code"], grids["community"],
                                                  strict=True)))
     else:
         communities = locate_points(frame.set_geometry(frame.geometry.representative_point()),
-                                    store.read_layer("grids"), column="community")
+                                    grids, column="community")
     for i, community in enumerate(communities):
         if community is not None and not user.in_scope(community):
             report.add(f"lies in community {community}, outside the communities of user "
@@ -167,6 +167,7 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
     # the upload limit holds for every caller (CLI, app, scripts), not only the app's uploader
     max_bytes = int(float(config.get("max_upload_mb")) * 1024 * 1024)
     center = street_center(store)
+    grids = functools.cache(lambda: store.read_layer("grids"))  # read once, only if needed
     step(0.0, "read")
     frame, report = read_layer_file(path, layer, crs=crs, repair=repair,
                                     street_center=center, max_km=max_km if center else None,
@@ -174,14 +175,14 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
     step(0.4, "check")
     if report.ok and layer in POINT_RECORD_LAYERS:
         sub = ImportReport(report.file, layer)
-        _check_inside_grids(frame, store.read_layer("grids"), sub)
+        _check_inside_grids(frame, grids(), sub)
         for p in sub.problems:
             severity = "warning" if allow_outside else "error"
             report.add(p.message, row=p.row, severity=severity)
-    if report.ok:
-        _check_scope(frame, layer, store, user, report)
+    if report.ok and user.scope is not None:
+        _check_scope(frame, layer, grids(), user, report)
     if report.ok and layer == "grids" and "code" in frame:
-        frame = _assign_missing_grid_codes(frame, store, report)
+        frame = _assign_missing_grid_codes(frame, grids(), report)
     if not report.ok or dry_run:
         step(1.0, "done")
         return report
