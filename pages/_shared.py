@@ -464,3 +464,18 @@ def show_grid_panel(panel: Mapping[str, Any]) -> None:
                 for i in panel["open_issues"]
             ]
         )
+
+
+def sections(titles: Mapping[str, str], *, key: str) -> str:
+    """Show a row of section buttons and return the chosen one (the first by default).
+
+    Used instead of ``st.tabs``: a st_folium map inside a tab is drawn 0 px high.
+    ``titles`` maps each section to its translation key.
+    """
+    first = next(iter(titles))
+    chosen = st.segmented_control(
+        tr(titles[first]), list(titles), format_func=lambda v: tr(titles[v]),
+        default=first, key=key, label_visibility="collapsed",
+    )
+    return chosen or first
+

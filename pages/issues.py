@@ -51,12 +51,7 @@ if requested is not None:
     st.session_state["gm_iss_pick"] = int(requested)
 st.caption(sh.tr("issues.count", n=len(found), overdue=int(found["overdue"].sum())))
 
-# A segmented control, not st.tabs: a map inside a tab is drawn with no height.
-tabs = {"list": "issues.tab.list", "daily": "issues.tab.daily"}
-view = st.segmented_control(
-    sh.tr("issues.tab.list"), list(tabs), format_func=lambda v: sh.tr(tabs[v]),
-    default="list", key="gm_iss_view", label_visibility="collapsed",
-) or "list"
+view = sh.sections({"list": "issues.tab.list", "daily": "issues.tab.daily"}, key="gm_iss_view")
 if view == "list":
     left, right = st.columns([3, 2])
     with left:

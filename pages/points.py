@@ -41,12 +41,10 @@ point_id = st.selectbox(
     key="gm_points_pick",
 )
 
-# A segmented control, not st.tabs: a map inside a tab is drawn with no height.
-views_ = {"details": "points.tab.details", "log": "points.tab.maintenance", "add": "points.tab.add"}
-view = st.segmented_control(
-    sh.tr("points.select"), list(views_), format_func=lambda v: sh.tr(views_[v]),
-    default="details", key="gm_points_view", label_visibility="collapsed",
-) or "details"
+view = sh.sections(
+    {"details": "points.tab.details", "log": "points.tab.maintenance", "add": "points.tab.add"},
+    key="gm_points_view",
+)
 
 panel = None
 if point_id is not None:
