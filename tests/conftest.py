@@ -26,6 +26,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs Hypothesis derandomized: the same examples every run, so a submission's result
+# does not depend on which random examples one run happened to draw.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 POSTGIS_ADMIN_URL = os.environ.get(
     "GRIDMAP_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
