@@ -1,6 +1,6 @@
 """Helpers shared by the ``gridmap`` sub-command modules.
 
-The command modules (:mod:`gridmap.grids.cli`, :mod:`gridmap.issues_cli`,
+The command modules (:mod:`gridmap.grids.cli`, :mod:`gridmap.issues.cli`,
 :mod:`gridmap.export.cli`, :mod:`gridmap.checks.cli`) parse, call the library and
 print. What they all need lives here: the ``--db`` and ``--user`` options, opening
 the store, the acting :class:`~gridmap.auth.User`, date options, and printing

@@ -260,15 +260,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="street (seconds) or city (10,000 grids, 1,000,000 points; minutes)")
     p.set_defaults(func=cmd_bench)
 
-    from gridmap import issues_cli
     from gridmap.checks import cli as checks_cli
     from gridmap.export import cli as export_cli
     from gridmap.grids import cli as grids_cli
+    from gridmap.issues import cli as issues_cli
+    from gridmap.records import cli as records_cli
 
     checks_cli.add_parsers(sub)
     grids_cli.add_parsers(sub)
     issues_cli.add_parsers(sub)
     export_cli.add_parsers(sub)
+    records_cli.add_parsers(sub)
     return parser
 
 

@@ -16,10 +16,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from gridmap import auth, config, i18n, panels, points, views
+from gridmap import auth, config, i18n, maps, snapshot
 from gridmap.auth import User
 from gridmap.errors import GridmapError
+from gridmap.maps import panels
 from gridmap.model import LAYERS, Column
+from gridmap.records import points
 from gridmap.store import Store, default_url, open_store
 
 # --- session-state keys -----------------------------------------------------------------
@@ -178,12 +180,12 @@ def show_notice() -> None:
 
 def data_version() -> int:
     """Version stamp of the store's data (changes on every write)."""
-    return views.data_version(get_store())
+    return snapshot.data_version(get_store())
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _all_frames(url: str, version: int, day: dt.date) -> dict:
-    return views.load_frames(_store(url), on=day)
+    return snapshot.load_frames(_store(url), on=day)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -191,7 +193,7 @@ def _user_frames(
     url: str, version: int, day: dt.date, scope: tuple[str, ...] | None, role: str
 ) -> dict:
     user = User("cache", auth.UserRole(role), scope)
-    return views.restrict_frames(_all_frames(url, version, day), user)
+    return snapshot.restrict_frames(_all_frames(url, version, day), user)
 
 
 def visible_frames(user: User) -> dict:
@@ -318,7 +320,7 @@ def street_map(
     conf = settings()
     basemap = basemap or conf["basemap"]
     try:
-        fmap = views.street_map(
+        fmap = maps.street_map(
             frames,
             lang=lang(),
             basemap=basemap,
@@ -329,12 +331,12 @@ def street_map(
     except GridmapError as exc:
         st.warning(tr("map.basemap_failed", message=str(exc)))
         basemap = "none"
-        fmap = views.street_map(frames, lang=lang(), reference=reference)
+        fmap = maps.street_map(frames, lang=lang(), reference=reference)
     return fmap, basemap
 
 
 def maintenance_form(store: Store, user: User, point_id: int) -> None:
-    """Form adding an entry to a point's maintenance log (gridmap.points.add_maintenance)."""
+    """Form adding an entry to a point's maintenance log (records.points.add_maintenance)."""
     with st.form(f"gm_log_{point_id}", clear_on_submit=True):
         c1, c2, c3 = st.columns(3)
         today = dt.date.today()
@@ -436,7 +438,7 @@ def show_fields(values: Mapping[str, Any], *, skip: tuple[str, ...] = ()) -> Non
 
 
 def show_grid_panel(panel: Mapping[str, Any]) -> None:
-    """Show the side panel of a grid (gridmap.panels.grid_panel)."""
+    """Show the side panel of a grid (gridmap.maps.panels.grid_panel)."""
     st.markdown(f"#### {tr('panel.grid')} {md(panel['code'])}")
     st.markdown(f"{tr('field.community')}: {md(panel['community_name'])}")
     c1, c2 = st.columns(2)

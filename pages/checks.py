@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap import auth, checks, views
+from gridmap import auth, checks, maps, snapshot
 from gridmap.checks import display, export
 from gridmap.errors import GridmapError
 from pages import _shared as sh
@@ -107,11 +107,11 @@ if rows and rows[0] < len(shown):
     row = shown.iloc[rows[0]]
     center, zoom = (float(row["lat"]), float(row["lon"])), 18
 
-scope_frames = views.filter_frames(
+scope_frames = snapshot.filter_frames(
     frames, communities=[community] if community else None, layers=["-"]
 )
 fmap, basemap = sh.street_map(scope_frames)
-views.add_check_layers(
+maps.add_check_layers(
     fmap, report, lang=lang, basemap=basemap, coverage=show_cov, school_buffers=show_buf
 )
 st_folium(

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap import auth, issues, panels, views
+from gridmap import auth, issues, maps, snapshot
 from gridmap.errors import GridmapError
+from gridmap.maps import panels
 from gridmap.model import IssueStatus
 from pages import _shared as sh
 
@@ -55,8 +56,8 @@ view = sh.sections({"list": "issues.tab.list", "daily": "issues.tab.daily"}, key
 if view == "list":
     left, right = st.columns([3, 2])
     with left:
-        fmap, basemap = sh.street_map(views.filter_frames(frames, layers=["-"]))
-        issues.add_issue_layer(fmap, found, lang=sh.lang(), basemap=basemap)
+        fmap, basemap = sh.street_map(snapshot.filter_frames(frames, layers=["-"]))
+        maps.add_issue_layer(fmap, found, lang=sh.lang(), basemap=basemap)
         out = st_folium(
             fmap,
             key="gm_iss_map",
@@ -67,7 +68,7 @@ if view == "list":
         click = (out or {}).get("last_object_clicked")
         if click and click != st.session_state.get("gm_iss_click"):
             st.session_state["gm_iss_click"] = click
-            lon, lat = views.display_to_wgs84(click["lng"], click["lat"], basemap=basemap)
+            lon, lat = maps.display_to_wgs84(click["lng"], click["lat"], basemap=basemap)
             hit = panels.point_at({"issues": found}, lon, lat)
             if hit:
                 st.session_state["gm_iss_pick"] = hit[1]

@@ -3,7 +3,8 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap import panels, views
+from gridmap import maps, snapshot
+from gridmap.maps import panels
 from pages import _shared as sh
 
 user = sh.require_login()
@@ -14,7 +15,7 @@ basemap = st.session_state.get("gm_map_basemap", conf["basemap"])
 st.subheader(sh.tr("nav.map"))
 names = sh.community_names(frames)
 workers = sorted({n for names_ in frames["grids"]["worker_names"] for n in names_})
-statuses = sorted({s for layer in views.POINT_LAYERS for s in frames[layer]["status"].dropna()})
+statuses = sorted({s for layer in snapshot.POINT_LAYERS for s in frames[layer]["status"].dropna()})
 c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 2])
 chosen_communities = c1.multiselect(
     sh.tr("map.filter.community"),
@@ -28,8 +29,8 @@ chosen_workers = c2.multiselect(
 )
 chosen_layers = c3.multiselect(
     sh.tr("map.filter.layers"),
-    list(views.POINT_LAYERS),
-    default=list(views.POINT_LAYERS),
+    list(snapshot.POINT_LAYERS),
+    default=list(snapshot.POINT_LAYERS),
     format_func=lambda v: sh.lbl(v, "layer"),
     key="gm_f_layers",
     placeholder=sh.tr("map.filter.all"),
@@ -45,7 +46,7 @@ query = c5.text_input(sh.tr("map.search"), key="gm_f_search", placeholder=sh.tr(
 
 center, zoom, found = None, None, None
 if query.strip():
-    hits = views.search(frames, query)
+    hits = snapshot.search(frames, query)
     if hits:
         found = st.selectbox(
             sh.tr("map.search_results", n=len(hits)),
@@ -58,7 +59,7 @@ if query.strip():
     else:
         st.info(sh.tr("map.search_none"))
 
-shown = views.filter_frames(
+shown = snapshot.filter_frames(
     frames,
     communities=chosen_communities,
     workers=chosen_workers,
@@ -82,12 +83,12 @@ with left:
         sh.tr(
             "map.counts",
             grids=len(shown["grids"]),
-            points=sum(len(shown[layer]) for layer in views.POINT_LAYERS),
+            points=sum(len(shown[layer]) for layer in snapshot.POINT_LAYERS),
         )
     )
 
 click = (out or {}).get("last_object_clicked") or (out or {}).get("last_clicked")
-click_wgs = views.display_to_wgs84(click["lng"], click["lat"], basemap=basemap) if click else None
+click_wgs = maps.display_to_wgs84(click["lng"], click["lat"], basemap=basemap) if click else None
 selected = sh.map_selection(click_wgs, found.grid if found else None)
 with right:
     point, code = None, None

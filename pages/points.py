@@ -3,7 +3,8 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap import auth, points, views
+from gridmap import auth, maps, snapshot
+from gridmap.records import points
 from pages import _shared as sh
 
 user = sh.require_login()
@@ -120,7 +121,7 @@ if view == "add":
         st.info(sh.tr("auth.no_right", role=sh.lbl(user.role, "user_role")))
     else:
         st.caption(sh.tr("points.add_hint"))
-        frames = views.filter_frames(sh.visible_frames(user), layers=[layer])
+        frames = snapshot.filter_frames(sh.visible_frames(user), layers=[layer])
         fmap, basemap = sh.street_map(frames, reference=())
         picked = st_folium(
             fmap,
@@ -131,7 +132,7 @@ if view == "add":
         )
         click = (picked or {}).get("last_clicked")
         lon0, lat0 = (
-            views.display_to_wgs84(click["lng"], click["lat"], basemap=basemap)
+            maps.display_to_wgs84(click["lng"], click["lat"], basemap=basemap)
             if click
             else (None, None)
         )

@@ -5,12 +5,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap import maps, panels, plans
+from gridmap import maps
 from gridmap.grids import balance
+from gridmap.grids import service as grid_service
+from gridmap.maps import panels
 from gridmap.model import WorkerRole
 from pages import _shared as sh
 
-K_STATE = "gm_reassign"  # {"inputs": plans.WorkloadInputs, "communities": [...]}
+K_STATE = "gm_reassign"  # {"inputs": grid_service.WorkloadInputs, "communities": [...]}
 K_SELECTED = "gm_reassign_selected"  # grid codes selected (widget key)
 K_CLICK = "gm_reassign_click"  # the last map click already handled
 K_MOVES = "gm_reassign_moves"  # proposed rebalance moves
@@ -47,11 +49,14 @@ metric = c3.selectbox(
 )
 state = st.session_state.get(K_STATE)
 if c4.button(sh.tr("reassign.reload")) or state is None or state["communities"] != chosen:
-    state = {"inputs": plans.workload_inputs(store, communities=chosen), "communities": chosen}
+    state = {
+        "inputs": grid_service.workload_inputs(store, communities=chosen),
+        "communities": chosen,
+    }
     st.session_state[K_STATE] = state
     st.session_state[K_SELECTED] = []
     st.session_state.pop(K_MOVES, None)
-inputs: plans.WorkloadInputs = state["inputs"]
+inputs: grid_service.WorkloadInputs = state["inputs"]
 plan, metrics, adjacency, active = inputs.plan, inputs.metrics, inputs.adjacency, inputs.active
 idle = inputs.idle  # active workers without any grid: shown in the bars, may receive grids
 
@@ -215,7 +220,7 @@ if v1.button(sh.tr("reassign.validate")):
     for f in findings:
         st.warning(sh.md(f.message))
 if v2.button(sh.tr("reassign.save"), type="primary", disabled=not changes):
-    result = sh.run_action(lambda: plans.save_assignments(store, user, plan))
+    result = sh.run_action(lambda: grid_service.save_assignments(store, user, plan))
     if result is not None:
         st.session_state[sh.K_NOTICE] = ("success", sh.tr("reassign.saved", grids=result["grids"]))
         del st.session_state[K_STATE]

@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap import issues, photos, views
+from gridmap import issues, maps, photos, snapshot
 from gridmap.errors import GridmapError
 from pages import _shared as sh
 
@@ -48,7 +48,7 @@ source = st.radio(
 lon = lat = None
 crs = "wgs84"
 if source == "map":
-    frames = views.filter_frames(sh.visible_frames(user), layers=["issues"])
+    frames = snapshot.filter_frames(sh.visible_frames(user), layers=["issues"])
     fmap, basemap = sh.street_map(frames)
     picked = st_folium(
         fmap,
@@ -59,7 +59,7 @@ if source == "map":
     )
     click = (picked or {}).get("last_clicked")
     if click:
-        lon, lat = views.display_to_wgs84(click["lng"], click["lat"], basemap=basemap)
+        lon, lat = maps.display_to_wgs84(click["lng"], click["lat"], basemap=basemap)
         st.caption(sh.tr("report.picked", lon=lon, lat=lat))
     else:
         st.caption(sh.tr("report.map_hint"))

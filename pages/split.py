@@ -3,7 +3,8 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap import maps, plans
+from gridmap import maps
+from gridmap.grids import service as grid_service
 from gridmap.grids import split
 from pages import _shared as sh
 
@@ -52,7 +53,9 @@ else:
     options["seed"] = o3.number_input(sh.tr("split.seed"), 0, 10**6, 0, step=1)
 
 if st.button(sh.tr("split.preview"), type="primary", key="gm_split_go"):
-    grids = sh.run_action(lambda: plans.split_community(store, community, method=method, **options))
+    grids = sh.run_action(
+        lambda: grid_service.split_community(store, community, method=method, **options)
+    )
     if grids is not None:
         st.session_state[K_PREVIEW] = (community, method, grids)
 
@@ -91,7 +94,9 @@ reason = st.text_input(sh.tr("split.reason"), key="gm_split_reason")
 confirm = st.checkbox(sh.tr("split.confirm"), key="gm_split_confirm")
 if st.button(sh.tr("split.save"), disabled=not confirm, key="gm_split_save"):
     result = sh.run_action(
-        lambda: plans.save_grids(store, user, community, grids, reason=reason.strip() or None)
+        lambda: grid_service.save_grids(
+            store, user, community, grids, reason=reason.strip() or None
+        )
     )
     if result is not None:
         text = sh.tr("split.saved", **{k: result[k] for k in ("retired", "created", "carried")})

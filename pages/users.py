@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from gridmap import users
 from gridmap.model import UserRole
+from gridmap.records import users
 from pages import _shared as sh
 
 admin = sh.require_login("manage_users")

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from gridmap import plans, workers
+from gridmap.grids import service as grid_service
+from gridmap.records import workers
 from pages import _shared as sh
 
 user = sh.require_login("assign")
@@ -110,7 +111,7 @@ with off_tab:
 
 with st.expander(sh.tr("workers.roster")):
     roster_day = st.date_input(sh.tr("workers.roster_day"), key="gm_workers_roster_day")
-    roster = plans.roster_as_of(store, roster_day)
+    roster = grid_service.roster_as_of(store, roster_day)
     roster = roster[[user.in_scope(str(code)[:12]) for code in roster["grid_code"]]]
     st.dataframe(
         roster.assign(role=[sh.lbl(r, "role") for r in roster["role"]]).rename(

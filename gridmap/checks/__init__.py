@@ -15,7 +15,7 @@ Modules
 ``core``       the array cores: nearest distances, counts, gaps along lines, clusters
 ``export``     table text, JSON, CSV, GeoJSON, XLSX, supervision orders (督办单), downloads
 ``display``    failures prepared for display: popup columns, filters, translated tables
-               (:func:`gridmap.views.add_check_layers` draws them)
+               (:func:`gridmap.maps.add_check_layers` draws them)
 ``cli``        the ``gridmap check`` and ``gridmap rules`` commands (``add_parsers``)
 ``integrity``, ``waste``, ``boards``, ``schools``, ``fitness``, ``issues``: the rules
 

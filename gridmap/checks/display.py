@@ -1,6 +1,6 @@
 """Check results prepared for display: popup columns, filters and translated tables.
 
-This module draws nothing: :func:`gridmap.views.add_check_layers` draws the
+This module draws nothing: :func:`gridmap.maps.add_check_layers` draws the
 frames made here on a folium map (one layer per rule, coloured by
 :data:`FAMILY_COLORS`), and the inspection page shows the tables.
 """

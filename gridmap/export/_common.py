@@ -29,7 +29,7 @@ from gridmap.crs import metric_crs, to_metric
 from gridmap.errors import InputError, NotFound, PermissionDenied
 from gridmap.locate import locate_points, polygon_index_of_points
 from gridmap.model import POINT_KINDS, WorkerRole
-from gridmap.views import CLOSED_ISSUE_STATUSES, mask_phone
+from gridmap.snapshot import CLOSED_ISSUE_STATUSES, mask_phone
 
 if TYPE_CHECKING:
     from gridmap.auth import User

@@ -40,7 +40,7 @@ from gridmap.export._common import (
 )
 from gridmap.locate import locate_points
 from gridmap.model import LAYERS, POINT_KINDS
-from gridmap.views import mask_phone
+from gridmap.snapshot import mask_phone
 
 if TYPE_CHECKING:
     from gridmap.auth import User

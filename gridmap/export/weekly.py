@@ -36,8 +36,8 @@ from gridmap.export._common import (
 )
 from gridmap.export.fonts import matplotlib_font
 from gridmap.export.supervision import failures_frame, run_report
+from gridmap.snapshot import CLOSED_ISSUE_STATUSES
 from gridmap.store import schema
-from gridmap.views import CLOSED_ISSUE_STATUSES
 
 if TYPE_CHECKING:
     from gridmap.auth import User

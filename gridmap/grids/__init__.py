@@ -1,7 +1,7 @@
 """Grid geometry: tiling checks, grid codes, splitting and workload balance.
 
 Pure functions from GeoDataFrames to results; nothing here reads or writes the store
-(the store-backed plan operations live in :mod:`gridmap.plans`).
+(the store-backed plan operations live in :mod:`gridmap.grids.service`).
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ def grid_metrics(grids_gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     grids_gdf
         Grids in EPSG:4326 with ``code`` and optionally ``households``,
         ``residents``, ``area_m2``, ``points`` (or ``boards``, ``fitness``, ``bins``,
-        as :func:`gridmap.views.load_frames` adds them) and ``open_issues``.
+        as :func:`gridmap.snapshot.load_frames` adds them) and ``open_issues``.
 
     Returns
     -------

@@ -1,7 +1,7 @@
-"""CLI commands for splitting, assigning, rebalancing, plan files and workers.
+"""CLI commands for splitting, assigning, rebalancing and plan files.
 
-``add_parsers(subparsers)`` adds ``grids``, ``plan``, ``assign``, ``rebalance`` and
-``workers`` to the ``gridmap`` command (see :mod:`gridmap.cli`). Each command parses,
+``add_parsers(subparsers)`` adds ``grids``, ``plan``, ``assign`` and ``rebalance`` to the
+``gridmap`` command (see :mod:`gridmap.cli`). Each command parses,
 calls the library and prints; errors are :class:`~gridmap.errors.GridmapError` and
 reach the user as one line on stderr.
 """
@@ -19,12 +19,10 @@ from gridmap._cli import (
     add_user_argument,
     local_operator,
     parse_date,
-    print_json,
 )
 from gridmap._cli import err as _err
 from gridmap._cli import open_store as _store
 from gridmap._cli import out as _out
-from gridmap.errors import InputError
 
 __all__ = ["add_parsers"]
 
@@ -39,11 +37,11 @@ def _user(args: argparse.Namespace) -> Any:
 
 def cmd_grids_split(args: argparse.Namespace) -> int:
     """Generate grids for a community; print them; optionally write a file or save."""
-    from gridmap import plans
+    from gridmap.grids import service as grid_service
     from gridmap.grids import split
 
     store = _store(args)
-    grids = plans.split_community(
+    grids = grid_service.split_community(
         store,
         args.community,
         method=args.method,
@@ -70,7 +68,7 @@ def cmd_grids_split(args: argparse.Namespace) -> int:
         n = write_layer_file(grids, args.out, layer_name="grids")
         _out(f"wrote {n} grids to {args.out}")
     if args.save and not args.dry_run:
-        result = plans.save_grids(
+        result = grid_service.save_grids(
             store,
             _user(args),
             args.community,
@@ -90,12 +88,12 @@ def cmd_grids_split(args: argparse.Namespace) -> int:
 
 def cmd_grids_history(args: argparse.Namespace) -> int:
     """Print who held a grid on a date, or write the grid layout of a date."""
-    from gridmap import plans
+    from gridmap.grids import service as grid_service
 
     store = _store(args)
     day = parse_date(args.on, option="--on") or dt.date.today()
     if args.grid:
-        holders = plans.holders_on(store, args.grid, day)
+        holders = grid_service.holders_on(store, args.grid, day)
         if not holders:
             _out(f"nobody held grid {args.grid} on {day.isoformat()}")
         for h in holders:
@@ -104,7 +102,7 @@ def cmd_grids_history(args: argparse.Namespace) -> int:
                 f"from {h['valid_from'] or '-'} to {h['valid_to'] or '-'}"
             )
         return EXIT_OK
-    layout = plans.grids_as_of(store, day)
+    layout = grid_service.grids_as_of(store, day)
     retired = int(layout["retired"].sum())
     _out(f"{len(layout)} grids on {day.isoformat()} ({retired} since replaced)")
     if args.out:
@@ -117,9 +115,9 @@ def cmd_grids_history(args: argparse.Namespace) -> int:
 
 def cmd_plan_export(args: argparse.Namespace) -> int:
     """Write the assignment (as of a date) to CSV or XLSX."""
-    from gridmap import plans
+    from gridmap.grids import service as grid_service
 
-    n = plans.export_plan(
+    n = grid_service.export_plan(
         _store(args), args.file, as_of=parse_date(args.as_of, option="--as-of"), user=_user(args)
     )
     _out(f"wrote {n} assignments to {args.file}")
@@ -128,9 +126,9 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
 
 def cmd_plan_import(args: argparse.Namespace) -> int:
     """Import a plan file, all or nothing."""
-    from gridmap import plans
+    from gridmap.grids import service as grid_service
 
-    report = plans.import_plan(_store(args), _user(args), args.file, dry_run=args.dry_run)
+    report = grid_service.import_plan(_store(args), _user(args), args.file, dry_run=args.dry_run)
     for problem in report.problems:
         _err(str(problem))
     if not report.ok:
@@ -143,18 +141,18 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
 
 def cmd_assign(args: argparse.Namespace) -> int:
     """Give one grid to a worker in a role (replacing whoever held that role)."""
-    from gridmap import plans
+    from gridmap.grids import service as grid_service
 
     store = _store(args)
     day = parse_date(args.from_date, option="--from")
-    plan = plans.read_plan(store, on=day)
+    plan = grid_service.read_plan(store, on=day)
     if args.grid not in plan.assignments:
         from gridmap.errors import NotFound
 
         msg = f"no grid with code {args.grid!r}"
         raise NotFound(msg)
     plan.assign(args.grid, args.worker, args.role, replace=not args.add)
-    result = plans.save_assignments(store, _user(args), plan, today=day)
+    result = grid_service.save_assignments(store, _user(args), plan, today=day)
     _out(
         f"grid {args.grid}: {args.worker} as {args.role} "
         f"({result['ended']} ended, {result['added']} added)"
@@ -164,12 +162,12 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 def cmd_rebalance(args: argparse.Namespace) -> int:
     """Propose (and with --apply, save) moves bringing every worker within bounds."""
-    from gridmap import plans
     from gridmap.grids import balance
+    from gridmap.grids import service as grid_service
 
     store = _store(args)
     communities = args.community or None
-    inputs = plans.workload_inputs(store, communities=communities)
+    inputs = grid_service.workload_inputs(store, communities=communities)
     plan, metrics, adjacency = inputs.plan, inputs.metrics, inputs.adjacency
     totals = balance.worker_totals(plan, metrics, roles=[args.role])
     if args.min is not None or args.max is not None:
@@ -210,69 +208,8 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
             _out("not saved (use --apply to save)")
         return EXIT_OK
     if moves:
-        result = plans.save_assignments(store, _user(args), after, note="rebalance")
+        result = grid_service.save_assignments(store, _user(args), after, note="rebalance")
         _out(f"saved: {result['grids']} grids changed")
-    return EXIT_OK
-
-
-def cmd_workers(args: argparse.Namespace) -> int:
-    """List, add, edit or deactivate workers."""
-    from gridmap import workers
-
-    store = _store(args)
-    user = _user(args)
-    if args.action == "list":
-        frame = workers.list_workers(store, include_inactive=args.all)
-        if args.json:
-            records = frame.assign(
-                active_from=[None if v is None else str(v) for v in frame["active_from"]],
-                active_to=[None if v is None else str(v) for v in frame["active_to"]],
-            ).to_dict("records")
-            print_json(records, default=str)
-            return EXIT_OK
-        for r in frame.itertuples():
-            state = "" if r.active else " (inactive)"
-            _out(
-                f"{r.code:<8} {r.name}{state}: {r.n_grids} grids, {r.households} households, "
-                f"{r.open_issues} open issues"
-            )
-        return EXIT_OK
-    if args.action == "add":
-        if not args.name:
-            msg = "workers add needs --name"
-            raise InputError(msg)
-        code = workers.add_worker(
-            store,
-            user,
-            name=args.name,
-            phone=args.phone,
-            notes=args.notes,
-            code=args.code,
-            active_from=parse_date(args.active_from, option="--active-from"),
-            active_to=parse_date(args.active_to, option="--active-to"),
-        )
-        _out(f"added worker {code}")
-        return EXIT_OK
-    if not args.code:
-        msg = f"workers {args.action} needs --code"
-        raise InputError(msg)
-    if args.action == "edit":
-        values = {k: getattr(args, k) for k in ("name", "phone", "notes") if getattr(args, k)}
-        for k in ("active_from", "active_to"):
-            if getattr(args, k):
-                values[k] = parse_date(getattr(args, k), option=f"--{k.replace('_', '-')}")
-        if not values:
-            msg = "nothing to change; give --name, --phone, --notes, --active-from or --active-to"
-            raise InputError(msg)
-        workers.update_worker(store, user, args.code, **values)
-        _out(f"updated worker {args.code}")
-        return EXIT_OK
-    flagged = workers.deactivate_worker(
-        store, user, args.code, on=parse_date(args.on, option="--on")
-    )
-    _out(f"deactivated worker {args.code}")
-    if flagged:
-        _out(f"grids to reassign: {', '.join(flagged)}")
     return EXIT_OK
 
 
@@ -285,7 +222,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def add_parsers(subparsers: Any) -> None:
-    """Add the grid, plan, assign, rebalance and workers commands to ``gridmap``.
+    """Add the grid, plan, assign and rebalance commands to ``gridmap``.
 
     Parameters
     ----------
@@ -396,17 +333,3 @@ def add_parsers(subparsers: Any) -> None:
     p.add_argument("--dry-run", action="store_true", help="never save")
     _common(p)
     p.set_defaults(func=cmd_rebalance)
-
-    p = subparsers.add_parser("workers", help="list, add, edit or deactivate grid workers")
-    p.add_argument("action", choices=["list", "add", "edit", "deactivate"])
-    p.add_argument("--code")
-    p.add_argument("--name")
-    p.add_argument("--phone")
-    p.add_argument("--notes")
-    p.add_argument("--active-from", metavar="DATE")
-    p.add_argument("--active-to", metavar="DATE")
-    p.add_argument("--on", metavar="DATE", help="deactivate: first day without the worker")
-    p.add_argument("--all", action="store_true", help="list: include inactive workers")
-    p.add_argument("--json", action="store_true", help="list: print JSON")
-    _common(p)
-    p.set_defaults(func=cmd_workers)

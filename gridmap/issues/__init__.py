@@ -17,7 +17,6 @@ from gridmap.issues import categories, deadlines, lifecycle, queries, routing, s
 from gridmap.issues.categories import IssueConfig, load_issue_config
 from gridmap.issues.lifecycle import MOVES, Move, parse_status
 from gridmap.issues.queries import (
-    add_issue_layer,
     daily_list,
     daily_lists,
     issue_detail,
@@ -44,7 +43,6 @@ __all__ = [
     "IssueConfig",
     "Move",
     "ReportResult",
-    "add_issue_layer",
     "categories",
     "confirm_grid",
     "daily_list",

@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from gridmap.store import Store
 
 __all__ = [
-    "add_issue_layer",
     "daily_list",
     "daily_lists",
     "issue_detail",
@@ -571,57 +570,3 @@ def issue_stats(
         "by_category": by_category,
         "overdue_by_grid": overdue.sort_values(ascending=False).to_frame(),
     }
-
-
-def add_issue_layer(
-    m: Any, issues: gpd.GeoDataFrame, *, lang: str = "zh", basemap: str = "none"
-) -> Any:
-    """Draw reports on a folium map, coloured by status, with their age in the popup.
-
-    Uses :func:`gridmap.maps.add_points` (``kind="issue"``, ``color_by="status"``).
-
-    Parameters
-    ----------
-    m
-        The folium map (e.g. from :func:`gridmap.views.street_map`).
-    issues
-        A frame from :func:`list_issues` (EPSG:4326).
-    lang
-        Language of labels.
-    basemap
-        The map's basemap; with Amap the points are shifted to GCJ-02 for display.
-
-    Returns
-    -------
-    folium.FeatureGroup
-        The layer.
-    """
-    from gridmap import maps
-
-    frame = issues[issues.geometry.notna()].copy()
-    frame["age_h"] = frame["age_h"].round(0)
-    frame["worker"] = ["、".join(w) for w in frame["workers"]]
-    frame = frame.drop(columns=["workers", "worker_codes"])
-    if maps.basemap_needs_gcj(basemap) and len(frame):
-        frame = maps.shift_for_display(frame)
-    columns = [
-        "code",
-        "category",
-        "subcategory",
-        "status",
-        "age_h",
-        "overdue",
-        "deadline",
-        "grid",
-        "worker",
-    ]
-    return maps.add_points(
-        m,
-        frame,
-        layer_name="issues",
-        kind="issue",
-        color_by="status",
-        legend=True,
-        lang=lang,
-        popup_columns=columns,
-    )

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from gridmap import auth, maps, points, views
+from gridmap import auth, maps, snapshot
 from gridmap.model import UserRole
+from gridmap.records import points
 
 NASTY = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 
@@ -16,7 +17,7 @@ NASTY = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 @pytest.fixture
 def nasty_map_html(app_store) -> str:
     planner = auth.User("planner", UserRole.PLANNER)
-    grids = views.load_frames(app_store)["grids"]
+    grids = snapshot.load_frames(app_store)["grids"]
     for i, name in enumerate(NASTY):
         inside = grids.geometry.iloc[i].representative_point()
         points.add_point(
@@ -27,9 +28,9 @@ def nasty_map_html(app_store) -> str:
             lat=inside.y,
             values={"name": name, "board_type": "publicity", "theme": name},
         )
-    frames = views.visible_frames(app_store, auth.User("viewer", UserRole.VIEWER))
+    frames = snapshot.visible_frames(app_store, auth.User("viewer", UserRole.VIEWER))
     assert set(NASTY) <= set(frames["boards"]["name"])
-    return maps.map_html(views.street_map(frames, lang="en"))
+    return maps.map_html(maps.street_map(frames, lang="en"))
 
 
 def _unescape_json(text: str) -> str:

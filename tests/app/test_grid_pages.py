@@ -110,7 +110,7 @@ def test_workers_add_and_deactivate(app_url, app_store):
 
 
 def test_reassign_stale_save_is_refused_with_a_message(app_url, app_store):
-    from gridmap import plans
+    from gridmap.grids import service as grid_service
 
     at = _page("pages/reassign.py").run()
     grid = f"{C1}001"
@@ -118,9 +118,9 @@ def test_reassign_stale_save_is_refused_with_a_message(app_url, app_store):
     at.selectbox(key="gm_reassign_worker").set_value("W0010").run()
     _button(at, "reassign.assign").click().run()
     # meanwhile another planner reassigns the same grid
-    other = plans.read_plan(app_store)
+    other = grid_service.read_plan(app_store)
     other.assign(grid, "W0011", "full_time")
-    plans.save_assignments(app_store, auth.User("other", UserRole.PLANNER), other)
+    grid_service.save_assignments(app_store, auth.User("other", UserRole.PLANNER), other)
     _button(at, "reassign.save").click().run()
     assert not at.exception
     assert len(at.error) == 1 and grid in at.error[0].value and "W0011" in at.error[0].value

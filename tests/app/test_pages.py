@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gridmap import auth, i18n, points, views
+from gridmap import auth, i18n, snapshot
 from gridmap.model import UserRole
+from gridmap.records import points
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -137,12 +138,12 @@ def test_scoped_user_sees_only_their_communities(app_url, app_store):
     assert not at.exception
     options = at.multiselect(key="gm_f_comm").options
     assert len(options) == 1
-    frames = views.visible_frames(app_store, auth.User("x", UserRole.PLANNER, (communities[0],)))
+    frames = snapshot.visible_frames(app_store, auth.User("x", UserRole.PLANNER, (communities[0],)))
     assert set(frames["grids"]["community"]) == {communities[0]}
 
 
 def test_points_page_edits_a_record(app_url, app_store):
-    frames = views.load_frames(app_store)
+    frames = snapshot.load_frames(app_store)
     board = frames["boards"].iloc[0]
     at = _app("planner", "planner").switch_page("pages/points.py").run()
     at.selectbox(key="gm_points_pick").select(int(board["id"])).run()
@@ -158,7 +159,7 @@ def test_points_page_edits_a_record(app_url, app_store):
 
 
 def test_points_page_is_read_only_for_viewers(app_url, app_store):
-    board = views.load_frames(app_store)["boards"].iloc[0]
+    board = snapshot.load_frames(app_store)["boards"].iloc[0]
     at = _app("viewer", "viewer").switch_page("pages/points.py").run()
     at.selectbox(key="gm_points_pick").select(int(board["id"])).run()
     assert not at.exception
@@ -167,7 +168,7 @@ def test_points_page_is_read_only_for_viewers(app_url, app_store):
 
 
 def _bins_csv(app_store, *, outside: bool = False) -> bytes:
-    grids = views.load_frames(app_store)["grids"]
+    grids = snapshot.load_frames(app_store)["grids"]
     rows = ["名称,类型,经度,纬度"]
     for i in range(3):
         p = grids.geometry.iloc[i].representative_point()
@@ -237,7 +238,7 @@ def test_an_unreachable_store_shows_a_message_not_a_traceback(app_url, monkeypat
         msg = "cannot use the database: the store is unreachable (connection refused)"
         raise StoreError(msg)
 
-    monkeypatch.setattr(views, "data_version", down)
+    monkeypatch.setattr(snapshot, "data_version", down)
     at = _app("viewer", "viewer").switch_page("pages/map.py").run()
     assert not at.exception
     assert any("the store is unreachable" in e.value for e in at.error)

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from gridmap import auth, points, users, views
+from gridmap import auth, snapshot
 from gridmap.errors import PermissionDenied
 from gridmap.model import UserRole
+from gridmap.records import points, users
 
 
 @dataclass
@@ -49,7 +50,7 @@ def _inside(grid) -> tuple[float, float]:
 
 @pytest.fixture
 def ctx(app_store) -> Ctx:
-    frames = views.load_frames(app_store)
+    frames = snapshot.load_frames(app_store)
     codes = sorted(frames["communities"]["code"])
     inside, outside = codes[0], codes[1]
     boards = frames["boards"]

@@ -8,9 +8,10 @@ import io
 import pytest
 from PIL import Image
 
-from gridmap import auth, crs, points, views
+from gridmap import auth, crs, snapshot
 from gridmap.errors import ConflictError, InputError, NotFound
 from gridmap.model import UserRole
+from gridmap.records import points
 
 PLANNER = auth.User("planner", UserRole.PLANNER)
 INSPECTOR = auth.User("inspector", UserRole.INSPECTOR)
@@ -18,7 +19,7 @@ INSPECTOR = auth.User("inspector", UserRole.INSPECTOR)
 
 @pytest.fixture
 def grid(app_store):
-    return views.load_frames(app_store)["grids"].iloc[5]
+    return snapshot.load_frames(app_store)["grids"].iloc[5]
 
 
 def _inside(grid) -> tuple[float, float]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from gridmap import auth, users
+from gridmap import auth
 from gridmap.errors import InputError, NotFound, PermissionDenied
 from gridmap.model import UserRole
+from gridmap.records import users
 
 ADMIN = auth.User("admin", UserRole.ADMIN)
 

@@ -8,8 +8,9 @@ import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridmap import auth, crs, panels, views
+from gridmap import auth, crs, maps, snapshot
 from gridmap.errors import NotFound, PermissionDenied
+from gridmap.maps import panels
 from gridmap.model import UserRole
 
 VIEWER = auth.User("viewer", UserRole.VIEWER)
@@ -18,12 +19,12 @@ INSPECTOR = auth.User("inspector", UserRole.INSPECTOR)
 
 @pytest.fixture
 def frames(app_store):
-    return views.load_frames(app_store)
+    return snapshot.load_frames(app_store)
 
 
 @given(st.text(alphabet="0123456789+- ", min_size=0, max_size=16))
 def test_mask_phone_keeps_only_ends(phone):
-    masked = views.mask_phone(phone)
+    masked = snapshot.mask_phone(phone)
     text = phone.strip()
     if not text:
         assert masked is None
@@ -59,19 +60,19 @@ def test_frames_are_annotated(frames):
 
 
 def test_restrict_masks_phones_for_viewers_only(frames):
-    seen = views.restrict_frames(frames, VIEWER)["grids"]["phone"].dropna()
+    seen = snapshot.restrict_frames(frames, VIEWER)["grids"]["phone"].dropna()
     assert len(seen) and all("****" in p for p in seen)
-    full = views.restrict_frames(frames, INSPECTOR)["grids"]["phone"].dropna()
+    full = snapshot.restrict_frames(frames, INSPECTOR)["grids"]["phone"].dropna()
     assert not any("*" in p for p in full)
 
 
 def test_restrict_to_scope(frames):
     community = sorted(frames["communities"]["code"])[2]
     user = auth.User("s", UserRole.VIEWER, (community,))
-    scoped = views.restrict_frames(frames, user)
+    scoped = snapshot.restrict_frames(frames, user)
     assert set(scoped["communities"]["code"]) == {community}
     assert set(scoped["grids"]["community"]) == {community}
-    for layer in views.POINT_LAYERS:
+    for layer in snapshot.POINT_LAYERS:
         assert set(scoped[layer]["community"]) <= {community}
         assert len(scoped[layer]) < len(frames[layer])
     area = scoped["communities"].geometry.iloc[0]
@@ -81,24 +82,24 @@ def test_restrict_to_scope(frames):
 
 def test_filters(frames):
     code = sorted(frames["communities"]["code"])[1]
-    only = views.filter_frames(frames, communities=[code], layers=["bins"], statuses=["active"])
+    only = snapshot.filter_frames(frames, communities=[code], layers=["bins"], statuses=["active"])
     assert set(only["grids"]["community"]) == {code}
     assert len(only["boards"]) == 0 and len(only["issues"]) == 0
     assert len(only["bins"]) and set(only["bins"]["status"]) == {"active"}
     worker = frames["grids"]["worker"].dropna().iloc[0]
-    by_worker = views.filter_frames(frames, workers=[worker])["grids"]
+    by_worker = snapshot.filter_frames(frames, workers=[worker])["grids"]
     assert len(by_worker) and all(worker in names for names in by_worker["worker_names"])
-    assert views.filter_frames(frames) == dict(frames)
+    assert snapshot.filter_frames(frames) == dict(frames)
 
 
 def test_search_by_code_and_worker(frames):
     code = frames["grids"]["code"].iloc[4]
-    hits = views.search(frames, code)
+    hits = snapshot.search(frames, code)
     assert hits[0].grid == code
     worker = frames["grids"]["worker"].iloc[4]
-    assert code in {h.grid for h in views.search(frames, worker)}
-    assert views.search(frames, "no such thing") == []
-    assert views.search(frames, "   ") == []
+    assert code in {h.grid for h in snapshot.search(frames, worker)}
+    assert snapshot.search(frames, "no such thing") == []
+    assert snapshot.search(frames, "   ") == []
 
 
 def test_grid_at_and_point_at(frames):
@@ -141,7 +142,10 @@ def test_grid_panel_checks_scope_and_existence(app_store, frames):
         panels.grid_panel(app_store, grid["code"], user=outsider)
     with pytest.raises(PermissionDenied):
         panels.grid_panel(
-            app_store, grid["code"], user=outsider, frames=views.restrict_frames(frames, outsider)
+            app_store,
+            grid["code"],
+            user=outsider,
+            frames=snapshot.restrict_frames(frames, outsider),
         )
     with pytest.raises(NotFound):
         panels.grid_panel(app_store, "000000000000000", user=VIEWER)
@@ -150,17 +154,17 @@ def test_grid_panel_checks_scope_and_existence(app_store, frames):
 def test_display_to_wgs84_undoes_the_amap_shift():
     lon, lat = 120.19, 30.24
     glon, glat = crs.wgs84_to_gcj02(lon, lat)
-    back = views.display_to_wgs84(glon, glat, basemap="amap")
+    back = maps.display_to_wgs84(glon, glat, basemap="amap")
     assert crs.distance_m(*back, lon, lat) < 0.01
-    assert views.display_to_wgs84(lon, lat, basemap="none") == (lon, lat)
+    assert maps.display_to_wgs84(lon, lat, basemap="none") == (lon, lat)
 
 
 def test_street_map_layers_and_amap_shift(frames):
-    m = views.street_map(views.restrict_frames(frames, VIEWER), lang="en")
+    m = maps.street_map(snapshot.restrict_frames(frames, VIEWER), lang="en")
     html = m.get_root().render()
     assert "https://" not in html and "http://" not in html  # offline: no CDN, no tiles
     names = {child.layer_name for child in m._children.values() if hasattr(child, "layer_name")}
     assert {"Grids", "Communities", "Boards", "Issue reports", "Roads"} <= names
-    shifted = views.street_map(frames, basemap="amap")
+    shifted = maps.street_map(frames, basemap="amap")
     x = np.array([b[0] for b in shifted.get_bounds() if b[0] is not None])
     assert x.size  # the map has content, drawn at GCJ-02 positions

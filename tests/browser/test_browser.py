@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 import shapely
 
-from gridmap import views
+from gridmap import snapshot
 from gridmap.store import open_store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -97,11 +97,11 @@ def _click_target(db_url: str) -> tuple[str, float, float]:
     """A grid and a spot inside it at least a few metres from every point marker."""
     store = open_store(db_url, upgrade=False)
     try:
-        frames = views.load_frames(store)
+        frames = snapshot.load_frames(store)
     finally:
         store.close()
     grid = frames["grids"].iloc[7]
-    markers = np.concatenate([frames[layer].geometry.to_numpy() for layer in views.POINT_LAYERS])
+    markers = np.concatenate([frames[layer].geometry.to_numpy() for layer in snapshot.POINT_LAYERS])
     tree = shapely.STRtree(markers)
     minx, miny, maxx, maxy = grid.geometry.bounds
     core = grid.geometry.buffer(-0.0002)  # display only: keep away from the outline

@@ -1,11 +1,11 @@
-"""Check results prepared for display (gridmap.checks.display) and drawn by gridmap.views."""
+"""Check results prepared for display (gridmap.checks.display) and drawn by gridmap.snapshot."""
 
 from __future__ import annotations
 
 import folium
 from checkfixtures import AS_OF, bins, box, buildings, frame, make_street, pt
 
-from gridmap import checks, i18n, maps, views
+from gridmap import checks, i18n, maps
 from gridmap.checks import display, export
 
 
@@ -53,19 +53,19 @@ def test_tables_are_headed_in_the_language_asked_for():
 def test_layers_per_rule_and_optional_coverage():
     rep = report()
     m = folium.Map()
-    layers = views.add_check_layers(m, rep, lang="zh")
+    layers = maps.add_check_layers(m, rep, lang="zh")
     assert len(layers) == 2  # one per rule with failures; coverage off
     names = [layer.layer_name for layer in layers]
     assert names[0].startswith("住宅楼 120 米内有垃圾收集点") and names[0].endswith("(1)")
     assert "map" in maps.map_html(m)
     m = folium.Map()
-    layers = views.add_check_layers(
+    layers = maps.add_check_layers(
         m, rep, lang="zh", coverage=True, school_buffers=True, basemap="amap"
     )
     assert len(layers) == 4  # + the collection point's circle + the school buffer
     assert rep.result("cafe_school_distance").coverage["kind"].tolist() == ["school_buffer"]
     assert len(rep.coverage()) == 2
-    assert len(views.add_check_layers(folium.Map(), rep, rules=["staffing"])) == 0
+    assert len(maps.add_check_layers(folium.Map(), rep, rules=["staffing"])) == 0
 
 
 def test_display_draws_nothing():

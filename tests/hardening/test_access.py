@@ -32,12 +32,15 @@ import pandas as pd
 import pytest
 
 import gridmap
-from gridmap import auth, config, importing, issues, panels, plans, points, users, views, workers
+from gridmap import auth, config, importing, issues, maps, snapshot
 from gridmap import export as exports
 from gridmap.checks import config as checks_config
 from gridmap.errors import GridmapError, ImportReport, InputError, PermissionDenied
+from gridmap.grids import service as grid_service
 from gridmap.issues import service as issue_service
+from gridmap.maps import panels
 from gridmap.model import UserRole
+from gridmap.records import points, users, workers
 
 ROOT = Path(gridmap.__file__).resolve().parent
 AT = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)
@@ -48,7 +51,7 @@ WRITE_MODULES = (
     points,
     users,
     workers,
-    plans,
+    grid_service,
     issue_service,
     issues,
     importing,
@@ -83,7 +86,7 @@ def _user(role: str, scope: tuple[str, ...] | None = None) -> auth.User:
 @pytest.fixture
 def ctx(demo_store, tmp_path) -> Ctx:
     store = demo_store
-    frames = views.load_frames(store, on=TODAY)
+    frames = snapshot.load_frames(store, on=TODAY)
     codes = sorted(frames["communities"]["code"])
     inside, outside = codes[0], codes[1]
     grids = frames["grids"]
@@ -223,32 +226,32 @@ def _save_grids(c, u, t):
     mine = grids[grids["community"] == community]
     new = mine[["code", "name", "households", "residents", "geometry"]].copy()
     versions = dict(zip(mine["code"], mine["version"].astype(int), strict=True))
-    return plans.save_grids(c.store, u, community, new, base_versions=versions, today=TODAY)
+    return grid_service.save_grids(c.store, u, community, new, base_versions=versions, today=TODAY)
 
 
 def _save_assignments(c, u, t):
     grid = c.grid_in if t == "in" else c.grid_out
-    plan = plans.read_plan(c.store, on=TODAY)
+    plan = grid_service.read_plan(c.store, on=TODAY)
     plan.unassign(grid, worker=sorted(plan.workers_of(grid))[-1])
-    return plans.save_assignments(c.store, u, plan, today=TODAY)
+    return grid_service.save_assignments(c.store, u, plan, today=TODAY)
 
 
 def _plan_file(c: Ctx, t: str) -> Path:
     grid = c.grid_in if t == "in" else c.grid_out
-    roster = plans.roster_as_of(c.store, TODAY)
+    roster = grid_service.roster_as_of(c.store, TODAY)
     rows = roster[(roster["grid_code"] == grid) & ~roster["retired"].astype(bool)]
-    rows = rows[list(plans.PLAN_COLUMNS)].iloc[:-1]  # drop one worker
+    rows = rows[list(grid_service.PLAN_COLUMNS)].iloc[:-1]  # drop one worker
     path = c.tmp / f"plan_{t}.csv"
     rows.assign(valid_from=None).to_csv(path, index=False, encoding="utf-8-sig")
     return path
 
 
 def _import_plan(c, u, t):
-    return plans.import_plan(c.store, u, _plan_file(c, t), today=TODAY)
+    return grid_service.import_plan(c.store, u, _plan_file(c, t), today=TODAY)
 
 
 def _export_plan(c, u, t):
-    return plans.export_plan(c.store, c.tmp / "plan.csv", as_of=TODAY, user=u)
+    return grid_service.export_plan(c.store, c.tmp / "plan.csv", as_of=TODAY, user=u)
 
 
 def _report_issue(c, u, t):
@@ -356,10 +359,10 @@ WRITES: dict[Callable, tuple[str, Callable, bool]] = {
     workers.add_worker: ("assign", _add_worker, True),
     workers.update_worker: ("assign", _update_worker, False),
     workers.deactivate_worker: ("assign", _deactivate_worker, False),
-    plans.save_grids: ("edit_grids", _save_grids, False),
-    plans.save_assignments: ("assign", _save_assignments, False),
-    plans.import_plan: ("import", _import_plan, False),
-    plans.export_plan: ("export", _export_plan, True),
+    grid_service.save_grids: ("edit_grids", _save_grids, False),
+    grid_service.save_assignments: ("assign", _save_assignments, False),
+    grid_service.import_plan: ("import", _import_plan, False),
+    grid_service.export_plan: ("export", _export_plan, True),
     issue_service.report_issue: ("edit_issues", _report_issue, False),
     issue_service.move_issue: ("edit_issues", _move_issue, False),
     issue_service.merge_duplicate: ("edit_issues", _merge_duplicate, False),
@@ -393,7 +396,7 @@ WRITES: dict[Callable, tuple[str, Callable, bool]] = {
 GAPS: dict[tuple[Callable, str], str] = {}
 #: Writes with no object outside the user's scope to ask for, each with the reason.
 SCOPE_NOT_APPLICABLE = {
-    plans.export_plan: "takes no community: it writes only the user's communities "
+    grid_service.export_plan: "takes no community: it writes only the user's communities "
     "(test_a_scoped_plan_export_holds_only_the_users_grids)",
     issues.scores_workbook: "takes no community: the scores are limited to the user's scope",
     issues.record_scores_export: "only records that the user took their own scores",
@@ -414,15 +417,15 @@ READS: set[Callable] = {
     workers.list_workers,
     workers.unstaffed_grids,
     workers.worker_overview,
-    plans.read_plan,
-    plans.split_community,
-    plans.workload_inputs,
-    plans.roster_as_of,
-    plans.holders_on,
-    plans.grids_as_of,
+    grid_service.read_plan,
+    grid_service.split_community,
+    grid_service.workload_inputs,
+    grid_service.roster_as_of,
+    grid_service.holders_on,
+    grid_service.grids_as_of,
     issues.load_issue_config,
     issues.parse_status,
-    issues.add_issue_layer,
+    maps.add_issue_layer,
     issues.daily_list,
     issues.daily_lists,
     issues.issue_detail,
@@ -665,7 +668,7 @@ def _full_numbers_in(text: str, numbers: dict) -> list[str]:
 
 
 def _masked(number: str) -> str:
-    return views.mask_phone(number)
+    return snapshot.mask_phone(number)
 
 
 VIEWER = auth.User("viewer", UserRole.VIEWER)
@@ -673,15 +676,15 @@ INSPECTOR = auth.User("inspector", UserRole.INSPECTOR)
 
 
 def test_phones_masked_in_map_popups_and_frames(demo_store, phones):
-    frames = views.visible_frames(demo_store, VIEWER, on=TODAY)
-    page = views.street_map(frames, lang="en").get_root().render()
+    frames = snapshot.visible_frames(demo_store, VIEWER, on=TODAY)
+    page = maps.street_map(frames, lang="en").get_root().render()
     assert not _full_numbers_in(page, phones)
     assert any(_masked(n) in page for n in phones.values())
     for name, frame in frames.items():
         text = frame.drop(columns="geometry", errors="ignore").astype(str).to_csv()
         assert not _full_numbers_in(text, phones), name
-    full = views.visible_frames(demo_store, INSPECTOR, on=TODAY)
-    page = views.street_map(full, lang="en").get_root().render()
+    full = snapshot.visible_frames(demo_store, INSPECTOR, on=TODAY)
+    page = maps.street_map(full, lang="en").get_root().render()
     assert _full_numbers_in(page, phones)  # the test can see a full number
 
 
@@ -823,7 +826,7 @@ def test_every_place_phones_appear_is_covered():
             touching.add(path.relative_to(ROOT).as_posix())
     covered = {
         "model.py",  # the column schema
-        "views.py",  # map frames and popups: test_phones_masked_in_map_popups_and_frames
+        "snapshot.py",  # map frames and popups: test_phones_masked_in_map_popups_and_frames
         "maps.py",  # popup fields
         "panels.py",  # grid panel
         "workers.py",  # worker admin (planner and up: they may see phones)
@@ -924,7 +927,7 @@ def test_a_day_of_work_never_issues_sql_that_changes_audit_rows(ctx):
         for func, (_right, call, _street) in WRITES.items():
             # every export writes its audit row the same way: the roster (run_export) stands
             # for them all, and the slow PDF/GPKG builders stay out of this test
-            heavy = func.__module__.startswith("gridmap.export.") or func is plans.save_grids
+            heavy = func.__module__.startswith("gridmap.export.") or func is grid_service.save_grids
             if func in _NOT_RUN_ALLOWED or heavy:
                 continue
             try:
@@ -957,7 +960,7 @@ def test_a_scoped_plan_export_holds_only_the_users_grids(demo_store, tmp_path):
 
     mine = sorted(demo_store.read_layer("communities")["code"])[0]
     user = auth.User("scoped", UserRole.PLANNER, (mine,))
-    rows = plans.export_plan(demo_store, tmp_path / "plan.csv", user=user)
+    rows = grid_service.export_plan(demo_store, tmp_path / "plan.csv", user=user)
     codes = pd.read_csv(tmp_path / "plan.csv", dtype=str, encoding="utf-8-sig")["grid_code"]
     assert rows == len(codes) > 0
     assert all(code.startswith(mine) for code in codes)

@@ -27,7 +27,7 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gridmap import auth, datasets, importing, photos, views
+from gridmap import auth, datasets, importing, maps, photos, snapshot
 from gridmap.errors import InputError
 from gridmap.io import read_layer_file, write_layer_file
 from gridmap.io.vector import MAX_ZIP_BYTES, MAX_ZIP_MEMBERS
@@ -675,8 +675,8 @@ def test_hostile_text_is_escaped_in_the_map_html(hostile_store, role):
     store = open_store(f"sqlite:///{path}")
     try:
         user = auth.User(role, UserRole(role))
-        frames = views.visible_frames(store, user)
-        m = views.street_map(frames, lang="en", reference=views.REFERENCE_LAYERS)
+        frames = snapshot.visible_frames(store, user)
+        m = maps.street_map(frames, lang="en", reference=snapshot.REFERENCE_LAYERS)
         page = _unescape_json(m.get_root().render())
     finally:
         store.close()
@@ -838,7 +838,7 @@ def test_dossier_lists_a_report_without_subcategory(demo_store, tmp_path):
 
 def test_hostile_text_round_trips_on_either_backend(store):
     """Values are bound parameters on SQLite and PostgreSQL alike: SQL text stays text."""
-    from gridmap import workers
+    from gridmap.records import workers
 
     codes = [
         workers.add_worker(store, auth.SYSTEM, name=text, notes=text, phone=text[:32])
@@ -879,14 +879,14 @@ def test_scores_workbook_never_holds_formulas(hostile_store):
 
 
 def test_plan_export_never_holds_formulas(hostile_store, tmp_path):
-    from gridmap import plans
+    from gridmap.grids import service as grid_service
 
     path, _expected = hostile_store
     store = open_store(f"sqlite:///{path}")
     try:
         admin = auth.User("admin", UserRole.ADMIN)
-        plans.export_plan(store, tmp_path / "plan.xlsx", user=admin)
-        plans.export_plan(store, tmp_path / "plan.csv", user=admin)
+        grid_service.export_plan(store, tmp_path / "plan.xlsx", user=admin)
+        grid_service.export_plan(store, tmp_path / "plan.csv", user=admin)
     finally:
         store.close()
     formulas = _formula_cells(tmp_path / "plan.xlsx")

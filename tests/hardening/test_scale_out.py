@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 import pytest
 from sqlalchemy import inspect, text
 
-from gridmap import auth, views
+from gridmap import auth, snapshot
 from gridmap.errors import ConflictError
 from gridmap.importing import import_demo
 from gridmap.store import Store, open_store
@@ -267,11 +267,11 @@ def test_the_cache_version_stamp_changes_for_every_process(make_store, backend):
     second = _second_store(first)
     try:
         row = _street(first)
-        seen = views.data_version(second)
+        seen = snapshot.data_version(second)
         first.update("streets", row["id"], {"city": "北京市"}, version=row["version"],
                      username="test")  # fmt: skip
         # the app caches frames per data_version: the other process must see a new stamp
-        assert views.data_version(second) != seen
+        assert snapshot.data_version(second) != seen
     finally:
         second.close()
 
@@ -290,10 +290,10 @@ def test_a_write_committed_out_of_id_order_still_changes_the_cache_version(make_
             first.update("streets", slow["id"], {"city": "甲"}, version=1, username="a",
                          conn=conn)  # fmt: skip
             second.update("streets", quick["id"], {"city": "乙"}, version=1, username="b")
-            seen = views.data_version(second)  # a page loads its frames now ...
+            seen = snapshot.data_version(second)  # a page loads its frames now ...
             conn.execute(insert(schema.meta).values(key="long-edit", value="done"))
         # ... and the long edit commits: the page must not keep the frames it cached
-        assert views.data_version(second) != seen
+        assert snapshot.data_version(second) != seen
     finally:
         second.close()
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from gridmap import issues_cli
 from gridmap.errors import GridmapError, InputError, PermissionDenied
+from gridmap.issues import cli as issues_cli
 from gridmap.store import Store
 
 
@@ -146,7 +146,8 @@ def test_store_users_role_applies(where):
 
 
 def test_a_disabled_store_user_cannot_act(where):
-    from gridmap import auth, users
+    from gridmap import auth
+    from gridmap.records import users
 
     db, _, point = where
     store = Store(db)

@@ -1,9 +1,10 @@
-"""What the app shows: the layers a user may see, filtered, searched and drawn as one map.
+"""The data snapshot a page shows: the layers a user may see, annotated, filtered and searched.
 
-The app's map page makes two calls into this module: :func:`visible_frames`
-(every map layer of the store, annotated and restricted to the user's scope)
-and :func:`street_map` (the folium map of those frames). Filters and search
+:func:`visible_frames` reads every map layer of the store, annotates it and
+restricts it to the user's scope (phones masked by role); filters and search
 work on the frames in memory, so a widget change never reads the store again.
+:func:`gridmap.maps.street_map` draws the frames. Domain modules may use this
+module without importing any map code.
 
 Frames are the canonical layers of :meth:`gridmap.store.Store.read_layer`
 (EPSG:4326) with these columns added:
@@ -33,16 +34,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap import auth, i18n, maps
-from gridmap.crs import transform
+from gridmap import auth
 from gridmap.locate import locate_points
 from gridmap.model import POINT_KINDS, WorkerRole
 
 if TYPE_CHECKING:
-    import folium
-
     from gridmap.auth import User
-    from gridmap.checks import CheckReport
     from gridmap.store import Store
 
 __all__ = [
@@ -51,15 +48,12 @@ __all__ = [
     "POINT_LAYERS",
     "REFERENCE_LAYERS",
     "SearchHit",
-    "add_check_layers",
     "data_version",
-    "display_to_wgs84",
     "filter_frames",
     "load_frames",
     "mask_phone",
     "restrict_frames",
     "search",
-    "street_map",
     "visible_frames",
 ]
 
@@ -75,8 +69,6 @@ MAP_LAYERS: tuple[str, ...] = ("communities", "grids", *POINT_LAYERS, *REFERENCE
 #: Issue statuses that count as closed (not open).
 CLOSED_ISSUE_STATUSES = frozenset({"closed"})
 
-_KIND_OF_LAYER = {**POINT_KINDS, "issues": "issue"}
-_POLYGON_KIND = {"compounds": "compound", "buildings": "building", "schools": "school"}
 
 
 def data_version(store: Store) -> tuple[int, int]:
@@ -422,255 +414,3 @@ def search(frames: Mapping[str, pd.DataFrame], text: str, *, limit: int = 20) ->
         hits.append((str(code).lower() != needle, str(code), label, (minx, miny, maxx, maxy)))
     hits.sort()
     return [SearchHit(code, label, bounds) for _, code, label, bounds in hits[:limit]]
-
-
-def display_to_wgs84(lon: float, lat: float, *, basemap: str) -> tuple[float, float]:
-    """Turn a position clicked on the map back into WGS-84.
-
-    With the Amap basemap the data is drawn shifted to GCJ-02
-    (:func:`gridmap.maps.shift_for_display`), so a clicked position is GCJ-02.
-
-    Parameters
-    ----------
-    lon, lat
-        The clicked position in the map's display coordinates.
-    basemap
-        The basemap the map was drawn with.
-
-    Returns
-    -------
-    tuple of float
-        ``(lon, lat)`` in WGS-84.
-    """
-    if maps.basemap_needs_gcj(basemap):
-        x, y = transform(lon, lat, src="gcj02", dst="wgs84")
-        return float(x), float(y)
-    return float(lon), float(lat)
-
-
-def _bounds_of(frames: Mapping[str, pd.DataFrame]) -> tuple[float, float, float, float] | None:
-    for layer in ("communities", "grids"):
-        frame = frames.get(layer)
-        if frame is not None and len(frame):
-            minx, miny, maxx, maxy = frame.total_bounds
-            if np.isfinite([minx, miny, maxx, maxy]).all():
-                return float(minx), float(miny), float(maxx), float(maxy)
-    return None
-
-
-def street_map(
-    frames: Mapping[str, pd.DataFrame],
-    *,
-    lang: str = i18n.DEFAULT_LANG,
-    basemap: str = "none",
-    tianditu_key: str | None = None,
-    tile_url: str | None = None,
-    bounds: Sequence[float] | None = None,
-    reference: Sequence[str] = ("roads",),
-    asset_base: str | None = None,
-) -> folium.Map:
-    """Draw the frames as one map: communities, grids by worker, points, reference layers.
-
-    Parameters
-    ----------
-    frames
-        Output of :func:`visible_frames` or :func:`filter_frames` (EPSG:4326).
-    lang
-        Language of layer names, legends and popups.
-    basemap
-        ``none`` (offline), ``osm``, ``tianditu``, ``amap`` (the data is shifted to
-        GCJ-02 for display only) or ``custom``.
-    tianditu_key, tile_url
-        For the ``tianditu`` and ``custom`` basemaps.
-    bounds
-        ``(min_lon, min_lat, max_lon, max_lat)`` (WGS-84) to show; default the
-        communities' extent.
-    reference
-        Reference layers switched on when the map opens; the others are in the
-        layer control, switched off.
-    asset_base
-        URL of the locally served Leaflet files (default :data:`gridmap.assets.STATIC_URL`).
-
-    Returns
-    -------
-    folium.Map
-        The map with a layer control.
-
-    Raises
-    ------
-    gridmap.errors.InputError
-        For an unknown basemap or a basemap missing its key or URL.
-    """
-    shift = maps.basemap_needs_gcj(basemap)
-
-    def shown(frame: pd.DataFrame) -> gpd.GeoDataFrame:
-        if shift and len(frame):
-            return maps.shift_for_display(frame)
-        return frame
-
-    box = tuple(bounds) if bounds is not None else _bounds_of(frames)
-    if box is not None and shift:
-        x, y = transform([box[0], box[2]], [box[1], box[3]], src="wgs84", dst="gcj02")
-        box = (float(x[0]), float(y[0]), float(x[1]), float(y[1]))
-    extra = {} if asset_base is None else {"asset_base": asset_base}
-    m = maps.new_map(
-        bounds=box,
-        basemap=basemap,
-        tianditu_key=tianditu_key or None,
-        tile_url=tile_url or None,
-        lang=lang,
-        **extra,
-    )
-    for layer in REFERENCE_LAYERS:
-        frame = frames.get(layer)
-        if frame is None or not len(frame):
-            continue
-        on = layer in reference
-        if layer == "roads":
-            maps.add_lines(m, shown(frame), lang=lang, show=on, legend=on)
-        elif layer in _POLYGON_KIND:
-            maps.add_polygons(
-                m, shown(frame), layer_name=layer, kind=_POLYGON_KIND[layer], lang=lang, show=on
-            )
-        else:
-            kind = {"internet_cafes": "internet_cafe", "entrances": "entrance"}[layer]
-            maps.add_points(
-                m, shown(frame), layer_name=layer, kind=kind, color_by=None, lang=lang, show=on
-            )
-    maps.add_communities(m, shown(frames["communities"]), lang=lang)
-    grids = frames["grids"].copy()
-    grids["workers"] = [
-        [
-            f"{name} ({i18n.label(role, lang, field='role')})"
-            for name, role in zip(n, r, strict=True)
-        ]
-        for n, r in zip(grids["worker_names"], grids["worker_roles"], strict=True)
-    ]
-    grids = grids.drop(columns=["worker_names", "worker_roles"])
-    maps.add_grids(m, shown(grids), color_by="worker", lang=lang)
-    present: set[str] = set()
-    for layer in POINT_LAYERS:
-        frame = frames[layer]
-        maps.add_points(
-            m,
-            shown(frame),
-            layer_name=layer,
-            kind=_KIND_OF_LAYER[layer],
-            color_by="status",
-            lang=lang,
-        )
-        present |= {str(v) for v in frame["status"].dropna()}
-    statuses = [s for s in maps.STATUS_COLORS if s in present]
-    if statuses:  # one legend for the fill colours of every point layer
-        items = [
-            maps.LegendItem(i18n.label(s, lang, field="status"), maps.STATUS_COLORS[s], "dot")
-            for s in statuses
-        ]
-        maps.add_legend(
-            m, items, title=i18n.t("map.legend.status", lang), position="bottomleft", lang=lang
-        )
-    maps.add_layer_control(m, collapsed=True)
-    return m
-
-
-def add_check_layers(
-    m: folium.Map,
-    report: CheckReport,
-    *,
-    lang: str = i18n.DEFAULT_LANG,
-    basemap: str = "none",
-    rules: Iterable[str] | None = None,
-    coverage: bool = False,
-    school_buffers: bool = False,
-) -> list[Any]:
-    """Draw a check report's failures (and optionally coverage shapes) on a folium map.
-
-    One layer per rule with failures, coloured by family
-    (:data:`gridmap.checks.display.FAMILY_COLORS`), advisories dashed and paler;
-    failures are drawn as they are (polygons, road stretches and café-to-school
-    lines, points). Each rule's coverage shapes (service circles, the 200 m
-    buffers around schools) are further layers, drawn only when asked for.
-
-    Parameters
-    ----------
-    m
-        The folium map (e.g. from :func:`street_map`).
-    report
-        The report (:class:`gridmap.checks.CheckReport`).
-    lang
-        Language of layer names and popups.
-    basemap
-        The map's basemap; with Amap the shapes are shifted to GCJ-02 for display.
-    rules
-        Only these rules' failures (default all).
-    coverage
-        Draw each rule's service circles (as layers of their own).
-    school_buffers
-        Draw the 200 m exclusion zones around schools.
-
-    Returns
-    -------
-    list of folium.FeatureGroup
-        The layers added, failures first within each rule.
-    """
-    from gridmap.checks import display
-
-    def shown(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        return maps.shift_for_display(frame) if maps.basemap_needs_gcj(basemap) else frame
-
-    wanted = None if rules is None else set(rules)
-    frame = display.failure_frame(report, lang=lang)
-    layers = []
-    for result in report.results:
-        if wanted is not None and result.rule not in wanted:
-            continue
-        color = display.FAMILY_COLORS.get(result.family, "#d62728")
-        advisory = result.severity == "advisory"
-        part = frame[frame["rule"] == result.rule]
-        if len(part):
-            style = {
-                "color": color,
-                "weight": 5,
-                "opacity": 0.7 if advisory else 0.95,
-                "fillColor": color,
-                "fillOpacity": 0.12 if advisory else 0.3,
-                **({"dashArray": "6 4"} if advisory else {}),
-            }
-            layers.append(
-                maps.add_polygons(
-                    m,
-                    shown(part),
-                    layer_name=f"{result.title(lang)} ({len(part)})",
-                    kind="check",
-                    style=style,
-                    lang=lang,
-                    popup_columns=list(display.POPUP_COLUMNS),
-                    simplify_m=None,
-                )
-            )
-        cov = result.coverage
-        if cov is None or not len(cov):
-            continue
-        is_buffer = cov["kind"] == "school_buffer"
-        coverage_name = i18n.t("checks.layer_coverage", lang, rule=result.title(lang))
-        for sub, on, name in (
-            (cov[~is_buffer], coverage, coverage_name),
-            (cov[is_buffer], school_buffers, i18n.t("checks.layer_buffers", lang)),
-        ):
-            if not on or not len(sub):  # hidden layers would only add weight to the page
-                continue
-            sub = gpd.GeoDataFrame(sub.assign(name=name), crs=cov.crs)
-            style = {"color": color, "weight": 1, "opacity": 0.6, "fillColor": color,
-                     "fillOpacity": 0.06}  # fmt: skip
-            layers.append(
-                maps.add_polygons(
-                    m,
-                    shown(sub),
-                    layer_name=name,
-                    kind="check",
-                    style=style,
-                    lang=lang,
-                    popup_columns=["name"],
-                )
-            )
-    return layers

@@ -40,8 +40,8 @@ from gridmap.grids.balance import Plan
 from gridmap.grids.codes import assign_grid_codes, normalize_code, validate_grid_code
 from gridmap.grids.tiling import validate_tiling
 from gridmap.model import LAYERS, WorkerRole
+from gridmap.records.workers import _end_assignment, _valid_on
 from gridmap.store import schema
-from gridmap.workers import _end_assignment, _valid_on
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -229,10 +229,10 @@ def workload_inputs(
         The plan with its base versions, :func:`~gridmap.grids.balance.grid_metrics`,
         :func:`~gridmap.grids.balance.grid_adjacency`, active and idle workers.
     """
-    from gridmap import views
+    from gridmap import snapshot
     from gridmap.grids.balance import grid_adjacency, grid_metrics
 
-    frames = views.load_frames(store, on=on)
+    frames = snapshot.load_frames(store, on=on)
     grids = frames["grids"]
     if communities is not None:
         grids = grids[grids["community"].isin(list(communities))]

@@ -6,7 +6,8 @@ import io
 
 import openpyxl
 
-from gridmap.export import bench, dossier
+from gridmap.bench import export as bench
+from gridmap.export import dossier
 from gridmap.export._common import load_data, point_counts
 
 

@@ -1,6 +1,6 @@
 """Time the street map beside a plain folium map of the same data.
 
-Used by ``gridmap bench``: gridmap's figure is :func:`gridmap.views.street_map`
+Used by ``gridmap bench``: gridmap's figure is :func:`gridmap.maps.street_map`
 rendered to HTML; the baseline is ``folium.Map(tiles=None)`` with one
 :class:`folium.GeoJson` for the grids and one for every point layer, rendered
 the same way. Both include building the map from the frames.
@@ -13,19 +13,19 @@ from collections.abc import Mapping
 import folium
 import pandas as pd
 
-from gridmap import views
-from gridmap._timing import best_of
+from gridmap import maps, snapshot
+from gridmap.bench._timing import best_of
 
 __all__ = ["bench_map"]
 
 
 def _gridmap_html(frames: Mapping[str, pd.DataFrame]) -> str:
-    return views.street_map(frames).get_root().render()
+    return maps.street_map(frames).get_root().render()
 
 
 def _folium_html(frames: Mapping[str, pd.DataFrame]) -> str:
     m = folium.Map(tiles=None)
-    for layer in ("grids", *views.POINT_LAYERS):
+    for layer in ("grids", *snapshot.POINT_LAYERS):
         frame = frames.get(layer)
         if frame is None or not len(frame):
             continue
@@ -40,7 +40,7 @@ def bench_map(frames: Mapping[str, pd.DataFrame], *, repeat: int = 3) -> tuple[f
     Parameters
     ----------
     frames
-        Map layers as returned by :func:`gridmap.views.load_frames` (EPSG:4326).
+        Map layers as returned by :func:`gridmap.snapshot.load_frames` (EPSG:4326).
     repeat
         Runs of each; the best time counts (the machine is shared and noisy).
 

@@ -24,7 +24,7 @@ from gridmap.crs import metric_crs, to_metric
 from gridmap.errors import NotFound, PermissionDenied
 from gridmap.locate import polygon_index_of_points
 from gridmap.model import LAYERS
-from gridmap.views import CLOSED_ISSUE_STATUSES, POINT_LAYERS, load_frames, mask_phone
+from gridmap.snapshot import CLOSED_ISSUE_STATUSES, POINT_LAYERS, load_frames, mask_phone
 
 if TYPE_CHECKING:
     from gridmap.auth import User
@@ -53,7 +53,7 @@ def grid_at(
     Parameters
     ----------
     source
-        A store, the grids GeoDataFrame, or frames from :func:`gridmap.views.visible_frames`
+        A store, the grids GeoDataFrame, or frames from :func:`gridmap.snapshot.visible_frames`
         (then only grids the user may see are found).
     lon, lat
         The position in WGS-84 degrees.
@@ -80,7 +80,7 @@ def point_at(
     Parameters
     ----------
     frames
-        Frames with the point layers of :data:`gridmap.views.POINT_LAYERS`.
+        Frames with the point layers of :data:`gridmap.snapshot.POINT_LAYERS`.
     lon, lat
         The clicked position in WGS-84 degrees (a marker click reports the
         marker's own position).
@@ -125,7 +125,7 @@ def feature_attributes(
     Parameters
     ----------
     frames
-        Frames from :func:`gridmap.views.visible_frames`.
+        Frames from :func:`gridmap.snapshot.visible_frames`.
     layer
         The layer name.
     row_id
@@ -185,8 +185,8 @@ def grid_panel(
     on
         The day whose assignments count (default today).
     frames
-        Already loaded frames (:func:`gridmap.views.load_frames` or
-        :func:`~gridmap.views.visible_frames` for the same day) to avoid reading the
+        Already loaded frames (:func:`gridmap.snapshot.load_frames` or
+        :func:`~gridmap.snapshot.visible_frames` for the same day) to avoid reading the
         store again.
 
     Returns

@@ -27,7 +27,7 @@ import numpy as np
 import pyproj
 import shapely
 
-from gridmap._timing import best_of
+from gridmap.bench._timing import best_of
 
 __all__ = ["SIZES", "Figure", "main", "synthetic_city"]
 
@@ -290,7 +290,7 @@ def _bench_import(city: dict, workdir: Path) -> list[Figure]:
     store.write_layer("boards", points, source_crs="wgs84", username="bench")
     t = time.perf_counter() - t0
     rss1 = _peak_rss_mb()
-    from gridmap.export.bench import baseline_roster, bench_roster
+    from gridmap.bench.export import baseline_roster, bench_roster
 
     t_roster = bench_roster(store)
     t_roster_base = baseline_roster(store)
@@ -318,16 +318,16 @@ def _bench_demo(workdir: Path) -> list[Figure]:
     """Map building and a community dossier on the demo street."""
     import folium
 
-    from gridmap import views
-    from gridmap._bench_maps import bench_map
-    from gridmap.export.bench import bench_dossier
+    from gridmap import snapshot
+    from gridmap.bench.export import bench_dossier
+    from gridmap.bench.maps import bench_map
     from gridmap.importing import import_demo
     from gridmap.store import Store
 
     store = Store(f"sqlite:///{workdir / 'demo.sqlite'}")
     store.upgrade()
     import_demo(store)
-    frames = views.load_frames(store)
+    frames = snapshot.load_frames(store)
     t_map, t_map_base = bench_map(frames)
     grids = store.read_layer("grids")
     biggest = grids["community"].value_counts().index[0]

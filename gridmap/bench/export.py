@@ -13,8 +13,8 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from gridmap._timing import best_of
 from gridmap.auth import User
+from gridmap.bench._timing import best_of
 from gridmap.model import UserRole
 
 if TYPE_CHECKING:

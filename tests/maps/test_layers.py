@@ -18,10 +18,11 @@ from geopandas.testing import assert_geodataframe_equal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridmap import i18n, maps
+from gridmap import i18n
 from gridmap.assets import STATIC_URL, markercluster_links, offline_links
 from gridmap.crs import distance_m
 from gridmap.errors import CRSError, InputError
+from gridmap.maps import layers as maps
 
 XSS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 CDN_WORDS = (
@@ -806,7 +807,7 @@ def test_a_layer_added_after_the_control_is_declared_before_it():
     import geopandas as gpd
     import shapely
 
-    from gridmap import maps
+    from gridmap.maps import layers as maps
 
     m = maps.new_map()
     pts = gpd.GeoDataFrame({"status": ["active"]}, geometry=[shapely.Point(120.19, 30.24)],

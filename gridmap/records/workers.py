@@ -318,7 +318,7 @@ def worker_overview(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     Parameters
     ----------
     frames
-        Frames from :func:`gridmap.views.load_frames` (``workers``, ``assignments``,
+        Frames from :func:`gridmap.snapshot.load_frames` (``workers``, ``assignments``,
         ``grids`` with ``open_issues``).
 
     Returns
@@ -379,9 +379,9 @@ def list_workers(
     store: Store, *, include_inactive: bool = False, on: dt.date | None = None
 ) -> pd.DataFrame:
     """Return :func:`worker_overview` straight from the store (for the CLI)."""
-    from gridmap import views
+    from gridmap import snapshot
 
-    frames = views.load_frames(store, on=on)
+    frames = snapshot.load_frames(store, on=on)
     out = worker_overview(frames)
     if not include_inactive:
         out = out[out["active"]].reset_index(drop=True)

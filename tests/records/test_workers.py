@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from gridmap import views, workers
+from gridmap import snapshot
 from gridmap.auth import User
 from gridmap.errors import ConflictError, InputError, NotFound, PermissionDenied
 from gridmap.model import UserRole
+from gridmap.records import workers
 
 PLANNER = User("planner", UserRole.PLANNER)
 VIEWER = User("viewer", UserRole.VIEWER)
@@ -52,7 +53,7 @@ def test_worker_input_is_checked(demo_store):
 
 
 def test_deactivate_flags_the_grids_never_silently(demo_store):
-    frames = views.load_frames(demo_store)
+    frames = snapshot.load_frames(demo_store)
     held = sorted(
         set(frames["assignments"].loc[frames["assignments"]["worker"] == "W0006", "grid"])
     )
@@ -84,7 +85,7 @@ def test_deactivate_needs_scope(demo_store):
 
 
 def test_overview_lists_grids_and_totals(demo_store):
-    frames = views.load_frames(demo_store)
+    frames = snapshot.load_frames(demo_store)
     overview = workers.worker_overview(frames).set_index("code")
     grids = frames["grids"].set_index("code")
     mine = overview.loc["W0001", "grids"]
