@@ -1,8 +1,8 @@
 """Check results prepared for display: popup columns, filters and translated tables.
 
-This module draws nothing: :func:`gridmap.maps.add_check_layers` draws the
-frames made here on a folium map (one layer per rule, coloured by
-:data:`FAMILY_COLORS`), and the inspection page shows the tables.
+This module draws nothing and imports no map code: :func:`gridmap.maps.add_check_layers`
+draws the frames made here on a folium map (one layer per rule, coloured by
+:data:`gridmap.maps.styles.FAMILY_COLORS`), and the inspection page shows the tables.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from gridmap import i18n
 from gridmap.checks.result import SEVERITIES, CheckReport, threshold_text
 
 __all__ = [
-    "FAMILY_COLORS",
     "POPUP_COLUMNS",
     "SUMMARY_COLUMNS",
     "failure_frame",
@@ -25,16 +24,6 @@ __all__ = [
     "scores_table",
     "summary_table",
 ]
-
-#: Colour of each rule family on the map.
-FAMILY_COLORS = {
-    "integrity": "#6a3d9a",
-    "waste": "#b15928",
-    "boards": "#1f78b4",
-    "schools": "#e31a1c",
-    "fitness": "#33a02c",
-    "issues": "#ff7f00",
-}
 
 #: Popup fields of a failure (labels ``field.<name>`` in :mod:`gridmap.i18n`).
 POPUP_COLUMNS = (

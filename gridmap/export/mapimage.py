@@ -23,7 +23,7 @@ from gridmap import i18n
 from gridmap.crs import metric_crs, to_metric
 from gridmap.errors import NotFound
 from gridmap.export.fonts import matplotlib_font
-from gridmap.maps import KIND_COLORS, ROAD_STYLES
+from gridmap.maps.styles import KIND_COLORS, ROAD_STYLES
 
 __all__ = ["NEIGHBOUR_COLOR", "OUTLINE_COLOR", "grid_map_png", "scale_bar_length_m"]
 

@@ -1,33 +1,36 @@
 """The map package: everything that draws, and nothing that loads data.
 
-``layers``  folium layer building: basemaps, communities, grids, points, lines,
-            polygons, legends, the layer control (no data loading)
-``street``  the street map of a snapshot (:mod:`gridmap.snapshot`) and check layers
-``issues``  the case layer, coloured by status
-``panels``  what a click on the map shows: the grid or point under it and its side panel
+``layers``    folium layer building: the map, communities, grids, points, lines,
+              polygons, legends, the layer control (no data loading)
+``styles``    colours and path styles of every layer (also used by the map image)
+``popups``    popup and hover texts: escaping, formatting, popup columns by kind
+``basemaps``  the tile layers: none (offline), OSM, Tianditu, Amap, custom
+``leaflet``   gridmap's own Leaflet elements; their JavaScript and CSS are files
+              under ``static/``, written into the map's script
+``street``    the street map of a snapshot (:mod:`gridmap.snapshot`) and check layers
+``issues``    the case layer, coloured by status
+``panels``    what a click on the map shows: the grid or point under it and its side panel
 
 The common calls are re-exported here: ``gridmap.maps.add_grids(m, grids_gdf)``.
 """
 
 from __future__ import annotations
 
+from gridmap.maps import basemaps as basemaps
 from gridmap.maps import issues as issues
 from gridmap.maps import layers as layers
+from gridmap.maps import leaflet as leaflet
 from gridmap.maps import panels as panels
+from gridmap.maps import popups as popups
 from gridmap.maps import street as street
+from gridmap.maps import styles as styles
+from gridmap.maps.basemaps import BASEMAPS, basemap_needs_gcj
 from gridmap.maps.issues import add_issue_layer
 from gridmap.maps.layers import (
-    BASEMAPS,
     CANVAS_MIN_POINTS,
     CLUSTER_MIN_POINTS,
-    KIND_COLORS,
     LABEL_MIN_ZOOM,
-    PALETTE,
-    POLYGON_STYLES,
-    ROAD_STYLES,
     SIMPLIFY_M,
-    STATUS_COLORS,
-    UNASSIGNED_COLOR,
     LegendItem,
     add_communities,
     add_grids,
@@ -36,15 +39,22 @@ from gridmap.maps.layers import (
     add_lines,
     add_points,
     add_polygons,
-    basemap_needs_gcj,
-    escape_text,
     map_html,
     new_map,
-    palette_for,
     point_render_mode,
     shift_for_display,
 )
+from gridmap.maps.popups import escape_text
 from gridmap.maps.street import add_check_layers, display_to_wgs84, street_map
+from gridmap.maps.styles import (
+    KIND_COLORS,
+    PALETTE,
+    POLYGON_STYLES,
+    ROAD_STYLES,
+    STATUS_COLORS,
+    UNASSIGNED_COLOR,
+    palette_for,
+)
 
 __all__ = [
     "BASEMAPS",
@@ -69,16 +79,20 @@ __all__ = [
     "add_points",
     "add_polygons",
     "basemap_needs_gcj",
+    "basemaps",
     "display_to_wgs84",
     "escape_text",
     "issues",
     "layers",
+    "leaflet",
     "map_html",
     "new_map",
     "palette_for",
     "panels",
     "point_render_mode",
+    "popups",
     "shift_for_display",
     "street",
     "street_map",
+    "styles",
 ]

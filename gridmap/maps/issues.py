@@ -7,6 +7,7 @@ from typing import Any
 import geopandas as gpd
 
 from gridmap.maps import layers as maps
+from gridmap.maps.basemaps import basemap_needs_gcj
 
 __all__ = ["add_issue_layer"]
 
@@ -38,7 +39,7 @@ def add_issue_layer(
     frame["age_h"] = frame["age_h"].round(0)
     frame["worker"] = ["、".join(w) for w in frame["workers"]]
     frame = frame.drop(columns=["workers", "worker_codes"])
-    if maps.basemap_needs_gcj(basemap) and len(frame):
+    if basemap_needs_gcj(basemap) and len(frame):
         frame = maps.shift_for_display(frame)
     columns = [
         "code",

@@ -17,6 +17,8 @@ import pandas as pd
 from gridmap import i18n
 from gridmap.crs import transform
 from gridmap.maps import layers as maps
+from gridmap.maps.basemaps import basemap_needs_gcj
+from gridmap.maps.styles import FAMILY_COLORS, STATUS_COLORS
 from gridmap.model import POINT_KINDS
 from gridmap.snapshot import POINT_LAYERS, REFERENCE_LAYERS
 
@@ -49,7 +51,7 @@ def display_to_wgs84(lon: float, lat: float, *, basemap: str) -> tuple[float, fl
     tuple of float
         ``(lon, lat)`` in WGS-84.
     """
-    if maps.basemap_needs_gcj(basemap):
+    if basemap_needs_gcj(basemap):
         x, y = transform(lon, lat, src="gcj02", dst="wgs84")
         return float(x), float(y)
     return float(lon), float(lat)
@@ -108,7 +110,7 @@ def street_map(
     gridmap.errors.InputError
         For an unknown basemap or a basemap missing its key or URL.
     """
-    shift = maps.basemap_needs_gcj(basemap)
+    shift = basemap_needs_gcj(basemap)
 
     def shown(frame: pd.DataFrame) -> gpd.GeoDataFrame:
         if shift and len(frame):
@@ -167,10 +169,10 @@ def street_map(
             lang=lang,
         )
         present |= {str(v) for v in frame["status"].dropna()}
-    statuses = [s for s in maps.STATUS_COLORS if s in present]
+    statuses = [s for s in STATUS_COLORS if s in present]
     if statuses:  # one legend for the fill colours of every point layer
         items = [
-            maps.LegendItem(i18n.label(s, lang, field="status"), maps.STATUS_COLORS[s], "dot")
+            maps.LegendItem(i18n.label(s, lang, field="status"), STATUS_COLORS[s], "dot")
             for s in statuses
         ]
         maps.add_legend(
@@ -193,7 +195,7 @@ def add_check_layers(
     """Draw a check report's failures (and optionally coverage shapes) on a folium map.
 
     One layer per rule with failures, coloured by family
-    (:data:`gridmap.checks.display.FAMILY_COLORS`), advisories dashed and paler;
+    (:data:`gridmap.maps.styles.FAMILY_COLORS`), advisories dashed and paler;
     failures are drawn as they are (polygons, road stretches and café-to-school
     lines, points). Each rule's coverage shapes (service circles, the 200 m
     buffers around schools) are further layers, drawn only when asked for.
@@ -223,7 +225,7 @@ def add_check_layers(
     from gridmap.checks import display
 
     def shown(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        return maps.shift_for_display(frame) if maps.basemap_needs_gcj(basemap) else frame
+        return maps.shift_for_display(frame) if basemap_needs_gcj(basemap) else frame
 
     wanted = None if rules is None else set(rules)
     frame = display.failure_frame(report, lang=lang)
@@ -231,7 +233,7 @@ def add_check_layers(
     for result in report.results:
         if wanted is not None and result.rule not in wanted:
             continue
-        color = display.FAMILY_COLORS.get(result.family, "#d62728")
+        color = FAMILY_COLORS.get(result.family, "#d62728")
         advisory = result.severity == "advisory"
         part = frame[frame["rule"] == result.rule]
         if len(part):

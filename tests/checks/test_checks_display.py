@@ -1,11 +1,10 @@
-"""Check results prepared for display (gridmap.checks.display) and drawn by gridmap.snapshot."""
+"""Check results prepared for display (gridmap.checks.display); drawn in tests/maps/test_street."""
 
 from __future__ import annotations
 
-import folium
 from checkfixtures import AS_OF, bins, box, buildings, frame, make_street, pt
 
-from gridmap import checks, i18n, maps
+from gridmap import checks, i18n
 from gridmap.checks import display, export
 
 
@@ -48,24 +47,6 @@ def test_tables_are_headed_in_the_language_asked_for():
     assert list(table.columns) == [i18n.t(f"field.{c}", "en") for c in display.POPUP_COLUMNS]
     scores = display.scores_table(rep, "grid", lang="en")
     assert i18n.t("checks.col.score", "en") in scores.columns and len(scores) == 2
-
-
-def test_layers_per_rule_and_optional_coverage():
-    rep = report()
-    m = folium.Map()
-    layers = maps.add_check_layers(m, rep, lang="zh")
-    assert len(layers) == 2  # one per rule with failures; coverage off
-    names = [layer.layer_name for layer in layers]
-    assert names[0].startswith("住宅楼 120 米内有垃圾收集点") and names[0].endswith("(1)")
-    assert "map" in maps.map_html(m)
-    m = folium.Map()
-    layers = maps.add_check_layers(
-        m, rep, lang="zh", coverage=True, school_buffers=True, basemap="amap"
-    )
-    assert len(layers) == 4  # + the collection point's circle + the school buffer
-    assert rep.result("cafe_school_distance").coverage["kind"].tolist() == ["school_buffer"]
-    assert len(rep.coverage()) == 2
-    assert len(maps.add_check_layers(folium.Map(), rep, rules=["staffing"])) == 0
 
 
 def test_display_draws_nothing():

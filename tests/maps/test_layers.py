@@ -1,4 +1,4 @@
-"""Map building: offline links, escaping, styles, dense points, basemaps, display shift."""
+"""Map layers: offline links, escaped popups, styles, dense points, display shift."""
 
 from __future__ import annotations
 
@@ -15,14 +15,12 @@ import shapely
 from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from geopandas.testing import assert_geodataframe_equal
-from hypothesis import given
-from hypothesis import strategies as st
 
-from gridmap import i18n
+from gridmap import i18n, maps
 from gridmap.assets import STATIC_URL, markercluster_links, offline_links
 from gridmap.crs import distance_m
 from gridmap.errors import CRSError, InputError
-from gridmap.maps import layers as maps
+from gridmap.maps import leaflet
 
 XSS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 CDN_WORDS = (
@@ -147,7 +145,7 @@ def _geojson_data(group) -> dict:
 
 
 def _point_data(group) -> dict:
-    (layer,) = _children(group, maps._PointLayer)
+    (layer,) = _children(group, leaflet.PointLayer)
     return layer.data
 
 
@@ -230,26 +228,6 @@ def test_user_text_with_jinja_syntax_is_written_not_evaluated():
     assert _script_form(maps.escape_text(text)) in page
 
 
-def test_template_literal_breakers_are_neutralised():
-    text = "${alert(1)}`\\"
-    out = maps.escape_text(text)
-    assert "$" not in out and "`" not in out and "\\" not in out
-    assert html.unescape(out) == text
-
-
-@given(st.text(max_size=50))
-def test_escape_text_is_inert_and_reversible(text):
-    out = maps.escape_text(text)
-    for ch in "<>\"'`$\\":
-        assert ch not in out
-    assert html.unescape(out) == text
-
-
-@pytest.mark.parametrize("value", [None, float("nan"), np.nan])
-def test_escape_missing(value):
-    assert maps.escape_text(value) == ""
-
-
 def test_popup_values_are_escaped_and_labelled():
     grids = make_grids(("<b>王</b>", "李四", None))
     group = maps.add_grids(None, grids, lang="en")
@@ -257,9 +235,9 @@ def test_popup_values_are_escaped_and_labelled():
     first = data["features"][0]["properties"]
     assert "&lt;b&gt;王&lt;/b&gt;" in first["v"]
     assert "350" in first["v"]
-    (bind,) = _children(group, maps._Bind)
+    (bind,) = _children(group, leaflet.Bind)
     assert "Households" in bind.heads and "Code" in bind.heads
-    zh_bind = _children(maps.add_grids(None, grids), maps._Bind)[0]
+    zh_bind = _children(maps.add_grids(None, grids), leaflet.Bind)[0]
     assert "户数" in zh_bind.heads
 
 
@@ -292,15 +270,6 @@ def test_grid_colours_follow_workers():
     assert set(fills[:3]) <= set(maps.PALETTE)
 
 
-def test_palette_is_stable_and_distinct():
-    names = [f"worker{i}" for i in range(20)]
-    a = maps.palette_for(names)
-    b = maps.palette_for([*reversed(names), None, float("nan")])
-    assert a == b
-    assert len(set(a.values())) == 20
-    assert len(maps.PALETTE) == len(set(maps.PALETTE)) == 20
-
-
 def test_grid_colour_overrides_and_bad_colour():
     grids = make_grids(("张三", "李四"))
     features = _geojson_data(maps.add_grids(None, grids, colors={"李四": "#010203"}))["features"]
@@ -315,21 +284,21 @@ def test_grid_labels_toggle_by_zoom():
     assert [f["properties"]["label"] for f in features] == [
         "110101001001001", "110101001001002", "110101001001003"
     ]  # fmt: skip
-    (toggle,) = _children(group, maps._LabelZoom)
+    (toggle,) = _children(group, leaflet.LabelZoom)
     assert toggle.min_zoom == maps.LABEL_MIN_ZOOM == 15
     no_labels = maps.add_grids(None, make_grids(), labels=False)
-    assert not _children(no_labels, maps._LabelZoom)
+    assert not _children(no_labels, leaflet.LabelZoom)
     assert all("label" not in f["properties"] for f in _geojson_data(no_labels)["features"])
 
 
 def test_grid_legend_lists_workers_escaped():
     m = maps.new_map()
     group = maps.add_grids(m, make_grids(("<i>x</i>", "李四", None)))
-    (legend,) = _children(group, maps._Legend)
+    (legend,) = _children(group, leaflet.Legend)
     assert "&lt;i&gt;x&lt;/i&gt;" in legend.html
     assert "<i>x</i>" not in legend.html
     assert "李四" in legend.html and "未分配" in legend.html and "网格员" in legend.html
-    assert not _children(maps.add_grids(None, make_grids(), legend=False), maps._Legend)
+    assert not _children(maps.add_grids(None, make_grids(), legend=False), leaflet.Legend)
 
 
 def test_input_frames_are_not_changed():
@@ -407,7 +376,7 @@ def test_points_layer_rejects_polygons():
 def test_empty_and_missing_geometries_are_skipped():
     empty = make_points(0)
     group = maps.add_points(None, empty, layer_name="boards", kind="board", legend=True)
-    assert not _children(group, maps._PointLayer)
+    assert not _children(group, leaflet.PointLayer)
     pts = make_points(3)
     pts.loc[0, "geometry"] = None
     pts.loc[1, "geometry"] = shapely.Point()
@@ -437,7 +406,7 @@ def test_road_styles_by_class():
 
 def test_road_legend_shows_classes_present():
     group = maps.add_lines(None, make_roads(), legend=True)
-    (legend,) = _children(group, maps._Legend)
+    (legend,) = _children(group, leaflet.Legend)
     assert "主要商业街" in legend.html and "主干道" in legend.html
     assert "次干道" not in legend.html
 
@@ -502,18 +471,14 @@ def test_layer_control_added_once():
 def test_popup_columns_override():
     pts = make_points(3)
     group = maps.add_points(None, pts, layer_name="boards", kind="board", popup_columns=["code"])
-    (bind,) = _children(group, maps._Bind)
+    (bind,) = _children(group, leaflet.Bind)
     assert bind.heads == ["编码"]
     with pytest.raises(InputError, match="popup columns"):
         maps.add_points(None, pts, layer_name="boards", kind="board", popup_columns=["nope"])
 
 
 def test_i18n_has_every_map_string():
-    columns = {c for spec in maps._POPUP_COLUMNS.values() for alts in spec for c in alts}
-    for column in columns:
-        assert f"field.{column}" in i18n.STRINGS, column
-    for basemap in maps.BASEMAPS:
-        assert f"map.basemap.{basemap}" in i18n.STRINGS
+    # popup columns and basemap names: tests/maps/test_popups.py and test_basemaps.py
     for key in ("map.legend.workers", "map.legend.roads", "map.unassigned", "map.unknown"):
         assert key in i18n.STRINGS
 
@@ -598,14 +563,14 @@ def test_large_layer_is_one_canvas_layer_without_per_point_markers():
     m = maps.new_map(bounds=tuple(pts.total_bounds))
     group = maps.add_points(m, pts, layer_name="boards", kind="board", legend=True)
     page = maps.map_html(m)
-    (layer,) = _children(group, maps._PointLayer)
-    assert isinstance(layer, maps._CanvasPoints)
+    (layer,) = _children(group, leaflet.PointLayer)
+    assert isinstance(layer, leaflet.CanvasPoints)
     assert len(layer.data["cat"]) == n
     assert page.count("new GridmapCanvasPoints(") == 1
     assert page.count("L.Layer.extend(") == 1
     assert "L.circleMarker(" not in page
-    assert len(_children(group, maps._Bind)) == 1  # same popup/tooltip binding as markers
-    assert _children(group, maps._Legend)
+    assert len(_children(group, leaflet.Bind)) == 1  # same popup/tooltip binding as markers
+    assert _children(group, leaflet.Legend)
     assert XSS[1] not in page
     assert _script_form(html.escape(XSS[1])) in page
     # the modes at or below the threshold keep one circle marker per point
@@ -613,92 +578,9 @@ def test_large_layer_is_one_canvas_layer_without_per_point_markers():
         small_map = maps.new_map()
         small = maps.add_points(small_map, make_points(size), layer_name="bins", kind="bin")
         small_page = maps.map_html(small_map)
-        assert not _children(small, maps._CanvasPoints)
+        assert not _children(small, leaflet.CanvasPoints)
         assert "L.circleMarker(" in small_page
         assert "GridmapCanvasPoints" not in small_page
-
-
-# --- basemaps -----------------------------------------------------------------------------
-
-
-def _tiles(m: folium.Map) -> list[folium.TileLayer]:
-    return _children(m, folium.TileLayer)
-
-
-def test_basemap_none_has_no_tiles():
-    assert not _tiles(maps.new_map())
-    assert not _tiles(maps.new_map(basemap="none"))
-
-
-def test_tianditu_needs_key():
-    with pytest.raises(InputError, match="key"):
-        maps.new_map(basemap="tianditu")
-    with pytest.raises(InputError, match="key"):
-        maps.new_map(basemap="tianditu", tianditu_key="  ")
-
-
-def test_tianditu_layers():
-    m = maps.new_map(basemap="tianditu", tianditu_key="abc123&x")
-    vec, cva = _tiles(m)
-    for layer, name in ((vec, "vec"), (cva, "cva")):
-        assert f"tianditu.gov.cn/{name}_w/wmts" in layer.tiles
-        assert f"LAYER={name}" in layer.tiles and "TILEMATRIXSET=w" in layer.tiles
-        assert "TILEMATRIX={z}&TILEROW={y}&TILECOL={x}" in layer.tiles
-        assert layer.tiles.endswith("tk=abc123%26x")
-        assert layer.options["subdomains"] == "01234567"
-    assert cva.overlay and not cva.control
-    assert not maps.basemap_needs_gcj("tianditu")
-
-
-def test_amap_and_osm():
-    (amap,) = _tiles(maps.new_map(basemap="amap"))
-    assert amap.tiles.startswith("https://webrd0{s}.is.autonavi.com/appmaptile?")
-    assert "style=8&x={x}&y={y}&z={z}" in amap.tiles
-    assert amap.options["subdomains"] == "1234"
-    assert maps.basemap_needs_gcj("amap")
-    (osm,) = _tiles(maps.new_map(basemap="osm"))
-    assert "openstreetmap.org" in osm.tiles
-    assert not maps.basemap_needs_gcj("osm") and not maps.basemap_needs_gcj("none")
-
-
-def test_custom_tiles():
-    (layer,) = _tiles(maps.new_map(basemap="custom", tile_url="/tiles/{z}/{x}/{y}.png"))
-    assert layer.tiles == "/tiles/{z}/{x}/{y}.png"
-    page = maps.map_html(maps.new_map(basemap="custom", tile_url="/tiles/{z}/{x}/{y}.png"))
-    assert not URL_RE.search(page)  # an intranet basemap keeps the page offline
-    for bad in (
-        None,
-        "",
-        "tiles/{z}/{x}/{y}.png",
-        "http://x/{z}/{x}.png",
-        "javascript:alert(1)//{z}{x}{y}",
-        'http://x/{z}/{x}/{y}.png"onload="',
-    ):
-        with pytest.raises(InputError):
-            maps.new_map(basemap="custom", tile_url=bad)
-
-
-def test_unknown_basemap():
-    with pytest.raises(InputError, match="basemap"):
-        maps.new_map(basemap="google")
-    with pytest.raises(InputError, match="basemap"):
-        maps.basemap_needs_gcj("baidu")
-
-
-def test_bounds_checked():
-    m = maps.new_map(bounds=(116.39, 39.90, 116.41, 39.92))
-    assert _children(m, folium.map.FitBounds)
-    empty = maps.new_map(bounds=make_points(0).total_bounds)  # all NaN: default view
-    assert not _children(empty, folium.map.FitBounds)
-    for bad in (
-        (1, 2, 3),
-        (500_000, 4_400_000, 500_100, 4_400_100),
-        (116.5, 39.9, 116.4, 40.0),
-        (float("nan"), 0, 1, 1),
-        "abcd",
-    ):
-        with pytest.raises(InputError, match="bounds"):
-            maps.new_map(bounds=bad)
 
 
 # --- display shift for Amap ------------------------------------------------------------------

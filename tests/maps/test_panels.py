@@ -1,0 +1,67 @@
+"""gridmap.maps.panels: what a click on the map finds, and the grid's side panel."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridmap import auth, crs, snapshot
+from gridmap.errors import NotFound, PermissionDenied
+from gridmap.maps import panels
+from gridmap.model import UserRole
+
+VIEWER = auth.User("viewer", UserRole.VIEWER)
+INSPECTOR = auth.User("inspector", UserRole.INSPECTOR)
+
+
+@pytest.fixture
+def frames(demo_store):
+    return snapshot.load_frames(demo_store)
+
+
+def test_grid_at_and_point_at(frames):
+    grid = frames["grids"].iloc[6]
+    inside = grid.geometry.representative_point()
+    assert panels.grid_at(frames, inside.x, inside.y) == grid["code"]
+    assert panels.grid_at(frames, 100.0, 20.0) is None
+    board = frames["boards"].iloc[3]
+    # a marker click reports the marker position, rounded to 6 decimals on the map
+    hit = panels.point_at(frames, round(board.geometry.x, 6), round(board.geometry.y, 6))
+    assert hit is not None
+    layer, row_id = hit
+    found = frames[layer][frames[layer]["id"] == row_id].geometry.iloc[0]
+    assert crs.distance_m(found.x, found.y, board.geometry.x, board.geometry.y) < 0.5
+    # 50 m away from every point: nothing
+    assert panels.point_at(frames, 100.0, 20.0) is None
+
+
+def test_grid_panel(demo_store, frames):
+    grid = frames["grids"].iloc[3]
+    panel = panels.grid_panel(demo_store, grid["code"], user=VIEWER, frames=frames)
+    assert panel["code"] == grid["code"]
+    assert panel["community_name"] == grid["community_name"]
+    assert [w["name"] for w in panel["workers"]] == list(grid["worker_names"])
+    assert all("****" in w["phone"] for w in panel["workers"] if w["phone"])
+    assert panel["counts"]["boards"] == grid["boards"]
+    assert panel["counts"]["issues"] == len(panel["open_issues"]) == grid["open_issues"]
+    metric = crs.to_metric(frames["grids"].iloc[[3]])
+    assert panel["area_m2"] == pytest.approx(float(metric.area.iloc[0]))
+    assert 1_000 < panel["area_m2"] < 2_000_000
+    full = panels.grid_panel(demo_store, grid["code"], user=INSPECTOR)
+    assert not any("*" in (w["phone"] or "") for w in full["workers"])
+
+
+def test_grid_panel_checks_scope_and_existence(demo_store, frames):
+    grid = frames["grids"].iloc[0]
+    other = next(c for c in frames["communities"]["code"] if c != grid["community"])
+    outsider = auth.User("o", UserRole.VIEWER, (other,))
+    with pytest.raises(PermissionDenied):
+        panels.grid_panel(demo_store, grid["code"], user=outsider)
+    with pytest.raises(PermissionDenied):
+        panels.grid_panel(
+            demo_store,
+            grid["code"],
+            user=outsider,
+            frames=snapshot.restrict_frames(frames, outsider),
+        )
+    with pytest.raises(NotFound):
+        panels.grid_panel(demo_store, "000000000000000", user=VIEWER)

@@ -1,0 +1,70 @@
+"""gridmap.maps.street: the street map of a snapshot, check layers, clicked positions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import folium
+import numpy as np
+import pytest
+
+from gridmap import auth, checks, crs, maps, snapshot
+from gridmap.model import UserRole
+
+# the rule tests' tiny hand-made streets (tests/checks/checkfixtures.py)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "checks"))
+from checkfixtures import AS_OF, bins, box, buildings, frame, make_street, pt
+
+VIEWER = auth.User("viewer", UserRole.VIEWER)
+
+
+@pytest.fixture
+def frames(demo_store):
+    return snapshot.load_frames(demo_store)
+
+
+def test_display_to_wgs84_undoes_the_amap_shift():
+    lon, lat = 120.19, 30.24
+    glon, glat = crs.wgs84_to_gcj02(lon, lat)
+    back = maps.display_to_wgs84(glon, glat, basemap="amap")
+    assert crs.distance_m(*back, lon, lat) < 0.01
+    assert maps.display_to_wgs84(lon, lat, basemap="none") == (lon, lat)
+
+
+def test_street_map_layers_and_amap_shift(frames):
+    m = maps.street_map(snapshot.restrict_frames(frames, VIEWER), lang="en")
+    html = m.get_root().render()
+    assert "https://" not in html and "http://" not in html  # offline: no CDN, no tiles
+    names = {child.layer_name for child in m._children.values() if hasattr(child, "layer_name")}
+    assert {"Grids", "Communities", "Boards", "Issue reports", "Roads"} <= names
+    shifted = maps.street_map(frames, basemap="amap")
+    x = np.array([b[0] for b in shifted.get_bounds() if b[0] is not None])
+    assert x.size  # the map has content, drawn at GCJ-02 positions
+
+
+def check_report():
+    layers = make_street()
+    layers["buildings"] = buildings([box(100, 400, 40, 20)])
+    layers["bins"] = bins([pt(270, 410)])
+    layers["schools"] = frame([box(390, 420, 220, 160)], name=["望江小学"], level=["primary"])
+    layers["internet_cafes"] = frame([pt(760, 500)], name=["星际网咖"])
+    return checks.run(layers, rules=["bin_reach", "cafe_school_distance", "staffing"], as_of=AS_OF)
+
+
+def test_layers_per_rule_and_optional_coverage():
+    rep = check_report()
+    m = folium.Map()
+    layers = maps.add_check_layers(m, rep, lang="zh")
+    assert len(layers) == 2  # one per rule with failures; coverage off
+    names = [layer.layer_name for layer in layers]
+    assert names[0].startswith("住宅楼 120 米内有垃圾收集点") and names[0].endswith("(1)")
+    assert "map" in maps.map_html(m)
+    m = folium.Map()
+    layers = maps.add_check_layers(
+        m, rep, lang="zh", coverage=True, school_buffers=True, basemap="amap"
+    )
+    assert len(layers) == 4  # + the collection point's circle + the school buffer
+    assert rep.result("cafe_school_distance").coverage["kind"].tolist() == ["school_buffer"]
+    assert len(rep.coverage()) == 2
+    assert len(maps.add_check_layers(folium.Map(), rep, rules=["staffing"])) == 0

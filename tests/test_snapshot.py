@@ -1,0 +1,99 @@
+"""gridmap.snapshot: scoped frames, masked phones, filters and search."""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gridmap import auth, snapshot
+from gridmap.model import UserRole
+
+VIEWER = auth.User("viewer", UserRole.VIEWER)
+INSPECTOR = auth.User("inspector", UserRole.INSPECTOR)
+
+
+@pytest.fixture
+def frames(demo_store):
+    return snapshot.load_frames(demo_store)
+
+
+@given(st.text(alphabet="0123456789+- ", min_size=0, max_size=16))
+def test_mask_phone_keeps_only_ends(phone):
+    masked = snapshot.mask_phone(phone)
+    text = phone.strip()
+    if not text:
+        assert masked is None
+        return
+    assert len(masked) == len(text)
+    if len(text) > 7:
+        assert masked[:3] == text[:3] and masked[-4:] == text[-4:]
+        assert set(masked[3:-4]) <= {"*"}
+    else:
+        assert set(masked) == {"*"}
+
+
+def test_frames_are_annotated(frames):
+    grids = frames["grids"]
+    for column in (
+        "worker",
+        "worker_names",
+        "worker_roles",
+        "phone",
+        "community_name",
+        "boards",
+        "fitness",
+        "bins",
+        "open_issues",
+    ):
+        assert column in grids.columns
+    # counts agree with the located points
+    for layer in ("boards", "fitness", "bins"):
+        assert grids[layer].sum() == frames[layer]["grid"].notna().sum()
+    order = ["grid_head", "full_time", "part_time", "volunteer"]
+    for roles in grids["worker_roles"]:  # grid head first, then by role
+        assert [order.index(r) for r in roles] == sorted(order.index(r) for r in roles)
+
+
+def test_restrict_masks_phones_for_viewers_only(frames):
+    seen = snapshot.restrict_frames(frames, VIEWER)["grids"]["phone"].dropna()
+    assert len(seen) and all("****" in p for p in seen)
+    full = snapshot.restrict_frames(frames, INSPECTOR)["grids"]["phone"].dropna()
+    assert not any("*" in p for p in full)
+
+
+def test_restrict_to_scope(frames):
+    community = sorted(frames["communities"]["code"])[2]
+    user = auth.User("s", UserRole.VIEWER, (community,))
+    scoped = snapshot.restrict_frames(frames, user)
+    assert set(scoped["communities"]["code"]) == {community}
+    assert set(scoped["grids"]["community"]) == {community}
+    for layer in snapshot.POINT_LAYERS:
+        assert set(scoped[layer]["community"]) <= {community}
+        assert len(scoped[layer]) < len(frames[layer])
+    area = scoped["communities"].geometry.iloc[0]
+    roads = scoped["roads"].geometry.to_numpy()
+    assert len(roads) and shapely.intersects(roads, area).all()
+
+
+def test_filters(frames):
+    code = sorted(frames["communities"]["code"])[1]
+    only = snapshot.filter_frames(frames, communities=[code], layers=["bins"], statuses=["active"])
+    assert set(only["grids"]["community"]) == {code}
+    assert len(only["boards"]) == 0 and len(only["issues"]) == 0
+    assert len(only["bins"]) and set(only["bins"]["status"]) == {"active"}
+    worker = frames["grids"]["worker"].dropna().iloc[0]
+    by_worker = snapshot.filter_frames(frames, workers=[worker])["grids"]
+    assert len(by_worker) and all(worker in names for names in by_worker["worker_names"])
+    assert snapshot.filter_frames(frames) == dict(frames)
+
+
+def test_search_by_code_and_worker(frames):
+    code = frames["grids"]["code"].iloc[4]
+    hits = snapshot.search(frames, code)
+    assert hits[0].grid == code
+    worker = frames["grids"]["worker"].iloc[4]
+    assert code in {h.grid for h in snapshot.search(frames, worker)}
+    assert snapshot.search(frames, "no such thing") == []
+    assert snapshot.search(frames, "   ") == []
