@@ -12,6 +12,9 @@ and jQuery, which folium's popups use) from pip-installed XStatic packages:
    ``[(name, url), ...]`` lists pointing there; :func:`gridmap.maps.new_map` puts
    them on each map instance.
 
+gridmap's own map scripts and CSS are not served: they are package files
+(``gridmap/maps/static/``) that :mod:`gridmap.maps.leaflet` writes into each map.
+
 Files are copied, not symlinked: Streamlit 1.67 resolves symlinks and refuses
 (HTTP 400) any file whose real path lies outside ``static/``, so a link into
 ``site-packages`` is not served. Copying also works on Windows.
