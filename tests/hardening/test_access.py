@@ -830,7 +830,7 @@ def test_every_place_phones_appear_is_covered():
         "maps/layers.py",  # popup fields (docs of add_grids)
         "maps/popups.py",  # popup fields
         "maps/panels.py",  # grid panel
-        "workers.py",  # worker admin (planner and up: they may see phones)
+        "records/workers.py",  # worker admin (planner and up: they may see phones)
         "i18n.py",  # labels
         "auth.py",  # the see_phones right
         "store/repository.py",  # workers_of, used by the grid panel
@@ -841,8 +841,8 @@ def test_every_place_phones_appear_is_covered():
         "export/supervision.py",
         "export/cli.py",  # help text
         "export/__init__.py",  # docs
-        "export/bench.py",  # benchmark only (no user)
-        "grids/cli.py",  # worker admin CLI (--phone)
+        "bench/export.py",  # benchmark only (no user)
+        "records/cli.py",  # worker admin CLI (--phone)
         "issues/queries.py",
         "issues/service.py",
         "checks/integrity.py",
