@@ -10,7 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
-from test_layers import full_map, make_grids, make_points
+from test_map_layers import full_map, make_grids, make_points
 
 from gridmap import maps
 from gridmap.errors import InputError
