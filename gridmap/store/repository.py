@@ -1,9 +1,13 @@
-"""The :class:`Store`: every read and write of gridmap data goes through here.
+"""The :class:`Store`: engine, transactions, migrations, versioned row edits, the audit log.
 
 One class serves both backends: an SQLite file (the embedded default, stdlib
 driver) and PostgreSQL + PostGIS (``postgresql+psycopg://`` URLs). Geometries
 travel as shapely objects in EPSG:4326; layers travel as (Geo)DataFrames with
-the canonical columns of :data:`gridmap.model.LAYERS`.
+the canonical columns of :data:`gridmap.model.LAYERS` (read and written by
+:mod:`gridmap.store.layers`, behind :meth:`Store.read_layer` and
+:meth:`Store.write_layer`). The named queries of the other store modules
+(:mod:`~gridmap.store.assignments`, :mod:`~gridmap.store.issues`) run on the
+connections this class opens.
 
 Every write runs in one transaction and writes its audit row in the same
 transaction. Edits of single rows carry the row ``version`` they read; a stale
