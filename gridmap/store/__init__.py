@@ -27,8 +27,6 @@ others open their own connection. Database failures reach callers as
 
 from __future__ import annotations
 
-from sqlalchemy.engine import Connection
-
 from gridmap.store.repository import Store, default_url, open_store
 
-__all__ = ["Connection", "Store", "default_url", "open_store"]
+__all__ = ["Store", "default_url", "open_store"]
