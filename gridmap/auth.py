@@ -40,6 +40,7 @@ __all__ = [
     "create_user",
     "hash_password",
     "random_password",
+    "record_login",
     "require",
     "require_street",
     "set_password",
@@ -51,6 +52,7 @@ _HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
 #: Failed logins in a row after which a user is locked for :data:`LOCKOUT`.
 MAX_FAILED_LOGINS = 5
+#: How long a user stays locked after :data:`MAX_FAILED_LOGINS` failures in a row.
 LOCKOUT = timedelta(minutes=15)
 
 _ORDER = [UserRole.VIEWER, UserRole.INSPECTOR, UserRole.PLANNER, UserRole.ADMIN]
@@ -186,11 +188,44 @@ def authenticate(store: Store, username: str, password: str, *,
     if row.get("disabled") or (locked_until is not None and locked_until > now):
         return None
     if verify_password(row["password_hash"], password):
-        store.record_login(row["id"], success=True, at=now)
+        record_login(store, row["id"], success=True, at=now)
         return _user_from_row(row)
-    store.record_login(row["id"], success=False, at=now, locked_until=now + LOCKOUT,
-                       lock_after=MAX_FAILED_LOGINS)
+    record_login(store, row["id"], success=False, at=now)
     return None
+
+
+def record_login(store: Store, user_id: int, *, success: bool,
+                 at: datetime | None = None) -> None:
+    """Count a login attempt in the store and audit it: the lockout policy.
+
+    A success resets the user's failure count and lock and sets ``last_login``.
+    A failure adds one to the count; the failure that brings it to
+    :data:`MAX_FAILED_LOGINS` locks the user for :data:`LOCKOUT`. The store counts
+    and decides the lock in one UPDATE, so the limit holds when several app
+    processes see failures at the same moment.
+
+    Parameters
+    ----------
+    store
+        The store.
+    user_id
+        The ``users.id``.
+    success
+        Whether the password was right.
+    at
+        When (default now, UTC).
+
+    Raises
+    ------
+    gridmap.errors.NotFound
+        If there is no such user.
+    """
+    at = at or datetime.now(UTC)
+    if success:
+        store.clear_failed_logins(user_id, at=at)
+    else:
+        store.add_failed_login(user_id, at=at, lock_until=at + LOCKOUT,
+                               lock_after=MAX_FAILED_LOGINS)
 
 
 _DUMMY_HASH = _HASHER.hash("not-a-real-password")

@@ -1,4 +1,5 @@
-"""Layering rules: the library never imports streamlit; pages do no geometry, SQL or parsing."""
+"""Layering rules: the library never imports streamlit; pages do no geometry, SQL or parsing;
+only gridmap/store/ speaks SQL."""
 
 from __future__ import annotations
 
@@ -99,3 +100,97 @@ def test_import_check_sees_every_form():
         assert _uses(_imported(source, "gridmap.checks"), "gridmap.maps"), source
     for source in ("from gridmap import snapshot", "import gridmap.mapsx", "from . import maps"):
         assert not _uses(_imported(source, "gridmap.checks"), "gridmap.maps"), source
+# --------------------------------------------------------------------------- the store owns SQL
+
+STORE = ROOT / "gridmap" / "store"
+OUTSIDE_STORE = [p for p in LIBRARY if STORE not in p.parents]
+
+#: Database libraries only the store imports.
+_DATABASE_MODULES = {"sqlalchemy", "sqlite3", "psycopg", "psycopg2", "alembic", "geoalchemy2"}
+#: Methods that run SQL (DB-API cursors, SQLAlchemy connections, pandas).
+_SQL_METHODS = {"execute", "executemany", "executescript", "exec_driver_sql", "read_sql",
+                "read_sql_query", "read_sql_table", "to_sql"}
+#: SQLAlchemy statement builders called by bare name.
+_SQL_BUILDERS = {"select", "text"}
+
+
+def _local_names(tree: ast.Module) -> set[str]:
+    """Names a module binds itself or imports from gridmap (not SQL builders then)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.ImportFrom) and (
+            node.level > 0 or (node.module or "").startswith("gridmap")
+        ):
+            names.update(alias.asname or alias.name for alias in node.names)
+    return names
+
+
+def sql_uses(source: str) -> list[str]:
+    """Where ``source`` imports a database library, runs SQL or builds SQL statements.
+
+    Comments and strings do not count: the module is parsed, not searched.
+    """
+    tree = ast.parse(source)
+    local = _local_names(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [f"line {node.lineno}: import {a.name}" for a in node.names
+                      if a.name.split(".")[0] in _DATABASE_MODULES]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module.split(".")[0] in _DATABASE_MODULES:
+                found.append(f"line {node.lineno}: from {node.module} import ...")
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in _SQL_METHODS:
+                found.append(f"line {node.lineno}: .{func.attr}(...)")
+            elif isinstance(func, ast.Name) and func.id in _SQL_BUILDERS and func.id not in local:
+                found.append(f"line {node.lineno}: {func.id}(...)")
+    return found
+
+
+@pytest.mark.parametrize("path", OUTSIDE_STORE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_store_runs_sql(path):
+    """No database import, ``.execute(``, ``select(`` or ``text(`` outside gridmap/store/."""
+    assert sql_uses(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "caught"),
+    [
+        ("import sqlalchemy", True),
+        ("from sqlalchemy.engine import Connection", True),
+        ("import sqlite3", True),
+        ("conn.execute(stmt)", True),
+        ("cursor.executemany(q, rows)", True),
+        ("pd.read_sql('SELECT 1', conn)", True),
+        ("from x import select\nselect(t)", True),
+        ("text('SELECT 1')", True),
+        ("# conn.execute(select(t))  select( text(", False),
+        ("msg = 'conn.execute(select(t))'", False),
+        ("def text(value):\n    return value\ntext(1)", False),
+        ("from gridmap.checks._context import text\ntext(1)", False),
+        ("result.text(lang)", False),
+        ("text = getattr(f, 'text')\ntext(lang)", False),
+        ("ax.text(0, 0, 'label')", False),
+        ("at.selectbox(key='k').select('en')", False),
+    ],
+)
+def test_sql_detector_tells_sql_from_lookalikes(source, caught):
+    assert bool(sql_uses(source)) is caught
+
+
+def test_the_store_modules_are_listed_in_its_docstring():
+    import gridmap.store
+
+    doc = gridmap.store.__doc__ or ""
+    modules = {p.stem for p in STORE.glob("*.py") if not p.stem.startswith("_")}
+    modules |= {"migrations"}
+    missing = sorted(m for m in modules if f"``{m}``" not in doc)
+    assert not missing, f"describe these in gridmap/store/__init__.py: {missing}"

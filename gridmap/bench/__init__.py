@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import resource
-import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
@@ -278,6 +277,7 @@ def _bench_split(size: str) -> list[Figure]:
 
 def _bench_import(city: dict, workdir: Path) -> list[Figure]:
     from gridmap.store import Store
+    from gridmap.store.baseline import insert_points_bare
 
     points = city["points"]
     n = len(points)
@@ -294,16 +294,12 @@ def _bench_import(city: dict, workdir: Path) -> list[Figure]:
 
     t_roster = bench_roster(store)
     t_roster_base = baseline_roster(store)
-    store.engine.dispose()
+    store.close()
 
     def baseline() -> None:
-        con = sqlite3.connect(workdir / "baseline.sqlite")
-        con.execute("CREATE TABLE p (id INTEGER PRIMARY KEY, code TEXT, kind TEXT, geom BLOB)")
         wkb = shapely.to_wkb(points.geometry.to_numpy())
         rows = zip(points["code"].tolist(), ["board"] * n, wkb.tolist(), strict=True)
-        with con:
-            con.executemany("INSERT INTO p (code, kind, geom) VALUES (?, ?, ?)", rows)
-        con.close()
+        insert_points_bare(workdir / "baseline.sqlite", rows)
 
     tb, _ = best_of(baseline, 1)
     grids = len(city["grids"])
@@ -354,7 +350,7 @@ def _bench_demo(workdir: Path) -> list[Figure]:
 
     t_big, html = best_of(ours, 1)
     t_big_base, html_base = best_of(plain, 1)
-    store.engine.dispose()
+    store.close()
     draw = _browser_draw_seconds(big, workdir)
     return [
         Figure("street map HTML (demo street)", t_map, t_map_base, "rerun <= 0.3 s",

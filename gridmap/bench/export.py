@@ -87,18 +87,9 @@ def _plain_roster(store: Store) -> bytes:
     import pandas as pd
     import shapely
 
-    with store.engine.connect() as conn:
-        grids = pd.read_sql(
-            "SELECT g.id, c.name AS community, g.code, g.name, g.households, g.residents, g.geom"
-            " FROM grids g JOIN communities c ON c.id = g.community_id ORDER BY g.code",
-            conn,
-        )
-        staff = pd.read_sql(
-            "SELECT a.grid_id AS id, w.name, w.phone, a.role"
-            " FROM assignments a JOIN workers w ON w.id = a.worker_id",
-            conn,
-        )
-        points = pd.read_sql("SELECT kind, geom FROM points WHERE retired_at IS NULL", conn)
+    from gridmap.store.baseline import roster_tables_plain
+
+    grids, staff, points = roster_tables_plain(store)
     areas = gpd.GeoDataFrame(
         grids.drop(columns="geom"), geometry=shapely.from_wkb(grids["geom"]), crs="EPSG:4326"
     )

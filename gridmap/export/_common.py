@@ -15,14 +15,12 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from gridmap import auth, i18n
 from gridmap.crs import metric_crs, to_metric
@@ -166,65 +164,15 @@ def _end_of(day: dt.date) -> pd.Timestamp:
     return pd.Timestamp(day + dt.timedelta(days=1), tz="UTC")
 
 
-#: A 2-D little-endian WKB point: byte order, geometry type, x, y (21 bytes).
-_WKB_POINT = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
-
-
-def _point_geometries(store: Store) -> tuple[np.ndarray, np.ndarray]:
-    """Kinds and geometries of every point record not retired, read lean (no attributes).
-
-    Only the ``kind`` and ``geom`` columns are read. On SQLite the rows come straight
-    from the driver's cursor (no SQLAlchemy row objects) and 2-D little-endian WKB
-    points are decoded with one :func:`numpy.frombuffer` call: a million points take
-    about a second instead of the many seconds :meth:`Store.read_layer` spends on
-    attributes.
-    """
-    from sqlalchemy import exc, select, type_coerce
-
-    from gridmap.errors import StoreError
-    from gridmap.store import schema
-    from gridmap.store.types import GeometryWKB
-
-    points = schema.points
-    try:
-        with store.engine.connect() as conn:
-            if store.dialect == "sqlite":
-                cursor = conn.connection.dbapi_connection.cursor()
-                try:
-                    cursor.execute("SELECT kind, geom FROM points WHERE retired_at IS NULL")
-                    rows = cursor.fetchall()
-                finally:
-                    cursor.close()
-            else:
-                rows = conn.execute(
-                    select(points.c.kind, type_coerce(points.c.geom, GeometryWKB())).where(
-                        points.c.retired_at.is_(None)
-                    )
-                ).all()
-    except exc.SQLAlchemyError as err:
-        msg = f"cannot read the point records of {store.safe_url}: {err.__class__.__name__}"
-        raise StoreError(msg) from None
-    kinds = np.array(list(map(itemgetter(0), rows)), dtype=object)
-    blobs = [bytes(b) if isinstance(b, memoryview) else b for b in map(itemgetter(1), rows)]
-    if None not in blobs and sum(map(len, blobs)) == _WKB_POINT.itemsize * len(blobs):
-        raw = np.frombuffer(b"".join(blobs), dtype=_WKB_POINT)
-        lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs))
-        if (
-            (lengths == _WKB_POINT.itemsize).all()
-            and (raw["order"] == 1).all()
-            and (raw["type"] == 1).all()
-        ):
-            return kinds, shapely.points(raw["x"], raw["y"])
-    return kinds, shapely.from_wkb(np.array(blobs, dtype=object))
-
-
 def _lean_point_layers(store: Store, grids: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
     """Each point layer as a frame with one categorical ``grid`` column (codes of ``grids``).
 
     The points are located with one :func:`gridmap.locate.polygon_index_of_points` call;
     the categorical column holds the grid's position, so counting per grid is a bincount.
     """
-    kinds, geoms = _point_geometries(store)
+    from gridmap.store.layers import read_point_geometries
+
+    kinds, geoms = read_point_geometries(store)
     codes = pd.Index(grids["code"].to_numpy(dtype=object)).unique()
     where = polygon_index_of_points(geoms, grids.geometry.to_numpy())
     if len(codes) < len(grids):  # duplicate codes: positions do not map to categories

@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import exc, select
 
 from gridmap import auth, i18n
-from gridmap.errors import InputError, StoreError
+from gridmap.errors import InputError
 from gridmap.export._common import (
     ExportResult,
     Output,
@@ -37,7 +36,7 @@ from gridmap.export._common import (
 from gridmap.export.fonts import matplotlib_font
 from gridmap.export.supervision import failures_frame, run_report
 from gridmap.snapshot import CLOSED_ISSUE_STATUSES
-from gridmap.store import schema
+from gridmap.store.issues import read_issue_events
 
 if TYPE_CHECKING:
     from gridmap.auth import User
@@ -52,16 +51,6 @@ REASSIGN_ACTIONS = frozenset({"reassign", "assign", "unassign", "plan_import"})
 #: Audit actions on the assignments table that count (bulk imports do not).
 ASSIGNMENT_EDITS = frozenset({"insert", "update", "delete"})
 _OPENED, _CLOSED = "#4e79a7", "#59a14f"
-
-
-def _read(store: Store, stmt: Any) -> pd.DataFrame:
-    try:
-        with store.engine.connect() as conn:
-            result = conn.execute(stmt)
-            return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
-    except exc.SQLAlchemyError as err:
-        msg = f"cannot read the store {store.safe_url}: {err.__class__.__name__}"
-        raise StoreError(msg) from None
 
 
 def _utc(series: pd.Series) -> pd.Series:
@@ -134,13 +123,7 @@ def weekly_report(
     issues = issues[issues["grid"].isin(codes).to_numpy()].copy()
     issues["reported_at"] = _utc(issues["reported_at"])
 
-    ev = schema.issue_events
-    events = _read(
-        store,
-        select(ev.c.issue_id, ev.c.at, ev.c.from_status, ev.c.to_status).where(
-            ev.c.issue_id.in_([int(i) for i in issues["id"]])
-        ),
-    )
+    events = read_issue_events(store, [int(i) for i in issues["id"]])
     if len(events):
         events["at"] = _utc(events["at"])
     closed_events = (
@@ -321,21 +304,8 @@ def _reassignments(
     codes: set[str],
     lang: str,
 ) -> pd.DataFrame:
-    log = schema.audit_log
-    rows = _read(
-        store,
-        select(
-            log.c.at,
-            log.c.username,
-            log.c.action,
-            log.c.table_name,
-            log.c.before,
-            log.c.after,
-            log.c.note,
-        )
-        .where(log.c.at >= start.to_pydatetime(), log.c.at < end.to_pydatetime())
-        .order_by(log.c.at),
-    )
+    rows = store.read_audit(limit=None, since=start.to_pydatetime(), until=end.to_pydatetime())
+    rows = rows.sort_values(["at", "id"], kind="stable")
     columns = ["at", "user", "action", "detail"]
     if rows.empty:
         return pd.DataFrame(columns=columns)

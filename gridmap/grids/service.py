@@ -31,7 +31,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import select
 
 from gridmap.auth import User, require
 from gridmap.crs import metric_crs, to_metric
@@ -40,12 +39,9 @@ from gridmap.grids.balance import Plan
 from gridmap.grids.codes import assign_grid_codes, normalize_code, validate_grid_code
 from gridmap.grids.tiling import validate_tiling
 from gridmap.model import LAYERS, WorkerRole
-from gridmap.records.workers import _end_assignment, _valid_on
-from gridmap.store import schema
+from gridmap.store import assignments as store_assignments
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from gridmap.store import Store
 
 __all__ = [
@@ -271,19 +267,6 @@ def _overlap_shares(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> list[tuple[
     return list(zip(oi.tolist(), ni.tolist(), share.tolist(), strict=True))
 
 
-def _assignment_rows(conn: Connection, grid_ids: list[int]) -> list[dict[str, Any]]:
-    a, w = schema.assignments, schema.workers
-    if not grid_ids:
-        return []
-    rows = conn.execute(
-        select(a, w.c.code.label("worker_code"))
-        .join(w, a.c.worker_id == w.c.id)
-        .where(a.c.grid_id.in_(grid_ids))
-        .order_by(a.c.id)
-    ).mappings()
-    return [dict(r) for r in rows]
-
-
 def save_grids(
     store: Store,
     user: User,
@@ -399,18 +382,17 @@ def save_grids(
     unstaffed = []
     with store.transaction() as conn:
         old_ids = [int(i) for i in old["id"]]
-        rows = _assignment_rows(conn, old_ids)
+        rows = store_assignments.assignments_of_grids(conn, old_ids)
         by_grid: dict[int, list[dict[str, Any]]] = {}
         for r in rows:
             by_grid.setdefault(int(r["grid_id"]), []).append(r)
         # 1. history, then remove the old assignments and grids
         for i, g in old.iterrows():
             gid = int(g["id"])
-            stored = (
-                conn.execute(select(schema.grids).where(schema.grids.c.id == gid))
-                .mappings()
-                .first()
-            )
+            try:
+                stored = store.get("grids", gid, conn=conn)
+            except NotFound:
+                stored = None
             if stored is None or int(stored["version"]) != int(g["version"]):
                 msg = f"grid {g['code']} changed while saving; reload and try again"
                 raise ConflictError(msg)
@@ -520,35 +502,6 @@ def _int_or_none(value: Any) -> int | None:
 # --------------------------------------------------------------------------- assignments
 
 
-def _current_state(
-    conn: Connection, codes: list[str], day: dt.date
-) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
-    """Grid rows by code, and their assignments valid on ``day`` (with worker codes)."""
-    g, a, w, c = schema.grids, schema.assignments, schema.workers, schema.communities
-    grid_rows = {}
-    for i in range(0, len(codes), 500):
-        chunk = codes[i : i + 500]
-        stmt = (
-            select(g.c.id, g.c.code, g.c.version, g.c.locked, c.c.code.label("community"))
-            .join(c, g.c.community_id == c.c.id)
-            .where(g.c.code.in_(chunk))
-        )
-        for r in conn.execute(stmt).mappings():
-            grid_rows[r["code"]] = dict(r)
-    by_id = {r["id"]: code for code, r in grid_rows.items()}
-    assigned: dict[str, list[dict[str, Any]]] = {code: [] for code in grid_rows}
-    ids = list(by_id)
-    for i in range(0, len(ids), 500):
-        stmt = (
-            select(a, w.c.code.label("worker_code"))
-            .join(w, a.c.worker_id == w.c.id)
-            .where(a.c.grid_id.in_(ids[i : i + 500]), _valid_on(a, day))
-        )
-        for r in conn.execute(stmt).mappings():
-            assigned[by_id[r["grid_id"]]].append(dict(r))
-    return grid_rows, assigned
-
-
 def save_assignments(
     store: Store,
     user: User,
@@ -611,7 +564,7 @@ def save_assignments(
     wanted_workers = sorted({w for c in changes for w in c["after"]})
     ended = added = 0
     with store.transaction() as conn:
-        grid_rows, assigned = _current_state(conn, codes, day)
+        grid_rows, assigned = store_assignments.grid_states(conn, codes, day)
         missing = [c for c in codes if c not in grid_rows]
         if missing:
             msg = f"no grid with code {', '.join(missing)} (deleted by someone else?)"
@@ -650,11 +603,7 @@ def save_assignments(
             err = ConflictError(msg)
             err.changes = conflicts  # type: ignore[attr-defined]
             raise err
-        w = schema.workers
-        worker_ids = {
-            r.code: r.id
-            for r in conn.execute(select(w.c.id, w.c.code).where(w.c.code.in_(wanted_workers)))
-        }
+        worker_ids = store_assignments.worker_ids(conn, wanted_workers)
         unknown = [x for x in wanted_workers if x not in worker_ids]
         if unknown:
             msg = f"no worker with code {', '.join(unknown)}"
@@ -667,7 +616,7 @@ def save_assignments(
                 if after.get(r["worker_code"]) == r["role"]:
                     continue
                 ended += 1
-                _end_assignment(store, conn, r, day, user)
+                store_assignments.end_assignment(store, conn, r, day, username=user.username)
             have = {(r["worker_code"], r["role"]) for r in assigned[code]}
             for worker, role in sorted(after.items()):
                 if (worker, role) in have:
@@ -716,7 +665,7 @@ def _layout_batches(store: Store, day: dt.date) -> dict[str, list[dict[str, Any]
     community at once). Communities not replaced since keep their current grids.
     """
     batches: dict[str, dt.datetime] = {}
-    rows = _history_rows(store)
+    rows = store_assignments.grid_history(store)
     for h in rows:
         if h["retired_at"].date() > day:
             c = h["community_code"]
@@ -813,20 +762,6 @@ def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     return dt.date.fromisoformat(str(value)[:10])
-
-
-def _history_rows(store: Store) -> list[dict[str, Any]]:
-    h = schema.grid_history
-    with store.engine.connect() as conn:
-        rows = conn.execute(select(h).order_by(h.c.id)).mappings().all()
-    out = []
-    for r in rows:
-        row = dict(r)
-        row["attrs"] = dict(r["attrs"] or {})
-        if row["retired_at"].tzinfo is None:
-            row["retired_at"] = row["retired_at"].replace(tzinfo=dt.UTC)
-        out.append(row)
-    return out
 
 
 def holders_on(store: Store, grid_code: str, day: dt.date) -> list[dict[str, Any]]:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 
 from gridmap.crs import lonlat_to_wgs84
 from gridmap.errors import NotFound
@@ -17,7 +16,7 @@ from gridmap.issues.categories import IssueConfig, load_issue_config
 from gridmap.issues.deadlines import to_utc
 from gridmap.locate import polygon_index_of_points
 from gridmap.model import IssueStatus
-from gridmap.store import schema
+from gridmap.store import issues as store_issues
 
 if TYPE_CHECKING:
     from gridmap.auth import User
@@ -25,9 +24,6 @@ if TYPE_CHECKING:
 
 S = IssueStatus
 _ROLE_RANK = {"grid_head": 0, "full_time": 1, "part_time": 2, "volunteer": 3}
-_T = schema.issue_reports
-_E = schema.issue_events
-_P = schema.issue_photos
 
 
 def _now(at: dt.datetime | None) -> dt.datetime:
@@ -43,14 +39,7 @@ def _lonlat_wgs84(lon: Any, lat: Any, crs: str) -> tuple[float, float]:
 
 
 def _issue_rows(store: Store, ids: Sequence[int] | None = None) -> gpd.GeoDataFrame:
-    columns = [c for c in _T.c if c.name not in ("created_at",)]
-    stmt = select(*columns).order_by(_T.c.id)
-    if ids is not None:
-        stmt = stmt.where(_T.c.id.in_(list(ids)))
-    with store.engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(stmt).mappings()]
-    names = [c.name for c in columns]
-    frame = pd.DataFrame(rows, columns=names)
+    frame = store_issues.read_issue_reports(store, ids)
     geoms = frame.pop("geom").tolist() if len(frame) else []
     for name in ("reported_at", "deadline", "updated_at"):
         frame[name] = pd.to_datetime(frame[name], utc=True)
@@ -60,12 +49,7 @@ def _issue_rows(store: Store, ids: Sequence[int] | None = None) -> gpd.GeoDataFr
 
 
 def _events(store: Store, ids: Sequence[int] | None = None) -> pd.DataFrame:
-    stmt = select(_E).order_by(_E.c.issue_id, _E.c.id)
-    if ids is not None:
-        stmt = stmt.where(_E.c.issue_id.in_(list(ids)))
-    with store.engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(stmt).mappings()]
-    frame = pd.DataFrame(rows, columns=[c.name for c in _E.c]).astype(object)
+    frame = store_issues.read_issue_events(store, ids).astype(object)
     frame = frame.where(frame.notna(), None)
     frame["at"] = pd.to_datetime(frame["at"], utc=True)
     return frame
@@ -131,17 +115,11 @@ def resolve_issue(store: Store, issue: int | str) -> int:
     gridmap.errors.NotFound
         If there is no such report.
     """
-    text = str(issue).strip()
-    with store.engine.connect() as conn:
-        if text.isdigit():
-            found = conn.execute(select(_T.c.id).where(_T.c.id == int(text))).scalar()
-            if found is not None:
-                return int(found)
-        found = conn.execute(select(_T.c.id).where(_T.c.code == text)).scalar()
+    found = store_issues.find_issue(store, str(issue).strip())
     if found is None:
         msg = f"no issue report {issue!r} (give its id or its code)"
         raise NotFound(msg)
-    return int(found)
+    return found
 
 
 def _community_of_row(store: Store, row: dict[str, Any]) -> str | None:

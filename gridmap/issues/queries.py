@@ -13,14 +13,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import select
 
 from gridmap.auth import SYSTEM, require
 from gridmap.errors import InputError, NotFound, PermissionDenied
 from gridmap.issues import lifecycle
 from gridmap.issues._common import (
-    _P,
-    _T,
     S,
     _can_see,
     _community_of_row,
@@ -36,6 +33,7 @@ from gridmap.issues._common import (
 from gridmap.issues.categories import IssueConfig
 from gridmap.issues.scores import monthly_scores, scores_xlsx
 from gridmap.model import IssueStatus
+from gridmap.store import issues as store_issues
 
 if TYPE_CHECKING:
     from gridmap.auth import User
@@ -346,18 +344,8 @@ def issue_detail(
         msg = f"no issue report {issue!r} in your scope"
         raise NotFound(msg)
     events = _events(store, [issue_id])
-    with store.engine.connect() as conn:
-        photos = [
-            dict(r)
-            for r in conn.execute(
-                select(_P.c.id, _P.c.kind, _P.c.event_id)
-                .where(_P.c.issue_id == issue_id)
-                .order_by(_P.c.id)
-            ).mappings()
-        ]
-        merged = [
-            c for (c,) in conn.execute(select(_T.c.code).where(_T.c.duplicate_of == issue_id)).all()
-        ]
+    photos = store_issues.issue_photos(store, issue_id)
+    merged = store_issues.merged_into(store, issue_id)
     full = store.get("issue_reports", issue_id)
     attrs = full.get("attrs") or {}
     dup_code = None
@@ -430,17 +418,17 @@ def issue_photo(store: Store, user: User, photo_id: int) -> bytes:
     gridmap.errors.NotFound
         If there is no such photo or its report is outside the user's scope.
     """
-    with store.engine.connect() as conn:
-        row = conn.execute(select(_P.c.issue_id, _P.c.jpeg).where(_P.c.id == int(photo_id))).first()
-    if row is None:
+    found = store_issues.read_issue_photo(store, int(photo_id))
+    if found is None:
         msg = f"no photo {photo_id}"
         raise NotFound(msg)
+    issue_id, jpeg = found
     if user.scope is not None:
-        community = _community_of_row(store, store.get("issue_reports", int(row.issue_id)))
+        community = _community_of_row(store, store.get("issue_reports", issue_id))
         if not _can_see(user, community):
             msg = f"no photo {photo_id} in your scope"
             raise NotFound(msg)
-    return bytes(row.jpeg)
+    return jpeg
 
 
 # --------------------------------------------------------------------------- scores

@@ -20,16 +20,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import func, insert, select, update
 
 from gridmap import auth
 from gridmap.crs import normalize_crs_name
 from gridmap.errors import ConflictError, InputError, NotFound, PermissionDenied
 from gridmap.issues import lifecycle
 from gridmap.issues._common import (
-    _E,
-    _P,
-    _T,
     S,
     _community_of_row,
     _config,
@@ -43,6 +39,7 @@ from gridmap.issues.deadlines import add_hours, deadline_for, hours_between
 from gridmap.issues.routing import Route, find_duplicates, route_point
 from gridmap.model import IssueStatus
 from gridmap.photos import clean_photo, photo_location
+from gridmap.store import issues as store_issues
 
 if TYPE_CHECKING:
     from gridmap.auth import User
@@ -97,15 +94,6 @@ def _check_version(row: dict[str, Any] | None, issue_id: int, version: int) -> d
 
 def _clean_all(photos: Iterable[bytes]) -> list[bytes]:
     return [clean_photo(p) for p in photos if p]
-
-
-def _next_code(conn: Any, day: dt.date) -> str:
-    prefix = f"AJ{day:%Y%m%d}"
-    last = conn.execute(select(func.max(_T.c.code)).where(_T.c.code.like(prefix + "%"))).scalar()
-    seq = 1
-    if isinstance(last, str) and last[len(prefix) :].isdigit():
-        seq = int(last[len(prefix) :]) + 1
-    return f"{prefix}{seq:03d}"
 
 
 # --------------------------------------------------------------------------- report
@@ -205,7 +193,7 @@ def report_issue(
         "possible_duplicates": [int(i) for i in duplicates["id"]],
     }
     with store.transaction() as conn:
-        code = _next_code(conn, local_day)
+        code = store_issues.next_issue_code(conn, local_day)
         values = {
             "code": code,
             "category": category,
@@ -221,22 +209,18 @@ def report_issue(
             "attrs": attrs,
         }
         issue_id = store.insert("issue_reports", values, username=user.username, conn=conn)
-        event_id = conn.execute(
-            insert(_E).values(
-                issue_id=issue_id,
-                at=when,
-                user=user.username,
-                from_status=None,
-                to_status=S.REPORTED.value,
-                note=values["description"],
-            )
-        ).inserted_primary_key[0]
-        for jpeg in cleaned:
-            conn.execute(
-                insert(_P).values(
-                    issue_id=issue_id, event_id=event_id, kind="report", jpeg=jpeg, created_at=when
-                )
-            )
+        event_id = store_issues.add_issue_event(
+            conn,
+            issue_id,
+            at=when,
+            user=user.username,
+            from_status=None,
+            to_status=S.REPORTED.value,
+            note=values["description"],
+        )
+        store_issues.add_issue_photos(
+            conn, issue_id, cleaned, event_id=event_id, kind="report", at=when
+        )
     return ReportResult(
         id=issue_id,
         code=code,
@@ -282,15 +266,8 @@ def _write(
     community = _community_of_row(store, first)
     cleaned = _clean_all(photos)
     with store.transaction() as conn:
-        row = (
-            conn.execute(select(_T).where(_T.c.id == issue_id).with_for_update()).mappings().first()
-        )
-        row = _check_version(None if row is None else dict(row), issue_id, version)
-        history = conn.execute(
-            select(_E.c.id, _E.c.at, _E.c.from_status, _E.c.to_status)
-            .where(_E.c.issue_id == issue_id)
-            .order_by(_E.c.id)
-        ).all()
+        row = _check_version(store_issues.lock_issue(conn, issue_id), issue_id, version)
+        history = store_issues.issue_transitions(conn, issue_id)
         pairs = [(h.from_status, h.to_status) for h in history]
         values: dict[str, Any] = {}
         if target is not None:
@@ -310,34 +287,27 @@ def _write(
                 raise PermissionDenied(msg)
         if extra is not None:
             values.update(extra(row, history, when))
-        stmt = (
-            update(_T)
-            .where(_T.c.id == issue_id, _T.c.version == row["version"])
-            .values(**values, version=row["version"] + 1, updated_at=when)
+        after = store_issues.update_issue(
+            conn, issue_id, values, version=row["version"], at=when
         )
-        if not conn.execute(stmt).rowcount:
+        if after is None:
             msg = f"issue report {issue_id} could not be changed; reload it and try again"
             raise ConflictError(msg)
         event_id = None
         if target is not None:
-            event_id = conn.execute(
-                insert(_E).values(
-                    issue_id=issue_id,
-                    at=when,
-                    user=user.username,
-                    from_status=row["status"],
-                    to_status=values["status"],
-                    note=(note or "").strip() or None,
-                )
-            ).inserted_primary_key[0]
-        kind = photo_kind or ("after" if values.get("status") == S.HANDLED.value else "before")
-        for jpeg in cleaned:
-            conn.execute(
-                insert(_P).values(
-                    issue_id=issue_id, event_id=event_id, kind=kind, jpeg=jpeg, created_at=when
-                )
+            event_id = store_issues.add_issue_event(
+                conn,
+                issue_id,
+                at=when,
+                user=user.username,
+                from_status=row["status"],
+                to_status=values["status"],
+                note=(note or "").strip() or None,
             )
-        after = dict(conn.execute(select(_T).where(_T.c.id == issue_id)).mappings().one())
+        kind = photo_kind or ("after" if values.get("status") == S.HANDLED.value else "before")
+        store_issues.add_issue_photos(
+            conn, issue_id, cleaned, event_id=event_id, kind=kind, at=when
+        )
         moved = f"{row['status']} -> {values['status']}" if target is not None else action
         text = f"{moved}: {note.strip()}" if note and note.strip() else moved
         store.audit(

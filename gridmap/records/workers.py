@@ -13,16 +13,13 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from sqlalchemy import and_, or_, select
 
 from gridmap.auth import User, require
 from gridmap.errors import InputError, NotFound, PermissionDenied
 from gridmap.model import WorkerRole
-from gridmap.store import schema
+from gridmap.store import assignments as store_assignments
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from gridmap.store import Store
 
 __all__ = [
@@ -42,38 +39,6 @@ EDITABLE = ("name", "phone", "notes", "active_from", "active_to")
 #: Roles that staff a grid: everyone besides the grid head, as the staffing check
 #: (:func:`gridmap.checks.integrity.check_staffing`) counts them.
 STAFF_ROLES = tuple(r.value for r in WorkerRole if r is not WorkerRole.GRID_HEAD)
-
-
-def _valid_on(table: Any, day: dt.date) -> Any:
-    """Return the SQL condition "assignment valid on ``day``" (NULL dates are open-ended)."""
-    return and_(
-        or_(table.c.valid_from.is_(None), table.c.valid_from <= day),
-        or_(table.c.valid_to.is_(None), table.c.valid_to >= day),
-    )
-
-
-def _end_assignment(
-    store: Store, conn: Connection, row: Mapping[str, Any], day: dt.date, user: User
-) -> None:
-    """End an assignment the day before ``day`` (remove it if it starts on/after ``day``)."""
-    start = row["valid_from"]
-    if start is not None and start >= day:
-        store.delete(
-            "assignments",
-            int(row["id"]),
-            version=int(row["version"]),
-            username=user.username,
-            conn=conn,
-        )
-    else:
-        store.update(
-            "assignments",
-            int(row["id"]),
-            {"valid_to": day - dt.timedelta(days=1)},
-            version=int(row["version"]),
-            username=user.username,
-            conn=conn,
-        )
 
 
 def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -109,13 +74,11 @@ def get_worker(store: Store, code: str) -> dict[str, Any]:
     NotFound
         If there is no such worker.
     """
-    w = schema.workers
-    with store.engine.connect() as conn:
-        row = conn.execute(select(w).where(w.c.code == code)).mappings().first()
+    row = store_assignments.find_worker(store, code)
     if row is None:
         msg = f"no worker with code {code!r}"
         raise NotFound(msg)
-    return dict(row)
+    return row
 
 
 def add_worker(
@@ -162,14 +125,7 @@ def add_worker(
 
 def _require_worker_in_scope(store: Store, user: User, row: dict) -> None:
     """Refuse unless every grid the worker holds now lies in the user's communities."""
-    a, g, c = schema.assignments, schema.grids, schema.communities
-    today = dt.date.today()
-    with store.transaction() as conn:
-        communities = set(conn.execute(
-            select(c.c.code).select_from(a.join(g, a.c.grid_id == g.c.id)
-                                         .join(c, g.c.community_id == c.c.id))
-            .where(a.c.worker_id == row["id"],
-                   or_(a.c.valid_to.is_(None), a.c.valid_to >= today))).scalars())
+    communities = store_assignments.worker_communities(store, int(row["id"]), since=dt.date.today())
     if not communities or not all(user.in_scope(code) for code in communities):
         msg = (f"user {user.username!r} may edit only workers who work in their communities; "
                f"{row['name']} ({row['code']}) works in {', '.join(sorted(communities)) or 'none'}")
@@ -254,27 +210,13 @@ def deactivate_worker(
     require(user, "assign")
     day = on or dt.date.today()
     row = get_worker(store, code)
-    a, g, c = schema.assignments, schema.grids, schema.communities
     flagged: list[str] = []
     with store.transaction() as conn:
-        rows = (
-            conn.execute(
-                select(a, g.c.code.label("grid_code"), c.c.code.label("community"))
-                .join(g, a.c.grid_id == g.c.id)
-                .join(c, g.c.community_id == c.c.id)
-                .where(
-                    a.c.worker_id == row["id"],
-                    or_(a.c.valid_to.is_(None), a.c.valid_to >= day),
-                )
-                .order_by(g.c.code)
-            )
-            .mappings()
-            .all()
-        )
+        rows = store_assignments.worker_assignments(conn, int(row["id"]), since=day)
         for r in rows:
             require(user, "assign", community=r["community"])
         for r in rows:
-            _end_assignment(store, conn, r, day, user)
+            store_assignments.end_assignment(store, conn, r, day, username=user.username)
             if r["grid_code"] not in flagged:
                 flagged.append(r["grid_code"])
         store.update(
@@ -303,13 +245,7 @@ def unstaffed_grids(
     store: Store, *, on: dt.date | None = None, roles: Iterable[str] = STAFF_ROLES
 ) -> list[str]:
     """Return the codes of grids without a worker besides the grid head on ``on``."""
-    day = on or dt.date.today()
-    a, g = schema.assignments, schema.grids
-    valid = and_(_valid_on(a, day), a.c.role.in_(list(roles)))
-    with store.engine.connect() as conn:
-        staffed = set(conn.execute(select(a.c.grid_id).where(valid)).scalars())
-        grids = conn.execute(select(g.c.id, g.c.code).order_by(g.c.code)).all()
-    return [code for gid, code in grids if gid not in staffed]
+    return store_assignments.unstaffed_grids(store, on=on or dt.date.today(), roles=roles)
 
 
 def worker_overview(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:

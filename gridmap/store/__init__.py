@@ -2,12 +2,27 @@
 
 Use :func:`open_store` to open (and upgrade) the store named by a URL, the
 ``GRIDMAP_DB`` environment variable, or the default SQLite file in the user's
-data directory. Everything else goes through :class:`Store`.
+data directory. Everything else goes through :class:`Store` and the store's
+query modules: they hold every SQL statement of gridmap (a test enforces that no
+module outside ``gridmap/store/`` runs or builds SQL).
 
-``schema``      the tables (SQLAlchemy Core), checked against the migrations
-``types``       geometry / UTC timestamp / JSON column types for both backends
-``repository``  :class:`Store`: layers in and out, versioned edits, audit log
-``migrations``  Alembic environment and revisions
+``repository``   :class:`Store`: engine, transactions, migrations, settings,
+                 versioned row edits (insert/update/delete), audit log, users and
+                 the login counters; thin ``read_layer``/``write_layer``/``workers_of``
+``layers``       layers in and out (frames <-> rows, codes <-> foreign keys, bulk
+                 import), the lean point read of the exporters
+``convert``      cell values <-> column dtypes, JSON-safe values
+``assignments``  who holds which grid when: validity, workers of a grid, a
+                 worker's grids, ending assignments, plan state, grid history
+``issues``       issue reports, their status moves and photos
+``baseline``     plain-SQL baselines the benchmark compares the store with
+``schema``       the tables (SQLAlchemy Core), checked against the migrations
+``types``        geometry / UTC timestamp / JSON column types for both backends
+``migrations``   Alembic environment and revisions
+
+Functions that take ``conn`` run in the caller's :meth:`Store.transaction`; the
+others open their own connection. Database failures reach callers as
+:class:`~gridmap.errors.StoreError`, never as SQLAlchemy exceptions.
 """
 
 from __future__ import annotations

@@ -757,12 +757,12 @@ def test_users_password_hash_never_reaches_the_audit(store):
     assert "secret" not in str(audit.to_dict())
     assert store.find_user("admin")["id"] == user_id
     assert store.find_user("nobody") is None
-    store.record_login(user_id, success=False)
-    store.record_login(user_id, success=False, locked_until=dt.datetime(2030, 1, 1, tzinfo=UTC))
+    assert store.add_failed_login(user_id) == 1
+    store.add_failed_login(user_id, lock_until=dt.datetime(2030, 1, 1, tzinfo=UTC))
     row = store.find_user("admin")
     assert (row["failed_logins"], row["version"]) == (2, 2)
     assert row["locked_until"] == dt.datetime(2030, 1, 1, tzinfo=UTC)
-    store.record_login(user_id, success=True)
+    store.clear_failed_logins(user_id)
     row = store.find_user("admin")
     assert (row["failed_logins"], row["locked_until"]) == (0, None)
     assert row["last_login"] is not None
@@ -942,9 +942,9 @@ def test_the_lock_is_decided_by_the_counting_update(store):
     auth.create_user(store, "racer", "long-enough-pw")
     user_id = store.find_user("racer")["id"]
     until = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
-    store.record_login(user_id, success=False, locked_until=until, lock_after=2)
+    store.add_failed_login(user_id, lock_until=until, lock_after=2)
     assert store.find_user("racer")["locked_until"] is None
-    store.record_login(user_id, success=False, locked_until=until, lock_after=2)
+    assert store.add_failed_login(user_id, lock_until=until, lock_after=2) == 2
     row = store.find_user("racer")
     assert row["failed_logins"] == 2
     assert row["locked_until"].replace(tzinfo=dt.UTC) == until

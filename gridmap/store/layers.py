@@ -1,0 +1,696 @@
+"""Layers in and out of the store: :func:`read_layer` and :func:`write_layer`.
+
+A layer (:data:`gridmap.model.LAYERS`) travels as a (Geo)DataFrame with its
+canonical columns; here it becomes rows of its table and back: reference codes
+become foreign keys (and codes again on the way out), point layers share the
+``points`` table (kind, subtype, ``attrs`` JSON), missing worker and point codes are
+generated, and a bulk import goes to the driver in chunks. Values are converted by
+:mod:`gridmap.store.convert`. :class:`~gridmap.store.Store` exposes these as its
+``read_layer`` / ``write_layer`` methods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Table, Text, cast, delete, exc, func, insert, select, type_coerce
+from sqlalchemy.engine import Connection
+
+from gridmap.errors import CRSError, InputError, StoreError
+from gridmap.model import LAYERS, POINT_KINDS, layer_spec
+from gridmap.store import schema
+from gridmap.store._base import guard, reason, utcnow
+from gridmap.store.assignments import valid_on
+from gridmap.store.convert import (
+    CONVERTERS,
+    BadValueError,
+    canonical_enum,
+    clean_column,
+    jsonable,
+    series_of,
+    sql_dtype,
+)
+from gridmap.store.types import Geometry, GeometryWKB, to_wkb
+
+if TYPE_CHECKING:
+    from gridmap.store.repository import Store
+
+__all__ = [
+    "CHUNK_ROWS",
+    "POINT_CODE_PREFIX",
+    "POINT_SUBTYPE",
+    "fill_codes",
+    "read_layer",
+    "read_point_geometries",
+    "references",
+    "write_layer",
+]
+
+#: Rows per ``executemany`` batch in :meth:`Store.write_layer`.
+CHUNK_ROWS = 10_000
+
+#: Point layer -> the canonical column stored in ``points.subtype``.
+POINT_SUBTYPE = {"boards": "board_type", "fitness": "equipment_type", "bins": "bin_type"}
+
+#: Point kind -> prefix of generated point codes (B0000001, F0000001, X0000001).
+POINT_CODE_PREFIX = {"board": "B", "fitness": "F", "bin": "X"}
+_POINT_CODE_DIGITS = 7
+_WORKER_CODE_PREFIX = "W"
+_WORKER_CODE_DIGITS = 4
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """A layer column holding a code that the store keeps as a foreign key."""
+
+    fk: str  # column of the layer's table, e.g. "community_id"
+    target: Table  # referenced table
+    by: str  # column of the target the code is matched against
+    alt: str | None = None  # second column tried when ``by`` does not match (unique values only)
+
+
+_REFS: dict[str, dict[str, _Ref]] = {
+    "grids": {"community": _Ref("community_id", schema.communities, "code")},
+    "assignments": {
+        "grid": _Ref("grid_id", schema.grids, "code"),
+        "worker": _Ref("worker_id", schema.workers, "code", alt="name"),
+    },
+    "compounds": {"community": _Ref("community_id", schema.communities, "code")},
+    "entrances": {
+        "compound": _Ref("compound_id", schema.compounds, "name"),
+        "community": _Ref("community_id", schema.communities, "code"),
+    },
+    "buildings": {"compound": _Ref("compound_id", schema.compounds, "name")},
+    "maintenance": {"point": _Ref("point_id", schema.points, "code")},
+}
+
+#: Non-canonical columns read_layer returns as well.
+_EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "grids": ("locked",),
+    "workers": ("active", "active_from", "active_to"),
+    "boards": ("retired_at",),
+    "fitness": ("retired_at",),
+    "bins": ("retired_at",),
+    "issues": ("grid_code",),
+}
+
+
+def _first(indexes: Iterator[int]) -> int | None:
+    return next(indexes, None)
+
+
+@guard
+def read_layer(
+    store: Store,
+    layer: str,
+    *,
+    as_of: dt.date | None = None,
+    include_retired: bool = False,
+) -> pd.DataFrame:
+    """Read one layer as a frame with its canonical columns.
+
+    Parameters
+    ----------
+    layer
+        A name from :data:`gridmap.model.LAYERS`.
+    as_of
+        For ``assignments``: only those valid on that date
+        (``valid_from <= as_of`` and ``valid_to`` empty or ``>= as_of``;
+        an empty ``valid_from`` counts as "since always"). Ignored by other layers.
+    include_retired
+        Include retired point records (``retired_at`` set) and inactive workers.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or pandas.DataFrame
+        ``id``, the canonical columns of the layer, layer extras (``locked``,
+        ``active``, ``retired_at``, ``grid_code`` ...), ``version`` and, for
+        geometry layers, ``source_crs`` and ``geometry`` (EPSG:4326). References
+        come back as codes (names for compounds). Dates are ``datetime.date``
+        objects, timestamps UTC.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the layer is unknown.
+    gridmap.errors.StoreError
+        If the database fails.
+    """
+    spec = layer_spec(layer)
+    table = schema.LAYER_TABLES[layer]
+    refs = _REFS.get(layer, {})
+    subtype = POINT_SUBTYPE.get(layer)
+    attr_columns = _point_attr_columns(layer)
+
+    selected: list[Any] = [table.c.id.label("id")]
+    source: Any = table
+    dtypes: dict[str, str] = {"id": "int"}
+    for column in spec.columns:
+        dtypes[column.name] = column.dtype
+        if column.name in refs:
+            ref = refs[column.name]
+            target = ref.target.alias(f"ref_{column.name}")
+            source = source.outerjoin(target, table.c[ref.fk] == target.c.id)
+            selected.append(target.c[ref.by].label(column.name))
+        elif layer == "communities" and column.name == "street":
+            street = schema.streets.alias("ref_street")
+            source = source.outerjoin(street, table.c.street_id == street.c.id)
+            selected.append(street.c.name.label("street"))
+        elif column.name == subtype:
+            selected.append(table.c.subtype.label(column.name))
+        elif column.name in attr_columns:
+            continue
+        else:
+            selected.append(table.c[column.name].label(column.name))
+    if attr_columns:
+        # JSON text, decoded below in one call rather than one call per row
+        selected.append(cast(table.c.attrs, Text).label("__attrs"))
+    for name in _EXTRA_COLUMNS.get(layer, ()):
+        selected.append(table.c[name].label(name))
+        dtypes[name] = sql_dtype(table.c[name])
+    if "version" in table.c:
+        selected.append(table.c.version.label("version"))
+        dtypes["version"] = "int"
+    has_geom = "geom" in table.c
+    if has_geom:
+        selected.append(table.c.source_crs.label("source_crs"))
+        dtypes["source_crs"] = "str"
+        selected.append(type_coerce(table.c.geom, GeometryWKB()).label("__geom"))
+
+    stmt = select(*selected).select_from(source).order_by(table.c.id)
+    if layer in POINT_KINDS:
+        stmt = stmt.where(table.c.kind == POINT_KINDS[layer])
+        if not include_retired:
+            stmt = stmt.where(table.c.retired_at.is_(None))
+    if layer == "workers" and not include_retired:
+        stmt = stmt.where(table.c.active.is_(True))
+    if layer == "assignments" and as_of is not None:
+        stmt = stmt.where(valid_on(table, as_of))
+
+    with store.connect() as conn:
+        result = conn.execute(stmt)
+        keys = list(result.keys())
+        rows = result.all()
+    columns = (
+        dict(zip(keys, zip(*rows, strict=True), strict=True)) if rows else {k: () for k in keys}
+    )
+
+    attrs = _decode_json_texts(columns.pop("__attrs", ()))
+    wkb = columns.pop("__geom", None)
+    data: dict[str, pd.Series] = {}
+    for name, dtype in dtypes.items():
+        if name in attr_columns:
+            values = [None if a is None else a.get(name) for a in attrs]
+            if dtype in ("date", "datetime"):
+                values = [None if v is None else CONVERTERS[dtype](v) for v in values]
+        else:
+            values = list(columns[name])
+        data[name] = series_of(values, dtype)
+    frame = pd.DataFrame(data)
+    if not has_geom:
+        return frame
+    geoms = shapely.from_wkb(np.array(list(wkb or ()), dtype=object))
+    return gpd.GeoDataFrame(
+        frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326"
+    )
+
+@guard
+def write_layer(
+    store: Store,
+    layer: str,
+    frame: pd.DataFrame,
+    *,
+    source_crs: str,
+    username: str,
+    file: str | None = None,
+    replace: bool = False,
+) -> int:
+    """Insert every row of a canonical frame in one transaction (all or nothing).
+
+    Parameters
+    ----------
+    layer
+        A name from :data:`gridmap.model.LAYERS`.
+    frame
+        Canonical columns of the layer (as the importers produce them); for
+        geometry layers a GeoDataFrame in EPSG:4326. Other columns are ignored.
+        Reference columns hold codes (compound names for ``compound``; a
+        unique worker name is accepted for ``assignments.worker``).
+    source_crs
+        The coordinate system the file came in (``"gcj02"``, ``"EPSG:4326"`` ...),
+        recorded with every row and in ``layer_sources``.
+    username
+        Who imports, for the audit log.
+    file
+        The file the rows came from, for messages and the audit log.
+    replace
+        Delete the layer's rows first, in the same transaction.
+
+    Returns
+    -------
+    int
+        The number of rows written.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        Naming the first bad row (1-based): unknown reference, duplicate key,
+        missing required value, bad value; or, with ``replace``, when other rows
+        still refer to the rows to be replaced. Nothing is written.
+    gridmap.errors.CRSError
+        If the frame is not in EPSG:4326 (or CGCS2000 EPSG:4490).
+    gridmap.errors.StoreError
+        If the database fails.
+    """
+    spec = layer_spec(layer)
+    table = schema.LAYER_TABLES[layer]
+    n = len(frame)
+    values, wkb = _prepare(layer, frame, file)
+    now = utcnow()
+    with store.transaction() as conn:
+        replaced = _delete_layer(conn, layer, file) if replace else 0
+        try:
+            _resolve(conn, layer, values, file)
+        except BadValueError as bad:
+            raise InputError(bad.message, file=file, row=bad.index + 1) from None
+        _check_required(table, spec.name, values, file)
+        constants: dict[str, Any] = {}
+        if wkb is not None:
+            values["geom"] = wkb
+            constants["source_crs"] = source_crs
+        if layer in POINT_KINDS:
+            constants["kind"] = POINT_KINDS[layer]
+        if "version" in table.c:
+            constants["version"] = 1
+        for name in ("created_at", "updated_at"):
+            if name in table.c:
+                constants[name] = now
+        try:
+            _bulk_insert(conn, table, values, constants, n)
+        except exc.IntegrityError as err:
+            msg = f"{layer} could not be stored: {reason(err)}"
+            raise InputError(msg, file=file) from None
+        conn.execute(
+            insert(schema.layer_sources).values(
+                layer=layer,
+                file=file,
+                source_crs=source_crs,
+                rows=n,
+                imported_at=now,
+                username=username,
+            )
+        )
+        note = f"{layer}: {n} rows from {file or 'a frame'} ({source_crs})"
+        if replace:
+            note += f", replacing {replaced} rows"
+        store.audit("import", username=username, table=table.name, note=note, conn=conn, at=now)
+    return n
+
+def _prepare(
+    layer: str, frame: pd.DataFrame, file: str | None
+) -> tuple[dict[str, list[Any]], Any]:
+    """Validate and convert a canonical frame to column lists (no database access)."""
+    spec = layer_spec(layer)
+    n = len(frame)
+    values: dict[str, list[Any]] = {}
+    for column in spec.columns:
+        if column.name in frame.columns:
+            try:
+                cleaned = clean_column(frame[column.name], column)
+                if column.dtype == "enum":
+                    cleaned = canonical_enum(cleaned, column)
+            except BadValueError as bad:
+                raise InputError(bad.message, file=file, row=bad.index + 1) from None
+        else:
+            cleaned = [None] * n
+        if column.default is not None and not column.required:
+            cleaned = [column.default if v is None else v for v in cleaned]
+        if column.required:
+            bad = _first(i for i, v in enumerate(cleaned) if v is None or v == "")
+            if bad is not None:
+                msg = f"column {column.name!r} is required but empty"
+                raise InputError(msg, file=file, row=bad + 1)
+        values[column.name] = cleaned
+
+    wkb = None
+    spec_geometry = spec.geometry
+    if spec_geometry is not None:
+        if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
+            msg = f"{layer} needs geometries: pass a GeoDataFrame in EPSG:4326"
+            raise InputError(msg, file=file)
+        crs = frame.crs
+        if crs is not None and crs.to_epsg() not in (4326, 4490):
+            msg = (
+                f"{layer} is in {crs.to_string()}, the store takes EPSG:4326 lon/lat; "
+                "convert it first"
+            )
+            raise CRSError(msg, file=file)
+        geoms = np.asarray(frame.geometry.values, dtype=object)
+        missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+        if layer != "issues" and missing.any():
+            bad = int(np.flatnonzero(missing)[0])
+            raise InputError("the row has no geometry", file=file, row=bad + 1)
+        wkb = to_wkb(geoms).tolist() if n else []
+    if layer in POINT_KINDS:
+        values = _point_values(layer, values)
+    return values, wkb
+
+def _point_values(layer: str, values: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """Canonical point columns -> ``points`` columns (kind, subtype, attrs JSON)."""
+    n = len(next(iter(values.values())))
+    attr_names = _point_attr_columns(layer)
+    attr_lists = [values.pop(name) for name in attr_names]
+    attrs: list[dict[str, Any] | None] = []
+    for row in zip(*attr_lists, strict=True) if attr_lists else [()] * n:
+        doc = {k: jsonable(v) for k, v in zip(attr_names, row, strict=True) if v is not None}
+        attrs.append(doc or None)
+    values["subtype"] = values.pop(POINT_SUBTYPE[layer])
+    values["attrs"] = attrs
+    return values
+
+def _resolve(
+    conn: Connection, layer: str, values: dict[str, list[Any]], file: str | None
+) -> None:
+    """Replace reference codes by ids, generate codes, check unique keys (in place)."""
+    table = schema.LAYER_TABLES[layer]
+    for name, ref in _REFS.get(layer, {}).items():
+        codes = values.pop(name)
+        values[ref.fk] = _lookup(conn, ref, codes, name)
+    if layer == "communities":
+        values["street_id"] = _street_ids(conn, values.pop("street"), values["code"])
+    if "code" in values and layer in ("workers", *POINT_KINDS):
+        values["code"] = fill_codes(conn, layer, values["code"])
+    for column in table.c:
+        if not column.unique or column.name not in values:
+            continue
+        existing = {
+            v
+            for (v,) in conn.execute(select(column).where(column.is_not(None)))
+            if v is not None
+        }
+        seen: set[Any] = set()
+        for i, value in enumerate(values[column.name]):
+            if value is None:
+                continue
+            if value in existing:
+                msg = f"{column.name} {value!r} is already in the store ({table.name})"
+                raise BadValueError(i, msg)
+            if value in seen:
+                msg = f"{column.name} {value!r} appears more than once in the file"
+                raise BadValueError(i, msg)
+            seen.add(value)
+
+def _lookup(conn: Connection, ref: _Ref, codes: list[Any], name: str) -> list[Any]:
+    """Map reference codes to ids; ``BadValueError`` for the first unknown or ambiguous one."""
+    target = ref.target
+
+    def index(column_name: str) -> tuple[dict[Any, int], set[Any]]:
+        mapping: dict[Any, int] = {}
+        ambiguous: set[Any] = set()
+        column = target.c[column_name]
+        for key, row_id in conn.execute(select(column, target.c.id).where(column.is_not(None))):
+            if key in mapping:
+                ambiguous.add(key)
+            mapping[key] = row_id
+        return mapping, ambiguous
+
+    primary, primary_ambiguous = index(ref.by)
+    alternative: tuple[dict[Any, int], set[Any]] | None = None
+    ids: list[Any] = []
+    for i, code in enumerate(codes):
+        if code is None:
+            ids.append(None)
+            continue
+        if code in primary_ambiguous:
+            msg = f"{name} {code!r} matches several {target.name}; use a unique {ref.by}"
+            raise BadValueError(i, msg)
+        found = primary.get(code)
+        if found is None and ref.alt is not None:
+            if alternative is None:
+                alternative = index(ref.alt)
+            if code in alternative[1]:
+                msg = (
+                    f"{name} {code!r} matches several {target.name} by {ref.alt}; "
+                    f"use the {ref.by}"
+                )
+                raise BadValueError(i, msg)
+            found = alternative[0].get(code)
+        if found is None:
+            msg = f"unknown {name} {code!r}: no such {ref.by} in {target.name}"
+            raise BadValueError(i, msg)
+        ids.append(found)
+    return ids
+
+def _street_ids(conn: Connection, names: list[Any], codes: list[Any]) -> list[Any]:
+    """Street ids of communities, creating streets named in the file that are missing.
+
+    A community code of 12 digits starts with its street's 9-digit code.
+    """
+    streets = schema.streets
+    by_code: dict[str, int] = {}
+    by_name: dict[str, int] = {}
+    for row_id, code, name in conn.execute(
+        select(streets.c.id, streets.c.code, streets.c.name)
+    ):
+        if code:
+            by_code[code] = row_id
+        by_name.setdefault(name, row_id)
+    now = utcnow()
+    ids: list[Any] = []
+    for name, code in zip(names, codes, strict=True):
+        street_code = code[:9] if code and len(code) == 12 and code.isdigit() else None
+        if street_code and street_code in by_code:
+            ids.append(by_code[street_code])
+        elif name and name in by_name:
+            ids.append(by_name[name])
+        elif name:
+            row_id = conn.execute(
+                insert(streets).values(
+                    code=street_code, name=name, version=1, created_at=now, updated_at=now
+                )
+            ).inserted_primary_key[0]
+            by_name[name] = row_id
+            if street_code:
+                by_code[street_code] = row_id
+            ids.append(row_id)
+        else:
+            ids.append(None)
+    return ids
+
+def fill_codes(conn: Connection, layer: str, codes: list[Any]) -> list[Any]:
+    """Generate W0001-style worker codes and B/F/X0000001-style point codes where empty."""
+    if all(c is not None for c in codes):
+        return codes
+    if layer == "workers":
+        prefix, digits, column = _WORKER_CODE_PREFIX, _WORKER_CODE_DIGITS, schema.workers.c.code
+    else:
+        prefix = POINT_CODE_PREFIX[POINT_KINDS[layer]]
+        digits, column = _POINT_CODE_DIGITS, schema.points.c.code
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+    taken = [c for (c,) in conn.execute(select(column).where(column.like(f"{prefix}%")))]
+    taken += [c for c in codes if c is not None]
+    numbers = [int(m.group(1)) for c in taken if (m := pattern.match(c))]
+    counter = max(numbers, default=0)
+    out = []
+    for code in codes:
+        if code is None:
+            counter += 1
+            code = f"{prefix}{counter:0{digits}d}"
+        out.append(code)
+    return out
+
+def _check_required(
+    table: Table, layer: str, values: dict[str, list[Any]], file: str | None
+) -> None:
+    """Every NOT NULL column that the layer fills has a value in every row."""
+    for name, column_values in values.items():
+        column = table.c.get(name)
+        if column is None or column.nullable or column.primary_key:
+            continue
+        bad = _first(i for i, v in enumerate(column_values) if v is None)
+        if bad is not None:
+            msg = f"{layer}: column {name!r} is empty"
+            if name == "code" and layer == "grids":
+                msg += "; number the grids (gridmap.grids) before storing them"
+            raise InputError(msg, file=file, row=bad + 1)
+
+def _layer_condition(layer: str) -> Any:
+    table = schema.LAYER_TABLES[layer]
+    if layer in POINT_KINDS:
+        return table.c.kind == POINT_KINDS[layer]
+    return None
+
+def references(conn: Connection, table: Table, ids: Any) -> list[tuple[str, int]]:
+    """Tables (and row counts) whose foreign keys point at rows ``ids`` of ``table``."""
+    found = []
+    for other in schema.metadata.sorted_tables:
+        for fk in other.foreign_keys:
+            if fk.column.table is not table:
+                continue
+            count = conn.execute(
+                select(func.count()).select_from(other).where(fk.parent.in_(ids))
+            ).scalar()
+            if count:
+                found.append((other.name, int(count)))
+    return found
+
+def _delete_layer(conn: Connection, layer: str, file: str | None) -> int:
+    """Delete all rows of ``layer``; refuse when other rows refer to them."""
+    table = schema.LAYER_TABLES[layer]
+    condition = _layer_condition(layer)
+    ids = select(table.c.id)
+    if condition is not None:
+        ids = ids.where(condition)
+    refs = references(conn, table, ids)
+    if refs:
+        what = ", ".join(f"{count} rows of {name}" for name, count in refs)
+        msg = f"cannot replace {layer}: {what} refer to them; remove those first"
+        raise InputError(msg, file=file)
+    stmt = delete(table)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    return conn.execute(stmt).rowcount
+
+
+def _decode_json_texts(texts: Sequence[str | None]) -> list[Any]:
+    """Decode many JSON documents at once (``None`` stays ``None``)."""
+    if not texts:
+        return []
+    return json.loads("[" + ",".join("null" if t is None else t for t in texts) + "]")
+
+
+def _bulk_insert(
+    conn: Connection,
+    table: Table,
+    columns: Mapping[str, list[Any]],
+    constants: Mapping[str, Any],
+    n: int,
+) -> None:
+    """Insert ``n`` rows with ``executemany`` in chunks of :data:`CHUNK_ROWS`.
+
+    ``columns`` holds one list of values per column, ``constants`` one value per
+    column for every row. Values are converted with the columns' own SQLAlchemy
+    bind processors, but once per column rather than once per cell, and the
+    driver is called directly: this is several times faster than
+    ``Connection.execute`` with a list of dicts for a million rows.
+    """
+    dialect = conn.dialect
+    keys = [*columns, *constants]
+    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+    names = list(compiled.positiontup or []) if compiled.positional else list(compiled.params)
+    if sorted(names) != sorted(keys):  # bind names differ from column keys: use the slow path
+        statement = insert(table).values(**constants)
+        for start in range(0, n, CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, n)
+            rows = zip(*(c[start:stop] for c in columns.values()), strict=True)
+            conn.execute(statement, [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+
+    def processed(key: str, values: list[Any]) -> list[Any]:
+        column_type = table.c[key].type
+        if isinstance(column_type, Geometry) and all(
+            v is None or isinstance(v, bytes) for v in values[:1]
+        ):
+            return values  # WKB already: no per-cell processing
+        process = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if process is None:
+            return values
+        return [process(v) for v in values]
+
+    ready: dict[str, Any] = {}
+    for key, value in constants.items():
+        ready[key] = processed(key, [value])[0]
+    if not compiled.positional:
+        names = keys
+    for start in range(0, n, CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, n)
+        size = stop - start
+        parts = []
+        for name in names:
+            if name in columns:
+                parts.append(processed(name, columns[name][start:stop]))
+            else:
+                parts.append([ready[name]] * size)
+        rows = list(zip(*parts, strict=True))
+        if not compiled.positional:
+            rows = [dict(zip(names, row, strict=True)) for row in rows]
+        conn.exec_driver_sql(compiled.string, rows)
+
+
+def _point_attr_columns(layer: str) -> tuple[str, ...]:
+    """Canonical columns of a point layer that live in ``points.attrs``."""
+    if layer not in POINT_KINDS:
+        return ()
+    spec = LAYERS[layer]
+    return tuple(
+        c.name
+        for c in spec.columns
+        if c.name not in schema.points.c and c.name != POINT_SUBTYPE[layer]
+    )
+
+
+#: A 2-D little-endian WKB point: byte order, geometry type, x, y (21 bytes).
+_WKB_POINT = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
+
+
+def read_point_geometries(store: Store) -> tuple[np.ndarray, np.ndarray]:
+    """Kinds and geometries of every point record not retired, read lean (no attributes).
+
+    Only the ``kind`` and ``geom`` columns are read. On SQLite the rows come straight
+    from the driver's cursor (no SQLAlchemy row objects) and 2-D little-endian WKB
+    points are decoded with one :func:`numpy.frombuffer` call: a million points take
+    about a second instead of the many seconds :func:`read_layer` spends on
+    attributes.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The ``kind`` of each point (``"board"``, ``"fitness"``, ``"bin"``) and its
+        shapely point (EPSG:4326), in the same order.
+
+    Raises
+    ------
+    gridmap.errors.StoreError
+        If the store cannot be read.
+    """
+    points = schema.points
+    try:
+        with store.connect() as conn:
+            if store.dialect == "sqlite":
+                cursor = conn.connection.dbapi_connection.cursor()
+                try:
+                    cursor.execute("SELECT kind, geom FROM points WHERE retired_at IS NULL")
+                    rows = cursor.fetchall()
+                finally:
+                    cursor.close()
+            else:
+                rows = conn.execute(
+                    select(points.c.kind, type_coerce(points.c.geom, GeometryWKB())).where(
+                        points.c.retired_at.is_(None)
+                    )
+                ).all()
+    except exc.SQLAlchemyError as err:
+        msg = f"cannot read the point records of {store.safe_url}: {err.__class__.__name__}"
+        raise StoreError(msg) from None
+    kinds = np.array(list(map(itemgetter(0), rows)), dtype=object)
+    blobs = [bytes(b) if isinstance(b, memoryview) else b for b in map(itemgetter(1), rows)]
+    if None not in blobs and sum(map(len, blobs)) == _WKB_POINT.itemsize * len(blobs):
+        raw = np.frombuffer(b"".join(blobs), dtype=_WKB_POINT)
+        lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs))
+        if (
+            (lengths == _WKB_POINT.itemsize).all()
+            and (raw["order"] == 1).all()
+            and (raw["type"] == 1).all()
+        ):
+            return kinds, shapely.points(raw["x"], raw["y"])
+    return kinds, shapely.from_wkb(np.array(blobs, dtype=object))
