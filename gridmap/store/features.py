@@ -1,10 +1,11 @@
 """Reading a layer's features inside a bounding box.
 
-On PostgreSQL + PostGIS the box is an SQL filter (``geom && ST_MakeEnvelope``,
-served by the GIST index), so only the ids of matching rows come back before the
-layer is read. SQLite has no spatial index: the layer is read and rows whose
-envelope overlaps the box are kept. Both backends apply the same envelope test
-(the bounding boxes overlap); an exact intersection test is the caller's.
+The layer is read as :meth:`gridmap.store.Store.read_layer` reads it and the rows
+whose envelope overlaps the box (bounding boxes compared in double precision) are
+kept, the same on SQLite and PostGIS. An exact intersection test is the caller's.
+Filtering in SQL (``geom && ST_MakeEnvelope`` on PostGIS) would need ``read_layer``
+to take a row filter; PostGIS's ``&&`` compares single-precision boxes rounded
+outwards, so the envelope test here would still run after it.
 """
 
 from __future__ import annotations
@@ -13,12 +14,8 @@ import math
 from typing import TYPE_CHECKING
 
 import shapely
-from sqlalchemy import func, select
 
 from gridmap.errors import InputError
-from gridmap.model import POINT_KINDS
-from gridmap.store import schema
-from gridmap.store.types import SRID
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -72,15 +69,6 @@ def read_layer_in_bbox(
     if bbox is None:
         return frame
     west, south, east, north = _check_bbox(bbox)
-    if store.dialect == "postgresql":
-        table = schema.LAYER_TABLES[layer]
-        envelope = func.ST_MakeEnvelope(west, south, east, north, SRID)
-        stmt = select(table.c.id).where(table.c.geom.op("&&")(envelope))
-        if layer in POINT_KINDS:
-            stmt = stmt.where(table.c.kind == POINT_KINDS[layer])
-        with store.engine.connect() as conn:
-            ids = {int(i) for (i,) in conn.execute(stmt)}
-        return frame[frame["id"].isin(ids)].copy()
     bounds = shapely.bounds(frame.geometry.to_numpy())
     keep = (
         (bounds[:, 0] <= east) & (bounds[:, 2] >= west)
