@@ -70,6 +70,8 @@ __all__ = ["DEFAULT_MAX_BODY_BYTES", "ApiError", "create_api", "openapi_document
 #: Largest request body accepted (bytes): a report with a few photos.
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 _LOG = logging.getLogger(__name__)
+#: Bytes of an over-long streamed body read and thrown away before answering 413.
+_DRAIN_BYTES = 1024 * 1024
 
 #: The path the API is mounted at (the OpenAPI ``servers`` entry).
 MOUNT_PATH = "/api/v1"
@@ -573,6 +575,14 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
+                # discard (never parse) a bounded rest, so the client gets to read the 413
+                # instead of a reset connection; a longer body is cut off by closing
+                rest = message.get("more_body", False)
+                drained = 0
+                while rest and drained < _DRAIN_BYTES:
+                    message = await receive()
+                    drained += len(message.get("body", b""))
+                    rest = message.get("more_body", False) and message["type"] != "http.disconnect"
                 await self._too_large(scope, receive, send)
                 return
             chunks.append(chunk)
