@@ -76,6 +76,7 @@ PAGES = [
     ("nav.section.data", "pages/import.py", "nav.import", "upload_file", "import"),
     ("nav.section.data", "pages/export.py", "nav.export", "download", "export"),
     ("nav.section.admin", "pages/users.py", "nav.users", "group", "manage_users"),
+    ("nav.section.admin", "pages/tokens.py", "nav.tokens", "key", "manage_users"),
     ("nav.section.admin", "pages/settings.py", "nav.settings", "settings", "edit_settings"),
     ("nav.section.admin", "pages/about.py", "nav.about", "info", "view"),
 ]

@@ -1,6 +1,6 @@
-"""CLI commands for the records kept by hand: ``gridmap workers``.
+"""CLI commands for the records kept by hand: ``gridmap workers`` and ``gridmap tokens``.
 
-``add_parsers(subparsers)`` adds ``workers`` to the ``gridmap`` command (see
+``add_parsers(subparsers)`` adds ``workers`` and ``tokens`` to the ``gridmap`` command (see
 :mod:`gridmap.cli`). Each command parses, calls the library and prints.
 """
 
@@ -11,16 +11,18 @@ from typing import Any
 
 from gridmap._cli import (
     EXIT_OK,
+    acting_user,
     add_db_argument,
     add_user_argument,
     local_operator,
     parse_date,
     print_json,
+    print_records,
 )
 from gridmap._cli import open_store as _store
 from gridmap._cli import out as _out
 from gridmap.errors import InputError
-from gridmap.records import workers
+from gridmap.records import tokens, workers
 
 __all__ = ["add_parsers"]
 
@@ -84,8 +86,63 @@ def cmd_workers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _codes(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]
+
+
+def cmd_tokens(args: argparse.Namespace) -> int:
+    """Create, list or revoke API tokens."""
+    import datetime as dt
+
+    store = _store(args)
+    user = acting_user(store, getattr(args, "user", None))
+    if args.action == "list":
+        frame = tokens.list_tokens(store, by=user)
+        rows = [
+            {k: (None if v is None or v != v else v) for k, v in r.items()}
+            for r in frame.to_dict("records")
+        ]
+        for r in rows:
+            r["scope"] = "all" if r["scope"] is None else ",".join(r["scope"])
+            r["rights"] = ",".join(r["rights"] or [])
+            for k in ("expires_at", "revoked_at", "created_at", "last_used_at"):
+                r[k] = None if r[k] is None else str(r[k])[:19]
+        print_records(rows, "json" if args.json else "table",
+                      ["name", "prefix", "state", "rights", "scope", "rate_limit", "expires_at",
+                       "last_used_at"])
+        return EXIT_OK
+    if not args.name:
+        msg = f"tokens {args.action} needs --name"
+        raise InputError(msg)
+    if args.action == "revoke":
+        tokens.revoke_token(store, args.name, by=user)
+        _out(f"revoked API token {args.name}: every call with it is refused from now on")
+        return EXIT_OK
+    expires = parse_date(args.expires, option="--expires")
+    made = tokens.create_token(
+        store,
+        args.name,
+        rights=_codes(args.rights) or [],
+        scope=_codes(args.scope),
+        days=args.days,
+        expires_at=None if expires is None else dt.datetime.combine(expires, dt.time(), dt.UTC),
+        rate_limit=args.rate_limit,
+        by=user,
+    )
+    if args.json:
+        print_json({"name": made.name, "token": made.token,
+                    "expires_at": made.expires_at.isoformat()})
+        return EXIT_OK
+    _out(f"created API token {made.name} (expires {made.expires_at:%Y-%m-%d %H:%M} UTC)")
+    _out(made.token)
+    _out("copy it now: it is shown only this once (the store keeps only its hash)")
+    return EXIT_OK
+
+
 def add_parsers(subparsers: Any) -> None:
-    """Add the ``workers`` command to ``gridmap``.
+    """Add the ``workers`` and ``tokens`` commands to ``gridmap``.
 
     Parameters
     ----------
@@ -106,3 +163,25 @@ def add_parsers(subparsers: Any) -> None:
     add_db_argument(p)
     add_user_argument(p, help="name recorded in the audit log (default: $USER)")
     p.set_defaults(func=cmd_workers)
+
+    p = subparsers.add_parser(
+        "tokens", help="create, list or revoke API tokens for /api/v1",
+        description="API tokens let other systems call the JSON API. A new token is printed "
+                    "once; only its hash is stored.")
+    p.add_argument("action", choices=["create", "list", "revoke"])
+    p.add_argument("--name", help="who uses the token (unique)")
+    p.add_argument("--rights", default="report,read",
+                   help="create: comma-separated rights: report, read, phones "
+                        "(default report,read)")
+    p.add_argument("--scope", metavar="CODES",
+                   help="create: comma-separated community codes (default the whole street)")
+    p.add_argument("--days", type=float, default=tokens.DEFAULT_DAYS,
+                   help=f"create: lifetime in days (default {tokens.DEFAULT_DAYS})")
+    p.add_argument("--expires", metavar="DATE", help="create: expiry date (instead of --days)")
+    p.add_argument("--rate-limit", type=int, default=tokens.DEFAULT_RATE_LIMIT,
+                   help=f"create: calls per minute (default {tokens.DEFAULT_RATE_LIMIT})")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_db_argument(p)
+    add_user_argument(p, help="admin acting (a store user, else the local operator; "
+                              "default: $USER)")
+    p.set_defaults(func=cmd_tokens)

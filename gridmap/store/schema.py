@@ -38,6 +38,7 @@ __all__ = [
     "GEOMETRY_TABLES",
     "LAYER_TABLES",
     "POSTGRESQL_ONLY",
+    "api_tokens",
     "assignments",
     "audit_log",
     "buildings",
@@ -367,6 +368,25 @@ audit_log = Table(
     Column("after", JSONType),
     Column("note", Text),
     Index("ix_audit_log_table_row", "table_name", "row_id"),
+)
+
+api_tokens = Table(  # revision 0003_api_tokens
+    "api_tokens",
+    metadata,
+    _id(),
+    Column("name", String(100), nullable=False, unique=True),
+    Column(
+        "token_hash", String(64), nullable=False, unique=True, comment="sha256 hex of the token"
+    ),
+    Column("prefix", String(16), nullable=False, comment="first characters, to recognise it"),
+    Column("scope", JSONType, comment="list of community codes; NULL: the whole street"),
+    Column("rights", JSONType, nullable=False, comment="list of: report, read, phones"),
+    Column("rate_limit", Integer, nullable=False, comment="calls per minute"),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+    Column("created_by", String(100)),
+    Column("last_used_at", UTCDateTime),
+    *_editable(),
 )
 
 layer_sources = Table(

@@ -21,6 +21,7 @@ PAGES = {
     "pages/points.py": ("nav.points", "view"),
     "pages/import.py": ("nav.import", "import"),
     "pages/users.py": ("nav.users", "manage_users"),
+    "pages/tokens.py": ("nav.tokens", "manage_users"),
     "pages/settings.py": ("nav.settings", "edit_settings"),
     "pages/about.py": ("nav.about", "view"),
 }
