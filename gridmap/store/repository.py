@@ -67,7 +67,7 @@ from gridmap.errors import (
     NotFound,
     StoreError,
 )
-from gridmap.model import LAYERS, POINT_KINDS, Column, layer_spec
+from gridmap.model import LAYERS, POINT_KINDS, Column, is_missing, layer_spec
 from gridmap.store import schema
 from gridmap.store.types import Geometry, GeometryWKB, UTCDateTime, to_wkb
 
@@ -275,16 +275,6 @@ def _guard(method: Callable[..., _T]) -> Callable[..., _T]:
 # --------------------------------------------------------------------------- values
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float | np.floating):
-        return math.isnan(value)
-    return (
-        value is pd.NA or value is pd.NaT or (isinstance(value, np.datetime64) and np.isnat(value))
-    )
-
-
 class _BadValueError(Exception):
     """Internal: a cell that cannot be converted; carries the 0-based row."""
 
@@ -408,7 +398,7 @@ def _clean_column(series: pd.Series, column: Column) -> list[Any]:
     out: list[Any] = []
     append = out.append
     for i, value in enumerate(values):
-        if _missing(value):
+        if is_missing(value):
             append(None)
             continue
         if dtype in ("str", "enum") and isinstance(value, str):
@@ -1600,14 +1590,7 @@ class Store:
             msg = f"{table.name} row {row_id} does not exist (deleted by someone else?)"
             raise NotFound(msg)
         if row["version"] != version:
-            msg = (
-                f"{table.name} row {row_id} was changed by someone else since you read it "
-                f"(you read version {version}, the store has version {row['version']}); "
-                "reload it and try again"
-            )
-            err = ConflictError(msg)
-            err.current_version = row["version"]  # type: ignore[attr-defined]
-            raise err
+            raise ConflictError.stale(f"{table.name} row {row_id}", version, row["version"])
 
     # ----------------------------------------------------------------- audit
 
