@@ -326,10 +326,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.dossier.checks": {"zh": "六、当前检查不合格项", "en": "6. Current check failures"},
     "export.dossier.no_workers": {"zh": "该日期无在岗网格员。", "en": "No worker on that date."},
     "export.dossier.no_checks": {"zh": "当前检查全部合格。", "en": "No check fails."},
-    "export.dossier.checks_unavailable": {
-        "zh": "检查引擎（gridmap.checks）尚不可用，本节暂无内容。",
-        "en": "The checks engine (gridmap.checks) is not available yet; this section is empty.",
-    },
     "export.dossier.count": {"zh": "共 {n} 项", "en": "{n} in total"},
     "export.col.name": {"zh": "姓名", "en": "Name"},
     "export.col.role": {"zh": "角色", "en": "Role"},
