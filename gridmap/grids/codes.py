@@ -629,21 +629,13 @@ def check_code_order(
 ) -> list[str]:
     """Report communities whose grid codes do not run west→east, north→south (advisory).
 
-    Inside each community, the grids with a well-formed code of that community are put
-    in :func:`order_west_east_north_south` order; their sequence numbers must then
-    increase. Gaps in the numbering are fine (grids get deleted). Malformed and
-    duplicate codes are left to :func:`check_grid_codes`.
+    The sentences of :func:`code_order_pairs`, which takes the same parameters and
+    raises the same errors.
 
     Parameters
     ----------
-    grids_gdf
-        Grid polygons (EPSG:4326) with code and community columns.
-    community_col
-        Column holding each grid's community code.
-    code_col
-        Column holding the grid codes.
-    row_height_m
-        Row height for the ordering, see :func:`order_west_east_north_south`.
+    grids_gdf, community_col, code_col, row_height_m
+        As for :func:`code_order_pairs`.
     max_examples
         How many out-of-order pairs to quote per community.
 
@@ -651,14 +643,6 @@ def check_code_order(
     -------
     list of str
         One sentence per community whose numbering is out of order.
-
-    Raises
-    ------
-    InputError
-        If a column is missing or ``row_height_m`` is not positive.
-    CRSError
-        If grids have to be ordered and ``grids_gdf`` has no CRS or is not in
-        longitude/latitude.
     """
     problems: list[str] = []
     pairs_by_community = code_order_pairs(
