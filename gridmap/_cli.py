@@ -1,10 +1,11 @@
 """Helpers shared by the ``gridmap`` sub-command modules.
 
-The command modules (:mod:`gridmap.grids.cli`, :mod:`gridmap.issues.cli`,
-:mod:`gridmap.export.cli`, :mod:`gridmap.checks.cli`) parse, call the library and
-print. What they all need lives here: the ``--db`` and ``--user`` options, opening
-the store, the acting :class:`~gridmap.auth.User`, date options, and printing
-records as a table, JSON or CSV.
+The command modules (:mod:`gridmap.cli` and :mod:`gridmap.grids.cli`,
+:mod:`gridmap.issues.cli`, :mod:`gridmap.records.cli`, :mod:`gridmap.export.cli`,
+:mod:`gridmap.checks.cli`) parse, call the library and print. What they all need
+lives here: the exit codes, ``out``/``err``, the ``--db`` and ``--user`` options,
+opening the store, the acting :class:`~gridmap.auth.User`, date options, and
+printing records as a table, JSON or CSV.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from gridmap.store import Store
 
 EXIT_OK = 0
+EXIT_ERROR = 1
 EXIT_PROBLEMS = 3
 
 DB_HELP = (
@@ -141,11 +143,22 @@ def add_user_argument(
     parser.add_argument("--user", metavar="NAME", default=default, help=help)
 
 
-def open_store(args: argparse.Namespace) -> Store:
-    """Open the store named by ``--db`` (default: ``$GRIDMAP_DB`` or the user data file)."""
+def open_store(args: argparse.Namespace, *, upgrade: bool = False) -> Store:
+    """Open the store named by ``--db`` (default: ``$GRIDMAP_DB`` or the user data file).
+
+    Parameters
+    ----------
+    args
+        The parsed command line.
+    upgrade
+        Create or upgrade the schema first (commands that may meet a new store).
+    """
     from gridmap.store import open_store as open_url
 
-    return open_url(getattr(args, "db", None))
+    store = open_url(getattr(args, "db", None))
+    if upgrade:
+        store.upgrade()
+    return store
 
 
 def local_operator(name: str | None) -> User:

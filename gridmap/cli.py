@@ -8,43 +8,29 @@ Errors go to stderr with a non-zero exit code, never as a traceback (set
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from gridmap import __version__
+from gridmap._cli import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    add_db_argument,
+    err,
+    local_operator,
+    open_store,
+    out,
+    print_json,
+)
 from gridmap.errors import GridmapError
 from gridmap.model import LAYERS
 
 __all__ = ["build_parser", "main"]
 
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_PROBLEMS = 3
-
-_DB_HELP = ("store URL: sqlite:///path/to/file.sqlite or postgresql+psycopg://user@host/db "
-            "(default: $GRIDMAP_DB, else a SQLite file in your user data folder)")
 _CRS_HELP = ("coordinate system of the file: wgs84 (also CGCS2000), gcj02 (Amap, Tencent), "
              "bd09 (Baidu) or EPSG:n (default: wgs84; a file that declares its own CRS keeps it)")
-
-
-def _out(text: str = "") -> None:
-    print(text)
-
-
-def _err(text: str) -> None:
-    print(text, file=sys.stderr)
-
-
-def _open_store(args: argparse.Namespace, *, upgrade: bool = True):
-    from gridmap.store import open_store
-
-    store = open_store(getattr(args, "db", None))
-    if upgrade:
-        store.upgrade()
-    return store
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -54,15 +40,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     from gridmap import auth
     from gridmap.importing import import_demo
 
-    with _open_store(args) as store:
-        _out(f"store: {store.safe_url} (schema {store.schema_version()})")
+    with open_store(args, upgrade=True) as store:
+        out(f"store: {store.safe_url} (schema {store.schema_version()})")
         if args.demo:
             if store.is_empty():
                 written = import_demo(store)
                 total = sum(written.values())
-                _out(f"loaded the demo street: {total} rows in {len(written)} layers")
+                out(f"loaded the demo street: {total} rows in {len(written)} layers")
             else:
-                _out("the store already holds data; demo not loaded again")
+                out("the store already holds data; demo not loaded again")
         if args.demo or args.admin_password:
             password = args.admin_password
             shown = False
@@ -72,10 +58,10 @@ def cmd_init(args: argparse.Namespace) -> int:
             if password:
                 auth.set_password(store, "admin", password)
                 if shown:
-                    _out(f"created user 'admin' with password: {password}")
-                    _out("  (shown once; change it with: gridmap init --admin-password NEW)")
+                    out(f"created user 'admin' with password: {password}")
+                    out("  (shown once; change it with: gridmap init --admin-password NEW)")
                 else:
-                    _out("password of user 'admin' set")
+                    out("password of user 'admin' set")
         return EXIT_OK
 
 
@@ -85,32 +71,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     return server.serve(db=args.db, port=args.port, address=args.address,
                         demo=not args.no_demo, admin_password=args.admin_password,
-                        echo=_out)
+                        echo=out)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a file into a layer, all or nothing."""
-    from gridmap.auth import User
     from gridmap.importing import import_file
-    from gridmap.model import UserRole
 
-    with _open_store(args) as store:
-        user = User(args.user, UserRole.ADMIN)  # the shell user owns the store file
+    with open_store(args, upgrade=True) as store:
+        user = local_operator(args.user)  # the shell user owns the store file
         report = import_file(store, args.layer, args.file, user=user, crs=args.crs,
                              dry_run=args.dry_run, repair=args.repair, replace=args.replace,
                              allow_outside=args.allow_outside, sheet=args.sheet,
                              encoding=args.encoding)
         for problem in report.problems:
-            (_out if problem.severity != "error" else _err)(str(problem))
+            (out if problem.severity != "error" else err)(str(problem))
         if not report.ok:
-            _err(f"{report.file}: {len(report.errors)} problem(s); nothing was imported")
+            err(f"{report.file}: {len(report.errors)} problem(s); nothing was imported")
             return EXIT_PROBLEMS
         if args.dry_run:
-            _out(f"{report.file}: {report.rows} rows OK for layer {args.layer} "
-                 f"(source {report.source_crs}); dry run, nothing written")
+            out(f"{report.file}: {report.rows} rows OK for layer {args.layer} "
+                f"(source {report.source_crs}); dry run, nothing written")
         else:
-            _out(f"{report.file}: imported {report.written} rows into {args.layer} "
-                 f"(source {report.source_crs})")
+            out(f"{report.file}: imported {report.written} rows into {args.layer} "
+                f"(source {report.source_crs})")
         return EXIT_OK
 
 
@@ -119,13 +103,13 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from gridmap.io import convert_file
 
     n = convert_file(args.input, args.output, from_crs=args.from_crs, to_crs=args.to_crs)
-    _out(f"wrote {n} features to {args.output} ({args.from_crs} -> {args.to_crs})")
+    out(f"wrote {n} features to {args.output} ({args.from_crs} -> {args.to_crs})")
     return EXIT_OK
 
 
 def cmd_info(args: argparse.Namespace) -> int:
     """Print counts per layer, the schema version and the store URL."""
-    with _open_store(args) as store:
+    with open_store(args, upgrade=True) as store:
         info = {
             "store": store.safe_url,
             "backend": store.dialect,
@@ -134,46 +118,41 @@ def cmd_info(args: argparse.Namespace) -> int:
             "counts": store.counts(),
         }
         if args.json:
-            _out(json.dumps(info, ensure_ascii=False, indent=2))
+            print_json(info)
             return EXIT_OK
-        _out(f"store:          {info['store']}")
-        _out(f"backend:        {info['backend']}")
-        _out(f"schema version: {info['schema_version']}")
-        _out(f"gridmap:        {info['gridmap_version']}")
+        out(f"store:          {info['store']}")
+        out(f"backend:        {info['backend']}")
+        out(f"schema version: {info['schema_version']}")
+        out(f"gridmap:        {info['gridmap_version']}")
         width = max(len(k) for k in info["counts"])
         for layer, n in info["counts"].items():
-            _out(f"  {layer:<{width}}  {n:>8}")
+            out(f"  {layer:<{width}}  {n:>8}")
         return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check tiling, codes, assignments and points outside grids."""
-    from gridmap import validate
+    """Run the integrity rules: tiling, codes, staffing, grid sizes, points in grids."""
+    from gridmap.checks import export, run_checks_on_store
 
-    with _open_store(args) as store:
-        findings = validate.validate_store(store)
+    with open_store(args, upgrade=True) as store:
+        report = run_checks_on_store(store, families=["integrity"])
         if args.json:
-            _out(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+            print_json(export.to_findings(report))
         else:
-            for f in findings:
-                _out(str(f))
-            errors = sum(f.severity == "error" for f in findings)
-            _out(f"{len(findings)} finding(s), {errors} error(s)")
-        return EXIT_PROBLEMS if any(f.severity == "error" for f in findings) else EXIT_OK
+            for line in export.validation_lines(report):
+                out(line)
+        failed = any(f.severity == "failure" for f in report.failures)
+        return EXIT_PROBLEMS if failed else EXIT_OK
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run the benchmark and print each figure beside its baseline."""
     from gridmap import bench
 
-    return bench.main(size=args.size, echo=_out)
+    return bench.main(size=args.size, echo=out)
 
 
 # --- parser -----------------------------------------------------------------------------
-
-def _add_db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="URL", help=_DB_HELP)
-
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``gridmap`` command."""
@@ -190,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="create or upgrade the store; load the demo street",
                        description="Create the schema (or upgrade an older store) and "
                                    "optionally load the embedded demo street.")
-    _add_db(p)
+    add_db_argument(p)
     p.add_argument("--demo", action="store_true", help="load the demo street if the store is empty")
     p.add_argument("--admin-password", metavar="PW",
                    help="set the password of user 'admin' (created if missing); with --demo "
@@ -200,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="start the web app (Streamlit)",
                        description="Start the web app. An empty store gets the demo street "
                                    "unless --no-demo is given.")
-    _add_db(p)
+    add_db_argument(p)
     p.add_argument("--port", type=int, default=8501, help="port to listen on (default 8501)")
     p.add_argument("--address", default="localhost",
                    help="address to bind (default localhost; 0.0.0.0 for a LAN)")
@@ -226,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoding", help="CSV/DBF text encoding (default: detected)")
     p.add_argument("--user", default=os.environ.get("USER", "cli"),
                    help="name written to the audit log")
-    _add_db(p)
+    add_db_argument(p)
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("convert", help="convert a file between WGS-84, GCJ-02 and BD-09",
@@ -241,15 +220,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_convert)
 
     p = sub.add_parser("info", help="counts per layer, schema version, store URL")
-    _add_db(p)
+    add_db_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("validate", help="check tiling, grid codes, assignments, points in grids",
-                       description="Check that grids tile their communities, codes are valid "
-                                   "and ordered, every grid has a grid head and a worker, and "
-                                   "every point record lies in a grid. Exit 3 on errors.")
-    _add_db(p)
+                       description="Run the integrity rules of 'gridmap check': grids tile "
+                                   "their communities, codes are valid and ordered, every grid "
+                                   "has a grid head and a worker and a household count in the "
+                                   "band, every point record lies in a grid, every compound is "
+                                   "assigned. Exit 3 on errors (failures; advisories are "
+                                   "warnings).")
+    add_db_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_validate)
 
@@ -285,14 +267,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except GridmapError as exc:
-        _err(f"gridmap {args.command}: error: {exc}")
+        err(f"gridmap {args.command}: error: {exc}")
         return EXIT_ERROR
     except KeyboardInterrupt:
-        _err("interrupted")
+        err("interrupted")
         return 130
     except Exception as exc:
         if os.environ.get("GRIDMAP_DEBUG"):
             raise
-        _err(f"gridmap {args.command}: internal error: {type(exc).__name__}: {exc}")
-        _err("this is a bug; run again with GRIDMAP_DEBUG=1 and report the traceback")
+        err(f"gridmap {args.command}: internal error: {type(exc).__name__}: {exc}")
+        err("this is a bug; run again with GRIDMAP_DEBUG=1 and report the traceback")
         return EXIT_ERROR

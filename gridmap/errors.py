@@ -73,7 +73,29 @@ class TopologyError(GridmapError):
 
 
 class ConflictError(GridmapError):
-    """A write carried a stale row version: somebody else saved first."""
+    """A write carried a stale row version: somebody else saved first.
+
+    ``current_version`` holds the store's version when the error says so.
+    """
+
+    current_version: int | None = None
+
+    @classmethod
+    def stale(cls, what: str, read: int, current: int) -> ConflictError:
+        """Return the error for ``what`` read at version ``read``, now at ``current``.
+
+        Examples
+        --------
+        >>> str(ConflictError.stale("points row 3", 1, 2))[:44]
+        'points row 3 was changed by someone else sin'
+        """
+        msg = (
+            f"{what} was changed by someone else since you read it (you read version "
+            f"{read}, the store has version {current}); reload it and try again"
+        )
+        err = cls(msg)
+        err.current_version = current
+        return err
 
 
 class PermissionDenied(GridmapError):

@@ -12,8 +12,12 @@ the Chinese labels users type are accepted as aliases and shown back through
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
+
+from gridmap.errors import InputError
 
 __all__ = [
     "LAYERS",
@@ -29,7 +33,9 @@ __all__ = [
     "Role",
     "UserRole",
     "WorkerRole",
+    "is_missing",
     "layer_spec",
+    "row_version",
 ]
 
 
@@ -475,3 +481,52 @@ def layer_spec(name: str) -> LayerSpec:
     except KeyError:
         msg = f"unknown layer {name!r}; choose one of: {', '.join(LAYERS)}"
         raise InputError(msg) from None
+
+
+def is_missing(value: Any, *, blank_text: bool = False) -> bool:
+    """Whether a cell holds no value: ``None``, NaN, ``pd.NA`` or NaT.
+
+    Parameters
+    ----------
+    value
+        The cell.
+    blank_text
+        Count empty or whitespace-only text as missing too (form input).
+
+    Examples
+    --------
+    >>> [is_missing(v) for v in (None, float("nan"), 0, "")]
+    [True, True, False, False]
+    >>> is_missing("  ", blank_text=True)
+    True
+    """
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return blank_text and not value.strip()
+    if isinstance(value, float):  # numpy's float64 too
+        return math.isnan(value)
+    import numpy as np
+    import pandas as pd
+
+    if value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, np.floating):
+        return bool(np.isnan(value))
+    return isinstance(value, np.datetime64) and bool(np.isnat(value))
+
+
+def row_version(value: Any) -> int:
+    """Return the row version a caller read, refusing anything but an integer.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If ``value`` is not an integer (``True`` is not a version).
+    """
+    import numpy as np
+
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        msg = f"version must be the row version you read (an integer), got {value!r}"
+        raise InputError(msg)
+    return int(value)

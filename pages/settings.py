@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from gridmap import config, maps
-from gridmap.checks import config as checks_config
+from gridmap import checks, config, maps
 from pages import _shared as sh
 
 admin = sh.require_login("edit_settings")
@@ -46,7 +45,7 @@ with st.form("gm_settings"):
 st.divider()
 st.markdown(f"#### {sh.tr('settings.rules')}")
 st.caption(sh.tr("settings.rules_help"))
-shown = checks_config.editable_rules(lang=sh.lang())
+shown = checks.editable_rules(lang=sh.lang())
 edited = st.data_editor(
     shown,
     key="gm_rules_editor",
@@ -64,7 +63,7 @@ edited = st.data_editor(
     },
 )
 if st.button(sh.tr("settings.rules_save"), key="gm_rules_save", type="primary"):
-    changes = checks_config.rule_changes(shown, edited)
+    changes = checks.rule_changes(shown, edited)
     sh.run_action(
-        lambda: checks_config.save_rules(changes, by=admin), success=sh.tr("settings.saved")
+        lambda: checks.save_rules(changes, by=admin), success=sh.tr("settings.saved")
     ) and st.rerun()

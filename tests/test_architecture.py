@@ -4,6 +4,9 @@ only gridmap/store/ speaks SQL."""
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -194,3 +197,221 @@ def test_the_store_modules_are_listed_in_its_docstring():
     modules |= {"migrations"}
     missing = sorted(m for m in modules if f"``{m}``" not in doc)
     assert not missing, f"describe these in gridmap/store/__init__.py: {missing}"
+# =========================================================================== import graph
+# (issue #12, part 7.) The graph below is read from the source with ast, so it sees
+# function-local imports too. An edge goes to the module named: ``from gridmap.x import
+# y`` goes to ``gridmap.x.y`` when that is a module, else to ``gridmap.x``; importing a
+# module is not counted as importing its parent packages' ``__init__``. Imports under
+# ``if TYPE_CHECKING:`` are left out: they never run.
+
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+
+#: Modules that must stay pure: no store, directly or through what they import.
+PURE = (
+    "gridmap.grids.split",
+    "gridmap.grids.tiling",
+    "gridmap.grids.codes",
+    "gridmap.grids.balance",
+    "gridmap.issues.lifecycle",
+    "gridmap.issues.routing",
+    "gridmap.issues.deadlines",
+    "gridmap.checks._context",
+    "gridmap.checks._lines",
+    "gridmap.checks.core",
+    "gridmap.checks.result",
+    "gridmap.checks.registry",
+    *(f"gridmap.checks.{family}" for family in
+      ("integrity", "waste", "boards", "schools", "fitness", "issues")),
+)
+
+#: The command-line modules: they may import each other; nothing else may import them.
+CLI_MODULES = {"gridmap.cli", "gridmap._cli", "gridmap.__main__"}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {_module_name(p): p for p in LIBRARY}
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _targets(module: str, node: ast.Import | ast.ImportFrom) -> set[str]:
+    """Return the gridmap modules an import statement of ``module`` loads."""
+    if isinstance(node, ast.Import):
+        names = {alias.name for alias in node.names}
+    else:
+        if node.level:
+            package = module if MODULES[module].name == "__init__.py" else module.rpartition(".")[0]
+            for _ in range(node.level - 1):
+                package = package.rpartition(".")[0]
+            base = f"{package}.{node.module}" if node.module else package
+        else:
+            base = node.module or ""
+        names = {f"{base}.{a.name}" if f"{base}.{a.name}" in MODULES else base for a in node.names}
+    return {n for n in names if n in MODULES}
+
+
+def _edges(module: str) -> tuple[set[str], set[str]]:
+    """Return (module-level imports, every import) of a gridmap module, TYPE_CHECKING aside."""
+    top: set[str] = set()
+    every: set[str] = set()
+
+    def visit(node: ast.AST, *, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _is_type_checking(child):
+                for sub in child.orelse:
+                    visit(sub, in_function=in_function)
+                continue
+            if isinstance(child, ast.Import | ast.ImportFrom):
+                found = _targets(module, child)
+                every.update(found)
+                if not in_function:
+                    top.update(found)
+            inner = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+            visit(child, in_function=inner)
+
+    visit(ast.parse(MODULES[module].read_text(encoding="utf-8")), in_function=False)
+    top.discard(module)
+    every.discard(module)
+    return top, every
+
+
+GRAPH = {m: _edges(m) for m in MODULES}
+
+
+def _reach(start: str, *, module_level: bool = False) -> dict[str, str]:
+    """Return every module ``start`` loads, each with the module that imports it."""
+    seen: dict[str, str] = {}
+    todo = [start]
+    while todo:
+        here = todo.pop()
+        top, every = GRAPH[here]
+        for nxt in sorted(top if module_level else every):
+            if nxt not in seen and nxt != start:
+                seen[nxt] = here
+                todo.append(nxt)
+    return seen
+
+
+def _chain(start: str, target: str, parents: dict[str, str]) -> str:
+    path = [target]
+    while path[-1] != start:
+        path.append(parents[path[-1]])
+    return " -> ".join(reversed(path))
+
+
+def test_the_import_graph_sees_the_library():
+    assert {"gridmap.store.repository", "gridmap.checks.registry", "gridmap.cli"} <= set(GRAPH)
+    top, every = GRAPH["gridmap.checks.registry"]
+    assert "gridmap.checks.config" in top
+    assert "gridmap.store" not in every  # only under TYPE_CHECKING
+    top, every = GRAPH["gridmap.checks.config"]
+    assert "gridmap.auth" in every and "gridmap.auth" not in top  # a function-local import
+    assert any(m.startswith("gridmap.store.") for m in _reach("gridmap.issues.service"))
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_pure_modules_never_reach_the_store(module):
+    assert module in MODULES, f"{module} is gone: update PURE and docs/architecture.md"
+    parents = _reach(module)
+    store = sorted(m for m in parents if m == "gridmap.store" or m.startswith("gridmap.store."))
+    assert not store, _chain(module, store[0], parents)
+
+
+def test_no_import_cycle_at_module_level():
+    # Tarjan's strongly connected components over the module-level imports
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def connect(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in GRAPH[v][0]:
+            if w not in index:
+                connect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for v in sorted(GRAPH):
+        if v not in index:
+            connect(v)
+    assert not cycles
+
+
+def test_config_and_registry_do_not_import_each_other():
+    assert "gridmap.checks.registry" not in GRAPH["gridmap.checks.config"][1]
+
+
+def test_nothing_below_the_command_line_imports_it():
+    cli = CLI_MODULES | {m for m in MODULES if m.endswith(".cli")}
+    upward = sorted(
+        f"{m} imports {sorted(GRAPH[m][1] & cli)}"
+        for m in MODULES
+        if m not in cli and GRAPH[m][1] & cli
+    )
+    assert not upward
+
+
+def test_import_gridmap_exposes_its_modules_lazily():
+    code = (
+        "import sys, gridmap\n"
+        "assert 'gridmap.crs' not in sys.modules\n"
+        "lon, lat = gridmap.crs.gcj02_to_wgs84(120.1951, 30.2365)\n"
+        "assert abs(lon - 120.19) < 0.01 and abs(lat - 30.24) < 0.01, (lon, lat)\n"
+        "assert set(gridmap.__all__) <= set(dir(gridmap))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_every_public_module_of_gridmap_exists():
+    import gridmap
+
+    for name in gridmap.__all__:
+        assert f"gridmap.{name}" in MODULES, name
+
+
+def _named_in_architecture() -> set[str]:
+    """Return the modules and packages docs/architecture.md names (``gridmap.x.y``)."""
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    return set(re.findall(r"`(gridmap(?:\.[A-Za-z_]\w*)+)`", text))
+
+
+def test_architecture_doc_names_only_what_exists():
+    names = _named_in_architecture()
+    assert len(names) > 20
+    assert not sorted(n for n in names if n not in MODULES)
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    paths = set(re.findall(r"`((?:gridmap|pages|tests|docs)/[\w/.]*|app\.py)`", text))
+    assert paths and not sorted(p for p in paths if not (ROOT / p).exists())
+
+
+def test_architecture_doc_names_every_package():
+    packages = {m for m, p in MODULES.items() if p.name == "__init__.py" and m.count(".") == 1}
+    assert packages <= _named_in_architecture()

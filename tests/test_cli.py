@@ -130,6 +130,25 @@ def test_validate_reports_the_demo_shortfalls(demo_db, capsys):
     assert code == 3  # the demo has a grid without a grid head, on purpose
     assert any(f["check"] == "staffing" and "grid head" in f["message"] for f in findings)
     assert not any(f["check"] == "tiling" for f in findings)
+    assert {f["severity"] for f in findings} <= {"error", "warning"}
+    head = next(f for f in findings if f["check"] == "staffing" and "grid head" in f["message"])
+    # the rule engine's finding: the grid, who answers for it, where it is, in both languages
+    assert head["grid"] == head["object"] and head["workers"] and head["message_zh"]
+    assert head["lon"] is not None and head["lat"] is not None
+
+
+def test_validate_runs_the_integrity_rules_of_check(demo_db, capsys):
+    from gridmap import checks
+    from gridmap.store import open_store
+
+    code, out, _ = run("validate", "--db", demo_db, capsys=capsys)
+    assert code == 3
+    report = checks.run_checks_on_store(open_store(demo_db), families=["integrity"])
+    assert {r.family for r in report} == {"integrity"}
+    errors = sum(f.severity == "failure" for f in report.failures)
+    assert out.splitlines()[-1] == f"{len(report.failures)} finding(s), {errors} error(s)"
+    for f in report.failures:
+        assert f"{f.rule}: {f.object_id}: {f.message}" in out
 
 
 def test_convert_round_trip(tmp_path, capsys):

@@ -239,7 +239,8 @@ def test_community_and_grid_codes(m):
 
 
 def test_grid_codes_run_west_east_north_south(wgs):
-    codes = pytest.importorskip("gridmap.grids.codes")
+    from gridmap.grids import codes
+
     assert codes.check_code_order(wgs["grids"]) == []
 
 

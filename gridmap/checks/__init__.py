@@ -9,7 +9,8 @@ Run every enabled rule on the stored street::
 
 Modules
 -------
-``registry``   :class:`Rule` (rules as data), :func:`run`, :func:`run_checks_on_store`
+``registry``   :class:`Rule` (rules as data), :func:`run`, :func:`run_checks_on_store`,
+               the admin's rules table (:func:`editable_rules`, :func:`rule_changes`)
 ``result``     :class:`CheckResult`, :class:`Failure`, :class:`CheckReport` (frames, JSON, scores)
 ``config``     packaged defaults (``gridmap/rules.toml``) and user overrides
 ``core``       the array cores: nearest distances, counts, gaps along lines, clusters
@@ -44,10 +45,11 @@ from .registry import (
     Param,
     Rule,
     all_rules,
+    editable_rules,
     get_rule,
+    rule_changes,
     rules_table,
     run,
-    run_checks,
     run_checks_on_store,
     select_rules,
 )
@@ -63,11 +65,12 @@ __all__ = [
     "Rule",
     "RuleConfig",
     "all_rules",
+    "editable_rules",
     "get_rule",
     "load_rules",
+    "rule_changes",
     "rules_table",
     "run",
-    "run_checks",
     "run_checks_on_store",
     "save_rules",
     "select_rules",

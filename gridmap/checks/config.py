@@ -29,19 +29,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from gridmap.errors import InputError
 
 __all__ = [
     "COMMON_KEYS",
     "DEFAULTS_PATH",
-    "EDITABLE_COLUMNS",
     "RuleConfig",
     "default_rules",
-    "editable_rules",
     "load_rules",
-    "rule_changes",
     "save_rules",
 ]
 
@@ -283,73 +278,3 @@ def save_rules(
 
 
 #: Columns of :func:`editable_rules`, in order.
-EDITABLE_COLUMNS = ("id", "title", "enabled", "severity", "weight", "threshold", "unit")
-
-
-def editable_rules(config: Mapping[str, RuleConfig] | None = None, *,
-                   lang: str = "zh") -> pd.DataFrame:
-    """Return the rules as a table an admin edits: on/off, severity, weight, threshold.
-
-    Parameters
-    ----------
-    config
-        Rule configuration (default :func:`load_rules`).
-    lang
-        Language of the titles.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per rule with :data:`EDITABLE_COLUMNS`; ``threshold`` holds the
-        threshold when it is one number (bands and tables are edited in the TOML
-        file) and is empty otherwise.
-    """
-    from gridmap.checks.registry import all_rules
-
-    cfg = load_rules() if config is None else config
-    rows = []
-    for r in all_rules():
-        c = cfg[r.id]
-        value = r.threshold_value(c.params)
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        rows.append({"id": r.id, "title": r.title(lang), "enabled": c.enabled,
-                     "severity": c.severity, "weight": float(c.weight),
-                     "threshold": float(value) if number else None,
-                     "unit": r.unit})
-    return pd.DataFrame(rows, columns=list(EDITABLE_COLUMNS))
-
-
-def rule_changes(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """Return what an edited :func:`editable_rules` table changes, for :func:`save_rules`.
-
-    Parameters
-    ----------
-    before, after
-        The table as shown and as edited (same rows, same order).
-
-    Returns
-    -------
-    dict
-        Rule id -> ``{key: new value}`` for the changed cells only.
-    """
-    from gridmap.checks.registry import get_rule
-
-    changes: dict[str, dict[str, Any]] = {}
-    for (_, old), (_, new) in zip(before.iterrows(), after.iterrows(), strict=True):
-        diff: dict[str, Any] = {}
-        for key in ("enabled", "severity", "weight"):
-            if new[key] != old[key]:
-                cast = {"enabled": bool, "weight": float, "severity": str}[key]
-                diff[key] = cast(new[key])
-        if (old["threshold"] is not None and not pd.isna(old["threshold"])
-                and new["threshold"] != old["threshold"]):
-            rule = get_rule(str(old["id"]))
-            name = rule.threshold if isinstance(rule.threshold, str) else None
-            if name is not None:
-                default = default_rules()[rule.id].params[name]
-                value = float(new["threshold"])
-                keep_int = isinstance(default, int) and value.is_integer()
-                diff[name] = int(value) if keep_int else value
-        if diff:
-            changes[str(old["id"])] = diff
-    return changes

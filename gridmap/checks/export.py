@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -31,9 +32,11 @@ __all__ = [
     "supervision_orders",
     "supervision_xlsx",
     "to_csv",
+    "to_findings",
     "to_geojson",
     "to_table",
     "to_xlsx",
+    "validation_lines",
     "write_report",
 ]
 
@@ -119,6 +122,40 @@ def to_geojson(report: CheckReport) -> str:
     """Return every failure as a GeoJSON FeatureCollection (EPSG:4326) with its columns."""
     frame = report.to_frame()
     return frame.to_json(drop_id=True, ensure_ascii=False, na="null")
+
+
+#: How ``gridmap validate`` names a rule's severity (its words predate the rule engine).
+FINDING_SEVERITY = {"failure": "error", "advisory": "warning"}
+
+
+def to_findings(report: CheckReport) -> list[dict[str, Any]]:
+    """Return every failure as a finding of ``gridmap validate --json``.
+
+    A finding is the failure's JSON (:meth:`~gridmap.checks.result.Failure.as_dict`)
+    plus ``check`` (the rule id) and ``object`` (the object id), with ``severity``
+    ``"error"`` for a failure and ``"warning"`` for an advisory.
+    """
+    return [
+        {
+            "check": f.rule,
+            "severity": FINDING_SEVERITY[f.severity],
+            "message": f.message,
+            "object": f.object_id,
+            **{k: v for k, v in f.as_dict().items() if k not in ("severity", "message")},
+        }
+        for f in report.failures
+    ]
+
+
+def validation_lines(report: CheckReport) -> list[str]:
+    """Return the text of ``gridmap validate``: one line per finding, then a count."""
+    lines = []
+    for f in to_findings(report):
+        where = f" at ({f['lon']:.6f}, {f['lat']:.6f})" if f["lon"] is not None else ""
+        lines.append(f"[{f['severity']}] {f['check']}: {f['object']}: {f['message']}{where}")
+    errors = sum(f.severity == "failure" for f in report.failures)
+    lines.append(f"{len(report.failures)} finding(s), {errors} error(s)")
+    return lines
 
 
 def _headers(columns: list[str], lang: str) -> dict[str, str]:

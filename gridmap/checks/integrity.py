@@ -14,9 +14,13 @@ Rules
 ``compounds_assigned``
     Every residential compound lies in grids that have a responsible worker
     (将管辖小区全部分包到人).
+``grid_codes`` / ``grid_code_order``
+    Grid codes are 15 digits starting with their community's code, and unique;
+    inside a community they run west→east, north→south (advisory).
 
-The array cores (:func:`staffing_counts`, :func:`band_violations`) work on plain
-arrays so that :mod:`gridmap.validate` can share them.
+``gridmap validate`` runs this family (:func:`gridmap.checks.run_checks_on_store`
+with ``families=["integrity"]``). The array cores (:func:`staffing_counts`,
+:func:`band_violations`) work on plain arrays.
 """
 
 from __future__ import annotations
@@ -25,11 +29,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
 from gridmap.checks._context import Context, Finding, Objects, Outcome, col, to_number
 from gridmap.checks.registry import Param, rule
+from gridmap.grids.codes import code_order_pairs, grid_code_problems
 from gridmap.grids.tiling import validate_tiling
 
 __all__ = ["band_violations", "staffing_counts"]
@@ -99,7 +105,8 @@ def band_violations(values: ArrayLike, *, low: float | None, high: float | None)
 def _grid_finding(ctx: Context, grids: Objects, i: int, **fields: Any) -> Finding:
     """Return the finding of grid ``i``: charged to that grid and its community."""
     code = ctx.grid_codes[i]
-    return grids.finding(i, object_id=code, grid=code, community=ctx.grid_community[i], **fields)
+    where = {"object_id": code, "grid": code, "community": ctx.grid_community[i]}
+    return grids.finding(i, **{**where, **fields})
 
 
 # --------------------------------------------------------------------------- rules
@@ -405,3 +412,101 @@ def check_compounds_assigned(ctx: Context, params: Mapping[str, Any]) -> Outcome
             )
         )
     return Outcome(compounds.checked, findings)
+
+
+@rule(
+    id="grid_codes",
+    family=_FAMILY,
+    title_zh="网格编码规范且唯一",
+    title_en="Grid codes are well formed and unique",
+    source=(
+        "DB11/T 2157-2023 unit-grid ID: 15 digits = 12-digit community code + "
+        "3-digit sequence (STANDARDS §1)"
+    ),
+    params=[Param("max_grids_per_code", "grids", "most grids that may share one code")],
+    layers=("grids",),
+)
+def check_grid_codes(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Every grid code is 15 digits, starts with its community's code and names one grid.
+
+    Uses :func:`gridmap.grids.codes.grid_code_problems`: a missing code, other
+    characters than digits, the wrong length, a community prefix that is not the
+    grid's community, or sequence ``000`` each fail; so does a code shared by more
+    grids than ``max_grids_per_code``. Measured: the grids using the code.
+    """
+    grids = Objects(ctx, "grids")
+    if grids.empty:
+        return Outcome.skipped("no grids")
+    codes, communities = ctx.grid_codes, ctx.grid_community
+    uses = pd.Series([c for c in codes if c is not None], dtype=object).value_counts()
+    most = int(params["max_grids_per_code"])
+    findings = []
+    for i, (code, community) in enumerate(zip(codes, communities, strict=True)):
+        n = int(uses.get(code, 0)) if code is not None else 0
+        problems = grid_code_problems(code, community_code=community)
+        if n > most:
+            problems.append(("duplicate", {"code": code}))
+        findings += [
+            _grid_finding(
+                ctx,
+                grids,
+                i,
+                object_id=code or grids.ids[i],
+                key=f"grid_code_{kind}",
+                measured=float(n),
+                args={**fields, "code": code or grids.ids[i], "grids": n},
+                details={"problem": kind},
+            )
+            for kind, fields in problems
+        ]
+    return Outcome(communities.copy(), findings)
+
+
+@rule(
+    id="grid_code_order",
+    family=_FAMILY,
+    title_zh="网格编码自西向东、自北向南编排",
+    title_en="Grid codes run west→east, north→south",
+    source=(
+        "DB11/T 2157-2023 and DB6101/T 3185-2024: grids numbered west→east, "
+        "north→south within a community (STANDARDS §1, §3)"
+    ),
+    params=[Param("max_out_of_order", "pairs", "out-of-order neighbours allowed per community")],
+    layers=("grids",),
+    severity="advisory",
+)
+def check_grid_code_order(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Inside each community, grid sequence numbers increase west→east, north→south.
+
+    Uses :func:`gridmap.grids.codes.code_order_pairs`: the well-formed, unique codes
+    of a community are put in reading order, and each neighbouring pair whose first
+    grid has the higher number is out of order. Gaps in the numbering are fine.
+    Checked: the communities. Measured: the out-of-order pairs.
+    """
+    grids = ctx.frame("grids")
+    if grids.empty:
+        return Outcome.skipped("no grids")
+    allowed = int(params["max_out_of_order"])
+    found = code_order_pairs(grids)
+    findings = [
+        Finding(
+            layer="communities",
+            object_id=community,
+            name=None,
+            measured=float(len(pairs)),
+            key="grid_code_order",
+            args={
+                "community": community,
+                "pairs": len(pairs),
+                "first": pairs[0][0],
+                "second": pairs[0][1],
+            },
+            geometry=None,
+            community=community,
+            details={"pairs": [list(pair) for pair in pairs]},
+        )
+        for community, pairs in found.items()
+        if len(pairs) > allowed
+    ]
+    checked = np.array(sorted(set(ctx.grid_community) - {None}), dtype=object)
+    return Outcome(checked, findings)

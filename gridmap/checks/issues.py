@@ -25,17 +25,9 @@ from gridmap.checks._context import (
     to_timestamp,
 )
 from gridmap.checks.registry import Param, rule
+from gridmap.issues.categories import load_issue_config
 
 __all__ = ["deadlines_from_categories"]
-
-
-def _issue_config() -> Any:
-    """Return the issue workflow's configuration (``None`` without :mod:`gridmap.issues`)."""
-    try:
-        from gridmap.issues import load_issue_config
-    except ImportError:  # pragma: no cover - gridmap.issues ships with gridmap
-        return None
-    return load_issue_config()
 
 
 def deadlines_from_categories(
@@ -134,7 +126,7 @@ def check_issue_deadlines(ctx: Context, params: Mapping[str, Any]) -> Outcome:
             [cats[i] for i in todo],
             [subs[i] for i in todo],
             default_h=float(params["default_h"]),
-            issue_config=ctx.cache("issue_config", _issue_config),
+            issue_config=ctx.cache("issue_config", load_issue_config),
         ).to_numpy()
     now = pd.Timestamp(ctx.now)
     late_h = ((now - due).dt.total_seconds() / 3600.0).to_numpy(dtype=float, na_value=np.nan)

@@ -33,7 +33,7 @@ import shapely
 
 from gridmap import i18n
 from gridmap.checks._context import FIELD_TZ, Context, Finding, Outcome
-from gridmap.checks.config import RuleConfig, load_rules
+from gridmap.checks.config import RuleConfig, default_rules, load_rules
 from gridmap.checks.result import CheckReport, CheckResult, Failure, threshold_text
 from gridmap.errors import InputError
 
@@ -41,15 +41,17 @@ if TYPE_CHECKING:
     from gridmap.store import Store
 
 __all__ = [
+    "EDITABLE_COLUMNS",
     "FAMILIES",
     "Param",
     "Rule",
     "all_rules",
+    "editable_rules",
     "get_rule",
     "rule",
+    "rule_changes",
     "rules_table",
     "run",
-    "run_checks",
     "run_checks_on_store",
     "select_rules",
 ]
@@ -242,7 +244,10 @@ def get_rule(rule_id: str) -> Rule:
 
 
 def select_rules(
-    rules: Iterable[str] | None, config: Mapping[str, RuleConfig] | None = None
+    rules: Iterable[str] | None,
+    config: Mapping[str, RuleConfig] | None = None,
+    *,
+    families: Iterable[str] | None = None,
 ) -> list[Rule]:
     """Return the rules to run: the named ones (even if disabled), else every enabled one.
 
@@ -252,6 +257,8 @@ def select_rules(
         Rule ids, or ``None`` for every rule enabled in ``config``.
     config
         Rule configuration (default :func:`~gridmap.checks.config.load_rules`).
+    families
+        Keep only the rules of these families (:data:`FAMILIES`); default all.
 
     Returns
     -------
@@ -261,9 +268,16 @@ def select_rules(
     Raises
     ------
     gridmap.errors.InputError
-        For an unknown rule id.
+        For an unknown rule id or family.
     """
     everything = all_rules()
+    if families is not None:
+        wanted_families = set(families)
+        unknown = wanted_families - set(FAMILIES)
+        if unknown:
+            msg = f"unknown rule family {sorted(unknown)[0]!r}; known: {', '.join(FAMILIES)}"
+            raise InputError(msg)
+        everything = [r for r in everything if r.family in wanted_families]
     if rules is not None:
         wanted = list(dict.fromkeys(rules))
         for rule_id in wanted:
@@ -315,6 +329,76 @@ def rules_table(
             }
         )
     return out
+
+
+#: Columns of :func:`editable_rules`.
+EDITABLE_COLUMNS = ("id", "title", "enabled", "severity", "weight", "threshold", "unit")
+
+
+def editable_rules(
+    config: Mapping[str, RuleConfig] | None = None, *, lang: str = "zh"
+) -> pd.DataFrame:
+    """Return the rules as a table an admin edits: on/off, severity, weight, threshold.
+
+    Parameters
+    ----------
+    config
+        Rule configuration (default :func:`load_rules`).
+    lang
+        Language of the titles.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rule with :data:`EDITABLE_COLUMNS`; ``threshold`` holds the
+        threshold when it is one number (bands and tables are edited in the TOML
+        file) and is empty otherwise.
+    """
+    cfg = load_rules() if config is None else config
+    rows = []
+    for r in all_rules():
+        c = cfg[r.id]
+        value = r.threshold_value(c.params)
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        rows.append({"id": r.id, "title": r.title(lang), "enabled": c.enabled,
+                     "severity": c.severity, "weight": float(c.weight),
+                     "threshold": float(value) if number else None,
+                     "unit": r.unit})
+    return pd.DataFrame(rows, columns=list(EDITABLE_COLUMNS))
+
+
+def rule_changes(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Return what an edited :func:`editable_rules` table changes, for :func:`save_rules`.
+
+    Parameters
+    ----------
+    before, after
+        The table as shown and as edited (same rows, same order).
+
+    Returns
+    -------
+    dict
+        Rule id -> ``{key: new value}`` for the changed cells only.
+    """
+    changes: dict[str, dict[str, Any]] = {}
+    for (_, old), (_, new) in zip(before.iterrows(), after.iterrows(), strict=True):
+        diff: dict[str, Any] = {}
+        for key in ("enabled", "severity", "weight"):
+            if new[key] != old[key]:
+                cast = {"enabled": bool, "weight": float, "severity": str}[key]
+                diff[key] = cast(new[key])
+        if (old["threshold"] is not None and not pd.isna(old["threshold"])
+                and new["threshold"] != old["threshold"]):
+            rule = get_rule(str(old["id"]))
+            name = rule.threshold if isinstance(rule.threshold, str) else None
+            if name is not None:
+                default = default_rules()[rule.id].params[name]
+                value = float(new["threshold"])
+                keep_int = isinstance(default, int) and value.is_integer()
+                diff[name] = int(value) if keep_int else value
+        if diff:
+            changes[str(old["id"])] = diff
+    return changes
 
 
 # --------------------------------------------------------------------------- running
@@ -487,6 +571,7 @@ def run(
     as_of: dt.date | dt.datetime | None = None,
     community: str | None = None,
     progress: Callable[[int, int, str | None], None] | None = None,
+    families: Iterable[str] | None = None,
 ) -> CheckReport:
     """Run check rules on in-memory layers.
 
@@ -513,6 +598,9 @@ def run(
     progress
         Called as ``progress(done, total, rule_id)`` before each rule and once at the
         end with ``rule_id=None``.
+    families
+        Run only the rules of these families (``["integrity"]`` is what
+        ``gridmap validate`` runs); default every family.
 
     Returns
     -------
@@ -537,7 +625,7 @@ def run(
     """
     start = time.perf_counter()
     cfg = load_rules() if config is None else config
-    selected = select_rules(rules, cfg)
+    selected = select_rules(rules, cfg, families=families)
     day, moment = _moment(as_of)
     ctx = Context(layers, as_of=day, now=moment, community=community)
     results = []
@@ -564,10 +652,6 @@ def run(
     )
 
 
-#: Alias of :func:`run`.
-run_checks = run
-
-
 def run_checks_on_store(
     store: Store,
     *,
@@ -576,6 +660,7 @@ def run_checks_on_store(
     community: str | None = None,
     as_of: dt.date | dt.datetime | None = None,
     progress: Callable[[int, int, str | None], None] | None = None,
+    families: Iterable[str] | None = None,
 ) -> CheckReport:
     """Read the layers the rules need from the store, once, and run the rules.
 
@@ -583,7 +668,7 @@ def run_checks_on_store(
     ----------
     store
         The store.
-    rules, config, community, as_of, progress
+    rules, config, community, as_of, progress, families
         As for :func:`run`. Assignments are read as valid on ``as_of``'s date; the
         workers include those who have since left.
 
@@ -600,7 +685,7 @@ def run_checks_on_store(
         If the store cannot be read.
     """
     cfg = load_rules() if config is None else config
-    selected = select_rules(rules, cfg)
+    selected = select_rules(rules, cfg, families=families)
     day, _ = _moment(as_of)
     wanted = list(dict.fromkeys([*BASE_LAYERS, *(name for r in selected for name in r.layers)]))
     layers: dict[str, pd.DataFrame] = {}

@@ -12,9 +12,7 @@ scoped to communities gets only what lies in them.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import json
 import os
 import shutil
 import tempfile
@@ -38,6 +36,7 @@ from gridmap.export._common import (
     record_export,
     write_output,
 )
+from gridmap.io.writers import write_gpkg_layer
 from gridmap.locate import locate_points
 from gridmap.model import LAYERS, POINT_KINDS
 from gridmap.snapshot import mask_phone
@@ -173,31 +172,6 @@ def _shifted(frame: pd.DataFrame, crs: str) -> pd.DataFrame:
     return transform_geometries(frame, src="wgs84", dst=crs)
 
 
-def _gpkg_ready(frame: pd.DataFrame) -> pd.DataFrame:
-    """Dates to datetime64, other Python objects to text (what GeoPackage columns hold)."""
-    out = frame.copy()
-    geometry = getattr(out, "_geometry_column_name", None)
-    for name in out.columns:
-        if name == geometry or out[name].dtype != object:
-            continue
-        present = out[name].dropna()
-        if len(present) and present.map(lambda v: isinstance(v, dt.date)).all():
-            out[name] = pd.to_datetime(out[name])
-        elif len(present):
-            out[name] = out[name].map(
-                lambda v: (
-                    None
-                    if v is None
-                    else (
-                        json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else str(v)
-                    )
-                )
-            )
-    if isinstance(out, gpd.GeoDataFrame) and out.crs is None:
-        out = out.set_crs("EPSG:4326")
-    return out
-
-
 def export_gpkg(
     store: Store, out: Output, *, user: User, community: str | None = None, crs: str = "wgs84"
 ) -> ExportResult:
@@ -228,8 +202,6 @@ def export_gpkg(
     gridmap.errors.PermissionDenied
         If the user may not export.
     """
-    import pyogrio
-
     system = _check_crs(crs)
     frames = layer_frames(store, user=user, community=community)
     folder = Path(tempfile.mkdtemp(prefix="gridmap-gpkg-"))
@@ -242,14 +214,12 @@ def export_gpkg(
             else "coordinates: WGS-84 (EPSG:4326)"
         )
         for name, frame in frames.items():
-            ready = _gpkg_ready(_shifted(frame, system))
-            pyogrio.write_dataframe(
-                ready,
+            write_gpkg_layer(
+                _shifted(frame, system),
                 path,
                 layer=name,
-                driver="GPKG",
-                append=path.exists(),
-                layer_metadata={"DESCRIPTION": f"gridmap {name}; {note}"},
+                append=True,
+                description=f"gridmap {name}; {note}",
             )
             total += len(frame)
         payload = path.read_bytes()

@@ -201,28 +201,25 @@ def _grid_story(
         )
 
     story.append(para(tr("export.dossier.checks", lang), st["h2"]))
-    if failures is None:
-        story.append(para(tr("export.dossier.checks_unavailable", lang), st["body"]))
+    fails = failures[failures["grid"] == code]
+    if "severity" in fails:  # failures first, advisories after
+        fails = fails.sort_values("severity", key=lambda v: v.eq("advisory"), kind="stable")
+    if fails.empty:
+        story.append(para(tr("export.dossier.no_checks", lang), st["body"]))
     else:
-        fails = failures[failures["grid"] == code]
-        if "severity" in fails:  # failures first, advisories after
-            fails = fails.sort_values("severity", key=lambda v: v.eq("advisory"), kind="stable")
-        if fails.empty:
-            story.append(para(tr("export.dossier.no_checks", lang), st["body"]))
-        else:
-            story.append(
-                table(
-                    [[r.rule, r.measured, r.message, r.source] for r in fails.itertuples()],
-                    [
-                        tr("export.col.rule", lang),
-                        tr("export.col.measured", lang),
-                        tr("export.col.message", lang),
-                        tr("export.col.source", lang),
-                    ],
-                    [4.0, 2.6, 7.4, 4.0],
-                    st,
-                )
+        story.append(
+            table(
+                [[r.rule, r.measured, r.message, r.source] for r in fails.itertuples()],
+                [
+                    tr("export.col.rule", lang),
+                    tr("export.col.measured", lang),
+                    tr("export.col.message", lang),
+                    tr("export.col.source", lang),
+                ],
+                [4.0, 2.6, 7.4, 4.0],
+                st,
             )
+        )
     story.append(Spacer(1, 0.2 * cm))
     return story
 
@@ -385,5 +382,5 @@ def export_dossier(
         fmt="pdf",
         rows=total,
         as_of=data["as_of"],
-        extra={**phones_shown(see_phones=see_phones), "checks": failures is not None},
+        extra=phones_shown(see_phones=see_phones),
     )

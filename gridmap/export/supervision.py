@@ -40,7 +40,6 @@ __all__ = [
     "current_failures",
     "export_supervision",
     "failures_frame",
-    "run_report",
 ]
 
 #: Columns of :func:`current_failures`.
@@ -168,38 +167,14 @@ def failures_frame(results: Iterable[Any], *, lang: str = i18n.DEFAULT_LANG) -> 
     )
 
 
-def run_report(store: Store, *, community: str | None = None, as_of: dt.date | None = None) -> Any:
-    """Run every enabled check on the store; ``None`` when :mod:`gridmap.checks` is missing.
-
-    Parameters
-    ----------
-    store
-        The store.
-    community
-        Only this community.
-    as_of
-        The date whose assignments count (default today).
-
-    Returns
-    -------
-    gridmap.checks.CheckReport or None
-        The report.
-    """
-    try:
-        from gridmap.checks import run_checks_on_store
-    except ImportError:
-        return None
-    return run_checks_on_store(store, community=community, as_of=as_of)
-
-
 def current_failures(
     store: Store,
     *,
     community: str | None = None,
     as_of: dt.date | None = None,
     lang: str = i18n.DEFAULT_LANG,
-) -> pd.DataFrame | None:
-    """Run every check and return its failures, or ``None`` when the checks engine is missing.
+) -> pd.DataFrame:
+    """Run every enabled check and return its failures.
 
     Parameters
     ----------
@@ -214,12 +189,13 @@ def current_failures(
 
     Returns
     -------
-    pandas.DataFrame or None
-        :func:`failures_frame` of the results; ``None`` if :mod:`gridmap.checks`
-        (``run_checks_on_store``) cannot be imported.
+    pandas.DataFrame
+        :func:`failures_frame` of :func:`gridmap.checks.run_checks_on_store`'s report.
     """
-    report = run_report(store, community=community, as_of=as_of)
-    return None if report is None else failures_frame(report, lang=lang)
+    from gridmap.checks import run_checks_on_store
+
+    report = run_checks_on_store(store, community=community, as_of=as_of)
+    return failures_frame(report, lang=lang)
 
 
 def _order_number(grid: str, day: dt.date) -> str:
@@ -229,7 +205,7 @@ def _order_number(grid: str, day: dt.date) -> str:
 def _pages(
     data: dict[str, Any],
     grids: pd.DataFrame,
-    failures: pd.DataFrame | None,
+    failures: pd.DataFrame,
     st: dict[str, Any],
     *,
     see_phones: bool,
@@ -243,12 +219,6 @@ def _pages(
     from gridmap.export._pdf import key_value_table, para, table
 
     story: list[Any] = []
-    if failures is None:
-        story += [
-            para(tr("export.supervision.title", lang), st["title"]),
-            para(tr("export.dossier.checks_unavailable", lang), st["body"]),
-        ]
-        return story, 0
     staff = workers_by_grid(data)
     wanted = set(grids["code"])
     failing = failures[failures["grid"].isin(wanted) & (failures["severity"] != "advisory")]
@@ -431,5 +401,5 @@ def export_supervision(
         fmt="pdf",
         rows=orders,
         as_of=issued,
-        extra={"checks": failures is not None, "date": fmt_date(issued)},
+        extra={"date": fmt_date(issued)},
     )

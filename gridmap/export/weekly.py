@@ -34,7 +34,7 @@ from gridmap.export._common import (
     week_label,
 )
 from gridmap.export.fonts import matplotlib_font
-from gridmap.export.supervision import failures_frame, run_report
+from gridmap.export.supervision import failures_frame
 from gridmap.snapshot import CLOSED_ISSUE_STATUSES
 from gridmap.store.issues import read_issue_events
 
@@ -209,12 +209,11 @@ def weekly_report(
         (tr("export.weekly.overdue", lang), len(overdue)),
         (tr("export.weekly.reassigned", lang), len(reassignments)),
     ]
-    if checks is not None:
-        summary += [
-            (tr("export.weekly.failures_start", lang), int(checks["start"].sum())),
-            (tr("export.weekly.failures_end", lang), int(checks["end"].sum())),
-        ]
-    if scores is not None and len(scores):
+    summary += [
+        (tr("export.weekly.failures_start", lang), int(checks["start"].sum())),
+        (tr("export.weekly.failures_end", lang), int(checks["end"].sum())),
+    ]
+    if len(scores):
         summary.append(
             (
                 tr("export.weekly.mean_score", lang),
@@ -247,27 +246,19 @@ def _check_change(
     start: dt.date,
     end: dt.date,
     lang: str,
-) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """Failures per rule and scores per grid the day before ``start`` and on ``end``.
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Failures per rule and scores per grid the day before ``start`` and on ``end``."""
+    from gridmap.checks import run_checks_on_store
 
-    Returns ``(None, None)`` when the checks engine is missing.
-    """
-    before = run_report(store, community=community, as_of=start - dt.timedelta(days=1))
-    if before is None:
-        return None, None
-    after = run_report(store, community=community, as_of=end)
+    before = run_checks_on_store(store, community=community, as_of=start - dt.timedelta(days=1))
+    after = run_checks_on_store(store, community=community, as_of=end)
     codes = set(grids["code"])
     counts = []
     for report in (before, after):
         frame = failures_frame(report, lang=lang)
         frame = frame[frame["grid"].isin(codes) | frame["grid"].isna()]
         counts.append(frame.groupby("rule_id").size())
-    rules = [
-        (r.rule, r.title(lang))
-        if callable(getattr(r, "title", None))
-        else (str(r.rule), str(r.rule))
-        for r in getattr(after, "results", after)
-    ]
+    rules = [(r.rule, r.title(lang)) for r in after.results]
     ids = [rule_id for rule_id, _ in rules]
     checks = pd.DataFrame(
         {
@@ -277,22 +268,20 @@ def _check_change(
         }
     )
     checks["change"] = checks["end"] - checks["start"]
-    scores = None
-    if hasattr(before, "scores"):
-        first = before.scores("grid").set_index("key")["score"]
-        last = after.scores("grid").set_index("key")["score"]
-        order = sorted(codes)
-        names = dict(zip(grids["code"], grids["name"].fillna(""), strict=True))
-        scores = pd.DataFrame(
-            {
-                "grid": order,
-                "name": [names[c] for c in order],
-                "start": first.reindex(order).astype(float).to_numpy(),
-                "end": last.reindex(order).astype(float).to_numpy(),
-            }
-        ).dropna(subset=["start", "end"], how="all")
-        scores["change"] = scores["end"] - scores["start"]
-        scores = scores.sort_values(["change", "end"], kind="stable")
+    first = before.scores("grid").set_index("key")["score"]
+    last = after.scores("grid").set_index("key")["score"]
+    order = sorted(codes)
+    names = dict(zip(grids["code"], grids["name"].fillna(""), strict=True))
+    scores = pd.DataFrame(
+        {
+            "grid": order,
+            "name": [names[c] for c in order],
+            "start": first.reindex(order).astype(float).to_numpy(),
+            "end": last.reindex(order).astype(float).to_numpy(),
+        }
+    ).dropna(subset=["start", "end"], how="all")
+    scores["change"] = scores["end"] - scores["start"]
+    scores = scores.sort_values(["change", "end"], kind="stable")
     return checks, scores
 
 
@@ -438,48 +427,38 @@ def _tables(report: dict[str, Any], lang: str) -> list[tuple[str, list[str], lis
         ),
     ]
     checks = report["checks"]
-    if checks is not None:
-        tables.append(
-            (
-                tr("export.weekly.checks", lang),
-                [
-                    tr("export.col.rule", lang),
-                    tr("export.weekly.failures_start", lang),
-                    tr("export.weekly.failures_end", lang),
-                    tr("export.weekly.change", lang),
-                ],
-                [
-                    [r.rule, int(r.start), int(r.end), f"{int(r.change):+d}"]
-                    for r in checks.itertuples()
-                ],
-            )
+    tables.append(
+        (
+            tr("export.weekly.checks", lang),
+            [
+                tr("export.col.rule", lang),
+                tr("export.weekly.failures_start", lang),
+                tr("export.weekly.failures_end", lang),
+                tr("export.weekly.change", lang),
+            ],
+            [
+                [r.rule, int(r.start), int(r.end), f"{int(r.change):+d}"]
+                for r in checks.itertuples()
+            ],
         )
-    else:
-        tables.append(
-            (
-                tr("export.weekly.checks", lang),
-                [tr("export.col.message", lang)],
-                [[tr("export.dossier.checks_unavailable", lang)]],
-            )
-        )
+    )
     scores = report["scores"]
-    if scores is not None:
-        tables.append(
-            (
-                tr("export.weekly.scores", lang),
-                [
-                    tr("export.col.grid", lang),
-                    tr("export.col.item", lang),
-                    tr("export.weekly.score_start", lang),
-                    tr("export.weekly.score_end", lang),
-                    tr("export.weekly.change", lang),
-                ],
-                [
-                    [r.grid, r.name, f"{r.start:.1f}", f"{r.end:.1f}", f"{r.change:+.1f}"]
-                    for r in scores.itertuples()
-                ],
-            )
+    tables.append(
+        (
+            tr("export.weekly.scores", lang),
+            [
+                tr("export.col.grid", lang),
+                tr("export.col.item", lang),
+                tr("export.weekly.score_start", lang),
+                tr("export.weekly.score_end", lang),
+                tr("export.weekly.change", lang),
+            ],
+            [
+                [r.grid, r.name, f"{r.start:.1f}", f"{r.end:.1f}", f"{r.change:+.1f}"]
+                for r in scores.itertuples()
+            ],
         )
+    )
     moves = report["reassignments"]
     tables.append(
         (

@@ -29,6 +29,7 @@ from gridmap.crs import to_metric
 from gridmap.errors import CRSError, InputError
 
 __all__ = [
+    "CODE_PROBLEMS",
     "COMMUNITY_CODE_LENGTH",
     "GRID_CODE_LENGTH",
     "MAX_SEQUENCE",
@@ -36,6 +37,8 @@ __all__ = [
     "assign_grid_codes",
     "check_code_order",
     "check_grid_codes",
+    "code_order_pairs",
+    "grid_code_problems",
     "normalize_code",
     "order_west_east_north_south",
     "parse_grid_code",
@@ -157,6 +160,64 @@ def parse_grid_code(code: Any) -> GridCode:
     return GridCode(text[:6], text[6:9], text[9:12], text[12:])
 
 
+#: English text of each kind of grid-code problem (:func:`grid_code_problems`).
+CODE_PROBLEMS = {
+    "missing": "grid code is missing",
+    "not_digits": "grid code {code!r} contains characters other than digits 0-9",
+    "length": "grid code {code!r} has {length} characters, not {digits} digits",
+    "community_code": "community code {community!r} is not {community_digits} digits, "
+    "so grid code {code} cannot be checked against it",
+    "prefix": "grid code {code} does not start with the code of its community {community}",
+    "sequence": "grid code {code} has sequence 000; sequences run from 001 to 999",
+}
+
+
+def grid_code_problems(code: Any, *, community_code: Any = None) -> list[tuple[str, dict]]:
+    """List what is wrong with one grid code, as ``(kind, fields)`` pairs.
+
+    ``kind`` is a key of :data:`CODE_PROBLEMS`; ``fields`` fill its text (and the
+    translated texts of the check rule ``grid_codes``). :func:`validate_grid_code`
+    says the same in English sentences.
+
+    Parameters
+    ----------
+    code
+        The grid code.
+    community_code
+        The 12-digit code of the community the grid lies in, if known.
+
+    Returns
+    -------
+    list of (str, dict)
+        One pair per problem; empty when the code is fine.
+
+    Examples
+    --------
+    >>> grid_code_problems("330102011001000")
+    [('sequence', {'code': '330102011001000', 'community': None, 'length': 15, \
+'digits': 15, 'community_digits': 12})]
+    """
+    text = normalize_code(code)
+    if text is None:
+        return [("missing", {"code": None})]
+    community = normalize_code(community_code)
+    fields = {"code": text, "community": community, "length": len(text),
+              "digits": GRID_CODE_LENGTH, "community_digits": COMMUNITY_CODE_LENGTH}
+    kinds: list[str] = []
+    if not (text.isascii() and text.isdigit()):
+        kinds.append("not_digits")
+    if len(text) != GRID_CODE_LENGTH:
+        kinds.append("length")
+    if community_code is not None and community is not None:
+        if not _is_digits(community, COMMUNITY_CODE_LENGTH):
+            kinds.append("community_code")
+        elif not text.startswith(community):
+            kinds.append("prefix")
+    if _is_digits(text, GRID_CODE_LENGTH) and text[COMMUNITY_CODE_LENGTH:] == "000":
+        kinds.append("sequence")
+    return [(kind, fields) for kind in kinds]
+
+
 def validate_grid_code(code: Any, *, community_code: Any = None) -> list[str]:
     """List what is wrong with one grid code; an empty list means it is fine.
 
@@ -173,7 +234,7 @@ def validate_grid_code(code: Any, *, community_code: Any = None) -> list[str]:
     Returns
     -------
     list of str
-        One English sentence per problem.
+        One English sentence per problem (:func:`grid_code_problems` gives them as data).
 
     Examples
     --------
@@ -182,30 +243,10 @@ def validate_grid_code(code: Any, *, community_code: Any = None) -> list[str]:
     >>> validate_grid_code("330102011001000")
     ['grid code 330102011001000 has sequence 000; sequences run from 001 to 999']
     """
-    text = normalize_code(code)
-    if text is None:
-        return ["grid code is missing"]
-    problems: list[str] = []
-    if not (text.isascii() and text.isdigit()):
-        problems.append(f"grid code {text!r} contains characters other than digits 0-9")
-    if len(text) != GRID_CODE_LENGTH:
-        problems.append(
-            f"grid code {text!r} has {len(text)} characters, not {GRID_CODE_LENGTH} digits"
-        )
-    community = normalize_code(community_code)
-    if community_code is not None and community is not None:
-        if not _is_digits(community, COMMUNITY_CODE_LENGTH):
-            problems.append(
-                f"community code {community!r} is not {COMMUNITY_CODE_LENGTH} digits, "
-                f"so grid code {text} cannot be checked against it"
-            )
-        elif not text.startswith(community):
-            problems.append(
-                f"grid code {text} does not start with the code of its community {community}"
-            )
-    if _is_digits(text, GRID_CODE_LENGTH) and text[COMMUNITY_CODE_LENGTH:] == "000":
-        problems.append(f"grid code {text} has sequence 000; sequences run from 001 to 999")
-    return problems
+    return [
+        CODE_PROBLEMS[kind].format(**fields)
+        for kind, fields in grid_code_problems(code, community_code=community_code)
+    ]
 
 
 # --------------------------------------------------------------------------- geometry
@@ -498,20 +539,20 @@ def check_grid_codes(
     return problems
 
 
-def check_code_order(
+def code_order_pairs(
     grids_gdf: gpd.GeoDataFrame,
     *,
     community_col: str = "community",
     code_col: str = "code",
     row_height_m: float | None = None,
-    max_examples: int = 3,
-) -> list[str]:
-    """Report communities whose grid codes do not run west→east, north→south (advisory).
+) -> dict[str, list[tuple[str, str]]]:
+    """Return, per community, the neighbouring grids whose codes run the wrong way.
 
     Inside each community, the grids with a well-formed code of that community are put
-    in :func:`order_west_east_north_south` order; their sequence numbers must then
-    increase. Gaps in the numbering are fine (grids get deleted). Malformed and
-    duplicate codes are left to :func:`check_grid_codes`.
+    in :func:`order_west_east_north_south` order; each pair ``(a, b)`` where ``a``
+    comes first but has the higher sequence number is out of order. Gaps in the
+    numbering are fine (grids get deleted). Malformed and duplicate codes are left to
+    :func:`check_grid_codes`.
 
     Parameters
     ----------
@@ -523,13 +564,12 @@ def check_code_order(
         Column holding the grid codes.
     row_height_m
         Row height for the ordering, see :func:`order_west_east_north_south`.
-    max_examples
-        How many out-of-order pairs to quote per community.
 
     Returns
     -------
-    list of str
-        One sentence per community whose numbering is out of order.
+    dict
+        Community code -> out-of-order ``(earlier, later)`` code pairs, for the
+        communities that have any, sorted by community code.
 
     Raises
     ------
@@ -555,7 +595,7 @@ def check_code_order(
             groups.setdefault(community, []).append(i)
     groups = {c: m for c, m in groups.items() if len(m) > 1}
     if not groups:
-        return []
+        return {}
     rows = np.array(sorted(i for members in groups.values() for i in members))
     n = len(grids_gdf)
     x = np.full(n, np.nan)
@@ -563,7 +603,7 @@ def check_code_order(
     area = np.zeros(n)
     present = np.zeros(n, dtype=bool)
     x[rows], y[rows], area[rows], present[rows] = _metric_points(grids_gdf.iloc[rows])
-    problems: list[str] = []
+    found: dict[str, list[tuple[str, str]]] = {}
     for community in sorted(groups):
         pos = np.asarray(groups[community])
         pos = pos[present[pos]]
@@ -575,12 +615,46 @@ def check_code_order(
             if int(a[COMMUNITY_CODE_LENGTH:]) > int(b[COMMUNITY_CODE_LENGTH:])  # type: ignore[index]
         ]
         if pairs:
-            examples = "; ".join(
-                f"{a} lies before {b} but has the higher number" for a, b in pairs[:max_examples]
-            )
-            more = f" and {len(pairs) - max_examples} more" if len(pairs) > max_examples else ""
-            problems.append(
-                f"community {community}: grid codes do not run west→east, north→south "
-                f"({examples}{more})"
-            )
+            found[community] = pairs  # type: ignore[assignment]
+    return found
+
+
+def check_code_order(
+    grids_gdf: gpd.GeoDataFrame,
+    *,
+    community_col: str = "community",
+    code_col: str = "code",
+    row_height_m: float | None = None,
+    max_examples: int = 3,
+) -> list[str]:
+    """Report communities whose grid codes do not run west→east, north→south (advisory).
+
+    The sentences of :func:`code_order_pairs`, which takes the same parameters and
+    raises the same errors.
+
+    Parameters
+    ----------
+    grids_gdf, community_col, code_col, row_height_m
+        As for :func:`code_order_pairs`.
+    max_examples
+        How many out-of-order pairs to quote per community.
+
+    Returns
+    -------
+    list of str
+        One sentence per community whose numbering is out of order.
+    """
+    problems: list[str] = []
+    pairs_by_community = code_order_pairs(
+        grids_gdf, community_col=community_col, code_col=code_col, row_height_m=row_height_m
+    )
+    for community, pairs in pairs_by_community.items():
+        examples = "; ".join(
+            f"{a} lies before {b} but has the higher number" for a, b in pairs[:max_examples]
+        )
+        more = f" and {len(pairs) - max_examples} more" if len(pairs) > max_examples else ""
+        problems.append(
+            f"community {community}: grid codes do not run west→east, north→south "
+            f"({examples}{more})"
+        )
     return problems

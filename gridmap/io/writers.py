@@ -30,6 +30,7 @@ __all__ = [
     "WRITE_FORMATS",
     "convert_file",
     "csv_text",
+    "write_gpkg_layer",
     "write_layer_file",
     "xlsx_plain_text",
 ]
@@ -167,9 +168,35 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
         xlsx_plain_text(writer.book)
 
 
-def _write_gpkg(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
+def write_gpkg_layer(
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    layer: str,
+    append: bool = False,
+    description: str | None = None,
+) -> None:
+    """Write one layer of a GeoPackage (geometries in EPSG:4326, the CRS set if missing).
+
+    Dates become date-times, lists and dicts JSON text and other Python objects text:
+    what GeoPackage columns hold.
+
+    Parameters
+    ----------
+    frame
+        The rows: a GeoDataFrame in WGS-84 longitude/latitude, or a plain table.
+    path
+        The ``.gpkg`` file.
+    layer
+        The layer's name.
+    append
+        Add the layer to an existing file; otherwise the file is replaced.
+    description
+        The layer's ``DESCRIPTION`` metadata.
+    """
     import pyogrio
 
+    path = Path(path)
     out = frame.copy()
     for name in out.columns:
         if name == getattr(out, "_geometry_column_name", None) or out[name].dtype != object:
@@ -187,11 +214,14 @@ def _write_gpkg(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
                     )
                 )
             )
-    if path.exists():
+    if path.exists() and not append:
         path.unlink()
     if isinstance(out, gpd.GeoDataFrame) and out.crs is None:
         out = out.set_crs("EPSG:4326")
-    pyogrio.write_dataframe(out, path, layer=layer, driver="GPKG")
+    metadata = {"DESCRIPTION": description} if description else None
+    pyogrio.write_dataframe(
+        out, path, layer=layer, driver="GPKG", append=path.exists(), layer_metadata=metadata
+    )
 
 
 def write_layer_file(
@@ -226,7 +256,7 @@ def write_layer_file(
         if suffix in (".geojson", ".json"):
             _write_geojson(frame, path)
         elif suffix == ".gpkg":
-            _write_gpkg(frame, path, layer=layer_name or path.stem)
+            write_gpkg_layer(frame, path, layer=layer_name or path.stem)
         elif suffix == ".csv":
             _table_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
         elif suffix == ".xlsx":

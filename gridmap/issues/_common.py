@@ -10,7 +10,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gridmap.crs import lonlat_to_wgs84
 from gridmap.errors import NotFound
 from gridmap.issues.categories import IssueConfig, load_issue_config
 from gridmap.issues.deadlines import to_utc
@@ -32,10 +31,6 @@ def _now(at: dt.datetime | None) -> dt.datetime:
 
 def _config(config: IssueConfig | None) -> IssueConfig:
     return config if config is not None else load_issue_config()
-
-
-def _lonlat_wgs84(lon: Any, lat: Any, crs: str) -> tuple[float, float]:
-    return lonlat_to_wgs84(lon, lat, crs, what="report coordinates")
 
 
 def _issue_rows(store: Store, ids: Sequence[int] | None = None) -> gpd.GeoDataFrame:

@@ -17,12 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 import shapely
 
 from gridmap import auth
-from gridmap.crs import normalize_crs_name
+from gridmap.crs import lonlat_to_wgs84, normalize_crs_name
 from gridmap.errors import ConflictError, InputError, NotFound, PermissionDenied
 from gridmap.issues import lifecycle
 from gridmap.issues._common import (
@@ -30,14 +29,13 @@ from gridmap.issues._common import (
     _community_of_row,
     _config,
     _issue_rows,
-    _lonlat_wgs84,
     _now,
     resolve_issue,
 )
 from gridmap.issues.categories import IssueConfig
 from gridmap.issues.deadlines import add_hours, deadline_for, hours_between
 from gridmap.issues.routing import Route, find_duplicates, route_point
-from gridmap.model import IssueStatus
+from gridmap.model import IssueStatus, row_version
 from gridmap.photos import clean_photo, photo_location
 from gridmap.store import issues as store_issues
 
@@ -77,18 +75,9 @@ def _check_version(row: dict[str, Any] | None, issue_id: int, version: int) -> d
     if row is None:
         msg = f"issue report {issue_id} does not exist (deleted by someone else?)"
         raise NotFound(msg)
-    if isinstance(version, bool) or not isinstance(version, (int, np.integer)):
-        msg = f"version must be the row version you read (an integer), got {version!r}"
-        raise InputError(msg)
-    if row["version"] != int(version):
-        msg = (
-            f"issue report {row.get('code') or issue_id} was changed by someone else since you "
-            f"read it (you read version {version}, the store has version {row['version']}); "
-            "reload it and try again"
-        )
-        err = ConflictError(msg)
-        err.current_version = row["version"]  # type: ignore[attr-defined]
-        raise err
+    if row["version"] != row_version(version):
+        what = f"issue report {row.get('code') or issue_id}"
+        raise ConflictError.stale(what, int(version), row["version"])
     return row
 
 
@@ -167,7 +156,7 @@ def report_issue(
         else:
             msg = "the report needs a position: tap the map, type coordinates or add a GPS photo"
             raise InputError(msg)
-    x, y = _lonlat_wgs84(lon, lat, crs)
+    x, y = lonlat_to_wgs84(lon, lat, crs, what="report coordinates")
     point = shapely.Point(x, y)
     grids = store.read_layer("grids")
     route = route_point(point, grids, boundary_flag_m=cfg.boundary_flag_m)

@@ -32,7 +32,7 @@ from gridmap import auth, photos
 from gridmap.crs import lonlat_to_wgs84, normalize_crs_name
 from gridmap.errors import InputError, PermissionDenied
 from gridmap.locate import polygon_index_of_points
-from gridmap.model import LAYERS, POINT_KINDS, Column, PointStatus
+from gridmap.model import LAYERS, POINT_KINDS, Column, PointStatus, is_missing, row_version
 
 if TYPE_CHECKING:
     from gridmap.auth import User
@@ -118,22 +118,9 @@ def editable_columns(layer: str) -> tuple[Column, ...]:
     return LAYERS[layer].columns
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, float):
-        return math.isnan(value)
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _convert(column: Column, value: Any) -> Any:
     """Convert one form value to the column's type (``None`` for empty)."""
-    if _missing(value):
+    if is_missing(value, blank_text=True):
         return None
     if isinstance(value, np.generic):
         value = value.item()
@@ -260,10 +247,6 @@ def _to_row(
     return row
 
 
-def _lonlat_wgs84(lon: Any, lat: Any, crs: str) -> tuple[float, float]:
-    return lonlat_to_wgs84(lon, lat, crs, what="point coordinates")
-
-
 def _grid_of(store: Store, point: shapely.Point) -> tuple[str, str]:
     """Return ``(grid code, community code)`` of the grid containing ``point``."""
     grids = store.read_layer("grids")
@@ -312,13 +295,6 @@ def _point_row(store: Store, point_id: int) -> tuple[dict[str, Any], str]:
     return row, layer_of_kind(row["kind"])
 
 
-def _check_version(version: Any) -> int:
-    if isinstance(version, bool) or not isinstance(version, (int, np.integer)):
-        msg = f"version must be the row version you read (an integer), got {version!r}"
-        raise InputError(msg)
-    return int(version)
-
-
 def _point_to_change(
     store: Store, user: User, point_id: int, version: Any, *, refused: str
 ) -> tuple[dict[str, Any], str, int]:
@@ -327,7 +303,7 @@ def _point_to_change(
     ``refused`` ends the message for a retired point (``"is already retired"``).
     """
     auth.require(user, "edit_points")
-    version = _check_version(version)
+    version = row_version(version)
     row, layer = _point_row(store, point_id)
     _require_on(user, "edit_points", _community_of(store, row["geom"]), f"point {row['code']}")
     if row.get("retired_at") is not None:
@@ -338,7 +314,7 @@ def _point_to_change(
 
 def _position_to_place(store: Store, user: User, lon: float, lat: float, crs: str) -> shapely.Point:
     """Return the WGS-84 point at ``(lon, lat)`` in ``crs``, inside a grid ``user`` may edit in."""
-    x, y = _lonlat_wgs84(lon, lat, crs)
+    x, y = lonlat_to_wgs84(lon, lat, crs, what="point coordinates")
     point = shapely.Point(x, y)
     _, community = _grid_of(store, point)
     auth.require(user, "edit_points", community=community)

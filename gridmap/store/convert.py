@@ -22,7 +22,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Boolean, Date, Integer
 
-from gridmap.model import Column
+from gridmap.model import Column, is_missing
 from gridmap.store.types import UTCDateTime
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
     "BadValueError",
     "canonical_enum",
     "clean_column",
-    "is_missing",
     "jsonable",
     "series_of",
     "sql_dtype",
@@ -41,17 +40,6 @@ __all__ = [
     "to_int",
     "to_str",
 ]
-
-
-def is_missing(value: Any) -> bool:
-    """Whether a cell is empty (``None``, NaN, ``pd.NA``, ``NaT``)."""
-    if value is None:
-        return True
-    if isinstance(value, float | np.floating):
-        return math.isnan(value)
-    return (
-        value is pd.NA or value is pd.NaT or (isinstance(value, np.datetime64) and np.isnat(value))
-    )
 
 
 class BadValueError(Exception):

@@ -857,14 +857,7 @@ class Store:
             msg = f"{table.name} row {row_id} does not exist (deleted by someone else?)"
             raise NotFound(msg)
         if row["version"] != version:
-            msg = (
-                f"{table.name} row {row_id} was changed by someone else since you read it "
-                f"(you read version {version}, the store has version {row['version']}); "
-                "reload it and try again"
-            )
-            err = ConflictError(msg)
-            err.current_version = row["version"]  # type: ignore[attr-defined]
-            raise err
+            raise ConflictError.stale(f"{table.name} row {row_id}", version, row["version"])
 
     # ----------------------------------------------------------------- audit
 

@@ -100,7 +100,7 @@ def test_save_needs_the_right_and_valid_values(tmp_path):
 
 
 def test_an_edited_rules_table_saves_only_what_changed(tmp_path):
-    from gridmap.checks.config import editable_rules, rule_changes
+    from gridmap.checks.registry import editable_rules, rule_changes
 
     path = tmp_path / "gridmap.toml"
     shown = editable_rules(load_rules(path), lang="en")

@@ -128,3 +128,30 @@ def test_compounds_assigned():
     (f,) = run(layers, "compounds_assigned").failures
     assert f.object_id == "甲小区" and f.grid == G1 and f.measured == 0
     assert shapely.area(f.geometry) > 0
+
+
+def test_grid_codes_pass_and_name_each_problem():
+    assert run(make_street(), "grid_codes").ok
+    layers = make_street()
+    layers["grids"] = frame(
+        [box(0, 0, 500, 1000), box(500, 0, 250, 1000), box(750, 0, 250, 1000)],
+        code=["330102011009001", G1, G1],
+        community=[COMMUNITY] * 3,
+    )
+    result = run(layers, "grid_codes")
+    kinds = sorted((f.object_id, f.details["problem"]) for f in result.failures)
+    assert kinds == [(G1, "duplicate"), (G1, "duplicate"), ("330102011009001", "prefix")]
+    dup = next(f for f in result.failures if f.details["problem"] == "duplicate")
+    assert dup.measured == 2 and "used by 2 grids" in dup.message and "2 个网格" in dup.message_zh
+    assert run(layers, "grid_codes", params={"max_grids_per_code": 2}).failed == 1
+
+
+def test_grid_code_order_is_an_advisory_per_community():
+    assert run(make_street(), "grid_code_order").ok
+    layers = make_street()
+    layers["grids"]["code"] = [G2, G1]  # the western grid has the higher number
+    result = run(layers, "grid_code_order")
+    (f,) = result.failures
+    assert f.severity == "advisory" and f.object_id == COMMUNITY and f.measured == 1
+    assert f.details["pairs"] == [[G2, G1]] and "west→east" in f.message
+    assert run(layers, "grid_code_order", params={"max_out_of_order": 1}).ok

@@ -27,6 +27,8 @@ def test_the_rules_of_issue_5_are_all_registered():
         "grid_residents",
         "points_in_grids",
         "compounds_assigned",
+        "grid_codes",
+        "grid_code_order",
         "bin_reach",
         "bin_reach_advisory",
         "compound_collection_point",

@@ -83,7 +83,7 @@ def test_grid_dossier_has_roster_facilities_and_embedded_cjk_font(demo_store, mo
 def test_community_dossier_has_contents_progress_and_a_map_per_grid(
     demo_store, monkeypatch, tmp_path
 ):
-    monkeypatch.setattr(dossier, "current_failures", lambda *a, **k: None)
+    monkeypatch.setattr(dossier, "current_failures", lambda *a, **k: failures_frame([]))
     grids = demo_store.read_layer("grids")
     community = grids["community"].value_counts().idxmin()
     codes = sorted(grids.loc[grids["community"] == community, "code"])
@@ -106,7 +106,7 @@ def test_community_dossier_has_contents_progress_and_a_map_per_grid(
     assert all(code in pages[0] for code in codes)  # the contents page lists every grid
     for code in codes:
         assert any(f"网格 {code}" in p for p in pages[1:])
-    assert "检查引擎" in "\n".join(pages)  # placeholder while gridmap.checks is missing
+    assert "当前检查全部合格" in "\n".join(pages)  # no failures given: every check passes
     first = next(i for i, p in enumerate(pages) if i and f"网格 {codes[0]}" in p) + 1
     image = render_page(payload, first, tmp_path)
     assert colour_pixels(image, OUTLINE_COLOR) > 200  # the grid's outline is drawn
@@ -115,7 +115,7 @@ def test_community_dossier_has_contents_progress_and_a_map_per_grid(
 
 
 def test_inspector_sees_full_phones(demo_store, monkeypatch):
-    monkeypatch.setattr(dossier, "current_failures", lambda *a, **k: None)
+    monkeypatch.setattr(dossier, "current_failures", lambda *a, **k: failures_frame([]))
     text = "\n".join(pdf_text(_export(demo_store, User("insp", UserRole.INSPECTOR), grid=GRID)))
     assert any(w["phone"] in text for w in demo_store.workers_of(GRID, on=DAY))
 

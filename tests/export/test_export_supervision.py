@@ -113,12 +113,6 @@ def test_community_scope_and_no_failures(demo_store, monkeypatch):
     assert len(pages) == 1 and "暂无不合格项" in pages[0]
 
 
-def test_placeholder_when_the_checks_engine_is_missing(demo_store, monkeypatch):
-    monkeypatch.setattr(supervision, "current_failures", lambda *a, **k: None)
-    pages = pdf_text(_export(demo_store, User("i", UserRole.INSPECTOR), grid="330102011001001"))
-    assert "gridmap.checks" in pages[0]
-
-
 def test_viewers_may_not_issue_orders(demo_store):
     with pytest.raises(PermissionDenied):
         _export(demo_store, User("v", UserRole.VIEWER))
@@ -129,12 +123,7 @@ def test_viewers_may_not_issue_orders(demo_store):
 
 
 @pytest.mark.slow
-def test_real_checks_engine_if_present(demo_store):
-    pytest.importorskip("gridmap.checks", reason="the checks engine is not written yet")
-    from gridmap import checks
-
-    if not hasattr(checks, "run_checks_on_store"):
-        pytest.skip("gridmap.checks has no run_checks_on_store yet")
+def test_orders_come_from_the_real_checks_engine(demo_store):
     frame = supervision.current_failures(demo_store, as_of=DAY)
     assert list(frame.columns) == list(FAILURE_COLUMNS)
     assert set(frame["severity"]) <= {"failure", "advisory"}

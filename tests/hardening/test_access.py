@@ -442,8 +442,6 @@ READS: set[Callable] = {
     config.get,
     checks_config.default_rules,
     checks_config.load_rules,
-    checks_config.editable_rules,
-    checks_config.rule_changes,
     exports.parse_date,
     exports.parse_week,
     exports.current_failures,
