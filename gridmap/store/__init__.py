@@ -15,6 +15,8 @@ module outside ``gridmap/store/`` runs or builds SQL).
 ``assignments``  who holds which grid when: validity, workers of a grid, a
                  worker's grids, ending assignments, plan state, grid history
 ``issues``       issue reports, their status moves and photos
+``tokens``       API tokens: hashed secrets, scope, rights, expiry, the rate window
+``features``     layer reads filtered by a bounding box (the API's GeoJSON)
 ``baseline``     plain-SQL baselines the benchmark compares the store with
 ``schema``       the tables (SQLAlchemy Core), checked against the migrations
 ``types``        geometry / UTC timestamp / JSON column types for both backends
