@@ -1768,12 +1768,17 @@ class Store:
         if success:
             values: dict[str, Any] = {"failed_logins": 0, "last_login": at, "locked_until": None}
         else:
+            # a lock that has run out starts the count again: one wrong try after it
+            # does not lock the user for another full period
+            expired = and_(users.c.locked_until.is_not(None),
+                           users.c.locked_until <= type_coerce(at, users.c.locked_until.type))
+            count = case((expired, 1), else_=users.c.failed_logins + 1)
             lock: Any = locked_until
             if lock_after is not None and locked_until is not None:
-                lock = case((users.c.failed_logins + 1 >= lock_after,
+                lock = case((count >= lock_after,
                              type_coerce(locked_until, users.c.locked_until.type)),
-                            else_=users.c.locked_until)
-            values = {"failed_logins": users.c.failed_logins + 1, "locked_until": lock}
+                            (expired, None), else_=users.c.locked_until)
+            values = {"failed_logins": count, "locked_until": lock}
         with self._write() as conn:
             name = conn.execute(select(users.c.username).where(users.c.id == user_id)).scalar()
             if name is None:
