@@ -14,8 +14,14 @@ that joins the two. Run by hand with::
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from gridmap.web import app as web
+
+# app.py lists its pages with st.navigation. Without this, Streamlit treats the app as a
+# legacy pages/ folder app until the first run calls st.navigation, so the first deep link
+# after a start (/issues) would run pages/issues.py on its own, without app.py's login.
+PagesManager.uses_pages_directory = False
 
 app = st.App(
     Path(__file__).resolve().parent / "app.py",
