@@ -1,4 +1,4 @@
-"""Server-side sessions and login abuse, on SQLite and PostGIS (gridmap.web.sessions, auth.login)."""
+"""Server-side sessions and login abuse on SQLite and PostGIS (gridmap.web.sessions, auth)."""
 
 from __future__ import annotations
 
