@@ -115,8 +115,8 @@ def _settings() -> dict[str, Any]:
 
 
 def _lang(request: Request) -> str:
-    accept = request.headers.get("accept-language", "").lower()
-    return "en" if accept.startswith("en") else "zh"
+    """The language of answers outside the app's pages: Chinese, the app's default."""
+    return i18n.DEFAULT_LANG
 
 
 def _resolve(request_cookies: dict[str, str], *, touch: bool = False) -> web_sessions.Resolved:
@@ -263,7 +263,7 @@ class PageGateMiddleware:
                 await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
                 return
         elif scope.get("method") in ("GET", "HEAD") and not self._known(path):
-            page = html.not_found_page(self._lang(scope))
+            page = html.not_found_page(i18n.DEFAULT_LANG)
             await HTMLResponse(page, status_code=404)(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -275,13 +275,6 @@ class PageGateMiddleware:
         if segments[0] in NOT_PAGES or "." in segments[-1]:
             return True  # a route, or a file (favicon.png, manifest.json, ...)
         return len(segments) == 1 and segments[0] in self.pages
-
-    @staticmethod
-    def _lang(scope: dict) -> str:
-        for name, value in scope.get("headers", []):
-            if name == b"accept-language":
-                return "en" if value.decode("latin-1").lower().startswith("en") else "zh"
-        return "zh"
 
     @staticmethod
     def _is_admin(scope: dict) -> bool:

@@ -58,11 +58,17 @@ def login_form(lang: str, *, next_path: str, action: str = "/auth/login") -> str
 
 
 def not_found_page(lang: str = "zh") -> str:
-    """Return a whole HTML page saying the address is no page of the app, with a link home."""
+    """Return a whole HTML page saying the address is no page of the app, with a link home.
+
+    The page is in ``lang`` (Chinese by default) with one English line below.
+    """
     t = lambda key: escape(i18n.t(key, lang))  # noqa: E731
+    en = lambda key: escape(i18n.t(key, "en"))  # noqa: E731
     return (
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head>'
         f'<meta charset="utf-8"><title>{t("notfound.title")} - gridmap</title></head><body>'
         f"<h1>{t('notfound.title')}</h1><p>{t('notfound.text')}</p>"
-        f'<p><a href="/">{t("notfound.home")}</a></p></body></html>'
+        f'<p><a href="/">{t("notfound.home")}</a></p>'
+        f'<p lang="en">{en("notfound.title")}. <a href="/">{en("notfound.home")}</a></p>'
+        "</body></html>"
     )
