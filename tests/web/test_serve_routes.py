@@ -47,6 +47,7 @@ class Served:
 
     def __init__(self, db: str, folder: Path, *extra: str) -> None:
         self.port = _free_port()
+        self.folder = folder
         self.log = (folder / f"serve-{self.port}.log").open("w")
         env = dict(os.environ, GRIDMAP_CONFIG=str(folder / "gridmap.toml"), GRIDMAP_DB=db)
         self.proc = subprocess.Popen(
@@ -166,6 +167,46 @@ def test_tiles_need_a_session_and_the_basemap_needs_a_package(served):
     status, _, body = served.get("/tiles/grids/1/0/0.pbf", headers={"Cookie": _cookie(headers)})
     assert status == 404 and json.loads(body)["error"]
     assert served.get("/basemap/1/0/0")[0] == 404  # no basemap_package configured
+
+
+def _write_mbtiles(path: Path, tiles: dict[tuple[int, int, int], bytes]) -> None:
+    """A tiny MBTiles package: XYZ tiles stored in TMS rows, as the format says."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
+        conn.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, "
+                     "tile_row INTEGER, tile_data BLOB)")
+        conn.executemany("INSERT INTO metadata VALUES (?, ?)", [("name", "t"), ("format", "png")])
+        conn.executemany("INSERT INTO tiles VALUES (?, ?, ?, ?)",
+                         [(z, x, 2**z - 1 - y, data) for (z, x, y), data in tiles.items()])
+    conn.close()
+
+
+def test_the_local_basemap_package_is_served_and_the_csp_follows_the_settings(served):
+    package = served.folder / "street.mbtiles"
+    png = b"\x89PNG\r\n\x1a\n-north-west-tile"
+    _write_mbtiles(package, {(1, 0, 0): png})
+    settings = served.folder / "gridmap.toml"
+    settings.write_text(
+        "[settings]\n"
+        f'basemap_package = "{package.as_posix()}"\n'
+        'basemap = "custom"\n'
+        'tile_url = "https://tiles.street.example/{z}/{x}/{y}.png"\n', encoding="utf-8")
+    try:
+        status, headers, body = served.get("/basemap/1/0/0")
+        assert (status, headers["content-type"], body) == (200, "image/png", png)
+        assert served.get("/basemap/1/0/1")[0] == 404  # the south-west tile is not in it
+        deadline = time.monotonic() + 30  # the policy re-reads the settings every few seconds
+        while time.monotonic() < deadline:
+            csp = served.get("/healthz")[1]["content-security-policy"]
+            if "tiles.street.example" in csp:
+                break
+            time.sleep(1)
+        img_src = next(p for p in csp.split(";") if p.strip().startswith("img-src"))
+        assert "https://tiles.street.example" in img_src.split()
+    finally:
+        settings.unlink()
 
 
 def test_logout_ends_the_session(served):
