@@ -349,5 +349,4 @@ def unlock_user(store: Store, username: str, *, by: User) -> None:
         store_sessions.unlock_name(store, username)
         return
     _require_manage(by, _scope_of(row), username)
-    if row["failed_logins"] or row.get("locked_until") is not None:
-        _save(store, row, {"failed_logins": 0, "locked_until": None}, by)
+    _save(store, row, {"failed_logins": 0, "locked_until": None}, by)  # audited
