@@ -1740,7 +1740,8 @@ class Store:
 
         A success resets the failure count and the lock and sets ``last_login``;
         a failure adds one to ``failed_logins`` (atomically, so the count holds
-        across app processes) and sets ``locked_until``. The row ``version`` is
+        across app processes) and sets ``locked_until``; a failure after a lock ran
+        out starts the count again at one. The row ``version`` is
         not changed: logins are not edits.
 
         Parameters
