@@ -1,7 +1,10 @@
 """gridmap web app: navigation, login, language and the sidebar frame.
 
-Run with ``gridmap serve`` (which prepares the store and the offline map assets).
-Pages live in pages/ and are registered explicitly with st.navigation, so
+Run with ``gridmap serve`` (which prepares the store and the offline map assets and
+serves this script through ``asgi.py``). The login is a server-side session: the
+form posts to gridmap's /auth/login route, which sets an HttpOnly cookie, and every
+run resolves the user from that cookie (re-reading role, scope and active flag).
+Pages (gridmap.web.pages.PAGES) are registered explicitly with st.navigation, so
 Streamlit's automatic pages/ discovery is not used.
 """
 
@@ -11,6 +14,8 @@ import streamlit as st
 
 from gridmap import auth, i18n
 from gridmap.errors import GridmapError
+from gridmap.web import html as web_html
+from gridmap.web.pages import PAGES
 from pages import _shared as sh
 
 ROOT = Path(__file__).resolve().parent
@@ -29,20 +34,20 @@ st.sidebar.selectbox(
 
 
 def login_page() -> None:
+    """The login form (it posts to gridmap's /auth/login route, which sets the cookie)."""
     st.title(sh.tr("app.title"))
     st.caption(sh.tr("app.subtitle"))
     sh.show_notice()
-    with st.columns([2, 3])[0], st.form("gm_login_form"):
-        username = st.text_input(sh.tr("auth.username"))
-        password = st.text_input(sh.tr("auth.password"), type="password")
-        submitted = st.form_submit_button(sh.tr("auth.login"), type="primary")
-    if submitted:
-        user = sh.run_action(lambda: auth.authenticate(sh.get_store(), username.strip(), password))
-        if user is None:
-            st.error(sh.tr("auth.failed"))
-        else:
-            sh.log_in(user)
-            st.rerun()
+    sh.show_login_error()
+    with st.columns([2, 3])[0]:
+        st.html(web_html.login_form(sh.lang(), next_path=sh.next_path(current_path)))
+
+
+def no_such_page() -> None:
+    """A page the user may not open: the same answer as an address that is no page."""
+    st.title(sh.tr("notfound.title"))
+    st.markdown(sh.tr("notfound.text"))
+    st.page_link(default_page, label=sh.tr("notfound.home"))
 
 
 def sidebar(user: auth.User) -> None:
@@ -58,43 +63,29 @@ def sidebar(user: auth.User) -> None:
         st.caption(f"{sh.tr('app.scope')}: {scope}")
         st.caption(f"{sh.tr('app.store')}: {sh.md(store.safe_url)}")
         if st.button(sh.tr("auth.logout"), key="gm_logout"):
-            sh.log_out(sh.tr("auth.logged_out"))
+            sh.log_out()
             st.rerun()
 
 
-# (section, file, title key, Material icon, right needed); the first page is the default.
-PAGES = [
-    ("nav.section.map", "pages/map.py", "nav.map", "map", "view"),
-    ("nav.section.map", "pages/points.py", "nav.points", "place", "view"),
-    ("nav.section.map", "pages/report.py", "nav.report", "add_a_photo", "edit_issues"),
-    ("nav.section.grids", "pages/split.py", "nav.split", "grid_on", "edit_grids"),
-    ("nav.section.grids", "pages/reassign.py", "nav.reassign", "swap_horiz", "assign"),
-    ("nav.section.grids", "pages/workers.py", "nav.workers", "badge", "assign"),
-    ("nav.section.checks", "pages/checks.py", "nav.checks", "rule", "run_checks"),
-    ("nav.section.checks", "pages/issues.py", "nav.issues", "assignment", "view"),
-    ("nav.section.checks", "pages/dashboard.py", "nav.dashboard", "monitoring", "view"),
-    ("nav.section.data", "pages/import.py", "nav.import", "upload_file", "import"),
-    ("nav.section.data", "pages/export.py", "nav.export", "download", "export"),
-    ("nav.section.admin", "pages/users.py", "nav.users", "group", "manage_users"),
-    ("nav.section.admin", "pages/tokens.py", "nav.tokens", "key", "manage_users"),
-    ("nav.section.admin", "pages/settings.py", "nav.settings", "settings", "edit_settings"),
-    ("nav.section.admin", "pages/about.py", "nav.about", "info", "view"),
-]
-
-if sh.touch_session():
+current_path = ""  # the url path of the page asked for (login form: where to return)
+if sh.resolve_login():
     user = sh.current_user()
+    allowed = [p for p in PAGES if auth.can(user, p.right) and (ROOT / p.file).is_file()]
     sections: dict[str, list] = {}
-    for section, path, title, icon, right in PAGES:
-        if auth.can(user, right) and (ROOT / path).is_file():
-            url = Path(path).stem
-            page = st.Page(
-                path,
-                title=sh.tr(title),
-                icon=f":material/{icon}:",
-                url_path=url,
-                default=not sections,
-            )
-            sections.setdefault(sh.tr(section), []).append(page)
+    default_page = None
+    hidden = []
+    for page_def in PAGES:
+        if page_def in allowed:
+            page = st.Page(page_def.file, title=sh.tr(page_def.title),
+                           icon=f":material/{page_def.icon}:", url_path=page_def.url_path,
+                           default=default_page is None)
+            default_page = default_page or page
+            sections.setdefault(sh.tr(page_def.section), []).append(page)
+        else:  # registered hidden, so a bookmark of it gets a Chinese answer, not a dialog
+            hidden.append(st.Page(no_such_page, title=sh.tr("notfound.title"),
+                                  url_path=page_def.url_path, visibility="hidden"))
+    if hidden:
+        sections.setdefault(sh.tr(PAGES[-1].section), []).extend(hidden)
     current = st.navigation(sections, expanded=True)
     sidebar(user)
     sh.show_notice()
@@ -103,4 +94,9 @@ if sh.touch_session():
     except GridmapError as exc:  # e.g. the store is unreachable: a message, not a traceback
         st.error(sh.tr("error.generic", message=str(exc)))
 else:
-    st.navigation([st.Page(login_page, title=sh.tr("auth.login"), url_path="login")]).run()
+    # every page address shows the login form, which returns to that page afterwards
+    pages = [st.Page(login_page, title=sh.tr("auth.login"), url_path=p.url_path,
+                     default=i == 0) for i, p in enumerate(PAGES)]
+    current = st.navigation(pages, position="hidden")
+    current_path = "" if current.url_path == PAGES[0].url_path else current.url_path
+    current.run()

@@ -17,6 +17,7 @@ admin      + manage users and settings
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -34,11 +35,15 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_FAILED_LOGINS",
     "RIGHTS",
+    "LoginResult",
     "User",
     "authenticate",
     "can",
+    "change_password",
+    "check_password_strength",
     "create_user",
     "hash_password",
+    "login",
     "random_password",
     "record_login",
     "require",
@@ -169,29 +174,144 @@ def user_exists(store: Store, username: str) -> bool:
     return store.find_user(username) is not None
 
 
+@dataclass(frozen=True)
+class LoginResult:
+    """The outcome of :func:`login`: the user, or why not.
+
+    ``locked_minutes`` is set (whole minutes, at least 1) when the name is
+    temporarily locked after too many failures; it is given the same way for
+    names that are not users, so the answer never tells whether a user exists.
+    """
+
+    user: User | None
+    locked_minutes: int | None = None
+
+
+def _minutes_until(until: datetime | None, now: datetime) -> int | None:
+    if until is None:
+        return None
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=UTC)
+    if until <= now:
+        return None
+    return max(1, math.ceil((until - now).total_seconds() / 60))
+
+
+def login(store: Store, username: str, password: str, *,
+          now: datetime | None = None) -> LoginResult:
+    """Check a login and say why it failed, without telling whether the name exists.
+
+    Every attempt costs one argon2 check and one counted write, for real and
+    unknown names alike. After :data:`MAX_FAILED_LOGINS` failures in a row a
+    name is locked for :data:`LOCKOUT`; a failure after a lock ran out starts
+    the count again (it does not lock for another full period). Disabled users
+    are refused like a wrong password.
+
+    Returns
+    -------
+    LoginResult
+        The user, or ``None`` with ``locked_minutes`` when the name is locked.
+    """
+    from gridmap.store import sessions as store_sessions
+
+    now = now or datetime.now(UTC)
+    name = username.strip()
+    row = store.find_user(name) if name else None
+    if row is None:
+        locked = _minutes_until(store_sessions.unknown_lock(store, name[:100]), now)
+        verify_password(_DUMMY_HASH, password)  # same time as a real check
+        if locked is None:
+            until = store_sessions.count_unknown_failure(
+                store, name, at=now, lock_after=MAX_FAILED_LOGINS, locked_until=now + LOCKOUT,
+                forget_before=now - LOCKOUT)
+            locked = _minutes_until(until, now)
+        return LoginResult(None, locked)
+    locked = _minutes_until(row.get("locked_until"), now)
+    if locked is not None:
+        verify_password(_DUMMY_HASH, password)
+        return LoginResult(None, locked)
+    if verify_password(row["password_hash"], password) and not row.get("disabled"):
+        record_login(store, row["id"], success=True, at=now)
+        return LoginResult(_user_from_row(row))
+    record_login(store, row["id"], success=False, at=now)
+    after = store.find_user(name)
+    return LoginResult(None, _minutes_until(after and after.get("locked_until"), now))
+
+
 def authenticate(store: Store, username: str, password: str, *,
                  now: datetime | None = None) -> User | None:
-    """Check a login; return the :class:`User` or ``None``.
+    """Check a login; return the :class:`User` or ``None`` (see :func:`login` for why).
 
     Disabled users and users locked after :data:`MAX_FAILED_LOGINS` failures in a
     row (for :data:`LOCKOUT`) are refused even with the right password. Every
     attempt is counted in the store, so the limit holds across app processes.
     """
-    now = now or datetime.now(UTC)
-    row = store.find_user(username)
-    if row is None:
-        verify_password(_DUMMY_HASH, password)  # same time as a real check
-        return None
-    locked_until = row.get("locked_until")
-    if locked_until is not None and locked_until.tzinfo is None:
-        locked_until = locked_until.replace(tzinfo=UTC)
-    if row.get("disabled") or (locked_until is not None and locked_until > now):
-        return None
-    if verify_password(row["password_hash"], password):
-        record_login(store, row["id"], success=True, at=now)
-        return _user_from_row(row)
-    record_login(store, row["id"], success=False, at=now)
-    return None
+    return login(store, username, password, now=now).user
+
+
+def check_password_strength(password: str, *, username: str | None = None) -> None:
+    """Refuse a weak password chosen by its user.
+
+    The rule: at least :data:`MIN_PASSWORD_LENGTH` characters, letters and digits
+    (or other characters) mixed, not the user name and not one repeated character.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        With the rule the password breaks.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        msg = f"password must have at least {MIN_PASSWORD_LENGTH} characters"
+        raise InputError(msg)
+    classes = sum((any(c.isalpha() for c in password), any(c.isdigit() for c in password),
+                   any(not c.isalnum() for c in password)))
+    if classes < 2 or len(set(password)) < 4:
+        msg = "password must mix letters with digits or other characters"
+        raise InputError(msg)
+    if username and username.strip().lower() in password.lower():
+        msg = "password must not contain the user name"
+        raise InputError(msg)
+
+
+def change_password(store: Store, user: User, old: str, new: str, *,
+                    keep_session: int | None = None, now: datetime | None = None) -> int:
+    """Change one's own password and end one's other sessions; return how many ended.
+
+    Parameters
+    ----------
+    store
+        The store.
+    user
+        Who changes their password (any role).
+    old, new
+        The current password and the new one (:func:`check_password_strength`).
+    keep_session
+        The id of the session doing the change, which stays logged in.
+    now
+        When (default now, UTC).
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If ``old`` is wrong or the user is disabled.
+    gridmap.errors.InputError
+        If ``new`` is weak or equals ``old``.
+    """
+    from gridmap.store import sessions as store_sessions
+
+    row = store.find_user(user.username)
+    if row is None or row.get("disabled") or not verify_password(row["password_hash"], old):
+        msg = "the current password is wrong"
+        raise PermissionDenied(msg)
+    if new == old:
+        msg = "the new password must differ from the current one"
+        raise InputError(msg)
+    check_password_strength(new, username=user.username)
+    store.update("users", row["id"], {"password_hash": hash_password(new)},
+                 version=row["version"], username=user.username)
+    return store_sessions.revoke_sessions(store, reason="password_changed",
+                                          at=now or datetime.now(UTC), user_id=row["id"],
+                                          keep_id=keep_session)
 
 
 def record_login(store: Store, user_id: int, *, success: bool,

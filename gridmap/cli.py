@@ -71,7 +71,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     return server.serve(db=args.db, port=args.port, address=args.address,
                         demo=not args.no_demo, admin_password=args.admin_password,
-                        echo=out)
+                        workers=args.workers, echo=out)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "and no password, a random one is printed once")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("serve", help="start the web app (Streamlit)",
+    p = sub.add_parser("serve", help="start the web app (Streamlit on uvicorn)",
                        description="Start the web app. An empty store gets the demo street "
                                    "unless --no-demo is given.")
     add_db_argument(p)
@@ -185,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="address to bind (default localhost; 0.0.0.0 for a LAN)")
     p.add_argument("--no-demo", action="store_true", help="do not load the demo street")
     p.add_argument("--admin-password", metavar="PW", help="set the password of user 'admin'")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="server processes sharing the store (default 1); a proxy in front "
+                        "must keep each browser's websocket on one process (docs/deploy.md)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("import", help="import a file into a layer (all or nothing)",

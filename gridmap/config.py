@@ -20,12 +20,17 @@ boundary_flag_m
     Issue reports closer than this to a grid boundary are flagged (m).
 session_idle_minutes
     Idle app sessions expire after this many minutes.
+session_max_hours
+    A login session ends this many hours after the login, however active (h).
 basemap
     Default basemap: ``none`` (offline), ``osm``, ``tianditu``, ``amap`` or ``custom``.
 tianditu_key
     Key for the Tianditu tile service (empty: Tianditu unavailable).
 tile_url
     Tile URL template for the ``custom`` basemap (an intranet tile server).
+    ``/basemap/{z}/{x}/{y}`` is the app's own local basemap package.
+basemap_package
+    A local MBTiles file the app serves at ``/basemap/{z}/{x}/{y}`` (empty: none).
 max_upload_mb
     Uploads larger than this are refused before they are read (MB).
 cjk_font
@@ -78,9 +83,11 @@ SETTINGS: tuple[Setting, ...] = (
         "boundary_flag_m", 10.0, "m", "issue reports this close to a grid boundary are flagged"
     ),
     Setting("session_idle_minutes", 30, "min", "idle app sessions expire"),
+    Setting("session_max_hours", 12, "h", "login sessions end this long after the login"),
     Setting("basemap", "none", "", "default basemap: none, osm, tianditu, amap or custom"),
     Setting("tianditu_key", "", "", "key for Tianditu tiles"),
     Setting("tile_url", "", "", "tile URL template for the custom basemap"),
+    Setting("basemap_package", "", "", "local MBTiles basemap served at /basemap/{z}/{x}/{y}"),
     Setting("max_upload_mb", 200, "MB", "uploads larger than this are refused"),
     Setting("cjk_font", "", "", "TrueType Chinese font file for PDF exports (empty: automatic)"),
 )

@@ -287,6 +287,63 @@ STRINGS: dict[str, dict[str, str]] = {
     "about.offline": {"zh": "Leaflet 及插件从本应用的 /app/static/vendor 加载，不使用 CDN。",
                       "en": "Leaflet and its plugins load from this app's /app/static/vendor, "
                             "never from a CDN."},
+    # --- web layer: sessions, login abuse, not found (issue 13: gridmap/web) ---------------
+    "auth.locked": {"zh": "该账户已被暂时锁定，请 {minutes} 分钟后再试。",
+                    "en": "This account is temporarily locked; try again in {minutes} minutes."},
+    "auth.bad_origin": {"zh": "请求不是从本站页面发出的，请刷新页面后重试。",
+                        "en": "The request did not come from a page of this site; reload and "
+                              "try again."},
+    "auth.ended.logout": {"zh": "已退出登录。", "en": "You have logged out."},
+    "auth.ended.ended": {"zh": "此登录会话已被结束，请重新登录。",
+                         "en": "This login session was ended; please log in again."},
+    "auth.ended.disabled": {"zh": "您的账户已被管理员停用，登录会话已结束。",
+                            "en": "An admin disabled your account; your session has ended."},
+    "auth.ended.role_changed": {"zh": "管理员更改了您的角色或范围，请重新登录。",
+                                "en": "An admin changed your role or scope; please log in "
+                                      "again."},
+    "auth.ended.password_reset": {"zh": "管理员重置了您的密码，请用新密码重新登录。",
+                                  "en": "An admin reset your password; log in with the new "
+                                        "one."},
+    "auth.ended.password_changed": {"zh": "您的密码已在另一个会话中修改，请用新密码重新登录。",
+                                    "en": "Your password was changed in another session; log "
+                                          "in with the new one."},
+    "auth.ended.expired": {"zh": "登录已超过最长有效期，请重新登录。",
+                           "en": "Your login reached its maximum age; please log in again."},
+    "auth.ended.idle": {"zh": "长时间未操作，已自动退出，请重新登录。",
+                        "en": "You were logged out after a period of inactivity; please log in "
+                              "again."},
+    "notfound.title": {"zh": "页面不存在", "en": "Page not found"},
+    "notfound.text": {"zh": "您访问的页面不存在，或您没有使用它的权限。",
+                      "en": "The page you asked for does not exist, or you may not use it."},
+    "notfound.home": {"zh": "返回首页", "en": "Back to the start page"},
+    "nav.sessions": {"zh": "我的会话", "en": "My sessions"},
+    "sessions.mine": {"zh": "我的登录会话", "en": "My login sessions"},
+    "sessions.all": {"zh": "所有用户的会话", "en": "Sessions of all users"},
+    "sessions.current": {"zh": "（当前）", "en": "(this one)"},
+    "sessions.none": {"zh": "没有其他会话。", "en": "No other sessions."},
+    "sessions.pick": {"zh": "选择会话", "en": "Session"},
+    "sessions.end": {"zh": "结束所选会话", "en": "End the chosen session"},
+    "sessions.ended": {"zh": "会话已结束。", "en": "The session has ended."},
+    "sessions.col.username": {"zh": "用户", "en": "User"},
+    "sessions.col.created_at": {"zh": "登录时间", "en": "Logged in"},
+    "sessions.col.last_seen_at": {"zh": "最近使用", "en": "Last used"},
+    "sessions.col.expires_at": {"zh": "最迟结束", "en": "Ends at the latest"},
+    "sessions.col.user_agent": {"zh": "浏览器", "en": "Browser"},
+    "sessions.password": {"zh": "修改密码", "en": "Change password"},
+    "sessions.password_rule": {"zh": "至少 8 位，字母与数字或符号混合，不含用户名。",
+                               "en": "At least 8 characters, letters mixed with digits or "
+                                     "symbols, not containing the user name."},
+    "sessions.old": {"zh": "当前密码", "en": "Current password"},
+    "sessions.new": {"zh": "新密码", "en": "New password"},
+    "sessions.new2": {"zh": "再次输入新密码", "en": "New password again"},
+    "sessions.mismatch": {"zh": "两次输入的新密码不一致。", "en": "The new passwords differ."},
+    "sessions.changed": {"zh": "密码已修改，其他 {n} 个会话已结束。",
+                         "en": "Password changed; {n} other session(s) ended."},
+    "users.unlock": {"zh": "解除登录锁定", "en": "Lift the login lock"},
+    "users.unlocked": {"zh": "已解除 {user} 的登录锁定。", "en": "Login lock of {user} lifted."},
+    "setting.session_max_hours": {"zh": "登录最长有效期", "en": "Longest login session"},
+    "setting.basemap_package": {"zh": "本地底图包（MBTiles）", "en": "Local basemap package "
+                                                                   "(MBTiles)"},
     # --- end of app pages block ---------------------------------------------------------------
     # --- exports (issue 7: gridmap/export, pages/export.py) --------------------------------
     "export.footer.page": {"zh": "第 {page} 页，共 {pages} 页", "en": "Page {page} of {pages}"},

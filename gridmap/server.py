@@ -1,4 +1,8 @@
-"""Start the Streamlit app: prepare the store and the offline assets, then run ``app.py``."""
+"""Start the web app: prepare the store and the offline assets, then run ``asgi:app`` with uvicorn.
+
+``asgi.py`` (beside ``app.py``) is Streamlit's ``st.App`` around app.py with gridmap's
+routes and middleware (:mod:`gridmap.web.app`).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from pathlib import Path
 from gridmap import config
 from gridmap.errors import StoreError
 
-__all__ = ["app_path", "prepare", "serve", "streamlit_command"]
+__all__ = ["app_path", "prepare", "serve", "streamlit_options", "uvicorn_command"]
 
 
 def app_path() -> Path:
@@ -71,32 +75,64 @@ def prepare(*, db: str | None = None, demo: bool = True, admin_password: str | N
     return url
 
 
-def streamlit_command(*, port: int = 8501, address: str = "localhost",
-                      max_upload_mb: int = 200) -> list[str]:
-    """Return the command line that runs the app with gridmap's Streamlit settings."""
+def streamlit_options(*, port: int = 8501, address: str = "localhost",
+                      max_upload_mb: int = 200) -> dict[str, str]:
+    """Return Streamlit's options for the app as environment variables (``STREAMLIT_...``).
+
+    uvicorn runs ``st.App`` without ``streamlit run``, so the options go through
+    the environment, which every worker process inherits.
+    """
+    return {
+        "STREAMLIT_SERVER_PORT": str(port),
+        "STREAMLIT_SERVER_ADDRESS": address,
+        "STREAMLIT_SERVER_HEADLESS": "true",
+        "STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "true",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+        "STREAMLIT_CLIENT_TOOLBAR_MODE": "minimal",
+        "STREAMLIT_SERVER_MAX_UPLOAD_SIZE": str(int(max_upload_mb)),
+    }
+
+
+def uvicorn_command(*, port: int = 8501, address: str = "localhost", workers: int = 1,
+                    forwarded_allow_ips: str = "127.0.0.1") -> list[str]:
+    """Return the command line that serves ``asgi:app`` (beside app.py) with uvicorn.
+
+    Parameters
+    ----------
+    port, address
+        Where to listen.
+    workers
+        Processes; each validates any session (the sessions live in the store).
+    forwarded_allow_ips
+        Proxies whose ``X-Forwarded-Proto``/``-For`` are believed (nginx on the
+        same host by default), so an https proxy makes the session cookie Secure.
+    """
     return [
-        sys.executable, "-m", "streamlit", "run", str(app_path()),
-        "--server.port", str(port),
-        "--server.address", address,
-        "--server.headless", "true",
-        "--server.enableStaticServing", "true",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-        "--client.toolbarMode", "minimal",
-        "--server.maxUploadSize", str(int(max_upload_mb)),
+        sys.executable, "-m", "uvicorn", "asgi:app",
+        "--app-dir", str(app_path().parent),
+        "--host", address,
+        "--port", str(port),
+        "--workers", str(max(1, int(workers))),
+        "--ws", "websockets-sansio",
+        "--no-access-log",
+        "--proxy-headers",
+        "--forwarded-allow-ips", forwarded_allow_ips,
+        "--timeout-graceful-shutdown", "10",
     ]
 
 
 def serve(*, db: str | None = None, port: int = 8501, address: str = "localhost",
-          demo: bool = True, admin_password: str | None = None,
+          demo: bool = True, admin_password: str | None = None, workers: int = 1,
           echo: Callable[[str], None] = print) -> int:
     """Prepare the store and run the app until interrupted; return the exit code."""
     url = prepare(db=db, demo=demo, admin_password=admin_password, echo=echo)
     host = "localhost" if address in ("0.0.0.0", "::") else address
     echo(f"gridmap is starting at http://{host}:{port}/  (Ctrl+C stops it)")
     env = dict(os.environ, GRIDMAP_DB=url)
-    command = streamlit_command(port=port, address=address,
-                                max_upload_mb=int(config.get("max_upload_mb")))
+    env.update(streamlit_options(port=port, address=address,
+                                 max_upload_mb=int(config.get("max_upload_mb"))))
+    command = uvicorn_command(port=port, address=address, workers=workers)
     child = subprocess.Popen(command, env=env)
 
     def forward(signum: int, frame: object) -> None:

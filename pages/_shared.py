@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -23,11 +23,13 @@ from gridmap.maps import panels
 from gridmap.model import LAYERS, Column
 from gridmap.records import points
 from gridmap.store import Store, default_url, open_store
+from gridmap.web import sessions as web_sessions
 
 # --- session-state keys -----------------------------------------------------------------
 K_USER = "gm_user"  # the logged-in gridmap.auth.User
 K_LANG = "gm_lang"  # "zh" or "en" (the sidebar widget's key)
-K_ACTIVE = "gm_last_active"  # time.time() of the last rerun, for the idle timeout
+K_SESSION = "gm_session"  # the gridmap.web.sessions.Session of this run
+K_TOKEN = "gm_session_token"  # a session token for runs without a browser cookie (AppTest)
 K_NOTICE = "gm_notice"  # (kind, text) shown once on the next run
 K_POINT = "gm_point_request"  # point id the points page should select (popped there)
 K_SEL = "gm_map_selection"  # what the map's side panel shows
@@ -108,36 +110,63 @@ def settings() -> dict[str, Any]:
 
 
 def current_user() -> User | None:
-    """The logged-in user of this browser session, or None."""
+    """The logged-in user of this run (resolved from the session cookie), or None."""
     return st.session_state.get(K_USER)
 
 
-def log_in(user: User) -> None:
-    """Start a session for ``user``."""
-    st.session_state[K_USER] = user
-    st.session_state[K_ACTIVE] = time.time()
+def current_session() -> web_sessions.Session | None:
+    """The live login session of this run, or None."""
+    return st.session_state.get(K_SESSION)
 
 
-def log_out(notice: str | None = None) -> None:
-    """End the session (the language choice stays)."""
-    for key in list(st.session_state.keys()):
-        if key not in (K_LANG,) and str(key).startswith("gm_"):
-            del st.session_state[key]
-    if notice:
-        st.session_state[K_NOTICE] = ("info", notice)
+def resolve_login() -> bool:
+    """Resolve the session cookie; return whether a user is logged in.
 
-
-def touch_session() -> bool:
-    """Expire an idle session; otherwise mark it active. Return whether a user is logged in."""
-    if current_user() is None:
+    Runs at the start of every run: the user's role, scope and active flag are
+    re-read from the store, so a change by an admin (or the session's end)
+    applies on the next click. A session that ended leaves its reason as the
+    notice the login page shows.
+    """
+    token = st.context.cookies.get(web_sessions.COOKIE)
+    if not isinstance(token, str) or not token:
+        token = st.session_state.get(K_TOKEN)
+    resolved = web_sessions.resolve_session(get_store(), token, settings=settings())
+    if resolved.session is None:
+        for key in list(st.session_state.keys()):
+            if key not in (K_LANG, K_NOTICE, K_TOKEN) and str(key).startswith("gm_"):
+                del st.session_state[key]
+        if resolved.reason and resolved.reason in web_sessions.REASONS:
+            kind = "info" if resolved.reason == "logout" else "warning"
+            st.session_state[K_NOTICE] = (kind, tr(f"auth.ended.{resolved.reason}"))
         return False
-    idle_s = float(settings()["session_idle_minutes"]) * 60
-    last = st.session_state.get(K_ACTIVE, time.time())
-    if time.time() - last > idle_s:
-        log_out(tr("auth.expired"))
-        return False
-    st.session_state[K_ACTIVE] = time.time()
+    st.session_state[K_USER] = resolved.session.user
+    st.session_state[K_SESSION] = resolved.session
     return True
+
+
+def log_out() -> None:
+    """End this browser's login session (the cookie then names an ended session)."""
+    session = current_session()
+    if session is not None:
+        web_sessions.end_session(get_store(), session.id, by=session.user, reason="logout")
+
+
+def show_login_error() -> None:
+    """Show (once) why the last login failed, told by the login route in ``?login_error=``."""
+    code = st.query_params.pop("login_error", None)
+    if not code:
+        return
+    if code.startswith("locked-") and code[7:].isdigit():
+        st.error(tr("auth.locked", minutes=int(code[7:])))
+    else:
+        st.error(tr("auth.failed"))
+
+
+def next_path(url_path: str) -> str:
+    """The address of the page asked for, with its query (where a login returns to)."""
+    query = {k: v for k, v in st.query_params.to_dict().items() if k != "login_error"}
+    path = "/" + url_path
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 def require_login(right: str = "view") -> User:

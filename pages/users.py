@@ -1,4 +1,8 @@
-"""Users page (admins): add users, reset passwords, change roles and scopes, disable."""
+"""Users page (admins): add users, reset passwords, change roles and scopes, disable, unlock.
+
+Disabling a user, changing their role or scope or resetting their password ends all
+their login sessions (gridmap.records.users).
+"""
 
 import streamlit as st
 
@@ -100,4 +104,11 @@ with edit_tab:
             sh.run_action(
                 lambda: users.disable_user(store, target, by=admin),
                 success=sh.tr("users.disabled", user=target),
+            ) and st.rerun()
+
+        locked = bool(row["failed_logins"]) or row["locked_until"] is not None
+        if locked and st.button(sh.tr("users.unlock"), key=f"gm_user_unlock_{target}"):
+            sh.run_action(
+                lambda: users.unlock_user(store, target, by=admin) or True,
+                success=sh.tr("users.unlocked", user=target),
             ) and st.rerun()

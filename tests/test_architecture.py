@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = sorted((ROOT / "gridmap").rglob("*.py"))
-PAGES = [*sorted((ROOT / "pages").glob("*.py")), ROOT / "app.py"]
+PAGES = [*sorted((ROOT / "pages").glob("*.py")), ROOT / "app.py", ROOT / "asgi.py"]
 
 
 def _imports(path: Path) -> set[str]:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -25,12 +26,21 @@ def _port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_streamlit_command_serves_static_files_and_caps_uploads():
-    cmd = server.streamlit_command(port=9999, max_upload_mb=7)
-    assert cmd[cmd.index("--server.enableStaticServing") + 1] == "true"
-    assert cmd[cmd.index("--browser.gatherUsageStats") + 1] == "false"
-    assert cmd[cmd.index("--server.maxUploadSize") + 1] == "7"
-    assert cmd[cmd.index("--server.port") + 1] == "9999"
+def test_streamlit_options_serve_static_files_and_cap_uploads():
+    env = server.streamlit_options(port=9999, max_upload_mb=7)
+    assert env["STREAMLIT_SERVER_ENABLE_STATIC_SERVING"] == "true"
+    assert env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] == "false"
+    assert env["STREAMLIT_SERVER_MAX_UPLOAD_SIZE"] == "7"
+    assert env["STREAMLIT_SERVER_PORT"] == "9999"
+
+
+def test_uvicorn_serves_the_asgi_app_beside_app_py_with_workers():
+    cmd = server.uvicorn_command(port=9999, address="0.0.0.0", workers=3)
+    assert cmd[cmd.index("-m") + 1:cmd.index("-m") + 3] == ["uvicorn", "asgi:app"]
+    assert Path(cmd[cmd.index("--app-dir") + 1], "asgi.py").is_file()
+    assert cmd[cmd.index("--workers") + 1] == "3"
+    assert cmd[cmd.index("--port") + 1] == "9999"
+    assert cmd[cmd.index("--host") + 1] == "0.0.0.0"
 
 
 @pytest.mark.slow

@@ -13,6 +13,7 @@ demoted.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ __all__ = [
     "list_users",
     "reset_password",
     "set_role_and_scope",
+    "unlock_user",
 ]
 
 #: Columns of :func:`list_users` (never the password hash).
@@ -64,6 +66,14 @@ def _managed_row(store: Store, username: str, by: User) -> dict[str, Any]:
 def _save(store: Store, row: dict[str, Any], values: dict[str, Any], by: User) -> int:
     """Write ``values`` to the user's row (as read); return its new version."""
     return store.update("users", row["id"], values, version=row["version"], username=by.username)
+
+
+def _end_sessions(store: Store, row: dict[str, Any], reason: str) -> int:
+    """Revoke every live login session of the user (their open tabs see ``reason``)."""
+    from gridmap.store import sessions as store_sessions
+
+    return store_sessions.revoke_sessions(store, reason=reason, at=dt.datetime.now(dt.UTC),
+                                          user_id=row["id"])
 
 
 def _scope_list(scope: Sequence[str] | None) -> list[str] | None:
@@ -220,6 +230,7 @@ def reset_password(store: Store, username: str, password: str, *, by: User) -> N
     """
     row = _managed_row(store, username, by)
     auth.set_password(store, row["username"], password, by=by)
+    _end_sessions(store, row, "password_reset")
 
 
 def set_role_and_scope(
@@ -264,7 +275,10 @@ def set_role_and_scope(
         msg = "you cannot change your own role or scope; ask another admin"
         raise InputError(msg)
     _check_keeps_admin(store, row, after)
-    return _save(store, row, after, by)
+    version = _save(store, row, after, by)
+    if role_value != row["role"] or codes != row.get("scope"):
+        _end_sessions(store, row, "role_changed")
+    return version
 
 
 def disable_user(store: Store, username: str, *, by: User) -> int:
@@ -289,7 +303,9 @@ def disable_user(store: Store, username: str, *, by: User) -> int:
         msg = "you cannot disable yourself"
         raise InputError(msg)
     _check_keeps_admin(store, row, {"disabled": True})
-    return _save(store, row, {"disabled": True}, by)
+    version = _save(store, row, {"disabled": True}, by)
+    _end_sessions(store, row, "disabled")
+    return version
 
 
 def enable_user(store: Store, username: str, *, by: User) -> int:
@@ -312,3 +328,25 @@ def enable_user(store: Store, username: str, *, by: User) -> int:
     if "locked_until" in row:
         values["locked_until"] = None
     return _save(store, row, values, by)
+
+
+def unlock_user(store: Store, username: str, *, by: User) -> None:
+    """Lift a failed-login lock on ``username`` (a user or a counted unknown name).
+
+    The answer is the same whether or not ``username`` is a user, and a
+    disabled user stays disabled.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If ``by`` is not an admin, or the user is outside ``by``'s scope.
+    """
+    from gridmap.store import sessions as store_sessions
+
+    auth.require(by, "manage_users")
+    row = store.find_user(username)
+    if row is None:
+        store_sessions.unlock_name(store, username)
+        return
+    _require_manage(by, _scope_of(row), username)
+    _save(store, row, {"failed_logins": 0, "locked_until": None}, by)  # audited

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 import pandas as pd
 from sqlalchemy import (
     Table,
+    and_,
     case,
     create_engine,
     delete,
@@ -1003,7 +1004,8 @@ class Store:
         """Count one failed login of a user, atomically, and audit it (``login_failed``).
 
         The count goes up by one in a single UPDATE, which also decides the lock, so
-        app processes failing at the same moment cannot slip past the limit. The row
+        app processes failing at the same moment cannot slip past the limit; a failure
+        after a lock ran out starts the count again at one. The row
         ``version`` is not changed: logins are not edits. The lockout policy (how many
         failures, how long) is :func:`gridmap.auth.record_login`'s.
 
@@ -1030,12 +1032,18 @@ class Store:
             If there is no such user.
         """
         users = schema.users
+        at = at or _utcnow()
+        # a lock that has run out starts the count again: one wrong try after it
+        # does not lock the user for another full period
+        expired = and_(users.c.locked_until.is_not(None),
+                       users.c.locked_until <= type_coerce(at, users.c.locked_until.type))
+        count = case((expired, 1), else_=users.c.failed_logins + 1)
         lock: Any = lock_until
         if lock_after is not None and lock_until is not None:
-            lock = case((users.c.failed_logins + 1 >= lock_after,
+            lock = case((count >= lock_after,
                          type_coerce(lock_until, users.c.locked_until.type)),
-                        else_=users.c.locked_until)
-        values = {"failed_logins": users.c.failed_logins + 1, "locked_until": lock}
+                        (expired, None), else_=users.c.locked_until)
+        values = {"failed_logins": count, "locked_until": lock}
         return self._count_login(user_id, values, success=False, at=at, lock_until=lock_until)
 
     @_guard

@@ -53,12 +53,14 @@ __all__ = [
     "issue_photos",
     "issue_reports",
     "layer_sources",
+    "login_attempts",
     "maintenance",
     "meta",
     "metadata",
     "points",
     "roads",
     "schools",
+    "sessions",
     "streets",
     "users",
     "workers",
@@ -355,6 +357,35 @@ users = Table(
     *_editable(),
 )
 
+sessions = Table(
+    "sessions",
+    metadata,
+    _id(),
+    Column("token_hash", String(64), nullable=False, unique=True,
+           comment="SHA-256 of the cookie token (the token itself is never stored)"),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, comment="absolute end of the session"),
+    Column("idle_expires_at", UTCDateTime, nullable=False,
+           comment="end unless used again before then"),
+    Column("user_agent", String(300)),
+    Column("revoked_at", UTCDateTime),
+    Column("revoked_reason", String(20),
+           comment="logout, ended, disabled, role_changed, password_reset, password_changed"),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("username", String(100), primary_key=True,
+           comment="a name that is not a user: counted like one, so locks do not tell"),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("last_failure_at", UTCDateTime),
+    Column("locked_until", UTCDateTime),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,
@@ -370,7 +401,7 @@ audit_log = Table(
     Index("ix_audit_log_table_row", "table_name", "row_id"),
 )
 
-api_tokens = Table(  # revision 0003_api_tokens
+api_tokens = Table(  # revision 0004_api_tokens
     "api_tokens",
     metadata,
     _id(),

@@ -1,8 +1,8 @@
-"""AppTest smoke tests: every page for every role, login, logout, idle timeout, language."""
+"""AppTest smoke tests: every page for every role, login form, logout, idle timeout, language."""
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 from gridmap import auth, i18n, snapshot
 from gridmap.model import UserRole
 from gridmap.records import points
+from gridmap.store import open_store
+from gridmap.web import sessions as web_sessions
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -27,11 +29,24 @@ PAGES = {
 }
 
 
+def _login(username: str, *, now: dt.datetime | None = None) -> str:
+    """A real login session of a demo user in the store; returns its token."""
+    store = open_store(upgrade=False)  # GRIDMAP_DB: the test's demo copy
+    try:
+        row = store.find_user(username)
+        scope = tuple(row["scope"]) if row["scope"] is not None else None
+        user = auth.User(username, UserRole(row["role"]), scope, row["id"])
+        token, _ = web_sessions.start_session(store, user, user_agent="AppTest", now=now)
+    finally:
+        store.close()
+    return token
+
+
 def _app(username: str | None = None, role: str | None = None, scope=None) -> AppTest:
+    """The app with ``username`` logged in (a session in the store; AppTest has no cookies)."""
     at = AppTest.from_file(str(APP), default_timeout=60)
     if username is not None:
-        at.session_state["gm_user"] = auth.User(username, UserRole(role), scope)
-        at.session_state["gm_last_active"] = time.time()
+        at.session_state["gm_session_token"] = _login(username)
     return at
 
 
@@ -40,7 +55,7 @@ def _texts(at: AppTest) -> list[str]:
 
 
 def test_every_page_file_is_registered():
-    source = APP.read_text(encoding="utf-8")
+    source = (ROOT / "gridmap" / "web" / "pages.py").read_text(encoding="utf-8")
     files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("[!_]*.py"))
     assert set(PAGES) <= set(files)
     assert [f for f in files if f'"{f}"' not in source] == []
@@ -54,8 +69,11 @@ def test_page_runs_for_role(app_url, page, role):
     assert not at.exception
     assert [e.value for e in at.error] == []
     allowed = auth.can(auth.User(role, UserRole(role)), right)
-    shown = title if allowed else "nav.map"  # pages not in the navigation fall back to the map
-    assert [s.value for s in at.subheader] == [i18n.t(shown)]
+    if allowed:
+        assert [s.value for s in at.subheader] == [i18n.t(title)]
+    else:  # a hidden page that says "not found", never Streamlit's English dialog
+        assert [s.value for s in at.subheader] == []
+        assert [t.value for t in at.title] == [i18n.t("notfound.title")]
 
 
 @pytest.mark.parametrize("page", [p for p, (_, right) in PAGES.items() if right != "view"])
@@ -80,18 +98,30 @@ def test_navigation_lists_only_allowed_pages(app_url):
     assert any(i18n.t("app.scope_all") in text for text in sidebar)
 
 
-def test_login_refuses_a_wrong_password_and_accepts_the_right_one(app_url, app_password):
-    at = _app().run()
+def test_logged_out_every_page_address_shows_the_login_form():
+    at = AppTest.from_file(str(APP), default_timeout=60).switch_page("pages/issues.py").run()
     assert not at.exception
     assert "gm_user" not in at.session_state
-    at.text_input[0].input("planner")
-    at.text_input[1].input("wrong password")
-    at.button[0].click().run()
-    assert [e.value for e in at.error] == [i18n.t("auth.failed")]
-    assert "gm_user" not in at.session_state
-    at.text_input[0].input("planner")
-    at.text_input[1].input(app_password)
-    at.button[0].click().run()
+    form = at.get("html")[0].proto.body
+    assert 'action="/auth/login"' in form
+    assert 'name="next" value="/issues"' in form  # the login returns to the page asked for
+    assert [s.value for s in at.title] == [i18n.t("app.title")]
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("failed", i18n.t("auth.failed")),
+    ("locked-7", i18n.t("auth.locked", minutes=7)),
+])
+def test_login_page_says_why_the_login_failed(app_url, code, message):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["login_error"] = code
+    at.run()
+    assert [e.value for e in at.error] == [message]
+    assert "login_error" not in at.query_params
+
+
+def test_a_session_in_the_store_logs_the_user_in(app_url):
+    at = _app("planner").run()
     assert not at.exception
     user = at.session_state["gm_user"]
     assert (user.username, user.role) == ("planner", UserRole.PLANNER)
@@ -103,15 +133,30 @@ def test_logout_ends_the_session(app_url):
     at.sidebar.button(key="gm_logout").click().run()
     assert not at.exception
     assert "gm_user" not in at.session_state
-    assert i18n.t("auth.logged_out") in [e.value for e in at.info]
+    assert i18n.t("auth.ended.logout") in [e.value for e in at.info]
+    at.run()  # the token names an ended session: still logged out
+    assert "gm_user" not in at.session_state
 
 
 def test_idle_session_expires(app_url):
-    at = _app("viewer", "viewer")
-    at.session_state["gm_last_active"] = time.time() - 31 * 60  # default timeout: 30 min
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=31)  # default timeout: 30 min
+    at.session_state["gm_session_token"] = _login("viewer", now=long_ago)
     at.run()
     assert "gm_user" not in at.session_state
-    assert i18n.t("auth.expired") in [e.value for e in at.info]
+    assert i18n.t("auth.ended.idle") in [e.value for e in at.warning]
+
+
+def test_disabling_a_user_ends_their_open_session(app_url, app_store, app_password):
+    from gridmap.records import users
+
+    at = _app("planner").run()
+    assert at.session_state["gm_user"].username == "planner"
+    admin = auth.authenticate(app_store, "admin", app_password)
+    users.disable_user(app_store, "planner", by=admin)
+    at.run()  # the next click
+    assert "gm_user" not in at.session_state
+    assert i18n.t("auth.ended.disabled") in [e.value for e in at.warning]
 
 
 def test_language_switch_to_english(app_url):

@@ -121,6 +121,10 @@ def _enable_user(c, u, t):
     return users.enable_user(c.store, f"user_{t}", by=u)
 
 
+def _unlock_user(c, u, t):
+    return users.unlock_user(c.store, f"user_{t}", by=u)
+
+
 WRITES = {
     points.add_point: ("edit_points", _add_point),
     points.update_point: ("edit_points", _update_point),
@@ -132,6 +136,7 @@ WRITES = {
     users.set_role_and_scope: ("manage_users", _set_role_and_scope),
     users.disable_user: ("manage_users", _disable_user),
     users.enable_user: ("manage_users", _enable_user),
+    users.unlock_user: ("manage_users", _unlock_user),
 }
 
 #: Public functions that only read (they check view scope where they take a user).

@@ -253,3 +253,73 @@ def test_every_page_renders_offline_without_errors(server, tmp_path):
             browser.close()
     assert problems == []
     assert failed == [], f"the pages asked for non-local resources: {failed}"
+
+
+def test_login_survives_reload_deep_link_and_tabs_and_admin_changes_end_it(server, tmp_path):
+    """Server-side sessions (issue 13): what a user does in Chromium, and what an admin does.
+
+    The admin's changes go through gridmap.records.users, the functions the users page
+    calls, on the served store (another process than the server).
+    """
+    from playwright.sync_api import sync_playwright
+
+    from gridmap import auth
+    from gridmap.records import users
+
+    store = open_store(server["db"], upgrade=False)
+    admin = auth.authenticate(store, "admin", PASSWORD)
+    user_pw = "tab-user-pw-1"
+    auth.create_user(store, "tabuser", user_pw, role="planner", by=admin)
+    base = server["url"]
+
+    def log_in(page, path: str) -> None:
+        page.goto(base + path)
+        page.get_by_label("用户名").fill("tabuser")
+        page.get_by_label("密码").fill(user_pw)
+        page.get_by_role("button", name="登录").click()
+
+    def next_click_shows_login(page, reason: str) -> None:
+        page.get_by_role("link", name="设施台账").first.click()
+        page.get_by_label("用户名").wait_for(timeout=60_000)
+        page.get_by_text(reason).wait_for(timeout=30_000)
+
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=OFFLINE_ARGS)
+            try:
+                context = browser.new_context(viewport={"width": 1300, "height": 900})
+                page = context.new_page()
+                log_in(page, "issues?code=AJ-none")  # a deep link before the login
+                page.get_by_role("heading", name="案件处置").wait_for(timeout=60_000)
+                assert page.url == base + "issues?code=AJ-none"
+                page.reload()
+                page.get_by_role("heading", name="案件处置").wait_for(timeout=60_000)
+                assert page.get_by_label("用户名").count() == 0
+                second = context.new_page()  # a second tab, a bookmark of another page
+                second.goto(base + "points")
+                second.get_by_role("heading", name="设施台账").wait_for(timeout=60_000)
+                second.close()
+                unknown = context.new_page()
+                unknown.goto(base + "no-such-page")
+                assert unknown.get_by_role("heading", name="页面不存在").is_visible()
+                unknown.close()
+
+                users.disable_user(store, "tabuser", by=admin)
+                next_click_shows_login(page, "您的账户已被管理员停用")
+
+                users.enable_user(store, "tabuser", by=admin)
+                log_in(page, "points")
+                page.get_by_role("heading", name="设施台账").wait_for(timeout=60_000)
+                users.set_role_and_scope(store, "tabuser", role="viewer", scope=None, by=admin)
+                next_click_shows_login(page, "管理员更改了您的角色或范围")
+
+                log_in(page, "points")
+                page.get_by_role("heading", name="设施台账").wait_for(timeout=60_000)
+                user_pw = "tab-user-pw-2"
+                users.reset_password(store, "tabuser", user_pw, by=admin)
+                next_click_shows_login(page, "管理员重置了您的密码")
+                page.screenshot(path=str(tmp_path / "revoked.png"))
+            finally:
+                browser.close()
+    finally:
+        store.close()

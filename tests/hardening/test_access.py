@@ -198,6 +198,10 @@ def _enable_user(c, u, t):
     return users.enable_user(c.store, f"user_{t}", by=u)
 
 
+def _unlock_user(c, u, t):
+    return users.unlock_user(c.store, f"user_{t}", by=u)
+
+
 def _create_user(c, u, t):
     scope = [_community(c, t)]
     return auth.create_user(c.store, "new_user", "password-new-1", scope=scope, by=u)
@@ -354,6 +358,7 @@ WRITES: dict[Callable, tuple[str, Callable, bool]] = {
     users.set_role_and_scope: ("manage_users", _set_role_and_scope, False),
     users.disable_user: ("manage_users", _disable_user, False),
     users.enable_user: ("manage_users", _enable_user, False),
+    users.unlock_user: ("manage_users", _unlock_user, False),
     auth.create_user: ("manage_users", _create_user, False),
     auth.set_password: ("manage_users", _set_password, False),
     workers.add_worker: ("assign", _add_worker, True),
@@ -451,12 +456,15 @@ READS: set[Callable] = {
     auth.require,
     auth.require_street,
     auth.user_exists,
+    auth.check_password_strength,
 }
 
 #: Public writes that take no acting user, each with the reason.
 UNCHECKED = {
     auth.authenticate: "the login itself: counts attempts, tested below",
     auth.record_login: "counts a login attempt for authenticate (the lockout policy)",
+    auth.login: "the login itself (authenticate with the lock minutes): tests/web",
+    auth.change_password: "one's own password, proven by the current one: tests/web",
     config.write_table: "low-level TOML writer behind save_settings and save_rules",
 }
 

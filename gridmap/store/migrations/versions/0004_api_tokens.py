@@ -1,7 +1,7 @@
 """API tokens for the JSON API (/api/v1).
 
-Revision ID: 0003_api_tokens
-Revises: 0002_issue_photos
+Revision ID: 0004_api_tokens
+Revises: 0003_sessions
 Create Date: 2026-12-05
 
 Adds the table ``api_tokens``: one row per token an admin created, holding
@@ -17,8 +17,8 @@ from alembic import op
 
 from gridmap.store.types import JSONType, UTCDateTime
 
-revision = "0003_api_tokens"
-down_revision = "0002_issue_photos"
+revision = "0004_api_tokens"
+down_revision = "0003_sessions"
 branch_labels = None
 depends_on = None
 
