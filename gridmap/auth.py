@@ -212,17 +212,15 @@ def login(store: Store, username: str, password: str, *,
     LoginResult
         The user, or ``None`` with ``locked_minutes`` when the name is locked.
     """
-    from gridmap.store import sessions as store_sessions
-
     now = now or datetime.now(UTC)
     name = username.strip()
     row = store.find_user(name) if name else None
     if row is None:
-        locked = _minutes_until(store_sessions.unknown_lock(store, name[:100]), now)
+        locked = _minutes_until(store.unknown_name_lock(name[:100]), now)
         verify_password(_DUMMY_HASH, password)  # same time as a real check
         if locked is None:
-            until = store_sessions.count_unknown_failure(
-                store, name, at=now, lock_after=MAX_FAILED_LOGINS, locked_until=now + LOCKOUT,
+            until = store.count_unknown_failure(
+                name, at=now, lock_after=MAX_FAILED_LOGINS, locked_until=now + LOCKOUT,
                 forget_before=now - LOCKOUT)
             locked = _minutes_until(until, now)
         return LoginResult(None, locked)
@@ -297,8 +295,6 @@ def change_password(store: Store, user: User, old: str, new: str, *,
     gridmap.errors.InputError
         If ``new`` is weak or equals ``old``.
     """
-    from gridmap.store import sessions as store_sessions
-
     row = store.find_user(user.username)
     if row is None or row.get("disabled") or not verify_password(row["password_hash"], old):
         msg = "the current password is wrong"
@@ -309,7 +305,7 @@ def change_password(store: Store, user: User, old: str, new: str, *,
     check_password_strength(new, username=user.username)
     store.update("users", row["id"], {"password_hash": hash_password(new)},
                  version=row["version"], username=user.username)
-    return store_sessions.revoke_sessions(store, reason="password_changed",
+    return store.revoke_sessions(reason="password_changed",
                                           at=now or datetime.now(UTC), user_id=row["id"],
                                           keep_id=keep_session)
 

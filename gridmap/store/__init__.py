@@ -15,6 +15,9 @@ module outside ``gridmap/store/`` runs or builds SQL).
 ``assignments``  who holds which grid when: validity, workers of a grid, a
                  worker's grids, ending assignments, plan state, grid history
 ``issues``       issue reports, their status moves and photos
+``sessions``     login sessions (hashed cookie tokens, expiry, revocation) and
+                 the failure counters of names that are not users
+``mbtiles``      read-only tiles of a local MBTiles basemap package
 ``tokens``       API tokens: hashed secrets, scope, rights, expiry, the rate window
 ``features``     layer reads filtered by a bounding box (the API's GeoJSON)
 ``baseline``     plain-SQL baselines the benchmark compares the store with

@@ -48,7 +48,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 
 from gridmap.errors import ConflictError, InputError, NotFound, StoreError
 from gridmap.model import LAYERS, POINT_KINDS
-from gridmap.store import assignments, layers, schema
+from gridmap.store import assignments, layers, schema, sessions
 from gridmap.store._base import guard as _guard
 from gridmap.store._base import reason as _reason
 from gridmap.store._base import utcnow as _utcnow
@@ -1103,6 +1103,21 @@ class Store:
         See :func:`gridmap.store.assignments.workers_of`.
         """
         return assignments.workers_of(self, grid_code, on=on)
+
+    def unknown_name_lock(self, username: str) -> dt.datetime | None:
+        """When a name that is no user is locked until (see :mod:`gridmap.store.sessions`)."""
+        return sessions.unknown_lock(self, username)
+
+    def count_unknown_failure(self, username: str, **kwargs: Any) -> dt.datetime | None:
+        """Count a failed login of a name that is no user; return its lock.
+
+        See :func:`gridmap.store.sessions.count_unknown_failure`.
+        """
+        return sessions.count_unknown_failure(self, username, **kwargs)
+
+    def revoke_sessions(self, **kwargs: Any) -> int:
+        """Revoke sessions; return how many (:func:`gridmap.store.sessions.revoke_sessions`)."""
+        return sessions.revoke_sessions(self, **kwargs)
 
     @_guard
     def list_users(self) -> list[dict[str, Any]]:
