@@ -45,17 +45,26 @@ def street_center(store: Store) -> tuple[float, float] | None:
     return (float(minx + maxx) / 2, float(miny + maxy) / 2)
 
 
+def _row_numbers(frame: pd.DataFrame) -> list[int]:
+    """The row number a person sees for each frame row (Excel row, feature number)."""
+    rows = frame.attrs.get("rows")
+    if rows is not None and len(rows) == len(frame):
+        return [int(r) for r in rows]
+    return list(range(1, len(frame) + 1))
+
+
 def _check_inside_grids(frame: gpd.GeoDataFrame, grids: gpd.GeoDataFrame,
                         report: ImportReport) -> None:
     """Report every point that lies in no grid."""
     if grids.empty or frame.empty:
         return
     idx = polygon_index_of_points(frame.geometry.to_numpy(), grids.geometry.to_numpy())
+    rows = _row_numbers(frame)
     for i in np.flatnonzero(idx < 0):
         pt = frame.geometry.iloc[i]
         where = f" at ({pt.x:.6f}, {pt.y:.6f})" if isinstance(pt, shapely.Point) else ""
         report.add(f"lies outside every grid{where}; check its coordinates or the declared "
-                   "coordinate system (use --allow-outside to import it anyway)", row=int(i) + 1)
+                   "coordinate system (use --allow-outside to import it anyway)", row=rows[i])
 
 
 def _assign_missing_grid_codes(frame: gpd.GeoDataFrame, grids: gpd.GeoDataFrame,
@@ -103,10 +112,11 @@ def _check_scope(frame: gpd.GeoDataFrame, layer: str, grids: gpd.GeoDataFrame, u
     else:
         communities = locate_points(frame.set_geometry(frame.geometry.representative_point()),
                                     grids, column="community")
+    rows = _row_numbers(frame)
     for i, community in enumerate(communities):
         if community is not None and not user.in_scope(community):
             report.add(f"lies in community {community}, outside the communities of user "
-                       f"{user.username!r}", row=i + 1)
+                       f"{user.username!r}", row=rows[i])
 
 
 def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYSTEM,

@@ -34,7 +34,7 @@ farther than ``max_km`` from ``street_center`` (almost always a wrong system).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -50,12 +50,13 @@ from gridmap.io._columns import (
     is_empty,
     match_headers,
     pandas_dtype,
-    to_float,
     to_str,
 )
+from gridmap.io._coords import CoordinateError, parse_coordinate, parse_location
 from gridmap.io.tabular import (
     TABLE_FORMATS,
     find_coordinate_columns,
+    find_location_column,
     find_wkt_column,
     read_table,
 )
@@ -100,6 +101,7 @@ class _Raw:
     feature_ids: list[object] | None = None
     table: bool = False
     reported: np.ndarray | None = None  # rows whose geometry problem the reader reported
+    notes: list[tuple[str, dict]] = field(default_factory=list)  # (message key, params)
 
 
 # ---------------------------------------------------------------- frames
@@ -197,17 +199,31 @@ def _default_column(column: Column, n: int) -> pd.Series:
 def _numbers(
     values: pd.Series, header: str, rows: np.ndarray, what: str, report: ImportReport
 ) -> np.ndarray:
-    """Parse a coordinate column; report empty and non-numeric cells."""
-    out = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    for i in np.flatnonzero(np.isnan(out)):
+    """Parse a coordinate column; report empty cells and cells that are not coordinates.
+
+    Numbers are parsed in bulk; the rest (full-width digits, odd spaces, degrees-
+    minutes-seconds ...) one distinct value at a time by :func:`parse_coordinate`.
+    """
+    # a writable copy: under pandas 3 (copy-on-write) to_numpy() may be a read-only view
+    out = np.array(pd.to_numeric(values, errors="coerce"), dtype=float, copy=True)
+    todo = np.flatnonzero(np.isnan(out))
+    parsed: dict[object, float | CoordinateError] = {}
+    for i in todo:
         value = values.iloc[i]
         if is_empty(value):
-            report.add(f"missing {what}: the cell is empty", row=int(rows[i]), column=header)
+            report.add_key("io.coord.empty", row=int(rows[i]), column=header, what=what)
             continue
-        try:
-            out[i] = to_float(value)
-        except ValueError as exc:
-            report.add(f"bad {what}: {exc}", row=int(rows[i]), column=header)
+        key = str(value)
+        if key not in parsed:
+            try:
+                parsed[key] = parse_coordinate(value, what=what)
+            except CoordinateError as exc:
+                parsed[key] = exc
+        result = parsed[key]
+        if isinstance(result, CoordinateError):
+            report.add_key(result.key, row=int(rows[i]), column=header, **result.params)
+        else:
+            out[i] = result
     return out
 
 
@@ -220,6 +236,22 @@ def _points_from_columns(
     parsed = ~(np.isnan(x) | np.isnan(y))
     if parsed.any():
         geoms[parsed] = shapely.points(x[parsed], y[parsed])
+    return geoms
+
+
+def _points_from_location(
+    values: pd.Series, header: str, rows: np.ndarray, report: ImportReport
+) -> np.ndarray:
+    """Build points from one "lng,lat" column (Amap's ``location``)."""
+    geoms = np.full(len(values), None, dtype=object)
+    for i, value in enumerate(values):
+        if is_empty(value):
+            report.add_key("io.coord.empty", row=int(rows[i]), column=header, what="location")
+            continue
+        try:
+            geoms[i] = shapely.Point(parse_location(value))
+        except CoordinateError as exc:
+            report.add_key(exc.key, row=int(rows[i]), column=header, **exc.params)
     return geoms
 
 
@@ -263,6 +295,10 @@ def _table_geometry(
     if pair:
         geoms = _points_from_columns(raw.frame, *pair, raw.rows, report)
         return geoms, list(pair), shapely.is_missing(geoms)
+    location = find_location_column(headers)
+    if location is not None:
+        geoms = _points_from_location(raw.frame[location], location, raw.rows, report)
+        return geoms, [location], shapely.is_missing(geoms)
     wkt = find_wkt_column(headers)
     if wkt is not None:
         geoms, reported = _geometries_from_wkt(raw.frame[wkt], wkt, raw.rows, report)
@@ -270,7 +306,8 @@ def _table_geometry(
     if spec.geometry in ("point", "point_or_polygon"):
         need = (
             "coordinate columns: a pair such as 经度/纬度, lon/lat, lng/lat, "
-            "longitude/latitude or x/y (or a WKT 'geometry' column)"
+            "longitude/latitude or x/y, a 'location' column holding \"lng,lat\" "
+            "(or a WKT 'geometry' column)"
         )
     else:
         need = "a WKT 'geometry' column (use GeoJSON, Shapefile or GeoPackage for shapes)"
@@ -638,7 +675,8 @@ def _validate(
     geoms = raw.geometry
     if spec.geometry is not None:
         all_missing = geoms is None or bool(shapely.is_missing(geoms).all())
-        if raw.table or (all_missing and n and find_coordinate_columns(headers)):
+        coordinates = find_coordinate_columns(headers) or find_location_column(headers)
+        if raw.table or (all_missing and n and coordinates):
             geoms, geometry_headers, reported = _table_geometry(
                 raw, spec, report, lon_col=lon_col, lat_col=lat_col
             )
@@ -709,11 +747,13 @@ def _validate(
         report.add("the file holds no data rows")
     report.rows = n
     report.problems.sort(key=lambda p: -1 if p.row is None else p.row)
-    return (
+    out = (
         _finish(columns, geoms if spec.geometry is not None else None, spec)
         if n
         else _typed_empty(spec)
     )
+    out.attrs["rows"] = [int(r) for r in rows]  # the row number a person sees, per frame row
+    return out
 
 
 def _check_duplicates(
@@ -754,9 +794,10 @@ def _load(
     suffix = path.suffix.lower()
     if suffix in TABLE_FORMATS:
         table = read_table(path, encoding=encoding, sheet=sheet, max_bytes=max_bytes)
-        return _Raw(
-            table.reset_index(drop=True), None, np.arange(1, len(table) + 1), table=True
-        ), []
+        rows = np.asarray(table.attrs.get("rows") or range(1, len(table) + 1), dtype=int)
+        raw = _Raw(table.reset_index(drop=True), None, rows, table=True)
+        raw.notes = list(table.attrs.get("notes") or [])
+        return raw, []
     data = load_vector(path, layer_name=spec.name, max_bytes=max_bytes, label=label)
     n = len(data.geometry)
     frame = data.frame if len(data.frame) == n else data.frame.reindex(range(n))
@@ -874,6 +915,8 @@ def read_layer_file(
         return _typed_empty(spec), report
     for row, message, severity in problems:
         report.add(message, row=row, severity=severity)
+    for key, params in raw.notes:
+        report.add_key(key, severity="info", **params)
     frame = _validate(
         raw,
         spec,
