@@ -231,7 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("convert", help="convert a file between WGS-84, GCJ-02 and BD-09",
                        description="Convert the coordinates of a GeoJSON/GeoPackage/Shapefile/"
-                                   "KML/CSV file between coordinate systems.")
+                                   "KML/KMZ/CSV/XLSX file between coordinate systems. The "
+                                   "output's extension chooses its format: .geojson, .gpkg, "
+                                   ".kml, .shp, .csv or .xlsx.")
     p.add_argument("input", type=Path, metavar="IN")
     p.add_argument("output", type=Path, metavar="OUT")
     p.add_argument("--from", dest="from_crs", required=True, metavar="SYS",
@@ -274,6 +276,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (captured)
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``gridmap`` command; return its exit code."""
     parser = build_parser()
@@ -283,7 +294,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     try:
-        return func(args)
+        code = func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return code
+    except BrokenPipeError:
+        # the reader went away (``gridmap info | head``): stop quietly, as cat does
+        _silence_stdout()
+        return EXIT_OK
     except GridmapError as exc:
         _err(f"gridmap {args.command}: error: {exc}")
         return EXIT_ERROR

@@ -142,6 +142,7 @@ class ImportReport:
     source_crs: str | None = None
     repaired: int = 0
     written: int = 0
+    crs_assumed: bool = False  # no system declared: WGS-84 was taken
 
     @property
     def errors(self) -> list[ImportProblem]:

@@ -46,7 +46,7 @@ def street_center(store: Store) -> tuple[float, float] | None:
 
 
 def _row_numbers(frame: pd.DataFrame) -> list[int]:
-    """The row number a person sees for each frame row (Excel row, feature number)."""
+    """Return the row number a person sees for each frame row (Excel row, feature number)."""
     rows = frame.attrs.get("rows")
     if rows is not None and len(rows) == len(frame):
         return [int(r) for r in rows]

@@ -25,15 +25,19 @@ import unicodedata
 
 from gridmap.io._messages import text
 
-__all__ = ["LOCATION_COLUMNS", "CoordinateError", "clean_text", "parse_coordinate",
-           "parse_location"]
+__all__ = [
+    "LOCATION_COLUMNS",
+    "CoordinateError",
+    "clean_text",
+    "parse_coordinate",
+    "parse_location",
+]
 
 #: Headers of a single column holding "longitude,latitude" (Amap exports: ``location``).
 LOCATION_COLUMNS = ("location", "lnglat", "lonlat", "经纬度", "坐标", "位置坐标", "gps")
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"), None)
-_MINUS = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-                        "\ufe63": "-"})
+_MINUS = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\ufe63": "-"})
 _NUM = r"\d+(?:\.\d*)?|\.\d+"
 _DEG = r"(?:°|º|˚|度|d(?:eg)?)"
 _MIN = r"(?:′|'|’|‘|`|´|分|m(?:in)?)"
@@ -75,8 +79,7 @@ def clean_text(value: object) -> str:
     return " ".join(cleaned.split())
 
 
-def _minutes_seconds(d: str, m: str | None, s: str | None, *, value: object,
-                     what: str) -> float:
+def _minutes_seconds(d: str, m: str | None, s: str | None, *, value: object, what: str) -> float:
     if m is not None and "." in d:
         raise CoordinateError("io.coord.bad", what=what, value=_shown(value))
     if s is not None and m is not None and "." in m:
@@ -132,7 +135,7 @@ def parse_coordinate(value: object, *, what: str = "coordinate") -> float:
         if match and len(cleaned) > len(match.group(0)):
             if match.group(1).lower() in _NEGATIVE:
                 sign = -sign
-            cleaned = (cleaned[: match.start()] + cleaned[match.end():]).strip()
+            cleaned = (cleaned[: match.start()] + cleaned[match.end() :]).strip()
             break
     if cleaned.startswith(("-", "+")) and sign == 1.0:  # "E -120" is not a thing; "-" after N
         raise CoordinateError("io.coord.bad", what=what, value=_shown(value))
@@ -171,7 +174,9 @@ def parse_location(value: object) -> tuple[float, float]:
     if len(parts) != 2:
         raise CoordinateError("io.coord.location", value=_shown(value))
     try:
-        return (parse_coordinate(parts[0], what="longitude"),
-                parse_coordinate(parts[1], what="latitude"))
+        return (
+            parse_coordinate(parts[0], what="longitude"),
+            parse_coordinate(parts[1], what="latitude"),
+        )
     except CoordinateError:
         raise CoordinateError("io.coord.location", value=_shown(value)) from None

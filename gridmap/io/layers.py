@@ -66,7 +66,18 @@ from gridmap.model import Column, LayerSpec, layer_spec
 __all__ = ["LAYER_FORMATS", "MAX_ROW_PROBLEMS", "read_layer_file", "validate_layer_frame"]
 
 #: File extensions :func:`read_layer_file` reads.
-LAYER_FORMATS = (".geojson", ".json", ".shp", ".zip", ".gpkg", ".kml", ".csv", ".txt", ".xlsx")
+LAYER_FORMATS = (
+    ".geojson",
+    ".json",
+    ".shp",
+    ".zip",
+    ".gpkg",
+    ".kml",
+    ".kmz",
+    ".csv",
+    ".txt",
+    ".xlsx",
+)
 
 #: Coordinate findings of one kind are reported row by row up to this many rows.
 MAX_ROW_PROBLEMS = 1000
@@ -428,6 +439,7 @@ def _resolve_crs(declared: str, file_crs: str | None, report: ImportReport) -> s
     if file_crs is None:
         return declared
     default = declared in _WGS84_LIKE
+    report.crs_assumed = False  # the file says what it is
     try:
         in_file = crs_mod.normalize_crs_name(file_crs)
     except GridmapError:
@@ -472,7 +484,7 @@ def _centres(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _FINDING_TEXT = {
     "projected": (
         "the coordinates ({x}, {y}) are not longitude/latitude but look like "
-        "projected metres although {src} was declared; declare the file's EPSG code "
+        "projected metres although {src_said}; declare the file's EPSG code "
         "(e.g. a CGCS2000 Gauss-Kruger zone, EPSG:4513-4554)"
     ),
     "swapped": (
@@ -484,13 +496,13 @@ _FINDING_TEXT = {
         "latitude within ±90"
     ),
     "outside_china": (
-        "the point ({x}, {y}) lies outside China; check the declared coordinate "
-        "system ({src}) and the column order"
+        "the point ({x}, {y}) lies outside China; check the coordinate "
+        "system ({src_said}) and the column order"
     ),
     "far_from_center": (
         "the point ({x}, {y}) is {km:.1f} km from the street centre, more than "
-        "{max_km:g} km: almost always a wrong coordinate system ({src} was "
-        "declared) or swapped columns"
+        "{max_km:g} km: almost always a wrong coordinate system ({src_said}) "
+        "or swapped columns"
     ),
 }
 
@@ -506,16 +518,28 @@ def _report_findings(
     src: str,
     street_center: tuple[float, float] | None,
     max_km: float | None,
+    street_area: np.ndarray | None = None,
 ) -> None:
-    """Run :func:`gridmap.crs.check_coordinates` on the points ``idx`` and report by row."""
+    """Run :func:`gridmap.crs.check_coordinates` on the points ``idx`` and report by row.
+
+    With ``street_area`` (the stored community polygons) the distance is measured
+    from the nearest of them, and a point inside one is never far; otherwise from
+    ``street_center``.
+    """
     if not idx.size:
         return
-    use_distance = street_center is not None and max_km is not None
+    use_area = street_area is not None and len(street_area) > 0 and max_km is not None
+    use_distance = not use_area and street_center is not None and max_km is not None
     findings = crs_mod.check_coordinates(
         x[idx],
         y[idx],
         expected_center=tuple(street_center) if use_distance else None,
         max_km=max_km if use_distance else None,
+    )
+    src_said = (
+        f"{src} was assumed: no coordinate system was declared"
+        if report.crs_assumed
+        else f"{src} was declared"
     )
     for finding in findings:
         positions = idx[np.asarray(finding.rows, dtype=int)]
@@ -536,14 +560,79 @@ def _report_findings(
                     else 0.0
                 )
                 message = template.format(
-                    x=f"{x[i]:.6f}".rstrip("0").rstrip("."),
-                    y=f"{y[i]:.6f}".rstrip("0").rstrip("."),
+                    x=_short(x[i]),
+                    y=_short(y[i]),
                     src=src,
+                    src_said=src_said,
                     km=km,
                     max_km=max_km or 0,
                 )
             report.add(message, row=int(rows[i]))
         bad[positions] = True
+    if use_area:
+        _report_far_from_area(
+            x,
+            y,
+            idx[~bad[idx]],
+            rows,
+            report,
+            bad,
+            area=street_area,
+            max_km=float(max_km),
+            src_said=src_said,
+        )
+
+
+def _short(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _report_far_from_area(
+    x: np.ndarray,
+    y: np.ndarray,
+    idx: np.ndarray,
+    rows: np.ndarray,
+    report: ImportReport,
+    bad: np.ndarray,
+    *,
+    area: np.ndarray,
+    max_km: float,
+    src_said: str,
+) -> None:
+    """Report points farther than ``max_km`` from the nearest polygon of ``area``."""
+    if not idx.size:
+        return
+    points = shapely.points(x[idx], y[idx])
+    tree = shapely.STRtree(area)
+    inside = np.zeros(len(idx), dtype=bool)
+    hits = tree.query(points, predicate="intersects")
+    inside[np.unique(hits[0])] = True
+    todo = np.flatnonzero(~inside)
+    if not todo.size:
+        return
+    nearest = tree.query_nearest(points[todo], return_distance=False, all_matches=False)
+    lines = shapely.shortest_line(points[todo][nearest[0]], area[nearest[1]])
+    ends = shapely.get_coordinates(lines).reshape(-1, 2, 2)
+    km = crs_mod.distance_m(ends[:, 0, 0], ends[:, 0, 1], ends[:, 1, 0], ends[:, 1, 1]) / 1000
+    far = np.flatnonzero(km > max_km)
+    for count, j in enumerate(far):
+        if count == MAX_ROW_PROBLEMS:
+            report.add(
+                f"... and {len(far) - MAX_ROW_PROBLEMS} more rows with the same "
+                "problem (far_from_street)"
+            )
+            break
+        i = idx[todo[nearest[0][j]]]
+        report.add_key(
+            "io.crs.far",
+            row=int(rows[i]),
+            x=_short(x[i]),
+            y=_short(y[i]),
+            km=float(km[j]),
+            max_km=max_km,
+            src=src_said,
+        )
+    bad[idx[todo[nearest[0][far]]]] = True
 
 
 def _swapped_projected(x: np.ndarray, y: np.ndarray, src: str) -> np.ndarray:
@@ -564,6 +653,7 @@ def _convert_coordinates(
     src: str,
     street_center: tuple[float, float] | None,
     max_km: float | None,
+    street_area: np.ndarray | None = None,
 ) -> np.ndarray:
     """Check coordinates and convert the good rows from ``src`` to WGS-84."""
     geoms = geoms.copy()
@@ -573,7 +663,16 @@ def _convert_coordinates(
     x, y = _centres(geoms)
     if not src.startswith("EPSG:"):
         _report_findings(
-            x, y, good, rows, report, bad, src=src, street_center=street_center, max_km=max_km
+            x,
+            y,
+            good,
+            rows,
+            report,
+            bad,
+            src=src,
+            street_center=street_center,
+            street_area=street_area,
+            max_km=max_km,
         )
         good = np.flatnonzero(~bad)
         if src not in _WGS84_LIKE and good.size:
@@ -624,6 +723,7 @@ def _convert_coordinates(
         bad,
         src=src,
         street_center=street_center,
+        street_area=street_area,
         max_km=max_km,
     )
     return geoms
@@ -660,6 +760,7 @@ def _validate(
     repair: bool,
     street_center: tuple[float, float] | None,
     max_km: float | None,
+    street_area: np.ndarray | None = None,
     lon_col: str | None,
     lat_col: str | None,
 ) -> pd.DataFrame:
@@ -741,7 +842,14 @@ def _validate(
         report.source_crs = src or declared
         if src is not None:
             geoms = _convert_coordinates(
-                geoms, bad, rows, report, src=src, street_center=street_center, max_km=max_km
+                geoms,
+                bad,
+                rows,
+                report,
+                src=src,
+                street_center=street_center,
+                street_area=street_area,
+                max_km=max_km,
             )
     if n == 0 and not report.errors:
         report.add("the file holds no data rows")
@@ -823,6 +931,7 @@ def read_layer_file(
     repair: bool = False,
     street_center: tuple[float, float] | None = None,
     max_km: float | None = None,
+    street_area: np.ndarray | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
     lon_col: str | None = None,
@@ -917,6 +1026,8 @@ def read_layer_file(
         report.add(message, row=row, severity=severity)
     for key, params in raw.notes:
         report.add_key(key, severity="info", **params)
+    if suffix in (".shp", ".zip") and raw.file_crs is None and report.crs_assumed:
+        report.add_key("io.crs.assumed", severity="warning")
     frame = _validate(
         raw,
         spec,
@@ -924,6 +1035,7 @@ def read_layer_file(
         declared=declared,
         repair=repair,
         street_center=street_center,
+        street_area=street_area,
         max_km=max_km,
         lon_col=lon_col,
         lat_col=lat_col,
@@ -936,8 +1048,9 @@ def _declare_crs(report: ImportReport, crs: str | None) -> str | None:
 
     An unknown name is added to the report as an error.
     """
+    report.crs_assumed = crs is None or not str(crs).strip()
     try:
-        declared = crs_mod.normalize_crs_name(crs if crs is not None else "wgs84")
+        declared = crs_mod.normalize_crs_name("wgs84" if report.crs_assumed else crs)
     except GridmapError as exc:
         report.add(getattr(exc, "message", str(exc)))
         return None
@@ -953,6 +1066,7 @@ def validate_layer_frame(
     repair: bool = False,
     street_center: tuple[float, float] | None = None,
     max_km: float | None = None,
+    street_area: np.ndarray | None = None,
     lon_col: str | None = None,
     lat_col: str | None = None,
     file: str = "<table>",
@@ -1004,6 +1118,7 @@ def validate_layer_frame(
         declared=declared,
         repair=repair,
         street_center=street_center,
+        street_area=street_area,
         max_km=max_km,
         lon_col=lon_col,
         lat_col=lat_col,

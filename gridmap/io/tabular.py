@@ -191,11 +191,9 @@ def _merged_ranges(ws: object) -> list[tuple[int, int, int, int]]:
             last = 0
             for m in _MERGE_RE.finditer(data):
                 c0, r0, c1, r1 = m.groups()
-                ranges.append(
-                    (int(r0) - 1, _column_index(c0), int(r1) - 1, _column_index(c1))
-                )
+                ranges.append((int(r0) - 1, _column_index(c0), int(r1) - 1, _column_index(c1)))
                 last = m.end()
-            tail = data[max(last, len(data) - 200):]
+            tail = data[max(last, len(data) - 200) :]
     return sorted(set(ranges))
 
 
@@ -284,10 +282,15 @@ def _frame(
         shown = " ".join(
             str(v).strip() for v in data[footer[-1] - first - 1] if v is not None and str(v).strip()
         )
-        notes.append(("io.table.footer", {
-            "rows": ", ".join(str(r) for r in sorted(footer)),
-            "text": shown[:40],
-        }))
+        notes.append(
+            (
+                "io.table.footer",
+                {
+                    "rows": ", ".join(str(r) for r in sorted(footer)),
+                    "text": shown[:40],
+                },
+            )
+        )
     data = data[:end]
     width = max([len(names), *(len(r) for r in data)])
     columns: list[str] = []
@@ -299,15 +302,28 @@ def _frame(
             name = f"{base}.{n}"
         columns.append(name)
     if header_rows == 2:
-        notes.append(("io.table.two_row_header", {
-            "first": header_at + 1, "second": header_at + 2,
-            "headers": ", ".join(c for c in columns if not c.startswith("column ")),
-        }))
+        notes.append(
+            (
+                "io.table.two_row_header",
+                {
+                    "first": header_at + 1,
+                    "second": header_at + 2,
+                    "headers": ", ".join(c for c in columns if not c.startswith("column ")),
+                },
+            )
+        )
     if filled_cols:
-        notes.append(("io.table.merged_filled", {
-            "n": sum(filled_cols.values()),
-            "columns": ", ".join(columns[c] for c in sorted(filled_cols) if c < len(columns)),
-        }))
+        notes.append(
+            (
+                "io.table.merged_filled",
+                {
+                    "n": sum(filled_cols.values()),
+                    "columns": ", ".join(
+                        columns[c] for c in sorted(filled_cols) if c < len(columns)
+                    ),
+                },
+            )
+        )
     padded = [list(r) + [None] * (width - len(r)) for r in data]
     frame = pd.DataFrame(padded, columns=columns, dtype=object)  # blank cells are None already
     frame.attrs["header_row"] = header_at + 1

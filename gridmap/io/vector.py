@@ -19,8 +19,9 @@ Shapefile (``.shp`` or a ``.zip`` holding one)
     UTF-8 is tried and GBK (GB 18030) is the fallback.
 GeoPackage (``.gpkg``)
     Read with pyogrio; the layer named like the gridmap layer, else the first.
-KML (``.kml``)
-    Parsed with :mod:`defusedxml` (no DTD entities, no external references):
+KML (``.kml``, or zipped as ``.kmz``)
+    Decoded by its XML declaration (``GB2312``/``GBK`` as GB 18030), then parsed
+    with :mod:`defusedxml` (no DTD entities, no external references):
     Placemarks with Point, LineString, Polygon (with holes) and MultiGeometry;
     attributes from ``<name>``, ``<description>``, ``<ExtendedData><Data>`` and
     ``<SimpleData>``. Altitudes that are all 0 are dropped.
@@ -70,7 +71,7 @@ MAX_ZIP_MEMBERS = 1000
 MAX_ZIP_BYTES = 500 * 1024 * 1024
 
 #: File extensions read by :func:`read_vector`.
-VECTOR_FORMATS = (".geojson", ".json", ".shp", ".zip", ".gpkg", ".kml")
+VECTOR_FORMATS = (".geojson", ".json", ".shp", ".zip", ".gpkg", ".kml", ".kmz")
 
 _GEOJSON_TYPES = (
     "Point",
@@ -727,6 +728,54 @@ _KML_GEOMS = ("Point", "LineString", "LinearRing", "Polygon", "MultiGeometry")
 _KML_UNSUPPORTED = ("Track", "MultiTrack", "Model")
 
 
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["'][^>]*\?>""")
+#: Chinese encodings a KML may declare, read with their superset GB 18030.
+_GB_FAMILY = {"gb2312", "gbk", "cp936", "gb18030", "euc-cn", "x-gbk", "ms936"}
+
+
+def _kml_text(data: bytes, *, file: str) -> str:
+    """Decode KML bytes by their XML declaration (GB2312/GBK too), without the declaration.
+
+    Python's XML parser refuses multi-byte encodings other than UTF-8/UTF-16, so the
+    text is decoded here and handed over as a string.
+    """
+    match = _XML_DECL.match(data)
+    declared = match.group(1).decode("ascii").lower() if match else None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    elif declared in _GB_FAMILY:
+        candidates = ["gb18030"]
+    elif declared:
+        candidates = [declared, "utf-8", "gb18030"]
+    else:
+        candidates = ["utf-8-sig", "gb18030"]
+    for name in candidates:
+        try:
+            text = data.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            continue
+        return re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", text, count=1)
+    msg = (
+        f"cannot decode the KML as {declared or 'UTF-8'}; save it as UTF-8 "
+        f"(无法按 {declared or 'UTF-8'} 解码该 KML，请另存为 UTF-8)"
+    )
+    raise InputError(msg, file=file)
+
+
+def _read_kmz(path: Path, *, file: str) -> VectorData:
+    """Read a KMZ: the zipped KML (``doc.kml``, else the first ``.kml``) inside."""
+    with tempfile.TemporaryDirectory(prefix="gridmap-kmz-") as tmp:
+        files = _extract_zip(path, Path(tmp), file=file)
+        kmls = sorted(
+            (f for f in files if f.suffix.lower() == ".kml"),
+            key=lambda f: (f.name.lower() != "doc.kml", str(f)),
+        )
+        if not kmls:
+            msg = "the KMZ holds no .kml file (KMZ 压缩包中没有 .kml 文件)"
+            raise InputError(msg, file=file)
+        return _read_kml(kmls[0], file=file)
+
+
 def _read_kml(path: Path, *, file: str) -> VectorData:
     import xml.etree.ElementTree as ET
 
@@ -735,7 +784,10 @@ def _read_kml(path: Path, *, file: str) -> VectorData:
 
     try:
         root = DET.fromstring(
-            path.read_bytes(), forbid_dtd=False, forbid_entities=True, forbid_external=True
+            _kml_text(path.read_bytes(), file=file),
+            forbid_dtd=False,
+            forbid_entities=True,
+            forbid_external=True,
         )
     except DefusedXmlException as exc:
         msg = (
@@ -867,6 +919,8 @@ def load_vector(
         return _read_gpkg(path, layer_name=layer_name, file=file)
     if suffix == ".kml":
         return _read_kml(path, file=file)
+    if suffix == ".kmz":
+        return _read_kmz(path, file=file)
     if suffix == ".zip":
         return _read_zip(path, layer_name=layer_name, file=file, max_bytes=max_bytes)
     msg = f"not a vector file ({suffix or 'no extension'}); use one of {', '.join(VECTOR_FORMATS)}"

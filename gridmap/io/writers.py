@@ -22,6 +22,7 @@ import shapely
 
 from gridmap import crs as crs_mod
 from gridmap.errors import GridmapError, InputError
+from gridmap.io._messages import text
 from gridmap.io.tabular import TABLE_FORMATS, find_coordinate_columns, read_table
 from gridmap.io.vector import MAX_BYTES, load_vector
 
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 #: File extensions :func:`write_layer_file` writes.
-WRITE_FORMATS = (".geojson", ".json", ".gpkg", ".csv", ".xlsx")
+WRITE_FORMATS = (".geojson", ".json", ".gpkg", ".kml", ".shp", ".csv", ".xlsx")
 
 #: Decimal places of converted coordinates in tables (1e-8 degrees is about 1 mm).
 COORDINATE_DECIMALS = 8
@@ -167,7 +168,7 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
         xlsx_plain_text(writer.book)
 
 
-def _write_gpkg(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
+def _write_gpkg(frame: pd.DataFrame, path: Path, *, layer: str, driver: str = "GPKG") -> None:
     import pyogrio
 
     out = frame.copy()
@@ -191,7 +192,25 @@ def _write_gpkg(frame: pd.DataFrame, path: Path, *, layer: str) -> None:
         path.unlink()
     if isinstance(out, gpd.GeoDataFrame) and out.crs is None:
         out = out.set_crs("EPSG:4326")
-    pyogrio.write_dataframe(out, path, layer=layer, driver="GPKG")
+    if not isinstance(out, gpd.GeoDataFrame):
+        msg = f"a {driver} file needs geometries; write a table as .csv or .xlsx"
+        raise InputError(msg, file=path.name)
+    if driver == "ESRI Shapefile":
+        kinds = set(shapely.get_type_id(out.geometry.dropna().to_numpy()) % 3)
+        if len(kinds) > 1:  # points, lines and polygons cannot share one shapefile
+            msg = (
+                "a shapefile holds one kind of geometry, the file mixes points, lines "
+                "and polygons; write .geojson, .gpkg or .kml instead"
+            )
+            raise InputError(msg, file=path.name)
+        for side in (".shx", ".dbf", ".prj", ".cpg"):
+            path.with_suffix(side).unlink(missing_ok=True)
+        pyogrio.write_dataframe(out, path, driver=driver, encoding="UTF-8")
+        return
+    if driver == "KML":
+        pyogrio.write_dataframe(out, path, driver=driver)
+        return
+    pyogrio.write_dataframe(out, path, layer=layer, driver=driver)
 
 
 def write_layer_file(
@@ -205,7 +224,8 @@ def write_layer_file(
         The rows to write; geometries in WGS-84 longitude/latitude.
     path
         ``.geojson``/``.json`` (RFC 7946), ``.gpkg`` (layer named ``layer_name`` or
-        the file stem; the file is replaced), ``.csv`` (UTF-8 with BOM; points as
+        the file stem; the file is replaced), ``.kml``, ``.shp`` (UTF-8 with a
+        ``.cpg``; one geometry kind only), ``.csv`` (UTF-8 with BOM; points as
         ``经度``/``纬度``, other geometries as WKT) or ``.xlsx`` (same columns).
     layer_name
         GeoPackage layer name (default: the file stem).
@@ -227,6 +247,10 @@ def write_layer_file(
             _write_geojson(frame, path)
         elif suffix == ".gpkg":
             _write_gpkg(frame, path, layer=layer_name or path.stem)
+        elif suffix == ".kml":
+            _write_gpkg(frame, path, layer=layer_name or path.stem, driver="KML")
+        elif suffix == ".shp":
+            _write_gpkg(frame, path, layer=layer_name or path.stem, driver="ESRI Shapefile")
         elif suffix == ".csv":
             _table_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
         elif suffix == ".xlsx":
@@ -350,6 +374,14 @@ def convert_file(
         (naming the file and row), or the output cannot be written.
     """
     src, dst = Path(src), Path(dst)
+    if dst.suffix.lower() not in WRITE_FORMATS:  # say so before reading anything
+        msg = text(
+            "io.convert.cannot_write",
+            "en",
+            suffix=dst.suffix or "(no extension)",
+            formats=", ".join(WRITE_FORMATS),
+        )
+        raise InputError(msg, file=dst.name)
     source = _lonlat_system(from_crs, what="source")
     target = _lonlat_system(to_crs, what="target")
     if not src.is_file():

@@ -615,6 +615,7 @@ def test_layer_formats():
         ".zip",
         ".gpkg",
         ".kml",
+        ".kmz",
         ".csv",
         ".txt",
         ".xlsx",
