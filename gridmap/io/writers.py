@@ -192,7 +192,7 @@ def _write_gpkg(frame: pd.DataFrame, path: Path, *, layer: str, driver: str = "G
         path.unlink()
     if isinstance(out, gpd.GeoDataFrame) and out.crs is None:
         out = out.set_crs("EPSG:4326")
-    if not isinstance(out, gpd.GeoDataFrame):
+    if driver != "GPKG" and not isinstance(out, gpd.GeoDataFrame):
         msg = f"a {driver} file needs geometries; write a table as .csv or .xlsx"
         raise InputError(msg, file=path.name)
     if driver == "ESRI Shapefile":
