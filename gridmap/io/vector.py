@@ -602,7 +602,88 @@ def _read_shapefile(path: Path, *, file: str) -> VectorData:
                 raise InputError(msg, file=file) from None
             problems.append((None, "no .cpg file: read the attribute table (.dbf) as GBK", "info"))
     frame, geoms, crs, geo_problems = _frame_from_ogr(result, file=file)
+    if encoding:
+        frame, redone, notes = _fix_mojibake(path, frame, (), encoding, file=file)
+        if notes:
+            geoms, crs, geo_problems = redone
+            problems += notes
     return VectorData(frame, geoms, crs, problems + geo_problems)
+
+
+def _common_cjk(text: str) -> bool:
+    """Tell whether every non-ASCII character of ``text`` is a common (GB 2312) one."""
+    try:
+        "".join(c for c in text if not c.isascii()).encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _garbled_columns(frame: pd.DataFrame) -> list[int]:
+    """Return the positions of text columns (and -1 for the headers) that look garbled.
+
+    Garbled: most non-ASCII cells hold characters outside common Chinese (GB 2312),
+    as UTF-8 read as GBK does (``涓撮珮鍘`` for ``临高县``).
+    """
+    out = []
+    headers = [h for h in map(str, frame.columns) if not h.isascii()]
+    if headers and 2 * sum(not _common_cjk(h) for h in headers) > len(headers):
+        out.append(-1)
+    for k, name in enumerate(frame.columns):
+        cells = [v for v in frame[name] if isinstance(v, str) and not v.isascii()]
+        if cells and 2 * sum(not _common_cjk(v) for v in cells) > len(cells):
+            out.append(k)
+    return out
+
+
+def _fix_mojibake(
+    path: Path, frame: pd.DataFrame, geoms: tuple, used: str, *, file: str
+) -> tuple[pd.DataFrame, tuple, list[tuple[int | None, str, str]]]:
+    """Re-read a shapefile whose ``.cpg`` lies (UTF-8 text labelled GBK, or back).
+
+    When text columns look garbled in the ``.cpg`` encoding and read cleanly in the
+    other one, the other is used and a warning names the columns; when neither
+    reads cleanly the file is refused, naming the column.
+    """
+    from gridmap.io._messages import text
+
+    bad = _garbled_columns(frame)
+    if not bad:
+        return frame, geoms, []
+    gb = codecs.lookup(used).name in ("gb18030", "gbk", "gb2312", "cp936")
+    other = "utf-8" if gb else "gb18030"
+    first = bad[0]
+    column = "(headers)" if first == -1 else str(frame.columns[first])
+    sample = (
+        next(str(h) for h in frame.columns if not _common_cjk(str(h)))
+        if first == -1
+        else next(v for v in frame.iloc[:, first] if isinstance(v, str) and not _common_cjk(v))
+    )
+    try:
+        result = _ogr_read(path, layer=None, encoding=other, file=file)
+    except UnicodeDecodeError:
+        result = None
+    if result is not None:
+        alt_frame, alt_geoms, alt_crs, alt_problems = _frame_from_ogr(result, file=file)
+        if not _garbled_columns(alt_frame) and not _has_replacement(result[3], result[0]["fields"]):
+            names = ["(headers)" if k == -1 else str(alt_frame.columns[k]) for k in bad]
+            fixed = (
+                str(alt_frame.columns[list(frame.columns).index(sample)])
+                if first == -1
+                else str(alt_frame.iloc[list(frame.iloc[:, first]).index(sample), first])
+            )
+            note = text(
+                "io.text.mojibake",
+                "en",
+                column=", ".join(names),
+                sample=sample[:20],
+                used=used,
+                other=other,
+                fixed=fixed[:20],
+            )
+            return alt_frame, (alt_geoms, alt_crs, alt_problems), [(None, note, "warning")]
+    msg = text("io.text.mojibake_refused", "en", column=column, sample=sample[:20])
+    raise InputError(msg, file=file)
 
 
 def _read_gpkg(path: Path, *, layer_name: str | None, file: str) -> VectorData:
