@@ -34,6 +34,9 @@ farther than ``max_km`` from ``street_center`` (almost always a wrong system).
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,8 +50,10 @@ from gridmap.errors import GridmapError, ImportReport, InputError
 from gridmap.io._columns import (
     converter,
     describe_column,
+    header_lookup,
     is_empty,
     match_headers,
+    normalize_header,
     pandas_dtype,
     to_str,
 )
@@ -763,12 +768,21 @@ def _validate(
     street_area: np.ndarray | None = None,
     lon_col: str | None,
     lat_col: str | None,
+    column_map: dict[str, str] | None = None,
+    code_prefix: str | None = None,
 ) -> pd.DataFrame:
     raw = _drop_blank_rows(raw)
     frame, rows = raw.frame, raw.rows
     n = len(frame)
     headers = [str(h) for h in frame.columns]
     frame.columns = headers
+    if column_map:
+        frame = _apply_column_map(frame, column_map, spec, report)
+        headers = [str(h) for h in frame.columns]
+        raw.frame = frame
+    source = _gcj02_source(headers)
+    if source is not None and report.crs_assumed and spec.geometry is not None:
+        report.add_key("io.crs.gcj02_source", source=source[0], keys=", ".join(source[1]))
 
     # geometry first: coordinate columns are not "extra" columns
     geometry_headers: list[str] = []
@@ -817,11 +831,20 @@ def _validate(
         )
         match.mapping["code"] = "\x00id"
 
+    skip_missing: set[str] = set()
+    if spec.name == "communities" and "code" not in match.mapping:
+        adcode = next((h for h in headers if h.lower() == "adcode"), None)
+        if adcode is not None:
+            frame = _datav_codes(frame, adcode, rows, code_prefix, report)
+            if "\x00code" in frame.columns:
+                match.mapping["code"] = "\x00code"
+            skip_missing.add("code")
+
     columns: dict[str, pd.Series] = {}
     for column in spec.columns:
         header = match.mapping.get(column.name)
         if header is None:
-            if column.required:
+            if column.required and column.name not in skip_missing:
                 report.add(
                     f"missing required column {describe_column(column)}; headers "
                     f"found: {', '.join(headers) or 'none'}"
@@ -835,6 +858,9 @@ def _validate(
 
     if spec.key and spec.key in match.mapping:
         _check_duplicates(columns[spec.key], spec.key, match.mapping[spec.key], rows, report)
+    _check_codes(spec.name, columns, match.mapping, rows, report)
+    if spec.name == "assignments":
+        _check_grid_heads(columns, rows, report)
 
     if spec.geometry is not None:
         geoms, bad = _check_geometries(geoms, rows, spec, report, repair=repair, reported=reported)
@@ -862,6 +888,256 @@ def _validate(
     )
     out.attrs["rows"] = [int(r) for r in rows]  # the row number a person sees, per frame row
     return out
+
+
+#: Property names that mark a file as an export of a Chinese map service (GCJ-02).
+_GCJ02_SOURCES = (
+    (
+        "Aliyun DataV",
+        (
+            "adcode",
+            "acroutes",
+            "center",
+            "centroid",
+            "parent",
+            "level",
+            "childrenNum",
+            "subFeatureIndex",
+        ),
+        3,
+    ),
+    (
+        "Amap (高德)",
+        (
+            "typecode",
+            "location",
+            "pname",
+            "cityname",
+            "adname",
+            "pcode",
+            "citycode",
+            "adcode",
+            "business_area",
+        ),
+        3,
+    ),
+)
+
+
+def _gcj02_source(headers: list[str]) -> tuple[str, list[str]] | None:
+    """Return (service, matching headers) when the headers mark a GCJ-02 export."""
+    lowered = {h.lower(): h for h in headers}
+    for name, keys, need in _GCJ02_SOURCES:
+        found = [lowered[k.lower()] for k in keys if k.lower() in lowered]
+        if len(found) >= need:
+            return name, found
+    return None
+
+
+_COORDINATE_TARGETS = ("lon", "lat", "经度", "纬度", "location", "geometry", "wkt")
+
+
+def parse_column_map(text: str | dict[str, str] | None) -> dict[str, str]:
+    """Parse ``源列=目标列,源列=目标列`` (``，`` and ``;`` also separate) into a dict.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If an item is not ``source=target``.
+    """
+    from gridmap.io._messages import text as msg_text
+
+    if not text:
+        return {}
+    if isinstance(text, dict):
+        return {str(k).strip(): str(v).strip() for k, v in text.items()}
+    out: dict[str, str] = {}
+    for item in re.split(r"[,，;；\n]", str(text)):
+        if not item.strip():
+            continue
+        source, sep, target = item.replace("＝", "=").partition("=")
+        if not sep or not source.strip() or not target.strip():
+            raise InputError(msg_text("io.table.columns_bad", "en", item=repr(item.strip())))
+        out[source.strip()] = target.strip()
+    return out
+
+
+def _apply_column_map(
+    frame: pd.DataFrame, column_map: dict[str, str], spec: LayerSpec, report: ImportReport
+) -> pd.DataFrame:
+    """Rename the file's columns as ``column_map`` (source header -> layer column) says."""
+    lookup = header_lookup(spec)
+    by_key = {normalize_header(h): h for h in frame.columns}
+    renames: dict[str, str] = {}
+    for source, target in column_map.items():
+        header = by_key.get(normalize_header(source))
+        if header is None:
+            report.add_key(
+                "io.table.columns_unknown_source",
+                source=repr(source),
+                headers=", ".join(map(str, frame.columns)),
+            )
+            continue
+        canonical = lookup.get(normalize_header(target))
+        if canonical is None and normalize_header(target) in map(
+            normalize_header, _COORDINATE_TARGETS
+        ):
+            canonical = target
+        if canonical is None:
+            report.add_key(
+                "io.table.columns_unknown_target",
+                target=repr(target),
+                layer=spec.name,
+                allowed=", ".join(c.name for c in spec.columns),
+            )
+            continue
+        renames[header] = canonical
+    # a column already called like a target gives way to the mapped one
+    clash = {
+        h: f"{h} (replaced)" for h in frame.columns if h in renames.values() and h not in renames
+    }
+    return frame.rename(columns={**clash, **renames})
+
+
+def _datav_codes(
+    frame: pd.DataFrame,
+    adcode: str,
+    rows: np.ndarray,
+    code_prefix: str | None,
+    report: ImportReport,
+) -> pd.DataFrame:
+    """Make 12-digit community codes for a DataV file: street prefix + file order.
+
+    Without ``code_prefix`` (the 9-digit street code) an error says what to give.
+    """
+    codes = [to_str(v) for v in frame[adcode] if not is_empty(v)]
+    first = codes[0] if codes else "330106"
+    if not code_prefix:
+        report.add_key("io.code.datav", adcode=first[:6])
+        return frame
+    prefix = str(code_prefix).strip()
+    if not (len(prefix) == 9 and prefix.isascii() and prefix.isdigit()):
+        report.add_key("io.code.prefix_bad", prefix=repr(prefix))
+        return frame
+    for i, value in enumerate(frame[adcode]):
+        code = to_str(value) if not is_empty(value) else ""
+        if code[:6] and code[:6] != prefix[:6]:
+            report.add_key(
+                "io.code.prefix_mismatch",
+                row=int(rows[i]),
+                column=adcode,
+                adcode=code,
+                prefix=prefix,
+            )
+    made = [f"{prefix}{i + 1:03d}" for i in range(len(frame))]
+    if made:
+        report.add_key("io.code.datav_mapped", severity="info", prefix=prefix, first=made[0])
+    return frame.assign(**{"\x00code": made})
+
+
+_WORKER_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+
+#: (layer, column) -> the kind of code it holds.
+_CODE_COLUMNS = {
+    ("communities", "code"): "community",
+    ("grids", "code"): "grid",
+    ("grids", "community"): "community",
+    ("compounds", "community"): "community",
+    ("entrances", "community"): "community",
+    ("assignments", "grid"): "grid",
+    ("workers", "code"): "worker",
+}
+
+
+def _code_ok(kind: str, value: str) -> bool:
+    if kind == "worker":
+        return bool(_WORKER_CODE_RE.match(value))
+    length = 12 if kind == "community" else 15
+    ok = len(value) == length and value.isascii() and value.isdigit()
+    return ok and not (kind == "grid" and value.endswith("000"))
+
+
+def _check_codes(
+    layer: str,
+    columns: dict[str, pd.Series],
+    mapping: dict[str, str],
+    rows: np.ndarray,
+    report: ImportReport,
+) -> None:
+    """Report codes of the wrong shape, saying what a correct one looks like."""
+    for (name, column), kind in _CODE_COLUMNS.items():
+        if name != layer or column not in columns:
+            continue
+        header = mapping.get(column, column)
+        shown = "id" if header == "\x00id" else (None if header == "\x00code" else header)
+        verdict: dict[str, bool] = {}
+        for i, value in enumerate(columns[column]):
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                continue
+            text_value = str(value)
+            if text_value not in verdict:
+                verdict[text_value] = _code_ok(kind, text_value)
+            if not verdict[text_value]:
+                report.add_key(
+                    f"io.code.{kind}", row=int(rows[i]), column=shown, value=repr(text_value)
+                )
+    if layer == "grids" and "code" in columns and "community" in columns:
+        for i, (code, community) in enumerate(
+            zip(columns["code"], columns["community"], strict=True)
+        ):
+            if (
+                isinstance(code, str)
+                and isinstance(community, str)
+                and _code_ok("grid", code)
+                and _code_ok("community", community)
+                and not code.startswith(community)
+            ):
+                report.add_key(
+                    "io.code.grid_prefix",
+                    row=int(rows[i]),
+                    column=mapping.get("code"),
+                    value=code,
+                    community=community,
+                )
+
+
+def _check_grid_heads(
+    columns: dict[str, pd.Series], rows: np.ndarray, report: ImportReport
+) -> None:
+    """Report a second grid head (网格长) for one grid in overlapping periods."""
+    heads: dict[str, list[tuple[int, object, object, str]]] = {}
+    lo, hi = dt.date.min, dt.date.max
+    for i, (grid, worker, role, start, end) in enumerate(
+        zip(
+            columns["grid"],
+            columns["worker"],
+            columns["role"],
+            columns["valid_from"],
+            columns["valid_to"],
+            strict=True,
+        )
+    ):
+        if role != "grid_head" or not isinstance(grid, str):
+            continue
+        a = start if isinstance(start, dt.date) else lo
+        b = end if isinstance(end, dt.date) else hi
+        for row, a0, b0, other in heads.get(grid, []):
+            if a <= b0 and a0 <= b and other != worker:
+                period = (
+                    f"{max(a, a0).isoformat() if max(a, a0) != lo else '…'}"
+                    f" – {min(b, b0).isoformat() if min(b, b0) != hi else '…'}"
+                )
+                report.add_key(
+                    "io.assign.two_heads",
+                    row=int(rows[i]),
+                    grid=grid,
+                    period=period,
+                    first=row,
+                    w1=other,
+                    w2=worker,
+                )
+                break
+        heads.setdefault(grid, []).append((int(rows[i]), a, b, str(worker)))
 
 
 def _check_duplicates(
@@ -938,6 +1214,8 @@ def read_layer_file(
     lat_col: str | None = None,
     max_bytes: int = MAX_BYTES,
     label: str | None = None,
+    columns: str | dict[str, str] | None = None,
+    code_prefix: str | None = None,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Read a file for ``layer``: canonical columns, checked values, WGS-84 geometries.
 
@@ -972,6 +1250,17 @@ def read_layer_file(
         Refuse files larger than this many bytes (default 200 MB).
     label
         The file's name in messages (default: the file name).
+    columns
+        Map the file's headers to the layer's columns: ``{"源列": "目标列"}`` or the
+        text ``"源列=目标列,源列=目标列"``; targets are canonical names or aliases, or
+        ``lon``/``lat``/``location``/``geometry``.
+    code_prefix
+        For an Aliyun DataV boundary file imported as communities (``adcode``, no
+        12-digit code): the 9-digit street code; communities are numbered 001, 002,
+        ... in file order after it.
+    street_area
+        The stored community polygons (WGS-84): with ``max_km``, points farther than
+        that from the nearest of them are errors (points inside one never are).
 
     Returns
     -------
@@ -1024,6 +1313,11 @@ def read_layer_file(
         return _typed_empty(spec), report
     for row, message, severity in problems:
         report.add(message, row=row, severity=severity)
+    try:
+        column_map = parse_column_map(columns)
+    except InputError as exc:
+        report.add(exc.message)
+        return _typed_empty(spec), report
     for key, params in raw.notes:
         report.add_key(key, severity="info", **params)
     if suffix in (".shp", ".zip") and raw.file_crs is None and report.crs_assumed:
@@ -1039,6 +1333,8 @@ def read_layer_file(
         max_km=max_km,
         lon_col=lon_col,
         lat_col=lat_col,
+        column_map=column_map,
+        code_prefix=code_prefix,
     )
     return frame, report
 
