@@ -427,7 +427,8 @@ def test_multipolygon_is_fine_for_polygon_layers(tmp_path):
     far = [[x + 0.02, y] for x, y in square]
     features = [
         point_feature(
-            {"code": "110101001001", "name": "a"}, {"type": "MultiPolygon", "coordinates": [[square], [far]]}
+            {"code": "110101001001", "name": "a"},
+            {"type": "MultiPolygon", "coordinates": [[square], [far]]},
         )
     ]
     frame, report = read_layer_file(geojson(tmp_path, features), "communities")
