@@ -59,10 +59,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "io.crs.far": {
         "zh": "点 ({x}, {y}) 距最近的已存储社区 {km:.1f} 公里，超过 {max_km:g} 公里："
-        "多半是坐标系声明错误（声明的是 {src}）或经纬度列颠倒",
+        "多半是坐标系不对（{src}）或经纬度列颠倒",
         "en": "the point ({x}, {y}) is {km:.1f} km from the nearest stored community, "
-        "more than {max_km:g} km: almost always a wrong coordinate system ({src} "
-        "was declared) or swapped columns",
+        "more than {max_km:g} km: almost always a wrong coordinate system ({src}) "
+        "or swapped columns",
     },
     # --- codes -------------------------------------------------------------------------
     "io.code.community": {
@@ -78,8 +78,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "code + a 3-digit sequence, e.g. 330106001001007)",
     },
     "io.code.grid_prefix": {
-        "zh": "网格编码 {value} 不以所属社区编码 {community} 开头",
-        "en": "grid code {value} does not begin with its community's code {community}",
+        "zh": "网格编码 {value} 不以所属社区编码 {community} 开头：网格编码应为社区的 12 位编码"
+              " + 3 位序号，如 {community}001",
+        "en": "grid code {value} does not begin with its community's code {community}: a "
+              "grid code is the community's 12 digits + a 3-digit sequence, e.g. "
+              "{community}001",
     },
     "io.code.worker": {
         "zh": "网格员编号 {value} 不正确：应为 1-20 位字母、数字、“-”或“_”（如 W0001），不含空格",
@@ -171,6 +174,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+_WHAT_ZH = {"longitude": "经度", "latitude": "纬度", "location": "位置", "coordinate": "坐标"}
+
+
 def text(key: str, lang: str = "zh", **params: object) -> str:
     """Return message ``key`` in ``lang`` (``zh`` or ``en``) with ``params`` filled in.
 
@@ -180,6 +186,8 @@ def text(key: str, lang: str = "zh", **params: object) -> str:
     if entry is None:
         return key
     template = entry.get(lang) or entry["zh"]
+    if lang != "en" and params.get("what") in _WHAT_ZH:
+        params = {**params, "what": _WHAT_ZH[params["what"]]}
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):

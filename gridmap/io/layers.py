@@ -1203,7 +1203,7 @@ def read_layer_file(
     path: str | Path,
     layer: str,
     *,
-    crs: str | None = "wgs84",
+    crs: str | None = None,
     repair: bool = False,
     street_center: tuple[float, float] | None = None,
     max_km: float | None = None,
@@ -1227,8 +1227,10 @@ def read_layer_file(
     layer
         A layer name from :data:`gridmap.model.LAYERS`.
     crs
-        The coordinates' system: ``wgs84`` (default), ``cgcs2000``, ``gcj02``,
-        ``bd09`` or ``EPSG:n``. ``None`` means the default. See the module notes on
+        The coordinates' system: ``wgs84``, ``cgcs2000``, ``gcj02``, ``bd09`` or
+        ``EPSG:n``. ``None`` (default) means not declared: read as WGS-84 (messages
+        say it was assumed), and files recognisably exported from Aliyun DataV or
+        Amap (GCJ-02) are refused until a system is given. See the module notes on
         files that declare their own system.
     repair
         Repair invalid polygons with :func:`shapely.make_valid` (keeping the
