@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -29,8 +30,10 @@ from gridmap.model import LAYERS
 
 __all__ = ["build_parser", "main"]
 
-_CRS_HELP = ("coordinate system of the file: wgs84 (also CGCS2000), gcj02 (Amap, Tencent), "
-             "bd09 (Baidu) or EPSG:n (default: wgs84; a file that declares its own CRS keeps it)")
+_CRS_HELP = ("coordinate system of the file: wgs84 (also CGCS2000), gcj02 (Amap, Tencent, "
+             "Aliyun DataV), bd09 (Baidu) or EPSG:n (default: not declared, read as wgs84, "
+             "but Amap/DataV exports are refused until declared; a file that declares its "
+             "own CRS keeps it)")
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -74,6 +77,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
                         workers=args.workers, echo=out)
 
 
+#: The import prints at most this many problems; the rest are counted by kind.
+SHOWN_PROBLEMS = 50
+
+
+def _print_problems(report, *, lang: str, limit: int | None) -> None:
+    """Print the first ``limit`` problems, then counts by kind of the rest."""
+    from gridmap.io._messages import text
+
+    problems = report.problems
+    shown = problems if limit is None else problems[:limit]
+    for problem in shown:
+        line = str(problem) if lang == "en" else str(problem).replace(
+            problem.message, problem.text(lang))
+        (out if problem.severity != "error" else err)(line)
+    rest = problems[len(shown):]
+    if rest:
+        counts: dict[str, int] = {}
+        for p in rest:
+            counts[p.kind] = counts.get(p.kind, 0) + 1
+        kinds = "; ".join(f"{k} ×{n}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        err(f"{report.file}: " + text("io.summary.more", lang, n=len(rest), kinds=kinds))
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a file into a layer, all or nothing."""
     from gridmap.importing import import_file
@@ -83,9 +109,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         report = import_file(store, args.layer, args.file, user=user, crs=args.crs,
                              dry_run=args.dry_run, repair=args.repair, replace=args.replace,
                              allow_outside=args.allow_outside, sheet=args.sheet,
-                             encoding=args.encoding)
-        for problem in report.problems:
-            (out if problem.severity != "error" else err)(str(problem))
+                             encoding=args.encoding, columns=args.columns,
+                             code_prefix=args.code_prefix)
+        _print_problems(report, lang=args.lang,
+                        limit=None if args.all_problems else SHOWN_PROBLEMS)
+        if args.problems_csv:
+            Path(args.problems_csv).write_text(report.problems_csv(args.lang),
+                                               encoding="utf-8-sig")
+            out(f"{report.file}: {len(report.problems)} problem(s) written to "
+                f"{args.problems_csv}")
         if not report.ok:
             err(f"{report.file}: {len(report.errors)} problem(s); nothing was imported")
             return EXIT_PROBLEMS
@@ -196,8 +228,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("layer", choices=list(LAYERS), metavar="LAYER",
                    help="one of: " + ", ".join(LAYERS))
     p.add_argument("file", type=Path, metavar="FILE")
-    p.add_argument("--crs", default="wgs84", help=_CRS_HELP)
+    p.add_argument("--crs", default=None, help=_CRS_HELP)
     p.add_argument("--dry-run", action="store_true", help="check the file; write nothing")
+    p.add_argument("--columns", metavar="SRC=DST,...",
+                   help="map the file's headers to the layer's columns, e.g. "
+                        "'网格号=code,所属社区=community' (源列=目标列)")
+    p.add_argument("--code-prefix", metavar="STREET9",
+                   help="for an Aliyun DataV boundary file imported as communities: the "
+                        "9-digit street code; communities are numbered 001, 002, ... after it")
+    p.add_argument("--problems-csv", metavar="FILE",
+                   help="write every problem to this CSV file (only the first "
+                        f"{SHOWN_PROBLEMS} are printed)")
+    p.add_argument("--all-problems", action="store_true",
+                   help=f"print every problem, not only the first {SHOWN_PROBLEMS}")
+    p.add_argument("--lang", choices=["zh", "en"], default="en",
+                   help="language of the problems (default en)")
     p.add_argument("--repair", action="store_true",
                    help="repair invalid polygons (each repair is reported)")
     p.add_argument("--replace", action="store_true",
@@ -213,7 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("convert", help="convert a file between WGS-84, GCJ-02 and BD-09",
                        description="Convert the coordinates of a GeoJSON/GeoPackage/Shapefile/"
-                                   "KML/CSV file between coordinate systems.")
+                                   "KML/KMZ/CSV/XLSX file between coordinate systems. The "
+                                   "output's extension chooses its format: .geojson, .gpkg, "
+                                   ".kml, .shp, .csv or .xlsx.")
     p.add_argument("input", type=Path, metavar="IN")
     p.add_argument("output", type=Path, metavar="OUT")
     p.add_argument("--from", dest="from_crs", required=True, metavar="SYS",
@@ -259,6 +306,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (captured)
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``gridmap`` command; return its exit code."""
     parser = build_parser()
@@ -268,7 +324,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     try:
-        return func(args)
+        code = func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return code
+    except BrokenPipeError:
+        # the reader went away (``gridmap info | head``): stop quietly, as cat does
+        _silence_stdout()
+        return EXIT_OK
     except GridmapError as exc:
         err(f"gridmap {args.command}: error: {exc}")
         return EXIT_ERROR

@@ -7,15 +7,16 @@ variable::
 
     [settings]
     tiling_tolerance_m2 = 0.5
-    max_distance_from_street_km = 30
+    max_distance_from_street_km = 20
 
 Settings
 --------
 tiling_tolerance_m2
     Gaps and overlaps between grids at or below this area are ignored (m²).
 max_distance_from_street_km
-    Imported coordinates farther than this from the street's centre are
-    reported as probably in the wrong coordinate system (km).
+    Imported coordinates farther than this from the nearest stored community
+    are reported as probably in the wrong coordinate system (km, default 20;
+    points inside a stored community are never far).
 boundary_flag_m
     Issue reports closer than this to a grid boundary are flagged (m).
 session_idle_minutes
@@ -77,7 +78,7 @@ SETTINGS: tuple[Setting, ...] = (
         "max_distance_from_street_km",
         20.0,
         "km",
-        "coordinates farther than this from the street are reported",
+        "coordinates farther than this from the nearest stored community are reported",
     ),
     Setting(
         "boundary_flag_m", 10.0, "m", "issue reports this close to a grid boundary are flagged"

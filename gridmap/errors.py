@@ -126,6 +126,24 @@ class ImportProblem:
     message: str
     severity: str = "error"
     column: str | None = None
+    key: str | None = None
+    params: tuple[tuple[str, object], ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        """Return the message in ``lang`` (``zh`` or ``en``) when it has a message key."""
+        if self.key is None or lang == "en":
+            return self.message
+        from gridmap.io._messages import text
+
+        return text(self.key, lang, **dict(self.params))
+
+    @property
+    def kind(self) -> str:
+        """A short name of the kind of problem, for counts (the key, else the message head)."""
+        if self.key:
+            return self.key
+        head = self.message.split(":", 1)[0]
+        return head if len(head) <= 40 else head[:40]
 
     def __str__(self) -> str:
         where = self.file if self.row is None else f"{self.file}, row {self.row}"
@@ -146,6 +164,7 @@ class ImportReport:
     source_crs: str | None = None
     repaired: int = 0
     written: int = 0
+    crs_assumed: bool = False  # no system declared: WGS-84 was taken
 
     @property
     def errors(self) -> list[ImportProblem]:
@@ -166,6 +185,37 @@ class ImportReport:
             severity: str = "error") -> None:
         """Record a problem."""
         self.problems.append(ImportProblem(self.file, row, message, severity, column))
+
+    def add_key(self, key: str, *, row: int | None = None, column: str | None = None,
+                severity: str = "error", **params: object) -> None:
+        """Record a problem by message key (see :mod:`gridmap.io._messages`).
+
+        ``message`` holds the English text; :meth:`ImportProblem.text` gives Chinese.
+        """
+        from gridmap.io._messages import text
+
+        self.problems.append(ImportProblem(self.file, row, text(key, "en", **params), severity,
+                                           column, key, tuple(params.items())))
+
+    def kinds(self) -> dict[str, int]:
+        """Count the problems by kind (most frequent first)."""
+        counts: dict[str, int] = {}
+        for p in self.problems:
+            counts[p.kind] = counts.get(p.kind, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+    def problems_csv(self, lang: str = "en") -> str:
+        """Return every problem as CSV text (file, row, column, severity, message)."""
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(["file", "row", "column", "severity", "message"])
+        for p in self.problems:
+            writer.writerow([p.file, "" if p.row is None else p.row, p.column or "",
+                             p.severity, p.text(lang)])
+        return buf.getvalue()
 
     def raise_for_errors(self) -> None:
         """Raise :class:`InputError` summarising the errors, if there are any."""

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -26,11 +27,9 @@ from gridmap.locate import locate_points, polygon_index_of_points
 from gridmap.model import layer_spec
 
 if TYPE_CHECKING:
-    import geopandas as gpd
-
     from gridmap.store import Store
 
-__all__ = ["POINT_RECORD_LAYERS", "import_file", "street_center"]
+__all__ = ["POINT_RECORD_LAYERS", "import_file", "street_area", "street_center"]
 
 #: Layers whose every feature must fall inside a grid.
 POINT_RECORD_LAYERS = ("boards", "fitness", "bins", "issues")
@@ -45,17 +44,26 @@ def street_center(store: Store) -> tuple[float, float] | None:
     return (float(minx + maxx) / 2, float(miny + maxy) / 2)
 
 
+def _row_numbers(frame: pd.DataFrame) -> list[int]:
+    """Return the row number a person sees for each frame row (Excel row, feature number)."""
+    rows = frame.attrs.get("rows")
+    if rows is not None and len(rows) == len(frame):
+        return [int(r) for r in rows]
+    return list(range(1, len(frame) + 1))
+
+
 def _check_inside_grids(frame: gpd.GeoDataFrame, grids: gpd.GeoDataFrame,
                         report: ImportReport) -> None:
     """Report every point that lies in no grid."""
     if grids.empty or frame.empty:
         return
     idx = polygon_index_of_points(frame.geometry.to_numpy(), grids.geometry.to_numpy())
+    rows = _row_numbers(frame)
     for i in np.flatnonzero(idx < 0):
         pt = frame.geometry.iloc[i]
         where = f" at ({pt.x:.6f}, {pt.y:.6f})" if isinstance(pt, shapely.Point) else ""
         report.add(f"lies outside every grid{where}; check its coordinates or the declared "
-                   "coordinate system (use --allow-outside to import it anyway)", row=int(i) + 1)
+                   "coordinate system (use --allow-outside to import it anyway)", row=rows[i])
 
 
 def _assign_missing_grid_codes(frame: gpd.GeoDataFrame, grids: gpd.GeoDataFrame,
@@ -103,16 +111,104 @@ def _check_scope(frame: gpd.GeoDataFrame, layer: str, grids: gpd.GeoDataFrame, u
     else:
         communities = locate_points(frame.set_geometry(frame.geometry.representative_point()),
                                     grids, column="community")
+    rows = _row_numbers(frame)
     for i, community in enumerate(communities):
         if community is not None and not user.in_scope(community):
             report.add(f"lies in community {community}, outside the communities of user "
-                       f"{user.username!r}", row=i + 1)
+                       f"{user.username!r}", row=rows[i])
+
+
+def street_area(store: Store) -> np.ndarray | None:
+    """Return the stored community polygons (WGS-84), or ``None`` if there are none."""
+    communities = store.read_layer("communities")
+    if communities.empty:
+        return None
+    geoms = np.asarray(communities.geometry.array, dtype=object)
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    return geoms[keep] if keep.any() else None
+
+
+def _check_gcj02_fit(frame: gpd.GeoDataFrame, area: np.ndarray | None,
+                     report: ImportReport) -> None:
+    """Refuse undeclared coordinates that fit the stored communities better as GCJ-02.
+
+    A GCJ-02 offset (a few hundred metres) is measurable against stored boundaries:
+    count the points inside a community as read (WGS-84) and after converting them
+    from GCJ-02; clearly more inside as GCJ-02 means the file is GCJ-02.
+    """
+    from gridmap import crs as crs_mod
+
+    if area is None or frame.empty or not report.crs_assumed:
+        return
+    geoms = np.asarray(frame.geometry.array, dtype=object)
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if ok.sum() < 3:
+        return
+    pts = shapely.point_on_surface(geoms[ok])
+    x, y = shapely.get_x(pts), shapely.get_y(pts)
+    gx, gy = crs_mod.transform(x, y, src="gcj02", dst="wgs84")
+    tree = shapely.STRtree(area)
+
+    def inside(px: np.ndarray, py: np.ndarray) -> int:
+        hits = tree.query(shapely.points(px, py), predicate="intersects")
+        return len(np.unique(hits[0]))
+
+    as_wgs, as_gcj = inside(x, y), inside(np.asarray(gx), np.asarray(gy))
+    if as_gcj >= as_wgs + max(2, 0.1 * len(pts)):
+        report.add_key("io.crs.gcj02_fit", inside_gcj=as_gcj, inside_wgs=as_wgs)
+
+
+def _check_stored_grid_heads(frame: pd.DataFrame, store: Store, report: ImportReport) -> None:
+    """Report a grid head that overlaps a stored grid head of the same grid."""
+    import datetime as dt
+
+    try:
+        stored = store.read_layer("assignments")
+    except Exception:
+        return
+    if stored.empty or frame.empty or "role" not in stored:
+        return
+    stored = stored[stored["role"] == "grid_head"]
+    lo, hi = dt.date.min, dt.date.max
+
+    def day(value: object, default: dt.date) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return pd.Timestamp(value).date() if not pd.isna(value) else default
+        except (TypeError, ValueError):
+            return default
+
+    by_grid: dict[str, list[tuple[dt.date, dt.date, str]]] = {}
+    for rec in stored.to_dict("records"):
+        by_grid.setdefault(str(rec.get("grid")), []).append(
+            (day(rec.get("valid_from"), lo), day(rec.get("valid_to"), hi), str(rec.get("worker"))))
+    workers = store.read_layer("workers")
+    names = workers.groupby("name")["code"].agg(list).to_dict() if not workers.empty else {}
+    rows = _row_numbers(frame)
+    for i, rec in enumerate(frame.to_dict("records")):
+        if rec.get("role") != "grid_head":
+            continue
+        who = str(rec.get("worker"))
+        same = {who, *(names.get(who, []) if len(names.get(who, [])) == 1 else [])}
+        a, b = day(rec.get("valid_from"), lo), day(rec.get("valid_to"), hi)
+        for a0, b0, worker in by_grid.get(str(rec.get("grid")), []):
+            if a <= b0 and a0 <= b and worker not in same:
+                start, end = max(a, a0), min(b, b0)
+                period = (f"{start.isoformat() if start != lo else '…'} – "
+                          f"{end.isoformat() if end != hi else '…'}")
+                report.add_key("io.assign.two_heads_stored", row=rows[i], grid=rec["grid"],
+                               period=period, w1=worker, w2=rec.get("worker"))
+                break
 
 
 def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYSTEM,
-                crs: str = "wgs84", dry_run: bool = False, repair: bool = False,
+                crs: str | None = None, dry_run: bool = False, repair: bool = False,
                 replace: bool = False, allow_outside: bool = False,
                 sheet: str | None = None, encoding: str | None = None,
+                columns: str | dict[str, str] | None = None, code_prefix: str | None = None,
                 progress: Callable[[float, str], None] | None = None) -> ImportReport:
     """Import ``path`` into ``layer``: all rows or none.
 
@@ -131,7 +227,10 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
         Who imports: needs the ``import`` right, and rows must lie in the user's
         communities; written to the audit log.
     crs
-        The file's coordinate system: ``wgs84``, ``gcj02``, ``bd09`` or ``EPSG:n``.
+        The file's coordinate system: ``wgs84``, ``gcj02``, ``bd09`` or ``EPSG:n``;
+        ``None`` (not declared) reads WGS-84 but refuses files that are recognisably
+        GCJ-02 (Aliyun DataV, Amap exports, or a better fit with the stored
+        communities once converted from GCJ-02) until the system is declared.
     dry_run
         Check only; write nothing.
     repair
@@ -142,6 +241,9 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
         Import point records that lie outside every grid (reported as warnings).
     sheet, encoding
         Passed to the reader for XLSX sheets and CSV encodings.
+    columns, code_prefix
+        Passed to :func:`gridmap.io.read_layer_file`: a header mapping
+        (``源列=目标列,...``) and the 9-digit street code for DataV community files.
     progress
         Called with (fraction done, stage) as the import goes: ``read``, ``check``, ``write``.
 
@@ -166,13 +268,18 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
     max_km = float(config.get("max_distance_from_street_km"))
     # the upload limit holds for every caller (CLI, app, scripts), not only the app's uploader
     max_bytes = int(float(config.get("max_upload_mb")) * 1024 * 1024)
-    center = street_center(store)
+    area = street_area(store)
     grids = functools.cache(lambda: store.read_layer("grids"))  # read once, only if needed
     step(0.0, "read")
     frame, report = read_layer_file(path, layer, crs=crs, repair=repair,
-                                    street_center=center, max_km=max_km if center else None,
-                                    sheet=sheet, encoding=encoding, max_bytes=max_bytes)
+                                    street_area=area, max_km=max_km if area is not None else None,
+                                    sheet=sheet, encoding=encoding, max_bytes=max_bytes,
+                                    columns=columns, code_prefix=code_prefix)
     step(0.4, "check")
+    if report.ok and isinstance(frame, gpd.GeoDataFrame):
+        _check_gcj02_fit(frame, area, report)
+    if report.ok and layer == "assignments" and not replace:
+        _check_stored_grid_heads(frame, store, report)
     if report.ok and layer in POINT_RECORD_LAYERS:
         sub = ImportReport(report.file, layer)
         _check_inside_grids(frame, grids(), sub)

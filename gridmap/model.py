@@ -258,7 +258,7 @@ _ENTRANCE_CHOICES = {
 _NAME = ("名称", "名字", "title")
 _CODE = ("编码", "编号", "代码", "id", "code_id")
 _COMMUNITY = ("社区", "社区编码", "社区代码", "community_code")
-_GRID = ("网格", "网格编码", "网格代码", "grid_code")
+_GRID = ("网格", "网格编码", "网格代码", "网格编号", "grid_code")
 _HOUSEHOLDS = ("户数", "住户", "住户数", "hh")
 _RESIDENTS = ("人口", "人数", "居民", "常住人口", "population", "pop")
 _STATUS = ("状态",)
@@ -273,7 +273,8 @@ LAYERS: dict[str, LayerSpec] = {
             (
                 _c("code", "str", *_CODE, "社区编码", required=True,
                    doc="12-digit code: 6 district + 3 street + 3 community"),
-                _c("name", "str", *_NAME, "社区名称", required=True),
+                _c("name", "str", *_NAME, "社区名称", "社区", required=True,
+                   doc="社区 counts as the name only where no other name column exists"),
                 _c("street", "str", "街道", "street_name", "街道名称"),
                 _c("households", "int", *_HOUSEHOLDS),
                 _c("residents", "int", *_RESIDENTS),
@@ -284,7 +285,7 @@ LAYERS: dict[str, LayerSpec] = {
         LayerSpec(
             "grids", "polygon",
             (
-                _c("code", "str", *_CODE, "网格编码", "grid_code",
+                _c("code", "str", *_CODE, "网格编码", "网格编号", "grid_code",
                    doc="15-digit code: community code + 3-digit sequence; generated when empty"),
                 _c("community", "str", *_COMMUNITY, required=True,
                    doc="code of the community the grid lies in"),
@@ -314,7 +315,8 @@ LAYERS: dict[str, LayerSpec] = {
                 _c("worker", "str", "网格员", "工号", "worker_code", "姓名", required=True,
                    doc="worker code, or name when unique"),
                 _c("role", "enum", "角色", "职务", "岗位", required=True, choices=_ROLE_CHOICES),
-                _c("valid_from", "date", "起始日期", "开始日期", "生效日期", "from", "start"),
+                _c("valid_from", "date", "起始日期", "开始日期", "生效日期", "入职日期", "任职日期",
+                   "from", "start"),
                 _c("valid_to", "date", "结束日期", "截止日期", "to", "end"),
             ),
             doc="Who is responsible for which grid, in which role, from when to when.",

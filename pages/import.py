@@ -15,6 +15,7 @@ from pages import _shared as sh
 user = sh.require_login("import")
 store = sh.get_store()
 max_mb = float(sh.settings()["max_upload_mb"])
+SHOWN = 200  # problems shown in the table; all of them are in the CSV download
 K_JOB = "gm_import_job"  # {"dir", "path", "file_id", "options", "report"}
 
 st.subheader(sh.tr("nav.import"))
@@ -32,7 +33,7 @@ layer = c1.selectbox(
 )
 system = c2.selectbox(
     sh.tr("points.crs"),
-    ["wgs84", "gcj02", "bd09", "epsg"],
+    ["undeclared", "wgs84", "gcj02", "bd09", "epsg"],
     key="gm_import_crs",
     format_func=lambda s: sh.tr(f"crs.{s}"),
 )
@@ -40,9 +41,20 @@ epsg = c3.text_input(
     sh.tr("import.epsg"), key="gm_import_epsg", disabled=system != "epsg", placeholder="EPSG:4549"
 )
 o1, o2, o3 = st.columns(3)
+m1, m2 = st.columns([3, 1])
 options = {
     "layer": layer,
-    "crs": epsg.strip() if system == "epsg" else system,
+    "crs": epsg.strip() if system == "epsg" else (None if system == "undeclared" else system),
+    "columns": m1.text_input(
+        sh.tr("import.columns"),
+        key="gm_import_columns",
+        placeholder="网格号=code,所属社区=community",
+    ).strip()
+    or None,
+    "code_prefix": m2.text_input(
+        sh.tr("import.code_prefix"), key="gm_import_code_prefix", placeholder="330106001"
+    ).strip()
+    or None,
     "repair": o1.checkbox(sh.tr("import.repair"), key="gm_import_repair"),
     "replace": o2.checkbox(sh.tr("import.replace"), key="gm_import_replace"),
     "allow_outside": o3.checkbox(sh.tr("import.allow_outside"), key="gm_import_outside"),
@@ -72,7 +84,9 @@ elif upload is not None and st.button(sh.tr("import.check"), key="gm_import_chec
                 store,
                 options["layer"],
                 path,
-                crs=options["crs"] or "wgs84",
+                crs=options["crs"],
+                columns=options["columns"],
+                code_prefix=options["code_prefix"],
                 dry_run=True,
                 repair=options["repair"],
                 replace=options["replace"],
@@ -102,6 +116,7 @@ if job:
     )
     st.markdown(f"**{summary}**")
     if report.problems:
+        shown = report.problems[:SHOWN]
         st.dataframe(
             pd.DataFrame(
                 [
@@ -109,12 +124,21 @@ if job:
                         sh.tr("import.row"): "" if p.row is None else str(p.row),
                         sh.tr("import.column"): p.column or "",
                         sh.tr("import.severity"): sh.tr(f"import.{p.severity}"),
-                        sh.tr("import.problem"): p.message,
+                        sh.tr("import.problem"): p.text(sh.lang()),
                     }
-                    for p in report.problems
+                    for p in shown
                 ]
             ),
             hide_index=True,
+        )
+        if len(report.problems) > SHOWN:
+            st.warning(sh.tr("import.more_problems", shown=SHOWN, n=len(report.problems)))
+        st.download_button(
+            sh.tr("import.problems_csv"),
+            report.problems_csv(sh.lang()).encode("utf-8-sig"),
+            file_name=f"{Path(job['path']).stem}-problems.csv",
+            mime="text/csv",
+            key="gm_import_problems_csv",
         )
     if not report.ok:
         st.error(sh.tr("import.blocked", n=len(report.errors)))
@@ -127,13 +151,16 @@ if job:
                     store,
                     options["layer"],
                     job["path"],
-                    crs=options["crs"] or "wgs84",
+                    crs=options["crs"],
+                    columns=options["columns"],
+                    code_prefix=options["code_prefix"],
                     repair=options["repair"],
                     replace=options["replace"],
                     allow_outside=options["allow_outside"],
                     user=user,
                     progress=lambda fraction, stage: bar.progress(
-                        fraction, text=sh.tr(f"import.stage.{stage}")),
+                        fraction, text=sh.tr(f"import.stage.{stage}")
+                    ),
                 )
             )
             bar.progress(1.0, text=sh.tr("import.finished"))

@@ -91,7 +91,7 @@ def test_bad_import_names_the_row_and_changes_nothing(demo_db, tmp_path, capsys)
     _, before, _ = run("info", "--json", "--db", demo_db, capsys=capsys)
     code, _, err = run("import", "boards", str(bad), "--db", demo_db, capsys=capsys)
     assert code == 3
-    assert "boards.csv, row 2" in err
+    assert "boards.csv, row 3" in err  # the Excel row
     assert "nothing was imported" in err
     _, after, _ = run("info", "--json", "--db", demo_db, capsys=capsys)
     assert json.loads(before)["counts"] == json.loads(after)["counts"]
@@ -121,7 +121,7 @@ def test_point_outside_every_grid_is_refused(demo_db, tmp_path, capsys):
     far.write_text("类型,经度,纬度\n废物箱,120.30,30.30\n", encoding="utf-8")
     code, _, err = run("import", "bins", str(far), "--db", demo_db, capsys=capsys)
     assert code == 3
-    assert "row 1" in err and "outside every grid" in err
+    assert "row 2" in err and "outside every grid" in err
 
 
 def test_validate_reports_the_demo_shortfalls(demo_db, capsys):

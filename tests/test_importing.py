@@ -18,11 +18,11 @@ BAD_FILES = {
     "communities_empty_geometry.geojson": ("communities", "empty", 2),
     "communities_linestring.geojson": ("communities", "", 2),
     "communities_duplicate.geojson": ("communities", "", 3),
-    "bins_swapped.csv": ("bins", "swap", 2),
-    "bins_projected.csv": ("bins", "", 1),
-    "bins_nan.csv": ("bins", "", 2),
-    "boards_bad_enum.csv": ("boards", "", 3),
-    "boards_bad_date.csv": ("boards", "", 2),
+    "bins_swapped.csv": ("bins", "swap", 3),
+    "bins_projected.csv": ("bins", "", 2),
+    "bins_nan.csv": ("bins", "", 3),
+    "boards_bad_enum.csv": ("boards", "", 4),
+    "boards_bad_date.csv": ("boards", "", 3),
     "billion_laughs.kml": ("boards", "", None),
     "traversal.zip": ("buildings", "", None),
     "corrupt.zip": ("buildings", "", None),
@@ -140,7 +140,7 @@ def test_scoped_planner_imports_only_inside_their_communities(demo_store, tmp_pa
     report = import_file(demo_store, "boards", _boards_csv(tmp_path, [inside, outside]),
                          user=planner)
     assert not report.ok
-    assert [p.row for p in report.errors] == [2]
+    assert [p.row for p in report.errors] == [3]  # the Excel row of the second point
     assert "outside the communities" in report.errors[0].message
     assert demo_store.counts()["boards"] == before
     report = import_file(demo_store, "boards", _boards_csv(tmp_path, [inside]), user=planner)

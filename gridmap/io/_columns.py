@@ -340,6 +340,10 @@ class HeaderMatch:
     unmatched: list[str] = field(default_factory=list)
 
 
+#: Aliases used only when no other header of the file means the same column.
+_WEAK_ALIASES = frozenset({"社区"})
+
+
 def header_lookup(spec: LayerSpec) -> dict[str, str]:
     """Return normalised header -> canonical column for ``spec`` (names before aliases)."""
     lookup: dict[str, str] = {}
@@ -373,8 +377,15 @@ def match_headers(headers: Iterable[object], spec: LayerSpec) -> HeaderMatch:
     names = {normalize_header(c.name): c.name for c in spec.columns}
     result = HeaderMatch()
     headers = [str(h) for h in headers]
-    # canonical names first, so "name" beats an earlier "名称"
-    order = sorted(range(len(headers)), key=lambda i: normalize_header(headers[i]) not in names)
+    # canonical names first, so "name" beats an earlier "名称"; weak aliases ("社区" as
+    # a community's name) last, so they count only where no other header means the column
+    order = sorted(
+        range(len(headers)),
+        key=lambda i: (
+            normalize_header(headers[i]) not in names,
+            normalize_header(headers[i]) in _WEAK_ALIASES,
+        ),
+    )
     for i in order:
         header = headers[i]
         canonical = lookup.get(normalize_header(header))

@@ -34,7 +34,10 @@ farther than ``max_km`` from ``street_center`` (almost always a wrong system).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -47,15 +50,18 @@ from gridmap.errors import GridmapError, ImportReport, InputError
 from gridmap.io._columns import (
     converter,
     describe_column,
+    header_lookup,
     is_empty,
     match_headers,
+    normalize_header,
     pandas_dtype,
-    to_float,
     to_str,
 )
+from gridmap.io._coords import CoordinateError, parse_coordinate, parse_location
 from gridmap.io.tabular import (
     TABLE_FORMATS,
     find_coordinate_columns,
+    find_location_column,
     find_wkt_column,
     read_table,
 )
@@ -65,7 +71,18 @@ from gridmap.model import Column, LayerSpec, layer_spec
 __all__ = ["LAYER_FORMATS", "MAX_ROW_PROBLEMS", "read_layer_file", "validate_layer_frame"]
 
 #: File extensions :func:`read_layer_file` reads.
-LAYER_FORMATS = (".geojson", ".json", ".shp", ".zip", ".gpkg", ".kml", ".csv", ".txt", ".xlsx")
+LAYER_FORMATS = (
+    ".geojson",
+    ".json",
+    ".shp",
+    ".zip",
+    ".gpkg",
+    ".kml",
+    ".kmz",
+    ".csv",
+    ".txt",
+    ".xlsx",
+)
 
 #: Coordinate findings of one kind are reported row by row up to this many rows.
 MAX_ROW_PROBLEMS = 1000
@@ -100,6 +117,7 @@ class _Raw:
     feature_ids: list[object] | None = None
     table: bool = False
     reported: np.ndarray | None = None  # rows whose geometry problem the reader reported
+    notes: list[tuple[str, dict]] = field(default_factory=list)  # (message key, params)
 
 
 # ---------------------------------------------------------------- frames
@@ -197,17 +215,31 @@ def _default_column(column: Column, n: int) -> pd.Series:
 def _numbers(
     values: pd.Series, header: str, rows: np.ndarray, what: str, report: ImportReport
 ) -> np.ndarray:
-    """Parse a coordinate column; report empty and non-numeric cells."""
-    out = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    for i in np.flatnonzero(np.isnan(out)):
+    """Parse a coordinate column; report empty cells and cells that are not coordinates.
+
+    Numbers are parsed in bulk; the rest (full-width digits, odd spaces, degrees-
+    minutes-seconds ...) one distinct value at a time by :func:`parse_coordinate`.
+    """
+    # a writable copy: under pandas 3 (copy-on-write) to_numpy() may be a read-only view
+    out = np.array(pd.to_numeric(values, errors="coerce"), dtype=float, copy=True)
+    todo = np.flatnonzero(np.isnan(out))
+    parsed: dict[object, float | CoordinateError] = {}
+    for i in todo:
         value = values.iloc[i]
         if is_empty(value):
-            report.add(f"missing {what}: the cell is empty", row=int(rows[i]), column=header)
+            report.add_key("io.coord.empty", row=int(rows[i]), column=header, what=what)
             continue
-        try:
-            out[i] = to_float(value)
-        except ValueError as exc:
-            report.add(f"bad {what}: {exc}", row=int(rows[i]), column=header)
+        key = str(value)
+        if key not in parsed:
+            try:
+                parsed[key] = parse_coordinate(value, what=what)
+            except CoordinateError as exc:
+                parsed[key] = exc
+        result = parsed[key]
+        if isinstance(result, CoordinateError):
+            report.add_key(result.key, row=int(rows[i]), column=header, **result.params)
+        else:
+            out[i] = result
     return out
 
 
@@ -220,6 +252,22 @@ def _points_from_columns(
     parsed = ~(np.isnan(x) | np.isnan(y))
     if parsed.any():
         geoms[parsed] = shapely.points(x[parsed], y[parsed])
+    return geoms
+
+
+def _points_from_location(
+    values: pd.Series, header: str, rows: np.ndarray, report: ImportReport
+) -> np.ndarray:
+    """Build points from one "lng,lat" column (Amap's ``location``)."""
+    geoms = np.full(len(values), None, dtype=object)
+    for i, value in enumerate(values):
+        if is_empty(value):
+            report.add_key("io.coord.empty", row=int(rows[i]), column=header, what="location")
+            continue
+        try:
+            geoms[i] = shapely.Point(parse_location(value))
+        except CoordinateError as exc:
+            report.add_key(exc.key, row=int(rows[i]), column=header, **exc.params)
     return geoms
 
 
@@ -263,6 +311,10 @@ def _table_geometry(
     if pair:
         geoms = _points_from_columns(raw.frame, *pair, raw.rows, report)
         return geoms, list(pair), shapely.is_missing(geoms)
+    location = find_location_column(headers)
+    if location is not None:
+        geoms = _points_from_location(raw.frame[location], location, raw.rows, report)
+        return geoms, [location], shapely.is_missing(geoms)
     wkt = find_wkt_column(headers)
     if wkt is not None:
         geoms, reported = _geometries_from_wkt(raw.frame[wkt], wkt, raw.rows, report)
@@ -270,7 +322,8 @@ def _table_geometry(
     if spec.geometry in ("point", "point_or_polygon"):
         need = (
             "coordinate columns: a pair such as 经度/纬度, lon/lat, lng/lat, "
-            "longitude/latitude or x/y (or a WKT 'geometry' column)"
+            "longitude/latitude or x/y, a 'location' column holding \"lng,lat\" "
+            "(or a WKT 'geometry' column)"
         )
     else:
         need = "a WKT 'geometry' column (use GeoJSON, Shapefile or GeoPackage for shapes)"
@@ -391,6 +444,7 @@ def _resolve_crs(declared: str, file_crs: str | None, report: ImportReport) -> s
     if file_crs is None:
         return declared
     default = declared in _WGS84_LIKE
+    report.crs_assumed = False  # the file says what it is
     try:
         in_file = crs_mod.normalize_crs_name(file_crs)
     except GridmapError:
@@ -435,7 +489,7 @@ def _centres(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _FINDING_TEXT = {
     "projected": (
         "the coordinates ({x}, {y}) are not longitude/latitude but look like "
-        "projected metres although {src} was declared; declare the file's EPSG code "
+        "projected metres although {src_said}; declare the file's EPSG code "
         "(e.g. a CGCS2000 Gauss-Kruger zone, EPSG:4513-4554)"
     ),
     "swapped": (
@@ -447,13 +501,13 @@ _FINDING_TEXT = {
         "latitude within ±90"
     ),
     "outside_china": (
-        "the point ({x}, {y}) lies outside China; check the declared coordinate "
-        "system ({src}) and the column order"
+        "the point ({x}, {y}) lies outside China; check the coordinate "
+        "system ({src_said}) and the column order"
     ),
     "far_from_center": (
         "the point ({x}, {y}) is {km:.1f} km from the street centre, more than "
-        "{max_km:g} km: almost always a wrong coordinate system ({src} was "
-        "declared) or swapped columns"
+        "{max_km:g} km: almost always a wrong coordinate system ({src_said}) "
+        "or swapped columns"
     ),
 }
 
@@ -469,16 +523,28 @@ def _report_findings(
     src: str,
     street_center: tuple[float, float] | None,
     max_km: float | None,
+    street_area: np.ndarray | None = None,
 ) -> None:
-    """Run :func:`gridmap.crs.check_coordinates` on the points ``idx`` and report by row."""
+    """Run :func:`gridmap.crs.check_coordinates` on the points ``idx`` and report by row.
+
+    With ``street_area`` (the stored community polygons) the distance is measured
+    from the nearest of them, and a point inside one is never far; otherwise from
+    ``street_center``.
+    """
     if not idx.size:
         return
-    use_distance = street_center is not None and max_km is not None
+    use_area = street_area is not None and len(street_area) > 0 and max_km is not None
+    use_distance = not use_area and street_center is not None and max_km is not None
     findings = crs_mod.check_coordinates(
         x[idx],
         y[idx],
         expected_center=tuple(street_center) if use_distance else None,
         max_km=max_km if use_distance else None,
+    )
+    src_said = (
+        f"{src} was assumed: no coordinate system was declared"
+        if report.crs_assumed
+        else f"{src} was declared"
     )
     for finding in findings:
         positions = idx[np.asarray(finding.rows, dtype=int)]
@@ -499,14 +565,79 @@ def _report_findings(
                     else 0.0
                 )
                 message = template.format(
-                    x=f"{x[i]:.6f}".rstrip("0").rstrip("."),
-                    y=f"{y[i]:.6f}".rstrip("0").rstrip("."),
+                    x=_short(x[i]),
+                    y=_short(y[i]),
                     src=src,
+                    src_said=src_said,
                     km=km,
                     max_km=max_km or 0,
                 )
             report.add(message, row=int(rows[i]))
         bad[positions] = True
+    if use_area:
+        _report_far_from_area(
+            x,
+            y,
+            idx[~bad[idx]],
+            rows,
+            report,
+            bad,
+            area=street_area,
+            max_km=float(max_km),
+            src_said=src_said,
+        )
+
+
+def _short(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _report_far_from_area(
+    x: np.ndarray,
+    y: np.ndarray,
+    idx: np.ndarray,
+    rows: np.ndarray,
+    report: ImportReport,
+    bad: np.ndarray,
+    *,
+    area: np.ndarray,
+    max_km: float,
+    src_said: str,
+) -> None:
+    """Report points farther than ``max_km`` from the nearest polygon of ``area``."""
+    if not idx.size:
+        return
+    points = shapely.points(x[idx], y[idx])
+    tree = shapely.STRtree(area)
+    inside = np.zeros(len(idx), dtype=bool)
+    hits = tree.query(points, predicate="intersects")
+    inside[np.unique(hits[0])] = True
+    todo = np.flatnonzero(~inside)
+    if not todo.size:
+        return
+    nearest = tree.query_nearest(points[todo], return_distance=False, all_matches=False)
+    lines = shapely.shortest_line(points[todo][nearest[0]], area[nearest[1]])
+    ends = shapely.get_coordinates(lines).reshape(-1, 2, 2)
+    km = crs_mod.distance_m(ends[:, 0, 0], ends[:, 0, 1], ends[:, 1, 0], ends[:, 1, 1]) / 1000
+    far = np.flatnonzero(km > max_km)
+    for count, j in enumerate(far):
+        if count == MAX_ROW_PROBLEMS:
+            report.add(
+                f"... and {len(far) - MAX_ROW_PROBLEMS} more rows with the same "
+                "problem (far_from_street)"
+            )
+            break
+        i = idx[todo[nearest[0][j]]]
+        report.add_key(
+            "io.crs.far",
+            row=int(rows[i]),
+            x=_short(x[i]),
+            y=_short(y[i]),
+            km=float(km[j]),
+            max_km=max_km,
+            src=src_said,
+        )
+    bad[idx[todo[nearest[0][far]]]] = True
 
 
 def _swapped_projected(x: np.ndarray, y: np.ndarray, src: str) -> np.ndarray:
@@ -527,6 +658,7 @@ def _convert_coordinates(
     src: str,
     street_center: tuple[float, float] | None,
     max_km: float | None,
+    street_area: np.ndarray | None = None,
 ) -> np.ndarray:
     """Check coordinates and convert the good rows from ``src`` to WGS-84."""
     geoms = geoms.copy()
@@ -536,7 +668,16 @@ def _convert_coordinates(
     x, y = _centres(geoms)
     if not src.startswith("EPSG:"):
         _report_findings(
-            x, y, good, rows, report, bad, src=src, street_center=street_center, max_km=max_km
+            x,
+            y,
+            good,
+            rows,
+            report,
+            bad,
+            src=src,
+            street_center=street_center,
+            street_area=street_area,
+            max_km=max_km,
         )
         good = np.flatnonzero(~bad)
         if src not in _WGS84_LIKE and good.size:
@@ -587,6 +728,7 @@ def _convert_coordinates(
         bad,
         src=src,
         street_center=street_center,
+        street_area=street_area,
         max_km=max_km,
     )
     return geoms
@@ -623,14 +765,24 @@ def _validate(
     repair: bool,
     street_center: tuple[float, float] | None,
     max_km: float | None,
+    street_area: np.ndarray | None = None,
     lon_col: str | None,
     lat_col: str | None,
+    column_map: dict[str, str] | None = None,
+    code_prefix: str | None = None,
 ) -> pd.DataFrame:
     raw = _drop_blank_rows(raw)
     frame, rows = raw.frame, raw.rows
     n = len(frame)
     headers = [str(h) for h in frame.columns]
     frame.columns = headers
+    if column_map:
+        frame = _apply_column_map(frame, column_map, spec, report)
+        headers = [str(h) for h in frame.columns]
+        raw.frame = frame
+    source = _gcj02_source(headers)
+    if source is not None and report.crs_assumed and spec.geometry is not None:
+        report.add_key("io.crs.gcj02_source", source=source[0], keys=", ".join(source[1]))
 
     # geometry first: coordinate columns are not "extra" columns
     geometry_headers: list[str] = []
@@ -638,7 +790,8 @@ def _validate(
     geoms = raw.geometry
     if spec.geometry is not None:
         all_missing = geoms is None or bool(shapely.is_missing(geoms).all())
-        if raw.table or (all_missing and n and find_coordinate_columns(headers)):
+        coordinates = find_coordinate_columns(headers) or find_location_column(headers)
+        if raw.table or (all_missing and n and coordinates):
             geoms, geometry_headers, reported = _table_geometry(
                 raw, spec, report, lon_col=lon_col, lat_col=lat_col
             )
@@ -678,11 +831,20 @@ def _validate(
         )
         match.mapping["code"] = "\x00id"
 
+    skip_missing: set[str] = set()
+    if spec.name == "communities" and "code" not in match.mapping:
+        adcode = next((h for h in headers if h.lower() == "adcode"), None)
+        if adcode is not None:
+            frame = _datav_codes(frame, adcode, rows, code_prefix, report)
+            if "\x00code" in frame.columns:
+                match.mapping["code"] = "\x00code"
+            skip_missing.add("code")
+
     columns: dict[str, pd.Series] = {}
     for column in spec.columns:
         header = match.mapping.get(column.name)
         if header is None:
-            if column.required:
+            if column.required and column.name not in skip_missing:
                 report.add(
                     f"missing required column {describe_column(column)}; headers "
                     f"found: {', '.join(headers) or 'none'}"
@@ -696,6 +858,9 @@ def _validate(
 
     if spec.key and spec.key in match.mapping:
         _check_duplicates(columns[spec.key], spec.key, match.mapping[spec.key], rows, report)
+    _check_codes(spec.name, columns, match.mapping, rows, report)
+    if spec.name == "assignments":
+        _check_grid_heads(columns, rows, report)
 
     if spec.geometry is not None:
         geoms, bad = _check_geometries(geoms, rows, spec, report, repair=repair, reported=reported)
@@ -703,17 +868,276 @@ def _validate(
         report.source_crs = src or declared
         if src is not None:
             geoms = _convert_coordinates(
-                geoms, bad, rows, report, src=src, street_center=street_center, max_km=max_km
+                geoms,
+                bad,
+                rows,
+                report,
+                src=src,
+                street_center=street_center,
+                street_area=street_area,
+                max_km=max_km,
             )
     if n == 0 and not report.errors:
         report.add("the file holds no data rows")
     report.rows = n
     report.problems.sort(key=lambda p: -1 if p.row is None else p.row)
-    return (
+    out = (
         _finish(columns, geoms if spec.geometry is not None else None, spec)
         if n
         else _typed_empty(spec)
     )
+    out.attrs["rows"] = [int(r) for r in rows]  # the row number a person sees, per frame row
+    return out
+
+
+#: Property names that mark a file as an export of a Chinese map service (GCJ-02).
+_GCJ02_SOURCES = (
+    (
+        "Aliyun DataV",
+        (
+            "adcode",
+            "acroutes",
+            "center",
+            "centroid",
+            "parent",
+            "level",
+            "childrenNum",
+            "subFeatureIndex",
+        ),
+        3,
+    ),
+    (
+        "Amap (高德)",
+        (
+            "typecode",
+            "location",
+            "pname",
+            "cityname",
+            "adname",
+            "pcode",
+            "citycode",
+            "adcode",
+            "business_area",
+        ),
+        3,
+    ),
+)
+
+
+def _gcj02_source(headers: list[str]) -> tuple[str, list[str]] | None:
+    """Return (service, matching headers) when the headers mark a GCJ-02 export."""
+    lowered = {h.lower(): h for h in headers}
+    for name, keys, need in _GCJ02_SOURCES:
+        found = [lowered[k.lower()] for k in keys if k.lower() in lowered]
+        if len(found) >= need:
+            return name, found
+    return None
+
+
+_COORDINATE_TARGETS = ("lon", "lat", "经度", "纬度", "location", "geometry", "wkt")
+
+
+def parse_column_map(text: str | dict[str, str] | None) -> dict[str, str]:
+    """Parse ``源列=目标列,源列=目标列`` (``，`` and ``;`` also separate) into a dict.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If an item is not ``source=target``.
+    """
+    from gridmap.io._messages import text as msg_text
+
+    if not text:
+        return {}
+    if isinstance(text, dict):
+        return {str(k).strip(): str(v).strip() for k, v in text.items()}
+    out: dict[str, str] = {}
+    for item in re.split(r"[,，;；\n]", str(text)):
+        if not item.strip():
+            continue
+        source, sep, target = item.replace("＝", "=").partition("=")
+        if not sep or not source.strip() or not target.strip():
+            raise InputError(msg_text("io.table.columns_bad", "en", item=repr(item.strip())))
+        out[source.strip()] = target.strip()
+    return out
+
+
+def _apply_column_map(
+    frame: pd.DataFrame, column_map: dict[str, str], spec: LayerSpec, report: ImportReport
+) -> pd.DataFrame:
+    """Rename the file's columns as ``column_map`` (source header -> layer column) says."""
+    lookup = header_lookup(spec)
+    by_key = {normalize_header(h): h for h in frame.columns}
+    renames: dict[str, str] = {}
+    for source, target in column_map.items():
+        header = by_key.get(normalize_header(source))
+        if header is None:
+            report.add_key(
+                "io.table.columns_unknown_source",
+                source=repr(source),
+                headers=", ".join(map(str, frame.columns)),
+            )
+            continue
+        canonical = lookup.get(normalize_header(target))
+        if canonical is None and normalize_header(target) in map(
+            normalize_header, _COORDINATE_TARGETS
+        ):
+            canonical = target
+        if canonical is None:
+            report.add_key(
+                "io.table.columns_unknown_target",
+                target=repr(target),
+                layer=spec.name,
+                allowed=", ".join(c.name for c in spec.columns),
+            )
+            continue
+        renames[header] = canonical
+    # a column already called like a target gives way to the mapped one
+    clash = {
+        h: f"{h} (replaced)" for h in frame.columns if h in renames.values() and h not in renames
+    }
+    return frame.rename(columns={**clash, **renames})
+
+
+def _datav_codes(
+    frame: pd.DataFrame,
+    adcode: str,
+    rows: np.ndarray,
+    code_prefix: str | None,
+    report: ImportReport,
+) -> pd.DataFrame:
+    """Make 12-digit community codes for a DataV file: street prefix + file order.
+
+    Without ``code_prefix`` (the 9-digit street code) an error says what to give.
+    """
+    codes = [to_str(v) for v in frame[adcode] if not is_empty(v)]
+    first = codes[0] if codes else "330106"
+    if not code_prefix:
+        report.add_key("io.code.datav", adcode=first[:6])
+        return frame
+    prefix = str(code_prefix).strip()
+    if not (len(prefix) == 9 and prefix.isascii() and prefix.isdigit()):
+        report.add_key("io.code.prefix_bad", prefix=repr(prefix))
+        return frame
+    for i, value in enumerate(frame[adcode]):
+        code = to_str(value) if not is_empty(value) else ""
+        if code[:6] and code[:6] != prefix[:6]:
+            report.add_key(
+                "io.code.prefix_mismatch",
+                row=int(rows[i]),
+                column=adcode,
+                adcode=code,
+                prefix=prefix,
+            )
+    made = [f"{prefix}{i + 1:03d}" for i in range(len(frame))]
+    if made:
+        report.add_key("io.code.datav_mapped", severity="info", prefix=prefix, first=made[0])
+    return frame.assign(**{"\x00code": made})
+
+
+_WORKER_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+
+#: (layer, column) -> the kind of code it holds.
+_CODE_COLUMNS = {
+    ("communities", "code"): "community",
+    ("grids", "code"): "grid",
+    ("grids", "community"): "community",
+    ("compounds", "community"): "community",
+    ("entrances", "community"): "community",
+    ("assignments", "grid"): "grid",
+    ("workers", "code"): "worker",
+}
+
+
+def _code_ok(kind: str, value: str) -> bool:
+    if kind == "worker":
+        return bool(_WORKER_CODE_RE.match(value))
+    length = 12 if kind == "community" else 15
+    ok = len(value) == length and value.isascii() and value.isdigit()
+    return ok and not (kind == "grid" and value.endswith("000"))
+
+
+def _check_codes(
+    layer: str,
+    columns: dict[str, pd.Series],
+    mapping: dict[str, str],
+    rows: np.ndarray,
+    report: ImportReport,
+) -> None:
+    """Report codes of the wrong shape, saying what a correct one looks like."""
+    for (name, column), kind in _CODE_COLUMNS.items():
+        if name != layer or column not in columns:
+            continue
+        header = mapping.get(column, column)
+        shown = "id" if header == "\x00id" else (None if header == "\x00code" else header)
+        verdict: dict[str, bool] = {}
+        for i, value in enumerate(columns[column]):
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                continue
+            text_value = str(value)
+            if text_value not in verdict:
+                verdict[text_value] = _code_ok(kind, text_value)
+            if not verdict[text_value]:
+                report.add_key(
+                    f"io.code.{kind}", row=int(rows[i]), column=shown, value=repr(text_value)
+                )
+    if layer == "grids" and "code" in columns and "community" in columns:
+        for i, (code, community) in enumerate(
+            zip(columns["code"], columns["community"], strict=True)
+        ):
+            if (
+                isinstance(code, str)
+                and isinstance(community, str)
+                and _code_ok("grid", code)
+                and _code_ok("community", community)
+                and not code.startswith(community)
+            ):
+                report.add_key(
+                    "io.code.grid_prefix",
+                    row=int(rows[i]),
+                    column=mapping.get("code"),
+                    value=code,
+                    community=community,
+                )
+
+
+def _check_grid_heads(
+    columns: dict[str, pd.Series], rows: np.ndarray, report: ImportReport
+) -> None:
+    """Report a second grid head (网格长) for one grid in overlapping periods."""
+    heads: dict[str, list[tuple[int, object, object, str]]] = {}
+    lo, hi = dt.date.min, dt.date.max
+    for i, (grid, worker, role, start, end) in enumerate(
+        zip(
+            columns["grid"],
+            columns["worker"],
+            columns["role"],
+            columns["valid_from"],
+            columns["valid_to"],
+            strict=True,
+        )
+    ):
+        if role != "grid_head" or not isinstance(grid, str):
+            continue
+        a = start if isinstance(start, dt.date) else lo
+        b = end if isinstance(end, dt.date) else hi
+        for row, a0, b0, other in heads.get(grid, []):
+            if a <= b0 and a0 <= b and other != worker:
+                period = (
+                    f"{max(a, a0).isoformat() if max(a, a0) != lo else '…'}"
+                    f" – {min(b, b0).isoformat() if min(b, b0) != hi else '…'}"
+                )
+                report.add_key(
+                    "io.assign.two_heads",
+                    row=int(rows[i]),
+                    grid=grid,
+                    period=period,
+                    first=row,
+                    w1=other,
+                    w2=worker,
+                )
+                break
+        heads.setdefault(grid, []).append((int(rows[i]), a, b, str(worker)))
 
 
 def _check_duplicates(
@@ -754,9 +1178,10 @@ def _load(
     suffix = path.suffix.lower()
     if suffix in TABLE_FORMATS:
         table = read_table(path, encoding=encoding, sheet=sheet, max_bytes=max_bytes)
-        return _Raw(
-            table.reset_index(drop=True), None, np.arange(1, len(table) + 1), table=True
-        ), []
+        rows = np.asarray(table.attrs.get("rows") or range(1, len(table) + 1), dtype=int)
+        raw = _Raw(table.reset_index(drop=True), None, rows, table=True)
+        raw.notes = list(table.attrs.get("notes") or [])
+        return raw, []
     data = load_vector(path, layer_name=spec.name, max_bytes=max_bytes, label=label)
     n = len(data.geometry)
     frame = data.frame if len(data.frame) == n else data.frame.reindex(range(n))
@@ -778,16 +1203,19 @@ def read_layer_file(
     path: str | Path,
     layer: str,
     *,
-    crs: str | None = "wgs84",
+    crs: str | None = None,
     repair: bool = False,
     street_center: tuple[float, float] | None = None,
     max_km: float | None = None,
+    street_area: np.ndarray | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
     lon_col: str | None = None,
     lat_col: str | None = None,
     max_bytes: int = MAX_BYTES,
     label: str | None = None,
+    columns: str | dict[str, str] | None = None,
+    code_prefix: str | None = None,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Read a file for ``layer``: canonical columns, checked values, WGS-84 geometries.
 
@@ -799,8 +1227,10 @@ def read_layer_file(
     layer
         A layer name from :data:`gridmap.model.LAYERS`.
     crs
-        The coordinates' system: ``wgs84`` (default), ``cgcs2000``, ``gcj02``,
-        ``bd09`` or ``EPSG:n``. ``None`` means the default. See the module notes on
+        The coordinates' system: ``wgs84``, ``cgcs2000``, ``gcj02``, ``bd09`` or
+        ``EPSG:n``. ``None`` (default) means not declared: read as WGS-84 (messages
+        say it was assumed), and files recognisably exported from Aliyun DataV or
+        Amap (GCJ-02) are refused until a system is given. See the module notes on
         files that declare their own system.
     repair
         Repair invalid polygons with :func:`shapely.make_valid` (keeping the
@@ -822,6 +1252,17 @@ def read_layer_file(
         Refuse files larger than this many bytes (default 200 MB).
     label
         The file's name in messages (default: the file name).
+    columns
+        Map the file's headers to the layer's columns: ``{"源列": "目标列"}`` or the
+        text ``"源列=目标列,源列=目标列"``; targets are canonical names or aliases, or
+        ``lon``/``lat``/``location``/``geometry``.
+    code_prefix
+        For an Aliyun DataV boundary file imported as communities (``adcode``, no
+        12-digit code): the 9-digit street code; communities are numbered 001, 002,
+        ... in file order after it.
+    street_area
+        The stored community polygons (WGS-84): with ``max_km``, points farther than
+        that from the nearest of them are errors (points inside one never are).
 
     Returns
     -------
@@ -874,6 +1315,15 @@ def read_layer_file(
         return _typed_empty(spec), report
     for row, message, severity in problems:
         report.add(message, row=row, severity=severity)
+    try:
+        column_map = parse_column_map(columns)
+    except InputError as exc:
+        report.add(exc.message)
+        return _typed_empty(spec), report
+    for key, params in raw.notes:
+        report.add_key(key, severity="info", **params)
+    if suffix in (".shp", ".zip") and raw.file_crs is None and report.crs_assumed:
+        report.add_key("io.crs.assumed", severity="warning")
     frame = _validate(
         raw,
         spec,
@@ -881,9 +1331,12 @@ def read_layer_file(
         declared=declared,
         repair=repair,
         street_center=street_center,
+        street_area=street_area,
         max_km=max_km,
         lon_col=lon_col,
         lat_col=lat_col,
+        column_map=column_map,
+        code_prefix=code_prefix,
     )
     return frame, report
 
@@ -893,8 +1346,9 @@ def _declare_crs(report: ImportReport, crs: str | None) -> str | None:
 
     An unknown name is added to the report as an error.
     """
+    report.crs_assumed = crs is None or not str(crs).strip()
     try:
-        declared = crs_mod.normalize_crs_name(crs if crs is not None else "wgs84")
+        declared = crs_mod.normalize_crs_name("wgs84" if report.crs_assumed else crs)
     except GridmapError as exc:
         report.add(getattr(exc, "message", str(exc)))
         return None
@@ -910,6 +1364,7 @@ def validate_layer_frame(
     repair: bool = False,
     street_center: tuple[float, float] | None = None,
     max_km: float | None = None,
+    street_area: np.ndarray | None = None,
     lon_col: str | None = None,
     lat_col: str | None = None,
     file: str = "<table>",
@@ -961,6 +1416,7 @@ def validate_layer_frame(
         declared=declared,
         repair=repair,
         street_center=street_center,
+        street_area=street_area,
         max_km=max_km,
         lon_col=lon_col,
         lat_col=lat_col,

@@ -1,12 +1,22 @@
 """Read CSV, TXT and XLSX tables as raw text, and find their coordinate columns.
 
 Row numbers. The frame returned by :func:`read_table` has one row per *data row*
-below the header, blank rows included, so frame row ``i`` is data row ``i + 1``.
-With the header in the first line (the usual case) data row ``N`` is spreadsheet
-row ``N + 1``. Every import message uses the data-row number.
+below the header, blank rows included; ``attrs["rows"]`` holds the number of the
+spreadsheet row (for CSV: the record) each came from, the number a person sees
+in Excel, and every import message uses it.
 
-A title line above the header (``XX街道网格员花名册`` in a merged cell) is skipped:
-the header is the first of the first ten rows with at least two non-empty cells.
+Tables as offices make them:
+
+- a title line above the header (``XX街道网格员花名册`` in a merged cell) is
+  skipped: the header is the first of the first ten rows with at least two
+  non-empty cells;
+- a two-row header with merged cells (``联系方式`` over ``电话`` and ``手机``) is
+  read as one row of names (the lower cell, or the merged upper one);
+- a cell merged down over several data rows (a grid code over its workers) is
+  filled down;
+- footer rows (``制表人：``, ``审核人：``, ``日期：``) below the data are dropped
+  with a note; blank rows are kept here and skipped by the importers;
+- the ``<dimension>`` tag of an XLSX sheet is not trusted (it may understate rows).
 
 CSV encodings: a byte-order mark decides (UTF-8, UTF-16); otherwise UTF-8 is tried
 and GB 18030 (a superset of GBK/GB 2312, what Excel writes on Chinese Windows)
@@ -19,6 +29,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -136,36 +147,188 @@ def _cell(value: object) -> str | None:
     return text if text.strip() else None
 
 
-def _frame(rows: list[list[str | None]], *, file: str) -> pd.DataFrame:
-    """Build the raw frame: find the header row, name columns, pad short rows."""
+#: A footer row (signatures under a roster) begins with one of these words.
+_FOOTER_RE = re.compile(
+    r"^\s*(制表人|制表|审核人|审核|审批人|填表人|填报人|填报单位|统计人|负责人|单位负责人|"
+    r"制表日期|填报日期|填表日期|日期|签字|签名|盖章|注[:：])"
+)
+_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
-    def filled(row: list[str | None]) -> int:
-        return sum(1 for v in row if v is not None and str(v).strip())
 
-    header_at = None
+def _filled(row: list[str | None]) -> int:
+    return sum(1 for v in row if v is not None and str(v).strip())
+
+
+def _find_header(rows: list[list[str | None]], *, file: str) -> int:
+    """Return the 0-based index of the header: the first of the first rows with two cells."""
     for i, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
-        if filled(row) >= 2:  # a title line has only one
-            header_at = i
-            break
-    if header_at is None:
-        header_at = next((i for i, row in enumerate(rows) if filled(row)), None)
+        if _filled(row) >= 2:  # a title line has only one
+            return i
+    header_at = next((i for i, row in enumerate(rows) if _filled(row)), None)
     if header_at is None:
         msg = "the file is empty: no header row found"
         raise InputError(msg, file=file)
-    header = [str(h).strip() if h is not None else "" for h in rows[header_at]]
-    data = rows[header_at + 1 :]
-    width = max([len(header), *(len(r) for r in data)])
+    return header_at
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _merged_ranges(ws: object) -> list[tuple[int, int, int, int]]:
+    """Read the merged ranges of a read-only sheet from its XML: 0-based (r0, c0, r1, c1)."""
+    ranges: list[tuple[int, int, int, int]] = []
+    get_source = getattr(ws, "_get_source", None)
+    if get_source is None:
+        return ranges
+    tail = b""
+    with get_source() as src:
+        while chunk := src.read(1 << 20):
+            data = tail + chunk
+            last = 0
+            for m in _MERGE_RE.finditer(data):
+                c0, r0, c1, r1 = m.groups()
+                ranges.append((int(r0) - 1, _column_index(c0), int(r1) - 1, _column_index(c1)))
+                last = m.end()
+            tail = data[max(last, len(data) - 200) :]
+    return sorted(set(ranges))
+
+
+def _two_row_header(
+    rows: list[list[str | None]], header_at: int, merges: list[tuple[int, int, int, int]]
+) -> list[str] | None:
+    """Combine a two-row merged header into one row of names, or return ``None``."""
+    below = header_at + 1
+    if below >= len(rows):
+        return None
+    spans = [m for m in merges if m[0] == header_at and (m[2] >= below or m[3] > m[1])]
+    if not spans or not any(m[3] > m[1] and m[2] == header_at for m in spans):
+        return None
+    top = list(rows[header_at])
+    sub = list(rows[below])
+    width = max(len(top), len(sub))
+    top += [None] * (width - len(top))
+    sub += [None] * (width - len(sub))
+    group: dict[int, str | None] = {}
+    for _r0, c0, _r1, c1 in spans:
+        for c in range(c0, min(c1, width - 1) + 1):
+            group[c] = top[c0]
     names: list[str] = []
+    for c in range(width):
+        upper = group.get(c, top[c])
+        lower = sub[c]
+        if lower and str(lower).strip():
+            name = str(lower).strip()
+            if name in names and upper:
+                name = f"{str(upper).strip()}{name}"
+        else:
+            name = str(upper).strip() if upper else ""
+        names.append(name)
+    return names
+
+
+def _frame(
+    rows: list[list[str | None]],
+    *,
+    file: str,
+    merges: list[tuple[int, int, int, int]] | None = None,
+) -> pd.DataFrame:
+    """Build the raw frame: find the header, fill merged cells, drop a footer, name columns.
+
+    ``attrs["rows"]`` holds the spreadsheet row (or CSV record) number of every frame
+    row, ``attrs["notes"]`` ``(message key, params)`` of what was done to the table.
+    """
+    merges = merges or []
+    notes: list[tuple[str, dict[str, object]]] = []
+    header_at = _find_header(rows, file=file)
+    header_rows = 1
+    names = _two_row_header(rows, header_at, merges)
+    if names is not None:
+        header_rows = 2
+    else:
+        names = [str(h).strip() if h is not None else "" for h in rows[header_at]]
+    first = header_at + header_rows
+    data = [list(r) for r in rows[first:]]
+    filled_cols: dict[int, int] = {}
+    for r0, c0, r1, _c1 in merges:  # fill vertical merges down their first column
+        if r1 <= r0 or r1 < first:
+            continue
+        top = r0 - first
+        if top < 0 or top >= len(data) or c0 >= len(data[top]) or data[top][c0] is None:
+            continue
+        for r in range(top + 1, min(r1 - first, len(data) - 1) + 1):
+            row = data[r]
+            row += [None] * (c0 + 1 - len(row))
+            if row[c0] is None:
+                row[c0] = data[top][c0]
+                filled_cols[c0] = filled_cols.get(c0, 0) + 1
+    end = len(data)
+    footer: list[int] = []
+    while end > 0:
+        row = data[end - 1]
+        cells = [str(v) for v in row if v is not None and str(v).strip()]
+        if not cells:
+            end -= 1
+            continue
+        if _FOOTER_RE.match(cells[0]):
+            footer.append(first + end)
+            end -= 1
+            continue
+        break
+    if footer:
+        shown = " ".join(
+            str(v).strip() for v in data[footer[-1] - first - 1] if v is not None and str(v).strip()
+        )
+        notes.append(
+            (
+                "io.table.footer",
+                {
+                    "rows": ", ".join(str(r) for r in sorted(footer)),
+                    "text": shown[:40],
+                },
+            )
+        )
+    data = data[:end]
+    width = max([len(names), *(len(r) for r in data)])
+    columns: list[str] = []
     for i in range(width):
-        name = header[i] if i < len(header) and header[i] else f"column {i + 1}"
+        name = names[i] if i < len(names) and names[i] else f"column {i + 1}"
         base, n = name, 1
-        while name in names:
+        while name in columns:
             n += 1
             name = f"{base}.{n}"
-        names.append(name)
+        columns.append(name)
+    if header_rows == 2:
+        notes.append(
+            (
+                "io.table.two_row_header",
+                {
+                    "first": header_at + 1,
+                    "second": header_at + 2,
+                    "headers": ", ".join(c for c in columns if not c.startswith("column ")),
+                },
+            )
+        )
+    if filled_cols:
+        notes.append(
+            (
+                "io.table.merged_filled",
+                {
+                    "n": sum(filled_cols.values()),
+                    "columns": ", ".join(
+                        columns[c] for c in sorted(filled_cols) if c < len(columns)
+                    ),
+                },
+            )
+        )
     padded = [list(r) + [None] * (width - len(r)) for r in data]
-    frame = pd.DataFrame(padded, columns=names, dtype=object)  # blank cells are None already
+    frame = pd.DataFrame(padded, columns=columns, dtype=object)  # blank cells are None already
     frame.attrs["header_row"] = header_at + 1
+    frame.attrs["rows"] = list(range(first + 1, first + 1 + len(data)))
+    frame.attrs["notes"] = notes
     return frame
 
 
@@ -220,11 +383,18 @@ def _read_xlsx(path: Path, *, sheet: str | int | None, file: str) -> pd.DataFram
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                rows = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+                # the <dimension> tag may understate the sheet: read every row there is
+                if hasattr(ws, "reset_dimensions"):
+                    ws.reset_dimensions()
+                rows = [
+                    [_cell(v) for v in row]
+                    for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)
+                ]
+                merges = _merged_ranges(ws)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
             msg = f"cannot read sheet {ws.title!r} ({exc.__class__.__name__}: {exc})"
             raise InputError(msg, file=file) from None
-        frame = _frame(rows, file=file)
+        frame = _frame(rows, file=file, merges=merges)
         frame.attrs["sheet"] = ws.title
         return frame
     finally:
@@ -321,6 +491,14 @@ def find_coordinate_columns(
         if normalize_header(lon) in keys and normalize_header(lat) in keys:
             return keys[normalize_header(lon)], keys[normalize_header(lat)]
     return None
+
+
+def find_location_column(headers: list[str]) -> str | None:
+    """Return the header of a single "lng,lat" column (Amap ``location``), or ``None``."""
+    from gridmap.io._coords import LOCATION_COLUMNS
+
+    wanted = {normalize_header(h) for h in LOCATION_COLUMNS}
+    return next((h for h in headers if normalize_header(h) in wanted), None)
 
 
 def find_wkt_column(headers: list[str]) -> str | None:

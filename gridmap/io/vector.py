@@ -19,8 +19,9 @@ Shapefile (``.shp`` or a ``.zip`` holding one)
     UTF-8 is tried and GBK (GB 18030) is the fallback.
 GeoPackage (``.gpkg``)
     Read with pyogrio; the layer named like the gridmap layer, else the first.
-KML (``.kml``)
-    Parsed with :mod:`defusedxml` (no DTD entities, no external references):
+KML (``.kml``, or zipped as ``.kmz``)
+    Decoded by its XML declaration (``GB2312``/``GBK`` as GB 18030), then parsed
+    with :mod:`defusedxml` (no DTD entities, no external references):
     Placemarks with Point, LineString, Polygon (with holes) and MultiGeometry;
     attributes from ``<name>``, ``<description>``, ``<ExtendedData><Data>`` and
     ``<SimpleData>``. Altitudes that are all 0 are dropped.
@@ -70,7 +71,7 @@ MAX_ZIP_MEMBERS = 1000
 MAX_ZIP_BYTES = 500 * 1024 * 1024
 
 #: File extensions read by :func:`read_vector`.
-VECTOR_FORMATS = (".geojson", ".json", ".shp", ".zip", ".gpkg", ".kml")
+VECTOR_FORMATS = (".geojson", ".json", ".shp", ".zip", ".gpkg", ".kml", ".kmz")
 
 _GEOJSON_TYPES = (
     "Point",
@@ -601,7 +602,88 @@ def _read_shapefile(path: Path, *, file: str) -> VectorData:
                 raise InputError(msg, file=file) from None
             problems.append((None, "no .cpg file: read the attribute table (.dbf) as GBK", "info"))
     frame, geoms, crs, geo_problems = _frame_from_ogr(result, file=file)
+    if encoding:
+        frame, redone, notes = _fix_mojibake(path, frame, (), encoding, file=file)
+        if notes:
+            geoms, crs, geo_problems = redone
+            problems += notes
     return VectorData(frame, geoms, crs, problems + geo_problems)
+
+
+def _common_cjk(text: str) -> bool:
+    """Tell whether every non-ASCII character of ``text`` is a common (GB 2312) one."""
+    try:
+        "".join(c for c in text if not c.isascii()).encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _garbled_columns(frame: pd.DataFrame) -> list[int]:
+    """Return the positions of text columns (and -1 for the headers) that look garbled.
+
+    Garbled: most non-ASCII cells hold characters outside common Chinese (GB 2312),
+    as UTF-8 read as GBK does (``涓撮珮鍘`` for ``临高县``).
+    """
+    out = []
+    headers = [h for h in map(str, frame.columns) if not h.isascii()]
+    if headers and 2 * sum(not _common_cjk(h) for h in headers) > len(headers):
+        out.append(-1)
+    for k, name in enumerate(frame.columns):
+        cells = [v for v in frame[name] if isinstance(v, str) and not v.isascii()]
+        if cells and 2 * sum(not _common_cjk(v) for v in cells) > len(cells):
+            out.append(k)
+    return out
+
+
+def _fix_mojibake(
+    path: Path, frame: pd.DataFrame, geoms: tuple, used: str, *, file: str
+) -> tuple[pd.DataFrame, tuple, list[tuple[int | None, str, str]]]:
+    """Re-read a shapefile whose ``.cpg`` lies (UTF-8 text labelled GBK, or back).
+
+    When text columns look garbled in the ``.cpg`` encoding and read cleanly in the
+    other one, the other is used and a warning names the columns; when neither
+    reads cleanly the file is refused, naming the column.
+    """
+    from gridmap.io._messages import text
+
+    bad = _garbled_columns(frame)
+    if not bad:
+        return frame, geoms, []
+    gb = codecs.lookup(used).name in ("gb18030", "gbk", "gb2312", "cp936")
+    other = "utf-8" if gb else "gb18030"
+    first = bad[0]
+    column = "(headers)" if first == -1 else str(frame.columns[first])
+    sample = (
+        next(str(h) for h in frame.columns if not _common_cjk(str(h)))
+        if first == -1
+        else next(v for v in frame.iloc[:, first] if isinstance(v, str) and not _common_cjk(v))
+    )
+    try:
+        result = _ogr_read(path, layer=None, encoding=other, file=file)
+    except UnicodeDecodeError:
+        result = None
+    if result is not None:
+        alt_frame, alt_geoms, alt_crs, alt_problems = _frame_from_ogr(result, file=file)
+        if not _garbled_columns(alt_frame) and not _has_replacement(result[3], result[0]["fields"]):
+            names = ["(headers)" if k == -1 else str(alt_frame.columns[k]) for k in bad]
+            fixed = (
+                str(alt_frame.columns[list(frame.columns).index(sample)])
+                if first == -1
+                else str(alt_frame.iloc[list(frame.iloc[:, first]).index(sample), first])
+            )
+            note = text(
+                "io.text.mojibake",
+                "en",
+                column=", ".join(names),
+                sample=sample[:20],
+                used=used,
+                other=other,
+                fixed=fixed[:20],
+            )
+            return alt_frame, (alt_geoms, alt_crs, alt_problems), [(None, note, "warning")]
+    msg = text("io.text.mojibake_refused", "en", column=column, sample=sample[:20])
+    raise InputError(msg, file=file)
 
 
 def _read_gpkg(path: Path, *, layer_name: str | None, file: str) -> VectorData:
@@ -727,6 +809,54 @@ _KML_GEOMS = ("Point", "LineString", "LinearRing", "Polygon", "MultiGeometry")
 _KML_UNSUPPORTED = ("Track", "MultiTrack", "Model")
 
 
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["'][^>]*\?>""")
+#: Chinese encodings a KML may declare, read with their superset GB 18030.
+_GB_FAMILY = {"gb2312", "gbk", "cp936", "gb18030", "euc-cn", "x-gbk", "ms936"}
+
+
+def _kml_text(data: bytes, *, file: str) -> str:
+    """Decode KML bytes by their XML declaration (GB2312/GBK too), without the declaration.
+
+    Python's XML parser refuses multi-byte encodings other than UTF-8/UTF-16, so the
+    text is decoded here and handed over as a string.
+    """
+    match = _XML_DECL.match(data)
+    declared = match.group(1).decode("ascii").lower() if match else None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    elif declared in _GB_FAMILY:
+        candidates = ["gb18030"]
+    elif declared:
+        candidates = [declared, "utf-8", "gb18030"]
+    else:
+        candidates = ["utf-8-sig", "gb18030"]
+    for name in candidates:
+        try:
+            text = data.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            continue
+        return re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", text, count=1)
+    msg = (
+        f"cannot decode the KML as {declared or 'UTF-8'}; save it as UTF-8 "
+        f"(无法按 {declared or 'UTF-8'} 解码该 KML，请另存为 UTF-8)"
+    )
+    raise InputError(msg, file=file)
+
+
+def _read_kmz(path: Path, *, file: str) -> VectorData:
+    """Read a KMZ: the zipped KML (``doc.kml``, else the first ``.kml``) inside."""
+    with tempfile.TemporaryDirectory(prefix="gridmap-kmz-") as tmp:
+        files = _extract_zip(path, Path(tmp), file=file)
+        kmls = sorted(
+            (f for f in files if f.suffix.lower() == ".kml"),
+            key=lambda f: (f.name.lower() != "doc.kml", str(f)),
+        )
+        if not kmls:
+            msg = "the KMZ holds no .kml file (KMZ 压缩包中没有 .kml 文件)"
+            raise InputError(msg, file=file)
+        return _read_kml(kmls[0], file=file)
+
+
 def _read_kml(path: Path, *, file: str) -> VectorData:
     import xml.etree.ElementTree as ET
 
@@ -735,7 +865,10 @@ def _read_kml(path: Path, *, file: str) -> VectorData:
 
     try:
         root = DET.fromstring(
-            path.read_bytes(), forbid_dtd=False, forbid_entities=True, forbid_external=True
+            _kml_text(path.read_bytes(), file=file),
+            forbid_dtd=False,
+            forbid_entities=True,
+            forbid_external=True,
         )
     except DefusedXmlException as exc:
         msg = (
@@ -867,6 +1000,8 @@ def load_vector(
         return _read_gpkg(path, layer_name=layer_name, file=file)
     if suffix == ".kml":
         return _read_kml(path, file=file)
+    if suffix == ".kmz":
+        return _read_kmz(path, file=file)
     if suffix == ".zip":
         return _read_zip(path, layer_name=layer_name, file=file, max_bytes=max_bytes)
     msg = f"not a vector file ({suffix or 'no extension'}); use one of {', '.join(VECTOR_FORMATS)}"

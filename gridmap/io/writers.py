@@ -22,6 +22,7 @@ import shapely
 
 from gridmap import crs as crs_mod
 from gridmap.errors import GridmapError, InputError
+from gridmap.io._messages import text
 from gridmap.io.tabular import TABLE_FORMATS, find_coordinate_columns, read_table
 from gridmap.io.vector import MAX_BYTES, load_vector
 
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 #: File extensions :func:`write_layer_file` writes.
-WRITE_FORMATS = (".geojson", ".json", ".gpkg", ".csv", ".xlsx")
+WRITE_FORMATS = (".geojson", ".json", ".gpkg", ".kml", ".shp", ".csv", ".xlsx")
 
 #: Decimal places of converted coordinates in tables (1e-8 degrees is about 1 mm).
 COORDINATE_DECIMALS = 8
@@ -168,6 +169,30 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
         xlsx_plain_text(writer.book)
 
 
+def _ogr_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns as OGR formats hold them: dates as date-times, lists and dicts as JSON text."""
+    out = frame.copy()
+    for name in out.columns:
+        if name == getattr(out, "_geometry_column_name", None) or out[name].dtype != object:
+            continue
+        present = out[name].dropna()
+        if len(present) and present.map(lambda v: isinstance(v, dt.date)).all():
+            out[name] = pd.to_datetime(out[name])
+        elif len(present):
+            out[name] = out[name].map(
+                lambda v: (
+                    None
+                    if v is None
+                    else (
+                        json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else str(v)
+                    )
+                )
+            )
+    if isinstance(out, gpd.GeoDataFrame) and out.crs is None:
+        out = out.set_crs("EPSG:4326")
+    return out
+
+
 def write_gpkg_layer(
     frame: pd.DataFrame,
     path: str | Path,
@@ -197,31 +222,41 @@ def write_gpkg_layer(
     import pyogrio
 
     path = Path(path)
-    out = frame.copy()
-    for name in out.columns:
-        if name == getattr(out, "_geometry_column_name", None) or out[name].dtype != object:
-            continue
-        present = out[name].dropna()
-        if len(present) and present.map(lambda v: isinstance(v, dt.date)).all():
-            out[name] = pd.to_datetime(out[name])
-        elif len(present):
-            out[name] = out[name].map(
-                lambda v: (
-                    None
-                    if v is None
-                    else (
-                        json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else str(v)
-                    )
-                )
-            )
+    out = _ogr_ready(frame)
     if path.exists() and not append:
         path.unlink()
-    if isinstance(out, gpd.GeoDataFrame) and out.crs is None:
-        out = out.set_crs("EPSG:4326")
     metadata = {"DESCRIPTION": description} if description else None
     pyogrio.write_dataframe(
         out, path, layer=layer, driver="GPKG", append=path.exists(), layer_metadata=metadata
     )
+
+
+#: shapely type ids by the one kind of geometry a shapefile may hold
+_SHAPE_KINDS = {0: "point", 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon", 6: "polygon"}
+
+
+def _write_single_layer(frame: pd.DataFrame, path: Path, *, driver: str) -> None:
+    """Write a KML or a Shapefile (one layer, geometries required)."""
+    import pyogrio
+
+    if not isinstance(frame, gpd.GeoDataFrame):
+        msg = f"a {driver} file needs geometries; write a table as .csv or .xlsx"
+        raise InputError(msg, file=path.name)
+    out = _ogr_ready(frame)
+    path.unlink(missing_ok=True)
+    if driver == "ESRI Shapefile":
+        ids = shapely.get_type_id(out.geometry.dropna().to_numpy())
+        if len({_SHAPE_KINDS.get(int(i), "other") for i in ids}) > 1:
+            msg = (
+                "a shapefile holds one kind of geometry, the file mixes points, lines "
+                "and polygons; write .geojson, .gpkg or .kml instead"
+            )
+            raise InputError(msg, file=path.name)
+        for side in (".shx", ".dbf", ".prj", ".cpg"):
+            path.with_suffix(side).unlink(missing_ok=True)
+        pyogrio.write_dataframe(out, path, driver=driver, encoding="UTF-8")
+        return
+    pyogrio.write_dataframe(out, path, driver=driver)
 
 
 def write_layer_file(
@@ -235,7 +270,8 @@ def write_layer_file(
         The rows to write; geometries in WGS-84 longitude/latitude.
     path
         ``.geojson``/``.json`` (RFC 7946), ``.gpkg`` (layer named ``layer_name`` or
-        the file stem; the file is replaced), ``.csv`` (UTF-8 with BOM; points as
+        the file stem; the file is replaced), ``.kml``, ``.shp`` (UTF-8 with a
+        ``.cpg``; one geometry kind only), ``.csv`` (UTF-8 with BOM; points as
         ``经度``/``纬度``, other geometries as WKT) or ``.xlsx`` (same columns).
     layer_name
         GeoPackage layer name (default: the file stem).
@@ -257,6 +293,10 @@ def write_layer_file(
             _write_geojson(frame, path)
         elif suffix == ".gpkg":
             write_gpkg_layer(frame, path, layer=layer_name or path.stem)
+        elif suffix == ".kml":
+            _write_single_layer(frame, path, driver="KML")
+        elif suffix == ".shp":
+            _write_single_layer(frame, path, driver="ESRI Shapefile")
         elif suffix == ".csv":
             _table_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
         elif suffix == ".xlsx":
@@ -380,6 +420,14 @@ def convert_file(
         (naming the file and row), or the output cannot be written.
     """
     src, dst = Path(src), Path(dst)
+    if dst.suffix.lower() not in WRITE_FORMATS:  # say so before reading anything
+        msg = text(
+            "io.convert.cannot_write",
+            "en",
+            suffix=dst.suffix or "(no extension)",
+            formats=", ".join(WRITE_FORMATS),
+        )
+        raise InputError(msg, file=dst.name)
     source = _lonlat_system(from_crs, what="source")
     target = _lonlat_system(to_crs, what="target")
     if not src.is_file():

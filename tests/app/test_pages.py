@@ -252,10 +252,28 @@ def test_import_reports_every_problem_with_its_row_and_writes_nothing(app_url, a
     before = app_store.counts()["bins"]
     at = _import_page(app_store, _bins_csv(app_store, outside=True))
     problems = at.dataframe[0].value
-    assert "2" in set(problems[i18n.t("import.row")])  # the second data row lies outside
+    assert "3" in set(problems[i18n.t("import.row")])  # the second data row: Excel row 3
     assert [e.value for e in at.error] == [i18n.t("import.blocked", n=1)]
     assert not [b for b in at.button if b.key == "gm_import_commit"]
     assert app_store.counts()["bins"] == before
+
+
+def test_import_page_maps_columns_and_offers_the_problems_csv(app_url, app_store):
+    content = _bins_csv(app_store).decode("utf-8").replace("名称,类型", "设施名,设施类别", 1)
+    at = _app("planner", "planner").switch_page("pages/import.py").run()
+    at.file_uploader(key="gm_import_upload").upload("bins.csv", content.encode(), "text/csv")
+    at.selectbox(key="gm_import_layer").select("bins")
+    at.run()
+    at.button(key="gm_import_check").click().run()
+    assert [e.value for e in at.error]  # 设施类别 is no known header: bin_type is missing
+    assert at.get("download_button")  # the full list of problems, as CSV
+    at.text_input(key="gm_import_columns").input("设施名=name,设施类别=bin_type").run()
+    at.button(key="gm_import_check").click().run()
+    assert not at.exception
+    assert any(
+        i18n.t("import.ready", rows=3, layer=i18n.label("bins", field="layer")) == s.value
+        for s in at.success
+    )
 
 
 def test_import_refuses_files_over_the_size_limit(app_url, app_store, tmp_path):

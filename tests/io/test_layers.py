@@ -120,11 +120,11 @@ def test_3d_geometry_is_a_warning_and_z_is_dropped():
             id="duplicate-ids",
         ),
         pytest.param(
-            "bins_swapped.csv", "bins", 2, None, ("swapped", "(39.9222, 116.408)"),
+            "bins_swapped.csv", "bins", 3, None, ("swapped", "(39.9222, 116.408)"),
             id="swapped-lat-lon-in-csv",
         ),
         pytest.param(
-            "boards_bad_enum.csv", "boards", 3, "类型",
+            "boards_bad_enum.csv", "boards", 4, "类型",
             ("'路灯' is not an allowed value", "publicity (宣传栏)", "reminder (提示牌)"),
             id="bad-enum-lists-allowed-values",
         ),
@@ -142,7 +142,7 @@ def test_one_error_with_row_and_message(name, layer, row, column, fragments):
 
 def test_projected_coordinates_in_csv_declared_wgs84():
     _frame, report = read_layer_file(DATA / "bins_projected.csv", "bins")
-    assert [p.row for p in report.errors] == [1, 2, 3]
+    assert [p.row for p in report.errors] == [2, 3, 4]
     assert all("projected metres" in p.message and "wgs84" in p.message for p in report.errors)
 
 
@@ -164,22 +164,22 @@ def test_projected_coordinates_with_x_and_y_swapped(tmp_path):
     )
     _frame, report = read_layer_file(path, "bins", crs="EPSG:4548")
     problem = only_error(report)
-    assert problem.row == 2
+    assert problem.row == 3
     assert "x and y look swapped" in problem.message
 
 
 def test_bad_date():
     frame, report = read_layer_file(DATA / "boards_bad_date.csv", "boards")
     problem = only_error(report)
-    assert (problem.row, problem.column) == (2, "最近巡检")
+    assert (problem.row, problem.column) == (3, "最近巡检")
     assert "'2024-13-45' is not a valid date" in problem.message
     assert frame["last_inspected"].tolist() == [dt.date(2024, 3, 5), None, dt.date(2024, 3, 7)]
 
 
 def test_nan_and_missing_coordinates():
     _frame, report = read_layer_file(DATA / "bins_nan.csv", "bins")
-    assert [(p.row, p.column) for p in report.errors] == [(2, "lon"), (3, "lat")]
-    assert "'NaN' is not a number" in report.errors[0].message
+    assert [(p.row, p.column) for p in report.errors] == [(3, "lon"), (4, "lat")]
+    assert "'NaN' is not a coordinate" in report.errors[0].message
     assert "missing latitude" in report.errors[1].message
 
 
@@ -204,7 +204,7 @@ def test_nan_and_infinite_coordinates_in_geojson(tmp_path):
 def test_out_of_range_and_outside_china(tmp_path):
     path = csv(tmp_path, "名称,lon,lat\na,116.4,39.9\nb,200,95\nc,2.35,48.85\n")
     _frame, report = read_layer_file(path, "internet_cafes")
-    assert [p.row for p in report.errors] == [2, 3]
+    assert [p.row for p in report.errors] == [3, 4]
     assert "out of range" in report.errors[0].message
     assert "outside China" in report.errors[1].message
 
@@ -216,7 +216,7 @@ def test_far_from_the_street_needs_centre_and_distance(tmp_path):
     assert report.ok
     _frame, report = read_layer_file(path, "internet_cafes", street_center=CENTRE, max_km=20)
     problem = only_error(report)
-    assert problem.row == 2
+    assert problem.row == 3
     assert "km from the street centre, more than 20 km" in problem.message
     assert "wrong coordinate system" in problem.message
 
@@ -225,7 +225,7 @@ def test_row_problems_of_one_kind_are_capped(tmp_path, monkeypatch):
     monkeypatch.setattr(layers_mod, "MAX_ROW_PROBLEMS", 3)
     rows = "\n".join(f"{i},street_bin,39.9,116.4" for i in range(10))
     _frame, report = read_layer_file(csv(tmp_path, "code,type,lon,lat\n" + rows), "bins")
-    assert [p.row for p in report.errors] == [None, 1, 2, 3]
+    assert [p.row for p in report.errors] == [None, 2, 3, 4]
     assert "7 more rows" in report.errors[0].message
 
 
@@ -269,14 +269,14 @@ def test_empty_cell_in_required_column(tmp_path):
     path = csv(tmp_path, "编号,类型,经度,纬度\nA,垃圾桶,116.4,39.9\nB,,116.41,39.91\n")
     _frame, report = read_layer_file(path, "bins")
     problem = only_error(report)
-    assert (problem.row, problem.column) == (2, "类型")
+    assert (problem.row, problem.column) == (3, "类型")
     assert "empty cell in required column 'bin_type'" in problem.message
 
 
 def test_bad_int_and_bool(tmp_path):
     path = csv(tmp_path, "名称,户数,住宅,lon,lat\na,12.5,是,116.4,39.9\nb,3,maybe,116.41,39.91\n")
     _frame, report = read_layer_file(path, "buildings")
-    assert [(p.row, p.column) for p in report.errors] == [(1, "户数"), (2, "住宅")]
+    assert [(p.row, p.column) for p in report.errors] == [(2, "户数"), (3, "住宅")]
     assert "'12.5' is not a whole number" in report.errors[0].message
     assert "use 是/否, true/false, 1/0 or y/n" in report.errors[1].message
 
@@ -286,7 +286,7 @@ def test_blank_rows_are_skipped_but_counted(tmp_path):
     frame, report = read_layer_file(path, "bins")
     assert report.rows == 2
     assert list(frame.index) == [0, 1]
-    assert only_error(report).row == 4  # the fourth data row, as in the spreadsheet
+    assert only_error(report).row == 5  # the Excel row: header 1, data rows 2-5
 
 
 def test_header_only_file_has_no_rows(tmp_path):
@@ -311,7 +311,7 @@ def test_issue_datetimes(tmp_path):
     assert frame["deadline"].tolist()[0] == dt.datetime(2024, 3, 5, 10, 30, tzinfo=dt.UTC)
     assert frame["status"].tolist() == ["reported"] * 3
     problem = only_error(report)
-    assert (problem.row, problem.column) == (3, "上报时间")
+    assert (problem.row, problem.column) == (4, "上报时间")
 
 
 def test_feature_id_is_used_as_code(tmp_path):
@@ -427,7 +427,8 @@ def test_multipolygon_is_fine_for_polygon_layers(tmp_path):
     far = [[x + 0.02, y] for x, y in square]
     features = [
         point_feature(
-            {"code": "1", "name": "a"}, {"type": "MultiPolygon", "coordinates": [[square], [far]]}
+            {"code": "110101001001", "name": "a"},
+            {"type": "MultiPolygon", "coordinates": [[square], [far]]},
         )
     ]
     frame, report = read_layer_file(geojson(tmp_path, features), "communities")

@@ -506,7 +506,7 @@ def test_wkt_column_for_polygon_layer_in_csv(tmp_path):
     )
     frame, report = read_layer_file(path, "schools")
     problem = only_error(report)
-    assert (problem.row, problem.column) == (2, "geometry")
+    assert (problem.row, problem.column) == (3, "geometry")
     assert frame.geometry[0].geom_type == "Polygon"
 
 
@@ -615,6 +615,7 @@ def test_layer_formats():
         ".zip",
         ".gpkg",
         ".kml",
+        ".kmz",
         ".csv",
         ".txt",
         ".xlsx",
