@@ -68,7 +68,7 @@ from gridmap.errors import (
     StoreError,
 )
 from gridmap.model import LAYERS, POINT_KINDS, Column, layer_spec
-from gridmap.store import schema
+from gridmap.store import schema, spatial
 from gridmap.store.types import Geometry, GeometryWKB, UTCDateTime, to_wkb
 
 __all__ = ["Store", "default_url", "open_store"]
@@ -879,6 +879,7 @@ class Store:
         *,
         as_of: dt.date | None = None,
         include_retired: bool = False,
+        bbox: Sequence[float] | None = None,
     ) -> pd.DataFrame:
         """Read one layer as a frame with its canonical columns.
 
@@ -892,6 +893,10 @@ class Store:
             an empty ``valid_from`` counts as "since always"). Ignored by other layers.
         include_retired
             Include retired point records (``retired_at`` set) and inactive workers.
+        bbox
+            ``(minx, miny, maxx, maxy)`` in EPSG:4326 degrees: only the features
+            whose envelope intersects it, found with the spatial index
+            (:mod:`gridmap.store.spatial`). Geometry layers only.
 
         Returns
         -------
@@ -959,6 +964,8 @@ class Store:
             stmt = stmt.where(table.c.active.is_(True))
         if layer == "assignments" and as_of is not None:
             stmt = stmt.where(_valid_on(table, as_of))
+        if bbox is not None:
+            stmt = stmt.where(spatial.bbox_condition(self.dialect, table, bbox))
 
         with self._connect() as conn:
             result = conn.execute(stmt)
@@ -983,6 +990,9 @@ class Store:
         if not has_geom:
             return frame
         geoms = shapely.from_wkb(np.array(list(wkb or ()), dtype=object))
+        if bbox is not None:  # the index boxes are rounded outwards: make the answer exact
+            keep = spatial.bounds_intersect(geoms, bbox)
+            frame, geoms = frame[keep].reset_index(drop=True), geoms[keep]
         return gpd.GeoDataFrame(
             frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326"
         )
@@ -1948,6 +1958,7 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
         finally:
             cursor.close()
+        spatial.register_sqlite_functions(dbapi_connection)  # the spatial-index triggers call it
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
