@@ -15,6 +15,7 @@ from gridmap.maps import issues as issues
 from gridmap.maps import layers as layers
 from gridmap.maps import panels as panels
 from gridmap.maps import street as street
+from gridmap.maps import tiles as tiles  # raster tile overlays for city-size stores
 from gridmap.maps.issues import add_issue_layer
 from gridmap.maps.layers import (
     BASEMAPS,
@@ -81,4 +82,5 @@ __all__ = [
     "shift_for_display",
     "street",
     "street_map",
+    "tiles",
 ]

@@ -262,7 +262,8 @@ def _key_ranges(minx: float, miny: float, maxx: float, maxy: float) -> list[tupl
         if cx1 - cx0 + 1 > _MAX_RANGES_PER_LEVEL:
             ranges.append((_key(level, cx0, 0), _key(level, cx1, (1 << _BITS) - 1)))
         else:
-            ranges.extend((_key(level, cx, cy0), _key(level, cx, cy1)) for cx in range(cx0, cx1 + 1))
+            columns = range(cx0, cx1 + 1)
+            ranges.extend((_key(level, cx, cy0), _key(level, cx, cy1)) for cx in columns)
     return ranges
 
 
