@@ -1069,7 +1069,8 @@ class Store:
                 if name in table.c:
                     constants[name] = now
             try:
-                _bulk_insert(conn, table, values, constants, n)
+                with spatial.bulk_insert(conn, table.name):
+                    _bulk_insert(conn, table, values, constants, n)
             except exc.IntegrityError as err:
                 msg = f"{layer} could not be stored: {_reason(err)}"
                 raise InputError(msg, file=file) from None

@@ -16,7 +16,9 @@ SQLite
     :func:`register_sqlite_functions` adds to every connection the store opens. A
     program writing the file without gridmap gets "no such function:
     gridmap_cell" rather than a silently stale index; after such a write,
-    :func:`rebuild_sqlite` fills the index again.
+    :func:`rebuild_sqlite` fills the index again. Bulk imports
+    (:meth:`gridmap.store.Store.write_layer`) index their rows in one vectorised
+    pass instead (:func:`bulk_insert`).
 
     Why not SQLite's R*Tree: measured on this machine, inserting 300,000 points
     into an R*Tree took 50 microseconds a row (15 s; importing 1,000,000 points
@@ -36,7 +38,8 @@ from __future__ import annotations
 
 import math
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -58,7 +61,9 @@ __all__ = [
     "SIDX_PREFIX",
     "bbox_condition",
     "bounds_intersect",
+    "bulk_insert",
     "cell_key",
+    "cell_keys",
     "drop_sqlite",
     "install_sqlite",
     "read_bbox",
@@ -127,7 +132,27 @@ def _level(extent: float) -> int:
     cells = extent * _CELLS_PER_DEGREE
     if cells <= 1:
         return 0
-    return min(math.ceil(math.log2(cells)), _MAX_LEVEL)
+    level = math.ceil(math.log2(cells))
+    level += cells > (1 << level)  # guard against rounding: the cell must hold the feature
+    return min(level, _MAX_LEVEL)
+
+
+def cell_keys(bounds: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`cell_key` of an ``(n, 4)`` array of bounds (NaN rows give -1)."""
+    bounds = np.asarray(bounds, dtype=float).reshape(-1, 4)
+    valid = ~np.isnan(bounds).any(axis=1)
+    b = np.where(valid[:, None], bounds, 0.0)
+    cells = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) * _CELLS_PER_DEGREE
+    with np.errstate(divide="ignore"):
+        level = np.where(cells <= 1, 0, np.ceil(np.log2(np.maximum(cells, 1)))).astype(np.int64)
+    level += cells > np.exp2(level)
+    level = np.minimum(level, _MAX_LEVEL)
+    size = np.exp2(level) / _CELLS_PER_DEGREE
+    top = (1 << _BITS) - 1
+    cx = np.clip(np.floor((b[:, 0] + 180.0) / size), 0, top).astype(np.int64)
+    cy = np.clip(np.floor((b[:, 1] + 90.0) / size), 0, top).astype(np.int64)
+    keys = (level << (2 * _BITS)) | (cx << _BITS) | cy
+    return np.where(valid, keys, -1)
 
 
 def _column(value: float, shift: float, level: int) -> int:
@@ -241,6 +266,52 @@ def rebuild_sqlite(conn: Connection, tables: Iterable[str] = INDEXED_TABLES) -> 
             f'INSERT INTO "{sidx}" (id, cell) SELECT id, c FROM '
             f'(SELECT id, {_FUNCTION}(geom) AS c FROM "{name}") WHERE c IS NOT NULL'
         ))  # fmt: skip
+
+
+@contextmanager
+def bulk_insert(conn: Connection, table_name: str) -> Iterator[None]:
+    """Index the rows a bulk insert adds in one vectorised pass instead of row by row.
+
+    On SQLite the insert trigger of ``table_name`` is dropped for the block and
+    put back after it, inside the caller's transaction (so no other connection
+    ever sees it missing); the rows added in the block (ids above the largest
+    before it) are then indexed together. Elsewhere this does nothing.
+
+    Parameters
+    ----------
+    conn
+        The connection of the write transaction.
+    table_name
+        The table the block inserts into.
+    """
+    if conn.dialect.name != "sqlite" or table_name not in INDEXED_TABLES:
+        yield
+        return
+    sidx = sidx_name(table_name)
+    trigger = conn.execute(
+        text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
+        {"name": f"{sidx}_insert"},
+    ).scalar()
+    if trigger is None:  # no index on this store (yet)
+        yield
+        return
+    before = conn.execute(text(f'SELECT max(id) FROM "{table_name}"')).scalar() or 0
+    conn.execute(text(f'DROP TRIGGER "{sidx}_insert"'))
+    yield
+    rows = conn.execute(
+        text(f'SELECT id, geom FROM "{table_name}" WHERE id > :before AND geom IS NOT NULL '
+             "ORDER BY id"), {"before": before},
+    ).all()  # fmt: skip
+    if rows:
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        geoms = shapely.from_wkb(np.array([bytes(r[1]) for r in rows], dtype=object))
+        keys = cell_keys(shapely.bounds(geoms))
+        keep = keys >= 0
+        conn.exec_driver_sql(
+            f'INSERT INTO "{sidx}" (id, cell) VALUES (?, ?)',
+            list(zip(ids[keep].tolist(), keys[keep].tolist(), strict=True)),
+        )
+    conn.exec_driver_sql(trigger)
 
 
 def drop_sqlite(conn: Connection, tables: Iterable[str] = INDEXED_TABLES) -> None:

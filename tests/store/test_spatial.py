@@ -169,3 +169,33 @@ def test_rebuild_restores_an_index_written_around(make_store):
     with store.engine.begin() as conn:
         spatial.rebuild_sqlite(conn, ["communities"])
     assert set(store.read_layer("communities", bbox=bbox)["code"]) == _brute(_communities(), bbox)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    bounds=st.tuples(st.floats(-179, 179), st.floats(-89, 89), st.floats(0, 5), st.floats(0, 5)),
+    query=st.tuples(st.floats(-179, 179), st.floats(-89, 89), st.floats(0, 5), st.floats(0, 5)),
+)
+def test_the_vectorised_keys_of_bulk_writes_are_found_too(bounds, query):
+    fx, fy, fw, fh = bounds
+    qx, qy, qw, qh = query
+    feature = (fx, fy, min(fx + fw, 180), min(fy + fh, 90))
+    box = (qx, qy, min(qx + qw, 180), min(qy + qh, 90))
+    meets = (feature[0] <= box[2] and feature[2] >= box[0]
+             and feature[1] <= box[3] and feature[3] >= box[1])  # fmt: skip
+    key = int(spatial.cell_keys(np.array([feature]))[0])
+    assert any(lo <= key <= hi for lo, hi in spatial._key_ranges(*box)) or not meets
+
+
+def test_a_bulk_write_keeps_the_row_trigger_for_later_writes(make_store):
+    store = make_store("sqlite")
+    store.write_layer("communities", _communities(), source_crs="wgs84", username="t")
+    with store.engine.connect() as conn:
+        names = set(conn.execute(text("SELECT name FROM sqlite_master")).scalars())
+        indexed = conn.execute(text('SELECT count(*) FROM "sidx_communities"')).scalar()
+    assert "sidx_communities_insert" in names and indexed == len(_communities())
+    row_id = store.insert("communities", {"code": "NEW", "name": "新社区",
+                                          "geom": shapely.box(160, 20, 160.01, 20.01)},
+                          username="t")  # fmt: skip
+    found = store.read_layer("communities", bbox=(159.9, 19.9, 160.1, 20.1))
+    assert list(found["id"]) == [row_id]
