@@ -24,6 +24,7 @@ from gridmap.maps import panels as panels
 from gridmap.maps import popups as popups
 from gridmap.maps import street as street
 from gridmap.maps import styles as styles
+from gridmap.maps import tiles as tiles  # raster tile overlays for city-size stores
 from gridmap.maps.basemaps import BASEMAPS, basemap_needs_gcj
 from gridmap.maps.issues import add_issue_layer
 from gridmap.maps.layers import (
@@ -95,4 +96,5 @@ __all__ = [
     "street",
     "street_map",
     "styles",
+    "tiles",
 ]

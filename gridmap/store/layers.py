@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 
 from gridmap.errors import CRSError, InputError, StoreError
 from gridmap.model import LAYERS, POINT_KINDS, layer_spec
-from gridmap.store import schema
+from gridmap.store import schema, spatial
 from gridmap.store._base import guard, reason, utcnow
 from gridmap.store.assignments import valid_on
 from gridmap.store.convert import (
@@ -116,6 +116,7 @@ def read_layer(
     *,
     as_of: dt.date | None = None,
     include_retired: bool = False,
+    bbox: Sequence[float] | None = None,
 ) -> pd.DataFrame:
     """Read one layer as a frame with its canonical columns.
 
@@ -129,6 +130,10 @@ def read_layer(
         an empty ``valid_from`` counts as "since always"). Ignored by other layers.
     include_retired
         Include retired point records (``retired_at`` set) and inactive workers.
+    bbox
+        ``(minx, miny, maxx, maxy)`` in EPSG:4326 degrees: only the features
+        whose envelope intersects it, found with the spatial index
+        (:mod:`gridmap.store.spatial`). Geometry layers only.
 
     Returns
     -------
@@ -196,6 +201,8 @@ def read_layer(
         stmt = stmt.where(table.c.active.is_(True))
     if layer == "assignments" and as_of is not None:
         stmt = stmt.where(valid_on(table, as_of))
+    if bbox is not None:
+        stmt = stmt.where(spatial.bbox_condition(store.dialect, table, bbox))
 
     with store.connect() as conn:
         result = conn.execute(stmt)
@@ -220,6 +227,9 @@ def read_layer(
     if not has_geom:
         return frame
     geoms = shapely.from_wkb(np.array(list(wkb or ()), dtype=object))
+    if bbox is not None:  # the index boxes are rounded outwards: make the answer exact
+        keep = spatial.bounds_intersect(geoms, bbox)
+        frame, geoms = frame[keep].reset_index(drop=True), geoms[keep]
     return gpd.GeoDataFrame(
         frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326"
     )
@@ -296,7 +306,8 @@ def write_layer(
             if name in table.c:
                 constants[name] = now
         try:
-            _bulk_insert(conn, table, values, constants, n)
+            with spatial.bulk_insert(conn, table.name):
+                _bulk_insert(conn, table, values, constants, n)
         except exc.IntegrityError as err:
             msg = f"{layer} could not be stored: {reason(err)}"
             raise InputError(msg, file=file) from None

@@ -48,7 +48,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 
 from gridmap.errors import ConflictError, InputError, NotFound, StoreError
 from gridmap.model import LAYERS, POINT_KINDS
-from gridmap.store import assignments, layers, schema, sessions
+from gridmap.store import assignments, layers, schema, sessions, spatial
 from gridmap.store._base import guard as _guard
 from gridmap.store._base import reason as _reason
 from gridmap.store._base import utcnow as _utcnow
@@ -556,12 +556,14 @@ class Store:
         *,
         as_of: dt.date | None = None,
         include_retired: bool = False,
+        bbox: Sequence[float] | None = None,
     ) -> pd.DataFrame:
         """Read one layer as a frame with its canonical columns.
 
         See :func:`gridmap.store.layers.read_layer`.
         """
-        return layers.read_layer(self, layer, as_of=as_of, include_retired=include_retired)
+        return layers.read_layer(self, layer, as_of=as_of, include_retired=include_retired,
+                                 bbox=bbox)
 
     def write_layer(
         self,
@@ -1152,6 +1154,7 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
         finally:
             cursor.close()
+        spatial.register_sqlite_functions(dbapi_connection)  # the spatial-index triggers call it
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:

@@ -462,7 +462,9 @@ def include_object_for(dialect_name: str) -> Callable[..., bool]:
     """Return an Alembic ``include_object`` filter for one database dialect.
 
     The filter skips PostgreSQL-only indexes (GIST) when comparing against
-    another dialect, and PostGIS's own table ``spatial_ref_sys``.
+    another dialect, PostGIS's own table ``spatial_ref_sys``, and the
+    side tables of the SQLite spatial index (``sidx_*``, made by
+    :mod:`gridmap.store.spatial` on SQLite only).
 
     Parameters
     ----------
@@ -480,6 +482,8 @@ def include_object_for(dialect_name: str) -> Callable[..., bool]:
         obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
     ) -> bool:
         if type_ == "table" and name == "spatial_ref_sys":
+            return False
+        if type_ == "table" and reflected and (name or "").startswith("sidx_"):
             return False
         return not (
             type_ == "index"
