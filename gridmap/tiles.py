@@ -49,19 +49,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 from PIL import Image, ImageDraw
-from sqlalchemy import select
 
 from gridmap import auth
 from gridmap.errors import InputError
 from gridmap.locate import polygon_index_of_points
-from gridmap.maps.layers import (
+from gridmap.maps.styles import (
     KIND_COLORS,
     PALETTE,
     STATUS_COLORS,
     UNASSIGNED_COLOR,
 )
-from gridmap.model import POINT_KINDS, WorkerRole
-from gridmap.store import schema, spatial
+from gridmap.model import WorkerRole
+from gridmap.store import spatial
 
 if TYPE_CHECKING:
     from gridmap.auth import User
@@ -312,10 +311,7 @@ def _context(store: Store, version: Any, scope: tuple[str, ...] | None, day: dt.
         if found is not None:
             _CONTEXTS.move_to_end(key)
             return found
-    communities, grids = schema.communities, schema.grids
-    with store._connect() as conn:
-        community_codes = dict(conn.execute(select(communities.c.id, communities.c.code)).all())
-        grid_rows = conn.execute(select(grids.c.id, grids.c.code, grids.c.community_id)).all()
+    community_codes, grid_rows = spatial.community_and_grid_ids(store)
     scope_ids = None
     if scope is not None:
         wanted = set(scope)
@@ -356,12 +352,8 @@ def _scoped_grids(
     store: Store, box: Sequence[float], context: _Context
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(ids, community ids, geometries)`` of the grids the context may see in ``box``."""
-    grids = schema.grids
-    where = []
-    if context.scope_ids is not None:
-        where.append(grids.c.community_id.in_(sorted(context.scope_ids)))
-    values, geoms = spatial.read_bbox(
-        store, "grids", box, columns=("id", "community_id"), where=where
+    values, geoms = spatial.read_layer_bbox(
+        store, "grids", box, columns=("id", "community_id"), community_ids=context.scope_ids
     )
     return values["id"], values["community_id"], geoms
 
@@ -370,15 +362,7 @@ def _points(
     store: Store, layer: str, box: Sequence[float], context: _Context
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(ids, statuses, geometries)`` of a point layer in ``box``, within the scope."""
-    if layer == "issues":
-        table = schema.issue_reports
-        where: list[Any] = []
-    else:
-        table = schema.points
-        where = [table.c.kind == POINT_KINDS[layer], table.c.retired_at.is_(None)]
-    values, geoms = spatial.read_bbox(
-        store, table.name, box, columns=("id", "status"), where=where
-    )
+    values, geoms = spatial.read_layer_bbox(store, layer, box, columns=("id", "status"))
     ids, statuses = values["id"], values["status"]
     if context.scope_ids is not None and len(geoms):
         _, _, grid_geoms = _scoped_grids(store, box, context)
@@ -501,10 +485,9 @@ def _draw(store: Store, layer: str, z: int, x: int, y: int, context: _Context) -
     box = _query_box(z, x, y)
     image = Image.new("RGBA", (TILE_SIZE, TILE_SIZE), (0, 0, 0, 0))
     if layer == "communities":
-        where = []
-        if context.scope_ids is not None:
-            where.append(schema.communities.c.id.in_(sorted(context.scope_ids)))
-        _, geoms = spatial.read_bbox(store, "communities", box, columns=("id",), where=where)
+        _, geoms = spatial.read_layer_bbox(
+            store, "communities", box, columns=("id",), community_ids=context.scope_ids
+        )
         if not len(geoms):
             return empty_tile()
         width = 3 if z >= GRID_OUTLINE_MIN_ZOOM else 2
@@ -656,9 +639,8 @@ def identify(
         hits = np.flatnonzero(shapely.intersects(geoms, position)) if len(geoms) else []
         return (int(ids[hits[0]]), int(communities[hits[0]])) if len(hits) else None
 
-    def code_of(table: Any, row_id: int) -> str | None:
-        with store._connect() as conn:
-            return conn.execute(select(table.c.code).where(table.c.id == row_id)).scalar()
+    def code_of(layer: str, row_id: int) -> str | None:
+        return spatial.code_of(store, layer, row_id)
 
     shown_points = [layer for layer in _POINT_LAYERS if layer in layers]
     if z >= POINT_MIN_ZOOM and shown_points:
@@ -679,24 +661,21 @@ def identify(
                 best = (float(distance[i]), layer, int(ids[i]), geoms[i])
         if best is not None:
             _, layer, row_id, geom = best
-            table = schema.issue_reports if layer == "issues" else schema.points
-            found: dict[str, Any] = {"layer": layer, "id": row_id, "code": code_of(table, row_id),
+            found: dict[str, Any] = {"layer": layer, "id": row_id, "code": code_of(layer, row_id),
                                      "lon": float(geom.x), "lat": float(geom.y)}  # fmt: skip
             under = grid_under(geom)
-            found["grid"] = None if under is None else code_of(schema.grids, under[0])
+            found["grid"] = None if under is None else code_of("grids", under[0])
             found["community"] = None if under is None else context.community_codes.get(under[1])
             return found
     if "grids" in layers:
         under = grid_under(here)
         if under is not None:
-            return {"layer": "grids", "id": under[0], "code": code_of(schema.grids, under[0]),
+            return {"layer": "grids", "id": under[0], "code": code_of("grids", under[0]),
                     "community": context.community_codes.get(under[1])}  # fmt: skip
     if "communities" in layers:
-        where = []
-        if context.scope_ids is not None:
-            where.append(schema.communities.c.id.in_(sorted(context.scope_ids)))
-        values, geoms = spatial.read_bbox(
-            store, "communities", (lon, lat, lon, lat), columns=("id", "code"), where=where
+        values, geoms = spatial.read_layer_bbox(
+            store, "communities", (lon, lat, lon, lat), columns=("id", "code"),
+            community_ids=context.scope_ids,
         )
         hits = np.flatnonzero(shapely.intersects(geoms, here)) if len(geoms) else []
         if len(hits):

@@ -18,7 +18,7 @@ from PIL import Image
 from gridmap import maps, tiles
 from gridmap.auth import SYSTEM, User
 from gridmap.errors import InputError
-from gridmap.maps.layers import PALETTE, UNASSIGNED_COLOR
+from gridmap.maps.styles import PALETTE, UNASSIGNED_COLOR
 from gridmap.model import UserRole
 
 CELL = 0.0025

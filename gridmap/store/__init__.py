@@ -20,6 +20,8 @@ module outside ``gridmap/store/`` runs or builds SQL).
 ``mbtiles``      read-only tiles of a local MBTiles basemap package
 ``tokens``       API tokens: hashed secrets, scope, rights, expiry, the rate window
 ``features``     layer reads filtered by a bounding box (the API's GeoJSON)
+``spatial``      the spatial index (GIST on PostGIS, trigger-kept side tables on
+                 SQLite), bounding-box reads, the map tiles' lean reads
 ``baseline``     plain-SQL baselines the benchmark compares the store with
 ``schema``       the tables (SQLAlchemy Core), checked against the migrations
 ``types``        geometry / UTC timestamp / JSON column types for both backends

@@ -64,9 +64,12 @@ __all__ = [
     "bulk_insert",
     "cell_key",
     "cell_keys",
+    "code_of",
+    "community_and_grid_ids",
     "drop_sqlite",
     "install_sqlite",
     "read_bbox",
+    "read_layer_bbox",
     "rebuild_sqlite",
     "register_sqlite_functions",
     "sidx_name",
@@ -471,3 +474,73 @@ def read_bbox(
         for i, name in enumerate(columns)
     }  # fmt: skip
     return values, geoms[keep]
+
+
+# --------------------------------------------------------------------------------------
+# named reads for the map tiles (gridmap.tiles): no SQL outside the store
+# --------------------------------------------------------------------------------------
+
+#: Layers :func:`read_layer_bbox` reads, with the table each lives in.
+_BBOX_LAYERS = {"communities": "communities", "grids": "grids", "boards": "points",
+                "fitness": "points", "bins": "points", "issues": "issue_reports"}  # fmt: skip
+
+
+def read_layer_bbox(
+    store: Store,
+    layer: str,
+    bbox: Sequence[float],
+    *,
+    columns: Sequence[str] = ("id",),
+    community_ids: Iterable[int] | None = None,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Read raw columns and geometries of one map layer within ``bbox`` (lean, indexed).
+
+    Parameters
+    ----------
+    store
+        The store.
+    layer
+        ``communities``, ``grids``, ``boards``, ``fitness``, ``bins`` or ``issues``;
+        point layers leave out retired records.
+    bbox
+        ``(minx, miny, maxx, maxy)`` in EPSG:4326 degrees.
+    columns
+        Columns of the layer's table to return beside the geometry.
+    community_ids
+        Communities and grids: only those of these community ids (``None``: all).
+
+    Returns
+    -------
+    tuple
+        ``(values, geoms)`` as :func:`read_bbox` returns them.
+    """
+    from gridmap.model import POINT_KINDS
+
+    if layer not in _BBOX_LAYERS:
+        msg = f"no indexed map layer {layer!r}; use one of {', '.join(_BBOX_LAYERS)}"
+        raise InputError(msg)
+    table = schema.metadata.tables[_BBOX_LAYERS[layer]]
+    where: list[Any] = []
+    if layer in POINT_KINDS:
+        where += [table.c.kind == POINT_KINDS[layer], table.c.retired_at.is_(None)]
+    if community_ids is not None and layer in ("communities", "grids"):
+        column = table.c.id if layer == "communities" else table.c.community_id
+        where.append(column.in_(sorted(community_ids)))
+    return read_bbox(store, table.name, bbox, columns=columns, where=where)
+
+
+def community_and_grid_ids(store: Store) -> tuple[dict[int, str], list[tuple[int, str, int]]]:
+    """Return ``{community id: code}`` and ``[(grid id, grid code, community id), ...]``."""
+    communities, grids = schema.communities, schema.grids
+    with store._connect() as conn:
+        codes = dict(conn.execute(select(communities.c.id, communities.c.code)).all())
+        rows = [tuple(r) for r in conn.execute(
+            select(grids.c.id, grids.c.code, grids.c.community_id)).all()]
+    return codes, rows
+
+
+def code_of(store: Store, layer: str, row_id: int) -> str | None:
+    """Return the code of one row of a map layer (see :func:`read_layer_bbox`), or None."""
+    table = schema.metadata.tables[_BBOX_LAYERS[layer]]
+    with store._connect() as conn:
+        return conn.execute(select(table.c.code).where(table.c.id == row_id)).scalar()
