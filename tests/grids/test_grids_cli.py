@@ -51,19 +51,6 @@ def test_assign_plan_files_and_rebalance(demo_store, tmp_path, capsys):
         run("assign", "999999999999999", "W0010", "--role", "full_time")
 
 
-def test_workers_commands(demo_store, capsys):
-    assert run("workers", "add", "--name", "新人", "--phone", "13800000000") == 0
-    code = capsys.readouterr().out.split()[-1]
-    assert run("workers", "edit", "--code", code, "--notes", "夜班") == 0
-    assert run("workers", "deactivate", "--code", "W0001") == 0
-    assert "grids to reassign" in capsys.readouterr().out
-    assert run("workers", "list", "--json") == 0
-    listed = capsys.readouterr().out
-    assert code in listed and "W0001" not in listed
-    with pytest.raises(GridmapError, match="--code"):
-        run("workers", "edit", "--notes", "x")
-
-
 def test_history_commands(demo_store, tmp_path, capsys):
     assert run("grids", "history", f"{C1}001", "--on", "2025-01-01") == 0
     assert "grid_head" in capsys.readouterr().out
