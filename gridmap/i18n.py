@@ -606,6 +606,19 @@ STRINGS: dict[str, dict[str, str]] = {
                                   "en": "{name} needs repair since an unknown date"},
     "checks.msg.issue_overdue": {"zh": "问题 {id}（{category}）超过处置时限 {hours:.1f} 小时（时限 {due}）",
                                  "en": "issue {id} ({category}) is {hours:.1f} h past its deadline ({due})"},
+    # --- issue 19: rule edges and new rules (walking reach, short streets, new layers) -------
+    "checks.msg.bin_reach_network": {
+        "zh": "{name} 沿道路步行 {distance:.0f} 米到最近垃圾收集点（直线 {straight:.0f} 米；标准 ≤{threshold}）",
+        "en": "{name} is a {distance:.0f} m walk from the nearest collection point ({straight:.0f} m in a "
+              "straight line; at most {threshold})"},
+    "checks.msg.fitness_reach_network": {
+        "zh": "{name} 沿道路步行 {distance:.0f} 米到最近健身器材（直线 {straight:.0f} 米；标准 ≤{threshold}）",
+        "en": "{name} is a {distance:.0f} m walk from the nearest fitness equipment ({straight:.0f} m in a "
+              "straight line; at most {threshold})"},
+    "checks.msg.reminder_none": {
+        "zh": "{road}（{length:.0f} 米）没有遵德守礼提示牌，每条主要商业大街至少 1 块",
+        "en": "{road} ({length:.0f} m) has no reminder board; every main commercial street needs one"},
+    # --- end of issue 19 block ----------------------------------------------------------------
     # --- end of checks block ------------------------------------------------------------------
     # --- issues (issue 8: gridmap/issues, pages/report.py, issues.py, dashboard.py) -----------
     "nav.report": {"zh": "问题上报", "en": "Report an issue"},
@@ -822,6 +835,7 @@ LABELS: dict[str, dict[str, str]] = {
         main=("主干道", "Main road"),
         secondary=("次干道", "Secondary road"),
         lane=("支路/巷道", "Lane"),
+        path=("步行道", "Path"),
     ),
     # BoardType
     **_pairs(

@@ -190,6 +190,7 @@ _ROAD_CHOICES = {
     "main": ("主干道", "主干路", "主要道路", "main road", "arterial", "primary"),
     "secondary": ("次干道", "次干路", "secondary road", "collector"),
     "lane": ("支路", "巷道", "胡同", "小巷", "lane", "local", "residential"),
+    "path": ("步行道", "人行道", "游步道", "小路", "path", "footway", "pedestrian"),
 }
 _BOARD_CHOICES = {
     "public_ad": ("公益广告牌", "公益广告", "public ad", "psa"),

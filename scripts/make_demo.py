@@ -816,8 +816,9 @@ def make_boards(rng, communities, compounds, entrances, roads, buildings, outlin
     blocked = union([b["geometry"].buffer(2) for b in buildings] + [edges.buffer(2.5)])
     boards = []
 
-    def add(point, board_type, place, *, fixed=True, theme=None):
-        status = rng.choice(["active", "damaged", "repairing"], p=[0.92, 0.06, 0.02])
+    def add(point, board_type, place, *, fixed=True, theme=None, draw=None):
+        r = rng if draw is None else draw
+        status = r.choice(["active", "damaged", "repairing"], p=[0.92, 0.06, 0.02])
         label = {
             "public_ad": "公益广告牌",
             "publicity": "宣传栏",
@@ -826,16 +827,16 @@ def make_boards(rng, communities, compounds, entrances, roads, buildings, outlin
             "commercial": "商业广告牌",
         }[board_type]
         if theme is None and board_type != "commercial":
-            theme = THEMES[int(rng.integers(len(THEMES)))]
-        inspected = None if rng.random() < 0.04 else day(rng.integers(3, 200))
+            theme = THEMES[int(r.integers(len(THEMES)))]
+        inspected = None if r.random() < 0.04 else day(r.integers(3, 200))
         boards.append(
             {
                 "name": place + label,
                 "board_type": board_type,
                 "theme": theme,
                 "fixed": fixed,
-                "outdoor": bool(rng.random() < 0.96),
-                "panels": int(rng.choice([1, 2, 3, 4], p=[0.45, 0.3, 0.15, 0.1])),
+                "outdoor": bool(r.random() < 0.96),
+                "panels": int(r.choice([1, 2, 3, 4], p=[0.45, 0.3, 0.15, 0.1])),
                 "status": str(status),
                 "last_inspected": iso_date(inspected),
                 "geometry": point,
@@ -920,6 +921,21 @@ def make_boards(rng, communities, compounds, entrances, roads, buildings, outlin
             for frac in (0.065, 0.25, 0.64, 0.83, 0.97):
                 p = roadside(line, frac * line.length, 5)
                 add(p, "reminder", road["name"], theme="讲文明树新风")
+    # Public-service ads along the secondary roads too (主次干道, every 140-185 m), from a
+    # random stream of their own so the rest of the demo stays as it was.
+    own = np.random.default_rng(19)
+    for road in roads:
+        line = road["geometry"]
+        if road["road_class"] != "secondary":
+            continue
+        s = own.uniform(20, 80)
+        while s < line.length:
+            for offset in (8, -8, 4, -4, 12, -12):
+                p = along(line, s, offset)
+                if inner_street.contains(p) and not blocked.contains(p):
+                    add(p, "public_ad", road["name"], draw=own)
+                    break
+            s += own.uniform(140, 185)
     boards = [b for b in boards if b["geometry"] is not None]
     counters = {}
     for b in boards:
