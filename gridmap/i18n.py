@@ -618,6 +618,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "checks.msg.reminder_none": {
         "zh": "{road}（{length:.0f} 米）没有遵德守礼提示牌，每条主要商业大街至少 1 块",
         "en": "{road} ({length:.0f} m) has no reminder board; every main commercial street needs one"},
+    "checks.msg.service_centre_public_ads": {
+        "zh": "{name} 公益广告仅 {locations} 处（{panels} 幅；至少 {threshold}）",
+        "en": "{name} shows public-service ads at {locations} locations ({panels} panels; at least {threshold})"},
+    "checks.msg.service_centre_public_ad_panels": {
+        "zh": "{name} 公益广告仅 {panels} 幅（{locations} 处；至少 {threshold}）",
+        "en": "{name} shows {panels} panels of public-service ads ({locations} locations; at least {threshold})"},
+    "checks.msg.hoarding_public_ads": {
+        "zh": "工地围挡 {name} 公益广告占比 {share:.0f}%（至少 {threshold}）",
+        "en": "hoarding {name}: public-service ads are {share:.0f}% of it (at least {threshold})"},
+    "checks.msg.hoarding_public_ads_unknown": {
+        "zh": "工地围挡 {name} 未登记画面数或公益广告长度，无法核算占比",
+        "en": "hoarding {name} has no panel count or public-ad length on record"},
+    "checks.msg.road_unowned": {
+        "zh": "路段 {name}（{length:.0f} 米）无责任网格或责任单位（相邻网格：{grids}）",
+        "en": "road segment {name} ({length:.0f} m) has no responsible grid or unit (bordering: {grids})"},
     # --- end of issue 19 block ----------------------------------------------------------------
     # --- end of checks block ------------------------------------------------------------------
     # --- issues (issue 8: gridmap/issues, pages/report.py, issues.py, dashboard.py) -----------
@@ -919,6 +934,8 @@ LABELS: dict[str, dict[str, str]] = {
             "layer.bins": ("垃圾桶与收集点", "Bins and collection points"),
             "layer.issues": ("问题上报", "Issue reports"),
             "layer.maintenance": ("维护记录", "Maintenance log"),
+            "layer.service_centres": ("社区服务中心", "Service centres"),  # issue 19
+            "layer.hoardings": ("工地围挡", "Construction hoardings"),  # issue 19
         }
     ),
     # point kinds (model.POINT_KINDS values and the other point layers)

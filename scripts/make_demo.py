@@ -430,6 +430,23 @@ def number_grids(frame, communities, grids):
     grids.sort(key=lambda g: g["code"])
 
 
+def assign_road_owners(roads, grids):
+    """路段管理责任制: each road goes to the grid beside most of it, except the shortest lane.
+
+    Roads run along grid boundaries, so no grid holds them by itself: the owner is on
+    record. The shortest lane is left without one (the planted road_owners failure).
+    """
+    lanes = [r for r in roads if r["road_class"] == "lane"]
+    unowned = min(lanes, key=lambda r: (r["geometry"].length, r["name"])) if lanes else None
+    for road in roads:
+        if road is unowned:
+            road["owner"] = None
+            continue
+        strip = road["geometry"].buffer(15)
+        best = max(grids, key=lambda g: (g["geometry"].intersection(strip).area, g["code"]))
+        road["owner"] = best["code"]
+
+
 def make_schools(rng, grids):
     """Three schools, each a rotated rectangle well inside one grid."""
     schools = []
@@ -1437,6 +1454,7 @@ def build(seed):
     outline = Polygon(OUTLINE)
     roads, communities, grids = make_network(rng)
     number_grids(frame, communities, grids)
+    assign_road_owners(roads, grids)
     edges = union([g["geometry"].boundary for g in grids])
     schools = make_schools(rng, grids)
     cafes = make_internet_cafes(rng, schools, edges, outline)

@@ -518,3 +518,164 @@ def check_public_ad_share(ctx: Context, params: Mapping[str, Any]) -> Outcome:
         for i in np.flatnonzero((total > 0) & (share + 1e-9 < need))
     ]
     return Outcome(codes[total > 0], findings)
+
+
+# ------------------------------------------------------- service centres and hoardings (#19)
+
+
+_CENTRE_SOURCE = f"{_CAMPAIGN}: 社区服务中心展示公益广告至少3处8幅及以上 (STANDARDS §8)"
+_CENTRE_PARAMS = [
+    Param("radius_m", "m", "boards this close to the centre (its outline, or its point) count"),
+    *_AD_PARAMS,
+]
+
+
+def _centre_ads_outcome(
+    ctx: Context, params: Mapping[str, Any], *, measure: str, need: float, key: str
+) -> Outcome:
+    """Fail the service centres whose public-service ads have fewer ``measure`` than ``need``."""
+    centres = Objects(ctx, "service_centres", place_key="service_centres")
+    if centres.empty:
+        return Outcome.skipped("no service centres")
+    radius = float(params["radius_m"])
+    cache_key = (
+        f"centre_ads:{radius}:{params['location_radius_m']}:"
+        f"{params.get('location_tolerance_m')}:{sorted(params['board_types'])}"
+    )
+
+    def count() -> dict[str, NDArray[Any]]:
+        areas = shapely.buffer(centres.geoms, radius, quad_segs=16) if radius > 0 else centres.geoms
+        return _count_ads(_boards(ctx, types=list(params["board_types"])), areas, params)
+
+    figures = ctx.cache(cache_key, count)
+    findings = []
+    for i in np.flatnonzero(figures[measure] < need):
+        counts = {name: int(values[i]) for name, values in figures.items()}
+        findings.append(
+            centres.finding(
+                i,
+                key=key,
+                measured=figures[measure][i].item(),
+                args={"name": centres.label(i), **counts},
+                details=counts,
+            )
+        )
+    return Outcome(centres.checked, findings)
+
+
+@rule(
+    id="service_centre_public_ads",
+    family=_FAMILY,
+    title_zh="社区服务中心公益广告不少于 3 处",
+    title_en="Public-service ads at 3 or more locations at every community service centre",
+    source=_CENTRE_SOURCE,
+    params=[
+        Param("min_locations", "locations", "fewest locations with public-service ads"),
+        *_CENTRE_PARAMS,
+    ],
+    layers=("service_centres", "boards"),
+)
+def check_service_centre_public_ads(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Each community service centre shows public-service ads at enough locations (default 3).
+
+    The boards of the configured types within ``radius_m`` of the centre (its outline
+    when it is a polygon, its point otherwise; inside included) are counted into
+    locations as in a compound (``compound_public_ads``: one location per 20 m,
+    exactly 20 m included). Measured: the locations.
+    """
+    return _centre_ads_outcome(
+        ctx, params, measure="locations", need=int(params["min_locations"]),
+        key="service_centre_public_ads",
+    )  # fmt: skip
+
+
+@rule(
+    id="service_centre_public_ad_panels",
+    family=_FAMILY,
+    title_zh="社区服务中心公益广告不少于 8 幅",
+    title_en="Public-service ads with 8 or more panels at every community service centre",
+    source=_CENTRE_SOURCE,
+    params=[
+        Param("min_panels", "panels", "fewest panels of public-service ads"),
+        *_CENTRE_PARAMS,
+    ],
+    layers=("service_centres", "boards"),
+)
+def check_service_centre_public_ad_panels(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Each community service centre shows enough panels of public-service ads (default 8).
+
+    Sums the ``panels`` (default 1 per board) of the boards counted by
+    ``service_centre_public_ads``. Measured: the panels.
+    """
+    return _centre_ads_outcome(
+        ctx, params, measure="panels", need=float(params["min_panels"]),
+        key="service_centre_public_ad_panels",
+    )  # fmt: skip
+
+
+@rule(
+    id="hoarding_public_ads",
+    family=_FAMILY,
+    title_zh="工地围挡公益广告占比不低于 30%",
+    title_en="Public-service ads on at least 30 % of construction-site hoardings",
+    source=(
+        f"{_CAMPAIGN}: 工地围挡公益广告达30%以上; field-check restatement: ≥ 30 % of the "
+        "hoarding area, at least 1 in every 3 ads (ouracg.cn, STANDARDS §4)"
+    ),
+    params=[
+        Param("min_share_pct", "%", "smallest share of the hoarding carrying public-service ads"),
+    ],
+    layers=("hoardings",),
+)
+def check_hoarding_public_ads(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """Each construction-site hoarding (工地围挡) carries enough public-service ads (default 30 %).
+
+    The share is ``public_ad_panels`` over ``panels`` where the panels are counted,
+    else ``public_ad_length_m`` over the hoarding's length (``length_m``, else the
+    length of its line). A hoarding with panels but no public-ad count has 0 %; one
+    with neither figure cannot be measured and fails too (key
+    ``hoarding_public_ads_unknown``). Exactly 30 % passes. Measured: the share in
+    percent.
+    """
+    hoardings = Objects(ctx, "hoardings")
+    if hoardings.empty:
+        return Outcome.skipped("no hoardings")
+    frame = hoardings.frame
+
+    def number(name: str) -> NDArray[np.float64]:
+        return to_number(frame[name]) if name in frame.columns else np.full(len(frame), np.nan)
+
+    panels, public_panels = number("panels"), number("public_ad_panels")
+    length, public_length = number("length_m"), number("public_ad_length_m")
+    length = np.where(np.isnan(length), shapely.length(hoardings.geoms), length)
+    by_panels = panels > 0
+    share = np.full(len(frame), np.nan)
+    share[by_panels] = 100.0 * np.nan_to_num(public_panels[by_panels]) / panels[by_panels]
+    by_length = ~by_panels & ~np.isnan(public_length) & (length > 0)
+    share[by_length] = 100.0 * public_length[by_length] / length[by_length]
+    need = float(params["min_share_pct"])
+    findings = []
+    # a thousandth of a percentage point is round-off (lengths measured after reprojection)
+    for i in np.flatnonzero(~(share + 1e-3 >= need)):
+        known = not np.isnan(share[i])
+        basis = "panels" if by_panels[i] else "length" if by_length[i] else None
+        findings.append(
+            hoardings.finding(
+                i,
+                key="hoarding_public_ads" if known else "hoarding_public_ads_unknown",
+                measured=float(share[i]) if known else None,
+                args={"name": hoardings.label(i), "share": float(share[i]) if known else 0.0},
+                details={
+                    "basis": basis,
+                    "panels": None if np.isnan(panels[i]) else int(panels[i]),
+                    "public_ad_panels": (
+                        None if np.isnan(public_panels[i]) else int(public_panels[i])
+                    ),
+                    "length_m": round(float(length[i]), 1),
+                    "public_ad_length_m": (
+                        None if np.isnan(public_length[i]) else float(public_length[i])
+                    ),
+                },
+            )
+        )
+    return Outcome(hoardings.checked, findings)

@@ -130,3 +130,9 @@ def test_same_results_from_the_store(make_store, report):
     stored = checks.run_checks_on_store(store, rules=[r.rule for r in report.results], as_of=AS_OF)
     for a, b in zip(report.results, stored.results, strict=True):
         assert (a.rule, a.checked, a.failed) == (b.rule, b.checked, b.failed)
+
+
+def test_the_one_road_without_an_owner(report):
+    (f,) = report.result("road_owners").failures
+    assert f.name == "柳翠弄" and 200 < f.measured < 400
+    assert len(f.details["bordering_grids"]) >= 1
