@@ -633,6 +633,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "checks.msg.road_unowned": {
         "zh": "路段 {name}（{length:.0f} 米）无责任网格或责任单位（相邻网格：{grids}）",
         "en": "road segment {name} ({length:.0f} m) has no responsible grid or unit (bordering: {grids})"},
+    "export.dossier.roads": {"zh": "责任路段（路段管理责任制、门前三包）",
+                             "en": "Road segments in its charge"},
+    "export.dossier.length_m": {"zh": "长度（米）", "en": "Length (m)"},
+    "export.dossier.owner_basis": {"zh": "责任依据", "en": "Why"},
+    "export.dossier.owner_recorded": {"zh": "登记为本网格负责", "en": "recorded as this grid's"},
+    "export.dossier.owner_through": {"zh": "穿越本网格（未登记责任单位）",
+                                     "en": "runs through the grid (no owner on record)"},
     # --- end of issue 19 block ----------------------------------------------------------------
     # --- end of checks block ------------------------------------------------------------------
     # --- issues (issue 8: gridmap/issues, pages/report.py, issues.py, dashboard.py) -----------
