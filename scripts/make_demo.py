@@ -56,6 +56,8 @@ LOAD_ORDER = (
     ("roads", "roads.geojson", "wgs84"),
     ("schools", "schools.geojson", "wgs84"),
     ("internet_cafes", "internet_cafes.geojson", "wgs84"),
+    ("service_centres", "service_centres.geojson", "wgs84"),
+    ("hoardings", "hoardings.geojson", "wgs84"),
     ("boards", "boards.geojson", "wgs84"),
     ("fitness", "fitness.geojson", "wgs84"),
     ("bins", "bins_gcj02.csv", "gcj02"),
@@ -251,6 +253,82 @@ def random_point(rng, region, *, avoid=None, tries=400):
         if region.contains(p) and (avoid is None or not avoid.contains(p)):
             return p
     return None
+
+
+def make_centres_and_hoardings(communities, compounds, buildings, roads, entrances, boards,
+                               edges):
+    """A service centre per community with its public-service ads, and four site hoardings.
+
+    Drawn from a random stream of their own, after everything else, so the other layers
+    stay as they were. Shortfalls: 望江社区's centre shows ads at 2 locations with 5
+    panels (the plans ask 3 and 8); one hoarding carries 20 % public-service ads.
+    """
+    own = np.random.default_rng(1919)
+    deficient = "330102011" + DEFICIENT_COMMUNITY
+    taken = union(
+        [c["geometry"].buffer(40) for c in compounds]
+        + [b["geometry"].buffer(25) for b in buildings]
+        + [edges.buffer(20)]
+    )
+    centres, new_boards = [], []
+    for c in sorted(communities, key=lambda c: c["code"]):
+        free = c["geometry"].buffer(-40).difference(taken)
+        gates = [e for e in entrances if e.get("community") == c["code"]] or entrances
+        at = None if free.is_empty else point_near(own, gates[0]["geometry"], 30, 600, free)
+        if at is None:  # no free land near the entrance: anywhere free, else the middle
+            at = (free if not free.is_empty else c["geometry"]).representative_point()
+        centres.append(
+            {
+                "code": f"FW{c['code'][-3:]}",
+                "name": f"{c['name']}党群服务中心",
+                "community": c["code"],
+                "geometry": box(at.x - 15, at.y - 10, at.x + 15, at.y + 10),
+            }
+        )
+        ads = [(-25, 0, 3), (25, 0, 3), (0, 25, 2)]
+        if c["code"] == deficient:
+            ads = [(-25, 0, 3), (5, 0, 2)]
+        for k, (dx, dy, panels) in enumerate(ads, start=1):
+            new_boards.append(
+                {
+                    "name": f"{c['name']}党群服务中心公益广告{k}",
+                    "board_type": "public_ad",
+                    "theme": THEMES[k % len(THEMES)],
+                    "fixed": True,
+                    "outdoor": True,
+                    "panels": panels,
+                    "status": "active",
+                    "last_inspected": iso_date(day(own.integers(3, 60))),
+                    "geometry": Point(at.x + dx, at.y + dy),
+                }
+            )
+    counter = max(int(b["code"][-6:]) for b in boards if b["code"][6:10] == "0307")
+    for k, b in enumerate(new_boards, start=counter + 1):
+        b["code"] = f"3301020307{k:06d}"
+    boards.extend(new_boards)
+    hoardings = []
+    secondary = sorted(
+        (r for r in roads if r["road_class"] == "secondary"), key=lambda r: r["name"]
+    )
+    figures = [(30, 10, None), (20, 6, None), (10, 2, None), (None, None, 45.0)]
+    for k, (road, (panels, public, public_m)) in enumerate(
+        zip(secondary, figures, strict=False), start=1
+    ):
+        line = road["geometry"]
+        start = min(120.0, line.length / 4)
+        pts = [along(line, start + t, 12) for t in (0, 40, 80, 120)]
+        hoardings.append(
+            {
+                "code": f"WD{k:02d}",
+                "name": f"{road['name']}施工工地围挡",
+                "length_m": None,
+                "panels": panels,
+                "public_ad_panels": public,
+                "public_ad_length_m": public_m,
+                "geometry": LineString([(p.x, p.y) for p in pts]),
+            }
+        )
+    return centres, hoardings
 
 
 def point_near(rng, centre, r_min, r_max, region, *, avoid=None, tries=200):
@@ -949,7 +1027,11 @@ def make_boards(rng, communities, compounds, entrances, roads, buildings, outlin
         while s < line.length:
             for offset in (8, -8, 4, -4, 12, -12):
                 p = along(line, s, offset)
-                if inner_street.contains(p) and not blocked.contains(p):
+                if (
+                    inner_street.contains(p)
+                    and not blocked.contains(p)
+                    and community_of(p, communities) != deficient
+                ):
                     add(p, "public_ad", road["name"], draw=own)
                     break
             s += own.uniform(140, 185)
@@ -1473,6 +1555,9 @@ def build(seed):
     fitness, maintenance = make_fitness(rng, compounds, grids, buildings, workers, edges)
     bins, victim = make_bins(rng, compounds, buildings, roads, outline, edges)
     issues = make_issues(rng, grids, roads, workers, edges)
+    centres, hoardings = make_centres_and_hoardings(
+        communities, compounds, buildings, roads, entrances, boards, edges
+    )
     return {
         "frame": frame,
         "outline": outline,
@@ -1481,6 +1566,8 @@ def build(seed):
         "grids": grids,
         "schools": schools,
         "internet_cafes": cafes,
+        "service_centres": centres,
+        "hoardings": hoardings,
         "compounds": compounds,
         "buildings": buildings,
         "entrances": entrances,
@@ -1519,6 +1606,10 @@ def write_all(data, out):
     write_geojson(
         out / "internet_cafes.geojson", "internet_cafes", data["internet_cafes"], frame, by_name
     )
+    write_geojson(
+        out / "service_centres.geojson", "service_centres", data["service_centres"], frame, by_code
+    )
+    write_geojson(out / "hoardings.geojson", "hoardings", data["hoardings"], frame, by_code)
     write_geojson(out / "boards.geojson", "boards", data["boards"], frame, by_code)
     write_geojson(out / "fitness.geojson", "fitness", data["fitness"], frame, by_code)
     write_geojson(out / "issues.geojson", "issues", data["issues"], frame, by_code)

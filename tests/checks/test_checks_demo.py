@@ -71,7 +71,9 @@ def test_reminder_board_gap_on_the_commercial_street(report):
     (f,) = report.result("commercial_street_reminders").failures
     assert f.name == "望江路" and 500 < f.measured < 1000
     assert f.geometry.geom_type == "LineString"
-    assert report.result("main_road_public_ads").ok
+    # 紫阳街 runs through 望江社区, short of boards everywhere
+    (gap,) = report.result("main_road_public_ads").failures
+    assert gap.name == "紫阳街" and gap.details["road_class"] == "secondary"
 
 
 def test_street_bins_too_sparse_on_one_road(report):
@@ -136,3 +138,13 @@ def test_the_one_road_without_an_owner(report):
     (f,) = report.result("road_owners").failures
     assert f.name == "柳翠弄" and 200 < f.measured < 400
     assert len(f.details["bordering_grids"]) >= 1
+
+
+def test_service_centre_and_hoarding_shortfalls(report):
+    (ads,) = report.result("service_centre_public_ads").failures
+    (panels,) = report.result("service_centre_public_ad_panels").failures
+    assert ads.name == panels.name == "望江社区党群服务中心"
+    assert (ads.measured, panels.measured) == (2, 5)
+    assert report.result("service_centre_public_ads").checked == 5
+    (hoarding,) = report.result("hoarding_public_ads").failures
+    assert hoarding.object_id == "WD03" and hoarding.measured == pytest.approx(20.0)

@@ -18,7 +18,7 @@ def test_service_centres_and_hoardings_are_drawn_and_scoped(demo_store):
         "service_centres",
         gpd.GeoDataFrame(
             {
-                "code": ["FW01"],
+                "code": ["FW91"],
                 "name": ["清波社区党群服务中心"],
                 "community": [grids["community"][0]],
             },
@@ -32,7 +32,7 @@ def test_service_centres_and_hoardings_are_drawn_and_scoped(demo_store):
         "hoardings",
         gpd.GeoDataFrame(
             {
-                "code": ["WD01", "WD02"],
+                "code": ["WD91", "WD92"],
                 "name": ["近处工地", "远处工地"],
                 "panels": [10, 10],
                 "public_ad_panels": [3, 1],
@@ -47,11 +47,13 @@ def test_service_centres_and_hoardings_are_drawn_and_scoped(demo_store):
         username="t",
     )
     frames = snapshot.load_frames(demo_store)
-    assert len(frames["hoardings"]) == 2 and len(frames["service_centres"]) == 1
+    assert {"WD91", "WD92"} <= set(frames["hoardings"]["code"])
+    assert "FW91" in set(frames["service_centres"]["code"])
     scoped = snapshot.restrict_frames(
         frames, User("v", UserRole.VIEWER, (grids["community"][0],))
     )
-    assert scoped["hoardings"]["code"].tolist() == ["WD01"]
+    assert "WD91" in set(scoped["hoardings"]["code"])
+    assert "WD92" not in set(scoped["hoardings"]["code"])  # in no community: hidden
     m = maps.street_map(frames, lang="en", reference=snapshot.REFERENCE_LAYERS)
     names = {child.layer_name for child in m._children.values() if hasattr(child, "layer_name")}
     assert {"Service centres", "Construction hoardings"} <= names
