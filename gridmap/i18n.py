@@ -688,6 +688,41 @@ STRINGS: dict[str, dict[str, str]] = {
                                   "en": "{name} needs repair since an unknown date"},
     "checks.msg.issue_overdue": {"zh": "问题 {id}（{category}）超过处置时限 {hours:.1f} 小时（时限 {due}）",
                                  "en": "issue {id} ({category}) is {hours:.1f} h past its deadline ({due})"},
+    # --- issue 19: rule edges and new rules (walking reach, short streets, new layers) -------
+    "checks.msg.bin_reach_network": {
+        "zh": "{name} 沿道路步行 {distance:.0f} 米到最近垃圾收集点（直线 {straight:.0f} 米；标准 ≤{threshold}）",
+        "en": "{name} is a {distance:.0f} m walk from the nearest collection point ({straight:.0f} m in a "
+              "straight line; at most {threshold})"},
+    "checks.msg.fitness_reach_network": {
+        "zh": "{name} 沿道路步行 {distance:.0f} 米到最近健身器材（直线 {straight:.0f} 米；标准 ≤{threshold}）",
+        "en": "{name} is a {distance:.0f} m walk from the nearest fitness equipment ({straight:.0f} m in a "
+              "straight line; at most {threshold})"},
+    "checks.msg.reminder_none": {
+        "zh": "{road}（{length:.0f} 米）没有遵德守礼提示牌，每条主要商业大街至少 1 块",
+        "en": "{road} ({length:.0f} m) has no reminder board; every main commercial street needs one"},
+    "checks.msg.service_centre_public_ads": {
+        "zh": "{name} 公益广告仅 {locations} 处（{panels} 幅；至少 {threshold}）",
+        "en": "{name} shows public-service ads at {locations} locations ({panels} panels; at least {threshold})"},
+    "checks.msg.service_centre_public_ad_panels": {
+        "zh": "{name} 公益广告仅 {panels} 幅（{locations} 处；至少 {threshold}）",
+        "en": "{name} shows {panels} panels of public-service ads ({locations} locations; at least {threshold})"},
+    "checks.msg.hoarding_public_ads": {
+        "zh": "工地围挡 {name} 公益广告占比 {share:.0f}%（至少 {threshold}）",
+        "en": "hoarding {name}: public-service ads are {share:.0f}% of it (at least {threshold})"},
+    "checks.msg.hoarding_public_ads_unknown": {
+        "zh": "工地围挡 {name} 未登记画面数或公益广告长度，无法核算占比",
+        "en": "hoarding {name} has no panel count or public-ad length on record"},
+    "checks.msg.road_unowned": {
+        "zh": "路段 {name}（{length:.0f} 米）无责任网格或责任单位（相邻网格：{grids}）",
+        "en": "road segment {name} ({length:.0f} m) has no responsible grid or unit (bordering: {grids})"},
+    "export.dossier.roads": {"zh": "责任路段（路段管理责任制、门前三包）",
+                             "en": "Road segments in its charge"},
+    "export.dossier.length_m": {"zh": "长度（米）", "en": "Length (m)"},
+    "export.dossier.owner_basis": {"zh": "责任依据", "en": "Why"},
+    "export.dossier.owner_recorded": {"zh": "登记为本网格负责", "en": "recorded as this grid's"},
+    "export.dossier.owner_through": {"zh": "穿越本网格（未登记责任单位）",
+                                     "en": "runs through the grid (no owner on record)"},
+    # --- end of issue 19 block ----------------------------------------------------------------
     # --- end of checks block ------------------------------------------------------------------
     # --- issues (issue 8: gridmap/issues, pages/report.py, issues.py, dashboard.py) -----------
     "nav.report": {"zh": "问题上报", "en": "Report an issue"},
@@ -955,6 +990,7 @@ LABELS: dict[str, dict[str, str]] = {
         main=("主干道", "Main road"),
         secondary=("次干道", "Secondary road"),
         lane=("支路/巷道", "Lane"),
+        path=("步行道", "Path"),
     ),
     # BoardType
     **_pairs(
@@ -1038,6 +1074,8 @@ LABELS: dict[str, dict[str, str]] = {
             "layer.bins": ("垃圾桶与收集点", "Bins and collection points"),
             "layer.issues": ("问题上报", "Issue reports"),
             "layer.maintenance": ("维护记录", "Maintenance log"),
+            "layer.service_centres": ("社区服务中心", "Service centres"),  # issue 19
+            "layer.hoardings": ("工地围挡", "Construction hoardings"),  # issue 19
         }
     ),
     # point kinds (model.POINT_KINDS values and the other point layers)

@@ -196,6 +196,7 @@ _ROAD_CHOICES = {
     "main": ("主干道", "主干路", "主要道路", "main road", "arterial", "primary"),
     "secondary": ("次干道", "次干路", "secondary road", "collector"),
     "lane": ("支路", "巷道", "胡同", "小巷", "lane", "local", "residential"),
+    "path": ("步行道", "人行道", "游步道", "小路", "path", "footway", "pedestrian"),
 }
 _BOARD_CHOICES = {
     "public_ad": ("公益广告牌", "公益广告", "public ad", "psa"),
@@ -366,8 +367,39 @@ LAYERS: dict[str, LayerSpec] = {
                 _c("name", "str", *_NAME, "道路名称", "路名"),
                 _c("road_class", "enum", "class", "等级", "道路等级", "类型", "highway",
                    required=True, choices=_ROAD_CHOICES),
+                _c("owner", "str", "责任网格", "责任单位", "门前三包", "路段责任", "responsible",
+                   doc="grid code or unit responsible for the segment (路段管理责任制, 门前三包); "
+                       "empty: the grid it runs through"),
             ),
-            doc="Road centre-lines with a class.",
+            doc="Road centre-lines with a class (and a responsible grid or unit).",
+        ),
+        LayerSpec(
+            "service_centres", "point_or_polygon",
+            (
+                _c("code", "str", *_CODE),
+                _c("name", "str", *_NAME, "服务中心", "服务中心名称", required=True),
+                _c("community", "str", *_COMMUNITY),
+            ),
+            key="code",
+            doc="Community service centres (社区服务中心, 党群服务中心): a polygon, or a point "
+                "(a circle of the rule's radius around it).",
+        ),
+        LayerSpec(
+            "hoardings", "line",
+            (
+                _c("code", "str", *_CODE),
+                _c("name", "str", *_NAME, "工地", "工地名称", "项目名称", "site"),
+                _c("length_m", "float", "长度", "围挡长度", "length",
+                   doc="hoarding length in metres (default: the line's length)"),
+                _c("panels", "int", "画面数", "幅数", "总幅数", "panel_count",
+                   doc="panels (画面) on the hoarding"),
+                _c("public_ad_panels", "int", "公益广告幅数", "公益画面数", "public_panels"),
+                _c("public_ad_length_m", "float", "公益广告长度", "公益广告米数", "public_length",
+                   doc="metres of the hoarding carrying public-service ads"),
+            ),
+            key="code",
+            doc="Construction-site hoardings (工地围挡) with their panels or lengths of "
+                "public-service ads.",
         ),
         LayerSpec(
             "schools", "polygon",

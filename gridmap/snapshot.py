@@ -62,6 +62,7 @@ POINT_LAYERS: tuple[str, ...] = (*POINT_KINDS, "issues")
 #: Reference layers drawn on the map (off when the map opens, except roads).
 REFERENCE_LAYERS: tuple[str, ...] = (
     "compounds", "buildings", "roads", "schools", "internet_cafes", "entrances",
+    "service_centres", "hoardings",
 )  # fmt: skip
 #: Every layer :func:`load_frames` returns.
 MAP_LAYERS: tuple[str, ...] = ("communities", "grids", *POINT_LAYERS, *REFERENCE_LAYERS)

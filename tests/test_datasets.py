@@ -23,6 +23,8 @@ LOAD_ORDER = [
     "roads",
     "schools",
     "internet_cafes",
+    "service_centres",
+    "hoardings",
     "boards",
     "fitness",
     "bins",

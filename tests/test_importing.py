@@ -165,3 +165,34 @@ def test_progress_is_reported_in_stages(demo_store, tmp_path):
                 progress=lambda fraction, stage: stages.append((fraction, stage)))
     assert [s for _, s in stages] == ["read", "check", "write", "done"]
     assert [f for f, _ in stages] == sorted(f for f, _ in stages)
+
+
+def test_issue_19_layers_import_with_chinese_headers(demo_store, tmp_path):
+    """Hoardings and service centres import from CSV/GeoJSON with their Chinese headers."""
+    import json
+
+    spot = demo_store.read_layer("grids").geometry.iloc[0].representative_point()
+    x, y = round(spot.x, 6), round(spot.y, 6)
+    hoardings = tmp_path / "工地围挡.geojson"
+    feature = {
+        "type": "Feature",
+        "properties": {"编号": "WD99", "工地名称": "望江路项目", "画面数": 20, "公益广告幅数": 6},
+        "geometry": {"type": "LineString", "coordinates": [[x, y], [x + 0.001, y]]},
+    }
+    hoardings.write_text(
+        json.dumps({"type": "FeatureCollection", "features": [feature]}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    report = import_file(demo_store, "hoardings", hoardings)
+    assert report.ok, report.problems
+    back = demo_store.read_layer("hoardings")
+    back = back[back["code"] == "WD99"]
+    assert back[["code", "name", "panels", "public_ad_panels"]].values.tolist() == [
+        ["WD99", "望江路项目", 20, 6]
+    ]
+    centres = tmp_path / "服务中心.csv"
+    centres.write_text(f"编号,服务中心名称,经度,纬度\nFW99,清波社区新服务中心,{x},{y}\n",
+                       encoding="utf-8")
+    report = import_file(demo_store, "service_centres", centres)
+    assert report.ok, report.problems
+    assert "清波社区新服务中心" in set(demo_store.read_layer("service_centres")["name"])

@@ -20,10 +20,15 @@ from gridmap.checks.core import (
     count_within,
     gaps_along_lines,
     nearest_geometry_distance_m,
+    pairs_within,
     positions_along_lines,
 )
+from gridmap.checks.network import network_distance_m
+from gridmap.checks.registry import Param
+from gridmap.locate import polygon_index_of_points
 
 __all__ = [
+    "REACH_PARAMS",
     "count_outcome",
     "reach_outcome",
     "residential_buildings",
@@ -95,6 +100,7 @@ def road_gap_outcome(
     near_m: float,
     key: str,
     no_roads_note: str = "no roads",
+    require_one: bool = False,
 ) -> Outcome:
     """Find the stretches of roads longer than the allowed gap with no point along them.
 
@@ -103,6 +109,9 @@ def road_gap_outcome(
     projections, and from each end of the road to the nearest projection, longer
     than the road class's ``max_gap_m`` are reported, each with its length, start
     and end, and the stretch itself as a LineString (:func:`shapely.ops.substring`).
+
+    With ``require_one``, a road with no point along it at all fails whatever its
+    length (key ``<key>`` with ``_gap`` replaced by ``_none``; measured: its length).
 
     Returns
     -------
@@ -128,6 +137,14 @@ def road_gap_outcome(
     lengths = shapely.length(lines)
     li, _, pos = positions_along_lines(lines, points, near_m=near_m)
     gl, start, end = gaps_along_lines(lengths, li, pos, max_gap_m=limit)
+    bare = np.zeros(len(lines), dtype=bool)
+    if require_one:
+        bare = np.bincount(li, minlength=len(lines)) == 0
+        extra = np.flatnonzero(bare & ~np.isin(np.arange(len(lines)), gl))
+        order = np.argsort(np.concatenate([gl, extra]), kind="stable")
+        gl = np.concatenate([gl, extra])[order]
+        start = np.concatenate([start, np.zeros(len(extra))])[order]
+        end = np.concatenate([end, lengths[extra]])[order]
     findings = []
     count: dict[int, int] = {}
     for line_i, s, e in zip(gl.tolist(), start.tolist(), end.tolist(), strict=True):
@@ -141,7 +158,7 @@ def road_gap_outcome(
                 object_id=ids[line_i],
                 name=road_names[line_i],
                 measured=e - s,
-                key=key,
+                key=key.replace("_gap", "_none") if bare[line_i] else key,
                 args={
                     "road": road_names[line_i] or ids[line_i],
                     "length": e - s,
@@ -207,6 +224,41 @@ def count_outcome(
     return Outcome(objs.checked, findings)
 
 
+_EPS_M = 1e-3  # a millimetre over the limit is round-off (reprojection), not a failure
+
+#: Parameters of the reach rules besides their distance (see :func:`reach_outcome`).
+REACH_PARAMS = [
+    Param("method", "", '"network": walk along roads and paths where they cover the area; '
+          '"straight": straight line only'),
+    Param("max_access_m", "m", "a building or target farther than this from every road is "
+          "measured in a straight line"),
+]
+
+
+def _same_unmapped_compound(
+    ctx: Context, homes: Objects, targets: NDArray[np.object_], nearest: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Whether each building's nearest target lies in its compound, which has no road or path.
+
+    The roads layer does not cover such a compound: its walkways are not mapped, so
+    the walk inside it is taken as straight.
+    """
+    out = np.zeros(len(nearest), dtype=bool)
+    compounds = ctx.metric("compounds")
+    if compounds.empty or not len(targets):
+        return out
+    polys = compounds.geometry.to_numpy()
+    mapped = np.zeros(len(polys), dtype=bool)
+    ci, _ = pairs_within(polys, ctx.metric("roads").geometry.to_numpy(), 0.0)
+    mapped[ci] = True
+    anchors = homes.anchors if homes.anchors is not None else shapely.point_on_surface(homes.geoms)
+    b_comp = polygon_index_of_points(anchors, polys)
+    t_comp = polygon_index_of_points(targets[np.clip(nearest, 0, None)], polys)
+    have = (nearest >= 0) & (b_comp >= 0)
+    out[have] = (b_comp[have] == t_comp[have]) & ~mapped[b_comp[have]]
+    return out
+
+
 def reach_outcome(
     ctx: Context,
     targets: NDArray[np.object_],
@@ -216,14 +268,27 @@ def reach_outcome(
     key: str,
     targets_key: str,
     no_targets_note: str,
+    params: Mapping[str, Any] | None = None,
 ) -> Outcome:
     """Find residential buildings farther than ``max_distance_m`` from every target.
 
-    Distances run from each building's own geometry (its footprint, not its
-    centre) to the nearest target, with an STRtree nearest query computed once
-    per run for each ``targets_key`` (the failure and advisory rules share it).
-    Coverage: a circle of ``max_distance_m`` around each target, made only when
-    the map asks for it.
+    Two figures per building, each computed once per run for each ``targets_key``
+    (the failure and advisory rules share them):
+
+    * straight: from the building's own geometry (its footprint, not its centre)
+      to the nearest target, an STRtree nearest query;
+    * walking (``method = "network"``, the default): along the roads layer (all
+      classes, paths included) with :func:`~gridmap.checks.network.network_distance_m`:
+      from the nearest road point of the footprint, to the nearest road point of
+      the target. Used where the roads cover the area: the building and a target
+      both lie within ``max_access_m`` of a road, and one is reachable. A target
+      closer in a straight line than the nearest road, or in the building's own
+      compound when no road or path inside it is mapped, is walked to directly.
+
+    The figure checked is the walking one where there is one (never less than
+    the straight one), else the straight one; each finding names its method
+    (``network``, ``direct``, ``straight``) and gives both figures. Coverage: a
+    circle of ``max_distance_m`` around each target, made only when the map asks.
 
     Returns
     -------
@@ -234,21 +299,57 @@ def reach_outcome(
     homes = residential_objects(ctx)
     if homes.empty:
         return Outcome.skipped("no residential buildings")
+    p = dict(params or {})
+    use_network = str(p.get("method", "straight")) == "network"
+    access = float(p.get("max_access_m", 100.0))
     dist, idx = ctx.cache(
         f"nearest:buildings/residential:{targets_key}",
         lambda: nearest_geometry_distance_m(homes.geoms, targets),
     )
+    walk = np.full(len(dist), np.nan)
+    method = np.full(len(dist), "straight", dtype=object)
+    measured = dist.copy()
+    nearest_idx = idx.copy()
+    roads = ctx.metric("roads")
+    if use_network and not roads.empty and len(targets):
+        net = ctx.cache(
+            f"network:buildings/residential:{targets_key}:{access}",
+            lambda: network_distance_m(
+                homes.geoms, targets, roads.geometry.to_numpy(), max_access_m=access
+            ),
+        )
+        on = np.isfinite(net.distance_m)
+        direct = on & ((dist <= net.access_m) | _same_unmapped_compound(ctx, homes, targets, idx))
+        walked = on & ~direct
+        walk[on] = np.maximum(net.distance_m[on], dist[on])
+        walk[direct] = dist[direct]
+        method[walked], method[direct] = "network", "direct"
+        measured[walked] = walk[walked]
+        nearest_idx[walked] = net.target[walked]
     findings = []
-    for i in np.flatnonzero(dist > float(max_distance_m)):
-        d = float(dist[i])
-        nearest = target_ids[idx[i]] if idx[i] >= 0 else None
+    for i in np.flatnonzero(measured > float(max_distance_m) + _EPS_M):
+        d = float(measured[i])
+        nearest = target_ids[nearest_idx[i]] if nearest_idx[i] >= 0 else None
+        how = str(method[i])
         findings.append(
             homes.finding(
                 i,
-                key=key if np.isfinite(d) else f"{key}_none",
+                key=(f"{key}_network" if how == "network" else key)
+                if np.isfinite(d)
+                else f"{key}_none",
                 measured=d if np.isfinite(d) else None,
-                args={"name": homes.label(i), "distance": d, "nearest": nearest},
-                details={"nearest": nearest},
+                args={
+                    "name": homes.label(i),
+                    "distance": d,
+                    "straight": float(dist[i]),
+                    "nearest": nearest,
+                },
+                details={
+                    "nearest": nearest,
+                    "method": how,
+                    "straight_m": round(float(dist[i]), 1) if np.isfinite(dist[i]) else None,
+                    "walking_m": None if np.isnan(walk[i]) else round(float(walk[i]), 1),
+                },
             )
         )
 

@@ -24,6 +24,7 @@ __all__ = [
     "nearest_geometry_distance_m",
     "pairs_within",
     "positions_along_lines",
+    "spaced_locations",
     "stretches",
     "sum_within",
     "uncovered_stretches",
@@ -439,3 +440,63 @@ def cluster_labels(xy: ArrayLike, radius_m: float) -> NDArray[np.int64]:
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first)] = np.arange(len(first))
     return rank[inverse.ravel()]
+
+
+def spaced_locations(
+    xy: ArrayLike, spacing_m: float, tolerance_m: float = 0.01
+) -> NDArray[np.int64]:
+    """Count places the way an inspector walks them: one location per ``spacing_m``.
+
+    The points are taken in order along their main direction (the first principal
+    axis, ties by position in ``xy``): a point ``spacing_m`` or more from every
+    location counted so far starts a new location; a closer one joins the nearest
+    location (it adds panels, not places). ``tolerance_m`` makes exactly
+    ``spacing_m`` stable after reprojection: points ``spacing_m - tolerance_m``
+    apart are already separate.
+
+    Unlike single linkage (:func:`cluster_labels`), boards every 15 m along a 60 m
+    fence are 3 locations (at 0, 30 and 60 m), not one.
+
+    Parameters
+    ----------
+    xy
+        ``(n, 2)`` coordinates in metres.
+    spacing_m
+        Distance from which two boards are separate locations (20: "室外间隔20米一处").
+    tolerance_m
+        Round-off allowance in metres.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 location label per point, numbered 0, 1, ... in walking order.
+
+    Examples
+    --------
+    >>> spaced_locations([[0, 0], [15, 0], [30, 0], [45, 0], [60, 0]], 20).tolist()
+    [0, 0, 1, 1, 2]
+    >>> spaced_locations([[0, 0], [19.995, 0], [40, 0]], 20).tolist()
+    [0, 1, 2]
+    """
+    pts = _xy(xy)
+    n = len(pts)
+    labels = np.zeros(n, dtype=np.int64)
+    if n <= 1:
+        return labels
+    centred = pts - pts.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    axis = vt[0] if vt[0][np.argmax(np.abs(vt[0]))] > 0 else -vt[0]
+    along = np.round(centred @ axis, 6)
+    order = np.lexsort((np.arange(n), along))
+    need = float(spacing_m) - float(tolerance_m)
+    seeds = np.zeros((0, 2))
+    for i in order:
+        if len(seeds):
+            d = np.hypot(*(seeds - pts[i]).T)
+            k = int(np.argmin(d))
+            if d[k] < need:
+                labels[i] = k
+                continue
+        labels[i] = len(seeds)
+        seeds = np.vstack([seeds, pts[i]])
+    return labels

@@ -59,7 +59,10 @@ __all__ = [
 #: Rule families, in the order rules are listed and run.
 FAMILIES = ("integrity", "waste", "boards", "schools", "fitness", "issues")
 
-_MODULES = tuple(f"gridmap.checks.{family}" for family in FAMILIES)
+_MODULES = (
+    *(f"gridmap.checks.{family}" for family in FAMILIES),
+    "gridmap.checks.responsibility",  # integrity: road-segment owners (refs #19)
+)
 _REGISTRY: dict[str, Rule] = {}
 _LOADED = False
 

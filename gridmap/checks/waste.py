@@ -4,8 +4,9 @@ Rules
 -----
 ``bin_reach`` / ``bin_reach_advisory``
     Every residential building within 120 m (failure, GB 55013-2021 §3.2.2) and
-    70 m (advisory, CJJ 27-2005 §3.2.5) of a collection point, measured from the
-    building's footprint to the nearest point.
+    70 m (advisory, CJJ 27-2005 §3.2.5) of a collection point: walked along roads
+    and paths where the roads layer covers the area, else in a straight line from
+    the building's footprint (STANDARDS §8).
 ``compound_collection_point``
     At least one collection point inside every enclosed compound.
 ``street_bin_spacing``
@@ -28,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from gridmap.checks._context import Context, Objects, Outcome, col, object_ids, to_bool
-from gridmap.checks._lines import count_outcome, reach_outcome, road_gap_outcome
+from gridmap.checks._lines import REACH_PARAMS, count_outcome, reach_outcome, road_gap_outcome
 from gridmap.checks.registry import Param, rule
 
 __all__: list[str] = []
@@ -56,6 +57,7 @@ def _reach(ctx: Context, params: Mapping[str, Any]) -> Outcome:
         key="bin_reach",
         targets_key="collection_points",
         no_targets_note="no collection points",
+        params=params,
     )
 
 
@@ -65,17 +67,24 @@ def _reach(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     title_zh="住宅楼 120 米内有垃圾收集点",
     title_en="Collection point within 120 m of every residential building",
     source="GB 55013-2021 市容环卫工程项目规范 §3.2.2 (service radius ≤ 120 m)",
-    params=[Param("max_distance_m", "m", "farthest a building may be from a collection point")],
-    layers=("buildings", "bins"),
+    params=[
+        Param("max_distance_m", "m", "farthest a building may be from a collection point"),
+        *REACH_PARAMS,
+    ],
+    layers=("buildings", "bins", "roads"),
 )
 def check_bin_reach(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     """Every residential building lies within reach of a collection point (default 120 m).
 
-    Measured from the building's footprint (its nearest wall; 0 when the point is
-    inside) to the nearest collection point (``bin_type`` ``collection_point``),
-    with an STRtree nearest query in the metric CRS. Buildings given as points are
-    measured from the point. Coverage: a circle of the threshold around each
-    collection point.
+    Measured as a walk along the roads layer (roads and paths) where it covers the
+    area: from the footprint's nearest road point to the collection point's
+    (``bin_type`` ``collection_point``), plus the two short straight walks to
+    the road; elsewhere (``method = "straight"``, no roads, or farther than
+    ``max_access_m`` from them) in a straight line from the building's footprint
+    (its nearest wall; 0 when the point is inside), an STRtree nearest query.
+    Every finding names its method and gives both figures. Buildings given as
+    points are measured from the point. Coverage: a circle of the threshold
+    around each collection point.
     """
     return _reach(ctx, params)
 
@@ -86,8 +95,11 @@ def check_bin_reach(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     title_zh="住宅楼 70 米内有垃圾收集点（建议）",
     title_en="Collection point within 70 m of every residential building (advisory)",
     source="CJJ 27-2005 环境卫生设施设置标准 §3.2.5 (service radius ≤ 70 m)",
-    params=[Param("max_distance_m", "m", "recommended largest distance to a collection point")],
-    layers=("buildings", "bins"),
+    params=[
+        Param("max_distance_m", "m", "recommended largest distance to a collection point"),
+        *REACH_PARAMS,
+    ],
+    layers=("buildings", "bins", "roads"),
     severity="advisory",
 )
 def check_bin_reach_advisory(ctx: Context, params: Mapping[str, Any]) -> Outcome:

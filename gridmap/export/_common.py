@@ -186,6 +186,32 @@ def _lean_point_layers(store: Store, grids: gpd.GeoDataFrame) -> dict[str, pd.Da
     }
 
 
+def _layout_of(
+    store: Store, day: dt.date, grids: gpd.GeoDataFrame, assignments: pd.DataFrame
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Return the grids and assignments of a past ``day``: replaced grids from the history."""
+    from gridmap.grids import service as grid_service
+
+    layout = grid_service.grids_as_of(store, day)
+    if not layout["retired"].any():
+        return grids, assignments
+    roster = grid_service.roster_as_of(store, day)
+    kept = grids[grids["code"].isin(set(layout.loc[~layout["retired"], "code"]))]
+    old = layout[layout["retired"]].drop(columns="retired")
+    frame = pd.concat([kept, old], ignore_index=True)
+    grids = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+    assignments = pd.DataFrame(
+        {
+            "grid": roster["grid_code"],
+            "worker": roster["worker_code"],
+            "role": roster["role"],
+            "valid_from": roster["valid_from"],
+            "valid_to": roster["valid_to"],
+        }
+    )
+    return grids, assignments
+
+
 def load_data(
     store: Store,
     *,
@@ -201,7 +227,9 @@ def load_data(
     store
         The store.
     as_of
-        The day whose assignments count (default today). Issue reports made after
+        The day whose grids and assignments count (default today): before today,
+        the grids of that day (grids replaced since by a new split come from the
+        grid history, with their workers of that day). Issue reports made after
         that day are left out.
     roads
         Also read the roads (for maps).
@@ -226,6 +254,8 @@ def load_data(
     grids = store.read_layer("grids")
     data["workers"] = store.read_layer("workers", include_retired=True)
     data["assignments"] = store.read_layer("assignments", as_of=day)
+    if day < dt.date.today():
+        grids, data["assignments"] = _layout_of(store, day, grids, data["assignments"])
     names = dict(zip(communities["code"], communities["name"], strict=True))
     grids["community_name"] = [names.get(c, c) for c in grids["community"]]
     crs = (

@@ -51,7 +51,9 @@ __all__ = ["EXPORT_CRS", "export_geojson", "export_gpkg", "layer_frames"]
 EXPORT_CRS = ("wgs84", "gcj02")
 #: Columns of the store that are not data (left out).
 _INTERNAL = ("version", "source_crs")
-_REFERENCE_LAYERS = ("roads", "schools", "internet_cafes", "buildings")
+_REFERENCE_LAYERS = (
+    "roads", "schools", "internet_cafes", "buildings", "service_centres", "hoardings",
+)  # fmt: skip
 
 
 def _check_crs(crs: str) -> str:

@@ -15,7 +15,9 @@ import datetime as dt
 import io
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
 import pandas as pd
+import shapely
 
 from gridmap import auth, i18n
 from gridmap.export._common import (
@@ -67,6 +69,81 @@ def _facility_rows(frame: pd.DataFrame, layer: str, lang: str) -> list[list[str]
             ]
         )
     return rows
+
+
+def _responsibility_rows(
+    data: dict[str, Any], grid: pd.Series, lang: str
+) -> dict[str, list[list[str]]]:
+    """Rows of the grid's road segments (路段管理责任制), service centres and hoardings.
+
+    A road is the grid's when its ``owner`` names the grid, or when it has no owner
+    and at least half of it runs inside the grid (1 m in from the edge), as the
+    ``road_owners`` rule counts it.
+    """
+    from gridmap.crs import to_metric
+
+    code = str(grid["code"])
+    crs = data.get("metric_crs")
+    area = to_metric(gpd.GeoSeries([grid.geometry], crs="EPSG:4326"), crs=crs).iloc[0]
+    inner = area.buffer(-1.0)
+    out: dict[str, list[list[str]]] = {"roads": [], "service_centres": [], "hoardings": []}
+    roads = data.get("roads")
+    if roads is not None and len(roads):
+        metric = to_metric(roads.geometry, crs=crs).to_numpy()
+        lengths = shapely.length(metric)
+        owners = roads["owner"] if "owner" in roads.columns else pd.Series([None] * len(roads))
+        inside = shapely.length(shapely.intersection(metric, inner))
+        for i, (name, cls, owner) in enumerate(zip(roads["name"], roads["road_class"], owners,
+                                                    strict=True)):  # fmt: skip
+            recorded = isinstance(owner, str) and owner.strip() != ""
+            if recorded and owner.strip() != code:
+                continue
+            if not recorded and inside[i] < 0.5 * lengths[i]:
+                continue
+            basis = "export.dossier.owner_recorded" if recorded else "export.dossier.owner_through"
+            out["roads"].append([
+                name or "", i18n.label(cls, lang, field="road_class"),
+                fmt_number(round(float(lengths[i]))), tr(basis, lang),
+            ])  # fmt: skip
+    for layer in ("service_centres", "hoardings"):
+        frame = data.get(layer)
+        if frame is None or not len(frame):
+            continue
+        points = shapely.point_on_surface(to_metric(frame.geometry, crs=crs).to_numpy())
+        for r, here in zip(frame.to_dict("records"), shapely.within(points, area), strict=True):
+            if here:
+                out[layer].append([r.get("code") or "", r.get("name") or ""])
+    return out
+
+
+def _responsibility_story(
+    data: dict[str, Any], grid: pd.Series, st: dict[str, Any], *, lang: str
+) -> list[Any]:
+    from gridmap.export._pdf import para, table
+
+    rows = _responsibility_rows(data, grid, lang)
+    story: list[Any] = []
+    titles = {
+        "roads": tr("export.dossier.roads", lang),
+        "service_centres": i18n.label("service_centres", lang, field="layer"),
+        "hoardings": i18n.label("hoardings", lang, field="layer"),
+    }
+    for key, title in titles.items():
+        if key != "roads" and not rows[key]:
+            continue
+        story.append(para(f"{title}（{tr('export.dossier.count', lang, n=len(rows[key]))}）",
+                          st["h3"]))  # fmt: skip
+        if not rows[key]:
+            story.append(para(tr("export.none", lang), st["body"]))
+        elif key == "roads":
+            story.append(table(rows[key], [
+                tr("export.col.item", lang), tr("export.col.type", lang),
+                tr("export.dossier.length_m", lang), tr("export.dossier.owner_basis", lang),
+            ], [5.6, 3.6, 3.0, 5.8], st))  # fmt: skip
+        else:
+            story.append(table(rows[key], [tr("export.col.code", lang),
+                                           tr("export.col.item", lang)], [5.0, 13.0], st))
+    return story
 
 
 def _grid_story(
@@ -165,6 +242,8 @@ def _grid_story(
                 st,
             )
         )
+
+    story.extend(_responsibility_story(data, grid, st, lang=lang))
 
     story.append(para(tr("export.dossier.issues", lang), st["h2"]))
     issues = data["issues"]
@@ -304,6 +383,8 @@ def export_dossier(
     scope = Scope(community, grid)
     auth.require(user, "export", community=community)
     data = load_data(store, as_of=as_of, roads=True)
+    for layer in ("service_centres", "hoardings"):  # issue 19
+        data[layer] = store.read_layer(layer)
     grids = select_grids(data, scope, user)
     if grids.empty:
         msg = f"no grids to export in {scope.describe()}"

@@ -138,7 +138,9 @@ def split_community(
         For ``streets``: the size to merge blocks to (default: the middle of the
         household bounds when there are buildings).
     min_households, max_households, seed
-        For ``households`` (and the default street target).
+        For ``households``; for ``streets`` the bounds too (grids under the minimum
+        are merged where they can be, and every grid outside is reported) and the
+        default target. The streets method keeps compounds whole.
 
     Returns
     -------
@@ -172,6 +174,7 @@ def split_community(
         buildings = store.read_layer("buildings")
         if target_households is None and target_area_m2 is None and len(buildings):
             target_households = (min_households + max_households) / 2
+        compounds = store.read_layer("compounds")
         return split.grids_from_streets(
             geom,
             store.read_layer("roads"),
@@ -179,6 +182,9 @@ def split_community(
             target_area_m2=target_area_m2,
             buildings=buildings if len(buildings) else None,
             community_code=community_code,
+            compounds=compounds if len(compounds) else None,
+            min_households=min_households if len(buildings) else None,
+            max_households=max_households if len(buildings) else None,
         )
     if method == "households":
         return split.grids_from_households(

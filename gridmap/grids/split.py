@@ -161,18 +161,21 @@ def _clip_lines(lines: np.ndarray, area: BaseGeometry) -> list[Any]:
     return out
 
 
-def _faces(area: BaseGeometry, lines: list[Any]) -> np.ndarray:
-    """Polygonize the boundary of ``area`` with ``lines``; return the faces inside it."""
+def _faces(area: BaseGeometry, lines: list[Any], keep: np.ndarray | None = None) -> np.ndarray:
+    """Polygonize the boundary of ``area`` with ``lines``; return the faces inside it.
+
+    Needles are merged into a neighbour (:func:`_absorb_needles`), except those
+    mostly inside one of the ``keep`` shapes (buildings, compounds): those stay, to
+    be joined to their shape by label.
+    """
     work = [*shapely.get_parts(shapely.boundary(area)), *lines]
     noded = shapely.union_all(np.asarray(work, dtype=object))
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
-    # needles left by nearly coincident lines (far below a square centimetre) are dropped:
-    # they share no measurable edge with anything, and the gap they leave is invisible
-    faces = faces[shapely.area(faces) > _NEEDLE_M2]
+    faces = faces[shapely.area(faces) > 0]
     if len(faces) == 0:
         return faces
     inside = shapely.within(shapely.point_on_surface(faces), area)
-    faces = faces[inside]
+    faces = _absorb_needles(faces[inside], keep)
     # Parts of the area the noding lost (should not happen): add them as faces.
     covered = shapely.coverage_union_all(faces) if len(faces) else shapely.Polygon()
     rest = shapely.difference(area, covered)
@@ -183,6 +186,43 @@ def _faces(area: BaseGeometry, lines: list[Any]) -> np.ndarray:
         if extra:
             faces = np.concatenate([faces, np.asarray(extra, dtype=object)])
     return faces
+
+
+def _absorb_needles(faces: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
+    """Merge each needle face (below :data:`_NEEDLE_M2`) into the neighbour sharing most edge.
+
+    Nearly coincident lines (two overlapping building outlines, a Voronoi edge along
+    a wall) leave needles far below a square centimetre. They share no measurable
+    edge with anything, so left alone they would become grids of their own; dropped,
+    they would leave holes (a building's corner in no grid). Merged, the tiling stays
+    exact and a building loses at most a needle to its neighbour.
+    """
+    small = shapely.area(faces) <= _NEEDLE_M2
+    if keep is not None and len(keep) and small.any():
+        f_idx, _ = _mostly_within(faces, keep)
+        small[f_idx] = False
+    if not small.any() or small.all():
+        return faces
+    big_idx = np.flatnonzero(~small)
+    big = faces[big_idx]
+    tree = shapely.STRtree(big)
+    into: dict[int, list[Any]] = {}
+    for f in np.flatnonzero(small):
+        near = tree.query(faces[f], predicate="intersects")
+        if len(near) == 0:
+            near = np.atleast_1d(tree.query_nearest(faces[f]))
+        shared = shapely.length(
+            shapely.intersection(shapely.boundary(big[near]), shapely.boundary(faces[f]))
+        )
+        into.setdefault(int(near[int(np.argmax(shared))]), []).append(faces[f])
+    out = list(big)
+    for k, needles in into.items():
+        merged = shapely.union_all(np.asarray([big[k], *needles], dtype=object))
+        if merged.geom_type == "Polygon":
+            out[k] = merged
+        else:  # a needle touching only at a point stays a face of its own
+            out.extend(needles)
+    return np.asarray(out, dtype=object)
 
 
 def _adjacency(geoms: np.ndarray) -> dict[int, dict[int, float]]:
@@ -645,13 +685,15 @@ def _grow_regions(
     adj: dict[int, dict[int, float]],
     centroids: np.ndarray,
     target: float,
+    cap: float = math.inf,
 ) -> np.ndarray:
     """Greedy region growing: grow grids from the north-west until each reaches ``target``.
 
     A region starts at the unassigned unit furthest north-west and takes, one at a
     time, the unassigned neighbour sharing the longest edge with it, as long as that
     brings the region closer to ``target``. Regions left under half the target are
-    merged into the neighbouring region they share most edge with.
+    merged into the neighbouring region with the smallest total, as long as the sum
+    stays within ``cap``.
     """
     n = len(weights)
     region = np.full(n, -1, dtype=np.intp)
@@ -695,14 +737,99 @@ def _grow_regions(
     parent = list(range(k))
     alive = set(range(k))
     while True:
-        small = [r for r in alive if totals[r] < target / 2 and radj[r]]
+        small = [
+            r
+            for r in alive
+            if totals[r] < target / 2 and any(totals[x] + totals[r] <= cap for x in radj[r])
+        ]
         if not small:
             break
         r = min(small, key=lambda x: (totals[x], x))
-        into = min(radj[r], key=lambda x: (totals[x], -radj[r][x], x))
+        fits = [x for x in radj[r] if totals[x] + totals[r] <= cap]
+        into = min(fits, key=lambda x: (totals[x], -radj[r][x], x))
         _merge_region(radj, parent, totals, r, into=into)
         alive.discard(r)
     return np.array([_root(parent, int(r)) for r in region], dtype=np.intp)
+
+
+def _compound_faces(
+    faces: np.ndarray, compounds: gpd.GeoDataFrame | None, tolerance_m2: float
+) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Return the union-find labels joining the faces of each compound, and the compounds.
+
+    A compound counts as lying in a face when more than ``tolerance_m2`` (and more
+    than 1 % of the compound) of it does: compounds drawn a little over a road's
+    centre-line do not pull the block across the road in.
+
+    Returns
+    -------
+    labels : numpy.ndarray
+        Per face, a label shared by every face of one compound.
+    names : list of str
+        The compounds' names.
+    pairs : numpy.ndarray
+        ``(2, n)``: the compound and the face of each overlap kept.
+    """
+    uf = _UnionFind(len(faces))
+    names: list[str] = []
+    pairs = np.zeros((2, 0), dtype=np.intp)
+    if compounds is not None and len(compounds) and len(faces):
+        geoms = np.asarray(compounds.geometry.array, dtype=object)
+        bad = ~shapely.is_valid(geoms)
+        if bad.any():
+            geoms = geoms.copy()
+            geoms[bad] = shapely.make_valid(geoms[bad])
+        raw = compounds["name"] if "name" in compounds.columns else [None] * len(compounds)
+        names = [normalize_code(v) or f"compound #{i + 1}" for i, v in enumerate(raw)]
+        c_idx, f_idx = shapely.STRtree(faces).query(geoms, predicate="intersects")
+        if len(c_idx):
+            overlap = shapely.area(shapely.intersection(geoms[c_idx], faces[f_idx]))
+            keep = (overlap > tolerance_m2) & (overlap > 0.01 * shapely.area(geoms[c_idx]))
+            c_idx, f_idx = c_idx[keep], f_idx[keep]
+            first: dict[int, int] = {}
+            for c, f in zip(c_idx.tolist(), f_idx.tolist(), strict=True):
+                if c in first:
+                    uf.union(first[c], f)
+                else:
+                    first[c] = f
+            pairs = np.vstack([c_idx, f_idx]).astype(np.intp)
+    labels = np.array([uf.find(f) for f in range(len(faces))], dtype=np.intp)
+    return _dense(labels)[0] if len(labels) else labels, names, pairs
+
+
+def _merge_under_minimum(
+    groups: np.ndarray,
+    face_adj: dict[int, dict[int, float]],
+    face_w: np.ndarray,
+    lo: float,
+    hi: float,
+) -> np.ndarray:
+    """Merge grids below ``lo`` households into a neighbour while the sum stays within ``hi``.
+
+    The smallest grid goes first, into the neighbour with the fewest households
+    that can take it (longest shared edge on ties); grids no neighbour can take stay.
+    """
+    groups, n = _dense(groups)
+    if n < 2:
+        return groups
+    adj = _group_adjacency(face_adj, groups, n)
+    totals = np.bincount(groups, weights=face_w, minlength=n).astype(float)
+    parent = list(range(n))
+    stuck: set[int] = set()
+    while True:
+        small = [g for g in range(n) if parent[g] == g and totals[g] < lo and g not in stuck]
+        if not small:
+            break
+        g = min(small, key=lambda x: (totals[x], x))
+        fits = [x for x in adj[g] if totals[x] + totals[g] <= hi]
+        if not fits:
+            stuck.add(g)
+            continue
+        into = min(fits, key=lambda x: (totals[x], -adj[g][x], x))
+        _merge_region(adj, parent, totals, g, into=into)
+        stuck.discard(into)
+    roots = np.array([_root(parent, g) for g in range(n)], dtype=np.intp)
+    return _dense(roots[groups])[0]
 
 
 def grids_from_streets(
@@ -713,16 +840,25 @@ def grids_from_streets(
     target_area_m2: float | None = None,
     buildings: gpd.GeoDataFrame | None = None,
     community_code: str | None = None,
-    min_area_m2: float = 200.0,
+    min_area_m2: float = 1000.0,
+    compounds: gpd.GeoDataFrame | None = None,
+    min_households: float | None = None,
+    max_households: float | None = None,
+    compound_tolerance_m2: float = 10.0,
 ) -> gpd.GeoDataFrame:
     """Split a community along its streets, merging blocks into grids of a target size.
 
     The community boundary is polygonized with the road centre-lines, giving the
-    blocks between streets (dead ends do not cut). Blocks smaller than
-    ``min_area_m2`` (road islands, slivers) join the neighbour they share most edge
-    with. Then blocks are merged by region growing, from the north-west, into grids
-    of about ``target_households`` households (needs ``buildings``) or
+    blocks between streets (dead ends do not cut). The blocks a compound spans
+    (a road through it) are joined first, so no compound is cut. Blocks smaller
+    than ``min_area_m2`` (road islands, slivers) join the neighbour they share most
+    edge with. Then blocks are merged by region growing, from the north-west, into
+    grids of about ``target_households`` households (needs ``buildings``) or
     ``target_area_m2`` square metres. Without a target every block is a grid.
+    With household bounds, grids below ``min_households`` then join a neighbour
+    while the sum stays within ``max_households``; last, grids still smaller than
+    ``min_area_m2`` (slivers between roads) join the neighbour they share most edge
+    with. Every grid outside the bounds gets a ``problem`` saying why.
 
     Parameters
     ----------
@@ -739,7 +875,17 @@ def grids_from_streets(
     community_code
         The 12-digit community code used to number the grids.
     min_area_m2
-        Blocks smaller than this are merged into a neighbour first.
+        Blocks, and in the end grids, smaller than this are merged into a neighbour
+        (default 1,000 m²; 0 keeps every sliver). An island smaller than this (no
+        neighbour) is kept and reported.
+    compounds
+        Compound polygons (EPSG:4326) with ``name``; each is kept in one grid.
+    min_households, max_households
+        Household bounds per grid (need ``buildings``): grids under the minimum are
+        merged where they can be, and every grid outside the bounds is reported.
+    compound_tolerance_m2
+        A compound reaching less than this (and less than 1 % of it) over a road
+        is not joined across it.
 
     Returns
     -------
@@ -766,6 +912,11 @@ def grids_from_streets(
     if target_households is not None and buildings is None:
         msg = "a household target needs the buildings (with their households)"
         raise InputError(msg)
+    lo = float(min_households) if min_households is not None else None
+    hi = float(max_households) if max_households is not None else None
+    if lo is not None and hi is not None and not (0 < lo <= hi):
+        msg = f"household bounds must satisfy 0 < min <= max, not min={lo:g}, max={hi:g}"
+        raise InputError(msg)
     area, crs = _community_metric(community_geom)
     roads = _layer_metric(roads_gdf, crs, "roads")
     lines: list[Any] = []
@@ -775,19 +926,24 @@ def grids_from_streets(
     faces = _faces(area, lines)
     face_adj = _adjacency(faces)
     face_areas = shapely.area(faces)
-    groups = _merge_small(np.arange(len(faces)), face_adj, face_areas, min_area_m2)
+    comp_metric = _layer_metric(compounds, crs, "compounds")
+    units, comp_names, comp_pairs = _compound_faces(faces, comp_metric, compound_tolerance_m2)
+    groups = _merge_small(units, face_adj, face_areas, min_area_m2)
     blds = _buildings(buildings, crs, area)
     n = int(groups.max()) + 1 if len(groups) else 0
+    face_w = None
+    if blds is not None:
+        face_of = _points_in(list(faces), blds.points)
+        ok = face_of >= 0
+        face_w = np.bincount(face_of[ok], weights=blds.households[ok], minlength=len(faces))
     if target_households is not None or target_area_m2 is not None:
-        if target_households is not None and blds is not None:
-            face_of = _points_in(list(faces), blds.points)
-            ok = face_of >= 0
-            face_w = np.bincount(face_of[ok], weights=blds.households[ok], minlength=len(faces))
+        if target_households is not None and face_w is not None:
+            weights_of_face = face_w
             target = float(target_households)
         else:
-            face_w = face_areas
+            weights_of_face = face_areas
             target = float(target_area_m2)  # type: ignore[arg-type]
-        weights = np.bincount(groups, weights=face_w, minlength=n).astype(float)
+        weights = np.bincount(groups, weights=weights_of_face, minlength=n).astype(float)
         unit_adj = _group_adjacency(face_adj, groups, n)
         cents = np.zeros((n, 2))
         sums = np.bincount(groups, weights=face_areas, minlength=n)
@@ -798,9 +954,106 @@ def grids_from_streets(
         cents[:, 1] = (
             np.bincount(groups, weights=shapely.get_y(pts) * face_areas, minlength=n) / sums
         )
-        regions = _grow_regions(weights, unit_adj, cents, target)
+        cap = hi if (hi is not None and target_households is not None) else math.inf
+        regions = _grow_regions(weights, unit_adj, cents, target, cap)
         groups = regions[groups]
-    return _finish(faces, groups, crs, community_code=community_code, buildings=blds)
+    if face_w is not None and lo is not None:
+        groups = _merge_under_minimum(
+            groups, face_adj, face_w, lo, hi if hi is not None else math.inf
+        )
+    groups = _merge_small(groups, face_adj, face_areas, min_area_m2)
+    problems = _street_problems(
+        groups,
+        face_adj,
+        face_areas,
+        face_w,
+        units,
+        comp_names,
+        comp_pairs,
+        lo=lo,
+        hi=hi,
+        min_area_m2=min_area_m2,
+    )
+    return _finish(
+        faces, groups, crs, community_code=community_code, buildings=blds, problems=problems
+    )
+
+
+def _street_problems(
+    groups: np.ndarray,
+    face_adj: dict[int, dict[int, float]],
+    face_areas: np.ndarray,
+    face_w: np.ndarray | None,
+    units: np.ndarray,
+    comp_names: list[str],
+    comp_pairs: np.ndarray,
+    *,
+    lo: float | None,
+    hi: float | None,
+    min_area_m2: float,
+) -> dict[int, str]:
+    """Say why each grid of a street split misses the household bounds or is a sliver."""
+    problems: dict[int, str] = {}
+    if len(groups) == 0:
+        return problems
+    n = int(groups.max()) + 1
+    adj = _group_adjacency(face_adj, groups, n)
+    area = np.bincount(groups, weights=face_areas, minlength=n)
+    totals = None if face_w is None else np.bincount(groups, weights=face_w, minlength=n)
+    comp_hh: dict[int, float] = {}
+    if face_w is not None and comp_pairs.shape[1]:
+        for c, f in zip(comp_pairs[0].tolist(), comp_pairs[1].tolist(), strict=True):
+            comp_hh[c] = comp_hh.get(c, 0.0) + float(face_w[f])
+    for g in range(n):
+        reasons = []
+        faces_g = np.flatnonzero(groups == g)
+        if totals is not None and hi is not None and totals[g] > hi:
+            unit_w = pd.Series(face_w[faces_g]).groupby(units[faces_g]).sum()
+            big = [
+                comp_names[c]
+                for c in set(comp_pairs[0][np.isin(comp_pairs[1], faces_g)].tolist())
+                if comp_hh.get(c, 0.0) > hi
+            ]
+            if big:
+                reasons.append(
+                    f"{totals[g]:.0f} households, more than the maximum {hi:.0f}: compound "
+                    f"{big[0]} alone has {comp_hh[comp_names.index(big[0])]:.0f} and is not cut"
+                )
+            elif float(unit_w.max()) > hi:
+                reasons.append(
+                    f"{totals[g]:.0f} households, more than the maximum {hi:.0f}: one block "
+                    f"between streets has {float(unit_w.max()):.0f} and the streets method "
+                    "cannot cut it (use the households method)"
+                )
+            else:
+                reasons.append(
+                    f"{totals[g]:.0f} households, more than the maximum {hi:.0f}: the blocks "
+                    "here cannot be grouped within the bounds"
+                )
+        elif totals is not None and lo is not None and totals[g] < lo:
+            if n == 1:
+                reasons.append(
+                    f"the whole community has only {totals[g]:.0f} households, fewer than "
+                    f"the minimum {lo:.0f}"
+                )
+            elif not adj[g]:
+                reasons.append(
+                    f"{totals[g]:.0f} households, fewer than the minimum {lo:.0f}: a separate "
+                    "part of the community with no neighbour to join"
+                )
+            else:
+                reasons.append(
+                    f"{totals[g]:.0f} households, fewer than the minimum {lo:.0f}: no "
+                    "neighbouring grid can take it without passing the maximum"
+                )
+        if area[g] < min_area_m2 and n > 1:
+            reasons.append(
+                f"a sliver of {area[g]:.0f} m², smaller than {min_area_m2:.0f} m², with no "
+                "neighbour to join"
+            )
+        if reasons:
+            problems[g] = "; ".join(reasons)
+    return problems
 
 
 # --------------------------------------------------------------------------- households
@@ -836,6 +1089,24 @@ class _Atoms:
     weights: np.ndarray  # households per atom
     names: list[str]  # what each atom is, for messages
     adj: dict[int, dict[int, float]]
+
+
+def _mostly_within(faces: np.ndarray, shapes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the (face, shape) pairs where more than half of the face lies in the shape.
+
+    Faces are cut along the shapes' outlines, so a face lies in a shape or outside
+    it; measuring the overlap (rather than testing one point of the face) decides
+    slivers along an outline the right way, so no piece of a building is lost.
+    """
+    if len(faces) == 0 or len(shapes) == 0:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty
+    f_idx, s_idx = shapely.STRtree(shapes).query(faces, predicate="intersects")
+    if len(f_idx) == 0:
+        return f_idx, s_idx
+    overlap = shapely.area(shapely.intersection(faces[f_idx], shapes[s_idx]))
+    keep = overlap > 0.5 * shapely.area(faces[f_idx])
+    return f_idx[keep], s_idx[keep]
 
 
 def _household_atoms(
@@ -908,15 +1179,14 @@ def _household_atoms(
             cells = shapely.voronoi_polygons(unique_pts, extend_to=area.buffer(_LINE_MARGIN_M * 4))
             edges = shapely.boundary(shapely.get_parts(cells))
             lines.extend(_clip_lines(np.asarray(edges, dtype=object), area))
-    faces = _faces(area, lines)
+    faces = _faces(area, lines, keep=np.concatenate([comp_geoms, blds.geoms[crossing]]))
     n_f = len(faces)
     points = shapely.point_on_surface(faces)
     uf = _UnionFind(n_labels + n_f)  # extra labels: one filler per face
     face_label = np.full(n_f, -1, dtype=np.intp)
     anchored = np.zeros(n_f, dtype=bool)
     if n_comp:
-        tree = shapely.STRtree(comp_geoms)
-        f_idx, c_idx = tree.query(points, predicate="within")
+        f_idx, c_idx = _mostly_within(faces, comp_geoms)
         for f, c in zip(f_idx.tolist(), c_idx.tolist(), strict=True):
             if face_label[f] < 0:
                 face_label[f] = c
@@ -925,8 +1195,7 @@ def _household_atoms(
             anchored[f] = True
     if n_b:
         idx = np.flatnonzero(crossing)
-        tree = shapely.STRtree(blds.geoms[idx])
-        f_idx, b_pos = tree.query(points, predicate="within")
+        f_idx, b_pos = _mostly_within(faces, blds.geoms[idx])
         for f, bp in zip(f_idx.tolist(), b_pos.tolist(), strict=True):
             b = int(idx[bp])
             label = int(comp_of[b]) if comp_of[b] >= 0 else n_comp + b

@@ -31,6 +31,11 @@ __all__ = ["add_check_layers", "display_to_wgs84", "street_map"]
 
 _KIND_OF_LAYER = {**POINT_KINDS, "issues": "issue"}
 _POLYGON_KIND = {"compounds": "compound", "buildings": "building", "schools": "school"}
+_EXTRA_STYLE = {
+    "service_centres": {"color": "#d6616b", "weight": 2, "fillColor": "#e7969c",
+                        "fillOpacity": 0.4},
+    "hoardings": {"color": "#e6550d", "weight": 4, "dashArray": "8 4"},
+}  # fmt: skip
 
 
 def display_to_wgs84(lon: float, lat: float, *, basemap: str) -> tuple[float, float]:
@@ -137,6 +142,11 @@ def street_map(
         on = layer in reference
         if layer == "roads":
             maps.add_lines(m, shown(frame), lang=lang, show=on, legend=on)
+        elif layer in _EXTRA_STYLE:  # issue 19: service centres, hoardings
+            maps.add_polygons(
+                m, shown(frame), layer_name=layer, kind=layer, style=_EXTRA_STYLE[layer],
+                lang=lang, show=on,
+            )  # fmt: skip
         elif layer in _POLYGON_KIND:
             maps.add_polygons(
                 m, shown(frame), layer_name=layer, kind=_POLYGON_KIND[layer], lang=lang, show=on

@@ -22,6 +22,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -47,6 +48,7 @@ __all__ = [
     "entrances",
     "grid_history",
     "grids",
+    "hoardings",
     "include_object_for",
     "internet_cafes",
     "issue_events",
@@ -61,6 +63,7 @@ __all__ = [
     "roads",
     "schools",
     "sessions",
+    "service_centres",
     "streets",
     "users",
     "workers",
@@ -243,6 +246,32 @@ roads = Table(
     _id(),
     Column("name", String(200)),
     Column("road_class", String(20), nullable=False, index=True),
+    Column("owner", String(200)),  # revision 0003: responsible grid or unit (门前三包)
+    *_geom(),
+    *_editable(),
+)
+
+service_centres = Table(  # revision 0005_rules_layers
+    "service_centres",
+    metadata,
+    _id(),
+    Column("code", String(32)),
+    Column("name", String(200), nullable=False),
+    Column("community", String(32)),
+    *_geom(),
+    *_editable(),
+)
+
+hoardings = Table(  # revision 0005_rules_layers
+    "hoardings",
+    metadata,
+    _id(),
+    Column("code", String(32)),
+    Column("name", String(200)),
+    Column("length_m", Float),
+    Column("panels", Integer),
+    Column("public_ad_panels", Integer),
+    Column("public_ad_length_m", Float),
     *_geom(),
     *_editable(),
 )
@@ -450,6 +479,8 @@ LAYER_TABLES: dict[str, Table] = {
     "roads": roads,
     "schools": schools,
     "internet_cafes": internet_cafes,
+    "service_centres": service_centres,
+    "hoardings": hoardings,
     "boards": points,
     "fitness": points,
     "bins": points,

@@ -28,7 +28,7 @@ Both indexes answer with a superset (cells; GIST's single-precision boxes);
 a bbox read keeps exactly the features whose **envelope** (bounds) intersects
 the box, edges included, with :func:`bounds_intersect`.
 
-Revision ``0005_spatial_index`` creates and fills the side tables of existing
+Revision ``0006_spatial_index`` creates and fills the side tables of existing
 stores. A later migration that rebuilds an indexed table on SQLite
 (``batch_alter_table`` copies the table and drops its triggers) must call
 :func:`install_sqlite` again.

@@ -68,24 +68,41 @@ def test_building_boards_within_10_m_of_the_footprint():
     assert f.object_id == "B2" and f.measured == 0
 
 
-def test_compound_public_ads_locations_cluster_at_20_m():
+def test_compound_public_ads_count_one_location_per_20_m_and_closer_boards_add_panels():
     layers = make_street()
     layers["compounds"] = frame([box(0, 0, 400, 400)], name=["甲小区"])
-    chain = [pt(10, 10), pt(25, 10), pt(40, 10)]  # one location: a chain of 15 m steps
-    layers["boards"] = boards(
-        [*chain, pt(200, 200), pt(300, 300)], "public_ad", panels=[4, 4, 4, 1, 1]
-    )
+    fence = [pt(10 + 15 * k, 10) for k in range(5)]  # five ads every 15 m along a 60 m fence
+    layers["boards"] = boards(fence, "public_ad", panels=[2, 2, 2, 2, 2])
     ads = run(layers, "compound_public_ads")
-    assert ads.ok and ads.checked == 1
-    panels = run(layers, "compound_public_ad_panels")
-    assert panels.ok
-    layers["boards"] = boards(
-        [*chain, pt(200, 200), pt(215, 210)], "public_ad", panels=[2, 2, 2, 1, 1]
-    )
+    assert ads.ok and ads.checked == 1  # 3 locations: at 0, 30 and 60 m
+    assert run(layers, "compound_public_ad_panels").ok  # 10 panels, exactly the minimum
+    (g,) = run(layers, "compound_public_ad_panels", params={"min_panels": 11}).failures
+    assert g.measured == 10 and g.details == {"locations": 3, "panels": 10}
+    layers["boards"] = boards([*fence[:2], pt(200, 200)], "public_ad", panels=[4, 4, 1])
     (f,) = run(layers, "compound_public_ads").failures
-    assert f.measured == 2 and f.details == {"locations": 2, "panels": 8}
+    assert f.measured == 2 and f.details == {"locations": 2, "panels": 9}
     (g,) = run(layers, "compound_public_ad_panels").failures
-    assert g.measured == 8 and g.unit == "panels"
+    assert g.measured == 9 and g.unit == "panels"
+
+
+@pytest.mark.parametrize("angle", [0.0, 37.0, 90.0, 151.0])
+@pytest.mark.parametrize(("spacing", "locations"), [(19.9, 2), (20.0, 3), (20.1, 3)])
+def test_ads_exactly_20_m_apart_are_separate_locations_after_reprojection(
+    angle, spacing, locations
+):
+    import math
+
+    layers = make_street()
+    layers["compounds"] = frame([box(0, 0, 400, 400)], name=["甲小区"])
+    dx, dy = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    three = [pt(200 + k * spacing * dx, 150 + k * spacing * dy) for k in range(3)]
+    layers["boards"] = boards(three, "public_ad", panels=[4, 4, 4])
+    result = run(layers, "compound_public_ads")
+    if locations >= 3:
+        assert result.ok and result.checked == 1
+    else:
+        (f,) = result.failures
+        assert f.measured == locations and f.details["panels"] == 12
 
 
 def test_commercial_boards_are_not_public_ads():
@@ -131,6 +148,47 @@ def test_public_ads_every_200_m_on_main_roads():
     layers = commercial_street([100, 300, 700, 900, 1100], "public_ad")
     (f,) = run(layers, "main_road_public_ads").failures
     assert f.measured == pytest.approx(400.0)
+
+
+@pytest.mark.parametrize("road_class", ["main", "secondary"])
+@pytest.mark.parametrize(("gap", "fails"), [(199.0, False), (200.0, False), (201.0, True)])
+def test_public_ads_every_200_m_on_main_and_secondary_roads(road_class, gap, fails):
+    # a 45-degree road, so the gap is measured after reprojection on both axes
+    layers = make_street()
+    layers["roads"] = frame(
+        [shapely.LineString([(100, 100), (100 + 2 * gap / 2**0.5, 100 + 2 * gap / 2**0.5)])],
+        name=["次干路"],
+        road_class=[road_class],
+    )
+    ends = [(100 + k * gap / 2**0.5, 100 + k * gap / 2**0.5) for k in range(3)]
+    layers["boards"] = boards([pt(x, y) for x, y in ends], "public_ad")
+    result = run(layers, "main_road_public_ads")
+    assert result.checked == 1
+    assert result.ok is not fails
+    if fails:
+        assert {round(f.measured) for f in result.failures} == {201}
+    layers["roads"]["road_class"] = ["lane"]
+    assert run(layers, "main_road_public_ads").checked == 0
+
+
+@pytest.mark.parametrize(("positions", "fails"), [([], True), ([150], False)])
+def test_a_main_commercial_street_shorter_than_500_m_needs_a_reminder_board(positions, fails):
+    layers = commercial_street(positions)
+    layers["roads"] = frame(
+        [shapely.LineString([(0, 500), (300, 500)])], name=["短街"], road_class=["main_commercial"]
+    )
+    result = run(layers, "commercial_street_reminders")
+    assert result.checked == 1 and result.ok is not fails
+    if fails:
+        (f,) = result.failures
+        assert f.measured == pytest.approx(300.0, abs=0.01)
+        assert "短街" in f.message_zh and "reminder board" in f.message
+
+
+@pytest.mark.parametrize(("first", "fails"), [(500.0, False), (500.05, True)])
+def test_a_reminder_exactly_500_m_from_the_street_end_passes(first, fails):
+    result = run(commercial_street([first, first + 500]), "commercial_street_reminders")
+    assert result.ok is not fails
 
 
 def test_compound_themes():

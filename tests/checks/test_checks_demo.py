@@ -71,7 +71,9 @@ def test_reminder_board_gap_on_the_commercial_street(report):
     (f,) = report.result("commercial_street_reminders").failures
     assert f.name == "望江路" and 500 < f.measured < 1000
     assert f.geometry.geom_type == "LineString"
-    assert report.result("main_road_public_ads").ok
+    # 紫阳街 runs through 望江社区, short of boards everywhere
+    (gap,) = report.result("main_road_public_ads").failures
+    assert gap.name == "紫阳街" and gap.details["road_class"] == "secondary"
 
 
 def test_street_bins_too_sparse_on_one_road(report):
@@ -93,7 +95,10 @@ def test_households_outliers(report):
 
 def test_fitness_and_issues(report):
     assert 3 <= report.result("fitness_inspection").failed <= 20
-    assert report.result("fitness_reach").ok
+    walked = report.result("fitness_reach").failures  # 钱江苑: a long walk round the blocks
+    assert 1 <= len(walked) <= 10
+    assert all(f.details["method"] == "network" for f in walked)
+    assert all(f.details["straight_m"] <= 1000 < f.measured for f in walked)
     assert report.result("issue_deadlines").failed >= 3
 
 
@@ -127,3 +132,19 @@ def test_same_results_from_the_store(make_store, report):
     stored = checks.run_checks_on_store(store, rules=[r.rule for r in report.results], as_of=AS_OF)
     for a, b in zip(report.results, stored.results, strict=True):
         assert (a.rule, a.checked, a.failed) == (b.rule, b.checked, b.failed)
+
+
+def test_the_one_road_without_an_owner(report):
+    (f,) = report.result("road_owners").failures
+    assert f.name == "柳翠弄" and 200 < f.measured < 400
+    assert len(f.details["bordering_grids"]) >= 1
+
+
+def test_service_centre_and_hoarding_shortfalls(report):
+    (ads,) = report.result("service_centre_public_ads").failures
+    (panels,) = report.result("service_centre_public_ad_panels").failures
+    assert ads.name == panels.name == "望江社区党群服务中心"
+    assert (ads.measured, panels.measured) == (2, 5)
+    assert report.result("service_centre_public_ads").checked == 5
+    (hoarding,) = report.result("hoarding_public_ads").failures
+    assert hoarding.object_id == "WD03" and hoarding.measured == pytest.approx(20.0)

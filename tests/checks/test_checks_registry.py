@@ -48,6 +48,11 @@ def test_the_rules_of_issue_5_are_all_registered():
         "fitness_inspection",
         "fitness_repairs",
         "issue_deadlines",
+        # issue 19
+        "road_owners",
+        "service_centre_public_ads",
+        "service_centre_public_ad_panels",
+        "hoarding_public_ads",
     } == set(IDS)
     assert len(IDS) == len(set(IDS))
 

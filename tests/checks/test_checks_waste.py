@@ -118,3 +118,55 @@ def test_road_features_of_one_street_are_merged():
     layers["bins"] = bins([pt(x, 505) for x in range(50, 1000, 100)], bin_type="street_bin")
     result = run(layers, "street_bin_spacing")
     assert result.checked == 1 and result.ok
+
+
+# ----------------------------------------------------------------- walking distance
+
+
+def tip(x, y):
+    """A small building whose nearest point to a road below it is its tip at (x, y)."""
+    return shapely.Polygon([(x, y), (x - 10, y + 20), (x + 10, y + 20)])
+
+
+@pytest.mark.parametrize(("along", "fails"), [(109.0, False), (110.0, False), (111.0, True)])
+def test_reach_is_walked_along_the_road_exactly_120_m_passes(along, fails):
+    # the tip stands 10 m from the road; the point lies on it `along` metres further on
+    layers = street_with(tip(110, 510), pt(110 + along, 500))
+    layers["roads"] = roads_frame(road("江边路", "lane", [(0, 500), (600, 500)]))
+    result = run(layers, "bin_reach")
+    assert result.ok is not fails
+    if fails:
+        (f,) = result.failures
+        assert f.measured == pytest.approx(121.0, abs=0.01)
+        assert f.details["method"] == "network"
+        assert f.details["walking_m"] == pytest.approx(121.0, abs=0.05)
+        assert 100 < f.details["straight_m"] < 111  # from the nearest wall, not the tip
+        assert "121" in f.message and "步行" in f.message_zh
+    # in a straight line the same building is within reach
+    assert run(layers, "bin_reach", params={"method": "straight"}).ok
+
+
+def test_a_point_across_a_dead_end_is_a_long_walk_away():
+    layers = street_with(tip(110, 510), pt(110, 555))  # 25 m away in a straight line
+    layers["roads"] = roads_frame(
+        road("南街", "lane", [(0, 500), (300, 500)]),
+        road("连接路", "lane", [(300, 500), (300, 560)]),
+        road("北街", "path", [(300, 560), (0, 560)]),
+    )
+    (f,) = run(layers, "bin_reach").failures
+    assert f.measured == pytest.approx(10 + 190 + 60 + 190 + 5, abs=0.05)
+    assert f.details["straight_m"] == pytest.approx(25.0, abs=0.05)
+
+
+def test_off_the_network_and_direct_walks_are_named():
+    # 150 m from any road (more than max_access_m): measured in a straight line
+    layers = street_with(tip(110, 650), pt(110, 805))
+    layers["roads"] = roads_frame(road("江边路", "lane", [(0, 500), (600, 500)]))
+    (f,) = run(layers, "bin_reach").failures
+    assert f.details["method"] == "straight" and f.details["walking_m"] is None
+    assert f.measured == pytest.approx(135.0, abs=0.05)
+    # a point nearer than the road is walked to directly
+    layers = street_with(tip(110, 700), pt(110, 870))  # the road 200 m away, the point 150 m
+    layers["roads"] = roads_frame(road("江边路", "lane", [(0, 500), (600, 500)]))
+    (f,) = run(layers, "bin_reach", params={"max_access_m": 500.0}).failures
+    assert f.details["method"] == "direct" and f.measured == pytest.approx(150.0, abs=0.05)

@@ -125,3 +125,29 @@ def test_scope_is_enforced(demo_store):
         _export(demo_store, viewer(("330102011002",)), grid=GRID)
     with pytest.raises(NotFound):
         _export(demo_store, viewer(), grid="330102011001999")
+
+
+def test_grid_dossier_lists_its_road_segments_and_hoardings(demo_store):
+    """Issue 19: the dossier names the road segments in the grid's charge and its hoardings."""
+    import geopandas as gpd
+    import shapely
+
+    roads = demo_store.read_layer("roads")
+    owned = roads[roads["owner"] == GRID]
+    assert len(owned)  # the demo records an owner for every road but one
+    grid_geom = demo_store.read_layer("grids").set_index("code").geometry[GRID]
+    spot = grid_geom.representative_point()
+    demo_store.write_layer(
+        "hoardings",
+        gpd.GeoDataFrame(
+            {"code": ["WD09"], "name": ["测试工地围挡"], "panels": [10], "public_ad_panels": [3]},
+            geometry=[shapely.LineString([(spot.x, spot.y), (spot.x + 0.0003, spot.y)])],
+            crs="EPSG:4326",
+        ),
+        source_crs="wgs84",
+        username="t",
+    )
+    text = "\n".join(pdf_text(_export(demo_store, viewer(), grid=GRID)))
+    assert "责任路段" in text and "登记为本网格负责" in text
+    assert all(name in text for name in owned["name"])
+    assert "工地围挡" in text and "WD09" in text

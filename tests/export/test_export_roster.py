@@ -213,3 +213,31 @@ def test_lean_point_reading_matches_the_full_layers(demo_store):
     assert point_counts(full, codes).equals(point_counts(lean, codes))
     for layer in ("boards", "fitness", "bins"):
         assert len(lean[layer]) == len(full[layer])
+
+
+def test_a_roster_as_of_a_date_before_a_re_split_lists_that_dates_grids_and_workers(demo_store):
+    """Issue #19: a roster of a past date listed today's new grids with empty workers."""
+    from gridmap.grids import service as grid_service
+
+    community = "330102011001"
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    before = grid_service.roster_as_of(demo_store, yesterday)
+    old_codes = set(demo_store.read_layer("grids")["code"])
+    new = grid_service.split_community(demo_store, community, method="cells", cell_m=250)
+    planner = User("planner", UserRole.PLANNER)
+    grid_service.save_grids(demo_store, planner, community, new, reason="re-split")
+    assert set(demo_store.read_layer("grids")["code"]) != old_codes
+    rows = _records(_sheet(_export(demo_store, viewer(), as_of=yesterday)))
+    assert {r["网格编码"] for r in rows} == old_codes
+    workers = demo_store.read_layer("workers", include_retired=True).set_index("code")["name"]
+    heads = before[before["role"] == "grid_head"].groupby("grid_code")["worker_code"].apply(
+        lambda codes: sorted(workers[c] for c in codes)
+    )
+    for r in rows:
+        expected = heads.get(r["网格编码"], [])
+        assert sorted(filter(None, (r["网格长"] or "").split("、"))) == expected, r["网格编码"]
+    held = {r["网格编码"] for r in rows if r["网格长"] or r["其他网格员及角色"]}
+    assert held == set(before["grid_code"])
+    # today: the new grids
+    today_rows = _records(_sheet(_export(demo_store, viewer())))
+    assert {r["网格编码"] for r in today_rows} == set(demo_store.read_layer("grids")["code"])

@@ -59,3 +59,29 @@ def test_history_commands(demo_store, tmp_path, capsys):
     out = tmp_path / "layout.geojson"
     assert run("grids", "history", "--on", "2025-01-01", "--out", str(out)) == 0
     assert "40 grids" in capsys.readouterr().out and out.is_file()
+
+
+def test_street_split_reports_every_grid_outside_the_bounds(demo_store, capsys):
+    """Issue #19: the streets method printed "0 outside the bounds" beside an 898-household grid."""
+    import re
+
+    from gridmap.grids import service
+    from gridmap.grids.split import split_problems
+
+    community = "330102011002"
+    assert run("grids", "split", community, "--method", "streets", "--max", "500") == 0
+    text = capsys.readouterr().out
+    grids = service.split_community(
+        demo_store, community, method="streets", min_households=300, max_households=500
+    )
+    outside = int(((grids["households"] < 300) | (grids["households"] > 500)).sum())
+    assert len(split_problems(grids)) >= outside
+    (count,) = re.findall(r"(\d+) outside the bounds", text)
+    assert int(count) == len(split_problems(grids))
+    # compounds are whole
+    compounds = demo_store.read_layer("compounds").to_crs("EPSG:4549")
+    metric = grids.to_crs("EPSG:4549")
+    for geom in compounds.geometry:
+        shares = metric.intersection(geom).area
+        if shares.sum() > 1:
+            assert shares.sum() - shares.max() <= 10.0 + 1e-3

@@ -53,7 +53,7 @@ def whole_in_one_grid(parts_ll, grids_ll) -> None:
     grids = np.asarray(grids_ll.to_crs(METRIC).geometry.array, dtype=object)
     for part in parts:
         inside = shapely.area(shapely.intersection(grids, part))
-        assert part.area - inside.max() <= 0.01, (part.area, sorted(inside)[-2:])
+        assert part.area - inside.max() <= 1e-3, (part.area, sorted(inside)[-2:])
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -187,3 +187,24 @@ def test_demo_community_splits_within_bounds_mostly():
     grids = grids_from_households(row.geometry, buildings, compounds, community_code=row["code"])
     assert_tiles_demo = grids["households"].between(300, 500)
     assert assert_tiles_demo.mean() >= 0.8
+
+
+def test_no_building_is_cut_in_the_hypothesis_counterexample():
+    """Issue #19: overlapping buildings left a 0.014 m² sliver of one in a neighbouring grid."""
+    geom = box(X0, Y0, X0 + 150, Y0 + 150)  # 514436-514586 E, 3347836-3347986 N
+    buildings, compounds = make_inputs(geom, 1484, 86, 0)
+    parts = np.asarray(buildings.to_crs(METRIC).geometry.array, dtype=object)
+    for lo, hi in [(300, 500), (100, 200), (50, 400)]:
+        grids = grids_from_households(
+            community_lonlat(geom),
+            buildings,
+            compounds,
+            min_households=lo,
+            max_households=hi,
+            seed=1484,
+            community_code=CODE,
+        )
+        assert_tiles(grids, community_lonlat(geom))
+        metric = np.asarray(grids.to_crs(METRIC).geometry.array, dtype=object)
+        cut = [p.area - shapely.area(shapely.intersection(metric, p)).max() for p in parts]
+        assert max(cut) <= 1e-4, (lo, hi, max(cut))

@@ -162,7 +162,10 @@ def sample_frames() -> dict[str, pd.DataFrame]:
         ),
         "roads": _frame(
             "roads",
-            [{"name": "河坊街", "road_class": "main_commercial"}, {"road_class": "lane"}],
+            [
+                {"name": "河坊街", "road_class": "main_commercial", "owner": G1},
+                {"road_class": "lane"},
+            ],
             [
                 LineString([(120.15, 30.2505), (120.17, 30.2505)]),
                 LineString([(120.158, 30.25), (120.158, 30.26)]),
@@ -177,6 +180,25 @@ def sample_frames() -> dict[str, pd.DataFrame]:
             "internet_cafes",
             [{"name": "星际网咖", "address": "河坊街1号"}],
             [Point(120.1585, 30.2585)],
+        ),
+        "service_centres": _frame(
+            "service_centres",
+            [{"code": "FW01", "name": "清波社区党群服务中心", "community": C1}],
+            [box(120.1521, 30.2521, 120.1524, 30.2524)],
+        ),
+        "hoardings": _frame(
+            "hoardings",
+            [
+                {
+                    "code": "WD01",
+                    "name": "清波路项目",
+                    "length_m": 120.5,
+                    "panels": 40,
+                    "public_ad_panels": 12,
+                    "public_ad_length_m": 36.0,
+                }
+            ],
+            [LineString([(120.1531, 30.2531), (120.1541, 30.2531)])],
         ),
         "boards": _frame(
             "boards",

@@ -1,7 +1,7 @@
 """Spatial index on SQLite: indexed bbox side tables per geometry table, kept by triggers.
 
-Revision ID: 0005_spatial_index
-Revises: 0004_api_tokens
+Revision ID: 0006_spatial_index
+Revises: 0005_rules_layers
 Create Date: 2026-12-01
 
 PostgreSQL already has a GIST index on every geometry column (revision 0001);
@@ -17,19 +17,24 @@ from alembic import op
 
 from gridmap.store import spatial
 
-revision = "0005_spatial_index"
-down_revision = "0004_api_tokens"
+revision = "0006_spatial_index"
+down_revision = "0005_rules_layers"
 branch_labels = None
 depends_on = None
+
+
+#: The geometry tables at this revision (later revisions index the tables they add).
+TABLES = ("hoardings", "internet_cafes", "issue_reports", "points", "roads", "schools",
+          "service_centres", "communities", "compounds", "grids", "buildings", "entrances")
 
 
 def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        spatial.install_sqlite(bind)
+        spatial.install_sqlite(bind, TABLES)
 
 
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        spatial.drop_sqlite(bind)
+        spatial.drop_sqlite(bind, TABLES)
