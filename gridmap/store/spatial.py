@@ -318,7 +318,7 @@ def bulk_insert(conn: Connection, table_name: str) -> Iterator[None]:
 
 
 def drop_sqlite(conn: Connection, tables: Iterable[str] = INDEXED_TABLES) -> None:
-    """Drop the side tables and their triggers (the downgrade of revision 0003)."""
+    """Drop the side tables and their triggers (the downgrade of revision 0006_spatial_index)."""
     for name in tables:
         sidx = sidx_name(name)
         for suffix in ("insert", "update", "delete"):
