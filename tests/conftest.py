@@ -146,6 +146,17 @@ class _PostGISServer:
         self.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _no_user_store(tmp_path_factory, monkeypatch):
+    """Never touch the user's own store or settings: by default a test gets empty private ones.
+
+    Fixtures such as ``demo_db`` point ``GRIDMAP_DB`` at their store afterwards.
+    """
+    home = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("GRIDMAP_DB", f"sqlite:///{home / 'gridmap.sqlite'}")
+    monkeypatch.setenv("GRIDMAP_CONFIG", str(home / "gridmap.toml"))
+
+
 @pytest.fixture(scope="session")
 def postgis_server() -> Iterator[_PostGISServer]:
     """The PostGIS server tests create their databases on."""

@@ -6,13 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from apptest_login import app_as, login_token
 from streamlit.testing.v1 import AppTest
 
 from gridmap import auth, i18n, snapshot
 from gridmap.model import UserRole
 from gridmap.records import points
-from gridmap.store import open_store
-from gridmap.web import sessions as web_sessions
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -29,25 +28,12 @@ PAGES = {
 }
 
 
-def _login(username: str, *, now: dt.datetime | None = None) -> str:
-    """A real login session of a demo user in the store; returns its token."""
-    store = open_store(upgrade=False)  # GRIDMAP_DB: the test's demo copy
-    try:
-        row = store.find_user(username)
-        scope = tuple(row["scope"]) if row["scope"] is not None else None
-        user = auth.User(username, UserRole(row["role"]), scope, row["id"])
-        token, _ = web_sessions.start_session(store, user, user_agent="AppTest", now=now)
-    finally:
-        store.close()
-    return token
+_login = login_token
 
 
 def _app(username: str | None = None, role: str | None = None, scope=None) -> AppTest:
     """The app with ``username`` logged in (a session in the store; AppTest has no cookies)."""
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    if username is not None:
-        at.session_state["gm_session_token"] = _login(username)
-    return at
+    return app_as(username)
 
 
 def _texts(at: AppTest) -> list[str]:
@@ -98,7 +84,7 @@ def test_navigation_lists_only_allowed_pages(app_url):
     assert any(i18n.t("app.scope_all") in text for text in sidebar)
 
 
-def test_logged_out_every_page_address_shows_the_login_form():
+def test_logged_out_every_page_address_shows_the_login_form(app_url):
     at = AppTest.from_file(str(APP), default_timeout=60).switch_page("pages/issues.py").run()
     assert not at.exception
     assert "gm_user" not in at.session_state

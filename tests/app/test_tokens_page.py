@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
+from apptest_login import app_as
 from streamlit.testing.v1 import AppTest
 
 from gridmap import auth, i18n
-from gridmap.model import UserRole
 from gridmap.records import tokens
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 def _admin_app() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state["gm_user"] = auth.User("admin", UserRole.ADMIN)
-    at.session_state["gm_last_active"] = time.time()
-    return at.switch_page("pages/tokens.py")
+    return app_as("admin").switch_page("pages/tokens.py")
 
 
 def test_tokens_page_creates_shows_once_and_revokes(app_url, app_store):

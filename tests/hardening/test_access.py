@@ -429,6 +429,7 @@ READS: set[Callable] = {
     grid_service.holders_on,
     grid_service.grids_as_of,
     issues.load_issue_config,
+    importing.street_area,
     issues.parse_status,
     issues.daily_list,
     issues.daily_lists,
