@@ -80,6 +80,10 @@ def lang() -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&=^\"'])")
+#: Where GFM would find an auto-link in the *text* (after escapes are resolved, so
+#: backslashes cannot stop it): ``scheme://``, ``www.`` and ``@`` of an e-mail address.
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?=@)")
+_WORD_JOINER = "\u2060"  # invisible, not a word character: breaks the auto-link patterns
 
 
 def md(value: object) -> str:
@@ -87,11 +91,14 @@ def md(value: object) -> str:
 
     st.markdown/caption/info/..., widget labels, radio and pill options, metric values and
     st.table cells all interpret Markdown. Every ASCII punctuation Markdown could use is
-    backslash-escaped, so user text stays text: no images, links or auto-links (``:``,
-    ``@`` and ``.`` escaped), no HTML, math, emoji shortcodes, ``:color[...]`` directives,
-    headings or lists; line breaks become spaces.
+    backslash-escaped, so user text stays text: no images, links, HTML, math, emoji
+    shortcodes, ``:color[...]`` directives, headings or lists; line breaks become spaces.
+    GFM finds auto-links in the text after escapes are resolved, so an invisible word
+    joiner goes after ``scheme:``, ``www`` and before ``@``: no URL or e-mail address
+    becomes a link.
     """
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).splitlines()))
+    text = _AUTOLINK.sub(_WORD_JOINER, " ".join(str(value).splitlines()))
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def tr(key: str, **fmt: object) -> str:
