@@ -61,7 +61,8 @@ def sidebar(user: auth.User) -> None:
             names = sh.community_names(sh.visible_frames(user))
             scope = sh.md("、".join(names.get(c, c) for c in user.scope))
         st.caption(f"{sh.tr('app.scope')}: {scope}")
-        st.caption(f"{sh.tr('app.store')}: {sh.md(store.safe_url)}")
+        if auth.can(user, "manage_users"):  # the store URL is for admins only (masked)
+            st.caption(f"{sh.tr('app.store')}: {sh.md(store.safe_url)}")
         if st.button(sh.tr("auth.logout"), key="gm_logout"):
             sh.log_out()
             st.rerun()

@@ -143,6 +143,64 @@ def add_user_argument(
     parser.add_argument("--user", metavar="NAME", default=default, help=help)
 
 
+#: Environment variable holding the admin password for ``gridmap init``/``serve``.
+ADMIN_PASSWORD_ENV = "GRIDMAP_ADMIN_PASSWORD"
+
+
+def add_admin_password_arguments(parser: argparse.ArgumentParser, *, serve: bool) -> None:
+    """Add ``--admin-password`` and ``--admin-password-file`` (see :func:`admin_password`)."""
+    where = ("; a command line is visible to every user (ps) for the life of the server, so "
+             "gridmap serve re-starts itself at once without it and passes it on in the "
+             "environment; prefer the file, - or $GRIDMAP_ADMIN_PASSWORD"
+             if serve else " (visible in ps while the command runs; prefer the file, - or "
+             "$GRIDMAP_ADMIN_PASSWORD)")
+    parser.add_argument(
+        "--admin-password", metavar="PW",
+        help="set the password of user 'admin' (created if missing); '-' reads it from "
+             "the first line of standard input" + where)
+    parser.add_argument(
+        "--admin-password-file", metavar="PATH",
+        help="read the password of user 'admin' from the first line of this file")
+
+
+def admin_password(args: argparse.Namespace, *, stdin: Any = None) -> str | None:
+    """Return the admin password asked for, or None.
+
+    In order: ``--admin-password PW`` (``-``: the first line of standard input),
+    ``--admin-password-file PATH`` (its first line), ``$GRIDMAP_ADMIN_PASSWORD``.
+    The environment variable is removed once read, so the processes started
+    afterwards do not inherit it.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the file cannot be read or the password given is empty.
+    """
+    given = getattr(args, "admin_password", None)
+    path = getattr(args, "admin_password_file", None)
+    env = os.environ.pop(ADMIN_PASSWORD_ENV, None)
+    if given == "-":
+        line = (stdin or sys.stdin).readline()
+        password, source = line.rstrip("\r\n"), "standard input"
+    elif given is not None:
+        password, source = given, "--admin-password"
+    elif path:
+        try:
+            with open(path, encoding="utf-8") as f:
+                password = f.readline().rstrip("\r\n")
+        except OSError as exc:
+            raise InputError(f"cannot read the admin password file: {exc.strerror or exc}",
+                             file=str(path)) from None
+        source = str(path)
+    elif env is not None:
+        password, source = env, f"${ADMIN_PASSWORD_ENV}"
+    else:
+        return None
+    if not password:
+        raise InputError(f"the admin password from {source} is empty")
+    return password
+
+
 def open_store(args: argparse.Namespace, *, upgrade: bool = False) -> Store:
     """Open the store named by ``--db`` (default: ``$GRIDMAP_DB`` or the user data file).
 

@@ -18,9 +18,12 @@ admin      + manage users and settings
 from __future__ import annotations
 
 import math
+import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
@@ -51,6 +54,7 @@ __all__ = [
     "set_password",
     "user_exists",
     "verify_password",
+    "write_password_file",
 ]
 
 _HASHER = PasswordHasher()
@@ -121,6 +125,41 @@ def verify_password(password_hash: str, password: str) -> bool:
 def random_password(nbytes: int = 12) -> str:
     """Return a new random password (URL-safe text)."""
     return secrets.token_urlsafe(nbytes)
+
+
+def write_password_file(password: str, path: str | os.PathLike[str] | None = None) -> Path:
+    """Write a generated password to a file only its owner can read (mode 0600); return its path.
+
+    A generated admin password is never printed (it would end up in service logs):
+    the file's path is. The default file is ``admin-password.txt`` in gridmap's user
+    data folder (beside the default SQLite store). An existing file is replaced,
+    never written through (a symlink there is replaced, not followed).
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the file cannot be written.
+    """
+    if path is None:
+        import platformdirs
+
+        path = Path(platformdirs.user_data_dir("gridmap", appauthor=False)) / "admin-password.txt"
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".admin-password-", dir=path.parent)  # mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(password + "\n")
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as err:
+        msg = f"cannot write the password file {path}: {err.strerror or err}"
+        raise InputError(msg) from None
+    return path
 
 
 def can(user: User, right: str, *, community: str | None = None) -> bool:

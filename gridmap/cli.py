@@ -15,16 +15,20 @@ from pathlib import Path
 
 from gridmap import __version__
 from gridmap._cli import (
+    ADMIN_PASSWORD_ENV,
     EXIT_ERROR,
     EXIT_OK,
     EXIT_PROBLEMS,
+    add_admin_password_arguments,
     add_db_argument,
+    admin_password,
     err,
     local_operator,
     open_store,
     out,
     print_json,
 )
+from gridmap.config import mask_url
 from gridmap.errors import GridmapError
 from gridmap.model import LAYERS
 
@@ -43,6 +47,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from gridmap import auth
     from gridmap.importing import import_demo
 
+    password = admin_password(args)
     with open_store(args, upgrade=True) as store:
         out(f"store: {store.safe_url} (schema {store.schema_version()})")
         if args.demo:
@@ -52,28 +57,61 @@ def cmd_init(args: argparse.Namespace) -> int:
                 out(f"loaded the demo street: {total} rows in {len(written)} layers")
             else:
                 out("the store already holds data; demo not loaded again")
-        if args.demo or args.admin_password:
-            password = args.admin_password
-            shown = False
+        if args.demo or password:
+            generated = False
             if not password and not auth.user_exists(store, "admin"):
                 password = auth.random_password()
-                shown = True
+                generated = True
             if password:
                 auth.set_password(store, "admin", password)
-                if shown:
-                    out(f"created user 'admin' with password: {password}")
-                    out("  (shown once; change it with: gridmap init --admin-password NEW)")
+                if generated:
+                    path = auth.write_password_file(password)
+                    out(f"created user 'admin'; its password is in {path} "
+                        "(readable only by you)")
+                    out("  change it after logging in, then delete the file")
                 else:
                     out("password of user 'admin' set")
         return EXIT_OK
+
+
+def _restart_without_password(password: str) -> None:
+    """Re-start this ``gridmap serve`` without the password on its command line.
+
+    A command line is readable by every user of the machine (``ps``) for the life of
+    the process; the environment only by its owner. The process replaces itself
+    (same pid) with one whose command line lacks ``--admin-password``, and the
+    password travels in ``$GRIDMAP_ADMIN_PASSWORD``. Nothing happens when the
+    password is not on this process's own command line (``main`` called in-process).
+    """
+    argv = sys.argv[1:]
+    rest: list[str] = []
+    found = False
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--admin-password" and i + 1 < len(argv) and argv[i + 1] == password:
+            found, i = True, i + 2
+            continue
+        if arg == f"--admin-password={password}":
+            found, i = True, i + 1
+            continue
+        rest.append(arg)
+        i += 1
+    if not found:
+        return
+    sys.stdout.flush()
+    env = dict(os.environ, **{ADMIN_PASSWORD_ENV: password})
+    os.execve(sys.executable, [sys.executable, "-m", "gridmap", *rest], env)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Start the Streamlit app."""
     from gridmap import server
 
+    if args.admin_password not in (None, "-"):
+        _restart_without_password(args.admin_password)
     return server.serve(db=args.db, port=args.port, address=args.address,
-                        demo=not args.no_demo, admin_password=args.admin_password,
+                        demo=not args.no_demo, admin_password=admin_password(args),
                         workers=args.workers, echo=out)
 
 
@@ -200,23 +238,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="create or upgrade the store; load the demo street",
                        description="Create the schema (or upgrade an older store) and "
-                                   "optionally load the embedded demo street.")
+                                   "optionally load the embedded demo street. The admin "
+                                   "password comes from --admin-password, "
+                                   "--admin-password-file or $GRIDMAP_ADMIN_PASSWORD; with "
+                                   "--demo and none, a random one is written to a file only "
+                                   "you can read, and its path is printed.")
     add_db_argument(p)
     p.add_argument("--demo", action="store_true", help="load the demo street if the store is empty")
-    p.add_argument("--admin-password", metavar="PW",
-                   help="set the password of user 'admin' (created if missing); with --demo "
-                        "and no password, a random one is printed once")
+    add_admin_password_arguments(p, serve=False)
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("serve", help="start the web app (Streamlit on uvicorn)",
                        description="Start the web app. An empty store gets the demo street "
-                                   "unless --no-demo is given.")
+                                   "unless --no-demo is given. The admin password comes from "
+                                   "$GRIDMAP_ADMIN_PASSWORD, --admin-password-file or "
+                                   "--admin-password - (standard input); it is never passed "
+                                   "on a command line to the server processes. Without one "
+                                   "and without an admin, a random password is written to a "
+                                   "file only you can read, and its path is printed.")
     add_db_argument(p)
     p.add_argument("--port", type=int, default=8501, help="port to listen on (default 8501)")
     p.add_argument("--address", default="localhost",
                    help="address to bind (default localhost; 0.0.0.0 for a LAN)")
     p.add_argument("--no-demo", action="store_true", help="do not load the demo street")
-    p.add_argument("--admin-password", metavar="PW", help="set the password of user 'admin'")
+    add_admin_password_arguments(p, serve=True)
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="server processes sharing the store (default 1); a proxy in front "
                         "must keep each browser's websocket on one process (docs/deploy.md)")
@@ -332,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_OK
     except GridmapError as exc:
-        err(f"gridmap {args.command}: error: {exc}")
+        err(f"gridmap {args.command}: error: {mask_url(exc)}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         err("interrupted")
@@ -340,6 +385,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("GRIDMAP_DEBUG"):
             raise
-        err(f"gridmap {args.command}: internal error: {type(exc).__name__}: {exc}")
+        err(f"gridmap {args.command}: internal error: {type(exc).__name__}: {mask_url(exc)}")
         err("this is a bug; run again with GRIDMAP_DEBUG=1 and report the traceback")
         return EXIT_ERROR

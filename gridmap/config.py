@@ -43,6 +43,7 @@ cjk_font
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,7 @@ __all__ = [
     "config_path",
     "get",
     "load_settings",
+    "mask_url",
     "read_toml",
     "save_settings",
     "write_table",
@@ -247,3 +249,37 @@ def write_table(keys: tuple[str, ...], values: dict[str, Any], *, path: Path | N
     except OSError as exc:
         raise InputError(f"cannot write settings: {exc.strerror or exc}", file=str(path)) from None
     return path
+
+
+# --- secrets in URLs ---------------------------------------------------------------------
+
+#: ``scheme://user:PASSWORD@`` (up to the last ``@`` of the run of non-blank characters).
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][\w+.-]*://[^:/@\s'\"]*):[^\s'\"]*@")
+#: ``password=…``, ``passfile=…``, ``pwd=…``, ``secret=…``, ``token=…`` as a URL query
+#: parameter or a libpq connection-string keyword (quoted or not).
+_SECRET_PARAM = re.compile(
+    r"(?i)(\b[\w-]*(?:pass|pwd|secret|token)[\w-]*\s*=\s*)"
+    r"('[^']*'|\"[^\"]*\"|[^&\s'\";,)]*?(?=[:.]?(?:[&\s'\";,)]|$)))"
+)  # an unquoted value ends before a delimiter; a ':' or '.' just before one ends a sentence
+
+
+def mask_url(text: object) -> str:
+    """Return a URL (or a message quoting URLs) with every password replaced by ``***``.
+
+    The one function gridmap uses wherever a store URL is shown: in messages, logs,
+    ``gridmap info`` and the app. It hides the password of ``user:pw@``, and the
+    value of any query parameter or connection keyword naming a password, a password
+    file, a secret or a token (``?password=``, ``&passfile=``, ``sslpassword=``,
+    ``password='…'`` in a libpq string).
+
+    Examples
+    --------
+    >>> mask_url("postgresql+psycopg://gridmap:s3cret@db/gridmap")
+    'postgresql+psycopg://gridmap:***@db/gridmap'
+    >>> mask_url("postgresql+psycopg://gridmap@db/gridmap?password=s3cret&sslmode=require")
+    'postgresql+psycopg://gridmap@db/gridmap?password=***&sslmode=require'
+    >>> mask_url("sqlite:////var/lib/gridmap/gridmap.sqlite")
+    'sqlite:////var/lib/gridmap/gridmap.sqlite'
+    """
+    masked = _URL_PASSWORD.sub(r"\1:***@", str(text))
+    return _SECRET_PARAM.sub(r"\1***", masked)

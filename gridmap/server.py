@@ -64,10 +64,12 @@ def prepare(*, db: str | None = None, demo: bool = True, admin_password: str | N
             elif not auth.user_exists(store, "admin"):
                 password = auth.random_password()
                 auth.set_password(store, "admin", password)
-                echo(f"log in as 'admin' with password: {password}  (shown once)")
+                path = auth.write_password_file(password)
+                echo(f"log in as 'admin' with the password in {path} (readable only by you; "
+                     "change it after logging in, then delete the file)")
             else:
                 echo("log in with your account (admin password: set with "
-                     "'gridmap init --admin-password NEW')")
+                     "'gridmap init --admin-password-file PATH')")
         url = store.url
     finally:
         store.close()
@@ -130,6 +132,7 @@ def serve(*, db: str | None = None, port: int = 8501, address: str = "localhost"
     host = "localhost" if address in ("0.0.0.0", "::") else address
     echo(f"gridmap is starting at http://{host}:{port}/  (Ctrl+C stops it)")
     env = dict(os.environ, GRIDMAP_DB=url)
+    env.pop("GRIDMAP_ADMIN_PASSWORD", None)  # used by prepare; the app processes never need it
     env.update(streamlit_options(port=port, address=address,
                                  max_upload_mb=int(config.get("max_upload_mb"))))
     command = uvicorn_command(port=port, address=address, workers=workers)

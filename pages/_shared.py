@@ -79,12 +79,26 @@ def lang() -> str:
     return i18n.normalize_lang(st.session_state.get(K_LANG))
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&=^\"'])")
+#: Where GFM would find an auto-link in the *text* (after escapes are resolved, so
+#: backslashes cannot stop it): ``scheme://``, ``www.`` and ``@`` of an e-mail address.
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?=@)")
+_WORD_JOINER = "\u2060"  # invisible, not a word character: breaks the auto-link patterns
 
 
 def md(value: object) -> str:
-    """Escape text for Streamlit markdown (labels, messages): no links, images, HTML or math."""
-    return _MD_SPECIAL.sub(r"\\\1", str(value))
+    """Escape user text for anything Streamlit renders as Markdown: the one escaping helper.
+
+    st.markdown/caption/info/..., widget labels, radio and pill options, metric values and
+    st.table cells all interpret Markdown. Every ASCII punctuation Markdown could use is
+    backslash-escaped, so user text stays text: no images, links, HTML, math, emoji
+    shortcodes, ``:color[...]`` directives, headings or lists; line breaks become spaces.
+    GFM finds auto-links in the text after escapes are resolved, so an invisible word
+    joiner goes after ``scheme:``, ``www`` and before ``@``: no URL or e-mail address
+    becomes a link.
+    """
+    text = _AUTOLINK.sub(_WORD_JOINER, " ".join(str(value).splitlines()))
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def tr(key: str, **fmt: object) -> str:
@@ -189,7 +203,7 @@ def run_action(action: Callable[[], Any], *, success: str | None = None) -> Any:
     try:
         result = action()
     except GridmapError as exc:
-        st.error(tr("error.generic", message=str(exc)))
+        st.error(tr("error.generic", message=config.mask_url(exc)))
         return None
     if success:
         st.session_state[K_NOTICE] = ("success", success)
@@ -458,7 +472,7 @@ def show_fields(values: Mapping[str, Any], *, skip: tuple[str, ...] = ()) -> Non
         return lbl(value, key) if isinstance(value, str) and key in ENUM_COLUMNS else value
 
     rows = [
-        (tr(f"field.{k}"), shown(k, v))
+        (tr(f"field.{k}"), md(shown(k, v)))  # st.table renders Markdown: escape the values
         for k, v in values.items()
         if k not in skip and v is not None
     ]

@@ -1,4 +1,4 @@
-"""About page: the store (safe URL, schema, row counts), versions and the offline map assets."""
+"""About page: the store (masked URL for admins, schema, row counts), versions, map assets."""
 
 import pandas as pd
 import streamlit as st
@@ -16,7 +16,8 @@ c1, c2, c3 = st.columns(3)
 c1.metric(sh.tr("about.version"), gridmap.__version__)
 c2.metric(sh.tr("about.backend"), store.dialect)
 c3.metric(sh.tr("about.schema"), store.schema_version() or "—")
-st.caption(f"{sh.tr('app.store')}: {sh.md(store.safe_url)}")
+if auth.can(user, "manage_users"):  # the store URL is for admins only (masked)
+    st.caption(f"{sh.tr('app.store')}: {sh.md(store.safe_url)}")
 counts = store.counts()
 if user.scope is not None:  # row counts of the whole store are not shown to scoped users
     counts = {"users": counts.get("users", 0)} if auth.can(user, "manage_users") else {}

@@ -88,7 +88,7 @@ with right:
     shown = grids[["code", "households", "residents", "buildings", "area_m2", "problem"]]
     sh.table(shown.astype(object).where(shown.notna(), None).to_dict("records"))
 for problem in problems:
-    st.warning(problem)
+    st.warning(sh.md(problem))
 
 reason = st.text_input(sh.tr("split.reason"), key="gm_split_reason")
 confirm = st.checkbox(sh.tr("split.confirm"), key="gm_split_confirm")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -43,28 +44,49 @@ def test_uvicorn_serves_the_asgi_app_beside_app_py_with_workers():
     assert cmd[cmd.index("--host") + 1] == "0.0.0.0"
 
 
+def _wait_healthy(port: int, log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
+                                        timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"the app did not start: {log.read_text()}")
+
+
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (from /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(child for child, parent in parents.items() if parent == current)
+    return tree
+
+
 @pytest.mark.slow
 def test_serve_prints_login_and_stops_on_sigterm(tmp_path):
     port = _free_port()
     db = f"sqlite:///{tmp_path / 's.sqlite'}"
     log = tmp_path / "serve.log"
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"))  # the password file
     with log.open("w") as sink:
         proc = subprocess.Popen(
             [sys.executable, "-m", "gridmap", "serve", "--db", db, "--port", str(port),
              "--address", "127.0.0.1", "--no-demo"],
-            stdout=sink, stderr=subprocess.STDOUT, text=True)
+            stdout=sink, stderr=subprocess.STDOUT, text=True, env=env)
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
-                                            timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"the app did not start: {log.read_text()}")
+        _wait_healthy(port, log)
         with urllib.request.urlopen(
                 f"http://127.0.0.1:{port}/app/static/vendor/leaflet/leaflet.js", timeout=5) as r:
             assert r.status == 200  # Leaflet is served by the app itself
@@ -75,9 +97,50 @@ def test_serve_prints_login_and_stops_on_sigterm(tmp_path):
             proc.kill()
             proc.wait()
     out = log.read_text()
-    assert "log in as 'admin' with password:" in out
+    password_file = tmp_path / "data" / "gridmap" / "admin-password.txt"
+    assert f"log in as 'admin' with the password in {password_file}" in out
+    assert password_file.read_text().strip() not in out  # never in the service log
     for _ in range(20):
         if not _port_open(port):
             break
         time.sleep(0.5)
     assert not _port_open(port), "streamlit kept running after gridmap serve was stopped"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
+def test_serve_keeps_the_admin_password_off_every_command_line(tmp_path):
+    port = _free_port()
+    db = f"sqlite:///{tmp_path / 's.sqlite'}"
+    log = tmp_path / "serve.log"
+    password = "cmdline-secret-2026"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gridmap", "serve", "--db", db, "--port", str(port),
+             "--address", "127.0.0.1", "--no-demo", "--admin-password", password],
+            stdout=sink, stderr=subprocess.STDOUT, text=True)
+    try:
+        _wait_healthy(port, log)
+        tree = _process_tree(proc.pid)
+        assert len(tree) >= 2  # gridmap serve and its uvicorn
+        for pid in tree:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            assert password.encode() not in cmdline, cmdline
+            if pid != proc.pid:  # the app processes do not even inherit it
+                assert password.encode() not in Path(f"/proc/{pid}/environ").read_bytes()
+        assert b"serve" in Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert password not in log.read_text()
+    from gridmap import auth
+    from gridmap.store import open_store
+
+    store = open_store(db)
+    try:
+        assert auth.authenticate(store, "admin", password) is not None
+    finally:
+        store.close()

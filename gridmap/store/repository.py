@@ -46,6 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from gridmap.config import mask_url
 from gridmap.errors import ConflictError, InputError, NotFound, StoreError
 from gridmap.model import LAYERS, POINT_KINDS
 from gridmap.store import assignments, layers, schema, sessions, spatial
@@ -221,7 +222,9 @@ class Store:
     url : str
         The database URL as given (may contain a password).
     safe_url : str
-        The URL with the password replaced by ``***``, for messages and logs.
+        The URL with every password replaced by ``***`` (:func:`gridmap.config.mask_url`:
+        ``user:pw@``, ``?password=``, ``passfile``), for messages and logs; show it
+        to admins only.
     dialect : str
         ``"sqlite"`` or ``"postgresql"``.
     engine : sqlalchemy.engine.Engine
@@ -230,14 +233,19 @@ class Store:
 
     def __init__(self, url: str | None = None):
         self.url = url or default_url()
+        self.safe_url = mask_url(self.url)
+        self._password: str | None = None
         try:
             parsed = make_url(self.url)
         except (exc.ArgumentError, ValueError):
             msg = (
-                f"not a database URL: {self.url!r} (use sqlite:///path or postgresql+psycopg://...)"
+                f"not a database URL: {self.safe_url!r} "
+                "(use sqlite:///path or postgresql+psycopg://...)"
             )
             raise StoreError(msg) from None
-        self.safe_url = parsed.render_as_string(hide_password=True)
+        self._password = parsed.password or parsed.query.get("password") or None
+        if not isinstance(self._password, str):
+            self._password = None
         self.dialect = parsed.get_backend_name()
         if self.dialect not in ("sqlite", "postgresql"):
             msg = (
@@ -255,6 +263,13 @@ class Store:
 
     def __repr__(self) -> str:
         return f"Store({self.safe_url!r})"
+
+    def _hide(self, message: str) -> str:
+        """Return a message with the store's password masked, wherever a driver quoted it."""
+        message = mask_url(message)
+        if self._password and len(self._password) >= 3:
+            message = message.replace(self._password, "***")
+        return message
 
     def __enter__(self) -> Store:
         return self
@@ -280,10 +295,10 @@ class Store:
         except (exc.NoSuchModuleError, ImportError) as err:
             hint = " (pip install 'gridmap[postgis]')" if self.dialect == "postgresql" else ""
             msg = f"cannot open {self.safe_url}: database driver not available{hint}: {err}"
-            raise StoreError(msg) from None
+            raise StoreError(self._hide(msg)) from None
         except exc.ArgumentError as err:
             msg = f"cannot open {self.safe_url}: {err}"
-            raise StoreError(msg) from None
+            raise StoreError(self._hide(msg)) from None
         if self.dialect == "sqlite":
             _configure_sqlite(engine)
         return engine
@@ -322,7 +337,7 @@ class Store:
             )
         else:
             msg = f"cannot use the database {self.safe_url}: {reason}"
-        return StoreError(msg)
+        return StoreError(self._hide(msg))
 
     def _sqlite_disk_full(self) -> bool:
         """Whether the disk holding the SQLite file has (almost) no space left."""
@@ -477,7 +492,7 @@ class Store:
                 f"cannot upgrade {self.safe_url}: {err}. "
                 "The store may have been written by a newer gridmap; upgrade gridmap."
             )
-            raise StoreError(msg) from None
+            raise StoreError(self._hide(msg)) from None
 
     @_guard
     def schema_version(self) -> str | None:
