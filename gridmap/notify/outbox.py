@@ -330,9 +330,13 @@ def deliver_due(
     when = _now(now)
     me = sender_name()
     counts = {"sent": 0, "pending": 0, "dead": 0}
-    rows = store_outbox.claim(store, now=when, lease_s=cfg.lease_s, limit=limit, sender=me,
-                              ids=ids)
-    for row in rows:
+    for _ in range(limit):
+        # one row per lease: a lease never runs out while the row waits behind others
+        claimed = store_outbox.claim(store, now=when, lease_s=cfg.lease_s, limit=1, sender=me,
+                                     ids=ids)
+        if not claimed:
+            break
+        row = claimed[0]
         try:
             channel = cfg.channel(row["channel"])
             gm_channels.send(channel, dict(row["payload"] or {}))

@@ -63,9 +63,13 @@ def recipients(kind: str, people: list[dict[str, Any]], dispatched_to: str | Non
         head; ``text`` such as ``"worker:W001,grid_head:W002,inspectors"``.
     """
     workers = case_workers(people, dispatched_to)
-    parts = [f"worker:{w.get('code')}" for w in workers]
     if kind == "overdue":
-        heads = [p for p in people if p.get("role") == "grid_head" and p not in workers]
-        workers = [*workers, *heads]
-        parts += [f"grid_head:{h.get('code')}" for h in heads] + ["inspectors"]
+        workers += [p for p in people if p.get("role") == "grid_head" and p not in workers]
+    parts = [
+        f"{'grid_head' if kind == 'overdue' and w.get('role') == 'grid_head' else 'worker'}:"
+        f"{w.get('code')}"
+        for w in workers
+    ]
+    if kind == "overdue":
+        parts.append("inspectors")
     return workers, ",".join(parts)

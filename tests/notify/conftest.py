@@ -74,11 +74,14 @@ def receiver() -> Iterator[Receiver]:
                 self.wfile.write(b"receiver down")
                 return
             data = json.dumps(rec.answer).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:  # the sender was killed while we held its request
+                pass
 
         def log_message(self, *args: Any) -> None:
             pass
