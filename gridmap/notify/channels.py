@@ -1,4 +1,4 @@
-"""Delivery of one message over one channel, in each receiver's documented format.
+r"""Delivery of one message over one channel, in each receiver's documented format.
 
 =============  ==================================================================
 ``wecom``      企业微信 group robot: ``POST <url>`` (``.../webhook/send?key=KEY``),
@@ -48,8 +48,8 @@ from gridmap.notify.config import Channel
 __all__ = [
     "DeliveryError",
     "HttpRequest",
-    "build_request",
     "build_email",
+    "build_request",
     "dingtalk_sign",
     "feishu_sign",
     "send",
@@ -73,19 +73,22 @@ class HttpRequest:
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
-    """钉钉's signature: base64(HMAC-SHA256(key=secret, msg="timestamp\\nsecret")), not urlencoded."""
+    r"""Return 钉钉's signature: base64(HMAC-SHA256(key=secret, msg="timestamp\nsecret")).
+
+    Not yet urlencoded (the caller does that for the query).
+    """
     text = f"{timestamp_ms}\n{secret}".encode()
     return base64.b64encode(hmac.new(secret.encode(), text, hashlib.sha256).digest()).decode()
 
 
 def feishu_sign(secret: str, timestamp_s: int) -> str:
-    """飞书's signature: base64(HMAC-SHA256(key="timestamp\\nsecret", msg=b""))."""
+    r"""Return 飞书's signature: base64(HMAC-SHA256(key="timestamp\nsecret", msg=b""))."""
     key = f"{timestamp_s}\n{secret}".encode()
     return base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
 
 
 def webhook_signature(secret: str, body: bytes) -> str:
-    """The generic webhook's ``X-Gridmap-Signature``: ``sha256=`` + hex HMAC of the body."""
+    """Return the generic webhook's ``X-Gridmap-Signature``: ``sha256=`` + hex HMAC of the body."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
@@ -99,7 +102,9 @@ def _text(message: dict[str, Any]) -> str:
     return f"{text}\n{link}" if link and link not in text else text
 
 
-def build_request(channel: Channel, message: dict[str, Any], *, now: float | None = None) -> HttpRequest:
+def build_request(
+    channel: Channel, message: dict[str, Any], *, now: float | None = None
+) -> HttpRequest:
     """Build the HTTP request that delivers ``message`` over a webhook channel.
 
     Parameters
@@ -123,17 +128,23 @@ def build_request(channel: Channel, message: dict[str, Any], *, now: float | Non
     url = channel.url
     if channel.type == "wecom":
         if channel.markdown and message.get("markdown"):
-            body: dict[str, Any] = {"msgtype": "markdown",
-                                    "markdown": {"content": message["markdown"]}}
+            body: dict[str, Any] = {
+                "msgtype": "markdown",
+                "markdown": {"content": message["markdown"]},
+            }
         else:
             body = {"msgtype": "text", "text": {"content": _text(message)}}
             if mobiles:
                 body["text"]["mentioned_mobile_list"] = mobiles
     elif channel.type == "dingtalk":
         if channel.markdown and message.get("markdown"):
-            body = {"msgtype": "markdown",
-                    "markdown": {"title": message.get("title") or "gridmap",
-                                 "text": message["markdown"]}}
+            body = {
+                "msgtype": "markdown",
+                "markdown": {
+                    "title": message.get("title") or "gridmap",
+                    "text": message["markdown"],
+                },
+            }
         else:
             body = {"msgtype": "text", "text": {"content": _text(message)}}
         body["at"] = {"atMobiles": mobiles, "isAtAll": False}
@@ -189,10 +200,11 @@ def _accepted(channel: Channel, status: int, answer: bytes) -> None:
 
 
 def _post(channel: Channel, request: HttpRequest) -> None:
-    req = urllib.request.Request(request.url, data=request.body, headers=request.headers,
-                                 method="POST")
+    req = urllib.request.Request(
+        request.url, data=request.body, headers=request.headers, method="POST"
+    )
     try:
-        with urllib.request.urlopen(req, timeout=channel.timeout_s) as answer:  # noqa: S310
+        with urllib.request.urlopen(req, timeout=channel.timeout_s) as answer:
             _accepted(channel, answer.status, answer.read(_MAX_ANSWER))
     except urllib.error.HTTPError as err:
         body = err.read(_MAX_ANSWER) if err.fp is not None else b""

@@ -75,24 +75,31 @@ def cmd_notify(args: argparse.Namespace) -> int:
         _out("no notifications")
     for r in frame.itertuples():
         title = (r.payload or {}).get("title", "")
-        _out(f"{r.id:>6} {r.status:<8} {r.kind:<11} {r.channel:<12} tries {r.attempts} "
-             f"{title} {('- ' + r.last_error) if r.last_error and r.status != 'sent' else ''}")
+        _out(
+            f"{r.id:>6} {r.status:<8} {r.kind:<11} {r.channel:<12} tries {r.attempts} "
+            f"{title} {('- ' + r.last_error) if r.last_error and r.status != 'sent' else ''}"
+        )
     return EXIT_OK
 
 
 def add_parsers(sub: Any) -> None:
     """Add ``gridmap notify`` to the command's subparsers."""
     p = sub.add_parser(
-        "notify", help="notifications: send a test, run the sender, show the delivery log",
+        "notify",
+        help="notifications: send a test, run the sender, show the delivery log",
         description="Notifications over the channels of [notify.channels] in gridmap.toml. "
-                    "'test CHANNEL' sends a test message now; 'run --once' scans deadlines "
-                    "(超时预警, overdue) and the daily list and sends what is due (for cron); "
-                    "'run' keeps doing so; 'log' prints the outbox with its attempts.")
+        "'test CHANNEL' sends a test message now; 'run --once' scans deadlines "
+        "(超时预警, overdue) and the daily list and sends what is due (for cron); "
+        "'run' keeps doing so; 'log' prints the outbox with its attempts.",
+    )
     p.add_argument("action", choices=["test", "run", "log"])
     p.add_argument("channel", nargs="?", help="for test: the channel's name")
     p.add_argument("--once", action="store_true", help="for run: one round, then exit")
-    p.add_argument("--status", choices=["pending", "sending", "sent", "dead"],
-                   help="for log: only rows of this status")
+    p.add_argument(
+        "--status",
+        choices=["pending", "sending", "sent", "dead"],
+        help="for log: only rows of this status",
+    )
     p.add_argument("--limit", type=int, default=50, help="for log: at most this many rows")
     p.add_argument("--json", action="store_true", help="for log: JSON with every attempt")
     add_user_argument(p, help="who sends the test (for the log)")

@@ -95,11 +95,12 @@ class Channel:
             return False
         if not audiences & set(self.audience):
             return False
-        return not (self.communities and community is not None
-                    and community not in self.communities)
+        return not (
+            self.communities and community is not None and community not in self.communities
+        )
 
     def public(self) -> dict[str, Any]:
-        """The channel's settings without secrets (the URL's query and tokens hidden)."""
+        """Return the channel's settings without secrets (the URL's query and tokens hidden)."""
         return {
             "name": self.name,
             "type": self.type,

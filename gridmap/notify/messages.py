@@ -32,7 +32,7 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
 def format_local(when: Any, timezone: str = "Asia/Shanghai", lang: str = "zh") -> str:
-    """A UTC time as local wall-clock text: ``11月2日 16:00`` (``2 Nov 16:00`` in English)."""
+    """Format a UTC time as local wall-clock text: ``11月2日 16:00`` (English ``2 Nov 16:00``)."""
     if when is None or when == "":
         return ""
     if isinstance(when, str):
@@ -46,13 +46,13 @@ def format_local(when: Any, timezone: str = "Asia/Shanghai", lang: str = "zh") -
 
 
 def plain(value: Any, *, limit: int = 80) -> str:
-    """User text made safe for a message: one line, no control characters, at most ``limit``."""
+    """Make user text safe for a message: one line, no control characters, at most ``limit``."""
     text = _CONTROL.sub(" ", str(value or "")).replace("\n", " ").strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def mask_name(name: Any) -> str:
-    """A person's name shortened to its first character: ``张三`` -> ``张*``."""
+    """Shorten a person's name to its first character: ``张三`` -> ``张*``."""
     text = plain(name, limit=40)
     return text[:1] + "*" * min(max(len(text) - 1, 1), 3) if text else ""
 
@@ -71,7 +71,11 @@ def _escape(text: str) -> str:
 
 
 def compose(
-    facts: dict[str, Any], channel: Channel, *, public_url: str = "", timezone: str = "Asia/Shanghai"
+    facts: dict[str, Any],
+    channel: Channel,
+    *,
+    public_url: str = "",
+    timezone: str = "Asia/Shanghai",
 ) -> dict[str, Any]:
     """Build the payload of one message for one channel.
 
@@ -102,13 +106,21 @@ def compose(
     link = ""
     code = plain(facts.get("code"), limit=32)
     if code:
-        lines.append(i18n.t("notify.line.case", lang, code=code,
-                            category=plain(facts.get("category"), limit=40)))
+        lines.append(
+            i18n.t(
+                "notify.line.case", lang, code=code, category=plain(facts.get("category"), limit=40)
+            )
+        )
         if facts.get("place"):
             lines.append(i18n.t("notify.line.place", lang, place=plain(facts["place"])))
         if facts.get("deadline"):
-            lines.append(i18n.t("notify.line.deadline", lang,
-                                deadline=format_local(facts["deadline"], timezone, lang)))
+            lines.append(
+                i18n.t(
+                    "notify.line.deadline",
+                    lang,
+                    deadline=format_local(facts["deadline"], timezone, lang),
+                )
+            )
         if kind == "warning" and facts.get("hours") is not None:
             lines.append(i18n.t("notify.line.left", lang, hours=f"{facts['hours']:.1f}"))
         if kind == "overdue" and facts.get("hours") is not None:
@@ -119,13 +131,22 @@ def compose(
         if public_url:
             link = f"{public_url}/issues?code={quote(code)}"
     elif kind == "daily":
-        lines.append(i18n.t("notify.daily.summary", lang, day=facts.get("day", ""),
-                            open=facts.get("open", 0), overdue=facts.get("overdue", 0),
-                            due=facts.get("due", 0)))
+        lines.append(
+            i18n.t(
+                "notify.daily.summary",
+                lang,
+                day=facts.get("day", ""),
+                open=facts.get("open", 0),
+                overdue=facts.get("overdue", 0),
+                due=facts.get("due", 0),
+            )
+        )
         for case in facts.get("cases", [])[:10]:
             flag = i18n.t("notify.daily.overdue_flag", lang) if case.get("overdue") else ""
-            lines.append(f"{plain(case.get('code'), limit=32)} {plain(case.get('category'), limit=30)}"
-                         f" {format_local(case.get('deadline'), timezone, lang)}{flag}")
+            lines.append(
+                f"{plain(case.get('code'), limit=32)} {plain(case.get('category'), limit=30)}"
+                f" {format_local(case.get('deadline'), timezone, lang)}{flag}"
+            )
         more = len(facts.get("cases", [])) - 10
         if more > 0:
             lines.append(i18n.t("notify.daily.more", lang, n=more))
@@ -133,8 +154,15 @@ def compose(
             link = f"{public_url}/issues"
     elif kind == "supervision":
         grids = "、".join(plain(g, limit=32) for g in facts.get("grids", [])[:10])
-        lines.append(i18n.t("notify.supervision.text", lang, n=facts.get("orders", 0),
-                            grids=grids, deadline=facts.get("deadline", "")))
+        lines.append(
+            i18n.t(
+                "notify.supervision.text",
+                lang,
+                n=facts.get("orders", 0),
+                grids=grids,
+                deadline=facts.get("deadline", ""),
+            )
+        )
     else:
         lines.append(i18n.t("notify.test.text", lang, name=plain(facts.get("channel"))))
     text = "\n".join([title, *lines])

@@ -41,8 +41,6 @@ from gridmap.notify.messages import compose, format_local
 from gridmap.store import outbox as store_outbox
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from gridmap.auth import User
     from gridmap.issues.categories import IssueConfig
     from gridmap.store import Store
@@ -70,7 +68,7 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 
 def sender_name() -> str:
-    """This process's name in the sender lease and the attempts log: ``host:pid:thread``."""
+    """Return this process's name in the sender lease and the attempts log: ``host:pid:thread``."""
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
 
 
@@ -85,7 +83,7 @@ def _settings(settings: NotifySettings | None) -> NotifySettings | None:
 
 
 def enqueue(
-    conn: Connection,
+    conn: Any,
     facts: dict[str, Any],
     *,
     at: dt.datetime,
@@ -130,15 +128,21 @@ def enqueue(
         payload = compose(facts, channel, public_url=cfg.public_url, timezone=cfg.timezone)
         key = None if dedupe is None else f"{dedupe}:{channel.name}"[:200]
         done = store_outbox.enqueue(
-            conn, kind=kind, channel=channel.name, recipient=recipient, payload=payload,
-            at=at, ref=facts.get("ref"), dedupe=key,
+            conn,
+            kind=kind,
+            channel=channel.name,
+            recipient=recipient,
+            payload=payload,
+            at=at,
+            ref=facts.get("ref"),
+            dedupe=key,
         )
         written += done is not None
     return written
 
 
 def _case_facts(
-    conn: Connection, row: dict[str, Any], kind: str, *, at: dt.datetime, timezone: str
+    conn: Any, row: dict[str, Any], kind: str, *, at: dt.datetime, timezone: str
 ) -> tuple[dict[str, Any], str, str | None]:
     from zoneinfo import ZoneInfo
 
@@ -154,14 +158,15 @@ def _case_facts(
         "category": row.get("category"),
         "place": place,
         "deadline": deadline.isoformat() if isinstance(deadline, dt.datetime) else deadline,
-        "workers": [{"code": w.get("code"), "name": w.get("name"), "phone": w.get("phone")}
-                    for w in workers],
+        "workers": [
+            {"code": w.get("code"), "name": w.get("name"), "phone": w.get("phone")} for w in workers
+        ],
     }
     return facts, recipient, attrs.get("community")
 
 
 def on_issue_move(
-    conn: Connection,
+    conn: Any,
     row: dict[str, Any],
     *,
     event_id: int | None,
@@ -231,12 +236,20 @@ def scan_deadlines(
             row = store_issues.lock_issue(conn, issue_id)
             if row is None or row.get("deadline") != deadline:
                 continue
-            facts, recipient, community = _case_facts(conn, row, kind, at=when,
-                                                      timezone=cfg.timezone)
+            facts, recipient, community = _case_facts(
+                conn, row, kind, at=when, timezone=cfg.timezone
+            )
             hours = abs((deadline - when).total_seconds()) / 3600
             facts.update(ref=f"issue_reports:{issue_id}", hours=round(hours, 1))
-            written += enqueue(conn, facts, at=when, community=community, recipient=recipient,
-                               dedupe=key, settings=cfg)
+            written += enqueue(
+                conn,
+                facts,
+                at=when,
+                community=community,
+                recipient=recipient,
+                dedupe=key,
+                settings=cfg,
+            )
     return written
 
 
@@ -260,14 +273,18 @@ def enqueue_daily(
     if local.time() < cfg.daily_at:
         return 0
     key = f"daily:{local.date().isoformat()}"
-    if all(f"{key}:{c.name}" in store_outbox.dedupe_taken(store, [f"{key}:{c.name}"])
-           for c in cfg.channels):
+    if all(
+        f"{key}:{c.name}" in store_outbox.dedupe_taken(store, [f"{key}:{c.name}"])
+        for c in cfg.channels
+    ):
         return 0
-    end = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0),
-                              tzinfo=ZoneInfo(cfg.timezone))
+    end = dt.datetime.combine(
+        local.date() + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo(cfg.timezone)
+    )
     frame = list_issues(store, None, now=when, config=config)
-    open_ = frame[frame["status"] != "closed"].sort_values(["overdue", "deadline"],
-                                                           ascending=[False, True])
+    open_ = frame[frame["status"] != "closed"].sort_values(
+        ["overdue", "deadline"], ascending=[False, True]
+    )
     due = open_["deadline"].notna() & (open_["deadline"] < end) & ~open_["overdue"]
     facts = {
         "kind": "daily",
@@ -276,9 +293,14 @@ def enqueue_daily(
         "overdue": int(open_["overdue"].sum()),
         "due": int(due.sum()),
         "cases": [
-            {"code": r.code, "category": r.category, "overdue": bool(r.overdue),
-             "deadline": None if r.deadline is None or r.deadline != r.deadline
-             else r.deadline.isoformat()}
+            {
+                "code": r.code,
+                "category": r.category,
+                "overdue": bool(r.overdue),
+                "deadline": None
+                if r.deadline is None or r.deadline != r.deadline
+                else r.deadline.isoformat(),
+            }
             for r in open_.itertuples()
         ],
         "ref": key,
@@ -332,8 +354,9 @@ def deliver_due(
     counts = {"sent": 0, "pending": 0, "dead": 0}
     for _ in range(limit):
         # one row per lease: a lease never runs out while the row waits behind others
-        claimed = store_outbox.claim(store, now=when, lease_s=cfg.lease_s, limit=1, sender=me,
-                                     ids=ids)
+        claimed = store_outbox.claim(
+            store, now=when, lease_s=cfg.lease_s, limit=1, sender=me, ids=ids
+        )
         if not claimed:
             break
         row = claimed[0]
@@ -343,18 +366,20 @@ def deliver_due(
             error = None
         except GridmapError as err:
             error = str(err) or type(err).__name__
-        except Exception as err:  # noqa: BLE001 - a broken receiver must not stop the sender
+        except Exception as err:
             error = f"{type(err).__name__}: {err}"
         done = _now(None) if now is None else when
         retry_at = None
         if error is not None and int(row["attempts"]) < cfg.max_attempts:
             retry_at = done + dt.timedelta(seconds=cfg.backoff(int(row["attempts"])))
-        status = store_outbox.finish(store, int(row["id"]), now=done, sender=me, error=error,
-                                     retry_at=retry_at)
+        status = store_outbox.finish(
+            store, int(row["id"]), now=done, sender=me, error=error, retry_at=retry_at
+        )
         counts[status] += 1
         if error is not None:
-            log.warning("notification %s over %s: %s (%s)", row["id"], row["channel"], error,
-                        status)
+            log.warning(
+                "notification %s over %s: %s (%s)", row["id"], row["channel"], error, status
+            )
     return counts
 
 
@@ -387,10 +412,16 @@ def tick(
 
 
 def send_test(
-    store: Store, name: str, *, by: User, now: dt.datetime | None = None,
+    store: Store,
+    name: str,
+    *,
+    by: User,
+    now: dt.datetime | None = None,
     settings: NotifySettings | None = None,
 ) -> dict[str, Any]:
-    """Send a test message over channel ``name`` now (logged like any other); needs ``edit_settings``.
+    """Send a test message over channel ``name`` now, logged like any other.
+
+    Needs the ``edit_settings`` right.
 
     Returns
     -------
@@ -411,17 +442,30 @@ def send_test(
     cfg = _settings(settings) or NotifySettings()
     channel = cfg.channel(name)
     when = _now(now)
-    payload = compose({"kind": "test", "channel": channel.name}, channel,
-                      public_url=cfg.public_url, timezone=cfg.timezone)
+    payload = compose(
+        {"kind": "test", "channel": channel.name},
+        channel,
+        public_url=cfg.public_url,
+        timezone=cfg.timezone,
+    )
     with store.transaction() as conn:
-        row_id = store_outbox.enqueue(conn, kind="test", channel=channel.name,
-                                      recipient=f"test:{by.username}", payload=payload, at=when,
-                                      ref=f"test:{by.username}")
+        row_id = store_outbox.enqueue(
+            conn,
+            kind="test",
+            channel=channel.name,
+            recipient=f"test:{by.username}",
+            payload=payload,
+            at=when,
+            ref=f"test:{by.username}",
+        )
     assert row_id is not None
     deliver_due(store, now=now, settings=cfg, ids=[row_id])
     row = store_outbox.read_outbox(store, ids=[row_id]).iloc[0]
-    return {"id": row_id, "status": row["status"],
-            "error": None if row["status"] == "sent" else row["last_error"]}
+    return {
+        "id": row_id,
+        "status": row["status"],
+        "error": None if row["status"] == "sent" else row["last_error"],
+    }
 
 
 class Sender:
@@ -451,7 +495,7 @@ class Sender:
                 cfg = load_notify()
                 interval = self._interval or cfg.interval_s
                 tick(self._store_factory(), settings=cfg, owner=self.owner)
-            except Exception:  # noqa: BLE001 - keep sending; the next round tries again
+            except Exception:
                 log.exception("notification round failed")
             self._stop.wait(interval)
 
@@ -463,5 +507,5 @@ class Sender:
             self._thread = None
         try:
             store_outbox.release_sender_lease(self._store_factory(), self.owner)
-        except Exception:  # noqa: BLE001 - shutting down
+        except Exception:
             log.debug("sender lease not released", exc_info=True)

@@ -38,12 +38,12 @@ AUDIENCES_OF: dict[str, frozenset[str]] = {
 
 
 def audiences(kind: str) -> set[str]:
-    """The audiences of a kind of notification."""
+    """Return the audiences of a kind of notification."""
     return set(AUDIENCES_OF.get(kind, frozenset()))
 
 
 def case_workers(people: list[dict[str, Any]], dispatched_to: str | None) -> list[dict[str, Any]]:
-    """The workers a case's message is about: the dispatched one, else the grid's workers."""
+    """Return the workers a case's message is about: the dispatched one, else the grid's workers."""
     if dispatched_to:
         chosen = [p for p in people if p.get("code") == dispatched_to]
         if chosen:
@@ -51,9 +51,9 @@ def case_workers(people: list[dict[str, Any]], dispatched_to: str | None) -> lis
     return [p for p in people if p.get("role") != "volunteer"] or list(people)
 
 
-def recipients(kind: str, people: list[dict[str, Any]], dispatched_to: str | None) -> tuple[
-    list[dict[str, Any]], str
-]:
+def recipients(
+    kind: str, people: list[dict[str, Any]], dispatched_to: str | None
+) -> tuple[list[dict[str, Any]], str]:
     """Workers to name and @-mention, and the ``recipient`` text stored with the message.
 
     Returns

@@ -52,8 +52,11 @@ _LEASE_KEY = "notify.sender"
 def case_people(
     conn: Connection, grid_code: str | None, day: dt.date
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """The workers of a grid on ``day`` (``code, name, phone, role``, grid head first) and the
-    name of its community, read in the caller's transaction."""
+    """Return the workers of a grid on ``day`` and the name of its community.
+
+    Workers are ``code, name, phone, role``, grid head first; read in the
+    caller's transaction.
+    """
     if not grid_code:
         return [], None
     g, a, w, c = schema.grids, schema.assignments, schema.workers, schema.communities
@@ -66,8 +69,9 @@ def case_people(
         .join(g, g.c.id == a.c.grid_id)
         .where(g.c.code == grid_code, valid_on(a, day))
     ).mappings()
-    people = sorted((dict(r) for r in rows),
-                    key=lambda r: (ROLE_ORDER.get(r["role"], 99), r["name"], r["code"]))
+    people = sorted(
+        (dict(r) for r in rows), key=lambda r: (ROLE_ORDER.get(r["role"], 99), r["name"], r["code"])
+    )
     return people, None if community is None else str(community)
 
 
@@ -259,9 +263,7 @@ def read_attempts(store: Store, outbox_id: int | None = None, *, limit: int = 50
 
 
 def _lease_value(conn: Connection) -> tuple[bool, str | None]:
-    row = conn.execute(
-        select(_M.c.value).where(_M.c.key == _LEASE_KEY).with_for_update()
-    ).first()
+    row = conn.execute(select(_M.c.value).where(_M.c.key == _LEASE_KEY).with_for_update()).first()
     return row is not None, None if row is None else row[0]
 
 

@@ -56,7 +56,7 @@ def receiver() -> Iterator[Receiver]:
     state: dict[str, Receiver] = {}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             rec = state["r"]
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
@@ -129,3 +129,17 @@ def smtp_server() -> Iterator[tuple[str, int, list[Any]]]:
 def write_config(path: Path, text: str) -> None:
     """Write a gridmap.toml for the test."""
     path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep AppTest on st.navigation, as the served app is (see tests/app/conftest.py)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

@@ -27,7 +27,9 @@ def message(channel):
 
 
 def test_wecom_robot_gets_a_text_message_with_mentions(receiver):
-    ch = channel_from_dict("wx", {"type": "wecom", "url": receiver.url + "/cgi-bin/webhook/send?key=K"})
+    ch = channel_from_dict(
+        "wx", {"type": "wecom", "url": receiver.url + "/cgi-bin/webhook/send?key=K"}
+    )
     channels.send(ch, message(ch))
     (got,) = receiver.requests
     assert got.path == "/cgi-bin/webhook/send" and got.query == {"key": ["K"]}
@@ -41,8 +43,9 @@ def test_wecom_robot_gets_a_text_message_with_mentions(receiver):
 
 
 def test_wecom_markdown(receiver):
-    ch = channel_from_dict("wx", {"type": "wecom", "url": receiver.url + "/s?key=K",
-                                  "markdown": True})
+    ch = channel_from_dict(
+        "wx", {"type": "wecom", "url": receiver.url + "/s?key=K", "markdown": True}
+    )
     channels.send(ch, message(ch))
     body = receiver.requests[0].json
     assert body["msgtype"] == "markdown"
@@ -51,8 +54,10 @@ def test_wecom_markdown(receiver):
 
 def test_dingtalk_robot_is_signed(receiver):
     secret = "SEC0123456789abcdef"
-    ch = channel_from_dict("dd", {"type": "dingtalk", "url": receiver.url + "/robot/send?access_token=T",
-                                  "secret": secret})
+    ch = channel_from_dict(
+        "dd",
+        {"type": "dingtalk", "url": receiver.url + "/robot/send?access_token=T", "secret": secret},
+    )
     channels.send(ch, message(ch))
     got = receiver.requests[0]
     assert got.query["access_token"] == ["T"]
@@ -69,8 +74,10 @@ def test_dingtalk_robot_is_signed(receiver):
 
 def test_dingtalk_refusal_is_a_delivery_error(receiver):
     receiver.answer = {"errcode": 310000, "errmsg": "sign not match"}
-    ch = channel_from_dict("dd", {"type": "dingtalk", "url": receiver.url + "/robot/send?access_token=T",
-                                  "secret": "S"})
+    ch = channel_from_dict(
+        "dd",
+        {"type": "dingtalk", "url": receiver.url + "/robot/send?access_token=T", "secret": "S"},
+    )
     with pytest.raises(channels.DeliveryError, match="310000"):
         channels.send(ch, message(ch))
 
@@ -78,8 +85,10 @@ def test_dingtalk_refusal_is_a_delivery_error(receiver):
 def test_feishu_bot_is_signed_in_the_body(receiver):
     receiver.answer = {"code": 0, "msg": "success"}
     secret = "feishu-secret"
-    ch = channel_from_dict("fs", {"type": "feishu", "url": receiver.url + "/open-apis/bot/v2/hook/abc",
-                                  "secret": secret})
+    ch = channel_from_dict(
+        "fs",
+        {"type": "feishu", "url": receiver.url + "/open-apis/bot/v2/hook/abc", "secret": secret},
+    )
     channels.send(ch, message(ch))
     body = receiver.requests[0].json
     assert body["msg_type"] == "text" and "AJ20261102001" in body["content"]["text"]
@@ -110,11 +119,20 @@ def test_unreachable_receiver_is_a_delivery_error(receiver):
 
 def test_smtp_email_reaches_the_server(smtp_server):
     host, port, messages = smtp_server
-    ch = channel_from_dict("mail", {"type": "smtp", "host": host, "port": port,
-                                    "security": "none", "sender": "grid@example.org",
-                                    "to": ["office@example.org"], "role": "inspector"})
+    ch = channel_from_dict(
+        "mail",
+        {
+            "type": "smtp",
+            "host": host,
+            "port": port,
+            "security": "none",
+            "sender": "grid@example.org",
+            "to": ["office@example.org"],
+            "role": "inspector",
+        },
+    )
     channels.send(ch, message(ch))
-    (rcpt, mail), = messages
+    ((rcpt, mail),) = messages
     assert rcpt == ["office@example.org"]
     assert mail["Subject"] == "【派遣】新案件待处置"
     text = mail.get_content()
@@ -122,8 +140,14 @@ def test_smtp_email_reaches_the_server(smtp_server):
 
 
 def test_secrets_are_never_shown_back():
-    ch = channel_from_dict("wx", {"type": "wecom", "secret": "s3",
-                                  "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY"})
+    ch = channel_from_dict(
+        "wx",
+        {
+            "type": "wecom",
+            "secret": "s3",
+            "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY",
+        },
+    )
     shown = str(ch.public())
     assert "KEY" not in shown and "s3" not in shown
 

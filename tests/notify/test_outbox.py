@@ -28,10 +28,18 @@ H = dt.timedelta(hours=1)
 
 def configure(tmp_path: Path, receiver, extra: str = "", **general) -> None:
     lines = ["[notify]", 'public_url = "http://grid.local"']
-    lines += [f"{k} = {v!r}" if not isinstance(v, str) else f'{k} = "{v}"'
-              for k, v in general.items()]
-    lines += ["", "[notify.channels.hook]", 'type = "webhook"', f'url = "{receiver.url}/in"',
-              'secret = "k"', "", extra]
+    lines += [
+        f"{k} = {v!r}" if not isinstance(v, str) else f'{k} = "{v}"' for k, v in general.items()
+    ]
+    lines += [
+        "",
+        "[notify.channels.hook]",
+        'type = "webhook"',
+        f'url = "{receiver.url}/in"',
+        'secret = "k"',
+        "",
+        extra,
+    ]
     (tmp_path / "gridmap.toml").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -39,8 +47,9 @@ def new_case(store, index: int = 5):
     grids = store.read_layer("grids")
     row = grids.iloc[index]
     point = row.geometry.representative_point()
-    result = issues.report_issue(store, ADMIN, category="市容环境", subcategory="暴露垃圾",
-                                 lon=point.x, lat=point.y, at=AT)
+    result = issues.report_issue(
+        store, ADMIN, category="市容环境", subcategory="暴露垃圾", lon=point.x, lat=point.y, at=AT
+    )
     return result
 
 
@@ -162,10 +171,14 @@ def test_closed_and_suspended_cases_are_not_warned(demo_store, tmp_path, receive
 
 
 def test_phones_and_names_follow_the_receivers_role(demo_store, tmp_path, receiver):
-    extra = "\n".join([
-        "[notify.channels.office]", 'type = "webhook"', f'url = "{receiver.url}/office"',
-        'role = "inspector"',
-    ])
+    extra = "\n".join(
+        [
+            "[notify.channels.office]",
+            'type = "webhook"',
+            f'url = "{receiver.url}/office"',
+            'role = "inspector"',
+        ]
+    )
     configure(tmp_path, receiver, extra=extra)
     case = new_case(demo_store)
     dispatch(demo_store, case)
@@ -178,20 +191,32 @@ def test_phones_and_names_follow_the_receivers_role(demo_store, tmp_path, receiv
 
 
 def test_channel_filters_by_event_and_audience(demo_store, tmp_path, receiver):
-    extra = "\n".join([
-        "[notify.channels.office]", 'type = "webhook"', f'url = "{receiver.url}/office"',
-        'audience = ["office"]',
-        "[notify.channels.overdue_only]", 'type = "webhook"', f'url = "{receiver.url}/o"',
-        'events = ["overdue"]',
-    ])
+    extra = "\n".join(
+        [
+            "[notify.channels.office]",
+            'type = "webhook"',
+            f'url = "{receiver.url}/office"',
+            'audience = ["office"]',
+            "[notify.channels.overdue_only]",
+            'type = "webhook"',
+            f'url = "{receiver.url}/o"',
+            'events = ["overdue"]',
+        ]
+    )
     configure(tmp_path, receiver, extra=extra)
     dispatch(demo_store, new_case(demo_store))
     assert rows(demo_store)["channel"].tolist() == ["hook"]
 
 
 def test_daily_list_at_the_configured_time(demo_store, tmp_path, receiver):
-    extra = "\n".join(["[notify.channels.office]", 'type = "webhook"',
-                       f'url = "{receiver.url}/office"', 'audience = ["office"]'])
+    extra = "\n".join(
+        [
+            "[notify.channels.office]",
+            'type = "webhook"',
+            f'url = "{receiver.url}/office"',
+            'audience = ["office"]',
+        ]
+    )
     configure(tmp_path, receiver, extra=extra, daily_at="10:30")
     new_case(demo_store)
     assert outbox.enqueue_daily(demo_store, now=AT + dt.timedelta(minutes=29)) == 0
@@ -219,12 +244,15 @@ def test_send_test_from_settings_needs_an_admin(demo_store, tmp_path, receiver):
 
 def test_one_sender_lease_across_processes(demo_store):
     assert store_outbox.take_sender_lease(demo_store, "a", now=AT, ttl_s=60)
-    assert not store_outbox.take_sender_lease(demo_store, "b", now=AT + dt.timedelta(seconds=30),
-                                              ttl_s=60)
-    assert store_outbox.take_sender_lease(demo_store, "a", now=AT + dt.timedelta(seconds=30),
-                                          ttl_s=60)
-    assert store_outbox.take_sender_lease(demo_store, "b", now=AT + dt.timedelta(seconds=91),
-                                          ttl_s=60)
+    assert not store_outbox.take_sender_lease(
+        demo_store, "b", now=AT + dt.timedelta(seconds=30), ttl_s=60
+    )
+    assert store_outbox.take_sender_lease(
+        demo_store, "a", now=AT + dt.timedelta(seconds=30), ttl_s=60
+    )
+    assert store_outbox.take_sender_lease(
+        demo_store, "b", now=AT + dt.timedelta(seconds=91), ttl_s=60
+    )
     store_outbox.release_sender_lease(demo_store, "b")
     assert store_outbox.take_sender_lease(demo_store, "c", now=AT, ttl_s=60)
 
@@ -235,8 +263,9 @@ def test_two_claims_never_take_the_same_row(demo_store, tmp_path, receiver):
     first = store_outbox.claim(demo_store, now=AT, lease_s=60, limit=10, sender="a")
     second = store_outbox.claim(demo_store, now=AT, lease_s=60, limit=10, sender="b")
     assert len(first) == 1 and second == []
-    later = store_outbox.claim(demo_store, now=AT + dt.timedelta(seconds=61), lease_s=60,
-                               limit=10, sender="b")
+    later = store_outbox.claim(
+        demo_store, now=AT + dt.timedelta(seconds=61), lease_s=60, limit=10, sender="b"
+    )
     assert [r["id"] for r in later] == [first[0]["id"]] and later[0]["attempts"] == 2
 
 
@@ -250,9 +279,11 @@ def test_killed_sender_loses_nothing_at_least_once(demo_db, demo_store, tmp_path
     dispatch(demo_store, new_case(demo_store))
     receiver.hold = threading.Event()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    proc = subprocess.Popen(  # noqa: S603
+    proc = subprocess.Popen(
         [sys.executable, "-m", "gridmap", "notify", "run", "--once", "--db", demo_db],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         assert receiver.got.wait(60), "the sender never reached the receiver"
@@ -276,7 +307,10 @@ def test_killed_sender_loses_nothing_at_least_once(demo_db, demo_store, tmp_path
     attempts = store_outbox.read_attempts(demo_store, row_id)
     assert attempts["ok"].tolist() == [False, True]
     assert "interrupted" in attempts["error"].iloc[0]
-    same = [r for r in receiver.requests
-            if (r.json["ref"], r.json["kind"]) == (first["ref"], first["kind"])]
+    same = [
+        r
+        for r in receiver.requests
+        if (r.json["ref"], r.json["kind"]) == (first["ref"], first["kind"])
+    ]
     assert len(same) == 2  # at least once: the receiver saw it twice, and no more
     assert rows(demo_store, status="pending").empty and rows(demo_store, status="sending").empty
