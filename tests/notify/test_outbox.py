@@ -314,3 +314,24 @@ def test_killed_sender_loses_nothing_at_least_once(demo_db, demo_store, tmp_path
     ]
     assert len(same) == 2  # at least once: the receiver saw it twice, and no more
     assert rows(demo_store, status="pending").empty and rows(demo_store, status="sending").empty
+
+
+def test_the_web_apps_lifespan_runs_the_sender(demo_store, tmp_path, receiver):
+    """The app's lifespan starts the background sender; a pending message goes out by itself."""
+    import asyncio
+
+    from gridmap.web import app as web_app
+
+    configure(tmp_path, receiver, interval_s=0.2)
+    case = new_case(demo_store)
+    dispatch(demo_store, case, at=dt.datetime.now(dt.UTC))
+
+    async def serve() -> bool:
+        async with web_app.lifespan(None):
+            return await asyncio.to_thread(receiver.got.wait, 60)
+
+    assert asyncio.run(serve()), "the sender thread never delivered"
+    assert any(r.json.get("case") == case.code for r in receiver.requests)
+    # stopping gave the sender lease up: another process may take it at once
+    assert store_outbox.take_sender_lease(demo_store, "other", now=dt.datetime.now(dt.UTC),
+                                          ttl_s=60)
