@@ -341,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     from gridmap.export import cli as export_cli
     from gridmap.grids import cli as grids_cli
     from gridmap.issues import cli as issues_cli
+    from gridmap.notify import cli as notify_cli
     from gridmap.records import cli as records_cli
 
     checks_cli.add_parsers(sub)
@@ -348,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     issues_cli.add_parsers(sub)
     export_cli.add_parsers(sub)
     records_cli.add_parsers(sub)
+    notify_cli.add_parsers(sub)
     return parser
 
 

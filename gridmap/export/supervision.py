@@ -391,7 +391,7 @@ def export_supervision(
         author=user.username,
         lang=lang,
     )
-    return finish_export(
+    result = finish_export(
         store,
         user,
         "supervision",
@@ -403,3 +403,13 @@ def export_supervision(
         as_of=issued,
         extra={"date": fmt_date(issued)},
     )
+    from gridmap.notify import enqueue_supervision
+
+    wanted = set(grids["code"])
+    failing = sorted(
+        {str(g) for g, sev in zip(failures["grid"], failures["severity"], strict=True)
+         if g in wanted and sev != "advisory"}
+    )
+    enqueue_supervision(store, grids=failing, orders=orders,
+                        deadline=issued + dt.timedelta(days=deadline_days))
+    return result

@@ -36,6 +36,7 @@ from gridmap.issues.categories import IssueConfig
 from gridmap.issues.deadlines import add_hours, deadline_for, hours_between
 from gridmap.issues.routing import Route, find_duplicates, route_point
 from gridmap.model import IssueStatus, row_version
+from gridmap.notify import outbox as notify_outbox
 from gridmap.photos import clean_photo, photo_location
 from gridmap.store import issues as store_issues
 
@@ -293,6 +294,7 @@ def _write(
                 to_status=values["status"],
                 note=(note or "").strip() or None,
             )
+            notify_outbox.on_issue_move(conn, after, event_id=event_id, at=when)  # same transaction
         kind = photo_kind or ("after" if values.get("status") == S.HANDLED.value else "before")
         store_issues.add_issue_photos(
             conn, issue_id, cleaned, event_id=event_id, kind=kind, at=when

@@ -17,6 +17,8 @@ module outside ``gridmap/store/`` runs or builds SQL).
 ``issues``       issue reports, their status moves and photos
 ``sessions``     login sessions (hashed cookie tokens, expiry, revocation) and
                  the failure counters of names that are not users
+``outbox``       the notification outbox: enqueue in the event's transaction,
+                 leased claims, outcomes and attempts, the one-sender lease
 ``mbtiles``      read-only tiles of a local MBTiles basemap package
 ``tokens``       API tokens: hashed secrets, scope, rights, expiry, the rate window
 ``features``     layer reads filtered by a bounding box (the API's GeoJSON)

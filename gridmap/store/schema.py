@@ -59,6 +59,8 @@ __all__ = [
     "maintenance",
     "meta",
     "metadata",
+    "outbox",
+    "outbox_attempts",
     "points",
     "roads",
     "schools",
@@ -447,6 +449,42 @@ api_tokens = Table(  # revision 0004_api_tokens
     Column("created_by", String(100)),
     Column("last_used_at", UTCDateTime),
     *_editable(),
+)
+
+outbox = Table(  # revision 0008_outbox
+    "outbox",
+    metadata,
+    _id(),
+    Column("kind", String(20), nullable=False,
+           comment="dispatched, returned, warning, overdue, daily, supervision, test"),
+    Column("channel", String(64), nullable=False, index=True,
+           comment="name of a channel of [notify.channels] in gridmap.toml"),
+    Column("recipient", String(300), comment="who it is meant for: worker:W001, office, ..."),
+    Column("payload", JSONType, nullable=False, comment="the message (already masked)"),
+    Column("status", String(10), nullable=False, index=True,
+           comment="pending, sending, sent or dead"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_at", UTCDateTime, nullable=False, index=True, comment="due from then on"),
+    Column("lease_until", UTCDateTime, comment="a sender holds the row until then"),
+    Column("last_error", Text),
+    Column("ref", String(100), comment="the event: issue_events id, issue id, order date ..."),
+    Column("dedupe", String(200), unique=True,
+           comment="one row per key: one warning per case, deadline and channel"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    CheckConstraint("status IN ('pending', 'sending', 'sent', 'dead')", name="status"),
+)
+
+outbox_attempts = Table(  # revision 0008_outbox
+    "outbox_attempts",
+    metadata,
+    _id(),
+    Column("outbox_id", Integer, ForeignKey("outbox.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("error", Text),
+    Column("sender", String(100), comment="host:pid of the sender"),
 )
 
 layer_sources = Table(

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -76,11 +77,24 @@ def current_store() -> Store:
 
 @asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[None]:
-    """Open the store when the server starts; close its connections when it stops."""
+    """Open the store and start the notification sender; stop both when the server stops.
+
+    The sender (:class:`gridmap.notify.Sender`) is a background thread that works
+    only while channels are configured and this process holds the sender lease;
+    ``GRIDMAP_NOTIFY_SENDER=0`` leaves it to ``gridmap notify run`` (cron).
+    """
     global _store
+    from gridmap.notify import Sender
+
     with contextlib.suppress(GridmapError):  # /healthz reports it; pages show the error
         await run_in_threadpool(current_store)
+    sender = None
+    if os.environ.get("GRIDMAP_NOTIFY_SENDER", "1") != "0":
+        sender = Sender(current_store)
+        sender.start()
     yield
+    if sender is not None:
+        await run_in_threadpool(sender.stop)
     with _store_lock:
         if _store is not None:
             _store.close()

@@ -45,6 +45,8 @@ PAGES: tuple[Page, ...] = (
     Page("nav.section.admin", "pages/users.py", "nav.users", "group", "manage_users"),
     Page("nav.section.admin", "pages/tokens.py", "nav.tokens", "key", "manage_users"),
     Page("nav.section.admin", "pages/settings.py", "nav.settings", "settings", "edit_settings"),
+    Page("nav.section.admin", "pages/notify_log.py", "nav.notify_log", "notifications",
+         "edit_settings"),
     Page("nav.section.admin", "pages/sessions.py", "nav.sessions", "devices", "view"),
     Page("nav.section.admin", "pages/about.py", "nav.about", "info", "view"),
 )

@@ -24,6 +24,7 @@ PAGES = {
     "pages/users.py": ("nav.users", "manage_users"),
     "pages/tokens.py": ("nav.tokens", "manage_users"),
     "pages/settings.py": ("nav.settings", "edit_settings"),
+    "pages/notify_log.py": ("nav.notify_log", "edit_settings"),
     "pages/about.py": ("nav.about", "view"),
 }
 

@@ -1,0 +1,107 @@
+"""CLI of notifications: ``gridmap notify test CHANNEL | run [--once] | log``.
+
+``add_parsers(subparsers)`` adds ``notify`` to the ``gridmap`` command (see
+:mod:`gridmap.cli`). ``run --once`` is one round for cron: it scans deadlines and
+the daily list and sends what is due, if no other process holds the sender lease.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from typing import Any
+
+from gridmap._cli import (
+    EXIT_ERROR,
+    EXIT_OK,
+    add_db_argument,
+    add_user_argument,
+    local_operator,
+    print_json,
+)
+from gridmap._cli import open_store as _store
+from gridmap._cli import out as _out
+
+__all__ = ["add_parsers"]
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    """Send a test message, run the sender, or print the delivery log."""
+    from gridmap.notify import config, outbox
+    from gridmap.store import outbox as store_outbox
+
+    store = _store(args, upgrade=args.action == "run")
+    if args.action == "test":
+        if not args.channel:
+            names = ", ".join(c.name for c in config.load_notify().channels) or "none"
+            _out(f"give a channel: {names}")
+            return EXIT_ERROR
+        result = outbox.send_test(store, args.channel, by=local_operator(args.user))
+        if result["status"] == "sent":
+            _out(f"test message {result['id']} delivered over {args.channel}")
+            return EXIT_OK
+        _out(f"test message {result['id']} over {args.channel} failed: {result['error']}")
+        return EXIT_ERROR
+    if args.action == "run":
+        settings = config.load_notify()
+        if args.once:
+            counts = outbox.tick(store, settings=settings)
+            if counts is None:
+                _out("nothing to do: no channels, or another sender holds the lease")
+            else:
+                _out(", ".join(f"{k} {v}" for k, v in counts.items()))
+            return EXIT_OK
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            while not stop.is_set():
+                counts = outbox.tick(store, settings=config.load_notify())
+                if counts and any(counts.values()):
+                    _out(", ".join(f"{k} {v}" for k, v in counts.items()))
+                stop.wait(settings.interval_s)
+        except KeyboardInterrupt:
+            pass
+        return EXIT_OK
+    frame = store_outbox.read_outbox(store, status=args.status, limit=args.limit)
+    if args.json:
+        records: list[dict[str, Any]] = []
+        for row in frame.to_dict("records"):
+            row["attempt_log"] = store_outbox.read_attempts(store, row["id"]).to_dict("records")
+            records.append(row)
+        print_json(records, default=str)
+        return EXIT_OK
+    if frame.empty:
+        _out("no notifications")
+    for r in frame.itertuples():
+        title = (r.payload or {}).get("title", "")
+        _out(
+            f"{r.id:>6} {r.status:<8} {r.kind:<11} {r.channel:<12} tries {r.attempts} "
+            f"{title} {('- ' + r.last_error) if r.last_error and r.status != 'sent' else ''}"
+        )
+    return EXIT_OK
+
+
+def add_parsers(sub: Any) -> None:
+    """Add ``gridmap notify`` to the command's subparsers."""
+    p = sub.add_parser(
+        "notify",
+        help="notifications: send a test, run the sender, show the delivery log",
+        description="Notifications over the channels of [notify.channels] in gridmap.toml. "
+        "'test CHANNEL' sends a test message now; 'run --once' scans deadlines "
+        "(超时预警, overdue) and the daily list and sends what is due (for cron); "
+        "'run' keeps doing so; 'log' prints the outbox with its attempts.",
+    )
+    p.add_argument("action", choices=["test", "run", "log"])
+    p.add_argument("channel", nargs="?", help="for test: the channel's name")
+    p.add_argument("--once", action="store_true", help="for run: one round, then exit")
+    p.add_argument(
+        "--status",
+        choices=["pending", "sending", "sent", "dead"],
+        help="for log: only rows of this status",
+    )
+    p.add_argument("--limit", type=int, default=50, help="for log: at most this many rows")
+    p.add_argument("--json", action="store_true", help="for log: JSON with every attempt")
+    add_user_argument(p, help="who sends the test (for the log)")
+    add_db_argument(p)
+    p.set_defaults(func=cmd_notify)
