@@ -451,7 +451,7 @@ api_tokens = Table(  # revision 0004_api_tokens
     *_editable(),
 )
 
-outbox = Table(  # revision 0008_outbox
+outbox = Table(  # revision 0007_outbox
     "outbox",
     metadata,
     _id(),
@@ -475,7 +475,7 @@ outbox = Table(  # revision 0008_outbox
     CheckConstraint("status IN ('pending', 'sending', 'sent', 'dead')", name="status"),
 )
 
-outbox_attempts = Table(  # revision 0008_outbox
+outbox_attempts = Table(  # revision 0007_outbox
     "outbox_attempts",
     metadata,
     _id(),

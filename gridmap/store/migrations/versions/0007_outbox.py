@@ -1,7 +1,7 @@
 """Notification outbox and its delivery attempts.
 
-Revision ID: 0008_outbox
-Revises: 0005_spatial_index
+Revision ID: 0007_outbox
+Revises: 0006_spatial_index
 Create Date: 2026-12-10
 
 Adds ``outbox`` (one row per message and channel, written in the transaction of
@@ -17,8 +17,8 @@ from alembic import op
 
 from gridmap.store.types import JSONType, UTCDateTime
 
-revision = "0008_outbox"
-down_revision = "0005_spatial_index"
+revision = "0007_outbox"
+down_revision = "0006_spatial_index"
 branch_labels = None
 depends_on = None
 
