@@ -37,6 +37,12 @@ max_upload_mb
 timezone
     The street's time zone (IANA name, default ``Asia/Shanghai``): times are
     stored in UTC and shown in this zone (see :func:`gridmap.i18n.format_time`).
+issuing_office
+    The office named on supervision orders (督办单) as issuer and signer; empty:
+    the street's name with 办事处 (望江街道办事处).
+document_prefix
+    The 发文机关代字 of the orders' document numbers (文号 ``望江街督〔2026〕3号``);
+    empty: the street's name without 街道 followed by 街督.
 cjk_font
     TrueType Chinese font (``.ttf``/``.ttc``, ``path#index`` for a face of a
     collection) embedded in PDF exports and drawn in map images; empty: found
@@ -98,6 +104,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_upload_mb", 200, "MB", "uploads larger than this are refused"),
     Setting("cjk_font", "", "", "TrueType Chinese font file for PDF exports (empty: automatic)"),
     Setting("timezone", "Asia/Shanghai", "", "the street's time zone; times are shown in it"),
+    Setting("issuing_office", "", "", "office that issues 督办单 (empty: <street>办事处)"),
+    Setting("document_prefix", "", "", "文号 prefix of 督办单 (empty: from the street)"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

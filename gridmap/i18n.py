@@ -447,6 +447,39 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.supervision.sign_receiver": {"zh": "网格长签收：", "en": "Received by grid head:"},
     "export.supervision.sign_date": {"zh": "签收日期：", "en": "Date:"},
     "export.supervision.feedback": {"zh": "整改情况反馈：", "en": "Actions taken:"},
+    # 督办单 in the 公文 layout (GB/T 9704): mark, number, title, addressee, body, signature
+    "export.supervision.mark": {"zh": "{office}督办单", "en": "{office}: supervision order"},
+    "export.supervision.doc_number": {"zh": "{prefix}〔{year}〕{seq}号",
+                                      "en": "{prefix} [{year}] No. {seq}"},
+    "export.supervision.doc_title": {
+        "zh": "关于{place}创建工作问题限期整改的督办单",
+        "en": "Supervision order on the problems found in {place}",
+    },
+    "export.supervision.addressee": {"zh": "{to}：", "en": "To: {to}"},
+    "export.supervision.addressee_head": {"zh": "{grid}网格长{name}", "en": "{name}, head of {grid}"},
+    "export.supervision.body": {
+        "zh": "经检查，你网格（编码{code}）存在以下{n}项问题，不符合有关标准和创建工作要求，"
+              "现予督办：",
+        "en": "Checks found the {n} problems below in your grid ({code}), short of the standards and "
+              "the campaign requirements. They are hereby put under supervision:",
+    },
+    "export.supervision.requirement": {
+        "zh": "整改要求：请于{deadline}前完成整改，逐项落实到人，并将整改情况书面报送{office}。"
+              "逾期未完成的，纳入当月网格考核。",
+        "en": "Requirement: fix every problem by {deadline}, each assigned to a person, and "
+              "report the actions taken in writing to {office}. Problems still open then count "
+              "in the month's grid score.",
+    },
+    "export.supervision.col.place": {"zh": "问题位置", "en": "Place"},
+    "export.supervision.col.problem": {"zh": "问题", "en": "Problem"},
+    "export.supervision.col.measured": {"zh": "实测", "en": "Measured"},
+    "export.supervision.col.required": {"zh": "要求及依据", "en": "Requirement and source"},
+    "export.supervision.printed": {"zh": "{office}　　{date}印发", "en": "Issued by {office}, {date}"},
+    "export.supervision.receipt": {
+        "zh": "签收人：＿＿＿＿＿＿　　签收日期：＿＿＿＿＿＿",
+        "en": "Received by: ____________    Date: ____________",
+    },
+    "export.supervision.office_default": {"zh": "{street}办事处", "en": "{street} office"},
     "export.weekly.title": {"zh": "{place} 每周上报进展", "en": "{place} weekly progress report"},
     "export.weekly.period": {"zh": "{week}（{start} 至 {end}）", "en": "{week} ({start} to {end})"},
     "export.weekly.sheet_summary": {"zh": "概况", "en": "Summary"},

@@ -625,3 +625,52 @@ def suggested_file_name(
 def i18n_today() -> dt.date:
     """Return today's date in the street's time zone."""
     return dt.date.fromisoformat(i18n.format_date(dt.datetime.now(dt.UTC)))
+
+
+#: Decimal places a measured figure is shown with, by unit: what the figure means.
+_UNIT_DECIMALS = {"m": 0, "m²": 0, "h": 1, "days": 0, "%": 1, "km": 1}
+
+
+def fmt_measure(value: Any, unit: str | None, *, lang: str = i18n.DEFAULT_LANG) -> str:
+    """Return a measured figure with its unit in ``lang``: ``88米``, ``832.4小时``, ``20.0%``.
+
+    Distances are shown to the metre (to 0.1 m below 10 m), hours and shares to one
+    decimal, days and counts whole; the unit is the Chinese unit (米, 户, 人, 块, 天,
+    小时) in Chinese and the English one otherwise. ``""`` for no value.
+
+    Examples
+    --------
+    >>> fmt_measure(88.183472, "m"), fmt_measure(832.44, "h"), fmt_measure(1, "workers")
+    ('88米', '832.4小时', '1名')
+    >>> fmt_measure(158, "days", lang="en"), fmt_measure(3.25, "m", lang="en")
+    ('158 days', '3.2 m')
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        number = str(value)
+    else:
+        decimals = _UNIT_DECIMALS.get(unit or "", 0)
+        if unit == "m" and abs(float(value)) < 10:
+            decimals = 1
+        number = f"{float(value):,.{decimals}f}" if decimals else f"{round(float(value)):,d}"
+    if not unit:
+        return number
+    key = f"checks.unit.{unit}"
+    label = i18n.t(key, lang)
+    label = unit if label == key else label
+    glue = "" if (label == "%" or not label[0].isascii()) else " "
+    return f"{number}{glue}{label}"
+
+
+def official_date(day: dt.date, lang: str = i18n.DEFAULT_LANG) -> str:
+    """Return a date as an official document writes it: ``2026年12月5日`` (``5 December 2026``).
+
+    Examples
+    --------
+    >>> official_date(dt.date(2026, 12, 5))
+    '2026年12月5日'
+    """
+    if i18n.normalize_lang(lang) == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {day:%B} {day.year}"

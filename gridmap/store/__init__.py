@@ -19,6 +19,7 @@ module outside ``gridmap/store/`` runs or builds SQL).
                  the failure counters of names that are not users
 ``mbtiles``      read-only tiles of a local MBTiles basemap package
 ``tokens``       API tokens: hashed secrets, scope, rights, expiry, the rate window
+``documents``    issued supervision orders (督办单) and their per-year numbers (文号)
 ``features``     layer reads filtered by a bounding box (the API's GeoJSON)
 ``spatial``      the spatial index (GIST on PostGIS, trigger-kept side tables on
                  SQLite), bounding-box reads, the map tiles' lean reads
