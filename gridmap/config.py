@@ -34,6 +34,15 @@ basemap_package
     A local MBTiles file the app serves at ``/basemap/{z}/{x}/{y}`` (empty: none).
 max_upload_mb
     Uploads larger than this are refused before they are read (MB).
+timezone
+    The street's time zone (IANA name, default ``Asia/Shanghai``): times are
+    stored in UTC and shown in this zone (see :func:`gridmap.i18n.format_time`).
+issuing_office
+    The office named on supervision orders (督办单) as issuer and signer; empty:
+    the street's name with 办事处 (望江街道办事处).
+document_prefix
+    The 发文机关代字 of the orders' document numbers (文号 ``望江街督〔2026〕3号``);
+    empty: the street's name without 街道 followed by 街督.
 cjk_font
     TrueType Chinese font (``.ttf``/``.ttc``, ``path#index`` for a face of a
     collection) embedded in PDF exports and drawn in map images; empty: found
@@ -42,12 +51,14 @@ cjk_font
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from gridmap.errors import InputError
 
@@ -60,6 +71,7 @@ __all__ = [
     "mask_url",
     "read_toml",
     "save_settings",
+    "street_zone",
     "write_table",
 ]
 
@@ -93,6 +105,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("basemap_package", "", "", "local MBTiles basemap served at /basemap/{z}/{x}/{y}"),
     Setting("max_upload_mb", 200, "MB", "uploads larger than this are refused"),
     Setting("cjk_font", "", "", "TrueType Chinese font file for PDF exports (empty: automatic)"),
+    Setting("timezone", "Asia/Shanghai", "", "the street's time zone; times are shown in it"),
+    Setting("issuing_office", "", "", "office that issues 督办单 (empty: <street>办事处)"),
+    Setting("document_prefix", "", "", "文号 prefix of 督办单 (empty: from the street)"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -178,6 +193,47 @@ def get(name: str) -> Any:
     return load_settings()[name]
 
 
+def street_zone(name: str | None = None) -> ZoneInfo:
+    """Return the street's time zone: ``name``, else the ``timezone`` setting.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the name is not a known IANA time zone.
+
+    Examples
+    --------
+    >>> str(street_zone("Asia/Shanghai"))
+    'Asia/Shanghai'
+    """
+    if name is None:
+        path = config_path()
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            stamp = None
+        name = _zone_name(str(path), stamp)
+    return _zone(name)
+
+
+@functools.lru_cache(maxsize=8)
+def _zone_name(path: str, stamp: int | None) -> str:
+    """Return the ``timezone`` setting of the file at ``path`` as of modification ``stamp``."""
+    try:
+        return str(load_settings(Path(path)).get("timezone") or "Asia/Shanghai")
+    except InputError:  # a broken settings file must not stop every time from showing
+        return "Asia/Shanghai"
+
+
+@functools.lru_cache(maxsize=16)
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        msg = f"unknown time zone {name!r}; use an IANA name such as Asia/Shanghai"
+        raise InputError(msg) from None
+
+
 def save_settings(values: dict[str, Any], *, by: Any, path: Path | None = None) -> Path:
     """Write settings to the TOML file, keeping the other settings already in it.
 
@@ -211,6 +267,8 @@ def save_settings(values: dict[str, Any], *, by: Any, path: Path | None = None) 
     merged = {k: v for k, v in current.items() if k in _BY_NAME}
     for name, value in values.items():
         merged[name] = _checked(name, value)
+    if "timezone" in values:
+        street_zone(merged["timezone"])  # an unknown zone is refused before it is saved
     if merged.get("basemap", "none") not in ("none", "osm", "tianditu", "amap", "custom"):
         msg = f"unknown basemap {merged['basemap']!r}; use none, osm, tianditu, amap or custom"
         raise InputError(msg)

@@ -20,9 +20,24 @@ callers escape it before putting it into HTML.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from enum import Enum
+from typing import Any
 
-__all__ = ["DEFAULT_LANG", "LABELS", "LANGS", "STRINGS", "label", "normalize_lang", "t"]
+__all__ = [
+    "DEFAULT_LANG",
+    "LABELS",
+    "LANGS",
+    "STRINGS",
+    "format_date",
+    "format_frame",
+    "format_time",
+    "format_value",
+    "label",
+    "normalize_lang",
+    "t",
+]
 
 #: Supported languages, default first.
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -432,6 +447,39 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.supervision.sign_receiver": {"zh": "网格长签收：", "en": "Received by grid head:"},
     "export.supervision.sign_date": {"zh": "签收日期：", "en": "Date:"},
     "export.supervision.feedback": {"zh": "整改情况反馈：", "en": "Actions taken:"},
+    # 督办单 in the 公文 layout (GB/T 9704): mark, number, title, addressee, body, signature
+    "export.supervision.mark": {"zh": "{office}督办单", "en": "{office}: supervision order"},
+    "export.supervision.doc_number": {"zh": "{prefix}〔{year}〕{seq}号",
+                                      "en": "{prefix} [{year}] No. {seq}"},
+    "export.supervision.doc_title": {
+        "zh": "关于{place}创建工作问题限期整改的督办单",
+        "en": "Supervision order on the problems found in {place}",
+    },
+    "export.supervision.addressee": {"zh": "{to}：", "en": "To: {to}"},
+    "export.supervision.addressee_head": {"zh": "{grid}网格长{name}", "en": "{name}, head of {grid}"},
+    "export.supervision.body": {
+        "zh": "经检查，你网格（编码{code}）存在以下{n}项问题，不符合有关标准和创建工作要求，"
+              "现予督办：",
+        "en": "Checks found the {n} problems below in your grid ({code}), short of the standards and "
+              "the campaign requirements. They are hereby put under supervision:",
+    },
+    "export.supervision.requirement": {
+        "zh": "整改要求：请于{deadline}前完成整改，逐项落实到人，并将整改情况书面报送{office}。"
+              "逾期未完成的，纳入当月网格考核。",
+        "en": "Requirement: fix every problem by {deadline}, each assigned to a person, and "
+              "report the actions taken in writing to {office}. Problems still open then count "
+              "in the month's grid score.",
+    },
+    "export.supervision.col.place": {"zh": "问题位置", "en": "Place"},
+    "export.supervision.col.problem": {"zh": "问题", "en": "Problem"},
+    "export.supervision.col.measured": {"zh": "实测", "en": "Measured"},
+    "export.supervision.col.required": {"zh": "要求及依据", "en": "Requirement and source"},
+    "export.supervision.printed": {"zh": "{office}　　{date}印发", "en": "Issued by {office}, {date}"},
+    "export.supervision.receipt": {
+        "zh": "签收人：＿＿＿＿＿＿　　签收日期：＿＿＿＿＿＿",
+        "en": "Received by: ____________    Date: ____________",
+    },
+    "export.supervision.office_default": {"zh": "{street}办事处", "en": "{street} office"},
     "export.weekly.title": {"zh": "{place} 每周上报进展", "en": "{place} weekly progress report"},
     "export.weekly.period": {"zh": "{week}（{start} 至 {end}）", "en": "{week} ({start} to {end})"},
     "export.weekly.sheet_summary": {"zh": "概况", "en": "Summary"},
@@ -1292,3 +1340,162 @@ def label(value: object, lang: str = DEFAULT_LANG, *, field: str | None = None) 
             if text:
                 return text
     return key
+
+
+# --- times and dates ------------------------------------------------------------------------
+# One way to show a time: stored in UTC, shown in the street's time zone as
+# ``2026-12-05 14:30`` (no seconds, no offset); a date as ``2026-12-05``.
+
+
+def _zone(tz: Any):
+    from gridmap.config import street_zone
+
+    if tz is None or isinstance(tz, str):
+        return street_zone(tz)
+    return tz
+
+
+def _is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        import pandas as pd
+
+        return value is pd.NaT or (not isinstance(value, str | bytes) and bool(pd.isna(value)))
+    except (TypeError, ValueError, ImportError):
+        return False
+
+
+def _as_datetime(value: object) -> dt.datetime | dt.date | None:
+    """``value`` as a datetime (naive means UTC) or a plain date; None when it is none."""
+    if _is_blank(value) or value == "":
+        return None
+    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    if hasattr(value, "astype") and "datetime64" in str(getattr(value, "dtype", "")):
+        import pandas as pd
+
+        return pd.Timestamp(value).to_pydatetime()
+    text = str(value).strip()
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _local(value: dt.datetime, tz: Any) -> dt.datetime:
+    if value.tzinfo is None:  # the store keeps UTC; a naive time is UTC
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(_zone(tz))
+
+
+def format_time(value: object, *, tz: Any = None, seconds: bool = False) -> str:
+    """Return ``value`` as a local time ``2026-12-05 14:30``, the one way times are shown.
+
+    Parameters
+    ----------
+    value
+        A datetime (aware, or naive meaning UTC as the store keeps it), a pandas
+        Timestamp, an ISO text, or a date (shown as a date). ``None``/NaT/NaN give ``""``.
+    tz
+        The zone to show it in (a name or a ``tzinfo``); default the street's
+        ``timezone`` setting (Asia/Shanghai).
+    seconds
+        Add the seconds (``14:30:05``); never microseconds or an offset.
+
+    Returns
+    -------
+    str
+        ``YYYY-MM-DD HH:MM`` in the local zone; ``""`` for a missing value; text that
+        is no time comes back as it was.
+
+    Examples
+    --------
+    >>> format_time(dt.datetime(2026, 12, 5, 6, 30, 56, 488535, tzinfo=dt.UTC))
+    '2026-12-05 14:30'
+    >>> format_time("2026-12-07T06:30:00+00:00", tz="Asia/Shanghai")
+    '2026-12-07 14:30'
+    >>> format_time(None)
+    ''
+    >>> format_time(dt.date(2026, 12, 5))
+    '2026-12-05'
+    """
+    when = _as_datetime(value)
+    if when is None:
+        return "" if _is_blank(value) or value == "" else str(value)
+    if not isinstance(when, dt.datetime):
+        return when.isoformat()
+    return _local(when, tz).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def format_date(value: object, *, tz: Any = None) -> str:
+    """Return the local calendar date of ``value`` as ``2026-12-05``.
+
+    A datetime is first taken to the street's zone (so 20:00 UTC is the next day
+    in Shanghai); a date is shown as it is. ``None``/NaT give ``""``.
+
+    Examples
+    --------
+    >>> format_date(dt.datetime(2026, 12, 4, 20, 0, tzinfo=dt.UTC), tz="Asia/Shanghai")
+    '2026-12-05'
+    >>> format_date("2026-12-05")
+    '2026-12-05'
+    """
+    when = _as_datetime(value)
+    if when is None:
+        return "" if _is_blank(value) or value == "" else str(value)
+    if isinstance(when, dt.datetime):
+        return _local(when, tz).date().isoformat()
+    return when.isoformat()
+
+
+def format_value(value: object, *, tz: Any = None) -> object:
+    """Return a table cell for display: times and dates formatted, missing values blank.
+
+    Numbers and text pass through unchanged; ``None``/NaN/NaT become ``""`` (a table
+    never shows "None").
+
+    Examples
+    --------
+    >>> format_value(None), format_value(3), format_value(dt.date(2026, 1, 2))
+    ('', 3, '2026-01-02')
+    """
+    if isinstance(value, str):
+        return value
+    if _is_blank(value):
+        return ""
+    if hasattr(value, "to_pydatetime") or isinstance(value, dt.datetime):
+        return format_time(value, tz=tz)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def format_frame(frame: Any, *, tz: Any = None) -> Any:
+    """Return a copy of a DataFrame for display: time columns local, blanks for missing.
+
+    Datetime columns (and object columns holding datetimes or dates) become text in the
+    :func:`format_time`/:func:`format_date` form; missing values in any column become ``""``.
+    """
+    import pandas as pd
+
+    out = frame.copy()
+    zone = _zone(tz)
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            out[col] = [format_time(v, tz=zone) for v in series]
+        elif series.dtype == object and not pd.api.types.is_string_dtype(series):
+            if series.map(lambda v: isinstance(v, dt.date | dt.datetime) or _is_blank(v)).any():
+                out[col] = [format_value(v, tz=zone) for v in series]
+        elif pd.api.types.is_string_dtype(series) and series.isna().any():
+            out[col] = series.fillna("")
+        elif pd.api.types.is_float_dtype(series) and series.isna().any():
+            out[col] = series.astype(object).where(series.notna(), "")
+    return out

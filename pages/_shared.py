@@ -448,19 +448,30 @@ def map_selection(click: tuple[float, float] | None, grid_code: str | None) -> t
 # --- rendering ---------------------------------------------------------------------------
 
 
-def show_frame(frame: pd.DataFrame, **kwargs: Any) -> None:
-    """Show a frame of canonical columns: enum values and headers translated."""
+#: Columns holding a status whose values are labelled like ``status`` (a case timeline).
+_STATUS_COLUMNS = frozenset({"from_status", "to_status"})
+
+
+def dataframe(frame: pd.DataFrame, **kwargs: Any) -> Any:
+    """``st.dataframe`` with times local (``2026-12-05 14:30``) and blanks for missing values."""
+    return st.dataframe(i18n.format_frame(frame), **kwargs)
+
+
+def show_frame(frame: pd.DataFrame, **kwargs: Any) -> Any:
+    """Show a frame of canonical columns: enum values, times and headers translated."""
     shown = frame.copy()
     for column in shown.columns:
-        if column in ENUM_COLUMNS:
-            shown[column] = [lbl(v, column) if isinstance(v, str) else v for v in shown[column]]
-    st.dataframe(shown.rename(columns=lambda c: tr(f"field.{c}")), hide_index=True, **kwargs)
+        field = "status" if column in _STATUS_COLUMNS else column
+        if field in ENUM_COLUMNS:
+            shown[column] = [lbl(v, field) if isinstance(v, str) else v for v in shown[column]]
+    kwargs.setdefault("hide_index", True)
+    return dataframe(shown.rename(columns=lambda c: tr(f"field.{c}")), **kwargs)
 
 
 def table(rows: list[dict[str, Any]]) -> None:
     """Show rows whose keys are field names as a table with translated headers."""
     frame = pd.DataFrame(rows)
-    st.dataframe(frame.rename(columns=lambda c: tr(f"field.{c}")), hide_index=True)
+    dataframe(frame.rename(columns=lambda c: tr(f"field.{c}")), hide_index=True)
 
 
 def show_fields(values: Mapping[str, Any], *, skip: tuple[str, ...] = ()) -> None:
@@ -469,7 +480,9 @@ def show_fields(values: Mapping[str, Any], *, skip: tuple[str, ...] = ()) -> Non
     def shown(key: str, value: Any) -> Any:
         if isinstance(value, bool):
             return tr("value.yes" if value else "value.no")
-        return lbl(value, key) if isinstance(value, str) and key in ENUM_COLUMNS else value
+        if isinstance(value, str) and key in ENUM_COLUMNS:
+            return lbl(value, key)
+        return i18n.format_value(value)
 
     rows = [
         (tr(f"field.{k}"), md(shown(k, v)))  # st.table renders Markdown: escape the values
@@ -495,7 +508,7 @@ def show_grid_panel(panel: Mapping[str, Any]) -> None:
         ]
     )
     counts = {lbl(k, "layer"): v for k, v in panel["counts"].items()}
-    st.dataframe(pd.Series(counts, name=tr("panel.count")))
+    dataframe(pd.Series(counts, name=tr("panel.count")).to_frame())
     if panel["open_issues"]:
         st.markdown(f"**{tr('field.open_issues')}**")
         table(

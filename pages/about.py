@@ -22,7 +22,7 @@ counts = store.counts()
 if user.scope is not None:  # row counts of the whole store are not shown to scoped users
     counts = {"users": counts.get("users", 0)} if auth.can(user, "manage_users") else {}
 if counts:
-    st.dataframe(
+    sh.dataframe(
         pd.DataFrame(
             [
                 (sh.tr("nav.users") if k == "users" else sh.lbl(k, "layer"), v)

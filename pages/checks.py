@@ -70,7 +70,7 @@ if report is None:
 st.caption(sh.tr("checks.done", rules=len(report.results), seconds=report.elapsed_s))
 
 with st.expander(sh.tr("checks.summary"), expanded=True):
-    st.dataframe(display.summary_table(report, lang=lang), hide_index=True)
+    sh.dataframe(display.summary_table(report, lang=lang), hide_index=True)
 
 failures = display.failure_frame(report, lang=lang)
 f1, f2, f3, f4 = st.columns([2, 3, 3, 2])
@@ -93,7 +93,7 @@ show_buf = f4.checkbox(sh.tr("checks.show_buffers"), value=True, key="gm_chk_buf
 shown = display.filter_failures(failures, severities=severity, grids=grids, text=text)
 
 st.markdown(f"**{sh.tr('checks.failures')}**")
-picked = st.dataframe(
+picked = sh.dataframe(
     display.failure_table(shown, lang=lang),
     hide_index=True,
     height=300,

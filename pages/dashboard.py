@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from gridmap import issues
+from gridmap import i18n, issues
 from gridmap.errors import GridmapError
 from pages import _shared as sh
 
@@ -40,7 +40,7 @@ else:
     st.bar_chart(overdue.rename(columns={"overdue": sh.tr("field.overdue")}))
 
 months = sorted(set(stats["by_category"].index), reverse=True)
-this_month = dt.date.today().strftime("%Y-%m")
+this_month = i18n.format_date(dt.datetime.now(dt.UTC))[:7]
 months = months if this_month in months else [this_month, *months]
 month = st.selectbox(sh.tr("dash.month"), months, key="gm_dash_month")
 for by, title in (("grid", "dash.ranking_grid"), ("worker", "dash.ranking_worker")):

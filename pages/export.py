@@ -104,9 +104,11 @@ if st.button(sh.tr("export.page.generate"), type="primary", key="gm_export_go"):
     result = sh.run_action(lambda: _generate(buf, bar))
     bar.empty()
     if result is not None:
-        scope = grid or community or worker or "street"
-        suffix = f"-{export.parse_week(week)[0].isocalendar()[1]:02d}" if week else ""
-        name = f"gridmap-{kind}-{scope}{suffix}.{fmt}"
+        day = export.parse_week(week)[0] if week else as_of
+        name = export.suggested_file_name(
+            store, kind, user=user, community=community, grid=grid, worker=worker, day=day,
+            fmt=fmt, lang=lang,
+        )
         st.session_state[K_RESULT] = (options, name, buf.getvalue(), result.rows)
 
 saved = st.session_state.get(K_RESULT)

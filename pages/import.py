@@ -117,7 +117,7 @@ if job:
     st.markdown(f"**{summary}**")
     if report.problems:
         shown = report.problems[:SHOWN]
-        st.dataframe(
+        sh.dataframe(
             pd.DataFrame(
                 [
                     {

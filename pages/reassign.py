@@ -109,7 +109,7 @@ with left:
             st.rerun()
     st.caption(sh.tr("reassign.click_hint"))
     listed = shown[["code", "worker", "households", "residents", "locked"]].reset_index(drop=True)
-    event = st.dataframe(
+    event = sh.dataframe(
         listed.rename(columns=lambda c: sh.tr(f"field.{c}")),
         hide_index=True,
         height=240,

@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap import issues, maps, photos, snapshot
+from gridmap import i18n, issues, maps, photos, snapshot
 from gridmap.errors import GridmapError
 from pages import _shared as sh
 
@@ -109,7 +109,7 @@ if submitted:
 
 result = st.session_state.get("gm_rep_result")
 if result is not None:
-    deadline = cfg.working_hours.local(result.deadline).strftime("%Y-%m-%d %H:%M")
+    deadline = i18n.format_time(result.deadline, tz=cfg.working_hours.zone)
     names = "、".join(w["name"] for w in result.workers) or "—"
     st.success(
         sh.tr("report.done", code=result.code, grid=result.grid, workers=names, deadline=deadline)

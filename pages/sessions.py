@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from gridmap import auth
+from gridmap import auth, i18n
 from gridmap.web import sessions as web_sessions
 from pages import _shared as sh
 
@@ -19,9 +19,9 @@ def session_table(rows: list[dict], *, key: str) -> None:
         return
     frame = pd.DataFrame(rows)[["username", "created_at", "last_seen_at", "expires_at",
                                "user_agent"]]
-    st.dataframe(frame.rename(columns=lambda c: sh.tr(f"sessions.col.{c}")), hide_index=True)
+    sh.dataframe(frame.rename(columns=lambda c: sh.tr(f"sessions.col.{c}")), hide_index=True)
     labels = {
-        r["id"]: f"{r['username']} · {r['created_at']:%Y-%m-%d %H:%M} · {r['user_agent'] or ''}"
+        r["id"]: f"{r['username']} · {i18n.format_time(r['created_at'])} · {r['user_agent'] or ''}"
         + (f" {sh.tr('sessions.current')}" if this and r["id"] == this.id else "")
         for r in rows
     }

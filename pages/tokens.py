@@ -23,7 +23,7 @@ else:
         rights=["、".join(sh.tr(f"tokens.right.{r}") for r in rs) for rs in table["rights"]],
         state=[sh.tr(f"tokens.state.{s}") for s in table["state"]],
     )
-    st.dataframe(shown.rename(columns=lambda c: sh.tr(f"tokens.col.{c}")), hide_index=True)
+    sh.dataframe(shown.rename(columns=lambda c: sh.tr(f"tokens.col.{c}")), hide_index=True)
 
 create_tab, revoke_tab = st.tabs([sh.tr("tokens.create"), sh.tr("tokens.revoke")])
 with create_tab, st.form("gm_token_create", clear_on_submit=True):

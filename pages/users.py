@@ -25,7 +25,7 @@ shown = table.assign(
         for s in table["scope"]
     ],
 )
-st.dataframe(
+sh.dataframe(
     shown.drop(columns=["id", "version"]).rename(columns=lambda c: sh.tr(f"users.col.{c}")),
     hide_index=True,
 )

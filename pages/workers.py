@@ -15,7 +15,7 @@ overview = workers.worker_overview(frames)
 if not st.checkbox(sh.tr("workers.show_inactive"), key="gm_workers_inactive"):
     overview = overview[overview["active"]]
 shown = overview.assign(grid=["、".join(g) for g in overview["grids"]])
-st.dataframe(
+sh.dataframe(
     shown[
         [
             "code",
@@ -113,7 +113,7 @@ with st.expander(sh.tr("workers.roster")):
     roster_day = st.date_input(sh.tr("workers.roster_day"), key="gm_workers_roster_day")
     roster = grid_service.roster_as_of(store, roster_day)
     roster = roster[[user.in_scope(str(code)[:12]) for code in roster["grid_code"]]]
-    st.dataframe(
+    sh.dataframe(
         roster.assign(role=[sh.lbl(r, "role") for r in roster["role"]]).rename(
             columns=lambda c: sh.tr(f"field.{c}")
         ),

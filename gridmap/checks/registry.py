@@ -139,6 +139,12 @@ class Rule:
         """Return the title in ``lang``."""
         return self.title_zh if i18n.normalize_lang(lang) == "zh" else self.title_en
 
+    def source_text(self, lang: str = "zh") -> str:
+        """Return the source as a document cites it in ``lang`` (see :mod:`.sources`)."""
+        from gridmap.checks.sources import citation
+
+        return citation(self.id, lang, default=self.source)
+
     def threshold_value(self, params: Mapping[str, Any]) -> Any:
         """Return the threshold: one parameter's value, or ``[low, high]`` for a band."""
         if isinstance(self.threshold, tuple):
@@ -191,12 +197,14 @@ def rule(
         if id in _REGISTRY and _REGISTRY[id].func is not func:
             msg = f"rule {id!r} registered twice"
             raise InputError(msg)
+        from gridmap.checks.sources import citation
+
         _REGISTRY[id] = Rule(
             id=id,
             family=family,
             title_zh=title_zh,
             title_en=title_en,
-            source=source,
+            source=citation(id, "zh", default=source),  # the citation documents print
             severity=severity,
             threshold=threshold,
             unit=unit,

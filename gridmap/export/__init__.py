@@ -35,8 +35,10 @@ from gridmap.export._common import (
     Output,
     Progress,
     Scope,
+    file_name,
     parse_date,
     parse_week,
+    suggested_file_name,
 )
 from gridmap.export.data import export_geojson, export_gpkg
 from gridmap.export.dossier import export_dossier
@@ -63,12 +65,14 @@ __all__ = [
     "export_roster",
     "export_supervision",
     "export_weekly",
+    "file_name",
     "fonts",
     "mapimage",
     "parse_date",
     "parse_week",
     "roster",
     "run_export",
+    "suggested_file_name",
     "supervision",
     "weekly",
 ]

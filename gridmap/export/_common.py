@@ -522,14 +522,18 @@ def tr(key: str, lang: str, **fmt: object) -> str:
 
 
 def fmt_date(value: Any) -> str:
-    """Return ``YYYY-MM-DD`` (or ``YYYY-MM-DD HH:MM`` for timestamps), ``""`` for none."""
+    """Return ``YYYY-MM-DD`` (or local ``YYYY-MM-DD HH:MM`` for times), ``""`` for none.
+
+    Times are shown in the street's zone by :func:`gridmap.i18n.format_time`; a naive
+    midnight timestamp is a day read from a table and is shown as a date.
+    """
     if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, pd.Timestamp | dt.datetime):
         ts = pd.Timestamp(value)
-        if ts.tzinfo is not None:
-            ts = ts.tz_convert("UTC")
-        return ts.strftime("%Y-%m-%d %H:%M") if (ts.hour or ts.minute) else ts.strftime("%Y-%m-%d")
+        if ts.tzinfo is None and not (ts.hour or ts.minute or ts.second):
+            return ts.strftime("%Y-%m-%d")
+        return i18n.format_time(ts)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -540,3 +544,163 @@ def fmt_number(value: Any, *, decimals: int = 0) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return ""
     return f"{float(value):,.{decimals}f}"
+
+
+# --- the place an export covers, and its file name (refs #17) -----------------------------
+
+#: What each export is called in a file name, per language.
+KIND_NAMES: dict[str, dict[str, str]] = {
+    "roster": {"zh": "网格员花名册", "en": "grid roster"},
+    "dossier": {"zh": "一档一册一图", "en": "grid dossier"},
+    "supervision": {"zh": "督办单", "en": "supervision orders"},
+    "weekly": {"zh": "每周上报进展", "en": "weekly report"},
+    "gpkg": {"zh": "网格数据", "en": "grid data"},
+    "geojson": {"zh": "网格数据", "en": "grid data"},
+}
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def scope_place(
+    communities: pd.DataFrame,
+    scope: Scope,
+    user: User | None = None,
+    *,
+    grids: pd.DataFrame | None = None,
+    workers: pd.DataFrame | None = None,
+    lang: str = i18n.DEFAULT_LANG,
+) -> str:
+    """Return the name of the place an export covers, as its title and file name say it.
+
+    A grid is named by its community and grid name (or code), a worker by name, a
+    community by name; without a scope the user's own communities are named (one
+    community, or several joined with "、"), and only a whole-street user gets the
+    street's name.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"code": ["330102011001", "330102011002"],
+    ...                       "name": ["清波社区", "柳翠社区"], "street": ["清波街道"] * 2})
+    >>> scope_place(frame, Scope())
+    '清波街道'
+    >>> scope_place(frame, Scope(community="330102011002"))
+    '柳翠社区'
+    """
+    names = dict(zip(communities["code"], communities["name"], strict=False))
+    if scope.grid:
+        community = names.get(scope.grid[:12], "")
+        grid_name = ""
+        if grids is not None and len(grids):
+            row = grids[grids["code"] == scope.grid]
+            if len(row) and isinstance(row["name"].iloc[0], str):
+                grid_name = row["name"].iloc[0]
+        if grid_name and grid_name.startswith(community):
+            return grid_name
+        return f"{community}{grid_name or scope.grid}"
+    if scope.worker:
+        if workers is not None and len(workers):
+            row = workers[(workers["code"] == scope.worker) | (workers["name"] == scope.worker)]
+            if len(row):
+                return str(row["name"].iloc[0])
+        return str(scope.worker)
+    if scope.community:
+        return str(names.get(scope.community, scope.community))
+    if user is not None and user.scope is not None:
+        return "、".join(str(names.get(c, c)) for c in sorted(user.scope))
+    street = communities["street"].dropna() if "street" in communities else pd.Series([])
+    if len(street):
+        return str(street.iloc[0])
+    return i18n.t("app.scope_all", lang)
+
+
+def file_name(
+    kind: str, place: str, day: dt.date, fmt: str, *, lang: str = i18n.DEFAULT_LANG
+) -> str:
+    """Return an export's file name: place, what it is and date.
+
+    ``fmt`` is the extension without its dot (``""`` for a folder).
+
+    Examples
+    --------
+    >>> file_name("roster", "清波社区", dt.date(2026, 12, 5), "xlsx")
+    '清波社区_网格员花名册_2026-12-05.xlsx'
+    """
+    what = KIND_NAMES.get(kind, {}).get(i18n.normalize_lang(lang), kind)
+    stem = "_".join(_UNSAFE.sub("", part).strip() for part in (place, what, day.isoformat()))
+    stem = re.sub(r"\s+", " ", stem).strip("_ ") or kind
+    return f"{stem}.{fmt}" if fmt else stem
+
+
+def suggested_file_name(
+    store: Store,
+    kind: str,
+    *,
+    user: User | None = None,
+    community: str | None = None,
+    grid: str | None = None,
+    worker: str | None = None,
+    day: dt.date | None = None,
+    fmt: str = "",
+    lang: str = i18n.DEFAULT_LANG,
+) -> str:
+    """Return :func:`file_name` for an export, with the place read from the store."""
+    scope = Scope(community, grid, worker)
+    communities = store.read_layer("communities")
+    grids = store.read_layer("grids") if grid else None
+    workers = store.read_layer("workers", include_retired=True) if worker else None
+    place = scope_place(communities, scope, user, grids=grids, workers=workers, lang=lang)
+    return file_name(kind, place, day or i18n_today(), fmt, lang=lang)
+
+
+def i18n_today() -> dt.date:
+    """Return today's date in the street's time zone."""
+    return dt.date.fromisoformat(i18n.format_date(dt.datetime.now(dt.UTC)))
+
+
+#: Decimal places a measured figure is shown with, by unit: what the figure means.
+_UNIT_DECIMALS = {"m": 0, "m²": 0, "h": 1, "days": 0, "%": 1, "km": 1}
+
+
+def fmt_measure(value: Any, unit: str | None, *, lang: str = i18n.DEFAULT_LANG) -> str:
+    """Return a measured figure with its unit in ``lang``: ``88米``, ``832.4小时``, ``20.0%``.
+
+    Distances are shown to the metre (to 0.1 m below 10 m), hours and shares to one
+    decimal, days and counts whole; the unit is the Chinese unit (米, 户, 人, 块, 天,
+    小时) in Chinese and the English one otherwise. ``""`` for no value.
+
+    Examples
+    --------
+    >>> fmt_measure(88.183472, "m"), fmt_measure(832.44, "h"), fmt_measure(1, "workers")
+    ('88米', '832.4小时', '1名')
+    >>> fmt_measure(158, "days", lang="en"), fmt_measure(3.25, "m", lang="en")
+    ('158 days', '3.2 m')
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        number = str(value)
+    else:
+        decimals = _UNIT_DECIMALS.get(unit or "", 0)
+        if unit == "m" and abs(float(value)) < 10:
+            decimals = 1
+        number = f"{float(value):,.{decimals}f}" if decimals else f"{round(float(value)):,d}"
+    if not unit:
+        return number
+    key = f"checks.unit.{unit}"
+    label = i18n.t(key, lang)
+    label = unit if label == key else label
+    glue = "" if (label == "%" or not label[0].isascii()) else " "
+    return f"{number}{glue}{label}"
+
+
+def official_date(day: dt.date, lang: str = i18n.DEFAULT_LANG) -> str:
+    """Return a date as an official document writes it: ``2026年12月5日`` (``5 December 2026``).
+
+    Examples
+    --------
+    >>> official_date(dt.date(2026, 12, 5))
+    '2026年12月5日'
+    """
+    if i18n.normalize_lang(lang) == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {day:%B} {day.year}"

@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from gridmap import i18n
 from gridmap.export._common import tr
 from gridmap.export.fonts import register_pdf_font
 
@@ -282,6 +283,6 @@ def build_pdf(
 
 
 def footer_text(user_name: str, lang: str) -> str:
-    """Return "generated at ... by ..." for page footers (UTC, to the minute)."""
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    """Return "generated at ... by ..." for page footers (local time, to the minute)."""
+    now = i18n.format_time(dt.datetime.now(dt.UTC))
     return tr("export.footer.generated", lang, at=now, user=user_name)

@@ -46,14 +46,29 @@ _HELP = {
 }
 
 
-def _default_out(args: argparse.Namespace, fmt: str) -> Path:
-    scope = args.grid or args.community or getattr(args, "worker", None) or "street"
-    stem = f"gridmap-{args.kind}-{scope}"
-    if args.kind == "weekly" and args.week:
-        stem += f"-{args.week}"
-    if args.kind == "geojson":
-        return Path(stem)
-    return Path(f"{stem}.{fmt}")
+def _default_out(args: argparse.Namespace, fmt: str, store: Any, user: Any) -> Path:
+    """Return the file named after the place, the kind and the date.
+
+    For example 清波社区_网格员花名册_2026-12-05.xlsx.
+    """
+    from gridmap.export import parse_week, suggested_file_name
+
+    if args.kind == "weekly":
+        day = parse_week(args.week)[0]
+    else:
+        day = parse_date(getattr(args, "as_of", None), option="--as-of")
+    name = suggested_file_name(
+        store,
+        args.kind,
+        user=user,
+        community=args.community,
+        grid=getattr(args, "grid", None),
+        worker=getattr(args, "worker", None),
+        day=day,
+        fmt="" if args.kind == "geojson" else fmt,
+        lang=args.lang,
+    )
+    return Path(name)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -62,14 +77,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     kind = args.kind
     formats = _FORMATS[kind]
-    fmt = args.format or formats[0]
+    suffix = Path(args.out).suffix.lstrip(".").lower() if args.out else ""
+    fmt = args.format or (suffix if suffix in formats else formats[0])
     if fmt not in formats:
         msg = f"export {kind} writes {' or '.join(formats)}, not {fmt}"
         raise GridmapError(msg)
     store = _open_store(args)
     try:
         user = acting_user(store, args.user, must_exist=True)
-        out = args.out or _default_out(args, fmt)
+        out = args.out or _default_out(args, fmt, store, user)
         as_of = parse_date(args.as_of, option="--as-of")
 
         def progress(i: int, n: int, label: str) -> None:

@@ -32,6 +32,7 @@ from gridmap.export._common import (
     load_data,
     phones_shown,
     point_counts,
+    scope_place,
     select_grids,
     shown_phone,
     tr,
@@ -395,19 +396,12 @@ def export_dossier(
     counts = point_counts(data, grids["code"])
     see_phones = auth.can(user, "see_phones")
     st = styles()
-    if community:
-        names = data["communities"]
-        place = str(names.loc[names["code"] == community, "name"].iloc[0])
-    elif len(grids) == 1:
-        place = f"{grids['community_name'].iloc[0]} {grids['code'].iloc[0]}"
-    else:
-        place = (
-            str(data["communities"]["street"].dropna().iloc[0])
-            if len(data["communities"]) and data["communities"]["street"].notna().any()
-            else ""
-        )
+    place = scope_place(
+        data["communities"], Scope(community, grid if len(grids) == 1 else None), user,
+        grids=data["grids"], lang=lang,
+    )
     title = tr("export.dossier.title", lang, place=place).strip()
-    subtitle = tr("export.dossier.subtitle", lang, date=data["as_of"].isoformat())
+    subtitle = tr("export.dossier.subtitle", lang, date=fmt_date(data["as_of"]))
 
     story: list[Any] = []
     multi = len(grids) > 1

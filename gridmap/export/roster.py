@@ -25,9 +25,11 @@ from gridmap.export._common import (
     Output,
     Scope,
     finish_export,
+    fmt_date,
     load_data,
     phones_shown,
     point_counts,
+    scope_place,
     select_grids,
     shown_phone,
     tr,
@@ -114,21 +116,19 @@ def roster_frame(
     return out[list(ROSTER_COLUMNS)]
 
 
-def roster_title(data: dict[str, Any], scope: Scope, *, lang: str = i18n.DEFAULT_LANG) -> str:
-    """Return the roster's title: the place, "grid roster" and the date."""
-    communities = data["communities"]
-    if scope.community:
-        rows = communities[communities["code"] == scope.community]
-        place = str(rows["name"].iloc[0]) if len(rows) else scope.community
-    elif len(communities) and communities["street"].notna().any():
-        place = str(communities["street"].dropna().iloc[0])
-    else:
-        place = ""
-    if scope.grid:
-        place = f"{place} {scope.grid}".strip()
-    if scope.worker:
-        place = f"{place} {scope.worker}".strip()
-    return tr("export.roster.title", lang, place=place, date=data["as_of"].isoformat()).strip()
+def roster_title(
+    data: dict[str, Any],
+    scope: Scope,
+    *,
+    user: Any = None,
+    lang: str = i18n.DEFAULT_LANG,
+) -> str:
+    """Return the roster's title: the place (the user's scope), "grid roster" and the date."""
+    place = scope_place(
+        data["communities"], scope, user, grids=data.get("grids"), workers=data.get("workers"),
+        lang=lang,
+    )
+    return tr("export.roster.title", lang, place=place, date=fmt_date(data["as_of"])).strip()
 
 
 def _width(text: str) -> int:
@@ -293,7 +293,7 @@ def export_roster(
     frame = roster_frame(data, grids, see_phones=see_phones, lang=lang)
     headers = [tr(f"export.roster.{c}", lang) for c in ROSTER_COLUMNS]
     if fmt == "xlsx":
-        payload = _xlsx(frame, headers, roster_title(data, scope, lang=lang), lang=lang)
+        payload = _xlsx(frame, headers, roster_title(data, scope, user=user, lang=lang), lang=lang)
     else:
         payload = _csv(frame, headers)
     return finish_export(

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from gridmap import auth, i18n
+from gridmap import auth, config, i18n
+from gridmap.checks.sources import citation
 from gridmap.errors import InputError
 from gridmap.export._common import (
     ExportResult,
@@ -24,12 +25,14 @@ from gridmap.export._common import (
     Scope,
     finish_export,
     fmt_date,
+    fmt_measure,
     load_data,
+    official_date,
     select_grids,
-    shown_phone,
     tr,
     workers_by_grid,
 )
+from gridmap.store import documents as store_documents
 
 if TYPE_CHECKING:
     from gridmap.auth import User
@@ -40,11 +43,13 @@ __all__ = [
     "current_failures",
     "export_supervision",
     "failures_frame",
+    "issuer",
 ]
 
 #: Columns of :func:`current_failures`.
 FAILURE_COLUMNS = (
     "rule_id", "rule", "source", "grid", "workers", "measured", "message", "severity",
+    "place", "requirement",
 )  # fmt: skip
 #: Days given to fix the failures of a supervision order.
 DEFAULT_DEADLINE_DAYS = 7
@@ -74,11 +79,15 @@ def _text(value: Any, lang: str) -> str:
     return str(value)
 
 
-def _measured(value: Any, unit: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
+def _requirement(threshold: Any, unit: Any, lang: str) -> str:
+    if threshold is None:
         return ""
-    text = f"{value:,.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-    return f"{text} {unit}".strip() if unit else text
+    from gridmap.checks.result import threshold_text
+
+    try:
+        return threshold_text(threshold, str(unit or ""), lang=lang)
+    except (TypeError, ValueError):
+        return str(threshold)
 
 
 def _names(value: Any) -> str:
@@ -138,8 +147,13 @@ def failures_frame(results: Iterable[Any], *, lang: str = i18n.DEFAULT_LANG) -> 
             )
             or rule_id
         )
-        source = _text(_get(meta, "source", default=_get(result, "source", default="")), lang)
+        source = citation(
+            rule_id,
+            lang,
+            default=_text(_get(meta, "source", default=_get(result, "source", default="")), lang),
+        )
         unit = _get(meta, "unit", default=_get(result, "unit", default=""))
+        threshold = _get(result, "threshold", default=None)
         failures = _get(result, "failures", default=())
         if isinstance(failures, pd.DataFrame):
             failures = failures.to_dict("records")
@@ -151,13 +165,20 @@ def failures_frame(results: Iterable[Any], *, lang: str = i18n.DEFAULT_LANG) -> 
                     "source": source,
                     "grid": _get(failure, "grid", "grid_code", default=None),
                     "workers": _names(_get(failure, "workers", "worker_names", "worker")),
-                    "measured": _measured(
+                    "measured": fmt_measure(
                         _get(failure, "measured", "measured_value", "value"),
                         _get(failure, "unit", default=unit),
+                        lang=lang,
                     ),
                     "message": _message(failure, lang),
                     "severity": str(
                         _get(failure, "severity", default=_get(meta, "severity", default="failure"))
+                    ),
+                    "place": str(_get(failure, "name", "object_id", default="") or ""),
+                    "requirement": _requirement(
+                        _get(failure, "threshold", default=threshold),
+                        _get(failure, "unit", default=unit),
+                        lang,
                     ),
                 }
             )
@@ -198,112 +219,147 @@ def current_failures(
     return failures_frame(report, lang=lang)
 
 
-def _order_number(grid: str, day: dt.date) -> str:
-    return f"DB{day:%Y%m%d}-{grid}"
+def issuer(communities: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> tuple[str, str]:
+    """Return the issuing office and the 文号 prefix (settings, else from the street's name).
+
+    Examples
+    --------
+    >>> issuer(pd.DataFrame({"street": ["望江街道"]}))
+    ('望江街道办事处', '望江街督')
+    """
+    try:
+        settings = config.load_settings()
+    except InputError:
+        settings = {}
+    street = ""
+    if "street" in communities and communities["street"].notna().any():
+        street = str(communities["street"].dropna().iloc[0])
+    office = str(settings.get("issuing_office") or "") or (
+        tr("export.supervision.office_default", lang, street=street) if street else ""
+    )
+    prefix = str(settings.get("document_prefix") or "")
+    if not prefix:
+        stem = street.removesuffix("街道").removesuffix("办事处") or street
+        prefix = f"{stem}街督" if stem else "督"
+    return office, prefix
 
 
 def _pages(
     data: dict[str, Any],
-    grids: pd.DataFrame,
+    orders: list[dict[str, Any]],
     failures: pd.DataFrame,
     st: dict[str, Any],
     *,
-    see_phones: bool,
-    deadline: dt.date,
-    issued: dt.date,
+    office: str,
     lang: str,
-) -> tuple[list[Any], int]:
+) -> list[Any]:
+    """Lay out one 督办单 per order in the 公文 layout of GB/T 9704.
+
+    版头: the issuing office's mark in red, the document number (文号) under it and a
+    red rule; then the title, the addressee (主送: community and grid head), the body
+    with a table of the failures (place, problem, measured value, requirement and
+    source), the rectification requirement with its deadline, the signature and date
+    with room for the seal, and the 版记 (printed by, receipt).
+    """
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.platypus import PageBreak, Spacer
+    from reportlab.platypus import HRFlowable, KeepTogether, PageBreak, Spacer
 
-    from gridmap.export._pdf import key_value_table, para, table
+    from gridmap.export._pdf import para, table
 
-    story: list[Any] = []
+    red = colors.HexColor("#c00000")
+    mark = ParagraphStyle("gw_mark", parent=st["body"], fontSize=26, leading=34,
+                          alignment=TA_CENTER, textColor=red)
+    number_style = ParagraphStyle("gw_number", parent=st["body"], fontSize=12, leading=18,
+                                  alignment=TA_CENTER)
+    title = ParagraphStyle("gw_title", parent=st["body"], fontSize=16, leading=24,
+                           alignment=TA_CENTER, spaceBefore=6, spaceAfter=10)
+    body = ParagraphStyle("gw_body", parent=st["body"], fontSize=11.5, leading=20)
+    indented = ParagraphStyle("gw_indent", parent=body, firstLineIndent=23)
+    right = ParagraphStyle("gw_right", parent=body, alignment=TA_RIGHT, rightIndent=28)
+    small = ParagraphStyle("gw_small", parent=body, fontSize=10.5, leading=18)
+
     staff = workers_by_grid(data)
-    wanted = set(grids["code"])
-    failing = failures[failures["grid"].isin(wanted) & (failures["severity"] != "advisory")]
-    orders = 0
-    for _, grid in grids.iterrows():
-        mine = failing[failing["grid"] == grid["code"]]
-        if mine.empty:
-            continue
-        if orders:
+    grids = data["grids"].set_index("code")
+    story: list[Any] = []
+    for i, order in enumerate(orders):
+        code = order["grid"]
+        grid = grids.loc[code]
+        mine = failures[failures["grid"] == code]
+        people = staff[staff["grid"] == code]
+        heads = [r.name for r in people.itertuples() if r.role == "grid_head"]
+        grid_label = str(grid["name"] or code)
+        place = grid_label if grid_label.startswith(str(grid["community_name"])) else (
+            f"{grid['community_name']}{grid_label}"
+        )
+        to = [str(grid["community_name"])]
+        if heads:
+            to.append(tr("export.supervision.addressee_head", lang, grid=grid_label,
+                         name="、".join(heads)))
+        rows = []
+        for j, r in enumerate(mine.itertuples()):
+            required = "；".join(x for x in (r.requirement, r.source) if x) if lang == "zh" else (
+                "; ".join(x for x in (r.requirement, r.source) if x)
+            )
+            rows.append([j + 1, r.place or place, f"{r.rule}：{r.message}" if lang == "zh"
+                         else f"{r.rule}: {r.message}", r.measured, required])
+        if i:
             story.append(PageBreak())
-        orders += 1
-        people = staff[staff["grid"] == grid["code"]]
-        names = [
-            f"{r.name}（{i18n.label(r.role, lang, field='role')}）"
-            f"{' ' + shown_phone(r.phone, see_phones=see_phones) if r.phone else ''}"
-            for r in people.itertuples()
-        ]
         story += [
-            para(tr("export.supervision.title", lang), st["title"]),
-            para(
-                tr(
-                    "export.supervision.number",
-                    lang,
-                    number=_order_number(str(grid["code"]), issued),
-                ),
-                st["subtitle"],
-            ),
-            key_value_table(
-                [
-                    (tr("export.col.community", lang), grid["community_name"]),
-                    (tr("export.col.grid", lang), f"{grid['code']} {grid['name'] or ''}".strip()),
-                    (
-                        tr("export.col.workers", lang),
-                        "；".join(names) or tr("export.dossier.no_workers", lang),
-                    ),
-                    (tr("export.col.issued", lang), issued.isoformat()),
-                    (tr("export.col.deadline", lang), deadline.isoformat()),
-                ],
-                st,
-                columns=1,
-                width_cm=18,
-            ),
-            Spacer(1, 0.4 * cm),
-            para(
-                tr("export.supervision.intro", lang, n=len(mine), deadline=deadline.isoformat()),
-                st["body"],
-            ),
-            Spacer(1, 0.3 * cm),
+            para(tr("export.supervision.mark", lang, office=office), mark),
+            Spacer(1, 0.2 * cm),
+            para(order["number"], number_style),
+            HRFlowable(width="100%", thickness=1.5, color=red, spaceBefore=2, spaceAfter=10),
+            para(tr("export.supervision.doc_title", lang, place=place), title),
+            para(tr("export.supervision.addressee", lang, to="、".join(to)), body),
+            para(tr("export.supervision.body", lang, n=len(mine), code=code), indented),
+            Spacer(1, 0.2 * cm),
             table(
-                [
-                    [i + 1, r.rule, r.measured, r.message, r.source]
-                    for i, r in enumerate(mine.itertuples())
-                ],
+                rows,
                 [
                     "#",
-                    tr("export.col.rule", lang),
-                    tr("export.col.measured", lang),
-                    tr("export.col.message", lang),
-                    tr("export.col.source", lang),
+                    tr("export.supervision.col.place", lang),
+                    tr("export.supervision.col.problem", lang),
+                    tr("export.supervision.col.measured", lang),
+                    tr("export.supervision.col.required", lang),
                 ],
-                [0.8, 3.6, 2.4, 7.2, 4.0],
-                st,
-            ),
-            Spacer(1, 0.8 * cm),
-            para(tr("export.supervision.feedback", lang), st["h3"]),
-            Spacer(1, 2.5 * cm),
-            table(
-                [
-                    [
-                        tr("export.supervision.sign_inspector", lang),
-                        "",
-                        tr("export.supervision.sign_receiver", lang),
-                        "",
-                    ],
-                    [
-                        tr("export.supervision.sign_date", lang),
-                        "",
-                        tr("export.supervision.sign_date", lang),
-                        "",
-                    ],
-                ],
-                ["", "", "", ""],
-                [3.5, 5.5, 3.5, 5.5],
+                [0.8, 3.0, 6.2, 1.9, 5.6],
                 st,
                 zebra=False,
+            ),
+            Spacer(1, 0.3 * cm),
+            para(
+                tr(
+                    "export.supervision.requirement",
+                    lang,
+                    deadline=official_date(order["deadline"], lang),
+                    office=office,
+                ),
+                indented,
+            ),
+            KeepTogether(
+                [
+                    Spacer(1, 2.2 * cm),  # room for the seal over the signature
+                    para(office, right),
+                    para(official_date(order["issued_on"], lang), right),
+                    Spacer(1, 0.8 * cm),
+                    HRFlowable(width="100%", thickness=0.8, color=colors.black, spaceAfter=4),
+                    para(tr("export.supervision.receipt", lang), small),
+                    HRFlowable(width="100%", thickness=0.5, color=colors.black, spaceBefore=4,
+                               spaceAfter=4),
+                    para(
+                        tr(
+                            "export.supervision.printed",
+                            lang,
+                            office=office,
+                            date=official_date(order["issued_on"], lang),
+                        ),
+                        small,
+                    ),
+                    HRFlowable(width="100%", thickness=0.8, color=colors.black, spaceBefore=4),
+                ]
             ),
         ]
     if not orders:
@@ -311,7 +367,7 @@ def _pages(
             para(tr("export.supervision.title", lang), st["title"]),
             para(tr("export.supervision.none", lang), st["body"]),
         ]
-    return story, orders
+    return story
 
 
 def export_supervision(
@@ -373,18 +429,33 @@ def export_supervision(
     for code in set(grids["community"]):
         auth.require(user, "run_checks", community=str(code))
     issued = data["as_of"]
+    deadline = issued + dt.timedelta(days=deadline_days)
     failures = current_failures(store, community=community, as_of=issued, lang=lang)
-    st = styles()
-    story, orders = _pages(
-        data,
-        grids,
-        failures,
-        st,
-        see_phones=auth.can(user, "see_phones"),
-        deadline=issued + dt.timedelta(days=deadline_days),
-        issued=issued,
-        lang=lang,
+    wanted = set(grids["code"])
+    failing = failures[failures["grid"].isin(wanted) & (failures["severity"] != "advisory")]
+    office, prefix = issuer(data["communities"], lang)
+    planned = [
+        {
+            "grid": str(code),
+            "community": str(row["community"]),
+            "issued_on": issued,
+            "deadline": deadline,
+            "failures": int((failing["grid"] == code).sum()),
+        }
+        for code, row in grids.set_index("code").iterrows()
+        if (failing["grid"] == code).any()
+    ]
+    orders = store_documents.issue_orders(
+        store,
+        planned,
+        year=issued.year,
+        number=lambda seq: tr(
+            "export.supervision.doc_number", lang, prefix=prefix, year=issued.year, seq=seq
+        ),
+        username=user.username,
     )
+    st = styles()
+    story = _pages(data, orders, failing, st, office=office, lang=lang)
     payload = build_pdf(
         story,
         title=tr("export.supervision.title", lang).replace("　", ""),
@@ -399,9 +470,9 @@ def export_supervision(
         out,
         payload,
         fmt="pdf",
-        rows=orders,
+        rows=len(orders),
         as_of=issued,
-        extra={"date": fmt_date(issued)},
+        extra={"date": fmt_date(issued), "numbers": [o["number"] for o in orders]},
     )
     from gridmap.notify import enqueue_supervision
 

@@ -29,6 +29,7 @@ from gridmap.export._common import (
     fmt_date,
     load_data,
     parse_week,
+    scope_place,
     select_grids,
     tr,
     week_label,
@@ -196,12 +197,7 @@ def weekly_report(
         store, grids, community=community, start=monday, end=sunday, lang=lang
     )
     reassignments = _reassignments(store, data, start, end, codes, lang)
-    communities = data["communities"]
-    if community:
-        place = str(communities.loc[communities["code"] == community, "name"].iloc[0])
-    else:
-        street = communities["street"].dropna() if len(communities) else pd.Series([], dtype=str)
-        place = str(street.iloc[0]) if len(street) else ""
+    place = scope_place(data["communities"], Scope(community), user, lang=lang)
     summary = [
         (tr("export.weekly.opened", lang), len(opened)),
         (tr("export.weekly.closed", lang), len(closed)),

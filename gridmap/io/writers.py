@@ -22,6 +22,7 @@ import shapely
 
 from gridmap import crs as crs_mod
 from gridmap.errors import GridmapError, InputError
+from gridmap.i18n import format_time
 from gridmap.io._messages import text
 from gridmap.io.tabular import TABLE_FORMATS, find_coordinate_columns, read_table
 from gridmap.io.vector import MAX_BYTES, load_vector
@@ -130,9 +131,19 @@ def xlsx_plain_text(workbook: Any) -> None:
 
 
 def _table_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return the attribute table with 经度/纬度 (points) or WKT ``geometry`` columns."""
+    """Return the attribute table with 经度/纬度 (points) or WKT ``geometry`` columns.
+
+    Times become the street's local time as ``2026-12-05 14:30`` (what a person reads
+    and what the importers read back as Beijing time); missing values stay empty.
+    """
     geoms = _geometries(frame)
     out = _attributes(frame).copy()
+    for name in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[name]) or (
+            out[name].dtype == object
+            and out[name].map(lambda v: isinstance(v, dt.datetime)).any()
+        ):
+            out[name] = [format_time(v) or None for v in out[name]]
     if geoms is None:
         return out
     kinds = shapely.get_type_id(geoms)

@@ -28,6 +28,7 @@ from gridmap._cli import (
 )
 from gridmap._cli import open_store as _open_store
 from gridmap._cli import out as _out
+from gridmap.i18n import format_time, format_value
 
 __all__ = [
     "add_parsers",
@@ -90,10 +91,8 @@ def _iso(value: Any) -> str | None:
 
 
 def _local(value: Any, zone: Any) -> str:
-    text = _iso(value)
-    if text is None:
-        return "-"
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    text = format_time(value, tz=zone)
+    return text or "-"
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
@@ -181,7 +180,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     )
     workers = "、".join(w["name"] for w in result.workers) or "-"
     _out(f"reported {result.code} (id {result.id}) in grid {result.grid}; workers: {workers}")
-    _out(f"deadline: {result.deadline.isoformat()}")
+    _out(f"deadline: {format_time(result.deadline)}")
     if result.route.flagged:
         near = ", ".join(result.route.neighbours) or "the street edge"
         _out(
@@ -268,10 +267,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         print_json(payload, default=_iso)
         return EXIT_OK
     for key, value in detail["values"].items():
-        _out(f"{key:>12}: {_iso(value) or '-'}")
+        _out(f"{key:>12}: {format_value(value) if _iso(value) else '-'}")
     for event in detail["timeline"]:
         _out(
-            f"  {_iso(event['at'])}  {event['user']}: {event['from_status'] or '-'} -> "
+            f"  {format_time(event['at'])}  {event['user']}: {event['from_status'] or '-'} -> "
             f"{event['to_status']}  {event['note'] or ''}"
         )
     _out("next: " + (", ".join(m.target.value for m in detail["moves"]) or "-"))

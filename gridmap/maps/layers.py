@@ -37,6 +37,7 @@ Escaping
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -59,7 +60,6 @@ from gridmap.maps.basemaps import check_basemap, tile_layers
 from gridmap.maps.popups import (
     encode_column,
     escape_text,
-    format_column,
     is_missing,
     kind_label,
     popup_cells,
@@ -77,6 +77,7 @@ from gridmap.maps.styles import (
     STATUS_COLORS,
     UNASSIGNED_COLOR,
     checked_colors,
+    neighbour_colours,
     palette_for,
     safe_color,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "CLUSTER_MIN_POINTS",
     "COORD_DECIMALS",
     "LABEL_MIN_ZOOM",
+    "MAX_WORKER_COLOURS",
     "SIMPLIFY_M",
     "LegendItem",
     "add_communities",
@@ -99,6 +101,7 @@ __all__ = [
     "new_map",
     "point_render_mode",
     "shift_for_display",
+    "short_grid_labels",
 ]
 
 #: Point layers with more points than this are clustered (``cluster="auto"``).
@@ -107,6 +110,8 @@ CLUSTER_MIN_POINTS = 2_000
 CANVAS_MIN_POINTS = 20_000
 #: Grid-code labels show from this zoom level on.
 LABEL_MIN_ZOOM = 15
+#: More workers than this are not told apart by colour: grids are coloured by adjacency.
+MAX_WORKER_COLOURS = 8
 #: Display simplification tolerance of polygons and lines, in metres.
 SIMPLIFY_M = 0.5
 #: Decimals kept in coordinates of the map HTML (1e-6 degree is about 0.1 m).
@@ -212,8 +217,13 @@ def _shape_layer(
     simplify_m: float | None,
     tips: bool = True,
     labels: list[str] | None = None,
+    label_points: list[tuple[float, float] | None] | None = None,
 ) -> None:
-    """Add polygons/lines (one GeoJSON layer) with a popup and hover text to ``group``."""
+    """Add polygons/lines (one GeoJSON layer) with a popup and hover text to ``group``.
+
+    ``label_points`` are ``(lat, lon)`` where each label is drawn (a point inside the
+    polygon); without them Leaflet puts a label at the polygon's centre.
+    """
     columns = resolve_columns(gdf, kind, popup_columns)
     heads, cells = popup_cells(gdf, columns, lang, kind)
     tip_texts = popups.tips(gdf, lang, kind) if tips else [""] * len(gdf)
@@ -224,6 +234,8 @@ def _shape_layer(
             prop["t"] = tip_texts[i]
         if labels is not None and labels[i]:
             prop["label"] = labels[i]
+            if label_points is not None and label_points[i] is not None:
+                prop["lp"] = [round(label_points[i][0], 7), round(label_points[i][1], 7)]
         props.append(prop)
     geoms = _display_geoms(gdf.geometry.to_numpy(), simplify_m)
     marker = folium.CircleMarker(radius=4)  # for stray points (buildings given as points)
@@ -303,7 +315,8 @@ def new_map(
     Returns
     -------
     folium.Map
-        A map with canvas rendering, a scale bar and the offline asset links set
+        A map with canvas rendering, a metric scale bar, an attribution without
+        Leaflet's flag prefix and the offline asset links set
         on the instance (``m.default_js`` / ``m.default_css``).
 
     Raises
@@ -333,8 +346,9 @@ def new_map(
         location = [(box[1] + box[3]) / 2, (box[0] + box[2]) / 2]
         zoom = 14
     m = folium.Map(
-        location=location, zoom_start=zoom, tiles=None, prefer_canvas=True, control_scale=True
+        location=location, zoom_start=zoom, tiles=None, prefer_canvas=True, control_scale=False
     )
+    m.add_child(leaflet.MapChrome(), name="gridmap_chrome")  # metric scale, plain attribution
     m.options["max_zoom"] = int(max_zoom)
     js, css = offline_links(asset_base)
     m.default_js = js
@@ -460,11 +474,16 @@ def add_grids(
         of all workers) or ``worker``, ``phone``, ``households``, ``residents``
         and facility counts ``boards``, ``fitness``, ``bins``, ``open_issues``.
     color_by
-        Column whose value picks the fill colour (default ``"worker"``); empty
-        cells are drawn as unassigned (grey). ``None`` or an absent column fills
-        every grid grey.
+        ``"adjacency"``: colours by a graph colouring, so that no two neighbouring
+        grids share a colour (no legend). Otherwise the column whose value picks the
+        fill colour (default ``"worker"``); empty cells are drawn as unassigned
+        (grey). With more than :data:`MAX_WORKER_COLOURS` workers the worker colours
+        would repeat and neighbours look alike, so the adjacency colouring is used.
+        ``None`` or an absent column fills every grid grey.
     labels
-        Show the grid code at the grid's centre from zoom ``label_min_zoom`` on.
+        Show each grid's short label (its 3-digit sequence, see
+        :func:`short_grid_labels`) at a point inside the grid from zoom
+        ``label_min_zoom`` on.
         Each label is a DOM element: turn it off for many thousands of grids.
     colors
         ``value -> colour`` overriding :func:`palette_for` (e.g. to match another map).
@@ -495,24 +514,35 @@ def add_grids(
     lang = i18n.normalize_lang(lang)
     gdf = _check_gdf(grids_gdf, "grids")
     group = _new_group(_layer_name("grids", lang), show=show)
-    values = _category_keys(gdf, color_by)
+    values = _category_keys(gdf, color_by) if color_by != "adjacency" else [None] * len(gdf)
+    distinct = {v for v in values if v is not None}
+    by_neighbours = color_by == "adjacency" or (
+        color_by == "worker" and len(distinct) > MAX_WORKER_COLOURS and not colors
+    )
     mapping = palette_for(values)
     mapping.update(checked_colors(colors))
     if len(gdf):
-        styles = [
-            dict(GRID_STYLE, fillColor=UNASSIGNED_COLOR if v is None else mapping[v])
-            for v in values
-        ]
+        if by_neighbours:
+            fills = neighbour_colours(gdf.geometry.to_numpy())
+        else:
+            fills = [UNASSIGNED_COLOR if v is None else mapping[v] for v in values]
+        styles = [dict(GRID_STYLE, fillColor=f) for f in fills]
         codes = None
+        points = None
         if labels and "code" in gdf.columns:
-            codes = format_column(gdf["code"], "code", lang, enum=False)
+            codes = short_grid_labels(gdf)
+            points = [
+                None if g is None or g.is_empty else (g.representative_point().y,
+                                                      g.representative_point().x)
+                for g in gdf.geometry
+            ]
         _shape_layer(
             group, gdf, kind="grid", styles=styles, popup_columns=popup_columns, lang=lang,
-            simplify_m=simplify_m, tips=False, labels=codes,
+            simplify_m=simplify_m, tips=False, labels=codes, label_points=points,
         )  # fmt: skip
         if codes is not None:
             group.add_child(leaflet.LabelZoom(label_min_zoom), name="gridmap_label_zoom")
-    if legend and len(gdf):
+    if legend and len(gdf) and not by_neighbours:
         used = [v for v in mapping if v in set(values)]
         items = [LegendItem(v, mapping[v]) for v in used]
         if any(v is None for v in values):
@@ -520,6 +550,27 @@ def add_grids(
         add_legend(group, items, title=i18n.t("map.legend.workers", lang))
     _attach(m, group)
     return group
+
+
+def short_grid_labels(gdf: pd.DataFrame) -> list[str]:
+    """Return each grid's map label: its 3-digit sequence (the full code is in the panel).
+
+    A code that is not a 15-digit grid code is shown whole; a ``label`` column, when
+    present, wins. Labels are escaped for the map.
+
+    Examples
+    --------
+    >>> short_grid_labels(pd.DataFrame({"code": ["330102011001007", "G-1"]}))
+    ['007', 'G-1']
+    """
+    if "label" in gdf.columns:
+        raw = ["" if is_missing(v) else str(v) for v in gdf["label"]]
+    else:
+        raw = []
+        for code in gdf["code"]:
+            text = "" if is_missing(code) else str(code)
+            raw.append(text[-3:] if len(text) == 15 and text.isdigit() else text)
+    return [html.escape(t) for t in raw]
 
 
 def point_render_mode(n_points: int, cluster: bool | str = "auto") -> str:

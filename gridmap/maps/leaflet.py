@@ -45,6 +45,7 @@ __all__ = [
     "Css",
     "LabelZoom",
     "Legend",
+    "MapChrome",
     "PlainGeoJson",
     "PlainMacro",
     "PointLayer",
@@ -65,6 +66,10 @@ STATIC_FILES: tuple[str, ...] = (
 LABEL_ON_EACH_FEATURE = JsCode(
     """function(feature, layer) {
     var p = feature.properties || {};
+    if (p.lp) {  // a point inside the polygon: the label goes there, not at the bbox centre
+        var at = L.latLng(p.lp[0], p.lp[1]);
+        layer.getCenter = function() { return at; };
+    }
     if (p.label) {
         layer.bindTooltip(p.label, {permanent: true, direction: "center",
             className: "gridmap-label", interactive: false, opacity: 1});
@@ -229,6 +234,27 @@ class Legend(PlainMacro):
         self._name = "GridmapLegend"
         self.html = legend_html
         self.position = position
+
+
+class MapChrome(MacroElement):
+    """The map's own controls: a metric-only scale bar and an attribution without the flag.
+
+    Leaflet 1.9 prefixes the attribution with a flag and a link; ``setPrefix`` replaces
+    it with the plain word "Leaflet".
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}\n"
+        "(function (map) {\n"
+        "    L.control.scale({ metric: true, imperial: false }).addTo(map);\n"
+        "    if (map.attributionControl) { map.attributionControl.setPrefix('Leaflet'); }\n"
+        "})({{ this._parent.get_name() }});\n"
+        "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "GridmapChrome"
 
 
 class LabelZoom(PlainMacro):

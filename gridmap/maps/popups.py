@@ -128,8 +128,9 @@ def _format_value(value: object, column: str, lang: str, *, enum: bool) -> str:
         return "、".join(p for p in parts if p)
     if isinstance(value, (pd.Timestamp, datetime)):
         ts = pd.Timestamp(value)
-        fmt = "%Y-%m-%d" if (ts.hour, ts.minute, ts.second) == (0, 0, 0) else "%Y-%m-%d %H:%M"
-        return escape_text(ts.strftime(fmt))
+        if ts.tzinfo is None and (ts.hour, ts.minute, ts.second) == (0, 0, 0):
+            return escape_text(i18n.format_date(ts.date()))  # a day read as a timestamp
+        return escape_text(i18n.format_time(ts))
     if isinstance(value, date):
         return escape_text(value.isoformat())
     if isinstance(value, (float, np.floating)):

@@ -10,8 +10,10 @@ Leaflet path options (``color``, ``weight``, ``opacity``, ``fillColor``,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from gridmap.errors import InputError
 from gridmap.maps.popups import is_missing
@@ -22,6 +24,7 @@ __all__ = [
     "GRID_STYLE",
     "KIND_COLORS",
     "KIND_DEFAULT_COLOR",
+    "NEIGHBOUR_PALETTE",
     "PALETTE",
     "POLYGON_DEFAULT",
     "POLYGON_STYLES",
@@ -30,6 +33,8 @@ __all__ = [
     "STATUS_COLORS",
     "UNASSIGNED_COLOR",
     "checked_colors",
+    "grid_adjacency",
+    "neighbour_colours",
     "palette_for",
     "safe_color",
 ]
@@ -40,6 +45,11 @@ PALETTE: tuple[str, ...] = (
     "#76b7b2", "#edc948", "#ff9da7", "#9c755f", "#bab0ac",
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
     "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
+)  # fmt: skip
+#: Fills of the adjacency colouring of grids (:func:`neighbour_colours`): soft, told apart
+#: at a glance, none of them a status colour (red, green) or the unassigned grey.
+NEIGHBOUR_PALETTE: tuple[str, ...] = (
+    "#8dd3c7", "#fdb462", "#bebada", "#80b1d3", "#ffffb3", "#fccde5", "#b3de69", "#bc80bd",
 )  # fmt: skip
 #: Fill of grids without a worker.
 UNASSIGNED_COLOR = "#d9d9d9"
@@ -112,6 +122,57 @@ FAMILY_COLORS: dict[str, str] = {
 }
 
 _COLOR_RE = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$")
+
+
+def grid_adjacency(geometries: Sequence[Any], *, tolerance: float = 1e-6) -> list[set[int]]:
+    """Return, for each polygon, the indices of the polygons it touches or overlaps.
+
+    ``tolerance`` (in the geometries' units; about 0.1 m for degrees) lets grids drawn
+    with a hairline gap still count as neighbours.
+    """
+    import shapely
+    from shapely.strtree import STRtree
+
+    geoms = np.asarray(list(geometries), dtype=object)
+    present = np.array([g is not None and not shapely.is_empty(g) for g in geoms], dtype=bool)
+    neighbours: list[set[int]] = [set() for _ in range(len(geoms))]
+    if not present.any():
+        return neighbours
+    index = np.flatnonzero(present)
+    grown = shapely.buffer(geoms[index], tolerance)
+    tree = STRtree(geoms[index])
+    left, right = tree.query(grown, predicate="intersects")
+    for a, b in zip(index[left], index[right], strict=True):
+        if a != b:
+            neighbours[int(a)].add(int(b))
+            neighbours[int(b)].add(int(a))
+    return neighbours
+
+
+def neighbour_colours(
+    geometries: Sequence[Any], palette: Sequence[str] = NEIGHBOUR_PALETTE
+) -> list[str]:
+    """Colour polygons so that no two neighbours share a colour (greedy graph colouring).
+
+    Polygons are taken most-connected first (Welsh–Powell) and each gets the first
+    colour none of its coloured neighbours has; a planar tiling rarely needs more than
+    five. Should a polygon's neighbours use the whole palette, colours repeat
+    (the palette is cycled), so keep the palette at six or more.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> neighbour_colours([box(0, 0, 1, 1), box(1, 0, 2, 1), box(5, 5, 6, 6)], ["a", "b"])
+    ['a', 'b', 'a']
+    """
+    neighbours = grid_adjacency(geometries)
+    order = sorted(range(len(neighbours)), key=lambda i: (-len(neighbours[i]), i))
+    chosen: dict[int, int] = {}
+    for i in order:
+        taken = {chosen[j] for j in neighbours[i] if j in chosen}
+        colour = next(c for c in range(len(taken) + 1) if c not in taken)
+        chosen[i] = colour
+    return [palette[chosen[i] % len(palette)] for i in range(len(neighbours))]
 
 
 def palette_for(values: Iterable[object]) -> dict[str, str]:

@@ -31,6 +31,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from gridmap.store.types import Geometry, JSONType, UTCDateTime
@@ -67,6 +68,7 @@ __all__ = [
     "service_centres",
     "sessions",
     "streets",
+    "supervision_orders",
     "users",
     "workers",
 ]
@@ -497,6 +499,23 @@ layer_sources = Table(
     Column("rows", Integer, nullable=False),
     Column("imported_at", UTCDateTime, nullable=False),
     Column("username", String(100)),
+)
+
+supervision_orders = Table(  # revision 0008_doc_numbers
+    "supervision_orders",
+    metadata,
+    _id(),
+    Column("year", Integer, nullable=False, comment="year of the document number"),
+    Column("seq", Integer, nullable=False, comment="sequence within the year, from 1"),
+    Column("number", String(100), nullable=False, unique=True, comment="文号 as printed"),
+    Column("grid", String(32), nullable=False, comment="grid code the order is about"),
+    Column("community", String(32), comment="community code"),
+    Column("issued_on", Date, nullable=False),
+    Column("deadline", Date, nullable=False),
+    Column("failures", Integer, nullable=False, comment="failures listed"),
+    Column("issued_by", String(100)),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("year", "seq", name="uq_supervision_orders_year_seq"),
 )
 
 #: Tables with a geometry column ``geom``.

@@ -74,9 +74,27 @@ def test_scoped_user_and_bad_options(demo_db, tmp_path):
 def test_default_file_name(demo_db, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _run(["export", "geojson", "--db", demo_db, "--community", "330102011002"])
-    folder = tmp_path / "gridmap-geojson-330102011002"
+    from gridmap.export._common import i18n_today
+
+    folder = tmp_path / f"柳浪社区_网格数据_{i18n_today().isoformat()}"
     data = json.loads((folder / "grids.geojson").read_text(encoding="utf-8"))
     assert {f["properties"]["community"] for f in data["features"]} == {"330102011002"}
+
+
+def test_default_names_say_the_place_the_kind_and_the_date(demo_db, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _run(["export", "roster", "--db", demo_db, "--community", "330102011001",
+          "--as-of", "2026-12-05"])
+    assert (tmp_path / "清波社区_网格员花名册_2026-12-05.xlsx").exists()
+    # a user scoped to one community gets a file named after it, not the street
+    _run(["export", "roster", "--db", demo_db, "--user", "scoped_planner",
+          "--as-of", "2026-12-05"])
+    assert (tmp_path / "清波社区_网格员花名册_2026-12-05.xlsx").stat().st_size > 0
+    _run(["export", "roster", "--db", demo_db, "--as-of", "2026-12-05"])
+    street = [p for p in tmp_path.iterdir() if p.name.endswith("_网格员花名册_2026-12-05.xlsx")]
+    assert (tmp_path / "望江街道_网格员花名册_2026-12-05.xlsx").exists() and len(street) == 2
+    _run(["export", "weekly", "--db", demo_db, "--week", "2026-W49", "--lang", "en"])
+    assert any(p.name.endswith("_weekly report_2026-11-30.xlsx") for p in tmp_path.iterdir())
 
 
 def test_main_cli_has_every_export_kind():

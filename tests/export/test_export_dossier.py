@@ -70,7 +70,13 @@ def test_grid_dossier_has_roster_facilities_and_embedded_cjk_font(demo_store, mo
     boards = demo_store.read_layer("boards")
     assert "宣传牌" in text and "最近巡检" in text and "未结问题上报" in text
     assert any(code in text for code in boards["code"])
-    assert "收集点服务半径" in text and "3号楼距最近收集点过远" in text and "143.5 m" in text
+    assert "收集点服务半径" in text and "3号楼距最近收集点过远" in text and "144米" in text
+    flat = "".join(text.split())
+    assert "《市容环卫工程项目规范》GB55013-2021第3.2.2条" in flat
+    # Chinese units, local times, the scope in the title; no web pages, sections or "UTC"
+    for foreign in ("UTC", "STANDARDS", "DESIGN", ".com", "http", " workers", " days", " h "):
+        assert foreign not in text
+    assert "清波社区第一网格“一档一册一图”" in flat and "截至2026-11-01" in flat
     fonts = embedded_fonts(payload)
     cjk = {
         name: emb
@@ -151,3 +157,24 @@ def test_grid_dossier_lists_its_road_segments_and_hoardings(demo_store):
     assert "责任路段" in text and "登记为本网格负责" in text
     assert all(name in text for name in owned["name"])
     assert "工地围挡" in text and "WD09" in text
+
+
+def test_real_failures_read_as_chinese_figures(demo_store, tmp_path):
+    """The dossier of a grid with real check failures: Chinese units, cited sources."""
+    from pdfcheck import render_page
+
+    payload = _export_on(demo_store, dt.date(2026, 12, 5))
+    text = "\n".join(pdf_text(payload))
+    flat = "".join(text.split())
+    assert "天" in flat and "小时" in flat  # days since inspection, hours past the deadline
+    for english in (" days", " themes", " workers", " h\n", "max.book118", "STANDARDS", "UTC"):
+        assert english not in text
+    assert "创建工作方案：" in flat
+    page = render_page(payload, 1, tmp_path, dpi=30)
+    assert page.width > 200
+
+
+def _export_on(store, day):
+    buf = io.BytesIO()
+    export_dossier(store, buf, user=viewer(), as_of=day, grid=GRID)
+    return buf.getvalue()

@@ -183,3 +183,21 @@ def test_confirm_grid(where, capsys):
     assert f"belongs to grid {grid}" in capsys.readouterr().out
     with pytest.raises(InputError, match="neighbour"):
         run("issues", "confirm", "81", "--grid", "330102011005007", "--db", db)
+
+
+def test_report_prints_the_deadline_in_local_time(where, capsys):
+    db, _grid, point = where
+    assert report(db, point) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("deadline: "))
+    shown = line.removeprefix("deadline: ")
+    assert len(shown) == 16 and "+" not in shown and "T" not in shown
+    store = Store(db)
+    stored = store.read_layer("issues").sort_values("id").iloc[-1]["deadline"]
+    store.close()
+    from gridmap.i18n import format_time
+
+    assert shown == format_time(stored, tz="Asia/Shanghai")
+    assert run("issues", "show", "81", "--db", db) == 0
+    shown = capsys.readouterr().out
+    assert "+00:00" not in shown and format_time(stored, tz="Asia/Shanghai") in shown

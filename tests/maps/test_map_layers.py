@@ -281,9 +281,11 @@ def test_grid_colour_overrides_and_bad_colour():
 def test_grid_labels_toggle_by_zoom():
     group = maps.add_grids(None, make_grids())
     features = _geojson_data(group)["features"]
-    assert [f["properties"]["label"] for f in features] == [
-        "110101001001001", "110101001001002", "110101001001003"
-    ]  # fmt: skip
+    # short labels (the 3-digit sequence; the full code is in the panel), at a point inside
+    assert [f["properties"]["label"] for f in features] == ["001", "002", "003"]
+    for feature, geom in zip(features, make_grids().geometry, strict=True):
+        lat, lon = feature["properties"]["lp"]
+        assert geom.contains(shapely.Point(lon, lat))
     (toggle,) = _children(group, leaflet.LabelZoom)
     assert toggle.min_zoom == maps.LABEL_MIN_ZOOM == 15
     no_labels = maps.add_grids(None, make_grids(), labels=False)
@@ -701,3 +703,32 @@ def test_a_layer_added_after_the_control_is_declared_before_it():
     declared = re.search(rf"var {late.get_name()} = L\.featureGroup", html)
     assert declared is not None
     assert declared.start() < html.index("L.control.layers(")
+
+
+def test_neighbouring_grids_never_share_a_colour():
+    """A 6×5 tiling with 30 workers: worker colours would repeat, adjacency colours do not."""
+    from gridmap.maps.styles import grid_adjacency
+
+    cells = [shapely.box(X0 + i * D / 6, Y0 + j * D / 5, X0 + (i + 1) * D / 6, Y0 + (j + 1) * D / 5)
+             for i in range(6) for j in range(5)]
+    grids = _frame(
+        {"code": [f"110101001001{k + 1:03d}" for k in range(30)],
+         "worker": [f"W{k:02d}" for k in range(30)]},
+        cells,
+    )
+    for mode in ("worker", "adjacency"):  # many workers: worker mode falls back to adjacency
+        features = _geojson_data(maps.add_grids(None, grids, color_by=mode))["features"]
+        fills = [f["properties"]["style"]["fillColor"] for f in features]
+        neighbours = grid_adjacency(cells)
+        assert all(fills[a] != fills[b] for a in range(30) for b in neighbours[a])
+        assert len(set(fills)) <= 5
+    # a few workers: their colours, with a legend
+    few = make_grids(("张三", "李四", "王五"))
+    group = maps.add_grids(None, few, color_by="worker")
+    assert _children(group, leaflet.Legend)
+
+
+def test_the_map_has_a_metric_scale_and_no_flag_in_the_attribution():
+    html_text = maps.map_html(maps.new_map(bounds=(X0, Y0, X0 + D, Y0 + D)))
+    assert "imperial: false" in html_text and "setPrefix('Leaflet')" in html_text
+    assert "L.control.scale()" not in html_text

@@ -6,6 +6,20 @@ gm.legend = function(parent, html, position) {
     ctrl.onAdd = function(map) {
         var div = L.DomUtil.create("div", "gridmap-legend");
         div.innerHTML = html;
+        // collapsible: the title folds the legend away (folded from the start on a phone)
+        var title = div.querySelector(".gridmap-legend-title");
+        if (title) {
+            title.setAttribute("role", "button");
+            title.setAttribute("tabindex", "0");
+            var fold = function() { L.DomUtil.hasClass(div, "gridmap-legend-folded")
+                ? L.DomUtil.removeClass(div, "gridmap-legend-folded")
+                : L.DomUtil.addClass(div, "gridmap-legend-folded"); };
+            L.DomEvent.on(title, "click", fold);
+            L.DomEvent.on(title, "keydown", function(e) {
+                if (e.key === "Enter" || e.key === " ") { L.DomEvent.preventDefault(e); fold(); }
+            });
+            if (map.getSize().x < 600) { L.DomUtil.addClass(div, "gridmap-legend-folded"); }
+        }
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
         return div;
