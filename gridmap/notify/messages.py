@@ -9,40 +9,24 @@ title, text`` (plain text), ``markdown`` (the same with user text escaped),
 ``link``, ``mobiles`` (numbers to @-mention in a group), ``ref`` and ``case``.
 
 Every text comes from :mod:`gridmap.i18n`. Times are shown in the local zone
-(default Asia/Shanghai) by :func:`format_local`.
+(default Asia/Shanghai) by :func:`gridmap.i18n.format_time`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from gridmap import i18n
 from gridmap.notify.config import Channel
 from gridmap.snapshot import mask_phone
 
-__all__ = ["compose", "format_local", "mask_name", "plain"]
+__all__ = ["compose", "mask_name", "plain"]
 
 _ROLE_RANK = {"viewer": 0, "inspector": 1, "planner": 2, "admin": 3}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
-
-
-def format_local(when: Any, timezone: str = "Asia/Shanghai", lang: str = "zh") -> str:
-    """Format a UTC time as local wall-clock text: ``11月2日 16:00`` (English ``2 Nov 16:00``)."""
-    if when is None or when == "":
-        return ""
-    if isinstance(when, str):
-        when = dt.datetime.fromisoformat(when)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    local = when.astimezone(ZoneInfo(timezone))
-    if i18n.normalize_lang(lang) == "en":
-        return f"{local.day} {local:%b} {local:%H:%M}"
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def plain(value: Any, *, limit: int = 80) -> str:
@@ -118,7 +102,7 @@ def compose(
                 i18n.t(
                     "notify.line.deadline",
                     lang,
-                    deadline=format_local(facts["deadline"], timezone, lang),
+                    deadline=i18n.format_time(facts["deadline"], tz=timezone),
                 )
             )
         if kind == "warning" and facts.get("hours") is not None:
@@ -145,7 +129,7 @@ def compose(
             flag = i18n.t("notify.daily.overdue_flag", lang) if case.get("overdue") else ""
             lines.append(
                 f"{plain(case.get('code'), limit=32)} {plain(case.get('category'), limit=30)}"
-                f" {format_local(case.get('deadline'), timezone, lang)}{flag}"
+                f" {i18n.format_time(case.get('deadline'), tz=timezone)}{flag}"
             )
         more = len(facts.get("cases", [])) - 10
         if more > 0:

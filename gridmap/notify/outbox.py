@@ -33,11 +33,12 @@ import socket
 import threading
 from typing import TYPE_CHECKING, Any
 
+from gridmap import i18n
 from gridmap.errors import GridmapError
 from gridmap.notify import channels as gm_channels
 from gridmap.notify import rules
 from gridmap.notify.config import NotifySettings, load_notify
-from gridmap.notify.messages import compose, format_local
+from gridmap.notify.messages import compose
 from gridmap.store import outbox as store_outbox
 
 if TYPE_CHECKING:
@@ -288,7 +289,7 @@ def enqueue_daily(
     due = open_["deadline"].notna() & (open_["deadline"] < end) & ~open_["overdue"]
     facts = {
         "kind": "daily",
-        "day": format_local(when, cfg.timezone).split(" ")[0],
+        "day": i18n.format_date(when, tz=cfg.timezone),
         "open": len(open_),
         "overdue": int(open_["overdue"].sum()),
         "due": int(due.sum()),

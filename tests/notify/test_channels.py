@@ -36,7 +36,7 @@ def test_wecom_robot_gets_a_text_message_with_mentions(receiver):
     body = got.json
     assert body["msgtype"] == "text"
     text = body["text"]["content"]
-    assert "AJ20261102001" in text and "市容环境" in text and "11月2日 15:30" in text
+    assert "AJ20261102001" in text and "市容环境" in text and "2026-11-02 15:30" in text
     assert "http://grid.local/issues?code=AJ20261102001" in text
     assert body["text"]["mentioned_mobile_list"] == ["13812345678"]
     assert "13812345678" not in text and "138****5678" in text  # a viewer group: masked

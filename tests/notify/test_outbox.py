@@ -81,7 +81,7 @@ def test_dispatch_writes_the_message_with_the_move(demo_store, tmp_path, receive
     assert counts == {"sent": 1, "pending": 0, "dead": 0}
     (got,) = receiver.requests
     assert got.json["case"] == case.code and "暴露垃圾" not in got.json["text"]
-    assert "市容环境" in got.json["text"] and "11月2日 15:30" in got.json["text"]
+    assert "市容环境" in got.json["text"] and "2026-11-02 15:30" in got.json["text"]
     sent = rows(demo_store).iloc[0]
     assert sent["status"] == "sent" and sent["attempts"] == 1
     attempts = store_outbox.read_attempts(demo_store, int(sent["id"]))
@@ -226,7 +226,7 @@ def test_daily_list_at_the_configured_time(demo_store, tmp_path, receiver):
     written = rows(demo_store).to_dict("records")
     assert sorted(r["channel"] for r in written) == ["hook", "office"]
     assert {r["kind"] for r in written} == {"daily"}
-    assert "11月2日 在办" in written[0]["payload"]["text"]
+    assert "2026-11-02 在办" in written[0]["payload"]["text"]
     assert outbox.enqueue_daily(demo_store, now=AT + 24 * H + H) == 2  # the next day
 
 
