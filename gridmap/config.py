@@ -38,6 +38,10 @@ cjk_font
     TrueType Chinese font (``.ttf``/``.ttc``, ``path#index`` for a face of a
     collection) embedded in PDF exports and drawn in map images; empty: found
     automatically (see :mod:`gridmap.export.fonts`).
+map_tile_threshold
+    Maps of stores with more features than this (communities, grids, point
+    records and issues) are drawn from the app's tiles instead of layers sent
+    to the browser (:func:`gridmap.maps.tiles.use_tiles`).
 """
 
 from __future__ import annotations
@@ -91,6 +95,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("basemap_package", "", "", "local MBTiles basemap served at /basemap/{z}/{x}/{y}"),
     Setting("max_upload_mb", 200, "MB", "uploads larger than this are refused"),
     Setting("cjk_font", "", "", "TrueType Chinese font file for PDF exports (empty: automatic)"),
+    Setting("map_tile_threshold", 20_000, "features",
+            "maps of larger stores are drawn from tiles instead of layers"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -353,6 +353,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "setting.session_max_hours": {"zh": "登录最长有效期", "en": "Longest login session"},
     "setting.basemap_package": {"zh": "本地底图包（MBTiles）", "en": "Local basemap package "
                                                                    "(MBTiles)"},
+    "setting.map_tile_threshold": {"zh": "地图切片阈值（要素数）",
+                                   "en": "Map tile threshold (features)"},
     # --- end of app pages block ---------------------------------------------------------------
     # --- exports (issue 7: gridmap/export, pages/export.py) --------------------------------
     "export.footer.page": {"zh": "第 {page} 页，共 {pages} 页", "en": "Page {page} of {pages}"},
