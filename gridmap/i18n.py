@@ -160,6 +160,10 @@ STRINGS: dict[str, dict[str, str]] = {
                        "en": "Click a grid or a point on the map to see its details."},
     "map.no_grid": {"zh": "此处不在任何网格内。", "en": "This place is in no grid."},
     "map.open_point": {"zh": "打开台账", "en": "Open the record"},
+    "map.tiles_note": {"zh": "全市数据量大（{n} 个要素），地图按切片显示：可选社区定位、按网格编码查找。",
+                       "en": "A city-size store ({n} features) is drawn from tiles: choose a "
+                             "community to zoom to it, or find a grid by its code."},
+    "map.search_code_hint": {"zh": "完整的网格编码", "en": "The full grid code"},
     "panel.grid": {"zh": "网格", "en": "Grid"},
     "panel.field": {"zh": "项目", "en": "Field"},
     "panel.value": {"zh": "内容", "en": "Value"},
