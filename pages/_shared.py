@@ -196,6 +196,16 @@ def run_action(action: Callable[[], Any], *, success: str | None = None) -> Any:
     return result
 
 
+def rerun_fragment() -> None:
+    """Rerun only the running fragment (a full rerun when the page runs whole, as in AppTest)."""
+    from streamlit.errors import StreamlitAPIException
+
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:  # not during a fragment rerun
+        st.rerun()
+
+
 def show_notice() -> None:
     """Show (once) a message left by the previous run."""
     notice = st.session_state.pop(K_NOTICE, None)
