@@ -47,6 +47,10 @@ cjk_font
     TrueType Chinese font (``.ttf``/``.ttc``, ``path#index`` for a face of a
     collection) embedded in PDF exports and drawn in map images; empty: found
     automatically (see :mod:`gridmap.export.fonts`).
+map_tile_threshold
+    Maps of stores with more features than this (communities, grids, point
+    records and issues) are drawn from the app's tiles instead of layers sent
+    to the browser (:func:`gridmap.maps.tiles.use_tiles`).
 """
 
 from __future__ import annotations
@@ -108,6 +112,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("timezone", "Asia/Shanghai", "", "the street's time zone; times are shown in it"),
     Setting("issuing_office", "", "", "office that issues 督办单 (empty: <street>办事处)"),
     Setting("document_prefix", "", "", "文号 prefix of 督办单 (empty: from the street)"),
+    Setting("map_tile_threshold", 20_000, "features",
+            "maps of larger stores are drawn from tiles instead of layers"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -175,6 +175,10 @@ STRINGS: dict[str, dict[str, str]] = {
                        "en": "Click a grid or a point on the map to see its details."},
     "map.no_grid": {"zh": "此处不在任何网格内。", "en": "This place is in no grid."},
     "map.open_point": {"zh": "打开台账", "en": "Open the record"},
+    "map.tiles_note": {"zh": "全市数据量大（{n} 个要素），地图按切片显示：可选社区定位、按网格编码查找。",
+                       "en": "A city-size store ({n} features) is drawn from tiles: choose a "
+                             "community to zoom to it, or find a grid by its code."},
+    "map.search_code_hint": {"zh": "完整的网格编码", "en": "The full grid code"},
     "panel.grid": {"zh": "网格", "en": "Grid"},
     "panel.field": {"zh": "项目", "en": "Field"},
     "panel.value": {"zh": "内容", "en": "Value"},
@@ -368,6 +372,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "setting.session_max_hours": {"zh": "登录最长有效期", "en": "Longest login session"},
     "setting.basemap_package": {"zh": "本地底图包（MBTiles）", "en": "Local basemap package "
                                                                    "(MBTiles)"},
+    "setting.map_tile_threshold": {"zh": "地图切片阈值（要素数）",
+                                   "en": "Map tile threshold (features)"},
     # --- end of app pages block ---------------------------------------------------------------
     # --- exports (issue 7: gridmap/export, pages/export.py) --------------------------------
     "export.footer.page": {"zh": "第 {page} 页，共 {pages} 页", "en": "Page {page} of {pages}"},

@@ -50,10 +50,14 @@ __all__ = [
     "SearchHit",
     "data_version",
     "filter_frames",
+    "find_grid",
     "load_frames",
+    "map_size",
     "mask_phone",
+    "point_record",
     "restrict_frames",
     "search",
+    "visible_extent",
     "visible_frames",
 ]
 
@@ -415,3 +419,81 @@ def search(frames: Mapping[str, pd.DataFrame], text: str, *, limit: int = 20) ->
         hits.append((str(code).lower() != needle, str(code), label, (minx, miny, maxx, maxy)))
     hits.sort()
     return [SearchHit(code, label, bounds) for _, code, label, bounds in hits[:limit]]
+
+
+# --------------------------------------------------------------------------------------
+# city size: reads of what a page shows, never whole layers (gridmap.store.mapreads)
+# --------------------------------------------------------------------------------------
+
+
+def map_size(store: Store) -> int:
+    """Return how many features a map of the store draws (communities, grids, points, issues).
+
+    The count :func:`gridmap.maps.tiles.use_tiles` decides on: above the
+    ``map_tile_threshold`` setting the map is drawn from tiles and pages read only
+    what they show (:func:`visible_extent`, :func:`find_grid`, :func:`point_record`).
+    """
+    from gridmap.store import mapreads
+
+    return mapreads.map_feature_count(store)
+
+
+def visible_extent(store: Store, user: User) -> tuple[float, float, float, float] | None:
+    """Return the bounds (WGS-84) of the communities ``user`` may see, or None if none."""
+    from gridmap.store import mapreads
+
+    auth.require(user, "view")
+    return mapreads.community_extent(store, user.scope)
+
+
+def find_grid(store: Store, code: str, user: User) -> SearchHit | None:
+    """Return the grid with exactly this code as a search hit, if ``user`` may see it."""
+    from gridmap.store import mapreads
+
+    auth.require(user, "view")
+    grid = mapreads.grid_record(store, code.strip())
+    if grid is None or grid["geometry"] is None:
+        return None
+    if user.scope is not None and grid["community"] not in set(user.scope):
+        return None
+    minx, miny, maxx, maxy = (float(v) for v in grid["geometry"].bounds)
+    return SearchHit(str(grid["code"]), str(grid["code"]), (minx, miny, maxx, maxy))
+
+
+def point_record(store: Store, hit: Mapping[str, Any], user: User) -> dict[str, Any] | None:
+    """Return the attributes of a point found by :func:`gridmap.tiles.identify`.
+
+    Parameters
+    ----------
+    store
+        The store.
+    hit
+        The answer of :func:`gridmap.tiles.identify` for a point layer (``layer``,
+        ``id``, ``lon``, ``lat``, ``grid``, ``community``).
+    user
+        Who looks (identify already kept to the user's scope).
+
+    Returns
+    -------
+    dict or None
+        ``layer``, ``id``, ``lon``, ``lat``, the layer's canonical columns (empty
+        ones left out), ``grid`` and ``community``; None if the point is gone.
+    """
+    auth.require(user, "view")
+    layer = str(hit["layer"])
+    lon, lat = float(hit["lon"]), float(hit["lat"])
+    eps = 1e-9
+    frame = store.read_layer(layer, bbox=(lon - eps, lat - eps, lon + eps, lat + eps))
+    rows = frame[frame["id"] == int(hit["id"])]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    out: dict[str, Any] = {"layer": layer, "id": int(hit["id"]), "lon": lon, "lat": lat}
+    for name in [c for c in frame.columns if c != frame.geometry.name]:
+        value = row[name]
+        if name == "id" or value is None or (
+                not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+            continue
+        out[name] = value.item() if isinstance(value, np.generic) else value
+    out["grid"], out["community"] = hit.get("grid"), hit.get("community")
+    return out

@@ -210,6 +210,16 @@ def run_action(action: Callable[[], Any], *, success: str | None = None) -> Any:
     return result
 
 
+def rerun_fragment() -> None:
+    """Rerun only the running fragment (a full rerun when the page runs whole, as in AppTest)."""
+    from streamlit.errors import StreamlitAPIException
+
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:  # not during a fragment rerun
+        st.rerun()
+
+
 def show_notice() -> None:
     """Show (once) a message left by the previous run."""
     notice = st.session_state.pop(K_NOTICE, None)
@@ -258,9 +268,71 @@ def _grid_panel(
 
 
 def grid_panel(user: User, code: str) -> dict:
-    """The side panel of one grid (cached)."""
+    """The side panel of one grid (cached per data version; read from the store by its code).
+
+    On a store drawn from tiles the panel reads only its grid from the store
+    (:func:`gridmap.maps.panels.grid_panel` without frames); below the threshold
+    it uses the frames the map already loaded.
+    """
     role = "inspector" if auth.can(user, "see_phones") else "viewer"
+    if tile_mode():
+        return _grid_panel_of_store(store_url(), data_version(), dt.date.today(), code,
+                                    user.scope, role)
     return _grid_panel(store_url(), data_version(), dt.date.today(), code, user.scope, role)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _grid_panel_of_store(
+    url: str, version: Any, day: dt.date, code: str, scope: tuple[str, ...] | None, role: str
+) -> dict:
+    user = User("cache", auth.UserRole(role), scope)
+    return panels.grid_panel(_store(url), code, user=user, on=day)
+
+
+# --- city size: the one switch and the reads of a map drawn from tiles ----------------------
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _map_size(url: str, version: Any) -> int:
+    return snapshot.map_size(_store(url))
+
+
+def tile_threshold() -> int:
+    """The ``map_tile_threshold`` setting."""
+    return int(settings().get("map_tile_threshold", maps.tiles.TILE_THRESHOLD))
+
+
+def map_size() -> int:
+    """Features a map of the store draws (cached per data version)."""
+    return _map_size(store_url(), data_version())
+
+
+def tile_mode() -> bool:
+    """Whether maps are drawn from tiles (:func:`gridmap.maps.tiles.use_tiles`, the one switch)."""
+    return maps.tiles.use_tiles(map_size(), tile_threshold())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _visible_extent(url: str, version: Any, scope: tuple[str, ...] | None) -> Any:
+    return snapshot.visible_extent(_store(url), User("cache", auth.UserRole.VIEWER, scope))
+
+
+def visible_extent(user: User) -> tuple[float, float, float, float] | None:
+    """Bounds of the communities the user may see (cached per data version)."""
+    return _visible_extent(store_url(), data_version(), user.scope)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _communities(url: str, version: Any, scope: tuple[str, ...] | None) -> Any:
+    frame = _store(url).read_layer("communities")
+    if scope is not None:
+        frame = frame[frame["code"].isin(set(scope))]
+    return frame
+
+
+def visible_communities(user: User) -> Any:
+    """The communities the user may see, with their outlines (cached per data version)."""
+    return _communities(store_url(), data_version(), user.scope)
 
 
 # --- widgets ------------------------------------------------------------------------------
@@ -355,13 +427,18 @@ def street_map(
     *,
     basemap: str | None = None,
     reference: tuple[str, ...] = ("roads",),
+    **tiles: Any,
 ) -> tuple[Any, str]:
     """The map of ``frames`` with the chosen (or configured) basemap; (map, basemap used).
 
     A misconfigured basemap (Tianditu without key, custom without URL) falls back to none.
+    ``tiles`` are the tile arguments of :func:`gridmap.maps.street_map` (``n_features``,
+    ``tile_version``, ``bounds``); the threshold is the ``map_tile_threshold`` setting.
     """
     conf = settings()
     basemap = basemap or conf["basemap"]
+    tiles.setdefault("tile_threshold", tile_threshold())
+    tiles.setdefault("tile_version", data_version())
     try:
         fmap = maps.street_map(
             frames,
@@ -370,11 +447,12 @@ def street_map(
             reference=reference,
             tianditu_key=conf["tianditu_key"],
             tile_url=conf["tile_url"],
+            **tiles,
         )
     except GridmapError as exc:
         st.warning(tr("map.basemap_failed", message=str(exc)))
         basemap = "none"
-        fmap = maps.street_map(frames, lang=lang(), reference=reference)
+        fmap = maps.street_map(frames, lang=lang(), reference=reference, **tiles)
     return fmap, basemap
 
 

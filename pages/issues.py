@@ -52,6 +52,134 @@ if requested is not None:
     st.session_state["gm_iss_pick"] = int(requested)
 st.caption(sh.tr("issues.count", n=len(found), overdue=int(found["overdue"].sum())))
 
+
+@st.fragment
+def case_panel(found: pd.DataFrame) -> None:
+    """The chosen case and its moves: a move or an edit reruns only this panel, not the map."""
+    sh.show_notice()
+    ids = [int(i) for i in found["id"]]
+    if st.session_state.get("gm_iss_pick") not in ids:
+        st.session_state["gm_iss_pick"] = None
+    labels = dict(zip(ids, found["code"], strict=True))
+    pick = st.selectbox(
+        sh.tr("issues.select"),
+        ids,
+        format_func=labels.get,
+        key="gm_iss_pick",
+        placeholder=sh.tr("issues.select"),
+    )
+    detail = None
+    if pick is None:
+        st.info(sh.tr("issues.none") if not ids else sh.tr("issues.select"))
+    else:
+        detail = sh.run_action(lambda: issues.issue_detail(store, user, pick, config=cfg))
+    if detail is not None:
+        if detail["overdue"]:
+            st.warning(sh.tr("issues.overdue_badge"))
+        if detail["flagged"]:
+            st.warning(
+                sh.tr(
+                    "issues.boundary",
+                    distance=detail["boundary_distance_m"] or 0.0,
+                    neighbours="、".join(detail["neighbours"]) or "—",
+                )
+            )
+            if auth.can(user, "edit_issues", community=detail["community"]):
+                g1, g2 = st.columns([2, 1])
+                chosen = g1.selectbox(
+                    sh.tr("issues.filter.grid"),
+                    [detail["grid"], *detail["neighbours"]],
+                    key=f"gm_iss_grid_{pick}",
+                )
+                if g2.button(sh.tr("issues.confirm_grid"), key=f"gm_iss_confirm_{pick}"):
+                    sh.run_action(
+                        lambda: issues.confirm_grid(
+                            store, user, pick, grid=chosen, version=detail["version"]
+                        ),
+                        success=sh.tr("issues.grid_confirmed", grid=chosen),
+                    ) and sh.rerun_fragment()
+        if detail["duplicate_of"]:
+            st.info(sh.tr("issues.duplicate_of", code=detail["duplicate_of"]))
+        if detail["duplicates"]:
+            st.caption(sh.tr("issues.merged_here", codes="、".join(detail["duplicates"])))
+        if detail["linked"]:
+            st.caption(sh.tr("issues.linked", codes="、".join(detail["linked"])))
+        sh.show_fields(detail["values"])
+        st.markdown(f"**{sh.tr('issues.timeline')}**")
+        sh.show_frame(
+            pd.DataFrame(
+                detail["timeline"], columns=["at", "user", "from_status", "to_status", "note"]
+            )
+        )
+        for photo in detail["photos"]:
+            st.image(
+                issues.issue_photo(store, user, photo["id"]),
+                width=260,
+                caption=sh.tr(f"issues.photo_kind.{photo['kind']}"),
+            )
+        if not detail["moves"]:
+            st.caption(sh.tr("issues.no_moves"))
+        else:
+            with st.form(f"gm_iss_move_{pick}_{detail['version']}", clear_on_submit=True):
+                st.markdown(f"**{sh.tr('issues.move')}**")
+                move = st.selectbox(
+                    sh.tr("issues.move_to"),
+                    detail["moves"],
+                    format_func=lambda m: sh.tr(f"issues.action.{m.action}"),
+                )
+                note = st.text_area(sh.tr("issues.note"))
+                grid_workers = store.workers_of(detail["grid"]) if detail["grid"] else []
+                to_worker = st.selectbox(
+                    sh.tr("issues.worker"),
+                    [None, *[w["code"] for w in grid_workers]],
+                    format_func=lambda c: (
+                        sh.tr("issues.worker_all")
+                        if c is None
+                        else next(w["name"] for w in grid_workers if w["code"] == c)
+                    ),
+                )
+                files = st.file_uploader(
+                    sh.tr("issues.move_photos"),
+                    accept_multiple_files=True,
+                    type=["jpg", "jpeg", "png", "webp"],
+                )
+                st.caption(sh.tr("issues.handle_note"))
+                if st.form_submit_button(sh.tr("issues.move"), type="primary"):
+                    sh.run_action(
+                        lambda: issues.move_issue(
+                            store,
+                            user,
+                            pick,
+                            move.target,
+                            version=detail["version"],
+                            note=note,
+                            photos=[f.getvalue() for f in files or []],
+                            worker=to_worker if move.target.value == "dispatched" else None,
+                            config=cfg,
+                        ),
+                        success=sh.tr(
+                            "issues.moved", status=sh.lbl(move.target.value, "status")
+                        ),
+                    ) and sh.rerun_fragment()
+        if auth.can(user, "edit_issues", community=detail["community"]):
+            other = st.text_input(sh.tr("issues.other"), key=f"gm_iss_other_{pick}")
+            b1, b2 = st.columns(2)
+            if b1.button(sh.tr("report.link"), key=f"gm_iss_link_{pick}", disabled=not other):
+                sh.run_action(
+                    lambda: issues.link_duplicate(
+                        store, user, pick, other=other.strip(), version=detail["version"]
+                    ),
+                    success=sh.tr("report.linked"),
+                ) and sh.rerun_fragment()
+            if b2.button(sh.tr("report.merge"), key=f"gm_iss_merge_{pick}", disabled=not other):
+                sh.run_action(
+                    lambda: issues.merge_duplicate(
+                        store, user, pick, into=other.strip(), version=detail["version"]
+                    ),
+                    success=sh.tr("report.merged"),
+                ) and sh.rerun_fragment()
+
+
 view = sh.sections({"list": "issues.tab.list", "daily": "issues.tab.daily"}, key="gm_iss_view")
 if view == "list":
     left, right = st.columns([3, 2])
@@ -85,128 +213,7 @@ if view == "list":
         ]
         sh.show_frame(found[columns], height=260)
     with right:
-        ids = [int(i) for i in found["id"]]
-        if st.session_state.get("gm_iss_pick") not in ids:
-            st.session_state["gm_iss_pick"] = None
-        labels = dict(zip(ids, found["code"], strict=True))
-        pick = st.selectbox(
-            sh.tr("issues.select"),
-            ids,
-            format_func=labels.get,
-            key="gm_iss_pick",
-            placeholder=sh.tr("issues.select"),
-        )
-        detail = None
-        if pick is None:
-            st.info(sh.tr("issues.none") if not ids else sh.tr("issues.select"))
-        else:
-            detail = sh.run_action(lambda: issues.issue_detail(store, user, pick, config=cfg))
-    if detail is not None:
-        with right:
-            if detail["overdue"]:
-                st.warning(sh.tr("issues.overdue_badge"))
-            if detail["flagged"]:
-                st.warning(
-                    sh.tr(
-                        "issues.boundary",
-                        distance=detail["boundary_distance_m"] or 0.0,
-                        neighbours="、".join(detail["neighbours"]) or "—",
-                    )
-                )
-                if auth.can(user, "edit_issues", community=detail["community"]):
-                    g1, g2 = st.columns([2, 1])
-                    chosen = g1.selectbox(
-                        sh.tr("issues.filter.grid"),
-                        [detail["grid"], *detail["neighbours"]],
-                        key=f"gm_iss_grid_{pick}",
-                    )
-                    if g2.button(sh.tr("issues.confirm_grid"), key=f"gm_iss_confirm_{pick}"):
-                        sh.run_action(
-                            lambda: issues.confirm_grid(
-                                store, user, pick, grid=chosen, version=detail["version"]
-                            ),
-                            success=sh.tr("issues.grid_confirmed", grid=chosen),
-                        ) and st.rerun()
-            if detail["duplicate_of"]:
-                st.info(sh.tr("issues.duplicate_of", code=detail["duplicate_of"]))
-            if detail["duplicates"]:
-                st.caption(sh.tr("issues.merged_here", codes="、".join(detail["duplicates"])))
-            if detail["linked"]:
-                st.caption(sh.tr("issues.linked", codes="、".join(detail["linked"])))
-            sh.show_fields(detail["values"])
-            st.markdown(f"**{sh.tr('issues.timeline')}**")
-            sh.show_frame(
-                pd.DataFrame(
-                    detail["timeline"], columns=["at", "user", "from_status", "to_status", "note"]
-                )
-            )
-            for photo in detail["photos"]:
-                st.image(
-                    issues.issue_photo(store, user, photo["id"]),
-                    width=260,
-                    caption=sh.tr(f"issues.photo_kind.{photo['kind']}"),
-                )
-            if not detail["moves"]:
-                st.caption(sh.tr("issues.no_moves"))
-            else:
-                with st.form(f"gm_iss_move_{pick}_{detail['version']}", clear_on_submit=True):
-                    st.markdown(f"**{sh.tr('issues.move')}**")
-                    move = st.selectbox(
-                        sh.tr("issues.move_to"),
-                        detail["moves"],
-                        format_func=lambda m: sh.tr(f"issues.action.{m.action}"),
-                    )
-                    note = st.text_area(sh.tr("issues.note"))
-                    grid_workers = store.workers_of(detail["grid"]) if detail["grid"] else []
-                    to_worker = st.selectbox(
-                        sh.tr("issues.worker"),
-                        [None, *[w["code"] for w in grid_workers]],
-                        format_func=lambda c: (
-                            sh.tr("issues.worker_all")
-                            if c is None
-                            else next(w["name"] for w in grid_workers if w["code"] == c)
-                        ),
-                    )
-                    files = st.file_uploader(
-                        sh.tr("issues.move_photos"),
-                        accept_multiple_files=True,
-                        type=["jpg", "jpeg", "png", "webp"],
-                    )
-                    st.caption(sh.tr("issues.handle_note"))
-                    if st.form_submit_button(sh.tr("issues.move"), type="primary"):
-                        sh.run_action(
-                            lambda: issues.move_issue(
-                                store,
-                                user,
-                                pick,
-                                move.target,
-                                version=detail["version"],
-                                note=note,
-                                photos=[f.getvalue() for f in files or []],
-                                worker=to_worker if move.target.value == "dispatched" else None,
-                                config=cfg,
-                            ),
-                            success=sh.tr(
-                                "issues.moved", status=sh.lbl(move.target.value, "status")
-                            ),
-                        ) and st.rerun()
-            if auth.can(user, "edit_issues", community=detail["community"]):
-                other = st.text_input(sh.tr("issues.other"), key=f"gm_iss_other_{pick}")
-                b1, b2 = st.columns(2)
-                if b1.button(sh.tr("report.link"), key=f"gm_iss_link_{pick}", disabled=not other):
-                    sh.run_action(
-                        lambda: issues.link_duplicate(
-                            store, user, pick, other=other.strip(), version=detail["version"]
-                        ),
-                        success=sh.tr("report.linked"),
-                    ) and st.rerun()
-                if b2.button(sh.tr("report.merge"), key=f"gm_iss_merge_{pick}", disabled=not other):
-                    sh.run_action(
-                        lambda: issues.merge_duplicate(
-                            store, user, pick, into=other.strip(), version=detail["version"]
-                        ),
-                        success=sh.tr("report.merged"),
-                    ) and st.rerun()
+        case_panel(found)
 
 if view == "daily":
     d1, d2 = st.columns(2)

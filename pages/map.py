@@ -1,120 +1,186 @@
-"""Map page: communities, grids by worker, point layers; click a grid or point for its panel."""
+"""Map page: communities, grids by worker, point layers; click a grid or point for its panel.
+
+A store above the ``map_tile_threshold`` setting is drawn from the app's tiles
+(:func:`gridmap.maps.tiles.use_tiles`): the page then reads only what it shows
+(the scope's extent, a grid found by code, the feature under a click). The map
+and its side panel run in a fragment, so a click reruns only them.
+"""
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap import maps, snapshot
+from gridmap import maps, snapshot, tiles
 from gridmap.maps import panels
 from pages import _shared as sh
 
 user = sh.require_login()
-frames = sh.visible_frames(user)
 conf = sh.settings()
 basemap = st.session_state.get("gm_map_basemap", conf["basemap"])
-
 st.subheader(sh.tr("nav.map"))
-names = sh.community_names(frames)
-workers = sorted({n for names_ in frames["grids"]["worker_names"] for n in names_})
-statuses = sorted({s for layer in snapshot.POINT_LAYERS for s in frames[layer]["status"].dropna()})
-c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 2])
-chosen_communities = c1.multiselect(
-    sh.tr("map.filter.community"),
-    list(names),
-    format_func=lambda c: names.get(c, c),
-    key="gm_f_comm",
-    placeholder=sh.tr("map.filter.all"),
-)
-chosen_workers = c2.multiselect(
-    sh.tr("map.filter.worker"), workers, key="gm_f_worker", placeholder=sh.tr("map.filter.all")
-)
-chosen_layers = c3.multiselect(
-    sh.tr("map.filter.layers"),
-    list(snapshot.POINT_LAYERS),
-    default=list(snapshot.POINT_LAYERS),
-    format_func=lambda v: sh.lbl(v, "layer"),
-    key="gm_f_layers",
-    placeholder=sh.tr("map.filter.all"),
-)
-chosen_status = c4.multiselect(
-    sh.tr("map.filter.status"),
-    statuses,
-    format_func=lambda v: sh.lbl(v, "status"),
-    key="gm_f_status",
-    placeholder=sh.tr("map.filter.all"),
-)
-query = c5.text_input(sh.tr("map.search"), key="gm_f_search", placeholder=sh.tr("map.search_hint"))
 
-center, zoom, found = None, None, None
-if query.strip():
-    hits = snapshot.search(frames, query)
-    if hits:
-        found = st.selectbox(
-            sh.tr("map.search_results", n=len(hits)),
-            hits,
-            format_func=lambda h: h.label,
-            key="gm_f_hit",
-        )
-        minx, miny, maxx, maxy = found.bounds
-        center, zoom = ((miny + maxy) / 2, (minx + maxx) / 2), 17
-    else:
-        st.info(sh.tr("map.search_none"))
 
-shown = snapshot.filter_frames(
-    frames,
-    communities=chosen_communities,
-    workers=chosen_workers,
-    layers=chosen_layers or None,
-    statuses=chosen_status,
-)
-fmap, basemap = sh.street_map(shown, basemap=basemap)
+def show_point(attrs: dict, names: dict) -> None:
+    """The side panel of a point record or issue."""
+    layer, row_id = attrs["layer"], attrs["id"]
+    attrs["community"] = names.get(attrs.get("community"), attrs.get("community"))
+    st.markdown(f"#### {sh.lbl(layer, 'layer')} · {sh.md(attrs.get('code', ''))}")
+    sh.show_fields(attrs, skip=("layer", "id", "version", "lon", "lat"))
+    if layer != "issues" and st.button(sh.tr("map.open_point"), key="gm_open_point"):
+        st.session_state[sh.K_POINT] = row_id
+        st.session_state[sh.K_POINT_LAYER] = layer
+        st.switch_page("pages/points.py")
 
-left, right = st.columns([3, 1])
-with left:
-    out = st_folium(
-        fmap,
-        key="gm_map",
-        height=640,
-        use_container_width=True,
-        returned_objects=["last_object_clicked", "last_clicked"],
-        center=center,
-        zoom=zoom,
-    )
-    st.caption(
-        sh.tr(
-            "map.counts",
-            grids=len(shown["grids"]),
-            points=sum(len(shown[layer]) for layer in snapshot.POINT_LAYERS),
-        )
-    )
 
-click = (out or {}).get("last_object_clicked") or (out or {}).get("last_clicked")
-click_wgs = maps.display_to_wgs84(click["lng"], click["lat"], basemap=basemap) if click else None
-selected = sh.map_selection(click_wgs, found.grid if found else None)
-with right:
-    point, code = None, None
-    if selected is None:
-        st.info(sh.tr("map.click_hint"))
-    elif selected[0] == "grid":
-        code = selected[1]
-    else:
-        point = panels.point_at(frames, selected[1], selected[2])
-        code = None if point else panels.grid_at(frames, selected[1], selected[2])
-        if point is None and code is None:
+def show_grid(code: str) -> None:
+    panel = sh.run_action(lambda: sh.grid_panel(user, code))
+    if panel is not None:
+        sh.show_grid_panel(panel)
+
+
+@st.fragment
+def tile_map(bounds, center, zoom, found_grid, names) -> None:
+    """The city map drawn from tiles and its side panel; a click asks the store what is there."""
+    fmap, shown_basemap = sh.street_map({}, basemap=basemap, n_features=sh.map_size(),
+                                        bounds=bounds)
+    left, right = st.columns([3, 1])
+    with left:
+        out = st_folium(fmap, key="gm_map_tiles", height=640, use_container_width=True,
+                        returned_objects=["last_clicked", "zoom"], center=center, zoom=zoom)
+    click = (out or {}).get("last_clicked")
+    click_wgs = (maps.display_to_wgs84(click["lng"], click["lat"], basemap=shown_basemap)
+                 if click else None)
+    selected = sh.map_selection(click_wgs, found_grid)
+    with right:
+        if selected is None:
+            st.info(sh.tr("map.click_hint"))
+            return
+        if selected[0] == "grid":
+            show_grid(selected[1])
+            return
+        hit = tiles.identify(sh.get_store(), selected[1], selected[2], user=user,
+                             zoom=int((out or {}).get("zoom") or 17))
+        if hit is None or hit["layer"] == "communities":
             st.info(sh.tr("map.no_grid"))
-    if point is not None:
-        layer, row_id = point
-        attrs = panels.feature_attributes(frames, layer, row_id)
-        attrs["community"] = names.get(attrs.get("community"), attrs.get("community"))
-        st.markdown(f"#### {sh.lbl(layer, 'layer')} · {sh.md(attrs.get('code', ''))}")
-        sh.show_fields(attrs, skip=("layer", "id", "version", "lon", "lat"))
-        if layer != "issues" and st.button(sh.tr("map.open_point"), key="gm_open_point"):
-            st.session_state[sh.K_POINT] = row_id
-            st.session_state[sh.K_POINT_LAYER] = layer
-            st.switch_page("pages/points.py")
-    elif code is not None:
-        panel = sh.run_action(lambda: sh.grid_panel(user, code))
-        if panel is not None:
-            sh.show_grid_panel(panel)
+        elif hit["layer"] == "grids":
+            show_grid(hit["code"])
+        else:
+            attrs = snapshot.point_record(sh.get_store(), hit, user)
+            if attrs is None:
+                st.info(sh.tr("map.no_grid"))
+            else:
+                show_point(attrs, names)
+
+
+@st.fragment
+def layer_map(frames, shown, center, zoom, found_grid, names) -> None:
+    """The street's layers drawn in the browser and the side panel; a click reruns only this."""
+    fmap, shown_basemap = sh.street_map(shown, basemap=basemap)
+    left, right = st.columns([3, 1])
+    with left:
+        out = st_folium(fmap, key="gm_map", height=640, use_container_width=True,
+                        returned_objects=["last_object_clicked", "last_clicked"],
+                        center=center, zoom=zoom)
+        points = sum(len(shown[layer]) for layer in snapshot.POINT_LAYERS)
+        st.caption(sh.tr("map.counts", grids=len(shown["grids"]), points=points))
+    click = (out or {}).get("last_object_clicked") or (out or {}).get("last_clicked")
+    click_wgs = (maps.display_to_wgs84(click["lng"], click["lat"], basemap=shown_basemap)
+                 if click else None)
+    selected = sh.map_selection(click_wgs, found_grid)
+    with right:
+        point, code = None, None
+        if selected is None:
+            st.info(sh.tr("map.click_hint"))
+        elif selected[0] == "grid":
+            code = selected[1]
+        else:
+            point = panels.point_at(frames, selected[1], selected[2])
+            code = None if point else panels.grid_at(frames, selected[1], selected[2])
+            if point is None and code is None:
+                st.info(sh.tr("map.no_grid"))
+        if point is not None:
+            show_point(panels.feature_attributes(frames, *point), names)
+        elif code is not None:
+            show_grid(code)
+
+
+if sh.tile_mode():
+    communities = sh.visible_communities(user)
+    names = dict(zip(communities["code"], communities["name"], strict=True))
+    st.caption(sh.tr("map.tiles_note", n=f"{sh.map_size():,}"))
+    c1, c2 = st.columns(2)
+    chosen = c1.selectbox(sh.tr("map.filter.community"), [None, *names],
+                          format_func=lambda c: sh.tr("map.filter.all") if c is None
+                          else names.get(c, c), key="gm_t_comm")  # fmt: skip
+    query = c2.text_input(sh.tr("map.search"), key="gm_t_search",
+                          placeholder=sh.tr("map.search_code_hint"))
+    bounds = sh.visible_extent(user)
+    if chosen is not None:
+        bounds = tuple(communities[communities["code"] == chosen].total_bounds)
+    center, zoom, found = None, None, None
+    if query.strip():
+        found = snapshot.find_grid(sh.get_store(), query, user)
+        if found is None:
+            st.info(sh.tr("map.search_none"))
+        else:
+            minx, miny, maxx, maxy = found.bounds
+            center, zoom = ((miny + maxy) / 2, (minx + maxx) / 2), 17
+    tile_map(bounds, center, zoom, found.grid if found else None, names)
+else:
+    frames = sh.visible_frames(user)
+    names = sh.community_names(frames)
+    workers = sorted({n for names_ in frames["grids"]["worker_names"] for n in names_})
+    statuses = sorted({s for layer in snapshot.POINT_LAYERS
+                       for s in frames[layer]["status"].dropna()})  # fmt: skip
+    c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 2])
+    chosen_communities = c1.multiselect(
+        sh.tr("map.filter.community"),
+        list(names),
+        format_func=lambda c: names.get(c, c),
+        key="gm_f_comm",
+        placeholder=sh.tr("map.filter.all"),
+    )
+    chosen_workers = c2.multiselect(
+        sh.tr("map.filter.worker"), workers, key="gm_f_worker", placeholder=sh.tr("map.filter.all")
+    )
+    chosen_layers = c3.multiselect(
+        sh.tr("map.filter.layers"),
+        list(snapshot.POINT_LAYERS),
+        default=list(snapshot.POINT_LAYERS),
+        format_func=lambda v: sh.lbl(v, "layer"),
+        key="gm_f_layers",
+        placeholder=sh.tr("map.filter.all"),
+    )
+    chosen_status = c4.multiselect(
+        sh.tr("map.filter.status"),
+        statuses,
+        format_func=lambda v: sh.lbl(v, "status"),
+        key="gm_f_status",
+        placeholder=sh.tr("map.filter.all"),
+    )
+    query = c5.text_input(sh.tr("map.search"), key="gm_f_search",
+                          placeholder=sh.tr("map.search_hint"))
+    center, zoom, found = None, None, None
+    if query.strip():
+        hits = snapshot.search(frames, query)
+        if hits:
+            found = st.selectbox(
+                sh.tr("map.search_results", n=len(hits)),
+                hits,
+                format_func=lambda h: h.label,
+                key="gm_f_hit",
+            )
+            minx, miny, maxx, maxy = found.bounds
+            center, zoom = ((miny + maxy) / 2, (minx + maxx) / 2), 17
+        else:
+            st.info(sh.tr("map.search_none"))
+    shown = snapshot.filter_frames(
+        frames,
+        communities=chosen_communities,
+        workers=chosen_workers,
+        layers=chosen_layers or None,
+        statuses=chosen_status,
+    )
+    layer_map(frames, shown, center, zoom, found.grid if found else None, names)
 
 with st.expander(sh.tr("map.basemap")):
     options = ["none", "osm", "tianditu", "amap", "custom"]

@@ -97,3 +97,31 @@ def test_search_by_code_and_worker(frames):
     assert code in {h.grid for h in snapshot.search(frames, worker)}
     assert snapshot.search(frames, "no such thing") == []
     assert snapshot.search(frames, "   ") == []
+
+
+def test_city_reads_answer_what_the_frames_answer(demo_store):
+    """map_size, visible_extent, find_grid and point_record read only what a page shows."""
+    from gridmap import tiles
+
+    frames = snapshot.load_frames(demo_store)
+    layers = ("communities", "grids", *snapshot.POINT_LAYERS)
+    assert snapshot.map_size(demo_store) == sum(len(frames[layer]) for layer in layers)
+    community = frames["communities"].iloc[0]
+    scoped = auth.User("scoped", UserRole.VIEWER, (community["code"],))
+    assert snapshot.visible_extent(demo_store, scoped) == pytest.approx(
+        tuple(community.geometry.bounds))
+    assert snapshot.visible_extent(demo_store, VIEWER) == pytest.approx(
+        tuple(frames["communities"].total_bounds))
+    inside = frames["grids"][frames["grids"]["community"] == community["code"]].iloc[0]
+    outside = frames["grids"][frames["grids"]["community"] != community["code"]].iloc[0]
+    hit = snapshot.find_grid(demo_store, f" {inside['code']} ", scoped)
+    assert hit is not None and hit.grid == inside["code"]
+    assert hit.bounds == pytest.approx(tuple(inside.geometry.bounds))
+    assert snapshot.find_grid(demo_store, outside["code"], scoped) is None
+    assert snapshot.find_grid(demo_store, "no-such-grid", VIEWER) is None
+    board = frames["boards"].iloc[5]
+    found = tiles.identify(demo_store, board.geometry.x, board.geometry.y, user=VIEWER, zoom=18)
+    assert found is not None and found["layer"] == "boards"
+    record = snapshot.point_record(demo_store, found, VIEWER)
+    assert record["id"] == board["id"] and record["code"] == board["code"]
+    assert record["grid"] == board["grid"] and record["community"] == board["community"]

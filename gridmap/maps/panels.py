@@ -24,7 +24,8 @@ from gridmap.crs import metric_crs, to_metric
 from gridmap.errors import NotFound, PermissionDenied
 from gridmap.locate import polygon_index_of_points
 from gridmap.model import LAYERS
-from gridmap.snapshot import CLOSED_ISSUE_STATUSES, POINT_LAYERS, load_frames, mask_phone
+from gridmap.snapshot import CLOSED_ISSUE_STATUSES, POINT_LAYERS, mask_phone
+from gridmap.store import mapreads
 
 if TYPE_CHECKING:
     from gridmap.auth import User
@@ -210,7 +211,7 @@ def grid_panel(
     auth.require(user, "view")
     day = on or dt.date.today()
     if frames is None:
-        frames = load_frames(store, on=day)
+        return _grid_panel_from_store(store, grid_code, user=user, day=day)
     grids = frames["grids"]
     rows = grids[grids["code"] == grid_code]
     if rows.empty:
@@ -222,20 +223,7 @@ def grid_panel(
     grid = rows.iloc[0]
     community = str(grid["community"])
     auth.require(user, "view", community=community)
-
-    see_phones = auth.can(user, "see_phones")
-    workers = []
-    for w in store.workers_of(grid_code, on=day):
-        phone = w.get("phone")
-        workers.append(
-            {
-                "name": w["name"],
-                "code": w["code"],
-                "role": w["role"],
-                "phone": (phone or None) if see_phones else mask_phone(phone),
-            }
-        )
-
+    workers = _panel_workers(store, grid_code, user=user, day=day)
     shape = gpd.GeoSeries([grid.geometry], crs="EPSG:4326")
     area_m2 = float(to_metric(shape).area.iloc[0])
     inside = grid.geometry.representative_point()
@@ -270,6 +258,75 @@ def grid_panel(
         "households": _number(grid.get("households")),
         "residents": _number(grid.get("residents")),
         "area_m2": area_m2,
+        "counts": counts,
+        "open_issues": open_issues,
+        "lon": float(inside.x),
+        "lat": float(inside.y),
+        "bounds": (minx, miny, maxx, maxy),
+    }
+
+
+def _panel_workers(store: Store, grid_code: str, *, user: User, day: dt.date) -> list[dict]:
+    """Return the grid's workers (grid head first), phones masked unless the user may see."""
+    see_phones = auth.can(user, "see_phones")
+    workers = []
+    for w in store.workers_of(grid_code, on=day):
+        phone = w.get("phone")
+        workers.append(
+            {
+                "name": w["name"],
+                "code": w["code"],
+                "role": w["role"],
+                "phone": (phone or None) if see_phones else mask_phone(phone),
+            }
+        )
+    return workers
+
+
+def _grid_panel_from_store(store: Store, grid_code: str, *, user: User,
+                           day: dt.date) -> dict[str, Any]:
+    """:func:`grid_panel` from store queries on this one grid (no layer is read whole)."""
+    grid = mapreads.grid_record(store, grid_code)
+    if grid is None:
+        msg = f"no grid with code {grid_code!r}"
+        raise NotFound(msg)
+    community = str(grid["community"])
+    if user.scope is not None and community not in set(user.scope):
+        msg = f"grid {grid_code} is outside the scope of user {user.username!r}"
+        raise PermissionDenied(msg)
+    auth.require(user, "view", community=community)
+    geometry = grid["geometry"]
+    contents = mapreads.grid_contents(store, geometry, POINT_LAYERS)
+    counts: dict[str, int] = {}
+    open_issues: list[dict[str, Any]] = []
+    for layer in POINT_LAYERS:
+        values = contents[layer]
+        if layer == "issues":
+            keep = np.array([s not in CLOSED_ISSUE_STATUSES for s in values["status"]], dtype=bool)
+            rows = sorted(
+                zip(values["reported_at"][keep], values["code"][keep],
+                    values["category"][keep], values["status"][keep], strict=True),
+                key=lambda r: (pd.Timestamp(r[0]), str(r[1])),
+            )  # fmt: skip
+            open_issues = [
+                {"code": c, "category": cat, "status": st, "reported_at": pd.Timestamp(at)}
+                for at, c, cat, st in rows
+            ]
+            counts[layer] = len(open_issues)
+        else:
+            counts[layer] = len(values["id"])
+    shape = gpd.GeoSeries([geometry], crs="EPSG:4326")
+    inside = geometry.representative_point()
+    minx, miny, maxx, maxy = (float(v) for v in geometry.bounds)
+    return {
+        "code": str(grid["code"]),
+        "name": grid["name"] or None,
+        "community": community,
+        "community_name": grid["community_name"] or community,
+        "workers": _panel_workers(store, grid_code, user=user, day=day),
+        "households": None if grid["households"] is None else int(grid["households"]),
+        "residents": None if grid["residents"] is None else int(grid["residents"]),
+        "area_m2": float(to_metric(shape).area.iloc[0]),
         "counts": counts,
         "open_issues": open_issues,
         "lon": float(inside.x),

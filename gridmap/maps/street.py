@@ -16,9 +16,11 @@ import pandas as pd
 
 from gridmap import i18n
 from gridmap.crs import transform
+from gridmap.errors import InputError
 from gridmap.maps import layers as maps
 from gridmap.maps.basemaps import basemap_needs_gcj
 from gridmap.maps.styles import FAMILY_COLORS, STATUS_COLORS
+from gridmap.maps.tiles import TILE_THRESHOLD, add_tile_layers, use_tiles
 from gridmap.model import POINT_KINDS
 from gridmap.snapshot import POINT_LAYERS, REFERENCE_LAYERS
 
@@ -82,8 +84,18 @@ def street_map(
     bounds: Sequence[float] | None = None,
     reference: Sequence[str] = ("roads",),
     asset_base: str | None = None,
+    n_features: int | None = None,
+    tile_threshold: int = TILE_THRESHOLD,
+    tile_version: Any = None,
+    tile_base_url: str = "/tiles",
 ) -> folium.Map:
     """Draw the frames as one map: communities, grids by worker, points, reference layers.
+
+    A store above the tile threshold (:func:`gridmap.maps.tiles.use_tiles`, the one
+    switch) is drawn from the app's tile route instead: raster tile layers of
+    communities, grids and points (:func:`gridmap.maps.tiles.add_tile_layers`),
+    nothing of the frames but their extent; a click is then answered by
+    :func:`gridmap.tiles.identify`.
 
     Parameters
     ----------
@@ -104,6 +116,16 @@ def street_map(
         layer control, switched off.
     asset_base
         URL of the locally served Leaflet files (default :data:`gridmap.assets.STATIC_URL`).
+    n_features
+        Features of the store the map shows (:func:`gridmap.store.mapreads.map_feature_count`);
+        default: those of the frames (communities, grids and point layers).
+    tile_threshold
+        The ``map_tile_threshold`` setting: above it the map is drawn from tiles.
+    tile_version
+        The store's data version (:func:`gridmap.snapshot.data_version`), part of
+        every tile URL; needed when the map is drawn from tiles.
+    tile_base_url
+        Where the app serves tiles.
 
     Returns
     -------
@@ -113,8 +135,17 @@ def street_map(
     Raises
     ------
     gridmap.errors.InputError
-        For an unknown basemap or a basemap missing its key or URL.
+        For an unknown basemap or a basemap missing its key or URL, and for the
+        Amap basemap on a map drawn from tiles (tiles are drawn in WGS-84 and
+        cannot be shifted to GCJ-02).
     """
+    if n_features is None:
+        n_features = sum(len(frames[layer]) for layer in ("communities", "grids", *POINT_LAYERS)
+                         if frames.get(layer) is not None)  # fmt: skip
+    if use_tiles(n_features, tile_threshold):
+        return _tile_map(frames, lang=lang, basemap=basemap, tianditu_key=tianditu_key,
+                         tile_url=tile_url, bounds=bounds, asset_base=asset_base,
+                         version=tile_version, base_url=tile_base_url)
     shift = basemap_needs_gcj(basemap)
 
     def shown(frame: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -188,6 +219,40 @@ def street_map(
         maps.add_legend(
             m, items, title=i18n.t("map.legend.status", lang), position="bottomleft", lang=lang
         )
+    maps.add_layer_control(m, collapsed=True)
+    return m
+
+
+def _tile_map(
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    lang: str,
+    basemap: str,
+    tianditu_key: str | None,
+    tile_url: str | None,
+    bounds: Sequence[float] | None,
+    asset_base: str | None,
+    version: Any,
+    base_url: str,
+) -> folium.Map:
+    """Draw the street map from the app's tiles (see :func:`street_map`)."""
+    if basemap_needs_gcj(basemap):
+        msg = ("the Amap basemap cannot be drawn under tiles (they are in WGS-84); "
+               "choose another basemap")
+        raise InputError(msg)
+    if version is None:
+        msg = "a map drawn from tiles needs the data version (tile_version)"
+        raise ValueError(msg)
+    box = tuple(bounds) if bounds is not None else _bounds_of(frames)
+    extra = {} if asset_base is None else {"asset_base": asset_base}
+    m = maps.new_map(bounds=box, basemap=basemap, tianditu_key=tianditu_key or None,
+                     tile_url=tile_url or None, lang=lang, **extra)  # fmt: skip
+    add_tile_layers(m, version=version, base_url=base_url, lang=lang)
+    items = [maps.LegendItem(i18n.label(s, lang, field="status"), color, "dot")
+             for s, color in STATUS_COLORS.items()]  # fmt: skip
+    maps.add_legend(
+        m, items, title=i18n.t("map.legend.status", lang), position="bottomleft", lang=lang
+    )
     maps.add_layer_control(m, collapsed=True)
     return m
 

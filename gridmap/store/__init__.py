@@ -25,6 +25,8 @@ module outside ``gridmap/store/`` runs or builds SQL).
 ``features``     layer reads filtered by a bounding box (the API's GeoJSON)
 ``spatial``      the spatial index (GIST on PostGIS, trigger-kept side tables on
                  SQLite), bounding-box reads, the map tiles' lean reads
+``mapreads``     what a city-size map page reads: feature count, extent of a
+                 scope, one grid and the points and issues inside it
 ``baseline``     plain-SQL baselines the benchmark compares the store with
 ``schema``       the tables (SQLAlchemy Core), checked against the migrations
 ``types``        geometry / UTC timestamp / JSON column types for both backends

@@ -12,7 +12,7 @@ Routes:
                        redirects there with ``?login_error=failed`` or ``locked-N``
 ``POST /auth/logout``  ends the cookie's session, clears the cookie, redirects to ``/``
 ``GET /healthz``       ``{"status": "ok", "schema": ..., "head": ...}``; 503 when the store fails
-``GET /tiles/{layer}/{z}/{x}/{y}.{ext}``  data tiles (skeleton, needs a session)
+``GET /tiles/{layer}/{z}/{x}/{y}.png``  PNG data tiles drawn for the session's user
 ``GET /basemap/{z}/{x}/{y}``              the local MBTiles basemap package
 ``/api/v1``            the JSON API (:mod:`gridmap.web.api`), when that module exists
 
@@ -48,7 +48,7 @@ from starlette.responses import (
 from starlette.routing import BaseRoute, Mount, Route
 
 from gridmap import auth, config, i18n
-from gridmap.errors import GridmapError
+from gridmap.errors import GridmapError, PermissionDenied
 from gridmap.store import Store, default_url
 from gridmap.web import html, tiles
 from gridmap.web import sessions as web_sessions
@@ -203,17 +203,21 @@ async def healthz(request: Request) -> Response:
 
 
 async def data_tile(request: Request) -> Response:
-    """A data tile of a registered layer (none yet: the city-scale work adds them)."""
+    """A PNG data tile drawn for the session's user (401 without a session, 404 for no tile)."""
     resolved = await run_in_threadpool(_resolve, dict(request.cookies))
     if resolved.session is None:
         return JSONResponse({"error": "log in first"}, status_code=401)
     p = request.path_params
-    tile = await run_in_threadpool(tiles.data_tile, p["layer"], p["z"], p["x"], p["y"], p["ext"],
-                                   resolved.session.user)
+    try:
+        tile = await run_in_threadpool(tiles.data_tile, current_store(), p["layer"], p["z"],
+                                       p["x"], p["y"], p["ext"], resolved.session.user)
+    except PermissionDenied as exc:
+        return JSONResponse({"error": str(exc)}, status_code=403)
     if tile is None:
         return JSONResponse({"error": "no such tile layer or tile"}, status_code=404)
     data, content_type = tile
-    return Response(data, media_type=content_type)
+    return Response(data, media_type=content_type,
+                    headers={"cache-control": tiles.cache_control(request.query_params)})
 
 
 async def basemap_tile(request: Request) -> Response:

@@ -304,3 +304,26 @@ def test_settings_page_shows_the_rules_and_saves_nothing_unchanged(app_url):
     at.button(key="gm_rules_save").click().run()  # nothing changed: saves nothing, no error
     assert not at.exception
     assert load_rules()["bin_reach"].params["max_distance_m"] == 120.0
+
+
+def test_a_store_above_the_tile_threshold_gets_the_tile_map_and_a_store_read_panel(
+        app_url, app_store, tmp_path):
+    (tmp_path / "gridmap.toml").write_text("[settings]\nmap_tile_threshold = 100\n")
+    communities = sorted(app_store.read_layer("communities")["code"])
+    grids = app_store.read_layer("grids")
+    grid = sorted(grids.loc[grids["community"] == communities[0], "code"])[2]
+    other = sorted(grids.loc[grids["community"] != communities[0], "code"])[0]
+    at = _app("scoped_planner", "planner", (communities[0],)).switch_page("pages/map.py").run()
+    assert not at.exception
+    assert i18n.t("map.tiles_note", n=f"{snapshot.map_size(app_store):,}") in [
+        c.value for c in at.caption]
+    assert at.selectbox(key="gm_t_comm").options[1:] == [
+        app_store.read_layer("communities").set_index("code").loc[communities[0], "name"]]
+    maps_sent = [str(e.proto) for e in at.get("component_instance")]
+    assert len(maps_sent) == 1 and "/tiles/grids/{z}/{x}/{y}.png?v=" in maps_sent[0]
+    assert "geo_json" not in maps_sent[0]  # no layer sent to the browser
+    at.text_input(key="gm_t_search").input(grid).run()
+    assert not at.exception
+    assert any(grid in text for text in _texts(at))
+    at.text_input(key="gm_t_search").input(other).run()  # another community: not found
+    assert i18n.t("map.search_none") in [i.value for i in at.info]

@@ -65,3 +65,17 @@ def test_grid_panel_checks_scope_and_existence(demo_store, frames):
         )
     with pytest.raises(NotFound):
         panels.grid_panel(demo_store, "000000000000000", user=VIEWER)
+
+
+def test_the_store_panel_equals_the_frames_panel_for_every_grid(demo_store, frames):
+    """Without frames the panel reads only the one grid from the store: same answer."""
+    for code in frames["grids"]["code"]:
+        from_frames = panels.grid_panel(demo_store, code, user=INSPECTOR, frames=frames)
+        from_store = panels.grid_panel(demo_store, code, user=INSPECTOR)
+        assert from_store["counts"] == from_frames["counts"], code
+        assert [i["code"] for i in from_store["open_issues"]] == [
+            i["code"] for i in from_frames["open_issues"]]
+        for key in ("code", "name", "community", "community_name", "workers", "households",
+                    "residents", "lon", "lat", "bounds"):
+            assert from_store[key] == from_frames[key], (code, key)
+        assert from_store["area_m2"] == pytest.approx(from_frames["area_m2"])

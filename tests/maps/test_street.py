@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from gridmap import auth, checks, crs, maps, snapshot
+from gridmap.errors import InputError
 from gridmap.model import UserRole
 
 # the rule tests' tiny hand-made streets (tests/checks/checkfixtures.py)
@@ -68,3 +69,32 @@ def test_layers_per_rule_and_optional_coverage():
     assert rep.result("cafe_school_distance").coverage["kind"].tolist() == ["school_buffer"]
     assert len(rep.coverage()) == 2
     assert len(maps.add_check_layers(folium.Map(), rep, rules=["staffing"])) == 0
+
+
+def test_the_tile_switch_draws_tiles_above_the_threshold_and_layers_below(frames):
+    shown = snapshot.restrict_frames(frames, VIEWER)
+    size = sum(len(shown[layer]) for layer in ("communities", "grids", *snapshot.POINT_LAYERS))
+
+    def parts(m: folium.Map) -> tuple[list[str], int]:
+        urls = [c.tiles for c in m._children.values() if isinstance(c, folium.TileLayer)
+                and c.tiles.startswith("/tiles/")]
+        geojson = sum(isinstance(c, folium.GeoJson) for c in m._children.values())
+        for child in m._children.values():
+            geojson += sum(isinstance(g, folium.GeoJson) for g in child._children.values())
+        return urls, geojson
+
+    direct = maps.street_map(shown, lang="en", tile_threshold=size)
+    urls, geojson = parts(direct)
+    assert urls == [] and geojson > 0
+    tiled = maps.street_map(shown, lang="en", tile_threshold=size - 1, tile_version=(7, 9))
+    urls, geojson = parts(tiled)
+    assert geojson == 0
+    assert sorted(u.split("/")[2] for u in urls) == sorted(
+        ["communities", "grids", "boards", "fitness", "bins", "issues"])
+    assert all(u.endswith(".png?v=7-9") for u in urls)
+    # the page of a city store passes only the count and the extent: no frames drawn
+    city = maps.street_map({}, lang="en", n_features=10**6, tile_version=1,
+                           bounds=(120.1, 30.2, 120.2, 30.3))
+    assert len(parts(city)[0]) == 6
+    with pytest.raises(InputError):  # tiles are WGS-84: never under the shifted Amap basemap
+        maps.street_map(shown, basemap="amap", tile_threshold=0, tile_version=1)
