@@ -195,15 +195,13 @@ def count_outcome(
     object's name), ``count`` and ``min``.
     """
     counts = count_within(objs.geoms, targets, radius_m)
-    findings = [
-        objs.finding(
-            i,
-            key=key,
-            measured=float(counts[i]),
-            args={name_arg: objs.label(i), "count": int(counts[i]), "min": need},
-        )
-        for i in np.flatnonzero(counts < need)
-    ]
+    rows = np.flatnonzero(counts < need)
+    findings = objs.findings(
+        rows,
+        key=key,
+        measured=counts[rows].astype(np.float64),
+        args={name_arg: objs.label_of(rows), "count": counts[rows], "min": need},
+    )
     return Outcome(objs.checked, findings)
 
 
@@ -238,19 +236,19 @@ def reach_outcome(
         f"nearest:buildings/residential:{targets_key}",
         lambda: nearest_geometry_distance_m(homes.geoms, targets),
     )
-    findings = []
-    for i in np.flatnonzero(dist > float(max_distance_m)):
-        d = float(dist[i])
-        nearest = target_ids[idx[i]] if idx[i] >= 0 else None
-        findings.append(
-            homes.finding(
-                i,
-                key=key if np.isfinite(d) else f"{key}_none",
-                measured=d if np.isfinite(d) else None,
-                args={"name": homes.label(i), "distance": d, "nearest": nearest},
-                details={"nearest": nearest},
-            )
-        )
+    rows = np.flatnonzero(dist > float(max_distance_m))
+    d = dist[rows]
+    finite = np.isfinite(d)
+    nearest = np.full(len(rows), None, dtype=object)
+    have = idx[rows] >= 0
+    nearest[have] = np.asarray(target_ids, dtype=object)[idx[rows][have]]
+    findings = homes.findings(
+        rows,
+        key=np.where(finite, key, f"{key}_none").astype(object),
+        measured=np.where(finite, d, np.nan),
+        args={"name": homes.label_of(rows), "distance": d, "nearest": nearest},
+        details={"nearest": nearest},
+    )
 
     def circles() -> np.ndarray:
         return shapely.buffer(targets, float(max_distance_m), quad_segs=16)

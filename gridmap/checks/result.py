@@ -615,6 +615,10 @@ class CheckResult:
         """
         return _frames([(self, self.table if rows is None else self.table.take(rows))])
 
+    def to_frame_of(self, table: FailureTable) -> gpd.GeoDataFrame:
+        """Return ``table`` (rows of :attr:`table`) as a GeoDataFrame, like :meth:`to_frame`."""
+        return _frames([(self, table)])
+
     def frame_columns(self, table: FailureTable) -> dict[str, Any]:
         """Return the :data:`FAILURE_COLUMNS` of ``table`` (rows of this rule)."""
         return table.frame_columns(family=self.family, title_zh=self.title_zh,
@@ -708,8 +712,20 @@ class CheckReport:
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Return the report as JSON text (the contract of ``gridmap check --format json``)."""
-        return json.dumps(self.as_dict(), ensure_ascii=False, indent=indent)
+        """Return the report as JSON text (the contract of ``gridmap check --format json``).
+
+        Indented, each failure is one line (as ``gridmap check`` streams it, see
+        :func:`gridmap.checks.export.write_json`); ``indent=None`` gives one line.
+        """
+        if indent is None:
+            return json.dumps(self.as_dict(), ensure_ascii=False)
+        import io
+
+        from gridmap.checks.export import write_json
+
+        buffer = io.StringIO()
+        write_json(self, buffer)
+        return buffer.getvalue()
 
     def to_frame(self) -> gpd.GeoDataFrame:
         """Return every failure as one GeoDataFrame (EPSG:4326), columns :data:`FAILURE_COLUMNS`."""
