@@ -163,8 +163,11 @@ def test_table_text_limits_rows_without_materialising(demo_layers):
     assert rule._failures is None  # the text table rendered two rows, made no Failure
 
 
-@pytest.mark.parametrize("rule_id", ["bin_reach", "fitness_reach_advisory", "compound_boards", "building_boards",
-                                     "compound_collection_point"])
+@pytest.mark.parametrize(
+    "rule_id",
+    ["bin_reach", "fitness_reach_advisory", "compound_boards", "building_boards",
+     "compound_collection_point"],
+)
 def test_columns_and_a_list_of_findings_finish_alike(demo_layers, demo_report, rule_id):
     """A rule returning columns gives the result the same findings as a list would."""
     from gridmap.checks._context import Context
