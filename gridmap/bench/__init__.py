@@ -137,7 +137,7 @@ def synthetic_city(size: str = "street", *, seed: int = 0) -> dict[str, gpd.GeoD
          "status": "active", "last_inspected": None},
         geometry=random_points(n_bins), crs="EPSG:4326")
     buildings["residential"] = True
-    buildings["residents"] = buildings["households"] * 2.6
+    buildings["residents"] = (buildings["households"] * 2.6).round().astype(int)
     return {"communities": communities, "grids": grids, "buildings": buildings,
             "points": points, "bins": bins}
 

@@ -51,6 +51,8 @@ FORMATS = ("table", "json", "csv", "geojson")
 #: Rows rendered and written at a time by the streaming writers.
 CHUNK_ROWS = 20_000
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
 #: Columns of the failure sheets: one title and one message (in the sheet's language)
 #: before the failure columns from ``layer`` on.
 _TABLE_COLUMNS = (
@@ -189,9 +191,13 @@ def write_json(report: CheckReport, fh: IO[str]) -> None:
         fh.write(',\n      "failures": [')
         first = True
         for piece in r.table.chunks(CHUNK_ROWS):
-            rows = [json.dumps(rec, ensure_ascii=False) for rec in piece.records()]
-            if rows:
-                fh.write(("\n        " if first else ",\n        ") + ",\n        ".join(rows))
+            records = piece.records()
+            if records:
+                # One encoder call per chunk; a line break before each failure. The text
+                # '}, {"layer": ' cannot occur inside a JSON string (its quotes would be
+                # escaped), so the break only ever lands between values.
+                text = _ENCODE(records)[1:-1].replace('}, {"layer": ', '},\n        {"layer": ')
+                fh.write(("\n        " if first else ",\n        ") + text)
                 first = False
         fh.write("]" if first else "\n      ]")
         fh.write("\n    }")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -224,6 +225,29 @@ class Failure:
         }
 
 
+def _positional(template: str, names: list[str]) -> str | None:
+    """Return ``template`` with its named fields numbered (``names`` then ``threshold``).
+
+    ``None`` when a field is not a plain name among them (attribute or index
+    access, positional fields, a missing name): such templates are formatted by name.
+    """
+    order = {name: i for i, name in enumerate([*names, "threshold"])}
+    parts = []
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    for literal, field_name, spec, conversion in parsed:
+        parts.append(literal.replace("{", "{{").replace("}", "}}"))
+        if field_name is None:
+            continue
+        if field_name not in order or "{" in (spec or ""):
+            return None
+        conv = f"!{conversion}" if conversion else ""
+        parts.append("{" + str(order[field_name]) + conv + (f":{spec}" if spec else "") + "}")
+    return "".join(parts)
+
+
 def _optional_float(value: float) -> float | None:
     return None if math.isnan(value) else value
 
@@ -360,6 +384,16 @@ class FailureTable:
             names = [(name, col) for name, col in args.items()
                      if any(col[i] is not ABSENT for i in rows)]
             sparse = {name for name, col in names if any(col[i] is ABSENT for i in rows)}
+            positional = None if sparse else _positional(template, [n for n, _ in names])
+            if positional is not None:  # the fast path: every row has every field
+                fmt = positional.format
+                columns = [col for _, col in names]
+                try:
+                    for i in rows:
+                        out[i] = fmt(*[col[i] for col in columns], thresholds[i])
+                    continue
+                except (IndexError, ValueError, KeyError, TypeError, AttributeError):
+                    pass  # a value that does not fit: format row by row below
             fmt = template.format
             for i in rows:
                 values = {name: col[i] for name, col in names
