@@ -211,7 +211,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         else:
             for line in export.validation_lines(report):
                 out(line)
-        failed = any(f.severity == "failure" for f in report.failures)
+        failed = any(r.severity == "failure" and len(r.table) for r in report.results)
         return EXIT_PROBLEMS if failed else EXIT_OK
 
 

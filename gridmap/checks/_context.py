@@ -30,7 +30,7 @@ from gridmap.errors import InputError
 from gridmap.locate import polygon_index_of_points
 from gridmap.model import LAYERS
 
-__all__ = ["Context", "Finding", "Objects", "Outcome"]
+__all__ = ["ABSENT", "Context", "Finding", "Findings", "Objects", "Outcome"]
 
 #: Time zone of times written without one (field times: China Standard Time, as gridmap.io reads
 #: them); dates given as ``as_of`` begin at midnight in it.
@@ -82,6 +82,147 @@ class Finding:
     threshold: Any = None
 
 
+class _Absent:
+    """Marks a cell of a :class:`Findings` column that the row does not have."""
+
+    _instance: _Absent | None = None
+
+    def __new__(cls) -> _Absent:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+    def __reduce__(self) -> str:
+        return "ABSENT"
+
+
+#: The value of a :class:`Findings` ``args``/``details`` cell a row does not have.
+ABSENT = _Absent()
+
+
+def _column(values: Any, n: int) -> NDArray[np.object_]:
+    """Return ``values`` (one value, or one per row) as an object array of ``n`` cells."""
+    if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype == object:
+        return values.copy()
+    if isinstance(values, np.ndarray | list | pd.Series):
+        items = values.tolist() if isinstance(values, np.ndarray | pd.Series) else values
+        return np.fromiter(items, dtype=object, count=n)
+    arr = np.empty(n, dtype=object)
+    arr.fill(values)
+    return arr
+
+
+@dataclass
+class Findings:
+    """Failing objects as columns (metric CRS): what a rule returns for many failures at once.
+
+    The columnar form of a list of :class:`Finding`: one array (or one value for
+    every row) per field. ``args`` and ``details`` map a name to one value per row
+    (:data:`ABSENT` where a row lacks it). Messages are not formatted here: the
+    result renders them only for the rows shown or exported.
+
+    Parameters
+    ----------
+    layer, object_id, name, measured, key, geometry, anchor, grid, community, threshold
+        As for :class:`Finding`; ``measured`` is float64 with NaN for "cannot be
+        measured"; ``anchor``, ``grid``, ``community`` and ``threshold`` are
+        ``None`` (every row unset) or one value per row.
+    args, details
+        Name -> one value per row.
+    """
+
+    layer: NDArray[np.object_]
+    object_id: NDArray[np.object_]
+    name: NDArray[np.object_]
+    measured: NDArray[np.float64]
+    key: NDArray[np.object_]
+    geometry: NDArray[np.object_]
+    args: dict[str, NDArray[np.object_]] = field(default_factory=dict)
+    details: dict[str, NDArray[np.object_]] = field(default_factory=dict)
+    anchor: NDArray[np.object_] | None = None
+    grid: NDArray[np.object_] | None = None
+    community: NDArray[np.object_] | None = None
+    threshold: NDArray[np.object_] | None = None
+
+    def __len__(self) -> int:
+        return len(self.object_id)
+
+    @classmethod
+    def build(
+        cls,
+        n: int,
+        *,
+        layer: Any,
+        object_id: Any,
+        name: Any,
+        measured: Any,
+        key: Any,
+        geometry: Any,
+        args: Mapping[str, Any] | None = None,
+        details: Mapping[str, Any] | None = None,
+        anchor: Any = None,
+        grid: Any = None,
+        community: Any = None,
+        threshold: Any = None,
+    ) -> Findings:
+        """Return ``n`` findings; each field is one value for all rows or one per row."""
+        m = np.asarray(measured, dtype=object) if not np.isscalar(measured) else measured
+        if isinstance(m, np.ndarray):
+            meas = np.array([np.nan if v is None else float(v) for v in m.tolist()],
+                            dtype=np.float64) if m.dtype == object else m.astype(np.float64)
+        else:
+            meas = np.full(n, np.nan if m is None else float(m))
+        return cls(
+            layer=_column(layer, n),
+            object_id=np.array([str(v) for v in _column(object_id, n)], dtype=object)
+            if n else np.zeros(0, dtype=object),
+            name=_column(name, n),
+            measured=meas.reshape(n),
+            key=_column(key, n),
+            geometry=_column(geometry, n),
+            args={k: _column(v, n) for k, v in (args or {}).items()},
+            details={k: _column(v, n) for k, v in (details or {}).items()},
+            anchor=None if anchor is None else _column(anchor, n),
+            grid=None if grid is None else _column(grid, n),
+            community=None if community is None else _column(community, n),
+            threshold=None if threshold is None else _column(threshold, n),
+        )
+
+    @classmethod
+    def from_list(cls, found: list[Finding]) -> Findings:
+        """Return a list of :class:`Finding` as columns (absent args/details -> ABSENT)."""
+        n = len(found)
+
+        def keyed(attr: str) -> dict[str, list[Any]]:
+            names: dict[str, None] = {}
+            for f in found:
+                names.update(dict.fromkeys(getattr(f, attr)))
+            return {k: [getattr(f, attr).get(k, ABSENT) for f in found] for k in names}
+
+        def optional(attr: str) -> list[Any] | None:
+            values = [getattr(f, attr) for f in found]
+            return values if any(v is not None for v in values) else None
+
+        return cls.build(
+            n,
+            layer=[f.layer for f in found],
+            object_id=[f.object_id for f in found],
+            name=[f.name for f in found],
+            measured=np.array([f.measured for f in found], dtype=object),
+            key=[f.key for f in found],
+            geometry=[f.geometry for f in found],
+            args=keyed("args"),
+            details=keyed("details"),
+            anchor=optional("anchor"),
+            grid=optional("grid"),
+            community=optional("community"),
+            threshold=optional("threshold"),
+        )
+
+
 @dataclass
 class Outcome:
     """What a rule function returns.
@@ -92,7 +233,8 @@ class Outcome:
         Community code (or ``None``) of every object checked; its length is the
         number checked.
     findings
-        The failing objects.
+        The failing objects: a list of :class:`Finding`, or :class:`Findings`
+        (columns) when there can be many.
     coverage
         Shapes to draw with the failures (metric CRS), e.g. coverage circles.
     coverage_kind
@@ -102,7 +244,7 @@ class Outcome:
     """
 
     checked_community: NDArray[np.object_]
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] | Findings = field(default_factory=list)
     coverage: Any = None
     coverage_kind: Any = None
     note: str = ""
@@ -194,6 +336,42 @@ class Objects:
         if self.anchors is not None:
             fields["anchor"] = self.anchors[i]
         return Finding(**{**fields, **more}, measured=measured, key=key, args=args)
+
+    def findings(
+        self,
+        rows: Any,
+        *,
+        key: Any,
+        measured: Any,
+        args: Mapping[str, Any],
+        **more: Any,
+    ) -> Findings:
+        """Return the findings of objects ``rows`` as columns (see :meth:`finding`).
+
+        ``key``, ``measured``, each of ``args`` and each of ``more`` (``details``,
+        ``threshold`` ...) is one value for every row or one value per row.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        fields: dict[str, Any] = {
+            "layer": self.layer,
+            "object_id": self.ids[rows],
+            "name": np.asarray(self.labels, dtype=object)[rows] if len(rows) else [],
+            "geometry": self.geoms[rows],
+        }
+        if self.anchors is not None:
+            fields["anchor"] = self.anchors[rows]
+        return Findings.build(len(rows), **{**fields, **more}, measured=measured, key=key,
+                              args=args)
+
+    def label_of(self, rows: Any) -> NDArray[np.object_]:
+        """Return the names of objects ``rows``, else their ids (:meth:`label`, vectorised)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        labels = np.asarray(self.labels, dtype=object)[rows] if len(rows) else np.zeros(0, object)
+        ids = self.ids[rows]
+        out = labels.copy()
+        empty = np.array([not v for v in labels.tolist()], dtype=bool)
+        out[empty] = ids[empty]
+        return out
 
 
 def texts(values: Any) -> NDArray[np.object_]:

@@ -212,15 +212,13 @@ def count_outcome(
     object's name), ``count`` and ``min``.
     """
     counts = count_within(objs.geoms, targets, radius_m)
-    findings = [
-        objs.finding(
-            i,
-            key=key,
-            measured=float(counts[i]),
-            args={name_arg: objs.label(i), "count": int(counts[i]), "min": need},
-        )
-        for i in np.flatnonzero(counts < need)
-    ]
+    rows = np.flatnonzero(counts < need)
+    findings = objs.findings(
+        rows,
+        key=key,
+        measured=counts[rows].astype(np.float64),
+        args={name_arg: objs.label_of(rows), "count": counts[rows], "min": need},
+    )
     return Outcome(objs.checked, findings)
 
 
@@ -326,32 +324,30 @@ def reach_outcome(
         method[walked], method[direct] = "network", "direct"
         measured[walked] = walk[walked]
         nearest_idx[walked] = net.target[walked]
-    findings = []
-    for i in np.flatnonzero(measured > float(max_distance_m) + _EPS_M):
-        d = float(measured[i])
-        nearest = target_ids[nearest_idx[i]] if nearest_idx[i] >= 0 else None
-        how = str(method[i])
-        findings.append(
-            homes.finding(
-                i,
-                key=(f"{key}_network" if how == "network" else key)
-                if np.isfinite(d)
-                else f"{key}_none",
-                measured=d if np.isfinite(d) else None,
-                args={
-                    "name": homes.label(i),
-                    "distance": d,
-                    "straight": float(dist[i]),
-                    "nearest": nearest,
-                },
-                details={
-                    "nearest": nearest,
-                    "method": how,
-                    "straight_m": round(float(dist[i]), 1) if np.isfinite(dist[i]) else None,
-                    "walking_m": None if np.isnan(walk[i]) else round(float(walk[i]), 1),
-                },
-            )
-        )
+    rows = np.flatnonzero(measured > float(max_distance_m) + _EPS_M)
+    d = measured[rows]
+    finite = np.isfinite(d)
+    how = method[rows]
+    nearest = np.full(len(rows), None, dtype=object)
+    have = nearest_idx[rows] >= 0
+    nearest[have] = np.asarray(target_ids, dtype=object)[nearest_idx[rows][have]]
+    straight, walking = dist[rows], walk[rows]
+    keys = np.where(finite, np.where(how == "network", f"{key}_network", key), f"{key}_none")
+    findings = homes.findings(
+        rows,
+        key=keys.astype(object),
+        measured=np.where(finite, d, np.nan),
+        args={"name": homes.label_of(rows), "distance": d, "straight": straight,
+              "nearest": nearest},
+        details={
+            "nearest": nearest,
+            "method": how,
+            "straight_m": np.array([round(float(v), 1) if np.isfinite(v) else None
+                                    for v in straight], dtype=object),
+            "walking_m": np.array([None if np.isnan(v) else round(float(v), 1)
+                                   for v in walking], dtype=object),
+        },
+    )  # fmt: skip
 
     def circles() -> np.ndarray:
         return shapely.buffer(targets, float(max_distance_m), quad_segs=16)

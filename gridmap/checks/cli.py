@@ -64,14 +64,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = run_checks_on_store(
         store, rules=args.rule or None, config=config, community=args.community, as_of=args.as_of
     )
-    content = export.write_report(report, args.format, args.out, lang=args.lang)
     if args.out is not None:
+        export.write_report(report, args.format, args.out, lang=args.lang)
         failed = sum(r.failed for r in report.results)
         _out(f"wrote {len(report.results)} rules ({failed} failing objects) to {args.out}")
-    elif isinstance(content, bytes):
-        sys.stdout.write(content.decode("utf-8-sig"))
-    else:
-        sys.stdout.write(content)
+    elif args.format == "csv":
+        sys.stdout.write(export.write_report(report, "csv").decode("utf-8-sig"))
+    else:  # streamed, chunk by chunk
+        export.stream_report(report, args.format, sys.stdout, lang=args.lang)
     return EXIT_OK
 
 

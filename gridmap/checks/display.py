@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gridmap import i18n
-from gridmap.checks.result import SEVERITIES, CheckReport, threshold_text
+from gridmap.checks.result import SEVERITIES, CheckReport
 
 __all__ = [
     "POPUP_COLUMNS",
@@ -60,7 +60,6 @@ def failure_frame(report: CheckReport, *, lang: str = "zh") -> gpd.GeoDataFrame:
     frame = report.to_frame()
     zh = i18n.normalize_lang(lang) == "zh"
     units = {u: i18n.t(f"checks.unit.{u}", lang) for u in set(frame["unit"])}
-    failures = report.failures
     frame["check_rule"] = frame["rule_title_zh"] if zh else frame["rule_title_en"]
     frame["check_severity"] = [i18n.t(f"checks.severity.{s}", lang) for s in frame["severity"]]
     frame["check_object"] = [
@@ -73,7 +72,7 @@ def failure_frame(report: CheckReport, *, lang: str = "zh") -> gpd.GeoDataFrame:
         "" if pd.isna(m) else f"{m:,.1f}".rstrip("0").rstrip(".") + f" {units[u]}"
         for m, u in zip(frame["measured"], frame["unit"], strict=True)
     ]
-    frame["check_threshold"] = [threshold_text(f.threshold, f.unit, lang=lang) for f in failures]
+    frame["check_threshold"] = [t for r in report.results for t in r.table.threshold_texts(lang)]
     frame["check_message"] = frame["message_zh"] if zh else frame["message"]
     frame["name"] = frame["check_object"]
     return frame

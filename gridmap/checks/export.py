@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 
@@ -29,6 +30,7 @@ __all__ = [
     "FORMATS",
     "Download",
     "downloads",
+    "stream_report",
     "supervision_orders",
     "supervision_xlsx",
     "to_csv",
@@ -37,11 +39,19 @@ __all__ = [
     "to_table",
     "to_xlsx",
     "validation_lines",
+    "write_csv",
+    "write_geojson",
+    "write_json",
     "write_report",
 ]
 
 #: Formats of :func:`write_report` (and ``gridmap check --format``).
 FORMATS = ("table", "json", "csv", "geojson")
+
+#: Rows rendered and written at a time by the streaming writers.
+CHUNK_ROWS = 20_000
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 #: Columns of the failure sheets: one title and one message (in the sheet's language)
 #: before the failure columns from ``layer`` on.
@@ -84,16 +94,19 @@ def to_table(report: CheckReport, *, lang: str = "en", limit: int | None = None)
         )
         if r.note and not r.checked:
             lines.append(f"    note: {r.note}")
-        shown = r.failures if limit is None else r.failures[:limit]
-        for f in shown:
-            who = "、".join(f.workers) or "—"
-            label = f.object_id + (f" {f.name}" if f.name and f.name != f.object_id else "")
+        shown = r.table if limit is None else r.table.take(slice(0, limit))
+        texts = shown.messages("zh" if i18n.normalize_lang(lang) == "zh" else "en")
+        for oid, name, grid, workers, measured, text in zip(
+            shown.object_id.tolist(), shown.name.tolist(), shown.grid.tolist(),
+            shown.workers(), shown.measured.tolist(), texts, strict=True,
+        ):
+            who = "、".join(workers) or "—"
+            label = oid + (f" {name}" if name and name != oid else "")
             lines.append(
-                f"    {label} | grid {f.grid or '—'} ({who}) | {_fmt(f.measured)} {f.unit} | "
-                f"{f.text(lang)}"
+                f"    {label} | grid {grid or '—'} ({who}) | {_fmt(measured)} {r.unit} | {text}"
             )
-        if limit is not None and len(r.failures) > limit:
-            lines.append(f"    ... {len(r.failures) - limit} more")
+        if limit is not None and len(r.table) > limit:
+            lines.append(f"    ... {len(r.table) - limit} more")
     failed = sum(r.failed for r in report.results)
     lines.append(
         f"{len(report.results)} rules, {failed} failing objects, as of {report.as_of.isoformat()}"
@@ -111,17 +124,84 @@ def to_csv(report: CheckReport) -> bytes:
     Columns are :data:`~gridmap.checks.result.FAILURE_COLUMNS`; ``workers`` are
     joined with ``、``, grid head first.
     """
-    frame = pd.DataFrame(report.to_frame().drop(columns="geometry"))
+    buffer = io.BytesIO()
+    write_csv(report, buffer)
+    return buffer.getvalue()
+
+
+def _chunks(report: CheckReport) -> Any:
+    """Yield (result, piece of its failure table) in order, :data:`CHUNK_ROWS` rows at a time."""
+    for r in report.results:
+        for piece in r.table.chunks(CHUNK_ROWS):
+            yield r, piece
+
+
+def write_csv(report: CheckReport, fh: IO[bytes]) -> None:
+    """Write every failure as CSV (UTF-8 with BOM, see :func:`to_csv`) to ``fh``, in chunks."""
+    fh.write("\ufeff".encode())
+    header = True
+    for r, piece in _chunks(report):
+        frame = pd.DataFrame(r.to_frame_of(piece).drop(columns="geometry"))
+        _csv_chunk(frame, fh, header=header)
+        header = False
+    if header:  # no failures: the header alone
+        frame = pd.DataFrame({c: [] for c in FAILURE_COLUMNS})
+        _csv_chunk(frame, fh, header=True)
+
+
+def _csv_chunk(frame: pd.DataFrame, fh: IO[bytes], *, header: bool) -> None:
     for name in frame.columns:
         if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name]):
             frame[name] = frame[name].map(csv_text)
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    fh.write(frame.to_csv(index=False, header=header).encode("utf-8"))
 
 
 def to_geojson(report: CheckReport) -> str:
     """Return every failure as a GeoJSON FeatureCollection (EPSG:4326) with its columns."""
-    frame = report.to_frame()
-    return frame.to_json(drop_id=True, ensure_ascii=False, na="null")
+    buffer = io.StringIO()
+    write_geojson(report, buffer)
+    return buffer.getvalue()
+
+
+def write_geojson(report: CheckReport, fh: IO[str]) -> None:
+    """Write every failure as a GeoJSON FeatureCollection to ``fh``, in chunks."""
+    fh.write('{"type": "FeatureCollection", "features": [')
+    first = True
+    for r, piece in _chunks(report):
+        frame = r.to_frame_of(piece)
+        for feature in frame.iterfeatures(na="null", drop_id=True):
+            fh.write(("\n" if first else ",\n") + json.dumps(feature, ensure_ascii=False))
+            first = False
+    fh.write("\n]}")
+
+
+def write_json(report: CheckReport, fh: IO[str]) -> None:
+    """Write the report as JSON (:meth:`CheckReport.as_dict`) to ``fh``, one failure a line.
+
+    The rules' fields are indented; each failure is one compact line, rendered
+    and written :data:`CHUNK_ROWS` at a time, so memory does not grow with the
+    number of failures.
+    """
+    head = {"as_of": report.as_of.isoformat(), "community": report.community}
+    fh.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "rules": [')
+    for i, r in enumerate(report.results):
+        rule_head = json.dumps(r.header(), ensure_ascii=False, indent=2)[:-2]
+        fh.write(("\n" if i == 0 else ",\n") + rule_head.replace("\n", "\n    ").replace(
+            "{", "    {", 1))
+        fh.write(',\n      "failures": [')
+        first = True
+        for piece in r.table.chunks(CHUNK_ROWS):
+            records = piece.records()
+            if records:
+                # One encoder call per chunk; a line break before each failure. The text
+                # '}, {"layer": ' cannot occur inside a JSON string (its quotes would be
+                # escaped), so the break only ever lands between values.
+                text = _ENCODE(records)[1:-1].replace('}, {"layer": ', '},\n        {"layer": ')
+                fh.write(("\n        " if first else ",\n        ") + text)
+                first = False
+        fh.write("]" if first else "\n      ]")
+        fh.write("\n    }")
+    fh.write("\n  ]\n}" if report.results else "]\n}")
 
 
 #: How ``gridmap validate`` names a rule's severity (its words predate the rule engine).
@@ -135,16 +215,17 @@ def to_findings(report: CheckReport) -> list[dict[str, Any]]:
     plus ``check`` (the rule id) and ``object`` (the object id), with ``severity``
     ``"error"`` for a failure and ``"warning"`` for an advisory.
     """
-    return [
-        {
-            "check": f.rule,
-            "severity": FINDING_SEVERITY[f.severity],
-            "message": f.message,
-            "object": f.object_id,
-            **{k: v for k, v in f.as_dict().items() if k not in ("severity", "message")},
-        }
-        for f in report.failures
-    ]
+    out = []
+    for r in report.results:
+        for rec in r.table.records():
+            out.append({
+                "check": r.rule,
+                "severity": FINDING_SEVERITY[r.table.severity],
+                "message": rec["message"],
+                "object": rec["object_id"],
+                **{k: v for k, v in rec.items() if k not in ("severity", "message")},
+            })
+    return out
 
 
 def validation_lines(report: CheckReport) -> list[str]:
@@ -153,8 +234,9 @@ def validation_lines(report: CheckReport) -> list[str]:
     for f in to_findings(report):
         where = f" at ({f['lon']:.6f}, {f['lat']:.6f})" if f["lon"] is not None else ""
         lines.append(f"[{f['severity']}] {f['check']}: {f['object']}: {f['message']}{where}")
-    errors = sum(f.severity == "failure" for f in report.failures)
-    lines.append(f"{len(report.failures)} finding(s), {errors} error(s)")
+    total = report.failure_count()
+    errors = sum(len(r.table) for r in report.results if r.table.severity == "failure")
+    lines.append(f"{total} finding(s), {errors} error(s)")
     return lines
 
 
@@ -269,11 +351,13 @@ def supervision_orders(
         for key, part in table.groupby(table["grid"].fillna("—"), sort=True):
             orders[str(key)] = part.reset_index(drop=True)
         return orders
-    failures = report.failures
     owners: dict[str, list[int]] = {}
-    for i, f in enumerate(failures):
-        for w in f.workers or ("—",):
-            owners.setdefault(w, []).append(i)
+    i = 0
+    for r in report.results:
+        for workers in r.table.workers():
+            for w in workers or ("—",):
+                owners.setdefault(w, []).append(i)
+            i += 1
     for key in sorted(owners):
         orders[key] = table.iloc[owners[key]].reset_index(drop=True)
     return orders
@@ -314,7 +398,7 @@ def supervision_xlsx(
 def write_report(
     report: CheckReport, fmt: str, path: str | Path | None = None, *, lang: str = "en"
 ) -> str | bytes:
-    """Return (and with ``path``, write) the report in one of :data:`FORMATS`.
+    """Return the report in one of :data:`FORMATS`, or with ``path``, stream it to that file.
 
     Parameters
     ----------
@@ -323,41 +407,67 @@ def write_report(
     fmt
         ``"table"``, ``"json"``, ``"csv"`` or ``"geojson"``.
     path
-        File to write; the parent folder must exist.
+        File to write; the parent folder must exist. The content is written in
+        chunks (:func:`stream_report`) and not kept in memory.
     lang
         Language of the text table.
 
     Returns
     -------
     str or bytes
-        The content (bytes for CSV).
+        The content (bytes for CSV); empty when written to ``path``.
 
     Raises
     ------
     gridmap.errors.InputError
         For an unknown format or a file that cannot be written.
     """
-    if fmt == "table":
-        content: str | bytes = to_table(report, lang=lang)
-    elif fmt == "json":
-        content = report.to_json() + "\n"
-    elif fmt == "csv":
-        content = to_csv(report)
-    elif fmt == "geojson":
-        content = to_geojson(report) + "\n"
-    else:
+    _check_format(fmt)
+    binary = fmt == "csv"
+    if path is None:
+        buffer: IO[Any] = io.BytesIO() if binary else io.StringIO()
+        stream_report(report, fmt, buffer, lang=lang)
+        return buffer.getvalue()
+    target = Path(path)
+    try:
+        if binary:
+            with target.open("wb") as fh:
+                stream_report(report, fmt, fh, lang=lang)
+        else:
+            with target.open("w", encoding="utf-8") as fh:
+                stream_report(report, fmt, fh, lang=lang)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
+    return b"" if binary else ""
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
         msg = f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}"
         raise InputError(msg)
-    if path is not None:
-        target = Path(path)
-        try:
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
-    return content
+
+
+def stream_report(report: CheckReport, fmt: str, fh: IO[Any], *, lang: str = "en") -> None:
+    """Write the report in one of :data:`FORMATS` to an open file, in chunks.
+
+    ``fh`` is a binary file for ``"csv"`` (UTF-8 with BOM), a text file otherwise.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        For an unknown format.
+    """
+    _check_format(fmt)
+    if fmt == "table":
+        fh.write(to_table(report, lang=lang))
+    elif fmt == "json":
+        write_json(report, fh)
+        fh.write("\n")
+    elif fmt == "csv":
+        write_csv(report, fh)
+    else:
+        write_geojson(report, fh)
+        fh.write("\n")
 
 
 _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -32,9 +32,9 @@ import pandas as pd
 import shapely
 
 from gridmap import i18n
-from gridmap.checks._context import FIELD_TZ, Context, Finding, Outcome
+from gridmap.checks._context import ABSENT, FIELD_TZ, Context, Findings, Outcome
 from gridmap.checks.config import RuleConfig, default_rules, load_rules
-from gridmap.checks.result import CheckReport, CheckResult, Failure, threshold_text
+from gridmap.checks.result import CheckReport, CheckResult, FailureTable, threshold_text
 from gridmap.errors import InputError
 
 if TYPE_CHECKING:
@@ -433,39 +433,28 @@ def _moment(as_of: dt.date | dt.datetime | None) -> tuple[dt.date, dt.datetime]:
     raise InputError(msg)
 
 
-class _Texts:
-    """Message templates and threshold texts of one rule, each formatted once."""
+def _details_to_lonlat(details: dict[str, np.ndarray], ctx: Context) -> dict[str, np.ndarray]:
+    """Return the details columns as JSON-ready data: points as [lon, lat], other shapes dropped.
 
-    def __init__(self, unit: str) -> None:
-        self.unit = unit
-        self._thresholds: dict[tuple[str, str], str] = {}
-
-    def threshold(self, value: Any, lang: str) -> str:
-        key = (repr(value), lang)
-        if key not in self._thresholds:
-            self._thresholds[key] = threshold_text(value, self.unit, lang=lang)
-        return self._thresholds[key]
-
-    def message(self, key: str, lang: str, args: Mapping[str, Any], threshold: Any) -> str:
-        return i18n.t(f"checks.msg.{key}", lang, **args, threshold=self.threshold(threshold, lang))
-
-
-def _points_to_lonlat(findings: list[Finding], ctx: Context) -> list[dict[str, Any]]:
-    """Return the findings' details as JSON data, their points turned to lon/lat at once."""
-    spots = [
-        (i, k, v)
-        for i, f in enumerate(findings)
-        for k, v in f.details.items()
-        if isinstance(v, shapely.Point)
-    ]
-    lonlat = ctx.to_wgs84([v for _, _, v in spots])
-    out = [
-        {k: v for k, v in f.details.items() if not isinstance(v, shapely.Geometry)}
-        for f in findings
-    ]
-    for (i, k, _), p in zip(spots, lonlat, strict=True):
-        out[i][k] = [round(float(p.x), 7), round(float(p.y), 7)]
-    return out
+    Columns holding points come after the others (as a finding's points always did).
+    """
+    plain: dict[str, np.ndarray] = {}
+    spots: dict[str, np.ndarray] = {}
+    for name, col in details.items():
+        is_geom = np.array([isinstance(v, shapely.Geometry) for v in col.tolist()], dtype=bool)
+        if not is_geom.any():
+            plain[name] = col
+            continue
+        is_point = np.array([isinstance(v, shapely.Point) for v in col.tolist()], dtype=bool)
+        out = col.copy()
+        out[is_geom] = ABSENT
+        if is_point.any():
+            xy = shapely.get_coordinates(ctx.to_wgs84(col[is_point]))
+            pairs = np.empty(int(is_point.sum()), dtype=object)
+            pairs[:] = [[round(float(x), 7), round(float(y), 7)] for x, y in xy.tolist()]
+            out[is_point] = pairs
+        (spots if is_point.any() else plain)[name] = out
+    return {**plain, **spots}
 
 
 def _coverage_maker(outcome: Outcome, ctx: Context) -> Callable[[], gpd.GeoDataFrame] | None:
@@ -491,69 +480,80 @@ def _coverage_maker(outcome: Outcome, ctx: Context) -> Callable[[], gpd.GeoDataF
 def _finish(
     r: Rule, cfg: RuleConfig, ctx: Context, outcome: Outcome, elapsed_s: float
 ) -> CheckResult:
-    """Attach grid, community and workers to the findings and build the result."""
+    """Attach grid, community and workers to the findings (as columns) and build the result."""
     params = dict(cfg.params)
     threshold = r.threshold_value(params)
     found = outcome.findings
-    geoms = np.array([f.geometry for f in found], dtype=object)
-    anchors = np.array([f.anchor for f in found], dtype=object)
-    need = np.array([a is None for a in anchors], dtype=bool)
+    cols = found if isinstance(found, Findings) else Findings.from_list(found)
+    n = len(cols)
+    geoms = cols.geometry
+    anchors = np.full(n, None, dtype=object) if cols.anchor is None else cols.anchor.copy()
+    need = np.array([a is None for a in anchors.tolist()], dtype=bool)
     if need.any():
         on = geoms[need]
         ok = ~(shapely.is_missing(on) | shapely.is_empty(on))
         pts = np.full(len(on), None, dtype=object)
         pts[ok] = shapely.point_on_surface(on[ok])
         anchors[need] = pts
-    located = np.array([a is not None for a in anchors], dtype=bool)
-    grid_idx = np.full(len(found), -1, dtype=np.int64)
+    located = np.array([a is not None for a in anchors.tolist()], dtype=bool)
+    grid_idx = np.full(n, -1, dtype=np.int64)
     if located.any():
         grid_idx[located] = ctx.grid_index(anchors[located], nearest=True)
 
-    grids, communities = [], []
-    for i, f in enumerate(found):
-        grid = f.grid
-        if grid is None and grid_idx[i] >= 0:
-            grid = ctx.grid_codes[grid_idx[i]]
-        community = f.community
-        if community is None and f.grid is None and grid_idx[i] >= 0:
-            community = ctx.grid_community[grid_idx[i]]
-        if community is None and grid is not None:
-            community = ctx.community_of_grid.get(grid)
-        grids.append(grid)
-        communities.append(community)
-    keep = [i for i, c in enumerate(communities) if ctx.community is None or c == ctx.community]
-    kept = [found[i] for i in keep]
-    geoms_wgs = ctx.to_wgs84(geoms[keep])
+    known_grid = np.full(n, None, dtype=object) if cols.grid is None else cols.grid
+    known_comm = np.full(n, None, dtype=object) if cols.community is None else cols.community
+    has = grid_idx >= 0
+    safe = np.clip(grid_idx, 0, None)
+    no_grid = np.array([g is None for g in known_grid.tolist()], dtype=bool)
+    grids = known_grid.copy()
+    if len(ctx.grid_codes):
+        fill = no_grid & has
+        grids[fill] = ctx.grid_codes[safe[fill]]
+    communities = known_comm.copy()
+    no_comm = np.array([c is None for c in communities.tolist()], dtype=bool)
+    if len(ctx.grid_community):
+        fill = no_comm & no_grid & has
+        communities[fill] = ctx.grid_community[safe[fill]]
+    still = np.array([c is None for c in communities.tolist()], dtype=bool)
+    if still.any():
+        lookup = ctx.community_of_grid
+        communities[still] = [lookup.get(g) if g is not None else None
+                              for g in grids[still].tolist()]
+    if ctx.community is None:
+        keep = np.arange(n)
+    else:
+        keep = np.flatnonzero(np.array([c == ctx.community for c in communities.tolist()],
+                                       dtype=bool))
     anchors_wgs = ctx.to_wgs84(anchors[keep])
-    details = _points_to_lonlat(kept, ctx)
-
-    texts = _Texts(r.unit)
-    failures: list[Failure] = []
-    for j, i in enumerate(keep):
-        f = found[i]
-        held_to = threshold if f.threshold is None else f.threshold
-        anchor = anchors_wgs[j]
-        failures.append(
-            Failure(
-                rule=r.id,
-                severity=cfg.severity,
-                layer=f.layer,
-                object_id=str(f.object_id),
-                name=f.name,
-                community=communities[i],
-                grid=grids[i],
-                workers=ctx.workers_of(grids[i]),
-                measured=None if f.measured is None else float(f.measured),
-                unit=r.unit,
-                threshold=held_to,
-                message=texts.message(f.key, "en", f.args, held_to),
-                message_zh=texts.message(f.key, "zh", f.args, held_to),
-                geometry=geoms_wgs[j],
-                lon=None if anchor is None else float(anchor.x),
-                lat=None if anchor is None else float(anchor.y),
-                details=details[j],
-            )
-        )
+    lonlat = np.full((len(keep), 2), np.nan)
+    have = np.array([a is not None for a in anchors_wgs.tolist()], dtype=bool)
+    if have.any():
+        lonlat[have] = shapely.get_coordinates(anchors_wgs[have].astype(object))
+    thresholds = np.empty(len(keep), dtype=object)
+    thresholds.fill(threshold)
+    if cols.threshold is not None:
+        own = cols.threshold[keep]
+        set_own = np.array([t is not None for t in own.tolist()], dtype=bool)
+        thresholds[set_own] = own[set_own]
+    table = FailureTable(
+        rule=r.id,
+        severity=cfg.severity,
+        unit=r.unit,
+        layer=cols.layer[keep],
+        object_id=cols.object_id[keep],
+        name=cols.name[keep],
+        community=communities[keep],
+        grid=grids[keep],
+        measured=cols.measured[keep],
+        threshold=thresholds,
+        key=cols.key[keep],
+        args={k: v[keep] for k, v in cols.args.items()},
+        geometry=ctx.to_wgs84(geoms[keep]),
+        lon=lonlat[:, 0].copy(),
+        lat=lonlat[:, 1].copy(),
+        details=_details_to_lonlat({k: v[keep] for k, v in cols.details.items()}, ctx),
+        workers_by_grid=ctx.grid_workers,
+    )
     checked_comm = np.asarray(outcome.checked_community, dtype=object)
     checked = int((checked_comm == ctx.community).sum()) if ctx.community else len(checked_comm)
     return CheckResult(
@@ -567,7 +567,7 @@ def _finish(
         unit=r.unit,
         params=params,
         checked=checked,
-        failures=failures,
+        table=table,
         coverage_source=_coverage_maker(outcome, ctx),
         note=outcome.note,
         elapsed_s=elapsed_s,

@@ -1,5 +1,9 @@
 """What a check run returns: one :class:`CheckResult` per rule, each with its failures.
 
+A rule's failures are kept as columns (:class:`FailureTable`: ids, measured
+values, grids and geometries as arrays, a message key and its values per row);
+messages are formatted only for the rows shown or exported, and
+:attr:`CheckResult.failures` turns rows into :class:`Failure` objects on demand.
 A :class:`Failure` names the failing object, where it is (community, grid), who
 answers for it (the grid's workers on the run's date, grid head first), the
 measured figure with its unit, the threshold, and a geometry in EPSG:4326 to draw
@@ -14,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,9 +29,17 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from gridmap import i18n
+from gridmap.checks._context import ABSENT
 from gridmap.errors import InputError
 
-__all__ = ["FAILURE_COLUMNS", "SEVERITIES", "CheckReport", "CheckResult", "Failure"]
+__all__ = [
+    "FAILURE_COLUMNS",
+    "SEVERITIES",
+    "CheckReport",
+    "CheckResult",
+    "Failure",
+    "FailureTable",
+]
 
 #: Severities of a rule: a failure breaks a standard; an advisory falls short of a
 #: recommended (stricter) figure.
@@ -212,6 +225,300 @@ class Failure:
         }
 
 
+def _positional(template: str, names: list[str]) -> str | None:
+    """Return ``template`` with its named fields numbered (``names`` then ``threshold``).
+
+    ``None`` when a field is not a plain name among them (attribute or index
+    access, positional fields, a missing name): such templates are formatted by name.
+    """
+    order = {name: i for i, name in enumerate([*names, "threshold"])}
+    parts = []
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    for literal, field_name, spec, conversion in parsed:
+        parts.append(literal.replace("{", "{{").replace("}", "}}"))
+        if field_name is None:
+            continue
+        if field_name not in order or "{" in (spec or ""):
+            return None
+        conv = f"!{conversion}" if conversion else ""
+        parts.append("{" + str(order[field_name]) + conv + (f":{spec}" if spec else "") + "}")
+    return "".join(parts)
+
+
+def _optional_float(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+def _round_or_none(values: np.ndarray) -> list[float | None]:
+    """Return floats as JSON data the way :func:`_jsonable` does: 3 decimals, None for NaN/inf."""
+    return [round(v, 3) if math.isfinite(v) else None for v in values.tolist()]
+
+
+@dataclass(eq=False)
+class FailureTable:
+    """The failures of one rule as columns: one array per field, one row per failure.
+
+    Rules hand the registry their findings as columns; nothing here makes a
+    Python object per failure. Messages are rendered only when asked for
+    (:meth:`messages`, for the rows shown or exported), and :meth:`failures`
+    materialises :class:`Failure` objects for the rows a caller wants.
+
+    Parameters
+    ----------
+    rule, severity, unit
+        The rule's id, severity and unit (the same on every row).
+    layer, object_id, name, community, grid
+        Object arrays, one value per row.
+    measured
+        float64; NaN where the figure cannot be measured (``None`` in a Failure).
+    threshold
+        Object array: the threshold each row was held to.
+    key
+        Object array: message key of each row (``checks.msg.<key>`` in :mod:`gridmap.i18n`).
+    args
+        Name -> object array: the message's fields (:data:`ABSENT` where a row lacks one).
+    geometry
+        Object array of shapely geometries in EPSG:4326 (``None`` allowed).
+    lon, lat
+        float64 representative point; NaN where there is none.
+    details
+        Name -> object array of JSON-ready extra figures (:data:`ABSENT` where missing).
+    workers_by_grid
+        Grid code -> worker names (grid head first) on the run's date.
+    """
+
+    rule: str
+    severity: str
+    unit: str
+    layer: np.ndarray
+    object_id: np.ndarray
+    name: np.ndarray
+    community: np.ndarray
+    grid: np.ndarray
+    measured: np.ndarray
+    threshold: np.ndarray
+    key: np.ndarray
+    args: dict[str, np.ndarray]
+    geometry: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    details: dict[str, np.ndarray]
+    workers_by_grid: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, rule: str, severity: str, unit: str) -> FailureTable:
+        """Return a table with no rows."""
+        obj = np.zeros(0, dtype=object)
+        num = np.zeros(0, dtype=np.float64)
+        return cls(rule, severity, unit, obj, obj, obj, obj, obj, num, obj, obj, {}, obj,
+                   num, num, {})
+
+    def __len__(self) -> int:
+        return len(self.object_id)
+
+    def take(self, rows: Any) -> FailureTable:
+        """Return the rows ``rows`` (positions, a slice or a boolean mask) as a new table."""
+        def cut(a: np.ndarray) -> np.ndarray:
+            return a[rows]
+
+        return FailureTable(
+            self.rule, self.severity, self.unit,
+            cut(self.layer), cut(self.object_id), cut(self.name), cut(self.community),
+            cut(self.grid), cut(self.measured), cut(self.threshold), cut(self.key),
+            {k: cut(v) for k, v in self.args.items()}, cut(self.geometry), cut(self.lon),
+            cut(self.lat), {k: cut(v) for k, v in self.details.items()}, self.workers_by_grid,
+        )
+
+    def chunks(self, size: int = 20_000) -> Any:
+        """Yield the table in consecutive pieces of at most ``size`` rows."""
+        for start in range(0, len(self), size):
+            yield self.take(slice(start, start + size))
+
+    def workers(self) -> list[tuple[str, ...]]:
+        """Return the workers of each row's grid (grid head first)."""
+        get = self.workers_by_grid.get
+        return [get(g, ()) if g is not None else () for g in self.grid.tolist()]
+
+    def failed(self) -> int:
+        """Return the number of distinct (layer, object) pairs with at least one row."""
+        if not len(self):
+            return 0
+        return len(set(zip(self.layer.tolist(), self.object_id.tolist(), strict=True)))
+
+    def threshold_texts(self, lang: str = "en") -> list[str]:
+        """Return each row's threshold as text in ``lang`` (each distinct one formatted once)."""
+        cache: dict[int, str] = {}
+        seen: dict[str, str] = {}
+        out = []
+        for value in self.threshold.tolist():
+            ident = id(value)
+            if ident not in cache:
+                rep = repr(value)
+                if rep not in seen:
+                    seen[rep] = threshold_text(value, self.unit, lang=lang)
+                cache[ident] = seen[rep]
+            out.append(cache[ident])
+        return out
+
+    def messages(self, lang: str = "en") -> list[str]:
+        """Return each row's message in ``lang``, formatted from its key and values.
+
+        Each template is looked up once; a row whose values do not fit its
+        template gets the template unformatted (as :func:`gridmap.i18n.t` does).
+        """
+        n = len(self)
+        out: list[str] = [""] * n
+        if not n:
+            return out
+        thresholds = self.threshold_texts(lang)
+        keys = self.key.tolist()
+        args = {k: v.tolist() for k, v in self.args.items()}
+        groups: dict[str, list[int]] = {}
+        for i, k in enumerate(keys):
+            groups.setdefault(k, []).append(i)
+        for k, rows in groups.items():
+            template = i18n.t(f"checks.msg.{k}", lang)
+            names = [(name, col) for name, col in args.items()
+                     if any(col[i] is not ABSENT for i in rows)]
+            sparse = {name for name, col in names if any(col[i] is ABSENT for i in rows)}
+            positional = None if sparse else _positional(template, [n for n, _ in names])
+            if positional is not None:  # the fast path: every row has every field
+                fmt = positional.format
+                columns = [col for _, col in names]
+                try:
+                    for i in rows:
+                        out[i] = fmt(*[col[i] for col in columns], thresholds[i])
+                    continue
+                except (IndexError, ValueError, KeyError, TypeError, AttributeError):
+                    pass  # a value that does not fit: format row by row below
+            fmt = template.format
+            for i in rows:
+                values = {name: col[i] for name, col in names
+                          if name not in sparse or col[i] is not ABSENT}
+                try:
+                    out[i] = fmt(**values, threshold=thresholds[i])
+                except (KeyError, IndexError, ValueError):
+                    out[i] = template
+        return out
+
+    def detail_rows(self) -> list[dict[str, Any]]:
+        """Return each row's details as JSON data."""
+        n = len(self)
+        rows: list[dict[str, Any]] = [{} for _ in range(n)]
+        for name, col in self.details.items():
+            for row, value in zip(rows, col.tolist(), strict=True):
+                if value is not ABSENT:
+                    row[name] = _jsonable(value)
+        return rows
+
+    def records(
+        self, *, messages: tuple[list[str], list[str]] | None = None
+    ) -> list[dict[str, Any]]:
+        """Return the rows as JSON data (the shape of :meth:`Failure.as_dict`)."""
+        en, zh = messages if messages is not None else (self.messages("en"), self.messages("zh"))
+        thresholds: dict[int, Any] = {}
+        for value in self.threshold.tolist():
+            if id(value) not in thresholds:
+                thresholds[id(value)] = _jsonable(value)
+        return [
+            {
+                "layer": layer,
+                "object_id": oid,
+                "name": name,
+                "community": community,
+                "grid": grid,
+                "workers": list(workers),
+                "measured": measured,
+                "unit": self.unit,
+                "threshold": thresholds[id(threshold)],
+                "severity": self.severity,
+                "message": m_en,
+                "message_zh": m_zh,
+                "lon": lon,
+                "lat": lat,
+                "details": details,
+            }
+            for layer, oid, name, community, grid, workers, measured, threshold, m_en, m_zh,
+            lon, lat, details in zip(
+                self.layer.tolist(), self.object_id.tolist(), self.name.tolist(),
+                self.community.tolist(), self.grid.tolist(), self.workers(),
+                _round_or_none(self.measured), self.threshold.tolist(), en, zh,
+                _round_or_none(self.lon), _round_or_none(self.lat), self.detail_rows(),
+                strict=True,
+            )
+        ]
+
+    def failures(self) -> list[Failure]:
+        """Return the rows as :class:`Failure` objects (messages rendered for these rows)."""
+        en, zh = self.messages("en"), self.messages("zh")
+        details = self._raw_details()
+        return [
+            Failure(
+                rule=self.rule,
+                severity=self.severity,
+                layer=layer,
+                object_id=oid,
+                name=name,
+                community=community,
+                grid=grid,
+                workers=workers,
+                measured=_optional_float(measured),
+                unit=self.unit,
+                threshold=threshold,
+                message=m_en,
+                message_zh=m_zh,
+                geometry=geom,
+                lon=_optional_float(lon),
+                lat=_optional_float(lat),
+                details=detail,
+            )
+            for layer, oid, name, community, grid, workers, measured, threshold, m_en, m_zh,
+            geom, lon, lat, detail in zip(
+                self.layer.tolist(), self.object_id.tolist(), self.name.tolist(),
+                self.community.tolist(), self.grid.tolist(), self.workers(),
+                self.measured.tolist(), self.threshold.tolist(), en, zh, self.geometry,
+                self.lon.tolist(), self.lat.tolist(), details, strict=True,
+            )
+        ]
+
+    def _raw_details(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = [{} for _ in range(len(self))]
+        for name, col in self.details.items():
+            for row, value in zip(rows, col.tolist(), strict=True):
+                if value is not ABSENT:
+                    row[name] = value
+        return rows
+
+    def frame_columns(self, *, family: str, title_zh: str, title_en: str,
+                      source: str) -> dict[str, Any]:
+        """Return the :data:`FAILURE_COLUMNS` of these rows as columns."""
+        n = len(self)
+        return {
+            "rule": [self.rule] * n,
+            "family": [family] * n,
+            "severity": [self.severity] * n,
+            "rule_title_zh": [title_zh] * n,
+            "rule_title_en": [title_en] * n,
+            "source": [source] * n,
+            "layer": self.layer.tolist(),
+            "object_id": self.object_id.tolist(),
+            "name": self.name.tolist(),
+            "community": self.community.tolist(),
+            "grid": self.grid.tolist(),
+            "workers": ["、".join(w) for w in self.workers()],
+            "measured": self.measured,
+            "unit": [self.unit] * n,
+            "threshold": self.threshold_texts("en"),
+            "message": self.messages("en"),
+            "message_zh": self.messages("zh"),
+            "lon": self.lon,
+            "lat": self.lat,
+        }
+
+
 @dataclass
 class CheckResult:
     """The outcome of one rule.
@@ -237,9 +544,10 @@ class CheckResult:
         Every parameter the rule ran with.
     checked
         Number of objects checked.
-    failures
-        One entry per failing object (or per uncovered stretch: a road can have
-        several).
+    table
+        The failures as columns (:class:`FailureTable`): one row per failing
+        object (or per uncovered stretch: a road can have several).
+        :attr:`failures` gives them as :class:`Failure` objects.
     coverage_source
         Context to draw with the failures (coverage circles, the 200 m buffers
         around schools): a GeoDataFrame (EPSG:4326, ``kind`` column), ``None``, or a
@@ -260,10 +568,25 @@ class CheckResult:
     unit: str
     params: Mapping[str, Any]
     checked: int
-    failures: list[Failure] = field(default_factory=list)
+    table: FailureTable | None = field(default=None, repr=False, compare=False)
     coverage_source: Any = field(default=None, repr=False, compare=False)
     note: str = ""
     elapsed_s: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.table is None:
+            self.table = FailureTable.empty(self.rule, self.severity, self.unit)
+        self._failures: list[Failure] | None = None
+
+    @property
+    def failures(self) -> list[Failure]:
+        """The failures as :class:`Failure` objects, made from :attr:`table` when first read."""
+        if self._failures is None:
+            self._failures = self.table.failures()
+        return self._failures
+
+    def __len__(self) -> int:
+        return len(self.table)
 
     @property
     def coverage(self) -> gpd.GeoDataFrame | None:
@@ -275,7 +598,7 @@ class CheckResult:
     @property
     def failed(self) -> int:
         """Number of distinct objects with at least one failure."""
-        return len({(f.layer, f.object_id) for f in self.failures})
+        return self.table.failed()
 
     @property
     def passed(self) -> int:
@@ -285,7 +608,7 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         """True when nothing failed."""
-        return not self.failures
+        return not len(self.table)
 
     def title(self, lang: str = "zh") -> str:
         """Return the rule title in ``lang``."""
@@ -297,6 +620,13 @@ class CheckResult:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the result as JSON data (one entry of the ``"rules"`` list)."""
+        return {**self._head(), "failures": self.table.records()}
+
+    def header(self) -> dict[str, Any]:
+        """Return :meth:`as_dict` without ``failures`` (what a streaming writer writes first)."""
+        return self._head()
+
+    def _head(self) -> dict[str, Any]:
         return {
             "id": self.rule,
             "title": {"zh": self.title_zh, "en": self.title_en},
@@ -310,42 +640,35 @@ class CheckResult:
             "passed": self.passed,
             "failed": self.failed,
             "note": self.note,
-            "failures": [f.as_dict() for f in self.failures],
         }
 
-    def to_frame(self) -> gpd.GeoDataFrame:
-        """Return the failures as a GeoDataFrame (EPSG:4326), columns :data:`FAILURE_COLUMNS`."""
-        return _frame([(self, f) for f in self.failures])
+    def to_frame(self, rows: Any = None) -> gpd.GeoDataFrame:
+        """Return the failures (or rows ``rows`` of :attr:`table`) as a GeoDataFrame (EPSG:4326).
+
+        Columns :data:`FAILURE_COLUMNS`; messages are rendered for these rows only.
+        """
+        return _frames([(self, self.table if rows is None else self.table.take(rows))])
+
+    def to_frame_of(self, table: FailureTable) -> gpd.GeoDataFrame:
+        """Return ``table`` (rows of :attr:`table`) as a GeoDataFrame, like :meth:`to_frame`."""
+        return _frames([(self, table)])
+
+    def frame_columns(self, table: FailureTable) -> dict[str, Any]:
+        """Return the :data:`FAILURE_COLUMNS` of ``table`` (rows of this rule)."""
+        return table.frame_columns(family=self.family, title_zh=self.title_zh,
+                                   title_en=self.title_en, source=self.source)
 
 
-def _frame(rows: list[tuple[CheckResult, Failure]]) -> gpd.GeoDataFrame:
+def _frames(parts: list[tuple[CheckResult, FailureTable]]) -> gpd.GeoDataFrame:
+    """Return the rows of several rules' tables as one GeoDataFrame (:data:`FAILURE_COLUMNS`)."""
     data: dict[str, list[Any]] = {name: [] for name in FAILURE_COLUMNS}
-    geoms = []
-    for result, f in rows:
-        values = {
-            "rule": f.rule,
-            "family": result.family,
-            "severity": f.severity,
-            "rule_title_zh": result.title_zh,
-            "rule_title_en": result.title_en,
-            "source": result.source,
-            "layer": f.layer,
-            "object_id": f.object_id,
-            "name": f.name,
-            "community": f.community,
-            "grid": f.grid,
-            "workers": "、".join(f.workers),
-            "measured": np.nan if f.measured is None else float(f.measured),
-            "unit": f.unit,
-            "threshold": threshold_text(f.threshold, f.unit),
-            "message": f.message,
-            "message_zh": f.message_zh,
-            "lon": np.nan if f.lon is None else f.lon,
-            "lat": np.nan if f.lat is None else f.lat,
-        }
+    geoms: list[Any] = []
+    for result, table in parts:
+        columns = result.frame_columns(table)
         for name in FAILURE_COLUMNS:
-            data[name].append(values[name])
-        geoms.append(f.geometry)
+            data[name].extend(np.asarray(columns[name]).tolist()
+                              if isinstance(columns[name], np.ndarray) else columns[name])
+        geoms.extend(table.geometry.tolist())
     frame = pd.DataFrame(data, columns=list(FAILURE_COLUMNS))
     frame["measured"] = frame["measured"].astype(float)
     frame["lon"] = frame["lon"].astype(float)
@@ -403,8 +726,16 @@ class CheckReport:
 
     @property
     def failures(self) -> list[Failure]:
-        """Every failure of every rule, in rule order."""
+        """Every failure of every rule, in rule order (materialised: prefer :meth:`tables`)."""
         return [f for r in self.results for f in r.failures]
+
+    def tables(self) -> list[tuple[CheckResult, FailureTable]]:
+        """Return each rule's result with its failure table, in rule order."""
+        return [(r, r.table) for r in self.results]
+
+    def failure_count(self) -> int:
+        """Return the number of failure rows of every rule (without materialising them)."""
+        return sum(len(r.table) for r in self.results)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the report as JSON data: ``{"as_of", "community", "rules": [...]}``."""
@@ -415,12 +746,24 @@ class CheckReport:
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Return the report as JSON text (the contract of ``gridmap check --format json``)."""
-        return json.dumps(self.as_dict(), ensure_ascii=False, indent=indent)
+        """Return the report as JSON text (the contract of ``gridmap check --format json``).
+
+        Indented, each failure is one line (as ``gridmap check`` streams it, see
+        :func:`gridmap.checks.export.write_json`); ``indent=None`` gives one line.
+        """
+        if indent is None:
+            return json.dumps(self.as_dict(), ensure_ascii=False)
+        import io
+
+        from gridmap.checks.export import write_json
+
+        buffer = io.StringIO()
+        write_json(self, buffer)
+        return buffer.getvalue()
 
     def to_frame(self) -> gpd.GeoDataFrame:
         """Return every failure as one GeoDataFrame (EPSG:4326), columns :data:`FAILURE_COLUMNS`."""
-        return _frame([(r, f) for r in self.results for f in r.failures])
+        return _frames(self.tables())
 
     def summary(self) -> pd.DataFrame:
         """Return one row per rule: id, titles, family, severity, threshold, counts, source."""
@@ -489,17 +832,19 @@ class CheckReport:
             keys = sorted({w for ws in grids["workers"] for w in ws})
         failed: dict[str, set[str]] = {k: set() for k in keys}
         counts: dict[str, int] = dict.fromkeys(keys, 0)
-        for f in self.failures:
-            if level == "grid":
-                owners = [f.grid]
-            elif level == "community":
-                owners = [f.community]
+        for r in self.results:
+            table = r.table
+            if not len(table):
+                continue
+            if level == "worker":
+                owners = pd.Series([w for ws in table.workers() for w in ws], dtype=object)
             else:
-                owners = list(f.workers)
-            for owner in owners:
+                column = table.grid if level == "grid" else table.community
+                owners = pd.Series(column, dtype=object)
+            for owner, n in owners.value_counts(dropna=True).items():
                 if owner in failed:
-                    failed[owner].add(f.rule)
-                    counts[owner] += 1
+                    failed[owner].add(r.rule)
+                    counts[owner] += int(n)
         score = [
             100.0 * (total - sum(weights[r] for r in failed[k])) / total if total else 100.0
             for k in keys

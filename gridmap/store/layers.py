@@ -109,6 +109,32 @@ def _first(indexes: Iterator[int]) -> int | None:
     return next(indexes, None)
 
 
+#: Rows turned into columns at a time by :func:`read_layer`.
+_READ_ROWS = 100_000
+
+
+def _columns_frame(
+    keys: list[str], rows: Sequence[Any], dtypes: dict[str, str], attr_columns: Any
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Return some rows of a layer query as a frame of typed columns, and their geometries."""
+    columns = (
+        dict(zip(keys, zip(*rows, strict=True), strict=True)) if rows else {k: () for k in keys}
+    )
+    attrs = _decode_json_texts(columns.pop("__attrs", ()))
+    wkb = columns.pop("__geom", None)
+    data: dict[str, pd.Series] = {}
+    for name, dtype in dtypes.items():
+        if name in attr_columns:
+            values = [None if a is None else a.get(name) for a in attrs]
+            if dtype in ("date", "datetime"):
+                values = [None if v is None else CONVERTERS[dtype](v) for v in values]
+        else:
+            values = list(columns[name])
+        data[name] = series_of(values, dtype)
+    geoms = shapely.from_wkb(np.array(list(wkb or ()), dtype=object))
+    return pd.DataFrame(data), geoms
+
+
 @guard
 def read_layer(
     store: Store,
@@ -204,29 +230,27 @@ def read_layer(
     if bbox is not None:
         stmt = stmt.where(spatial.bbox_condition(store.dialect, table, bbox))
 
+    frames: list[pd.DataFrame] = []
+    geom_parts: list[np.ndarray] = []
     with store.connect() as conn:
         result = conn.execute(stmt)
         keys = list(result.keys())
-        rows = result.all()
-    columns = (
-        dict(zip(keys, zip(*rows, strict=True), strict=True)) if rows else {k: () for k in keys}
-    )
-
-    attrs = _decode_json_texts(columns.pop("__attrs", ()))
-    wkb = columns.pop("__geom", None)
-    data: dict[str, pd.Series] = {}
-    for name, dtype in dtypes.items():
-        if name in attr_columns:
-            values = [None if a is None else a.get(name) for a in attrs]
-            if dtype in ("date", "datetime"):
-                values = [None if v is None else CONVERTERS[dtype](v) for v in values]
-        else:
-            values = list(columns[name])
-        data[name] = series_of(values, dtype)
-    frame = pd.DataFrame(data)
+        # Rows become columns a partition at a time, so a million-row layer never
+        # holds every row as Python objects at once (the peak memory of a read).
+        for rows in result.partitions(_READ_ROWS):
+            frame, geoms = _columns_frame(keys, rows, dtypes, attr_columns)
+            frames.append(frame)
+            geom_parts.append(geoms)
+    if not frames:
+        frame, geoms = _columns_frame(keys, [], dtypes, attr_columns)
+    elif len(frames) == 1:
+        frame, geoms = frames[0], geom_parts[0]
+    else:
+        frame = pd.concat(frames, ignore_index=True)
+        geoms = np.concatenate(geom_parts)
+    del frames, geom_parts
     if not has_geom:
         return frame
-    geoms = shapely.from_wkb(np.array(list(wkb or ()), dtype=object))
     if bbox is not None:  # the index boxes are rounded outwards: make the answer exact
         keep = spatial.bounds_intersect(geoms, bbox)
         frame, geoms = frame[keep].reset_index(drop=True), geoms[keep]
