@@ -67,7 +67,7 @@ _FULL_DISK_BYTES = 64 * 1024
 _STARTUP_LOCK = _MIGRATION_LOCK + 1
 
 #: Tables written only through dedicated calls, never through insert/update/delete.
-_PROTECTED_TABLES = {"audit_log", "alembic_version"}
+_PROTECTED_TABLES = {"audit_log", "alembic_version", "code_counters"}
 
 #: Columns never copied into audit rows.
 _SECRET_COLUMNS = {"password_hash"}
