@@ -77,7 +77,9 @@ def _check_version(row: dict[str, Any] | None, issue_id: int, version: int) -> d
         raise NotFound(msg)
     if row["version"] != row_version(version):
         what = f"issue report {row.get('code') or issue_id}"
-        raise ConflictError.stale(what, int(version), row["version"])
+        raise ConflictError.stale(
+            what, int(version), row["version"], table="issue_reports", row_id=issue_id
+        )
     return row
 
 

@@ -860,7 +860,10 @@ class Store:
             msg = f"{table.name} row {row_id} does not exist (deleted by someone else?)"
             raise NotFound(msg)
         if row["version"] != version:
-            raise ConflictError.stale(f"{table.name} row {row_id}", version, row["version"])
+            raise ConflictError.stale(
+                f"{table.name} row {row_id}", version, row["version"], table=table.name,
+                row_id=row_id,
+            )
 
     # ----------------------------------------------------------------- audit
 
