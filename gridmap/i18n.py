@@ -61,6 +61,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Not saved: someone else changed this record (you read version {read}, "
               "it is now version {current}).",
     },
+    "conflict.plan": {
+        "zh": "未保存：自您载入以来已有他人修改（{changes}）。请重新载入，查看对方的修改后再做调整。",
+        "en": "Not saved: others changed it since you loaded it ({changes}). Reload to see "
+              "their change, then make yours again.",
+    },
     "conflict.field": {"zh": "字段", "en": "Field"},
     "conflict.before": {"zh": "您读取时", "en": "When you read it"},
     "conflict.after": {"zh": "对方修改后", "en": "After their change"},

@@ -190,12 +190,28 @@ def run_action(action: Callable[[], Any], *, success: str | None = None) -> Any:
     """
     try:
         result = action()
+    except ConflictError as err:
+        show_conflict(err)
+        return None
     except GridmapError as exc:
         st.error(tr("error.generic", message=str(exc)))
         return None
     if success:
         st.session_state[K_NOTICE] = ("success", success)
     return result
+
+
+def show_conflict(err: ConflictError) -> None:
+    """Tell a refused stale save in the user's language (no buttons; see conflict_notice).
+
+    A row's conflict names who changed what (:func:`gridmap.conflicts.other_change`);
+    a plan's conflict (grids, assignments) lists the changes the library found.
+    """
+    if err.table is not None:
+        _conflict_message(err, conflicts.other_change(get_store(), err))
+        return
+    changes = getattr(err, "changes", None) or [str(err)]
+    st.warning(tr("conflict.plan", changes="；".join(map(str, changes))))
 
 
 # --- versioned edits: a stale save is told, never dropped ---------------------------------
@@ -290,6 +306,26 @@ def _field_value(name: str, value: Any) -> str:
     return str(value)
 
 
+def _conflict_message(err: ConflictError, change: conflicts.OtherChange | None) -> None:
+    """The warning and the table of the other person's change."""
+    if change is None:
+        st.warning(tr("conflict.unknown", read=err.read_version, current=err.current_version))
+        return
+    at = change.at.strftime("%Y-%m-%d %H:%M UTC") if change.at else "—"
+    st.warning(tr("conflict.title", who="、".join(change.who), at=at,
+                  read=change.read_version, current=err.current_version))
+    if change.fields:
+        rows = [
+            {
+                tr("conflict.field"): _field_name(f.field),
+                tr("conflict.before"): _field_value(f.field, f.before),
+                tr("conflict.after"): _field_value(f.field, f.after),
+            }
+            for f in change.fields
+        ]
+        st.table(pd.DataFrame(rows))
+
+
 def conflict_notice(key: str) -> bool:
     """Show the refused stale save of form ``key``, if any, with its two ways out.
 
@@ -304,22 +340,7 @@ def conflict_notice(key: str) -> bool:
         return False
     err, change = pending["error"], pending["change"]
     current = err.current_version
-    if change is None:
-        st.warning(tr("conflict.unknown", read=err.read_version, current=current))
-    else:
-        at = change.at.strftime("%Y-%m-%d %H:%M UTC") if change.at else "—"
-        st.warning(tr("conflict.title", who="、".join(change.who), at=at,
-                      read=change.read_version, current=current))
-        if change.fields:
-            rows = [
-                {
-                    tr("conflict.field"): _field_name(f.field),
-                    tr("conflict.before"): _field_value(f.field, f.before),
-                    tr("conflict.after"): _field_value(f.field, f.after),
-                }
-                for f in change.fields
-            ]
-            st.table(pd.DataFrame(rows))
+    _conflict_message(err, change)
     reload_col, reapply_col = st.columns(2)
     if reload_col.button(tr("conflict.reload"), key=f"{key}_conflict_reload"):
         st.session_state[K_CONFLICTS].pop(key, None)
