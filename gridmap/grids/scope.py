@@ -134,18 +134,15 @@ def grid_placement_problems(
         by_code[key] = geom if key not in by_code else shapely.union(by_code[key], geom)
     geoms = np.array([_valid(g) for g in grids.geometry], dtype=object)
     codes = _codes(grids)
-    places = list(zip(geoms, grids["community"], strict=True))
-    outside: list[tuple[int, str, object]] = []
-    for i, (geom, community) in enumerate(places):
-        if geom is None or community is None or pd.isna(community):
-            continue
-        polygon = by_code.get(str(community))
-        if polygon is not None:
-            outside.append((i, str(community), shapely.difference(geom, polygon)))
+    comms = np.array([None if c is None or pd.isna(c) else str(c) for c in grids["community"]],
+                     dtype=object)
+    polygons = np.array([by_code.get(c) if c is not None else None for c in comms], dtype=object)
+    rows = np.flatnonzero([g is not None and p is not None
+                           for g, p in zip(geoms, polygons, strict=True)])
+    spill = area_m2(list(shapely.difference(geoms[rows], polygons[rows]))) if len(rows) else []
     problems = [
-        Placement(i, "outside", codes[i], community, float(area))
-        for (i, community, _), area in zip(outside, area_m2([o[2] for o in outside]),
-                                           strict=True)
+        Placement(int(i), "outside", codes[i], str(comms[i]), float(area))
+        for i, area in zip(rows, spill, strict=True)
         if area > tolerance_m2
     ]
     if stored is None or len(stored) == 0:
@@ -155,23 +152,24 @@ def grid_placement_problems(
     if len(others) == 0:
         return problems
     other_geoms = np.array([_valid(g) for g in others.geometry], dtype=object)
-    tree = shapely.STRtree(other_geoms)
     other_codes = others["code"].to_numpy(dtype=object)
-    other_comms = others["community"].to_numpy(dtype=object)
-    shared: list[tuple[int, str, int, object]] = []
-    for i, (geom, community) in enumerate(places):
-        if geom is None or community is None or pd.isna(community):
-            continue
-        for j in tree.query(geom, predicate="intersects"):
-            if str(other_comms[j]) != str(community):
-                shared.append((i, str(community), int(j),
-                               shapely.intersection(geom, other_geoms[j])))
-    problems += [
-        Placement(i, "overlap", codes[i], community, float(area), str(other_codes[j]))
-        for (i, community, j, _), area in zip(shared, area_m2([s[3] for s in shared]),
-                                              strict=True)
-        if area > tolerance_m2
-    ]
+    other_comms = np.array([str(c) for c in others["community"]], dtype=object)
+    placed = np.flatnonzero([g is not None and c is not None
+                             for g, c in zip(geoms, comms, strict=True)])
+    if len(placed) == 0:
+        return problems
+    mine, theirs = shapely.STRtree(other_geoms).query(geoms[placed], predicate="intersects")
+    mine = placed[mine]
+    foreign = other_comms[theirs] != comms[mine]
+    mine, theirs = mine[foreign], theirs[foreign]
+    if len(mine):
+        shared = area_m2(list(shapely.intersection(geoms[mine], other_geoms[theirs])))
+        problems += [
+            Placement(int(i), "overlap", codes[i], str(comms[i]), float(area),
+                      str(other_codes[j]))
+            for i, j, area in zip(mine, theirs, shared, strict=True)
+            if area > tolerance_m2
+        ]
     return sorted(problems, key=lambda p: (p.row, p.kind != "outside"))
 
 

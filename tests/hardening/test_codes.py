@@ -144,3 +144,42 @@ def test_generated_codes_never_collide_with_imported_codes(tmp_path_factory, ste
         assert all(c[10:].isdigit() and len(c) >= 13 for c in generated)
     finally:
         store.close()
+
+
+POINT_CODES = st.one_of(
+    st.none(),
+    st.integers(1, 30).map(lambda n: f"B{n:07d}"),
+    st.integers(1, 30).map(lambda n: f"B{n}"),
+    st.text("0123456789X", min_size=1, max_size=4).map(lambda t: f"B{t}"),
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(files=st.lists(
+    st.lists(POINT_CODES, min_size=1, max_size=6,
+             unique_by=lambda c: object() if c is None else c),  # many blanks, no twice-given
+    min_size=1, max_size=4))
+def test_generated_point_codes_never_collide_with_imported_ones(tmp_path_factory, files):
+    """Files of boards with and without codes: every file is written, given codes kept."""
+    import geopandas as gpd
+    import shapely
+
+    path = tmp_path_factory.mktemp("points") / "store.sqlite"
+    store = Store(f"sqlite:///{path.as_posix()}")
+    try:
+        store.upgrade()
+        stored: set[str] = set()
+        for codes in files:
+            if stored & {c for c in codes if c}:
+                continue  # a given code already stored is a real duplicate: refused, not tested
+            frame = gpd.GeoDataFrame(
+                {"code": codes, "board_type": ["publicity"] * len(codes)},
+                geometry=[shapely.Point(120.15, 30.25)] * len(codes), crs="EPSG:4326")
+            store.write_layer("boards", frame, source_crs="wgs84", username="t")
+            back = store.read_layer("boards")["code"]
+            assert back.is_unique
+            assert {c for c in codes if c} <= set(back)
+            stored = set(back)
+        assert len(stored) == len(store.read_layer("boards"))
+    finally:
+        store.close()
