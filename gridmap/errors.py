@@ -75,19 +75,36 @@ class TopologyError(GridmapError):
 class ConflictError(GridmapError):
     """A write carried a stale row version: somebody else saved first.
 
-    ``current_version`` holds the store's version when the error says so.
+    ``current_version`` holds the store's version when the error says so;
+    ``table``, ``row_id`` and ``read_version`` name the row and the version the
+    writer read, so :func:`gridmap.conflicts.other_change` can tell what the
+    other person changed.
     """
 
     current_version: int | None = None
+    read_version: int | None = None
+    table: str | None = None
+    row_id: int | None = None
 
     @classmethod
-    def stale(cls, what: str, read: int, current: int) -> ConflictError:
+    def stale(
+        cls,
+        what: str,
+        read: int,
+        current: int,
+        *,
+        table: str | None = None,
+        row_id: int | None = None,
+    ) -> ConflictError:
         """Return the error for ``what`` read at version ``read``, now at ``current``.
 
         Examples
         --------
         >>> str(ConflictError.stale("points row 3", 1, 2))[:44]
         'points row 3 was changed by someone else sin'
+        >>> err = ConflictError.stale("points row 3", 1, 2, table="points", row_id=3)
+        >>> (err.table, err.row_id, err.read_version, err.current_version)
+        ('points', 3, 1, 2)
         """
         msg = (
             f"{what} was changed by someone else since you read it (you read version "
@@ -95,6 +112,9 @@ class ConflictError(GridmapError):
         )
         err = cls(msg)
         err.current_version = current
+        err.read_version = read
+        err.table = table
+        err.row_id = row_id
         return err
 
 

@@ -65,6 +65,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "lang.zh": {"zh": "中文", "en": "Chinese (中文)"},
     "lang.en": {"zh": "英文 (English)", "en": "English"},
     "error.generic": {"zh": "出错了：{message}", "en": "Something went wrong: {message}"},
+    "conflict.title": {
+        "zh": "未保存：{who} 于 {at} 已修改了这条记录（您读取的是第 {read} 版，现为第 {current} 版）。"
+              "您的修改仍保留在下方。",
+        "en": "Not saved: {who} changed this record at {at} (you read version {read}, "
+              "it is now version {current}). Your change is kept below.",
+    },
+    "conflict.unknown": {
+        "zh": "未保存：这条记录已被他人修改（您读取的是第 {read} 版，现为第 {current} 版）。",
+        "en": "Not saved: someone else changed this record (you read version {read}, "
+              "it is now version {current}).",
+    },
+    "conflict.plan": {
+        "zh": "未保存：自您载入以来已有他人修改（{changes}）。请重新载入，查看对方的修改后再做调整。",
+        "en": "Not saved: others changed it since you loaded it ({changes}). Reload to see "
+              "their change, then make yours again.",
+    },
+    "conflict.field": {"zh": "字段", "en": "Field"},
+    "conflict.before": {"zh": "您读取时", "en": "When you read it"},
+    "conflict.after": {"zh": "对方修改后", "en": "After their change"},
+    "conflict.reload": {"zh": "载入对方版本", "en": "Load their version"},
+    "conflict.reapply": {"zh": "以我的修改覆盖", "en": "Apply my change on top"},
+    "conflict.reloaded": {"zh": "已载入对方版本，您的修改已放弃。",
+                          "en": "Their version is loaded; your change was dropped."},
     # --- map -------------------------------------------------------------------------
     "map.basemap": {"zh": "底图", "en": "Basemap"},
     "map.basemap.none": {"zh": "无底图（离线）", "en": "None (offline)"},
@@ -83,6 +106,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # --- popup / table field labels --------------------------------------------------
     "field.code": {"zh": "编码", "en": "Code"},
     "field.name": {"zh": "名称", "en": "Name"},
+    "field.geom": {"zh": "位置", "en": "Position"},
     "field.street": {"zh": "街道", "en": "Street"},
     "field.community": {"zh": "社区", "en": "Community"},
     "field.community_name": {"zh": "社区", "en": "Community"},

@@ -22,8 +22,9 @@ import shapely
 from gridmap import config
 from gridmap.auth import SYSTEM, User, require
 from gridmap.errors import ImportReport, InputError, PermissionDenied
+from gridmap.grids.scope import communities_of_points, grid_placement_problems
 from gridmap.io import read_layer_file
-from gridmap.locate import locate_points, polygon_index_of_points
+from gridmap.locate import polygon_index_of_points
 from gridmap.model import layer_spec
 
 if TYPE_CHECKING:
@@ -95,7 +96,8 @@ _STREET_LAYERS = ("roads", "schools", "internet_cafes", "workers", "maintenance"
 
 
 def _check_scope(frame: gpd.GeoDataFrame, layer: str, grids: gpd.GeoDataFrame, user: User,
-                 report: ImportReport) -> None:
+                 report: ImportReport,
+                 community_polygons: Callable[[], gpd.GeoDataFrame]) -> None:
     """Report rows outside ``user``'s communities (nothing to do for whole-street users)."""
     if user.scope is None or frame.empty:
         return
@@ -108,14 +110,38 @@ def _check_scope(frame: gpd.GeoDataFrame, layer: str, grids: gpd.GeoDataFrame, u
     elif layer == "assignments":
         communities = frame["grid"].map(dict(zip(grids["code"], grids["community"],
                                                  strict=True)))
-    else:
-        communities = locate_points(frame.set_geometry(frame.geometry.representative_point()),
-                                    grids, column="community")
+    else:  # a point belongs to the community polygon it lies in (not to a grid's name)
+        communities = communities_of_points(frame.geometry.to_numpy(), community_polygons())
     rows = _row_numbers(frame)
     for i, community in enumerate(communities):
         if community is not None and not user.in_scope(community):
             report.add(f"lies in community {community}, outside the communities of user "
                        f"{user.username!r}", row=rows[i])
+
+
+def _check_grid_placement(frame: gpd.GeoDataFrame, communities: gpd.GeoDataFrame,
+                          grids: gpd.GeoDataFrame, report: ImportReport, *,
+                          replace: bool) -> None:
+    """Report grids outside their community's polygon or over another community's grids.
+
+    The community named in a row proves nothing: its geometry must lie there too
+    (see :mod:`gridmap.grids.scope`), whoever imports.
+    """
+    if "community" not in frame or frame.empty:
+        return
+    tolerance = float(config.get("tiling_tolerance_m2"))
+    replaced = list(grids["code"]) if replace else ()
+    rows = _row_numbers(frame)
+    for p in grid_placement_problems(frame, communities, grids, tolerance_m2=tolerance,
+                                     replaced=replaced):
+        grid = p.grid or f"#{rows[p.row]}"
+        area = f"{p.area_m2:.1f}"
+        if p.kind == "outside":
+            report.add_key("io.scope.grid_outside", row=rows[p.row], column="geometry",
+                           grid=grid, community=p.community, area=area)
+        else:
+            report.add_key("io.scope.grid_overlap", row=rows[p.row], column="geometry",
+                           grid=grid, community=p.community, other=p.other, area=area)
 
 
 def street_area(store: Store) -> np.ndarray | None:
@@ -270,6 +296,7 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
     max_bytes = int(float(config.get("max_upload_mb")) * 1024 * 1024)
     area = street_area(store)
     grids = functools.cache(lambda: store.read_layer("grids"))  # read once, only if needed
+    communities = functools.cache(lambda: store.read_layer("communities"))
     step(0.0, "read")
     frame, report = read_layer_file(path, layer, crs=crs, repair=repair,
                                     street_area=area, max_km=max_km if area is not None else None,
@@ -286,8 +313,10 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
         for p in sub.problems:
             severity = "warning" if allow_outside else "error"
             report.add(p.message, row=p.row, severity=severity)
+    if report.ok and layer == "grids" and isinstance(frame, gpd.GeoDataFrame):
+        _check_grid_placement(frame, communities(), grids(), report, replace=replace)
     if report.ok and user.scope is not None:
-        _check_scope(frame, layer, grids(), user, report)
+        _check_scope(frame, layer, grids(), user, report, communities)
     if report.ok and layer == "grids" and "code" in frame:
         frame = _assign_missing_grid_codes(frame, grids(), report)
     if not report.ok or dry_run:

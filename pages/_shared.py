@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from gridmap import auth, config, i18n, maps, snapshot
+from gridmap import auth, config, conflicts, i18n, maps, snapshot
 from gridmap.auth import User
-from gridmap.errors import GridmapError
+from gridmap.errors import ConflictError, GridmapError
 from gridmap.maps import panels
 from gridmap.model import LAYERS, Column
 from gridmap.records import points
@@ -36,6 +36,8 @@ K_SEL = "gm_map_selection"  # what the map's side panel shows
 K_SEL_CLICK = "gm_map_last_click"  # the last map click handled
 K_SEL_HIT = "gm_map_last_hit"  # the last search hit handled
 K_POINT_LAYER = "gm_point_layer_request"  # layer the points page should show (popped there)
+K_READ = "gm_read_versions"  # form key -> row version the user's open form was read at
+K_CONFLICTS = "gm_conflicts"  # form key -> a refused stale save (error, their change, retry)
 
 #: Columns holding canonical enum values (shown through i18n.label).
 ENUM_COLUMNS = frozenset(
@@ -202,6 +204,9 @@ def run_action(action: Callable[[], Any], *, success: str | None = None) -> Any:
     """
     try:
         result = action()
+    except ConflictError as err:
+        show_conflict(err)
+        return None
     except GridmapError as exc:
         st.error(tr("error.generic", message=config.mask_url(exc)))
         return None
@@ -218,6 +223,161 @@ def rerun_fragment() -> None:
         st.rerun(scope="fragment")
     except StreamlitAPIException:  # not during a fragment rerun
         st.rerun()
+
+
+def show_conflict(err: ConflictError) -> None:
+    """Tell a refused stale save in the user's language (no buttons; see conflict_notice).
+
+    A row's conflict names who changed what (:func:`gridmap.conflicts.other_change`);
+    a plan's conflict (grids, assignments) lists the changes the library found.
+    """
+    if err.table is not None:
+        _conflict_message(err, conflicts.other_change(get_store(), err))
+        return
+    changes = getattr(err, "changes", None) or [str(err)]
+    st.warning(tr("conflict.plan", changes="；".join(map(str, changes))))
+
+
+# --- versioned edits: a stale save is told, never dropped ---------------------------------
+
+
+def read_version(key: str, fresh: Any, values: Mapping[str, Any] | None = None) -> int:
+    """Return the row version the open form ``key`` was read at (``fresh`` the first time).
+
+    Kept until the form is saved or the user loads the other version, so that a save
+    after somebody else's is refused and told instead of the form quietly showing the
+    new version and dropping what the user typed. Build the form's key from it.
+    ``values`` (the record as shown, kept with the version) lets :func:`changed_values`
+    send only what the user changed.
+    """
+    versions = st.session_state.setdefault(K_READ, {})
+    if key not in versions:
+        versions[key] = (int(fresh), dict(values or {}))
+    return int(versions[key][0])
+
+
+def _same(entry: Any, read: Any) -> bool:
+    if entry in (None, "") and read in (None, ""):
+        return True
+    if isinstance(entry, bool) or isinstance(read, bool):
+        return bool(entry) == bool(read)
+    if isinstance(entry, int | float) and isinstance(read, int | float):
+        return float(entry) == float(read)
+    return entry == read or str(entry) == str(read)
+
+
+def changed_values(key: str, entered: Mapping[str, Any]) -> dict[str, Any]:
+    """The entries of form ``key`` that differ from the record as the user read it.
+
+    Saving only these, a re-applied change (:func:`conflict_notice`) keeps what the
+    other person changed in the fields the user left alone.
+    """
+    read = st.session_state.get(K_READ, {}).get(key, (None, {}))[1]
+    return {k: v for k, v in entered.items() if k not in read or not _same(v, read[k])}
+
+
+def forget_read_versions(prefix: str, *, keep: str | None = None) -> None:
+    """Forget the read versions of forms whose key starts with ``prefix``, but ``keep``.
+
+    A page calls it when the user turns to another record, so that coming back shows
+    the stored version afresh instead of refusing a save against an old read.
+    """
+    versions = st.session_state.get(K_READ, {})
+    for key in [k for k in versions if k.startswith(prefix) and k != keep]:
+        versions.pop(key)
+
+
+def versioned_action(
+    action: Callable[[int], Any], *, key: str, version: int, success: str | None = None
+) -> Any:
+    """Run ``action(version)``, a versioned library write of the form ``key``.
+
+    A :class:`~gridmap.errors.ConflictError` is kept with the other person's change
+    (:func:`gridmap.conflicts.other_change`) and the page reruns, so that
+    :func:`conflict_notice` shows it; other gridmap errors show as messages.
+    Returns the action's result, or ``None`` when it failed.
+    """
+    try:
+        result = action(version)
+    except ConflictError as err:
+        change = conflicts.other_change(get_store(), err)
+        st.session_state.setdefault(K_CONFLICTS, {})[key] = {
+            "error": err, "change": change, "retry": action, "success": success
+        }
+        st.rerun()
+    except GridmapError as exc:
+        st.error(tr("error.generic", message=str(exc)))
+        return None
+    st.session_state.get(K_READ, {}).pop(key, None)
+    st.session_state.get(K_CONFLICTS, {}).pop(key, None)
+    if success:
+        st.session_state[K_NOTICE] = ("success", success)
+    return result
+
+
+def _field_name(name: str) -> str:
+    text = tr(f"field.{name}")
+    return name if text == f"field.{name}" else text
+
+
+def _field_value(name: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return tr("value.yes" if value else "value.no")
+    if isinstance(value, str) and name in ENUM_COLUMNS:
+        return lbl(value, name)
+    return str(value)
+
+
+def _conflict_message(err: ConflictError, change: conflicts.OtherChange | None) -> None:
+    """The warning and the table of the other person's change."""
+    if change is None:
+        st.warning(tr("conflict.unknown", read=err.read_version, current=err.current_version))
+        return
+    at = change.at.strftime("%Y-%m-%d %H:%M UTC") if change.at else "—"
+    st.warning(tr("conflict.title", who="、".join(change.who), at=at,
+                  read=change.read_version, current=err.current_version))
+    if change.fields:
+        rows = [
+            {
+                tr("conflict.field"): _field_name(f.field),
+                tr("conflict.before"): _field_value(f.field, f.before),
+                tr("conflict.after"): _field_value(f.field, f.after),
+            }
+            for f in change.fields
+        ]
+        st.table(pd.DataFrame(rows))
+
+
+def conflict_notice(key: str) -> bool:
+    """Show the refused stale save of form ``key``, if any, with its two ways out.
+
+    The message names who changed the record and when, and each field as the user
+    read it and as the other person left it. 载入对方版本 drops the user's change
+    and shows the stored version; 以我的修改覆盖 applies the user's change again on
+    the stored version (still versioned: a third save in between is told again).
+    Call it outside any ``st.form``. Returns whether a conflict is shown.
+    """
+    pending = st.session_state.get(K_CONFLICTS, {}).get(key)
+    if pending is None:
+        return False
+    err, change = pending["error"], pending["change"]
+    current = err.current_version
+    _conflict_message(err, change)
+    reload_col, reapply_col = st.columns(2)
+    if reload_col.button(tr("conflict.reload"), key=f"{key}_conflict_reload"):
+        st.session_state[K_CONFLICTS].pop(key, None)
+        st.session_state.get(K_READ, {}).pop(key, None)
+        st.session_state[K_NOTICE] = ("info", tr("conflict.reloaded"))
+        st.rerun()
+    if reapply_col.button(tr("conflict.reapply"), key=f"{key}_conflict_reapply",
+                          type="primary") and current is not None:
+        done = versioned_action(pending["retry"], key=key, version=int(current),
+                                success=pending["success"])
+        if done is not None:
+            st.rerun()
+    return True
 
 
 def show_notice() -> None:

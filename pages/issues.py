@@ -74,6 +74,11 @@ def case_panel(found: pd.DataFrame) -> None:
     else:
         detail = sh.run_action(lambda: issues.issue_detail(store, user, pick, config=cfg))
     if detail is not None:
+        # moves and edits name the version this user read: a stale one is told
+        row_key = f"gm_iss_{pick}"
+        sh.forget_read_versions("gm_iss_", keep=row_key)
+        read = sh.read_version(row_key, detail["version"])
+        sh.conflict_notice(row_key)
         if detail["overdue"]:
             st.warning(sh.tr("issues.overdue_badge"))
         if detail["flagged"]:
@@ -92,12 +97,14 @@ def case_panel(found: pd.DataFrame) -> None:
                     key=f"gm_iss_grid_{pick}",
                 )
                 if g2.button(sh.tr("issues.confirm_grid"), key=f"gm_iss_confirm_{pick}"):
-                    sh.run_action(
-                        lambda: issues.confirm_grid(
-                            store, user, pick, grid=chosen, version=detail["version"]
+                    sh.versioned_action(
+                        lambda v: issues.confirm_grid(
+                            store, user, pick, grid=chosen, version=v
                         ),
+                        key=row_key,
+                        version=read,
                         success=sh.tr("issues.grid_confirmed", grid=chosen),
-                    ) and sh.rerun_fragment()
+                    ) is not None and sh.rerun_fragment()
         if detail["duplicate_of"]:
             st.info(sh.tr("issues.duplicate_of", code=detail["duplicate_of"]))
         if detail["duplicates"]:
@@ -120,7 +127,7 @@ def case_panel(found: pd.DataFrame) -> None:
         if not detail["moves"]:
             st.caption(sh.tr("issues.no_moves"))
         else:
-            with st.form(f"gm_iss_move_{pick}_{detail['version']}", clear_on_submit=True):
+            with st.form(f"gm_iss_move_{pick}_{read}", clear_on_submit=True):
                 st.markdown(f"**{sh.tr('issues.move')}**")
                 move = st.selectbox(
                     sh.tr("issues.move_to"),
@@ -145,39 +152,46 @@ def case_panel(found: pd.DataFrame) -> None:
                 )
                 st.caption(sh.tr("issues.handle_note"))
                 if st.form_submit_button(sh.tr("issues.move"), type="primary"):
-                    sh.run_action(
-                        lambda: issues.move_issue(
+                    photos = [f.getvalue() for f in files or []]
+                    sh.versioned_action(
+                        lambda v: issues.move_issue(
                             store,
                             user,
                             pick,
                             move.target,
-                            version=detail["version"],
+                            version=v,
                             note=note,
-                            photos=[f.getvalue() for f in files or []],
+                            photos=photos,
                             worker=to_worker if move.target.value == "dispatched" else None,
                             config=cfg,
                         ),
+                        key=row_key,
+                        version=read,
                         success=sh.tr(
                             "issues.moved", status=sh.lbl(move.target.value, "status")
                         ),
-                    ) and sh.rerun_fragment()
+                    ) is not None and sh.rerun_fragment()
         if auth.can(user, "edit_issues", community=detail["community"]):
             other = st.text_input(sh.tr("issues.other"), key=f"gm_iss_other_{pick}")
             b1, b2 = st.columns(2)
             if b1.button(sh.tr("report.link"), key=f"gm_iss_link_{pick}", disabled=not other):
-                sh.run_action(
-                    lambda: issues.link_duplicate(
-                        store, user, pick, other=other.strip(), version=detail["version"]
+                sh.versioned_action(
+                    lambda v: issues.link_duplicate(
+                        store, user, pick, other=other.strip(), version=v
                     ),
+                    key=row_key,
+                    version=read,
                     success=sh.tr("report.linked"),
-                ) and sh.rerun_fragment()
+                ) is not None and sh.rerun_fragment()
             if b2.button(sh.tr("report.merge"), key=f"gm_iss_merge_{pick}", disabled=not other):
-                sh.run_action(
-                    lambda: issues.merge_duplicate(
-                        store, user, pick, into=other.strip(), version=detail["version"]
+                sh.versioned_action(
+                    lambda v: issues.merge_duplicate(
+                        store, user, pick, into=other.strip(), version=v
                     ),
+                    key=row_key,
+                    version=read,
                     success=sh.tr("report.merged"),
-                ) and sh.rerun_fragment()
+                ) is not None and sh.rerun_fragment()
 
 
 view = sh.sections({"list": "issues.tab.list", "daily": "issues.tab.daily"}, key="gm_iss_view")

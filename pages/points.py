@@ -67,45 +67,50 @@ if view == "details":
         if not panel["can_edit"]:
             sh.show_fields(panel["values"])
         else:
-            with st.form(f"gm_edit_{point_id}_{panel['version']}"):
+            # edits, moves and retiring name the version this user read: a save after
+            # somebody else's is refused and told (sh.conflict_notice), never dropped
+            row_key = f"gm_point_{point_id}"
+            sh.forget_read_versions("gm_point_", keep=row_key)
+            read = sh.read_version(row_key, panel["version"], panel["values"])
+            sh.conflict_notice(row_key)
+            with st.form(f"gm_edit_{point_id}_{read}"):
                 entered = sh.values_form(
                     columns,
                     panel["values"],
-                    key=f"gm_edit_{point_id}_{panel['version']}",
+                    key=f"gm_edit_{point_id}_{read}",
                     exclude_choices={"status": ("retired",)},
                 )
                 if st.form_submit_button(sh.tr("points.save"), type="primary"):
-                    sh.run_action(
-                        lambda: points.update_point(
-                            store, user, point_id, entered, version=panel["version"]
-                        ),
+                    changed = sh.changed_values(row_key, entered)
+                    sh.versioned_action(
+                        lambda v: points.update_point(store, user, point_id, changed, version=v),
+                        key=row_key,
+                        version=read,
                         success=sh.tr("points.saved"),
-                    ) and st.rerun()
-            with st.form(f"gm_move_{point_id}_{panel['version']}"):
+                    ) is not None and st.rerun()
+            with st.form(f"gm_move_{point_id}_{read}"):
                 st.markdown(f"**{sh.tr('points.move')}**")
                 lon, lat, crs = sh.coordinate_inputs(
-                    panel["lon"], panel["lat"], key=f"gm_move_{point_id}"
+                    panel["lon"], panel["lat"], key=f"gm_move_{point_id}_{read}"
                 )
                 if st.form_submit_button(sh.tr("points.move")):
-                    sh.run_action(
-                        lambda: points.move_point(
-                            store,
-                            user,
-                            point_id,
-                            lon=lon,
-                            lat=lat,
-                            crs=crs,
-                            version=panel["version"],
+                    sh.versioned_action(
+                        lambda v: points.move_point(
+                            store, user, point_id, lon=lon, lat=lat, crs=crs, version=v
                         ),
+                        key=row_key,
+                        version=read,
                         success=sh.tr("points.moved"),
-                    ) and st.rerun()
+                    ) is not None and st.rerun()
             sure = st.checkbox(sh.tr("points.retire_confirm"), key=f"gm_retire_ok_{point_id}")
             if st.button(
                 sh.tr("points.retire"), disabled=not sure, key=f"gm_retire_{point_id}"
-            ) and sh.run_action(
-                lambda: points.retire_point(store, user, point_id, version=panel["version"]),
+            ) and sh.versioned_action(
+                lambda v: points.retire_point(store, user, point_id, version=v),
+                key=row_key,
+                version=read,
                 success=sh.tr("points.retired"),
-            ):
+            ) is not None:
                 st.rerun()
 
 if view == "log":

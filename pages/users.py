@@ -70,21 +70,29 @@ with edit_tab:
     if target:
         row = table[table["username"] == target].iloc[0]
         current_scope = None if row["scope"] is None else list(row["scope"])
-        with st.form(f"gm_user_role_{target}_{row['version']}"):
+        # the form names the version this admin read: a save after someone else's is told
+        row_key = f"gm_user_{target}"
+        sh.forget_read_versions("gm_user_", keep=row_key)
+        read = sh.read_version(row_key, row["version"])
+        sh.conflict_notice(row_key)
+        with st.form(f"gm_user_role_{target}_{read}"):
             new_role = st.selectbox(
                 sh.tr("app.role"),
                 roles,
                 index=roles.index(row["role"]),
                 format_func=lambda r: sh.lbl(r, "user_role"),
+                key=f"gm_user_role_{target}_{read}_role",
             )
-            new_scope = scope_inputs(f"gm_user_scope_{target}_{row['version']}", current_scope)
+            new_scope = scope_inputs(f"gm_user_scope_{target}_{read}", current_scope)
             if st.form_submit_button(sh.tr("users.save_role")):
-                sh.run_action(
-                    lambda: users.set_role_and_scope(
-                        store, target, role=new_role, scope=new_scope, by=admin
+                sh.versioned_action(
+                    lambda v: users.set_role_and_scope(
+                        store, target, role=new_role, scope=new_scope, by=admin, version=v
                     ),
+                    key=row_key,
+                    version=read,
                     success=sh.tr("users.saved", user=target),
-                ) and st.rerun()
+                ) is not None and st.rerun()
         with st.form(f"gm_user_pw_{target}", clear_on_submit=True):
             new_password = st.text_input(
                 sh.tr("users.new_password"), type="password", help=sh.tr("users.password_help")

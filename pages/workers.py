@@ -76,23 +76,42 @@ with edit_tab:
     )
     if code is not None:
         row = workers.get_worker(store, code)
-        with st.form(f"gm_worker_edit_{code}"):
+        # the form names the version this user read: a save after someone else's is told
+        row_key = f"gm_worker_{code}"
+        sh.forget_read_versions("gm_worker_", keep=row_key)
+        read = sh.read_version(
+            row_key,
+            row["version"],
+            {k: row[k] for k in ("name", "phone", "notes", "active_from", "active_to")},
+        )
+        sh.conflict_notice(row_key)
+        form = f"gm_worker_edit_{code}_{read}"
+        with st.form(form):
             values = {
-                "name": st.text_input(sh.tr("field.name") + " *", value=row["name"] or ""),
-                "phone": st.text_input(sh.tr("field.phone"), value=row["phone"] or ""),
-                "notes": st.text_input(sh.tr("field.notes"), value=row["notes"] or ""),
-                "active_from": st.date_input(sh.tr("field.active_from"), value=row["active_from"]),
-                "active_to": st.date_input(sh.tr("field.active_to"), value=row["active_to"]),
+                "name": st.text_input(
+                    sh.tr("field.name") + " *", value=row["name"] or "", key=f"{form}_name"
+                ),
+                "phone": st.text_input(
+                    sh.tr("field.phone"), value=row["phone"] or "", key=f"{form}_phone"
+                ),
+                "notes": st.text_input(
+                    sh.tr("field.notes"), value=row["notes"] or "", key=f"{form}_notes"
+                ),
+                "active_from": st.date_input(
+                    sh.tr("field.active_from"), value=row["active_from"], key=f"{form}_from"
+                ),
+                "active_to": st.date_input(
+                    sh.tr("field.active_to"), value=row["active_to"], key=f"{form}_to"
+                ),
             }
             if st.form_submit_button(sh.tr("workers.edit"), type="primary"):
-                done = sh.run_action(
-                    lambda: workers.update_worker(
-                        store, user, code, version=row["version"], **values
-                    )
-                )
-                if done is not None:
-                    st.session_state[sh.K_NOTICE] = ("success", sh.tr("workers.updated", code=code))
-                    st.rerun()
+                changed = sh.changed_values(row_key, values)
+                sh.versioned_action(
+                    lambda v: workers.update_worker(store, user, code, version=v, **changed),
+                    key=row_key,
+                    version=read,
+                    success=sh.tr("workers.updated", code=code),
+                ) is not None and st.rerun()
 
 with off_tab:
     code = st.selectbox(

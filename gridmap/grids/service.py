@@ -37,6 +37,7 @@ from gridmap.crs import metric_crs, to_metric
 from gridmap.errors import ConflictError, ImportReport, InputError, NotFound, TopologyError
 from gridmap.grids.balance import Plan
 from gridmap.grids.codes import assign_grid_codes, normalize_code, validate_grid_code
+from gridmap.grids.scope import grid_placement_problems
 from gridmap.grids.tiling import validate_tiling
 from gridmap.model import LAYERS, WorkerRole
 from gridmap.store import assignments as store_assignments
@@ -360,8 +361,14 @@ def save_grids(
         msg = f"the new grids do not tile community {community_code}: {report.summary()}"
         raise TopologyError(msg)
 
-    old = store.read_layer("grids")
-    old = old[old["community"] == community_code].reset_index(drop=True)
+    stored = store.read_layer("grids")
+    # inside the community (checked by the tiling) is not enough when community
+    # polygons overlap: the grids of another community may not be covered either
+    clashes = grid_placement_problems(new, communities, stored, tolerance_m2=tolerance_m2)
+    if clashes:
+        msg = "; ".join(p.message for p in clashes)
+        raise TopologyError(msg)
+    old = stored[stored["community"] == community_code].reset_index(drop=True)
     if base_versions is not None:
         now_versions = {c: int(v) for c, v in zip(old["code"], old["version"], strict=True)}
         if now_versions != {str(k): int(v) for k, v in base_versions.items()}:

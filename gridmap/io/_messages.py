@@ -52,6 +52,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "better ({inside_gcj} points inside a community as GCJ-02, {inside_wgs} as "
         "WGS-84); import with --crs gcj02",
     },
+    # --- scope from geometry (issue #14) ------------------------------------------------
+    "io.scope.grid_outside": {
+        "zh": "网格 {grid} 有 {area} m² 超出其所属社区 {community} 的边界；"
+        "网格必须位于所属社区之内",
+        "en": "grid {grid} reaches {area} m² outside the polygon of its community "
+        "{community}; a grid must lie inside its community",
+    },
+    "io.scope.grid_overlap": {
+        "zh": "网格 {grid}（社区 {community}）与其他社区的网格 {other} 重叠 {area} m²",
+        "en": "grid {grid} (community {community}) overlaps grid {other} of another "
+        "community by {area} m²",
+    },
     "io.crs.assumed": {
         "zh": "文件没有 .prj，也未声明坐标系：已假定为 WGS-84；若不是，请用 --crs 声明",
         "en": "the file has no .prj and no system was declared: WGS-84 was assumed; "

@@ -78,7 +78,9 @@ def _check_version(row: dict[str, Any] | None, issue_id: int, version: int) -> d
         raise NotFound(msg)
     if row["version"] != row_version(version):
         what = f"issue report {row.get('code') or issue_id}"
-        raise ConflictError.stale(what, int(version), row["version"])
+        raise ConflictError.stale(
+            what, int(version), row["version"], table="issue_reports", row_id=issue_id
+        )
     return row
 
 
@@ -182,35 +184,30 @@ def report_issue(
         "location_source": source,
         "possible_duplicates": [int(i) for i in duplicates["id"]],
     }
-    with store.transaction() as conn:
-        code = store_issues.next_issue_code(conn, local_day)
-        values = {
-            "code": code,
-            "category": category,
-            "subcategory": (subcategory or "").strip() or None,
-            "description": (description or "").strip() or None,
-            "reporter": (reporter or "").strip() or user.username,
-            "status": S.REPORTED.value,
-            "reported_at": when,
-            "deadline": deadline,
-            "grid_code": route.grid,
-            "geom": point,
-            "source_crs": normalize_crs_name(crs),
-            "attrs": attrs,
-        }
-        issue_id = store.insert("issue_reports", values, username=user.username, conn=conn)
-        event_id = store_issues.add_issue_event(
-            conn,
-            issue_id,
-            at=when,
-            user=user.username,
-            from_status=None,
-            to_status=S.REPORTED.value,
-            note=values["description"],
-        )
-        store_issues.add_issue_photos(
-            conn, issue_id, cleaned, event_id=event_id, kind="report", at=when
-        )
+    values = {
+        "category": category,
+        "subcategory": (subcategory or "").strip() or None,
+        "description": (description or "").strip() or None,
+        "reporter": (reporter or "").strip() or user.username,
+        "status": S.REPORTED.value,
+        "reported_at": when,
+        "deadline": deadline,
+        "grid_code": route.grid,
+        "geom": point,
+        "source_crs": normalize_crs_name(crs),
+        "attrs": attrs,
+    }
+    # the day's counter gives every writer its own code; only a code stored at the same
+    # moment with a given code (an import) can still clash: then write the report again
+    tried: list[str] = []
+    for attempt in range(_CODE_ATTEMPTS):
+        try:
+            issue_id, code = _insert_report(store, user, values, cleaned, local_day, tried)
+            break
+        except InputError:
+            clash = bool(tried) and store_issues.find_issue(store, tried[-1]) is not None
+            if attempt + 1 == _CODE_ATTEMPTS or not clash:
+                raise
     return ReportResult(
         id=issue_id,
         code=code,
@@ -224,6 +221,43 @@ def report_issue(
         lat=y,
         location_source=source,
     )
+
+
+_CODE_ATTEMPTS = 5
+
+
+def _insert_report(
+    store: Store,
+    user: User,
+    values: dict[str, Any],
+    photos: list[bytes],
+    day: dt.date,
+    tried: list[str],
+) -> tuple[int, str]:
+    """Write a report with the next code of ``day``, its first event and photos (one transaction).
+
+    Returns the report's id and code; the code is appended to ``tried`` before writing.
+    """
+    when = values["reported_at"]
+    with store.transaction() as conn:
+        code = store_issues.next_issue_code(conn, day)
+        tried.append(code)
+        issue_id = store.insert(
+            "issue_reports", {**values, "code": code}, username=user.username, conn=conn
+        )
+        event_id = store_issues.add_issue_event(
+            conn,
+            issue_id,
+            at=when,
+            user=user.username,
+            from_status=None,
+            to_status=S.REPORTED.value,
+            note=values["description"],
+        )
+        store_issues.add_issue_photos(
+            conn, issue_id, photos, event_id=event_id, kind="report", at=when
+        )
+    return issue_id, code
 
 
 # --------------------------------------------------------------------------- moves

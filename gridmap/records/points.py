@@ -2,8 +2,9 @@
 
 Every write checks the user's role and scope here, in the library, so a page
 that forgets to hide a button still cannot write what the user may not
-(:func:`gridmap.auth.require`). A point belongs to the community of the grid it
-lies in; a point outside every grid is refused. Writes go through the store,
+(:func:`gridmap.auth.require`). A point belongs to the community whose polygon
+contains it (not to the community a grid names); a point outside every grid is
+refused. Writes go through the store,
 which versions them (a stale ``version`` raises
 :class:`~gridmap.errors.ConflictError`) and audits them with the user's name.
 
@@ -31,6 +32,7 @@ import shapely
 from gridmap import auth, photos
 from gridmap.crs import lonlat_to_wgs84, normalize_crs_name
 from gridmap.errors import InputError, PermissionDenied
+from gridmap.grids.scope import communities_of_points
 from gridmap.locate import polygon_index_of_points
 from gridmap.model import LAYERS, POINT_KINDS, Column, PointStatus, is_missing, row_version
 
@@ -266,11 +268,13 @@ def _grid_of(store: Store, point: shapely.Point) -> tuple[str, str]:
 
 
 def _community_of(store: Store, point: shapely.Point) -> str | None:
-    """Community of the grid containing a stored point, ``None`` if it lies in no grid."""
-    try:
-        return _grid_of(store, point)[1]
-    except InputError:
-        return None
+    """Community whose polygon contains ``point``, ``None`` if none does.
+
+    The polygon decides, not the community named by the grid the point falls in: a
+    grid written over another community's area must not carry its points along.
+    """
+    return communities_of_points(np.array([point], dtype=object),
+                                 store.read_layer("communities"))[0]
 
 
 def _require_on(user: User, right: str, community: str | None, what: str) -> None:
@@ -316,8 +320,8 @@ def _position_to_place(store: Store, user: User, lon: float, lat: float, crs: st
     """Return the WGS-84 point at ``(lon, lat)`` in ``crs``, inside a grid ``user`` may edit in."""
     x, y = lonlat_to_wgs84(lon, lat, crs, what="point coordinates")
     point = shapely.Point(x, y)
-    _, community = _grid_of(store, point)
-    auth.require(user, "edit_points", community=community)
+    _grid_of(store, point)  # the point must lie in a grid
+    _require_on(user, "edit_points", _community_of(store, point), "the position")
     return point
 
 
@@ -712,9 +716,10 @@ def point_panel(store: Store, point_id: int, *, user: User) -> dict[str, Any]:
     auth.require(user, "view")
     row, layer = _point_row(store, point_id)
     try:
-        grid, community = _grid_of(store, row["geom"])
+        grid, _ = _grid_of(store, row["geom"])
     except InputError:
-        grid, community = None, None
+        grid = None
+    community = _community_of(store, row["geom"])
     _require_on(user, "view", community, f"point {row['code']}")
     attrs = row.get("attrs") or {}
     values: dict[str, Any] = {}
@@ -777,8 +782,8 @@ def list_points(
     frame = store.read_layer(layer, include_retired=include_retired)
     grids = store.read_layer("grids")
     frame["grid"] = locate_points(frame, grids, column="code").to_numpy()
-    community = dict(zip(grids["code"], grids["community"], strict=True))
-    frame["community"] = [community.get(g) for g in frame["grid"]]
+    frame["community"] = communities_of_points(frame.geometry.to_numpy(),
+                                               store.read_layer("communities"))
     if user.scope is not None:
         frame = frame[frame["community"].isin(set(user.scope))].copy()
     frame["lon"] = frame.geometry.x

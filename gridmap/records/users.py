@@ -63,9 +63,12 @@ def _managed_row(store: Store, username: str, by: User) -> dict[str, Any]:
     return row
 
 
-def _save(store: Store, row: dict[str, Any], values: dict[str, Any], by: User) -> int:
-    """Write ``values`` to the user's row (as read); return its new version."""
-    return store.update("users", row["id"], values, version=row["version"], username=by.username)
+def _save(
+    store: Store, row: dict[str, Any], values: dict[str, Any], by: User, version: int | None = None
+) -> int:
+    """Write ``values`` to the user's row (as read, or at ``version``); return its new version."""
+    read = row["version"] if version is None else int(version)
+    return store.update("users", row["id"], values, version=read, username=by.username)
 
 
 def _end_sessions(store: Store, row: dict[str, Any], reason: str) -> int:
@@ -234,7 +237,13 @@ def reset_password(store: Store, username: str, password: str, *, by: User) -> N
 
 
 def set_role_and_scope(
-    store: Store, username: str, *, role: str, scope: Sequence[str] | None, by: User
+    store: Store,
+    username: str,
+    *,
+    role: str,
+    scope: Sequence[str] | None,
+    by: User,
+    version: int | None = None,
 ) -> int:
     """Change a user's role and scope.
 
@@ -250,6 +259,9 @@ def set_role_and_scope(
         The new scope: community codes, or ``None`` for the whole street.
     by
         The admin making the change.
+    version
+        The user row's version as the admin read it; a newer stored version raises
+        :class:`~gridmap.errors.ConflictError`. ``None``: the current one.
 
     Returns
     -------
@@ -265,6 +277,8 @@ def set_role_and_scope(
     gridmap.errors.InputError
         Unknown role or community; an admin demoting or narrowing themselves; the
         last whole-street admin demoted.
+    gridmap.errors.ConflictError
+        If someone else changed the user since ``version``.
     """
     row = _managed_row(store, username, by)
     _require_manage(by, _scope_list(scope), username)
@@ -275,10 +289,10 @@ def set_role_and_scope(
         msg = "you cannot change your own role or scope; ask another admin"
         raise InputError(msg)
     _check_keeps_admin(store, row, after)
-    version = _save(store, row, after, by)
+    new_version = _save(store, row, after, by, version)
     if role_value != row["role"] or codes != row.get("scope"):
         _end_sessions(store, row, "role_changed")
-    return version
+    return new_version
 
 
 def disable_user(store: Store, username: str, *, by: User) -> int:

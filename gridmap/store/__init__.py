@@ -15,6 +15,7 @@ module outside ``gridmap/store/`` runs or builds SQL).
 ``assignments``  who holds which grid when: validity, workers of a grid, a
                  worker's grids, ending assignments, plan state, grid history
 ``issues``       issue reports, their status moves and photos
+``counters``     generated codes (reports, points, workers) from per-prefix counters
 ``sessions``     login sessions (hashed cookie tokens, expiry, revocation) and
                  the failure counters of names that are not users
 ``outbox``       the notification outbox: enqueue in the event's transaction,

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Row
 
-from gridmap.store import schema
+from gridmap.store import counters, schema
 from gridmap.store._base import guard
 
 if TYPE_CHECKING:
@@ -124,17 +124,14 @@ def read_issue_photo(store: Store, photo_id: int) -> tuple[int, bytes] | None:
 
 
 def next_issue_code(conn: Connection, day: dt.date) -> str:
-    """Return the next free report code of ``day``: ``AJ`` + ``YYYYMMDD`` + 3-digit number.
+    """Return the next free report code of ``day``: ``AJ`` + ``YYYYMMDD`` + a number.
 
-    Call it in the transaction that inserts the report, so the code is still free
-    when it is written.
+    The number has 3 digits, more from the 1,000th report of a day on; it comes
+    from the day's counter (:mod:`gridmap.store.counters`), skipping codes already
+    stored (imported reports keep theirs). Call it in the transaction that inserts
+    the report: concurrent reports then wait for each other's number.
     """
-    prefix = f"AJ{day:%Y%m%d}"
-    last = conn.execute(select(func.max(_T.c.code)).where(_T.c.code.like(prefix + "%"))).scalar()
-    seq = 1
-    if isinstance(last, str) and last[len(prefix) :].isdigit():
-        seq = int(last[len(prefix) :]) + 1
-    return f"{prefix}{seq:03d}"
+    return counters.next_codes(conn, f"AJ{day:%Y%m%d}", 1, digits=3, column=_T.c.code)[0]
 
 
 def lock_issue(conn: Connection, issue_id: int) -> dict[str, Any] | None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -28,7 +27,7 @@ from sqlalchemy.engine import Connection
 
 from gridmap.errors import CRSError, InputError, StoreError
 from gridmap.model import LAYERS, POINT_KINDS, layer_spec
-from gridmap.store import schema, spatial
+from gridmap.store import counters, schema, spatial
 from gridmap.store._base import guard, reason, utcnow
 from gridmap.store.assignments import valid_on
 from gridmap.store.convert import (
@@ -306,10 +305,45 @@ def write_layer(
     gridmap.errors.StoreError
         If the database fails.
     """
+    # generated codes come from counters; only a code stored at the same moment with a
+    # given code (another import) can still clash with one: then write the file again
+    for attempt in range(_WRITE_ATTEMPTS):
+        try:
+            return _write_layer(store, layer, frame, source_crs=source_crs, username=username,
+                                file=file, replace=replace)
+        except _CodeClash as clash:
+            if attempt + 1 == _WRITE_ATTEMPTS:
+                raise clash.error from None
+    raise AssertionError  # not reached
+
+
+_WRITE_ATTEMPTS = 5
+
+
+class _CodeClash(Exception):
+    """A unique violation in a write that generated codes: worth writing again."""
+
+    def __init__(self, error: InputError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _write_layer(
+    store: Store,
+    layer: str,
+    frame: pd.DataFrame,
+    *,
+    source_crs: str,
+    username: str,
+    file: str | None,
+    replace: bool,
+) -> int:
+    """Write a layer once (see :func:`write_layer`)."""
     spec = layer_spec(layer)
     table = schema.LAYER_TABLES[layer]
     n = len(frame)
     values, wkb = _prepare(layer, frame, file)
+    generates = "code" in values and None in values["code"]
     now = utcnow()
     with store.transaction() as conn:
         replaced = _delete_layer(conn, layer, file) if replace else 0
@@ -334,6 +368,8 @@ def write_layer(
                 _bulk_insert(conn, table, values, constants, n)
         except exc.IntegrityError as err:
             msg = f"{layer} could not be stored: {reason(err)}"
+            if generates and layer in ("workers", *POINT_KINDS):
+                raise _CodeClash(InputError(msg, file=file)) from None
             raise InputError(msg, file=file) from None
         conn.execute(
             insert(schema.layer_sources).values(
@@ -523,26 +559,26 @@ def _street_ids(conn: Connection, names: list[Any], codes: list[Any]) -> list[An
     return ids
 
 def fill_codes(conn: Connection, layer: str, codes: list[Any]) -> list[Any]:
-    """Generate W0001-style worker codes and B/F/X0000001-style point codes where empty."""
-    if all(c is not None for c in codes):
+    """Generate W0001-style worker codes and B/F/X0000001-style point codes where empty.
+
+    The numbers come from the prefix's counter (:func:`gridmap.store.counters.next_codes`):
+    codes given in ``codes`` or already stored are kept and skipped, never blocking.
+    """
+    missing = sum(c is None for c in codes)
+    if not missing:
         return codes
     if layer == "workers":
         prefix, digits, column = _WORKER_CODE_PREFIX, _WORKER_CODE_DIGITS, schema.workers.c.code
     else:
         prefix = POINT_CODE_PREFIX[POINT_KINDS[layer]]
         digits, column = _POINT_CODE_DIGITS, schema.points.c.code
-    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
-    taken = [c for (c,) in conn.execute(select(column).where(column.like(f"{prefix}%")))]
-    taken += [c for c in codes if c is not None]
-    numbers = [int(m.group(1)) for c in taken if (m := pattern.match(c))]
-    counter = max(numbers, default=0)
-    out = []
-    for code in codes:
-        if code is None:
-            counter += 1
-            code = f"{prefix}{counter:0{digits}d}"
-        out.append(code)
-    return out
+    given = {c for c in codes if c is not None}
+    fresh: list[str] = []
+    while len(fresh) < missing:  # one pass: next_codes skips the given codes itself
+        fresh += counters.next_codes(conn, prefix, missing - len(fresh), digits=digits,
+                                     column=column, given=given)
+    generated = iter(fresh)
+    return [next(generated) if code is None else code for code in codes]
 
 def _check_required(
     table: Table, layer: str, values: dict[str, list[Any]], file: str | None

@@ -68,7 +68,7 @@ _FULL_DISK_BYTES = 64 * 1024
 _STARTUP_LOCK = _MIGRATION_LOCK + 1
 
 #: Tables written only through dedicated calls, never through insert/update/delete.
-_PROTECTED_TABLES = {"audit_log", "alembic_version"}
+_PROTECTED_TABLES = {"audit_log", "alembic_version", "code_counters"}
 
 #: Columns never copied into audit rows.
 _SECRET_COLUMNS = {"password_hash"}
@@ -875,7 +875,10 @@ class Store:
             msg = f"{table.name} row {row_id} does not exist (deleted by someone else?)"
             raise NotFound(msg)
         if row["version"] != version:
-            raise ConflictError.stale(f"{table.name} row {row_id}", version, row["version"])
+            raise ConflictError.stale(
+                f"{table.name} row {row_id}", version, row["version"], table=table.name,
+                row_id=row_id,
+            )
 
     # ----------------------------------------------------------------- audit
 

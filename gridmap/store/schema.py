@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -44,6 +45,7 @@ __all__ = [
     "assignments",
     "audit_log",
     "buildings",
+    "code_counters",
     "communities",
     "compounds",
     "entrances",
@@ -126,6 +128,14 @@ meta = Table(
     metadata,
     Column("key", String(100), primary_key=True),
     Column("value", Text),
+)
+
+#: The last number given out per code prefix (see :mod:`gridmap.store.counters`).
+code_counters = Table(
+    "code_counters",
+    metadata,
+    Column("prefix", String(40), primary_key=True),
+    Column("value", BigInteger, nullable=False),
 )
 
 streets = Table(

@@ -19,11 +19,22 @@ def test_report_codes_count_up_per_day(store):
     with store.transaction() as conn:
         assert issues.next_issue_code(conn, day) == "AJ20261102001"
     _report(store, "AJ20261102001")
-    _report(store, "AJ20261102009")
+    _report(store, "AJ20261102002")  # imported ahead of the counter: skipped, not blocking
+    _report(store, "AJ20261102X")  # not a number: ignored
     _report(store, "AJ20261103001")
     with store.transaction() as conn:
-        assert issues.next_issue_code(conn, day) == "AJ20261102010"
+        assert issues.next_issue_code(conn, day) == "AJ20261102003"
+        assert issues.next_issue_code(conn, day) == "AJ20261102004"
         assert issues.next_issue_code(conn, dt.date(2026, 11, 4)) == "AJ20261104001"
+
+
+def test_a_day_never_runs_out_of_report_codes(store):
+    # an imported code at the 3-digit limit (before the day's first report) and the
+    # 1,000th report: both get a code, the latter with four digits
+    _report(store, "AJ20261105999")
+    with store.transaction() as conn:
+        assert issues.next_issue_code(conn, dt.date(2026, 11, 5)) == "AJ202611051000"
+        assert issues.next_issue_code(conn, dt.date(2026, 11, 5)) == "AJ202611051001"
 
 
 def test_a_stale_version_changes_nothing(store):
