@@ -207,13 +207,13 @@ def serve(url: str, folder: Path, *, workers: int = 1, threshold: int | None = N
 async def _map_frame(page, timeout_s: float = 120):
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        frame = next((f for f in page.frames if "st_folium" in f.url), None)
-        if frame is not None:
+        # a rerun may leave a detached frame behind: try every live map frame
+        for frame in [f for f in page.frames if "st_folium" in f.url and not f.is_detached()]:
             try:
-                if await frame.evaluate(_DRAWN_JS):
+                if await asyncio.wait_for(frame.evaluate(_DRAWN_JS), 5):
                     return frame
-            except Exception:
-                pass
+            except Exception:  # the frame went away meanwhile
+                continue
         await asyncio.sleep(0.05)
     msg = f"the map was not drawn within {timeout_s} s"
     raise TimeoutError(msg)
@@ -296,7 +296,7 @@ def bench_city_view(base: str, password: str, *, timeout_s: float = 120) -> dict
                 for how in ("pan", "zoom"):
                     await asyncio.sleep(1)
                     frame = await _map_frame(page, timeout_s)
-                    ms = await frame.evaluate(_MOVE_JS, how)
+                    ms = await asyncio.wait_for(frame.evaluate(_MOVE_JS, how), 90)
                     out[f"{how}_seconds"] = ms / 1000 if ms >= 0 else float("nan")
                 return out
             finally:
