@@ -219,7 +219,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Run the benchmark and print each figure beside its baseline."""
     from gridmap import bench
 
-    return bench.main(size=args.size, echo=out)
+    return bench.main(size=args.size, echo=out, scale=args.scale, sessions=args.sessions,
+                      cap=args.cap, app=not args.no_app)
 
 
 # --- parser -----------------------------------------------------------------------------
@@ -332,9 +333,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="benchmark against plain geopandas/shapely baselines",
                        description="Build a synthetic city and time gridmap beside the plain "
-                                   "library baseline, printing each ratio.")
+                                   "library baseline, printing each ratio. The app figures "
+                                   "serve the city and the demo street and drive Debian's "
+                                   "Chromium (/usr/bin/chromium) with Playwright, offline.")
     p.add_argument("--size", choices=["street", "city"], default="street",
                    help="street (seconds) or city (10,000 grids, 1,000,000 points; minutes)")
+    p.add_argument("--scale", type=float, default=1.0, metavar="F",
+                   help="cut the synthetic city to this share of its area for a quick run "
+                        "(e.g. 0.1; default 1: the whole city)")
+    p.add_argument("--sessions", type=int, default=8, metavar="N",
+                   help="concurrent browser sessions against 'serve --workers 2' (default 8)")
+    p.add_argument("--cap", type=float, default=60.0, metavar="SECONDS",
+                   help="timeout of the plain folium baseline in Chromium (default 60; "
+                        "past it the line says '> cap')")
+    p.add_argument("--no-app", action="store_true",
+                   help="skip the app figures (gridmap serve + headless Chromium: login -> "
+                        "map drawn, bytes, pan/zoom, sessions, demo street clicks)")
     p.set_defaults(func=cmd_bench)
 
     from gridmap.checks import cli as checks_cli

@@ -199,7 +199,7 @@ def test_parser_layers_match_model():
 
 @pytest.mark.slow
 def test_bench_street_prints_ratios(capsys):
-    code, out, _ = run("bench", "--size", "street", capsys=capsys)
+    code, out, _ = run("bench", "--size", "street", "--no-app", capsys=capsys)
     assert code == 0
     assert "point->grid" in out and "x " in out
     assert "import" in out and "peak RSS" in out

@@ -533,11 +533,19 @@ def _browser_draw_seconds(points: gpd.GeoDataFrame, workdir: Path) -> list[Figur
                    "baseline: folium GeoJson CircleMarkers")]
 
 
-def main(*, size: str = "street", echo: Callable[[str], None] = print) -> int:
-    """Run the benchmark and print its table; return 0."""
+def main(*, size: str = "street", echo: Callable[[str], None] = print, scale: float = 1.0,
+         sessions: int = 8, cap: float = 60.0, app: bool = True) -> int:
+    """Run the benchmark and print its table; return 0.
+
+    ``scale`` cuts the city to that share of its area for quick runs; ``app``
+    runs the app in Chromium (:mod:`gridmap.bench.app`) with ``sessions``
+    concurrent sessions and plain folium capped at ``cap`` seconds.
+    """
     repeat = 3 if size == "street" else 2
     t0 = time.perf_counter()
-    city = synthetic_city(size)
+    from gridmap.bench import app as app_bench
+
+    city = app_bench.scaled(synthetic_city(size), scale)
     echo(f"synthetic {size}: {len(city['grids']):,} grids, {len(city['buildings']):,} "
          f"buildings, {len(city['points']):,} points (built in {time.perf_counter() - t0:.1f} s)")
     echo(f"{'operation':<34} {'gridmap':>11} {'baseline':>11} {'ratio':>7}   target")
@@ -551,5 +559,7 @@ def main(*, size: str = "street", echo: Callable[[str], None] = print) -> int:
     with tempfile.TemporaryDirectory(prefix="gridmap-bench-") as tmp:
         for fig in (*_bench_import(city, Path(tmp)), *_bench_demo(Path(tmp))):
             echo(fig.line())
+        if app:
+            app_bench.figures(city, Path(tmp), sessions=sessions, cap_s=cap, echo=echo)
     echo(f"peak RSS of the run: {_peak_rss_mb():.0f} MB; cpus: {os.cpu_count()}")
     return 0

@@ -1,0 +1,88 @@
+"""gridmap.bench.app on a tiny store with tiny N: the figures come back whole (no timing asserts).
+
+Runs ``gridmap serve`` and Debian's Chromium (offline), like tests/browser.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from gridmap.bench import Figure, app, synthetic_city
+from gridmap.store import open_store
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _finite_positive(value: float) -> bool:
+    return math.isfinite(value) and value > 0
+
+
+@pytest.fixture(scope="module")
+def tiny_city() -> dict:
+    return app.scaled(synthetic_city("street"), 0.2)
+
+
+def test_scaled_cuts_every_layer_to_a_corner_of_the_city():
+    city = synthetic_city("street")
+    small = app.scaled(city, 0.25)
+    for name, frame in city.items():
+        assert len(small[name]) <= len(frame)
+    assert 0 < len(small["grids"]) < len(city["grids"])
+    assert 0.1 < len(small["points"]) / len(city["points"]) < 0.45
+    assert small["points"].geometry.within(
+        small["grids"].geometry.union_all().envelope.buffer(1e-9)).all()
+    assert app.scaled(city, 1.0)["points"] is city["points"]
+
+
+def test_build_store_writes_the_layers(tiny_city, tmp_path):
+    url = app.build_store(tmp_path / "s.sqlite", tiny_city)
+    store = open_store(url, upgrade=False)
+    try:
+        assert len(store.read_layer("grids")) == len(tiny_city["grids"])
+        assert len(store.read_layer("boards")) == len(tiny_city["points"])
+    finally:
+        store.close()
+
+
+@pytest.mark.xfail(strict=False, reason="map-drawn detection times out intermittently on the "
+                   "shared machine (issue #16 item 5, unfinished)")
+def test_city_view_sessions_and_folium_baseline(tiny_city, tmp_path):
+    if app.browser_missing():
+        pytest.skip(app.browser_missing())
+    url = app.build_store(tmp_path / "s.sqlite", tiny_city)
+    with app.serve(url, tmp_path / "srv", workers=2, threshold=100) as server:
+        view = app.bench_city_view(server["url"], server["password"])
+        crowd = app.bench_sessions(server["url"], server["password"], 2)
+    assert _finite_positive(view["seconds"])
+    assert view["tiles"] > 0  # drawn from tiles: the store is above the threshold
+    assert view["bytes"] > view["bytes_after_login"] > 0
+    assert {"pan_seconds", "zoom_seconds"} <= set(view)
+    assert crowd["failed"] == 0 and len(crowd["seconds"]) == 2
+    assert crowd["seconds"] == sorted(crowd["seconds"])
+    assert crowd["p50"] <= crowd["p95"] and _finite_positive(crowd["single"])
+    base = app.bench_folium_file(tiny_city, tmp_path, cap_s=60)
+    assert base["bytes"] == (tmp_path / "plain-folium.html").stat().st_size
+    assert base["seconds"] is None or base["seconds"] > 0
+
+
+@pytest.mark.xfail(strict=False, reason="map-drawn detection times out intermittently on the "
+                   "shared machine (issue #16 item 5, unfinished)")
+def test_demo_street_clicks_and_rerun(demo_db, tmp_path):
+    if app.browser_missing():
+        pytest.skip(app.browser_missing())
+    with app.serve(demo_db, tmp_path / "srv") as server:
+        rerun = app.bench_rerun(demo_db, server["config"], repeat=1)
+        clicks = app.bench_street_clicks(server["url"], server["password"], demo_db)
+    assert _finite_positive(rerun["seconds"]) and _finite_positive(rerun["baseline_seconds"])
+    assert set(clicks) == {"click_seconds", "reload_seconds", "move_seconds",
+                           "issues_reload_seconds"}
+    assert _finite_positive(clicks["click_seconds"])
+    assert _finite_positive(clicks["reload_seconds"])
+
+
+def test_size_figure_prints_megabytes():
+    line = app.SizeFigure("x", 2_000_000, 1_000_000, "<= 2 MB").line()
+    assert "2.00 MB" in line and "1.00 MB" in line and "2.00x" in line
+    assert isinstance(app.SizeFigure("x", 1, None, ""), Figure)
