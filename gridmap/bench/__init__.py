@@ -560,6 +560,9 @@ def main(*, size: str = "street", echo: Callable[[str], None] = print, scale: fl
         for fig in (*_bench_import(city, Path(tmp)), *_bench_demo(Path(tmp))):
             echo(fig.line())
         if app:
-            app_bench.figures(city, Path(tmp), sessions=sessions, cap_s=cap, echo=echo)
+            try:  # the browser figures must not cost the figures above
+                app_bench.figures(city, Path(tmp), sessions=sessions, cap_s=cap, echo=echo)
+            except Exception as err:
+                echo(f"app figures (Chromium) failed: {type(err).__name__}: {err}")
     echo(f"peak RSS of the run: {_peak_rss_mb():.0f} MB; cpus: {os.cpu_count()}")
     return 0

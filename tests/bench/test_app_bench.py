@@ -46,8 +46,6 @@ def test_build_store_writes_the_layers(tiny_city, tmp_path):
         store.close()
 
 
-@pytest.mark.xfail(strict=False, reason="map-drawn detection times out intermittently on the "
-                   "shared machine (issue #16 item 5, unfinished)")
 def test_city_view_sessions_and_folium_baseline(tiny_city, tmp_path):
     if app.browser_missing():
         pytest.skip(app.browser_missing())
@@ -67,8 +65,6 @@ def test_city_view_sessions_and_folium_baseline(tiny_city, tmp_path):
     assert base["seconds"] is None or base["seconds"] > 0
 
 
-@pytest.mark.xfail(strict=False, reason="map-drawn detection times out intermittently on the "
-                   "shared machine (issue #16 item 5, unfinished)")
 def test_demo_street_clicks_and_rerun(demo_db, tmp_path):
     if app.browser_missing():
         pytest.skip(app.browser_missing())
