@@ -46,38 +46,6 @@ def test_build_store_writes_the_layers(tiny_city, tmp_path):
         store.close()
 
 
-def test_city_view_sessions_and_folium_baseline(tiny_city, tmp_path):
-    if app.browser_missing():
-        pytest.skip(app.browser_missing())
-    url = app.build_store(tmp_path / "s.sqlite", tiny_city)
-    with app.serve(url, tmp_path / "srv", workers=2, threshold=100) as server:
-        view = app.bench_city_view(server["url"], server["password"])
-        crowd = app.bench_sessions(server["url"], server["password"], 2)
-    assert _finite_positive(view["seconds"])
-    assert view["tiles"] > 0  # drawn from tiles: the store is above the threshold
-    assert view["bytes"] > view["bytes_after_login"] > 0
-    assert {"pan_seconds", "zoom_seconds"} <= set(view)
-    assert crowd["failed"] == 0 and len(crowd["seconds"]) == 2
-    assert crowd["seconds"] == sorted(crowd["seconds"])
-    assert crowd["p50"] <= crowd["p95"] and _finite_positive(crowd["single"])
-    base = app.bench_folium_file(tiny_city, tmp_path, cap_s=60)
-    assert base["bytes"] == (tmp_path / "plain-folium.html").stat().st_size
-    assert base["seconds"] is None or base["seconds"] > 0
-
-
-def test_demo_street_clicks_and_rerun(demo_db, tmp_path):
-    if app.browser_missing():
-        pytest.skip(app.browser_missing())
-    with app.serve(demo_db, tmp_path / "srv") as server:
-        rerun = app.bench_rerun(demo_db, server["config"], repeat=1)
-        clicks = app.bench_street_clicks(server["url"], server["password"], demo_db)
-    assert _finite_positive(rerun["seconds"]) and _finite_positive(rerun["baseline_seconds"])
-    assert set(clicks) == {"click_seconds", "reload_seconds", "move_seconds",
-                           "issues_reload_seconds"}
-    assert _finite_positive(clicks["click_seconds"])
-    assert _finite_positive(clicks["reload_seconds"])
-
-
 def test_size_figure_prints_megabytes():
     line = app.SizeFigure("x", 2_000_000, 1_000_000, "<= 2 MB").line()
     assert "2.00 MB" in line and "1.00 MB" in line and "2.00x" in line
