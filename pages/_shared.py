@@ -18,7 +18,7 @@ import streamlit as st
 
 from gridmap import auth, config, i18n, maps, snapshot
 from gridmap.auth import User
-from gridmap.errors import GridmapError
+from gridmap.errors import GridmapError, InputError
 from gridmap.maps import panels
 from gridmap.model import LAYERS, Column
 from gridmap.records import points
@@ -181,6 +181,17 @@ def require_login(right: str = "view") -> User:
     return user
 
 
+def error_text(exc: GridmapError) -> str:
+    """A gridmap error in the session's language (keyed messages), with its file and row."""
+    if not isinstance(exc, InputError) or exc.key is None:
+        return str(exc)
+    where = [str(exc.file)] if exc.file else []
+    if exc.row is not None:
+        where.append(tr("import.row") + f" {exc.row}")
+    text = exc.text(lang())
+    return f"{', '.join(where)}: {text}" if where else text
+
+
 def run_action(action: Callable[[], Any], *, success: str | None = None) -> Any:
     """Call a library write; show its gridmap error as a message instead of a traceback.
 
@@ -189,7 +200,7 @@ def run_action(action: Callable[[], Any], *, success: str | None = None) -> Any:
     try:
         result = action()
     except GridmapError as exc:
-        st.error(tr("error.generic", message=str(exc)))
+        st.error(tr("error.generic", message=error_text(exc)))
         return None
     if success:
         st.session_state[K_NOTICE] = ("success", success)

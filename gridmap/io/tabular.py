@@ -32,12 +32,14 @@ import io
 import re
 import warnings
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from gridmap.errors import InputError
 from gridmap.io._columns import normalize_header
+from gridmap.io.limits import DEFAULT_LIMITS, Limits
 from gridmap.io.vector import MAX_BYTES, check_size, check_zip
 
 __all__ = [
@@ -332,17 +334,47 @@ def _frame(
     return frame
 
 
-def _read_csv(path: Path, *, encoding: str | None, file: str) -> pd.DataFrame:
+def _capped_rows(
+    rows: Iterator[list[str | None]], limits: Limits, *, file: str
+) -> list[list[str | None]]:
+    """Collect rows as they stream, refusing the file once its non-blank rows pass the cap.
+
+    Blank rows are kept only when a non-blank row follows (a sheet formatted down to
+    row 1,048,576 holds no data there), so memory stays bounded by the cap. The
+    first rows may be a title and a header: the cap counts data rows after them.
+    """
+    cap = None if limits.rows is None else limits.rows + _HEADER_SCAN_ROWS
+    out: list[list[str | None]] = []
+    blank = filled = 0
+    for row in rows:
+        if not any(v is not None for v in row):
+            blank += 1
+            continue
+        if blank:
+            out.extend([] for _ in range(blank))
+            blank = 0
+        out.append(row)
+        filled += 1
+        if cap is not None and filled > cap:
+            limits.check_rows(filled, file=file)
+    return out
+
+
+def _read_csv(
+    path: Path, *, encoding: str | None, file: str, limits: Limits = DEFAULT_LIMITS
+) -> pd.DataFrame:
     text, used = decode_text(path.read_bytes(), encoding=encoding, file=file)
     if "\x00" in text:
         msg = "the file contains NUL bytes: it is not a text table (is it an Excel file?)"
         raise InputError(msg, file=file)
     delimiter = _delimiter(text, path.suffix.lower())
     try:
-        rows = [
-            [c if c.strip() else None for c in r]
-            for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
+        rows = _capped_rows(
+            ([c if c.strip() else None for c in r]
+             for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)),
+            limits,
+            file=file,
+        )
     except csv.Error as exc:
         msg = f"cannot parse the table: {exc}"
         raise InputError(msg, file=file) from None
@@ -351,7 +383,9 @@ def _read_csv(path: Path, *, encoding: str | None, file: str) -> pd.DataFrame:
     return frame
 
 
-def _read_xlsx(path: Path, *, sheet: str | int | None, file: str) -> pd.DataFrame:
+def _read_xlsx(
+    path: Path, *, sheet: str | int | None, file: str, limits: Limits = DEFAULT_LIMITS
+) -> pd.DataFrame:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -386,11 +420,15 @@ def _read_xlsx(path: Path, *, sheet: str | int | None, file: str) -> pd.DataFram
                 # the <dimension> tag may understate the sheet: read every row there is
                 if hasattr(ws, "reset_dimensions"):
                     ws.reset_dimensions()
-                rows = [
-                    [_cell(v) for v in row]
-                    for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)
-                ]
+                rows = _capped_rows(
+                    ([_cell(v) for v in row]
+                     for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)),
+                    limits,
+                    file=file,
+                )
                 merges = _merged_ranges(ws)
+        except InputError:
+            raise
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
             msg = f"cannot read sheet {ws.title!r} ({exc.__class__.__name__}: {exc})"
             raise InputError(msg, file=file) from None
@@ -407,6 +445,7 @@ def read_table(
     encoding: str | None = None,
     sheet: str | int | None = None,
     max_bytes: int = MAX_BYTES,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> pd.DataFrame:
     """Read a CSV, TXT or XLSX table as text, one frame row per data row.
 
@@ -421,6 +460,9 @@ def read_table(
         name counts as a number); the first sheet when omitted.
     max_bytes
         Refuse files larger than this.
+    limits
+        Refuse tables with more data rows than ``limits.rows``, counted while reading
+        (see :mod:`gridmap.io.limits`).
 
     Returns
     -------
@@ -433,7 +475,7 @@ def read_table(
     Raises
     ------
     gridmap.errors.InputError
-        If the file is missing, too large, not decodable or not a table.
+        If the file is missing, too large (in bytes or rows), not decodable or not a table.
     """
     path = Path(path)
     file = path.name
@@ -443,9 +485,9 @@ def read_table(
     check_size(path, max_bytes=max_bytes, file=file)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(path, sheet=sheet, file=file)
+        return _read_xlsx(path, sheet=sheet, file=file, limits=limits)
     if suffix in (".csv", ".txt"):
-        return _read_csv(path, encoding=encoding, file=file)
+        return _read_csv(path, encoding=encoding, file=file, limits=limits)
     msg = f"not a table file ({suffix or 'no extension'}); use .csv, .txt or .xlsx"
     raise InputError(msg, file=file)
 

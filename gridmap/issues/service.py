@@ -36,7 +36,7 @@ from gridmap.issues.categories import IssueConfig
 from gridmap.issues.deadlines import add_hours, deadline_for, hours_between
 from gridmap.issues.routing import Route, find_duplicates, route_point
 from gridmap.model import IssueStatus, row_version
-from gridmap.photos import clean_photo, photo_location
+from gridmap.photos import check_photos, clean_photo, photo_location
 from gridmap.store import issues as store_issues
 
 if TYPE_CHECKING:
@@ -82,7 +82,8 @@ def _check_version(row: dict[str, Any] | None, issue_id: int, version: int) -> d
 
 
 def _clean_all(photos: Iterable[bytes]) -> list[bytes]:
-    return [clean_photo(p) for p in photos if p]
+    """Re-encode every photo; an empty one or too many are refused, never dropped."""
+    return [clean_photo(p) for p in check_photos(photos)]
 
 
 # --------------------------------------------------------------------------- report
@@ -121,7 +122,8 @@ def report_issue(
     description, reporter
         Free text.
     photos
-        Uploaded photo files; stored re-encoded without EXIF.
+        Uploaded photo files; stored re-encoded without EXIF. At most the
+        ``max_photos_per_report`` setting; an empty file is refused, never dropped.
     at
         When it was reported (default now, UTC).
     config
@@ -147,9 +149,10 @@ def report_issue(
     category = str(category).strip()
     limit = cfg.limit_for(category, subcategory)
     source = "typed"
+    photos = check_photos(photos)
     if lon is None and lat is None:
         for data in photos:
-            found = photo_location(data) if data else None
+            found = photo_location(data)
             if found is not None:
                 lon, lat, crs, source = found[0], found[1], "wgs84", "photo"
                 break
