@@ -242,16 +242,22 @@ class ImportReport:
         return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
     def problems_csv(self, lang: str = "en") -> str:
-        """Return every problem as CSV text (file, row, column, severity, message)."""
+        """Return every problem as CSV text (file, row, column, severity, message).
+
+        Text a spreadsheet would run as a formula (a file or column named ``=...``)
+        gets a leading apostrophe (:func:`gridmap.io.writers.csv_text`).
+        """
         import csv
         import io
+
+        from gridmap.io.writers import csv_text
 
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(["file", "row", "column", "severity", "message"])
         for p in self.problems:
-            writer.writerow([p.file, "" if p.row is None else p.row, p.column or "",
-                             p.severity, p.text(lang)])
+            writer.writerow([csv_text(p.file), "" if p.row is None else p.row,
+                             csv_text(p.column or ""), p.severity, csv_text(p.text(lang))])
         return buf.getvalue()
 
     def raise_for_errors(self) -> None:
