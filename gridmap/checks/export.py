@@ -349,12 +349,11 @@ def write_report(
         msg = f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}"
         raise InputError(msg)
     if path is not None:
+        from gridmap.io.atomic import write_atomic
+
         target = Path(path)
         try:
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8")
+            write_atomic(target, content)  # whole or not at all
         except OSError as exc:
             raise InputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
     return content
