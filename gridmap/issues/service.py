@@ -81,6 +81,17 @@ def _check_version(row: dict[str, Any] | None, issue_id: int, version: int) -> d
     return row
 
 
+def _require_other_in_scope(store: Store, user: User, row: dict[str, Any], verb: str) -> None:
+    """Refuse a scoped user a second report (link or merge target) outside their communities."""
+    if user.scope is None:
+        return
+    community = _community_of_row(store, row)
+    if community is None or not user.in_scope(community):
+        msg = (f"user {user.username!r} may not {verb} report {row['code']}: it lies outside "
+               "the user's communities")
+        raise PermissionDenied(msg)
+
+
 def _clean_all(photos: Iterable[bytes]) -> list[bytes]:
     """Re-encode every photo; an empty one or too many are refused, never dropped."""
     return [clean_photo(p) for p in check_photos(photos)]
@@ -467,6 +478,9 @@ def merge_duplicate(
     gridmap.errors.InputError
         Merging a report into itself or into a report that was merged itself, or
         the duplicate is past registration.
+    gridmap.errors.PermissionDenied
+        If the user may not dismiss the report, or ``into`` lies outside the
+        user's communities.
     """
     issue_id = resolve_issue(store, issue)
     into_id = resolve_issue(store, into)
@@ -474,6 +488,7 @@ def merge_duplicate(
         msg = "a report cannot be a duplicate of itself"
         raise InputError(msg)
     target = store.get("issue_reports", into_id)
+    _require_other_in_scope(store, user, target, "merge into")
     if target.get("duplicate_of") is not None:
         msg = (
             f"report {target['code']} was itself merged into another report; "
@@ -579,17 +594,28 @@ def link_duplicate(
 ) -> int:
     """Record that a report is related to another (a likely duplicate kept open); audited.
 
+    Both reports must lie in the user's communities: a scoped user may not link
+    (and so learn of) another community's case.
+
     Returns
     -------
     int
         The report's new version.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If either report lies outside the user's communities (or in no grid, for a
+        scoped user).
     """
     issue_id = resolve_issue(store, issue)
     other_id = resolve_issue(store, other)
     if other_id == issue_id:
         msg = "a report cannot be linked to itself"
         raise InputError(msg)
-    other_code = store.get("issue_reports", other_id)["code"]
+    other_row = store.get("issue_reports", other_id)
+    _require_other_in_scope(store, user, other_row, "link to")
+    other_code = other_row["code"]
 
     def extra(row: dict[str, Any], history: Sequence[Any], when: dt.datetime) -> dict[str, Any]:
         attrs = dict(row.get("attrs") or {})
