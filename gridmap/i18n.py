@@ -212,6 +212,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "import.checking": {"zh": "正在检查……", "en": "Checking…"},
     "import.report": {"zh": "{file}：{rows} 行，坐标系 {crs}", "en": "{file}: {rows} rows, coordinates in {crs}"},
     "import.row": {"zh": "行", "en": "Row"},
+    "import.cannot_save": {"zh": "无法暂存上传的文件：{message}",
+                           "en": "cannot keep the uploaded file: {message}"},
     "import.column": {"zh": "列", "en": "Column"},
     "import.severity": {"zh": "级别", "en": "Severity"},
     "import.problem": {"zh": "问题", "en": "Problem"},

@@ -29,7 +29,13 @@ from gridmap.model import layer_spec
 if TYPE_CHECKING:
     from gridmap.store import Store
 
-__all__ = ["POINT_RECORD_LAYERS", "import_file", "street_area", "street_center"]
+__all__ = [
+    "POINT_RECORD_LAYERS",
+    "import_file",
+    "safe_file_name",
+    "street_area",
+    "street_center",
+]
 
 #: Layers whose every feature must fall inside a grid.
 POINT_RECORD_LAYERS = ("boards", "fitness", "bins", "issues")
@@ -366,3 +372,32 @@ def import_demo(store: Store, *, user: User = SYSTEM) -> dict[str, int]:
         report.raise_for_errors()
         written[entry.layer] = report.written
     return written
+
+
+#: Longest file name :func:`safe_file_name` returns, in UTF-8 bytes (file systems allow 255).
+MAX_NAME_BYTES = 120
+
+
+def safe_file_name(name: str, *, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """Return an uploaded file's name fit to save: no folders, at most ``max_bytes`` bytes.
+
+    The browser sends any name: a folder path, control characters, 300 characters
+    (more than the 255 bytes a file system allows). The extension, which decides
+    the reader, is kept; the stem is cut (on a character boundary) to fit.
+
+    Examples
+    --------
+    >>> safe_file_name("../../etc/网格.csv")
+    '网格.csv'
+    >>> len(safe_file_name("格" * 300 + ".xlsx").encode("utf-8")) <= 120
+    True
+    """
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(c for c in base if c.isprintable()).strip().lstrip(".") or "upload"
+    stem, dot, suffix = base.rpartition(".")
+    if not dot or len(suffix.encode("utf-8")) > 16:
+        stem, suffix = base, ""
+    suffix = f".{suffix}" if suffix else ""
+    room = max(1, max_bytes - len(suffix.encode("utf-8")))
+    stem = stem.encode("utf-8")[:room].decode("utf-8", "ignore").strip() or "upload"
+    return stem + suffix

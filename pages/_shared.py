@@ -207,6 +207,23 @@ def run_action(action: Callable[[], Any], *, success: str | None = None) -> Any:
     return result
 
 
+def guarded(action: Callable[[], Any]) -> Callable[[], None]:
+    """Wrap a widget callback: its gridmap error becomes a message, never a traceback.
+
+    Streamlit runs callbacks before the page script, outside the app's error
+    handling, so a store that went down between two clicks would otherwise show
+    a raw traceback.
+    """
+
+    def run() -> None:
+        try:
+            action()
+        except GridmapError as exc:
+            st.session_state[K_NOTICE] = ("error", tr("error.generic", message=error_text(exc)))
+
+    return run
+
+
 def show_notice() -> None:
     """Show (once) a message left by the previous run."""
     notice = st.session_state.pop(K_NOTICE, None)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from gridmap import importing
 from gridmap.importing import import_file
 
 DATA = Path(__file__).parent / "data" / "io"
@@ -165,3 +166,24 @@ def test_progress_is_reported_in_stages(demo_store, tmp_path):
                 progress=lambda fraction, stage: stages.append((fraction, stage)))
     assert [s for _, s in stages] == ["read", "check", "write", "done"]
     assert [f for f, _ in stages] == sorted(f for f, _ in stages)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("bins.csv", "bins.csv"),
+        ("../../etc/网格.xlsx", "网格.xlsx"),
+        ("C:\\Users\\me\\点位.geojson", "点位.geojson"),
+        ("a\x00b\nc.csv", "abc.csv"),
+        ("", "upload"),
+        ("...", "upload"),
+    ],
+)
+def test_safe_file_name(name, expected):
+    assert importing.safe_file_name(name) == expected
+
+
+def test_safe_file_name_fits_any_file_system():
+    name = importing.safe_file_name("网格垃圾桶点位" * 43 + ".xlsx")
+    assert name.endswith(".xlsx") and len(name.encode("utf-8")) <= 120
+    assert name.startswith("网格垃圾桶点位")
