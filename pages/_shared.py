@@ -119,6 +119,17 @@ def current_session() -> web_sessions.Session | None:
     return st.session_state.get(K_SESSION)
 
 
+def track_session() -> None:
+    """Note this run's session, so its memory is released once it has ended (gridmap.web.memory)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from gridmap.web.memory import REAPER
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        REAPER.seen(ctx.session_id)
+
+
 def resolve_login() -> bool:
     """Resolve the session cookie; return whether a user is logged in.
 
