@@ -199,6 +199,54 @@ def _merged_ranges(ws: object) -> list[tuple[int, int, int, int]]:
     return sorted(set(ranges))
 
 
+_ROW_OR_VALUE_RE = re.compile(rb"<(?:\w+:)?(row|v|is)[\s>/]")
+
+
+def _value_rows_over(src: io.BufferedIOBase, cap: int) -> bool:
+    """Whether a sheet's XML has more than ``cap`` rows holding a value.
+
+    A byte scan (rows started, and whether a ``<v>`` or ``<is>`` follows before the
+    next row) runs at disk speed, far faster than parsing the cells; it stops as
+    soon as the count passes ``cap``. Rows of formatting only do not count.
+    """
+    count, pending, tail = 0, False, b""
+    while chunk := src.read(1 << 20):
+        data = tail + chunk
+        end = max(0, len(data) - 16)  # a tag cut by the chunk boundary is read next time
+        for m in _ROW_OR_VALUE_RE.finditer(data):
+            if m.start() >= end:
+                break
+            if m.group(1) == b"row":
+                pending = True
+            elif pending:
+                pending = False
+                count += 1
+                if count > cap:
+                    return True
+        tail = data[end:]
+    return False
+
+
+def _check_xlsx_rows(path: Path, limits: Limits, *, file: str) -> None:
+    """Refuse a workbook with a sheet of more value rows than the cap, before openpyxl opens it.
+
+    openpyxl parses every sheet whole when the workbook is opened if the sheet has no
+    ``<dimension>`` tag (files written by many tools), so the cap must hold before.
+    """
+    if limits.rows is None:
+        return
+    cap = limits.rows + _HEADER_SCAN_ROWS
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with archive.open(name) as src:
+                        if _value_rows_over(src, cap):
+                            limits.check_rows(cap + 1, file=file)
+    except (zipfile.BadZipFile, OSError, RuntimeError):
+        return  # not a readable workbook: openpyxl says so below
+
+
 def _two_row_header(
     rows: list[list[str | None]], header_at: int, merges: list[tuple[int, int, int, int]]
 ) -> list[str] | None:
@@ -390,6 +438,7 @@ def _read_xlsx(
     from openpyxl.utils.exceptions import InvalidFileException
 
     check_zip(path, file=file, check_names=False)
+    _check_xlsx_rows(path, limits, file=file)  # in seconds, before openpyxl parses anything
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores
@@ -420,12 +469,13 @@ def _read_xlsx(
                 # the <dimension> tag may understate the sheet: read every row there is
                 if hasattr(ws, "reset_dimensions"):
                     ws.reset_dimensions()
-                rows = _capped_rows(
-                    ([_cell(v) for v in row]
-                     for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)),
-                    limits,
-                    file=file,
-                )
+                sheet_rows = ws.iter_rows(min_row=1, min_col=1, values_only=True)
+                try:
+                    rows = _capped_rows(
+                        ([_cell(v) for v in row] for row in sheet_rows), limits, file=file
+                    )
+                finally:  # stopped at the cap: close the sheet's XML stream now
+                    sheet_rows.close()
                 merges = _merged_ranges(ws)
         except InputError:
             raise

@@ -89,8 +89,24 @@ def test_xlsx_reading_stops_at_the_row_cap(tmp_path, monkeypatch):
         read_table(path, limits=Limits(rows=500))
     assert info.value.key == "io.limit.rows" and "500" in info.value.message
     assert "500" in info.value.text("zh") and "行" in info.value.text("zh")
-    assert len(pulled) < 600  # streamed: stopped near the cap, not at row 3002
+    assert len(pulled) < 600  # stopped at the cap (by the XML scan, before parsing cells)
     assert len(read_table(path, limits=Limits(rows=3000))) == 3000
+
+
+def test_xlsx_rows_of_formatting_only_do_not_count(tmp_path):
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["工号", "姓名"])
+    for i in range(5):
+        sheet.append([f"W{i}", f"网格员{i}"])
+    for row in range(7, 3000):  # formatted down the sheet, as office templates are
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+    book.save(tmp_path / "template.xlsx")
+    assert len(read_table(tmp_path / "template.xlsx", limits=Limits(rows=50))
+               .dropna(how="all")) == 5
 
 
 def test_csv_row_cap_counts_data_rows_not_blank_ones(tmp_path):
