@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent
 
 # The favicon is a local image: Material or emoji icons as favicons are fetched from a CDN.
 st.set_page_config(page_title="gridmap", page_icon=sh.favicon(), layout="wide")
+sh.track_session()  # its memory is released once the session has ended
 
 # Language switch, on every run (also before login) so its state persists. Its label and
 # options do not depend on the language: a changed label would make it a new widget.

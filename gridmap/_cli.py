@@ -73,7 +73,8 @@ def print_records(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str]) 
     rows
         One dict a record; list values are joined (``、`` in tables, ``|`` in CSV).
     fmt
-        ``"table"``, ``"json"`` (every key of every record) or ``"csv"``.
+        ``"table"``, ``"json"`` (every key of every record) or ``"csv"`` (text a
+        spreadsheet would run as a formula gets a leading apostrophe).
     columns
         The columns of the table or CSV, in order.
     """
@@ -81,11 +82,13 @@ def print_records(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str]) 
         print_json(rows)
         return
     if fmt == "csv":
+        from gridmap.io.writers import csv_text  # text a spreadsheet would run: apostrophe
+
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _cell(v, list_sep="|") for k, v in row.items()})
+            writer.writerow({k: csv_text(_cell(v, list_sep="|")) for k, v in row.items()})
         sys.stdout.write(buffer.getvalue())
         return
     cells = [[_cell(r.get(c), list_sep="、") for c in columns] for r in rows]

@@ -43,6 +43,30 @@ issuing_office
 document_prefix
     The 发文机关代字 of the orders' document numbers (文号 ``望江街督〔2026〕3号``);
     empty: the street's name without 街道 followed by 街督.
+max_import_rows
+    An imported file with more data rows or features than this is refused; tables
+    (CSV, XLSX) are counted while they are read and reading stops at the cap.
+max_import_vertices
+    An imported vector file whose geometries hold more coordinates than this in
+    all is refused.
+max_parse_mb
+    GeoJSON and KML files are parsed whole in memory (about 15 times their size);
+    larger ones are refused before parsing (MB).
+max_import_seconds
+    Reading one file in a child process may take this long; then it is stopped and
+    the file refused (s).
+max_import_memory_mb
+    Memory a child process reading one file may take beyond what it starts with;
+    a file that needs more is refused (MB; Linux and macOS).
+child_import_mb
+    Files larger than this are read in a child process with the time and memory
+    caps above, so the app keeps answering whatever the file holds; smaller files
+    are read in the app's own process (MB; 0: every file in a child process).
+max_photo_megapixels
+    A photo declaring more pixels than this is refused before it is decoded
+    (million pixels).
+max_photos_per_report
+    A report (or an update of a case) takes at most this many photos.
 cjk_font
     TrueType Chinese font (``.ttf``/``.ttc``, ``path#index`` for a face of a
     collection) embedded in PDF exports and drawn in map images; empty: found
@@ -108,6 +132,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("tile_url", "", "", "tile URL template for the custom basemap"),
     Setting("basemap_package", "", "", "local MBTiles basemap served at /basemap/{z}/{x}/{y}"),
     Setting("max_upload_mb", 200, "MB", "uploads larger than this are refused"),
+    Setting("max_import_rows", 200_000, "", "files with more rows or features are refused"),
+    Setting(
+        "max_import_vertices", 5_000_000, "", "vector files with more coordinates are refused"
+    ),
+    Setting("max_parse_mb", 60, "MB", "larger GeoJSON and KML files are refused before parsing"),
+    Setting("max_import_seconds", 120, "s", "reading one file may take this long"),
+    Setting("max_import_memory_mb", 1500, "MB", "memory reading one file may take"),
+    Setting("child_import_mb", 5, "MB", "larger files are read in a child process"),
+    Setting("max_photo_megapixels", 40, "Mpx", "photos with more pixels are refused"),
+    Setting("max_photos_per_report", 9, "", "a report takes at most this many photos"),
     Setting("cjk_font", "", "", "TrueType Chinese font file for PDF exports (empty: automatic)"),
     Setting("timezone", "Asia/Shanghai", "", "the street's time zone; times are shown in it"),
     Setting("issuing_office", "", "", "office that issues 督办单 (empty: <street>办事处)"),

@@ -46,13 +46,36 @@ class InputError(GridmapError, ValueError):
         The file the problem is in, if any.
     row
         The 1-based data row or feature number, if any.
+    key, params
+        A message key (:mod:`gridmap.io._messages` or :data:`gridmap.i18n.STRINGS`)
+        and its fields, when the message exists in Chinese too; see :meth:`keyed`
+        and :meth:`text`.
     """
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None):
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 key: str | None = None, params: dict[str, object] | None = None):
         self.message = message
         self.file = file
         self.row = row
+        self.key = key
+        self.params = dict(params or {})
         super().__init__(self.__str__())
+
+    def __reduce__(self) -> tuple:  # keep file, row and key across processes (pickle)
+        return (_rebuild_input_error, (type(self), self.message, self.file, self.row,
+                                       self.key, self.params))
+
+    @classmethod
+    def keyed(cls, key: str, *, file: str | None = None, row: int | None = None,
+              **params: object) -> InputError:
+        """Make the error from a message key: ``message`` is its English text."""
+        return cls(_key_text(key, "en", params), file=file, row=row, key=key, params=params)
+
+    def text(self, lang: str = "en") -> str:
+        """Return the message in ``lang`` (``zh`` or ``en``); the English one without a key."""
+        if self.key is None or lang == "en":
+            return self.message
+        return _key_text(self.key, lang, self.params)
 
     def __str__(self) -> str:
         where = []
@@ -62,6 +85,20 @@ class InputError(GridmapError, ValueError):
             where.append(f"row {self.row}")
         prefix = ", ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+
+def _key_text(key: str, lang: str, params: dict[str, object]) -> str:
+    from gridmap import i18n
+    from gridmap.io._messages import MESSAGES, text
+
+    if key in MESSAGES:
+        return text(key, lang, **params)
+    return i18n.t(key, lang, **params)
+
+
+def _rebuild_input_error(cls: type, message: str, file: str | None, row: int | None,
+                         key: str | None, params: dict[str, object]) -> InputError:
+    return cls(message, file=file, row=row, key=key, params=params)
 
 
 class CRSError(InputError):
@@ -225,16 +262,22 @@ class ImportReport:
         return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
     def problems_csv(self, lang: str = "en") -> str:
-        """Return every problem as CSV text (file, row, column, severity, message)."""
+        """Return every problem as CSV text (file, row, column, severity, message).
+
+        Text a spreadsheet would run as a formula (a file or column named ``=...``)
+        gets a leading apostrophe (:func:`gridmap.io.writers.csv_text`).
+        """
         import csv
         import io
+
+        from gridmap.io.writers import csv_text
 
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(["file", "row", "column", "severity", "message"])
         for p in self.problems:
-            writer.writerow([p.file, "" if p.row is None else p.row, p.column or "",
-                             p.severity, p.text(lang)])
+            writer.writerow([csv_text(p.file), "" if p.row is None else p.row,
+                             csv_text(p.column or ""), p.severity, csv_text(p.text(lang))])
         return buf.getvalue()
 
     def raise_for_errors(self) -> None:

@@ -30,7 +30,13 @@ from gridmap.model import layer_spec
 if TYPE_CHECKING:
     from gridmap.store import Store
 
-__all__ = ["POINT_RECORD_LAYERS", "import_file", "street_area", "street_center"]
+__all__ = [
+    "POINT_RECORD_LAYERS",
+    "import_file",
+    "safe_file_name",
+    "street_area",
+    "street_center",
+]
 
 #: Layers whose every feature must fall inside a grid.
 POINT_RECORD_LAYERS = ("boards", "fitness", "bins", "issues")
@@ -230,6 +236,29 @@ def _check_stored_grid_heads(frame: pd.DataFrame, store: Store, report: ImportRe
                 break
 
 
+def _read_capped(path: Path, layer: str, **options: object) -> tuple[pd.DataFrame, ImportReport]:
+    """Read ``path`` under the import caps: in a child process when it is large."""
+    from gridmap.io.bounded import run_bounded
+    from gridmap.io.limits import Limits
+
+    values = config.load_settings()
+    options["limits"] = Limits.from_settings(values)
+    threshold = float(values["child_import_mb"]) * 1024 * 1024
+    if not path.is_file() or (path.stat().st_size <= threshold and threshold > 0):
+        return read_layer_file(path, layer, **options)
+    seconds = float(values["max_import_seconds"]) or None
+    try:
+        return run_bounded(read_layer_file, path, layer, seconds=seconds,
+                           memory_mb=float(values["max_import_memory_mb"]),
+                           file=path.name, **options)
+    except InputError as exc:
+        if exc.key is None:
+            raise
+        report = ImportReport(file=path.name, layer=layer)
+        report.add_key(exc.key, **exc.params)
+        return pd.DataFrame(), report
+
+
 def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYSTEM,
                 crs: str | None = None, dry_run: bool = False, repair: bool = False,
                 replace: bool = False, allow_outside: bool = False,
@@ -240,6 +269,11 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
 
     Files larger than the ``max_upload_mb`` setting are refused (reported, nothing
     written) before they are read, whoever calls: the app, the CLI or a script.
+    So are files over the row, coordinate and parse-size caps (settings
+    ``max_import_rows``, ``max_import_vertices``, ``max_parse_mb``; see
+    :mod:`gridmap.io.limits`). Files larger than ``child_import_mb`` are read in a
+    child process capped at ``max_import_seconds`` and ``max_import_memory_mb``
+    (:mod:`gridmap.io.bounded`), so the calling process survives any file.
 
     Parameters
     ----------
@@ -298,10 +332,10 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
     grids = functools.cache(lambda: store.read_layer("grids"))  # read once, only if needed
     communities = functools.cache(lambda: store.read_layer("communities"))
     step(0.0, "read")
-    frame, report = read_layer_file(path, layer, crs=crs, repair=repair,
-                                    street_area=area, max_km=max_km if area is not None else None,
-                                    sheet=sheet, encoding=encoding, max_bytes=max_bytes,
-                                    columns=columns, code_prefix=code_prefix)
+    frame, report = _read_capped(path, layer, crs=crs, repair=repair,
+                                 street_area=area, max_km=max_km if area is not None else None,
+                                 sheet=sheet, encoding=encoding, max_bytes=max_bytes,
+                                 columns=columns, code_prefix=code_prefix)
     step(0.4, "check")
     if report.ok and isinstance(frame, gpd.GeoDataFrame):
         _check_gcj02_fit(frame, area, report)
@@ -367,3 +401,32 @@ def import_demo(store: Store, *, user: User = SYSTEM) -> dict[str, int]:
         report.raise_for_errors()
         written[entry.layer] = report.written
     return written
+
+
+#: Longest file name :func:`safe_file_name` returns, in UTF-8 bytes (file systems allow 255).
+MAX_NAME_BYTES = 120
+
+
+def safe_file_name(name: str, *, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """Return an uploaded file's name fit to save: no folders, at most ``max_bytes`` bytes.
+
+    The browser sends any name: a folder path, control characters, 300 characters
+    (more than the 255 bytes a file system allows). The extension, which decides
+    the reader, is kept; the stem is cut (on a character boundary) to fit.
+
+    Examples
+    --------
+    >>> safe_file_name("../../etc/网格.csv")
+    '网格.csv'
+    >>> len(safe_file_name("格" * 300 + ".xlsx").encode("utf-8")) <= 120
+    True
+    """
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(c for c in base if c.isprintable()).strip().lstrip(".") or "upload"
+    stem, dot, suffix = base.rpartition(".")
+    if not dot or len(suffix.encode("utf-8")) > 16:
+        stem, suffix = base, ""
+    suffix = f".{suffix}" if suffix else ""
+    room = max(1, max_bytes - len(suffix.encode("utf-8")))
+    stem = stem.encode("utf-8")[:room].decode("utf-8", "ignore").strip() or "upload"
+    return stem + suffix

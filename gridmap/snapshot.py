@@ -25,6 +25,7 @@ Nothing here imports Streamlit.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -93,8 +94,26 @@ def data_version(store: Store) -> tuple[int, int]:
     return store.data_stamp()
 
 
+_COUNTRY_PREFIX = re.compile(r"^\s*(\+\s*86|0086)[\s-]*")
+
+
+def _shown_digits(digits: str) -> tuple[int, int]:
+    """How many leading and trailing digits of a number (country code removed) stay visible."""
+    if len(digits) == 11 and digits.startswith("1"):  # a mobile number: 138****5678
+        return 3, 4
+    if len(digits) >= 10 and digits.startswith("0"):  # a landline with its area code
+        return (3 if digits[1] in "12" else 4), 0  # 010, 02x are 3 digits; others 4
+    return 0, 0  # a local landline (8765 4321), a short or unknown number: all hidden
+
+
 def mask_phone(phone: object) -> str | None:
-    """Return a phone number with its middle digits hidden.
+    """Return a phone number with its identifying digits hidden.
+
+    At most the first 3 and the last 4 digits stay, whatever the length: a mobile
+    number keeps both (``138****5678``), a landline its area code only
+    (``0571-********``), a number without area code (``8765 4321``) or of any other
+    shape none. Separators (spaces, ``-``, brackets) and a ``+86``/``0086``
+    prefix stay in place, so the masked text is as long as the number.
 
     Parameters
     ----------
@@ -104,14 +123,14 @@ def mask_phone(phone: object) -> str | None:
     Returns
     -------
     str or None
-        ``"138****5678"`` for ``"13812345678"``: the first three and last four
-        characters kept, the rest replaced by ``*``; numbers of 7 characters or
-        fewer are fully masked. ``None`` for no number.
+        The masked number; ``None`` for no number.
 
     Examples
     --------
     >>> mask_phone("13812345678")
     '138****5678'
+    >>> mask_phone("0571-87654321"), mask_phone("87654321")
+    ('0571-********', '********')
     >>> mask_phone("12345") is None, mask_phone(None) is None
     (False, True)
     """
@@ -120,9 +139,14 @@ def mask_phone(phone: object) -> str | None:
     text = str(phone).strip()
     if not text:
         return None
-    if len(text) <= 7:
-        return "*" * len(text)
-    return text[:3] + "*" * (len(text) - 7) + text[-4:]
+    prefix = _COUNTRY_PREFIX.match(text)
+    start = prefix.end() if prefix else 0
+    positions = [i for i in range(start, len(text)) if text[i].isdigit()]
+    head, tail = _shown_digits("".join(text[i] for i in positions))
+    keep = set(positions[:head]) | set(positions[len(positions) - tail :] if tail else ())
+    return "".join(
+        c if i < start or not c.isdigit() or i in keep else "*" for i, c in enumerate(text)
+    )
 
 
 def _empty_like(frame: pd.DataFrame) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import streamlit as st
 
 from gridmap import auth, config, conflicts, i18n, maps, snapshot
 from gridmap.auth import User
-from gridmap.errors import ConflictError, GridmapError
+from gridmap.errors import ConflictError, GridmapError, InputError
 from gridmap.maps import panels
 from gridmap.model import LAYERS, Column
 from gridmap.records import points
@@ -135,6 +135,17 @@ def current_session() -> web_sessions.Session | None:
     return st.session_state.get(K_SESSION)
 
 
+def track_session() -> None:
+    """Note this run's session, so its memory is released once it has ended (gridmap.web.memory)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from gridmap.web.memory import REAPER
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        REAPER.seen(ctx.session_id)
+
+
 def resolve_login() -> bool:
     """Resolve the session cookie; return whether a user is logged in.
 
@@ -197,6 +208,17 @@ def require_login(right: str = "view") -> User:
     return user
 
 
+def error_text(exc: GridmapError) -> str:
+    """A gridmap error in the session's language (keyed messages), with its file and row."""
+    if not isinstance(exc, InputError) or exc.key is None:
+        return config.mask_url(exc)
+    where = [str(exc.file)] if exc.file else []
+    if exc.row is not None:
+        where.append(tr("import.row") + f" {exc.row}")
+    text = exc.text(lang())
+    return f"{', '.join(where)}: {text}" if where else text
+
+
 def run_action(action: Callable[[], Any], *, success: str | None = None) -> Any:
     """Call a library write; show its gridmap error as a message instead of a traceback.
 
@@ -208,7 +230,7 @@ def run_action(action: Callable[[], Any], *, success: str | None = None) -> Any:
         show_conflict(err)
         return None
     except GridmapError as exc:
-        st.error(tr("error.generic", message=config.mask_url(exc)))
+        st.error(tr("error.generic", message=error_text(exc)))
         return None
     if success:
         st.session_state[K_NOTICE] = ("success", success)
@@ -378,6 +400,23 @@ def conflict_notice(key: str) -> bool:
         if done is not None:
             st.rerun()
     return True
+
+
+def guarded(action: Callable[[], Any]) -> Callable[[], None]:
+    """Wrap a widget callback: its gridmap error becomes a message, never a traceback.
+
+    Streamlit runs callbacks before the page script, outside the app's error
+    handling, so a store that went down between two clicks would otherwise show
+    a raw traceback.
+    """
+
+    def run() -> None:
+        try:
+            action()
+        except GridmapError as exc:
+            st.session_state[K_NOTICE] = ("error", tr("error.generic", message=error_text(exc)))
+
+    return run
 
 
 def show_notice() -> None:

@@ -59,6 +59,6 @@ st.download_button(
     data=issues.scores_workbook(store, month=month, user=user, config=cfg, audit=False),
     file_name=f"issue-scores-{month}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click=lambda: issues.record_scores_export(store, user, month=month),
+    on_click=sh.guarded(lambda: issues.record_scores_export(store, user, month=month)),
     key="gm_dash_download",
 )

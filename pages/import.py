@@ -76,24 +76,34 @@ if upload is not None and upload.size > max_mb * 1024 * 1024:
     st.error(sh.tr("import.too_large", mb=int(max_mb)))
 elif upload is not None and st.button(sh.tr("import.check"), key="gm_import_check"):
     folder = Path(tempfile.mkdtemp(prefix="gridmap-upload-"))
-    path = folder / (Path(upload.name).name or "upload")
-    path.write_bytes(upload.getbuffer())
-    with st.spinner(sh.tr("import.checking")):
-        report = sh.run_action(
-            lambda: importing.import_file(
-                store,
-                options["layer"],
-                path,
-                crs=options["crs"],
-                columns=options["columns"],
-                code_prefix=options["code_prefix"],
-                dry_run=True,
-                repair=options["repair"],
-                replace=options["replace"],
-                allow_outside=options["allow_outside"],
-                user=user,
+    path = folder / importing.safe_file_name(upload.name)  # a 300-character name fits too
+    try:
+        path.write_bytes(upload.getbuffer())
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        st.error(sh.tr("import.cannot_save", message=exc.strerror or str(exc)))
+        st.stop()
+    report = None
+    try:
+        with st.spinner(sh.tr("import.checking")):
+            report = sh.run_action(
+                lambda: importing.import_file(
+                    store,
+                    options["layer"],
+                    path,
+                    crs=options["crs"],
+                    columns=options["columns"],
+                    code_prefix=options["code_prefix"],
+                    dry_run=True,
+                    repair=options["repair"],
+                    replace=options["replace"],
+                    allow_outside=options["allow_outside"],
+                    user=user,
+                )
             )
-        )
+    finally:  # whatever happened, a failed check leaves no temporary folder behind
+        if report is None:
+            shutil.rmtree(folder, ignore_errors=True)
     if report is None:
         shutil.rmtree(folder, ignore_errors=True)
     else:

@@ -71,7 +71,7 @@ else:
         try:
             found = photos.photo_location(data)
         except GridmapError as exc:
-            st.error(sh.tr("error.generic", message=str(exc)))
+            st.error(sh.tr("error.generic", message=sh.error_text(exc)))
         if found:
             break
     if found:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from gridmap import importing
 from gridmap.importing import import_file
 
 DATA = Path(__file__).parent / "data" / "io"
@@ -196,3 +197,24 @@ def test_issue_19_layers_import_with_chinese_headers(demo_store, tmp_path):
     report = import_file(demo_store, "service_centres", centres)
     assert report.ok, report.problems
     assert "清波社区新服务中心" in set(demo_store.read_layer("service_centres")["name"])
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("bins.csv", "bins.csv"),
+        ("../../etc/网格.xlsx", "网格.xlsx"),
+        ("C:\\Users\\me\\点位.geojson", "点位.geojson"),
+        ("a\x00b\nc.csv", "abc.csv"),
+        ("", "upload"),
+        ("...", "upload"),
+    ],
+)
+def test_safe_file_name(name, expected):
+    assert importing.safe_file_name(name) == expected
+
+
+def test_safe_file_name_fits_any_file_system():
+    name = importing.safe_file_name("网格垃圾桶点位" * 43 + ".xlsx")
+    assert name.endswith(".xlsx") and len(name.encode("utf-8")) <= 120
+    assert name.startswith("网格垃圾桶点位")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import shapely
 from hypothesis import given
@@ -19,19 +21,43 @@ def frames(demo_store):
     return snapshot.load_frames(demo_store)
 
 
-@given(st.text(alphabet="0123456789+- ", min_size=0, max_size=16))
-def test_mask_phone_keeps_only_ends(phone):
+@given(st.text(alphabet="0123456789+- ()", min_size=0, max_size=24))
+def test_mask_phone_keeps_at_most_three_and_four_digits(phone):
     masked = snapshot.mask_phone(phone)
     text = phone.strip()
     if not text:
         assert masked is None
         return
     assert len(masked) == len(text)
-    if len(text) > 7:
-        assert masked[:3] == text[:3] and masked[-4:] == text[-4:]
-        assert set(masked[3:-4]) <= {"*"}
-    else:
-        assert set(masked) == {"*"}
+    digits = [i for i, c in enumerate(text) if c.isdigit()]
+    shown = [i for i in digits if masked[i] == text[i]]
+    assert all(masked[i] == "*" for i in digits if i not in shown)
+    assert all(masked[i] == c for i, c in enumerate(text) if not c.isdigit())
+    country = re.match(r"(\+\s*86|0086)", text)  # the country code is no part of the number
+    counted = [i for i in shown if country is None or i >= country.end()]
+    assert len(counted) <= 7  # never more than the first 3 and the last 4
+    if len(counted) > 4:  # both ends shown only for a mobile number
+        number = "".join(text[i] for i in digits if country is None or i >= country.end())
+        assert len(number) == 11 and number[0] == "1"
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [
+        ("13812345678", "138****5678"),
+        ("138 1234 5678", "138 **** 5678"),
+        ("+86 13812345678", "+86 138****5678"),
+        ("87654321", "********"),  # a landline without area code: 876*4321 before
+        ("8765-4321", "****-****"),
+        ("0571-87654321", "0571-********"),  # a landline keeps its area code only
+        ("(010) 8765 4321", "(010) **** ****"),
+        ("0571876543210", "0571*********"),
+        ("12345", "*****"),
+        ("95598", "*****"),
+    ],
+)
+def test_mask_phone_examples(phone, masked):
+    assert snapshot.mask_phone(phone) == masked
 
 
 def test_frames_are_annotated(frames):

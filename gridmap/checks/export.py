@@ -428,14 +428,17 @@ def write_report(
         buffer: IO[Any] = io.BytesIO() if binary else io.StringIO()
         stream_report(report, fmt, buffer, lang=lang)
         return buffer.getvalue()
+    from gridmap.io.atomic import replacing
+
     target = Path(path)
     try:
-        if binary:
-            with target.open("wb") as fh:
-                stream_report(report, fmt, fh, lang=lang)
-        else:
-            with target.open("w", encoding="utf-8") as fh:
-                stream_report(report, fmt, fh, lang=lang)
+        with replacing(target) as tmp:  # whole or not at all
+            if binary:
+                with tmp.open("wb") as fh:
+                    stream_report(report, fmt, fh, lang=lang)
+            else:
+                with tmp.open("w", encoding="utf-8") as fh:
+                    stream_report(report, fmt, fh, lang=lang)
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
     return b"" if binary else ""

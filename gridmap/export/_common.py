@@ -441,6 +441,10 @@ def record_export(
 def write_output(out: Output, payload: bytes) -> Path | None:
     """Write ``payload`` to a path (parents created) or a binary file object.
 
+    A path is written whole or not at all (:func:`gridmap.io.atomic.write_atomic`):
+    a full disk leaves neither a truncated file nor an empty one, and an existing
+    file stays as it was.
+
     Returns
     -------
     pathlib.Path or None
@@ -452,10 +456,11 @@ def write_output(out: Output, payload: bytes) -> Path | None:
         If the file cannot be written.
     """
     if isinstance(out, str | os.PathLike):
+        from gridmap.io.atomic import write_atomic
+
         path = Path(out)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(payload)
+            write_atomic(path, payload)
         except OSError as err:
             msg = f"cannot write {path}: {err.strerror or err}"
             raise InputError(msg) from None

@@ -518,6 +518,9 @@ def _xlsx(report: dict[str, Any], charts: list[bytes], lang: str) -> bytes:
                 image = Image(io.BytesIO(png))
                 image.width, image.height = image.width * 0.5, image.height * 0.5
                 ws.add_image(image, f"A{anchor + k * 26}")
+    from gridmap.io.writers import xlsx_plain_text
+
+    xlsx_plain_text(wb)  # case texts and names are data, never formulas
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -853,6 +853,7 @@ def export_plan(
         If the user may not export.
     """
     from gridmap.auth import SYSTEM
+    from gridmap.io.atomic import replacing
     from gridmap.io.writers import csv_text, xlsx_plain_text
 
     user = user or SYSTEM
@@ -864,15 +865,16 @@ def export_plan(
     frame = roster[list(PLAN_COLUMNS)].copy()
     frame["valid_from"] = [None if v is None else v.isoformat() for v in frame["valid_from"]]
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        import openpyxl
+    with replacing(path) as tmp:  # whole or not at all: a full disk leaves no half file
+        if path.suffix.lower() == ".xlsx":
+            import openpyxl
 
-        frame.to_excel(path, index=False)
-        book = openpyxl.load_workbook(path)
-        xlsx_plain_text(book)  # names are data, never formulas
-        book.save(path)
-    else:
-        frame.map(csv_text).to_csv(path, index=False, encoding="utf-8-sig")
+            frame.to_excel(tmp, index=False)
+            book = openpyxl.load_workbook(tmp)
+            xlsx_plain_text(book)  # names are data, never formulas
+            book.save(tmp)
+        else:
+            frame.map(csv_text).to_csv(tmp, index=False, encoding="utf-8-sig")
     store.audit(
         "export",
         username=None if user is None else user.username,

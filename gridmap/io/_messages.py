@@ -178,6 +178,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "……另有 {n} 个问题未显示；按类别：{kinds}。完整清单：--problems-csv 文件名",
         "en": "... {n} more problems not shown; by kind: {kinds}. Full list: --problems-csv FILE",
     },
+    # --- limits (gridmap.io.limits, gridmap.io.bounded) ----------------------------------
+    "io.limit.rows": {
+        "zh": "文件超过 {limit:,} 行（数据行或要素）的上限，未导入；请拆分文件，"
+        "或请管理员调高设置 max_import_rows",
+        "en": "the file has more than {limit:,} rows or features, the limit; nothing was "
+        "imported. Split the file, or ask an administrator to raise max_import_rows",
+    },
+    "io.limit.vertices": {
+        "zh": "文件的几何共有 {n:,} 个坐标点，超过 {limit:,} 的上限，未导入；请简化图形"
+        "或拆分文件，或请管理员调高设置 max_import_vertices",
+        "en": "the file's geometries hold {n:,} coordinates, more than the {limit:,} "
+        "limit; nothing was imported. Simplify or split the file, or ask an "
+        "administrator to raise max_import_vertices",
+    },
+    "io.limit.parse_size": {
+        "zh": "{kind} 文件有 {mb} MB，超过 {limit_mb} MB 的上限（此类文件需整体读入内存），"
+        "未读取；请拆分文件或转为 GeoPackage/Shapefile，或请管理员调高设置 max_parse_mb",
+        "en": "the {kind} file is {mb} MB, more than the {limit_mb} MB limit for files "
+        "parsed whole in memory; it was not read. Split it or convert it to "
+        "GeoPackage/Shapefile, or ask an administrator to raise max_parse_mb",
+    },
+    "io.limit.time": {
+        "zh": "读取文件超过 {seconds} 秒的时限，已停止，未导入；请拆分文件，"
+        "或请管理员调高设置 max_import_seconds",
+        "en": "reading the file took longer than the {seconds} s limit and was stopped; "
+        "nothing was imported. Split the file, or ask an administrator to raise "
+        "max_import_seconds",
+    },
+    "io.limit.memory": {
+        "zh": "读取文件需要超过 {mb} MB 内存，已停止，未导入；请拆分文件，"
+        "或请管理员调高设置 max_import_memory_mb",
+        "en": "reading the file needs more than {mb} MB of memory and was stopped; "
+        "nothing was imported. Split the file, or ask an administrator to raise "
+        "max_import_memory_mb",
+    },
+    "io.limit.crashed": {
+        "zh": "读取文件的子进程意外结束（{reason}），未导入；文件可能已损坏",
+        "en": "the process reading the file ended unexpectedly ({reason}); nothing was "
+        "imported. The file may be damaged",
+    },
     # --- convert -----------------------------------------------------------------------
     "io.convert.cannot_write": {
         "zh": "不能写出 {suffix} 文件；可写：{formats}",

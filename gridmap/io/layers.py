@@ -58,6 +58,7 @@ from gridmap.io._columns import (
     to_str,
 )
 from gridmap.io._coords import CoordinateError, parse_coordinate, parse_location
+from gridmap.io.limits import DEFAULT_LIMITS, Limits
 from gridmap.io.tabular import (
     TABLE_FORMATS,
     find_coordinate_columns,
@@ -1174,15 +1175,20 @@ def _load(
     encoding: str | None,
     sheet: str | int | None,
     max_bytes: int,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[_Raw, list[tuple]]:
     suffix = path.suffix.lower()
     if suffix in TABLE_FORMATS:
-        table = read_table(path, encoding=encoding, sheet=sheet, max_bytes=max_bytes)
+        table = read_table(
+            path, encoding=encoding, sheet=sheet, max_bytes=max_bytes, limits=limits
+        )
         rows = np.asarray(table.attrs.get("rows") or range(1, len(table) + 1), dtype=int)
         raw = _Raw(table.reset_index(drop=True), None, rows, table=True)
         raw.notes = list(table.attrs.get("notes") or [])
         return raw, []
-    data = load_vector(path, layer_name=spec.name, max_bytes=max_bytes, label=label)
+    data = load_vector(
+        path, layer_name=spec.name, max_bytes=max_bytes, label=label, limits=limits
+    )
     n = len(data.geometry)
     frame = data.frame if len(data.frame) == n else data.frame.reindex(range(n))
     reported = np.zeros(n, dtype=bool)
@@ -1216,6 +1222,7 @@ def read_layer_file(
     label: str | None = None,
     columns: str | dict[str, str] | None = None,
     code_prefix: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Read a file for ``layer``: canonical columns, checked values, WGS-84 geometries.
 
@@ -1260,6 +1267,9 @@ def read_layer_file(
         For an Aliyun DataV boundary file imported as communities (``adcode``, no
         12-digit code): the 9-digit street code; communities are numbered 001, 002,
         ... in file order after it.
+    limits
+        Caps on rows, features, coordinates and in-memory parse size (see
+        :mod:`gridmap.io.limits`); a file over a cap is reported, nothing read further.
     street_area
         The stored community polygons (WGS-84): with ``max_km``, points farther than
         that from the nearest of them are errors (points inside one never are).
@@ -1308,10 +1318,19 @@ def read_layer_file(
         return _typed_empty(spec), report
     try:
         raw, problems = _load(
-            path, spec, label=report.file, encoding=encoding, sheet=sheet, max_bytes=max_bytes
+            path,
+            spec,
+            label=report.file,
+            encoding=encoding,
+            sheet=sheet,
+            max_bytes=max_bytes,
+            limits=limits,
         )
     except InputError as exc:
-        report.add(exc.message, row=exc.row)
+        if exc.key:
+            report.add_key(exc.key, row=exc.row, **exc.params)
+        else:
+            report.add(exc.message, row=exc.row)
         return _typed_empty(spec), report
     for row, message, severity in problems:
         report.add(message, row=row, severity=severity)

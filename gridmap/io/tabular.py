@@ -32,12 +32,14 @@ import io
 import re
 import warnings
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from gridmap.errors import InputError
 from gridmap.io._columns import normalize_header
+from gridmap.io.limits import DEFAULT_LIMITS, Limits
 from gridmap.io.vector import MAX_BYTES, check_size, check_zip
 
 __all__ = [
@@ -197,6 +199,54 @@ def _merged_ranges(ws: object) -> list[tuple[int, int, int, int]]:
     return sorted(set(ranges))
 
 
+_ROW_OR_VALUE_RE = re.compile(rb"<(?:\w+:)?(row|v|is)[\s>/]")
+
+
+def _value_rows_over(src: io.BufferedIOBase, cap: int) -> bool:
+    """Whether a sheet's XML has more than ``cap`` rows holding a value.
+
+    A byte scan (rows started, and whether a ``<v>`` or ``<is>`` follows before the
+    next row) runs at disk speed, far faster than parsing the cells; it stops as
+    soon as the count passes ``cap``. Rows of formatting only do not count.
+    """
+    count, pending, tail = 0, False, b""
+    while chunk := src.read(1 << 20):
+        data = tail + chunk
+        end = max(0, len(data) - 16)  # a tag cut by the chunk boundary is read next time
+        for m in _ROW_OR_VALUE_RE.finditer(data):
+            if m.start() >= end:
+                break
+            if m.group(1) == b"row":
+                pending = True
+            elif pending:
+                pending = False
+                count += 1
+                if count > cap:
+                    return True
+        tail = data[end:]
+    return False
+
+
+def _check_xlsx_rows(path: Path, limits: Limits, *, file: str) -> None:
+    """Refuse a workbook with a sheet of more value rows than the cap, before openpyxl opens it.
+
+    openpyxl parses every sheet whole when the workbook is opened if the sheet has no
+    ``<dimension>`` tag (files written by many tools), so the cap must hold before.
+    """
+    if limits.rows is None:
+        return
+    cap = limits.rows + _HEADER_SCAN_ROWS
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with archive.open(name) as src:
+                        if _value_rows_over(src, cap):
+                            limits.check_rows(cap + 1, file=file)
+    except (zipfile.BadZipFile, OSError, RuntimeError):
+        return  # not a readable workbook: openpyxl says so below
+
+
 def _two_row_header(
     rows: list[list[str | None]], header_at: int, merges: list[tuple[int, int, int, int]]
 ) -> list[str] | None:
@@ -332,17 +382,47 @@ def _frame(
     return frame
 
 
-def _read_csv(path: Path, *, encoding: str | None, file: str) -> pd.DataFrame:
+def _capped_rows(
+    rows: Iterator[list[str | None]], limits: Limits, *, file: str
+) -> list[list[str | None]]:
+    """Collect rows as they stream, refusing the file once its non-blank rows pass the cap.
+
+    Blank rows are kept only when a non-blank row follows (a sheet formatted down to
+    row 1,048,576 holds no data there), so memory stays bounded by the cap. The
+    first rows may be a title and a header: the cap counts data rows after them.
+    """
+    cap = None if limits.rows is None else limits.rows + _HEADER_SCAN_ROWS
+    out: list[list[str | None]] = []
+    blank = filled = 0
+    for row in rows:
+        if not any(v is not None for v in row):
+            blank += 1
+            continue
+        if blank:
+            out.extend([] for _ in range(blank))
+            blank = 0
+        out.append(row)
+        filled += 1
+        if cap is not None and filled > cap:
+            limits.check_rows(filled, file=file)
+    return out
+
+
+def _read_csv(
+    path: Path, *, encoding: str | None, file: str, limits: Limits = DEFAULT_LIMITS
+) -> pd.DataFrame:
     text, used = decode_text(path.read_bytes(), encoding=encoding, file=file)
     if "\x00" in text:
         msg = "the file contains NUL bytes: it is not a text table (is it an Excel file?)"
         raise InputError(msg, file=file)
     delimiter = _delimiter(text, path.suffix.lower())
     try:
-        rows = [
-            [c if c.strip() else None for c in r]
-            for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
+        rows = _capped_rows(
+            ([c if c.strip() else None for c in r]
+             for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)),
+            limits,
+            file=file,
+        )
     except csv.Error as exc:
         msg = f"cannot parse the table: {exc}"
         raise InputError(msg, file=file) from None
@@ -351,11 +431,14 @@ def _read_csv(path: Path, *, encoding: str | None, file: str) -> pd.DataFrame:
     return frame
 
 
-def _read_xlsx(path: Path, *, sheet: str | int | None, file: str) -> pd.DataFrame:
+def _read_xlsx(
+    path: Path, *, sheet: str | int | None, file: str, limits: Limits = DEFAULT_LIMITS
+) -> pd.DataFrame:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     check_zip(path, file=file, check_names=False)
+    _check_xlsx_rows(path, limits, file=file)  # in seconds, before openpyxl parses anything
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores
@@ -386,11 +469,16 @@ def _read_xlsx(path: Path, *, sheet: str | int | None, file: str) -> pd.DataFram
                 # the <dimension> tag may understate the sheet: read every row there is
                 if hasattr(ws, "reset_dimensions"):
                     ws.reset_dimensions()
-                rows = [
-                    [_cell(v) for v in row]
-                    for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)
-                ]
+                sheet_rows = ws.iter_rows(min_row=1, min_col=1, values_only=True)
+                try:
+                    rows = _capped_rows(
+                        ([_cell(v) for v in row] for row in sheet_rows), limits, file=file
+                    )
+                finally:  # stopped at the cap: close the sheet's XML stream now
+                    sheet_rows.close()
                 merges = _merged_ranges(ws)
+        except InputError:
+            raise
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
             msg = f"cannot read sheet {ws.title!r} ({exc.__class__.__name__}: {exc})"
             raise InputError(msg, file=file) from None
@@ -407,6 +495,7 @@ def read_table(
     encoding: str | None = None,
     sheet: str | int | None = None,
     max_bytes: int = MAX_BYTES,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> pd.DataFrame:
     """Read a CSV, TXT or XLSX table as text, one frame row per data row.
 
@@ -421,6 +510,9 @@ def read_table(
         name counts as a number); the first sheet when omitted.
     max_bytes
         Refuse files larger than this.
+    limits
+        Refuse tables with more data rows than ``limits.rows``, counted while reading
+        (see :mod:`gridmap.io.limits`).
 
     Returns
     -------
@@ -433,7 +525,7 @@ def read_table(
     Raises
     ------
     gridmap.errors.InputError
-        If the file is missing, too large, not decodable or not a table.
+        If the file is missing, too large (in bytes or rows), not decodable or not a table.
     """
     path = Path(path)
     file = path.name
@@ -443,9 +535,9 @@ def read_table(
     check_size(path, max_bytes=max_bytes, file=file)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(path, sheet=sheet, file=file)
+        return _read_xlsx(path, sheet=sheet, file=file, limits=limits)
     if suffix in (".csv", ".txt"):
-        return _read_csv(path, encoding=encoding, file=file)
+        return _read_csv(path, encoding=encoding, file=file, limits=limits)
     msg = f"not a table file ({suffix or 'no extension'}); use .csv, .txt or .xlsx"
     raise InputError(msg, file=file)
 

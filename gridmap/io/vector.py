@@ -28,7 +28,9 @@ KML (``.kml``, or zipped as ``.kmz``)
 
 Safety: files larger than ``max_bytes`` are refused before reading; zips with
 absolute or ``..`` member paths, more than 1,000 members or more than 500 MB
-uncompressed are refused.
+uncompressed are refused. A :class:`~gridmap.io.limits.Limits` caps features,
+coordinates and the size of files parsed whole in memory (GeoJSON, KML), checked
+before the expensive step wherever the format allows.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ import pandas as pd
 import shapely
 
 from gridmap.errors import InputError
+from gridmap.io.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -364,7 +367,8 @@ def _describe_json(obj: object) -> str:
     )
 
 
-def _read_geojson(path: Path, *, file: str) -> VectorData:
+def _read_geojson(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -> VectorData:
+    limits.check_parse_size(path.stat().st_size, file=file, kind="GeoJSON")
     data = path.read_bytes()
     problems: list[tuple[int | None, str, str]] = []
     try:
@@ -417,6 +421,7 @@ def _read_geojson(path: Path, *, file: str) -> VectorData:
             f"found {_describe_json(obj)}"
         )
         raise InputError(msg, file=file)
+    limits.check_rows(len(features), file=file)
 
     records: list[dict] = []
     ids: list[object] = []
@@ -516,10 +521,23 @@ def _has_replacement(field_data: list, names: object) -> bool:
     return False
 
 
-def _ogr_read(path: Path, *, layer: str | None, encoding: str | None, file: str) -> tuple:
+def _ogr_read(
+    path: Path,
+    *,
+    layer: str | None,
+    encoding: str | None,
+    file: str,
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple:
     import pyogrio.raw
     from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
+    if limits.rows is not None:  # the feature count GDAL knows, before reading any
+        try:
+            count = int(pyogrio.read_info(path, layer=layer, encoding=encoding)["features"])
+        except Exception:
+            count = -1
+        limits.check_rows(count, file=file)
     try:
         return pyogrio.raw.read(path, layer=layer, encoding=encoding)
     except UnicodeDecodeError:
@@ -566,7 +584,7 @@ def _frame_from_ogr(
     return frame, np.asarray(geoms, dtype=object), meta.get("crs"), problems
 
 
-def _read_shapefile(path: Path, *, file: str) -> VectorData:
+def _read_shapefile(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -> VectorData:
     missing = [
         s
         for s in (".shx", ".dbf")
@@ -584,13 +602,13 @@ def _read_shapefile(path: Path, *, file: str) -> VectorData:
         problems.append((None, note, "warning"))
     if encoding:
         try:
-            result = _ogr_read(path, layer=None, encoding=encoding, file=file)
+            result = _ogr_read(path, layer=None, encoding=encoding, file=file, limits=limits)
         except UnicodeDecodeError:
             msg = f"the attribute table (.dbf) is not valid {encoding} text as its .cpg says"
             raise InputError(msg, file=file) from None
     else:
         try:
-            result = _ogr_read(path, layer=None, encoding="utf-8", file=file)
+            result = _ogr_read(path, layer=None, encoding="utf-8", file=file, limits=limits)
             bad = _has_replacement(result[3], result[0]["fields"])
         except UnicodeDecodeError:
             bad = True
@@ -686,7 +704,9 @@ def _fix_mojibake(
     raise InputError(msg, file=file)
 
 
-def _read_gpkg(path: Path, *, layer_name: str | None, file: str) -> VectorData:
+def _read_gpkg(
+    path: Path, *, layer_name: str | None, file: str, limits: Limits = DEFAULT_LIMITS
+) -> VectorData:
     import pyogrio
     from pyogrio.errors import DataSourceError
 
@@ -706,7 +726,7 @@ def _read_gpkg(path: Path, *, layer_name: str | None, file: str) -> VectorData:
             (None, f"read GeoPackage layer {chosen!r}; also present: {others}", "warning")
         )
     try:
-        result = _ogr_read(path, layer=chosen, encoding=None, file=file)
+        result = _ogr_read(path, layer=chosen, encoding=None, file=file, limits=limits)
     except UnicodeDecodeError:
         msg = "the GeoPackage's text is not UTF-8"
         raise InputError(msg, file=file) from None
@@ -843,7 +863,7 @@ def _kml_text(data: bytes, *, file: str) -> str:
     raise InputError(msg, file=file)
 
 
-def _read_kmz(path: Path, *, file: str) -> VectorData:
+def _read_kmz(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -> VectorData:
     """Read a KMZ: the zipped KML (``doc.kml``, else the first ``.kml``) inside."""
     with tempfile.TemporaryDirectory(prefix="gridmap-kmz-") as tmp:
         files = _extract_zip(path, Path(tmp), file=file)
@@ -854,15 +874,16 @@ def _read_kmz(path: Path, *, file: str) -> VectorData:
         if not kmls:
             msg = "the KMZ holds no .kml file (KMZ 压缩包中没有 .kml 文件)"
             raise InputError(msg, file=file)
-        return _read_kml(kmls[0], file=file)
+        return _read_kml(kmls[0], file=file, limits=limits)
 
 
-def _read_kml(path: Path, *, file: str) -> VectorData:
+def _read_kml(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -> VectorData:
     import xml.etree.ElementTree as ET
 
     import defusedxml.ElementTree as DET  # noqa: N814
     from defusedxml import DefusedXmlException
 
+    limits.check_parse_size(path.stat().st_size, file=file, kind="KML")
     try:
         root = DET.fromstring(
             _kml_text(path.read_bytes(), file=file),
@@ -925,7 +946,14 @@ def _read_kml(path: Path, *, file: str) -> VectorData:
 # ---------------------------------------------------------------- zip and dispatch
 
 
-def _read_zip(path: Path, *, layer_name: str | None, file: str, max_bytes: int) -> VectorData:
+def _read_zip(
+    path: Path,
+    *,
+    layer_name: str | None,
+    file: str,
+    max_bytes: int,
+    limits: Limits = DEFAULT_LIMITS,
+) -> VectorData:
     with tempfile.TemporaryDirectory(prefix="gridmap-zip-") as tmp:
         files = _extract_zip(path, Path(tmp), file=file)
         readable = (".shp", ".geojson", ".json", ".gpkg", ".kml")
@@ -939,7 +967,9 @@ def _read_zip(path: Path, *, layer_name: str | None, file: str, max_bytes: int) 
             raise InputError(msg, file=file)
         chosen = next((f for f in candidates if layer_name and f.stem == layer_name), candidates[0])
         inner = f"{file}/{chosen.relative_to(tmp).as_posix()}"
-        data = load_vector(chosen, layer_name=layer_name, max_bytes=max_bytes, label=inner)
+        data = load_vector(
+            chosen, layer_name=layer_name, max_bytes=max_bytes, label=inner, limits=limits
+        )
         if len(candidates) > 1:
             others = ", ".join(f.relative_to(tmp).as_posix() for f in candidates if f != chosen)
             data.problems.insert(
@@ -960,6 +990,7 @@ def load_vector(
     layer_name: str | None = None,
     max_bytes: int = MAX_BYTES,
     label: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> VectorData:
     """Read a vector file into raw features and per-feature problems.
 
@@ -973,6 +1004,9 @@ def load_vector(
         Refuse files larger than this.
     label
         The file's name in messages (default: the file name).
+    limits
+        Caps on features, coordinates and in-memory parse size (see
+        :mod:`gridmap.io.limits`).
 
     Returns
     -------
@@ -981,7 +1015,8 @@ def load_vector(
     Raises
     ------
     gridmap.errors.InputError
-        If the file is missing, too large, unsafe or malformed as a whole.
+        If the file is missing, too large (in bytes, features or coordinates), unsafe
+        or malformed as a whole.
     """
     path = Path(path)
     file = label or path.name
@@ -992,20 +1027,29 @@ def load_vector(
     check_size(
         path, max_bytes=max_bytes, file=file, extra=(".dbf", ".DBF") if suffix == ".shp" else ()
     )
-    if suffix in (".geojson", ".json"):
-        return _read_geojson(path, file=file)
-    if suffix == ".shp":
-        return _read_shapefile(path, file=file)
-    if suffix == ".gpkg":
-        return _read_gpkg(path, layer_name=layer_name, file=file)
-    if suffix == ".kml":
-        return _read_kml(path, file=file)
-    if suffix == ".kmz":
-        return _read_kmz(path, file=file)
     if suffix == ".zip":
-        return _read_zip(path, layer_name=layer_name, file=file, max_bytes=max_bytes)
-    msg = f"not a vector file ({suffix or 'no extension'}); use one of {', '.join(VECTOR_FORMATS)}"
-    raise InputError(msg, file=file)
+        return _read_zip(
+            path, layer_name=layer_name, file=file, max_bytes=max_bytes, limits=limits
+        )
+    if suffix in (".geojson", ".json"):
+        data = _read_geojson(path, file=file, limits=limits)
+    elif suffix == ".shp":
+        data = _read_shapefile(path, file=file, limits=limits)
+    elif suffix == ".gpkg":
+        data = _read_gpkg(path, layer_name=layer_name, file=file, limits=limits)
+    elif suffix == ".kml":
+        data = _read_kml(path, file=file, limits=limits)
+    elif suffix == ".kmz":
+        data = _read_kmz(path, file=file, limits=limits)
+    else:
+        msg = (
+            f"not a vector file ({suffix or 'no extension'}); "
+            f"use one of {', '.join(VECTOR_FORMATS)}"
+        )
+        raise InputError(msg, file=file)
+    limits.check_rows(len(data.geometry), file=file)
+    limits.check_vertices(data.geometry, file=file)
+    return data
 
 
 def read_vector(

@@ -24,6 +24,7 @@ from gridmap import crs as crs_mod
 from gridmap.errors import GridmapError, InputError
 from gridmap.i18n import format_time
 from gridmap.io._messages import text
+from gridmap.io.atomic import replacing
 from gridmap.io.tabular import TABLE_FORMATS, find_coordinate_columns, read_table
 from gridmap.io.vector import MAX_BYTES, load_vector
 
@@ -175,9 +176,13 @@ def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     """Write a table as XLSX, text starting with ``=`` kept as text (never a formula)."""
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    import io
+
+    buffer = io.BytesIO()  # built in memory: a failed write leaves no open zip file behind
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, index=False)
         xlsx_plain_text(writer.book)
+    path.write_bytes(buffer.getvalue())
 
 
 def _ogr_ready(frame: pd.DataFrame) -> pd.DataFrame:
@@ -300,18 +305,20 @@ def write_layer_file(
     path = Path(path)
     suffix = path.suffix.lower()
     try:
-        if suffix in (".geojson", ".json"):
-            _write_geojson(frame, path)
+        if suffix in (".geojson", ".json", ".kml", ".csv", ".xlsx"):
+            with replacing(path) as tmp:  # one file: written whole or not at all
+                if suffix == ".kml":
+                    _write_single_layer(frame, tmp, driver="KML")
+                elif suffix == ".csv":
+                    _table_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
+                elif suffix == ".xlsx":
+                    _write_xlsx(_excel_ready(_table_frame(frame)), tmp)
+                else:
+                    _write_geojson(frame, tmp)
         elif suffix == ".gpkg":
             write_gpkg_layer(frame, path, layer=layer_name or path.stem)
-        elif suffix == ".kml":
-            _write_single_layer(frame, path, driver="KML")
         elif suffix == ".shp":
             _write_single_layer(frame, path, driver="ESRI Shapefile")
-        elif suffix == ".csv":
-            _table_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
-        elif suffix == ".xlsx":
-            _write_xlsx(_excel_ready(_table_frame(frame)), path)
         else:
             msg = (
                 f"cannot write {suffix or 'files without an extension'}; use one of "

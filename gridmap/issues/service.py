@@ -37,7 +37,7 @@ from gridmap.issues.deadlines import add_hours, deadline_for, hours_between
 from gridmap.issues.routing import Route, find_duplicates, route_point
 from gridmap.model import IssueStatus, row_version
 from gridmap.notify import outbox as notify_outbox
-from gridmap.photos import clean_photo, photo_location
+from gridmap.photos import check_photos, clean_photo, photo_location
 from gridmap.store import issues as store_issues
 
 if TYPE_CHECKING:
@@ -84,8 +84,20 @@ def _check_version(row: dict[str, Any] | None, issue_id: int, version: int) -> d
     return row
 
 
+def _require_other_in_scope(store: Store, user: User, row: dict[str, Any], verb: str) -> None:
+    """Refuse a scoped user a second report (link or merge target) outside their communities."""
+    if user.scope is None:
+        return
+    community = _community_of_row(store, row)
+    if community is None or not user.in_scope(community):
+        msg = (f"user {user.username!r} may not {verb} report {row['code']}: it lies outside "
+               "the user's communities")
+        raise PermissionDenied(msg)
+
+
 def _clean_all(photos: Iterable[bytes]) -> list[bytes]:
-    return [clean_photo(p) for p in photos if p]
+    """Re-encode every photo; an empty one or too many are refused, never dropped."""
+    return [clean_photo(p) for p in check_photos(photos)]
 
 
 # --------------------------------------------------------------------------- report
@@ -124,7 +136,8 @@ def report_issue(
     description, reporter
         Free text.
     photos
-        Uploaded photo files; stored re-encoded without EXIF.
+        Uploaded photo files; stored re-encoded without EXIF. At most the
+        ``max_photos_per_report`` setting; an empty file is refused, never dropped.
     at
         When it was reported (default now, UTC).
     config
@@ -150,9 +163,10 @@ def report_issue(
     category = str(category).strip()
     limit = cfg.limit_for(category, subcategory)
     source = "typed"
+    photos = check_photos(photos)
     if lon is None and lat is None:
         for data in photos:
-            found = photo_location(data) if data else None
+            found = photo_location(data)
             if found is not None:
                 lon, lat, crs, source = found[0], found[1], "wgs84", "photo"
                 break
@@ -500,6 +514,9 @@ def merge_duplicate(
     gridmap.errors.InputError
         Merging a report into itself or into a report that was merged itself, or
         the duplicate is past registration.
+    gridmap.errors.PermissionDenied
+        If the user may not dismiss the report, or ``into`` lies outside the
+        user's communities.
     """
     issue_id = resolve_issue(store, issue)
     into_id = resolve_issue(store, into)
@@ -507,6 +524,7 @@ def merge_duplicate(
         msg = "a report cannot be a duplicate of itself"
         raise InputError(msg)
     target = store.get("issue_reports", into_id)
+    _require_other_in_scope(store, user, target, "merge into")
     if target.get("duplicate_of") is not None:
         msg = (
             f"report {target['code']} was itself merged into another report; "
@@ -612,17 +630,28 @@ def link_duplicate(
 ) -> int:
     """Record that a report is related to another (a likely duplicate kept open); audited.
 
+    Both reports must lie in the user's communities: a scoped user may not link
+    (and so learn of) another community's case.
+
     Returns
     -------
     int
         The report's new version.
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        If either report lies outside the user's communities (or in no grid, for a
+        scoped user).
     """
     issue_id = resolve_issue(store, issue)
     other_id = resolve_issue(store, other)
     if other_id == issue_id:
         msg = "a report cannot be linked to itself"
         raise InputError(msg)
-    other_code = store.get("issue_reports", other_id)["code"]
+    other_row = store.get("issue_reports", other_id)
+    _require_other_in_scope(store, user, other_row, "link to")
+    other_code = other_row["code"]
 
     def extra(row: dict[str, Any], history: Sequence[Any], when: dt.datetime) -> dict[str, Any]:
         attrs = dict(row.get("attrs") or {})

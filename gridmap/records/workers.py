@@ -205,7 +205,9 @@ def deactivate_worker(
     NotFound
         If there is no such worker.
     PermissionDenied
-        If the user may not assign in a community of the worker's grids.
+        If the user may not assign in a community of the worker's grids, or is
+        scoped to communities and the worker holds no grid (a worker without a
+        grid belongs to the whole street).
     """
     require(user, "assign")
     day = on or dt.date.today()
@@ -213,6 +215,11 @@ def deactivate_worker(
     flagged: list[str] = []
     with store.transaction() as conn:
         rows = store_assignments.worker_assignments(conn, int(row["id"]), since=day)
+        if user.scope is not None and not rows:  # a worker with no grid belongs to the street
+            msg = (f"user {user.username!r} may deactivate only workers who work in their "
+                   f"communities; {row['name']} ({row['code']}) holds no grid from "
+                   f"{day.isoformat()}: ask a whole-street user")
+            raise PermissionDenied(msg)
         for r in rows:
             require(user, "assign", community=r["community"])
         for r in rows:

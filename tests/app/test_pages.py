@@ -263,6 +263,28 @@ def test_import_page_maps_columns_and_offers_the_problems_csv(app_url, app_store
     )
 
 
+def test_import_takes_a_300_character_file_name(app_url, app_store):
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("gridmap-upload-*"))
+    at = _app("planner", "planner").switch_page("pages/import.py").run()
+    name = "网格垃圾桶点位" * 40 + ".csv"  # 284 characters, 842 bytes in UTF-8
+    at.file_uploader(key="gm_import_upload").upload(name, _bins_csv(app_store), "text/csv")
+    at.selectbox(key="gm_import_layer").select("bins")
+    at.run()
+    at.button(key="gm_import_check").click().run()
+    assert not at.exception
+    assert any(
+        i18n.t("import.ready", rows=3, layer=i18n.label("bins", field="layer")) == s.value
+        for s in at.success
+    )
+    job = at.session_state["gm_import_job"]
+    assert len(Path(job["path"]).name.encode("utf-8")) <= 120 and job["path"].endswith(".csv")
+    at.file_uploader(key="gm_import_upload").clear()
+    at.run()  # the file is gone: so is its folder
+    assert set(Path(tempfile.gettempdir()).glob("gridmap-upload-*")) <= before
+
+
 def test_import_refuses_files_over_the_size_limit(app_url, app_store, tmp_path):
     (tmp_path / "gridmap.toml").write_text("[settings]\nmax_upload_mb = 0.0001\n")
     at = _app("planner", "planner").switch_page("pages/import.py").run()

@@ -120,3 +120,18 @@ def test_check_scores_with_the_real_engine(demo_store):
     assert set(scores["grid"]) <= set(demo_store.read_layer("grids")["code"])
     assert scores["grid"].str.startswith("330102011001").all()
     assert scores["end"].between(0, 100).all()
+
+
+def test_xlsx_holds_no_formula(demo_store):
+    """A grid named like a formula is a text cell in the workbook, never a formula."""
+    from sqlalchemy import update
+
+    hostile = '=HYPERLINK("http://127.0.0.1/x","点我")'
+    with demo_store.transaction() as conn:
+        conn.execute(update(schema.grids).values(name=hostile))
+    buffer = io.BytesIO()
+    export_weekly(demo_store, buffer, user=VIEWER, week=WEEK, fmt="xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    cells = [c for s in book.worksheets for r in s.iter_rows() for c in r]
+    assert any(c.value == hostile and c.data_type == "s" for c in cells)
+    assert not [c.coordinate for c in cells if c.data_type == "f"]

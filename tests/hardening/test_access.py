@@ -441,6 +441,7 @@ READS: set[Callable] = {
     issues.overdue_counts,
     issues.resolve_issue,
     importing.street_center,
+    importing.street_area,
     config.config_path,
     config.load_settings,
     config.read_toml,

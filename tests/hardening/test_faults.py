@@ -594,3 +594,39 @@ def test_postgresql_errors_get_a_clear_message(message, sqlstate, expected):
     assert expected in text_
     assert message in text_
     assert "[SQL" not in text_ and "INSERT INTO" not in text_
+
+
+@pytest.mark.postgis
+@pytest.mark.slow
+def test_the_dashboard_reads_report_a_stopped_database_as_unreachable(cluster, restart_store):
+    """Every read of the dashboard page gives the clean StoreError, never SQLAlchemy's."""
+    import datetime as dt
+
+    from gridmap import issues
+    from gridmap.importing import import_demo
+
+    if restart_store.is_empty():
+        import_demo(restart_store)
+    cfg = issues.load_issue_config()
+    month = dt.date.today().strftime("%Y-%m")
+    calls = {
+        "list_issues": lambda: issues.list_issues(restart_store, auth.SYSTEM, config=cfg),
+        "month_scores": lambda: issues.month_scores(restart_store, month=month, by="grid",
+                                                    user=auth.SYSTEM, config=cfg),
+        "scores_workbook": lambda: issues.scores_workbook(restart_store, month=month,
+                                                          user=auth.SYSTEM, config=cfg,
+                                                          audit=False),
+        "record_scores_export": lambda: issues.record_scores_export(restart_store, auth.SYSTEM,
+                                                                    month=month),
+    }
+    for call in calls.values():
+        call()  # the pool holds live connections when the server stops
+    cluster.ctl("stop")
+    try:
+        for name, call in calls.items():
+            with pytest.raises(StoreError, match="the store is unreachable") as info:
+                call()
+            assert "OperationalError" not in str(info.value), name
+    finally:
+        cluster.ctl("start")
+        cluster.wait_ready()

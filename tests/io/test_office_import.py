@@ -142,3 +142,13 @@ def test_problems_csv_of_a_report(tmp_path):
     assert rows[1][:4] == ["f.csv", "3", "经度", "error"]
     assert "经度缺失" in rows[1][4]
     assert report.kinds() == {"io.coord.empty": 1}
+
+
+def test_problems_csv_guards_formulas():
+    from gridmap.errors import ImportReport
+
+    report = ImportReport("=cmd.csv", "bins")
+    report.add("=HYPERLINK(\"http://127.0.0.1/x\") is bad", row=2, column="@name")
+    rows = list(csv.reader(io.StringIO(report.problems_csv("en"))))
+    assert rows[1][0] == "'=cmd.csv" and rows[1][2] == "'@name"
+    assert rows[1][4].startswith("'=HYPERLINK")

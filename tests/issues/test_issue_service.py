@@ -375,3 +375,20 @@ def test_dispatcher_confirms_the_grid_of_a_flagged_report(issue_store):
     assert detail["grid"] == second and not detail["flagged"]
     audit = issue_store.read_audit(table="issue_reports", row_id=result.id, limit=1).iloc[0]
     assert audit["action"] == "issue_confirm_grid"
+
+
+def test_link_and_merge_stay_within_the_users_communities(issue_store):
+    grids = issue_store.read_layer("grids")
+    mine, theirs = (grids[grids["community"] == c].iloc[0] for c in
+                    sorted(set(grids["community"]))[:2])
+    scoped = User("planner1", UserRole.INSPECTOR, (mine["community"],))
+    own = report(issue_store, mine.geometry.representative_point())
+    own2 = report(issue_store, mine.geometry.representative_point())
+    other = report(issue_store, theirs.geometry.representative_point())
+    with pytest.raises(PermissionDenied, match="outside"):
+        issues.link_duplicate(issue_store, scoped, own.id, other=other.id, version=1)
+    with pytest.raises(PermissionDenied, match="outside"):
+        issues.merge_duplicate(issue_store, scoped, own.id, into=other.id, version=1)
+    assert issues.issue_detail(issue_store, ADMIN, own.id)["linked"] == []
+    issues.link_duplicate(issue_store, scoped, own.id, other=own2.id, version=1)
+    assert issues.issue_detail(issue_store, ADMIN, own.id)["linked"] == [own2.code]

@@ -201,3 +201,29 @@ def test_report_prints_the_deadline_in_local_time(where, capsys):
     assert run("issues", "show", "81", "--db", db) == 0
     shown = capsys.readouterr().out
     assert "+00:00" not in shown and format_time(stored, tz="Asia/Shanghai") in shown
+
+
+def test_list_csv_guards_formulas(where, capsys):
+    """A worker named like a formula is written with a leading apostrophe (CSV injection)."""
+    import csv
+    import io
+
+    from gridmap import auth
+    from gridmap.records import workers
+
+    db, grid, point = where
+    hostile = '=HYPERLINK("http://127.0.0.1/x","点我")'
+    store = Store(db)
+    try:
+        roster = store.read_layer("assignments")
+        for code in set(roster.loc[roster["grid"] == grid, "worker"]):
+            workers.update_worker(store, auth.SYSTEM, code, name=hostile)
+    finally:
+        store.close()
+    assert report(db, point) == 0
+    capsys.readouterr()
+    assert run("issues", "list", "--format", "csv", "--db", db) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    cells = [r["workers"] for r in rows if r["grid"] == grid]
+    assert cells and all(c.startswith("'=HYPERLINK") for c in cells)
+    assert not [v for r in rows for v in r.values() if v.startswith(("=", "@"))]

@@ -94,3 +94,13 @@ def test_overview_lists_grids_and_totals(demo_store):
     assert overview.loc["W0001", "open_issues"] == int(grids.loc[mine, "open_issues"].sum())
     listed = workers.list_workers(demo_store)
     assert listed["active"].all()
+
+
+def test_a_scoped_user_may_not_deactivate_a_worker_without_a_grid(demo_store):
+    first = sorted(demo_store.read_layer("communities")["code"])[0]
+    scoped = User("s", UserRole.PLANNER, (first,))
+    workers.add_worker(demo_store, PLANNER, code="W9999", name="待分配")
+    with pytest.raises(PermissionDenied, match="holds no grid"):
+        workers.deactivate_worker(demo_store, scoped, "W9999")
+    assert workers.get_worker(demo_store, "W9999")["active"]
+    assert workers.deactivate_worker(demo_store, PLANNER, "W9999") == []
