@@ -926,6 +926,35 @@ STRINGS: dict[str, dict[str, str]] = {
     "tokens.col.created_at": {"zh": "创建时间", "en": "Created"},
     "tokens.col.last_used_at": {"zh": "最近使用", "en": "Last used"},
     "tokens.col.state": {"zh": "状态", "en": "State"},
+    # --- field roles (refs #15) ----------------------------------------------------------
+    "lifecycle.field_move": {
+        "zh": "用户 {user} 不能执行此操作（{action}）：网格员只能签收、处置或申请退回本人网格的案件",
+        "en": "user {user} may not {action} a report: a grid worker may only acknowledge, "
+        "handle or ask to return the cases of their own grids",
+    },
+    "lifecycle.not_your_case": {
+        "zh": "该案件没有派遣给用户 {user} 的网格",
+        "en": "this case is not dispatched to a grid of user {user}",
+    },
+    "lifecycle.separation": {
+        "zh": "分离职责：{user} 已{done}此案件，不能再{step}",
+        "en": "separation of duties: {user} took the {done} step of this case and may not {step} it",
+    },
+    "lifecycle.step.report": {"zh": "上报", "en": "report"},
+    "lifecycle.step.register": {"zh": "立案", "en": "register"},
+    "lifecycle.step.dispatch": {"zh": "派遣", "en": "dispatch"},
+    "lifecycle.step.redispatch": {"zh": "重新派遣", "en": "redispatch"},
+    "lifecycle.step.handle": {"zh": "处置", "en": "handle"},
+    "lifecycle.step.verify": {"zh": "核查", "en": "verify"},
+    "lifecycle.step.close": {"zh": "结案", "en": "close"},
+    "lifecycle.step.return": {"zh": "退回", "en": "return"},
+    "lifecycle.step.dismiss": {"zh": "作废", "en": "dismiss"},
+    "lifecycle.step.suspend": {"zh": "挂起", "en": "suspend"},
+    "lifecycle.step.resume": {"zh": "恢复", "en": "resume"},
+    "field.not_linked": {
+        "zh": "用户 {user} 没有关联网格员档案，请管理员在用户管理中关联",
+        "en": "user {user} is linked to no worker record; ask an admin to link one",
+    },
 }
 
 
@@ -948,6 +977,7 @@ LABELS: dict[str, dict[str, str]] = {
         inspector=("督查员", "Inspector"),
         planner=("规划调度员", "Planner"),
         admin=("管理员", "Administrator"),
+        worker=("网格员", "Grid worker"),
     ),
     # RoadClass
     **_pairs(

@@ -15,6 +15,7 @@ module outside ``gridmap/store/`` runs or builds SQL).
 ``assignments``  who holds which grid when: validity, workers of a grid, a
                  worker's grids, ending assignments, plan state, grid history
 ``issues``       issue reports, their status moves and photos
+``drafts``       report forms kept server-side per user (reload-proof drafts)
 ``sessions``     login sessions (hashed cookie tokens, expiry, revocation) and
                  the failure counters of names that are not users
 ``mbtiles``      read-only tiles of a local MBTiles basemap package

@@ -34,6 +34,7 @@ EXPECTED = {
     ("registered", "dispatched"): ("inspector", False),
     ("registered", "closed"): ("inspector", True),
     ("dispatched", "handled"): ("inspector", False),
+    ("dispatched", "returned"): ("inspector", True),  # 申请退回: a worker sends a case back
     ("handled", "verified"): ("inspector", False),
     ("handled", "returned"): ("inspector", True),
     ("verified", "closed"): ("inspector", False),
@@ -47,6 +48,8 @@ EXPECTED = {
     ("suspended", "returned"): ("planner", False),
 }
 ROLES = ["viewer", "inspector", "planner", "admin"]
+# the moves a grid worker (role worker) makes on the cases of their own grids
+WORKER_MOVES = {("dispatched", "handled"), ("dispatched", "returned")}
 
 
 def test_table_is_the_expected_one():
@@ -54,6 +57,10 @@ def test_table_is_the_expected_one():
         (m.source.value, m.target.value): (m.min_role.value, m.note_required)
         for m in lifecycle.MOVES
     } == EXPECTED
+    assert {
+        (m.source.value, m.target.value) for m in lifecycle.MOVES if UserRole.WORKER in m.field_roles
+    } == WORKER_MOVES
+    assert not any(UserRole.VOLUNTEER in m.field_roles for m in lifecycle.MOVES)
 
 
 @pytest.mark.parametrize("text", ["立案", "registered", "已立案", " Registered "])
