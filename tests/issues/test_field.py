@@ -120,7 +120,7 @@ def test_worker_accounts_are_imported_from_a_table_and_a_bad_row_creates_none(is
 def test_worker_sees_only_their_cases_acknowledges_and_handles_with_photos(
     issue_store, make_gps_jpeg
 ):
-    grid, point, code = grid_and_worker(issue_store)
+    _, point, code = grid_and_worker(issue_store)
     worker = field_user(issue_store, "wk", "worker", code)
     mine, version = dispatched(issue_store, point)
     _, elsewhere = other_grid_point(issue_store, code)

@@ -57,9 +57,12 @@ def test_table_is_the_expected_one():
         (m.source.value, m.target.value): (m.min_role.value, m.note_required)
         for m in lifecycle.MOVES
     } == EXPECTED
-    assert {
-        (m.source.value, m.target.value) for m in lifecycle.MOVES if UserRole.WORKER in m.field_roles
-    } == WORKER_MOVES
+    worker_moves = {
+        (m.source.value, m.target.value)
+        for m in lifecycle.MOVES
+        if UserRole.WORKER in m.field_roles
+    }
+    assert worker_moves == WORKER_MOVES
     assert not any(UserRole.VOLUNTEER in m.field_roles for m in lifecycle.MOVES)
 
 
