@@ -927,6 +927,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "tokens.col.last_used_at": {"zh": "最近使用", "en": "Last used"},
     "tokens.col.state": {"zh": "状态", "en": "State"},
     # --- field roles (refs #15) ----------------------------------------------------------
+    "map.locate": {"zh": "我的位置", "en": "My location"},
+    "map.locating": {"zh": "正在定位…", "en": "Locating…"},
+    "map.locate_failed": {
+        "zh": "无法定位：请允许浏览器使用位置（仅限 https 或本机地址）",
+        "en": "No position: allow the browser to use your location (https or localhost only)",
+    },
     "lifecycle.field_move": {
         "zh": "用户 {user} 不能执行此操作（{action}）：网格员只能签收、处置或申请退回本人网格的案件",
         "en": "user {user} may not {action} a report: a grid worker may only acknowledge, "

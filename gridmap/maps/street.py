@@ -17,6 +17,7 @@ import pandas as pd
 from gridmap import i18n
 from gridmap.crs import transform
 from gridmap.maps import layers as maps
+from gridmap.maps import leaflet
 from gridmap.maps.basemaps import basemap_needs_gcj
 from gridmap.maps.styles import FAMILY_COLORS, STATUS_COLORS
 from gridmap.model import POINT_KINDS
@@ -77,6 +78,7 @@ def street_map(
     bounds: Sequence[float] | None = None,
     reference: Sequence[str] = ("roads",),
     asset_base: str | None = None,
+    picking: bool = False,
 ) -> folium.Map:
     """Draw the frames as one map: communities, grids by worker, points, reference layers.
 
@@ -99,6 +101,12 @@ def street_map(
         layer control, switched off.
     asset_base
         URL of the locally served Leaflet files (default :data:`gridmap.assets.STATIC_URL`).
+    picking
+        A map to pick a position on (上报, 新增设施, 网格调配): no layer takes clicks
+        (no popups), so a tap anywhere, inside a grid or on a point, is reported
+        as the map's click (streamlit-folium's ``last_clicked``); the tapped spot
+        gets a marker, a locate button reports the device's position the same
+        way (:class:`gridmap.maps.leaflet.Pick`) and the legends are left out.
 
     Returns
     -------
@@ -136,17 +144,20 @@ def street_map(
             continue
         on = layer in reference
         if layer == "roads":
-            maps.add_lines(m, shown(frame), lang=lang, show=on, legend=on)
+            maps.add_lines(m, shown(frame), lang=lang, show=on, legend=on and not picking,
+                           interactive=not picking)
         elif layer in _POLYGON_KIND:
             maps.add_polygons(
-                m, shown(frame), layer_name=layer, kind=_POLYGON_KIND[layer], lang=lang, show=on
+                m, shown(frame), layer_name=layer, kind=_POLYGON_KIND[layer], lang=lang, show=on,
+                interactive=not picking,
             )
         else:
             kind = {"internet_cafes": "internet_cafe", "entrances": "entrance"}[layer]
             maps.add_points(
-                m, shown(frame), layer_name=layer, kind=kind, color_by=None, lang=lang, show=on
+                m, shown(frame), layer_name=layer, kind=kind, color_by=None, lang=lang, show=on,
+                interactive=not picking,
             )
-    maps.add_communities(m, shown(frames["communities"]), lang=lang)
+    maps.add_communities(m, shown(frames["communities"]), lang=lang, interactive=not picking)
     grids = frames["grids"].copy()
     grids["workers"] = [
         [
@@ -156,7 +167,8 @@ def street_map(
         for n, r in zip(grids["worker_names"], grids["worker_roles"], strict=True)
     ]
     grids = grids.drop(columns=["worker_names", "worker_roles"])
-    maps.add_grids(m, shown(grids), color_by="worker", lang=lang)
+    maps.add_grids(m, shown(grids), color_by="worker", lang=lang, legend=not picking,
+                   interactive=not picking)
     present: set[str] = set()
     for layer in POINT_LAYERS:
         frame = frames[layer]
@@ -167,9 +179,10 @@ def street_map(
             kind=_KIND_OF_LAYER[layer],
             color_by="status",
             lang=lang,
+            interactive=not picking,
         )
         present |= {str(v) for v in frame["status"].dropna()}
-    statuses = [s for s in STATUS_COLORS if s in present]
+    statuses = [s for s in STATUS_COLORS if s in present and not picking]
     if statuses:  # one legend for the fill colours of every point layer
         items = [
             maps.LegendItem(i18n.label(s, lang, field="status"), STATUS_COLORS[s], "dot")
@@ -179,6 +192,16 @@ def street_map(
             m, items, title=i18n.t("map.legend.status", lang), position="bottomleft", lang=lang
         )
     maps.add_layer_control(m, collapsed=True)
+    if picking:
+        m.add_child(
+            leaflet.Pick(
+                locate=i18n.t("map.locate", lang),
+                failed=i18n.t("map.locate_failed", lang),
+                busy=i18n.t("map.locating", lang),
+                shift=shift,
+            ),
+            name="gridmap_pick",
+        )
     return m
 
 
