@@ -45,9 +45,9 @@ __all__ = [
     "Css",
     "LabelZoom",
     "Legend",
+    "Pick",
     "PlainGeoJson",
     "PlainMacro",
-    "Pick",
     "PointLayer",
     "static_text",
 ]
