@@ -928,6 +928,51 @@ STRINGS: dict[str, dict[str, str]] = {
     "tokens.col.state": {"zh": "状态", "en": "State"},
     # --- field roles (refs #15) ----------------------------------------------------------
     "map.locate": {"zh": "我的位置", "en": "My location"},
+    "report.done_short": {"zh": "已上报，案件编号 {code}", "en": "Reported: case {code}"},
+    "report.photo": {"zh": "照片（拍照或选图）", "en": "Photo (take or choose)"},
+    "report.camera": {"zh": "用摄像头拍照", "en": "Use the camera"},
+    "report.photo_remove": {"zh": "移除已保存的照片", "en": "Remove the kept photo"},
+    "report.description_hint": {"zh": "补充说明（可不填）", "en": "Details (optional)"},
+    "report.more": {"zh": "更多：小类、上报人、输入坐标", "en": "More: subclass, reporter, coordinates"},
+    "report.no_category": {"zh": "请先选择问题类别。", "en": "Choose the category first."},
+    "nav.todo": {"zh": "我的待办", "en": "My cases"},
+    "nav.my_reports": {"zh": "我的上报", "en": "My reports"},
+    "nav.section.field": {"zh": "现场", "en": "Field"},
+    "todo.none": {"zh": "暂无待办案件。", "en": "No cases waiting for you."},
+    "todo.count": {"zh": "待办 {n} 件，其中超时 {overdue} 件", "en": "{n} cases, {overdue} overdue"},
+    "todo.left": {"zh": "剩余 {h:.1f} 小时", "en": "{h:.1f} h left"},
+    "todo.overdue": {"zh": "已超时 {h:.1f} 小时", "en": "{h:.1f} h overdue"},
+    "todo.acknowledged": {"zh": "已签收（{user}）", "en": "Acknowledged ({user})"},
+    "todo.acknowledge": {"zh": "签收", "en": "Acknowledge"},
+    "todo.acknowledged_ok": {"zh": "已签收 {code}。", "en": "Acknowledged {code}."},
+    "todo.handle": {"zh": "处置", "en": "Handle"},
+    "todo.before": {"zh": "处置前照片", "en": "Photo before"},
+    "todo.after": {"zh": "处置后照片", "en": "Photo after"},
+    "todo.note": {"zh": "处置说明", "en": "What was done"},
+    "todo.handle_submit": {"zh": "提交处置", "en": "Submit the handling"},
+    "todo.handled_ok": {"zh": "已提交处置 {code}，等待核查。", "en": "Handled {code}; awaiting verification."},
+    "todo.return": {"zh": "申请退回", "en": "Ask to return"},
+    "todo.reason": {"zh": "退回原因", "en": "Why"},
+    "todo.return_submit": {"zh": "提交退回申请", "en": "Send back"},
+    "todo.returned_ok": {"zh": "已退回 {code}，调度员将重新派遣。", "en": "Returned {code}; the dispatcher will dispatch it again."},
+    "todo.map": {"zh": "我的网格", "en": "My grids"},
+    "todo.grids": {"zh": "负责网格：{grids}", "en": "Your grids: {grids}"},
+    "todo.where": {"zh": "网格 {grid} · 经度 {lon:.5f}，纬度 {lat:.5f}", "en": "Grid {grid} · lon {lon:.5f}, lat {lat:.5f}"},
+    "todo.camera": {"zh": "用摄像头拍处置后照片", "en": "Take the after photo with the camera"},
+    "my_reports.none": {"zh": "还没有上报过问题。", "en": "You have not reported anything yet."},
+    "my_reports.count": {"zh": "共 {n} 件", "en": "{n} reports"},
+    "pick.hint": {
+        "zh": "点击地图选择位置，或点 ◎ 使用本机定位。",
+        "en": "Tap the map to choose the place, or ◎ to use this device's position.",
+    },
+    "pick.where": {
+        "zh": "已选位置：经度 {lon:.6f}，纬度 {lat:.6f} · 网格 {grid}（{community}）",
+        "en": "Chosen: lon {lon:.6f}, lat {lat:.6f} · grid {grid} ({community})",
+    },
+    "pick.outside": {
+        "zh": "已选位置：经度 {lon:.6f}，纬度 {lat:.6f}（不在任何网格内）",
+        "en": "Chosen: lon {lon:.6f}, lat {lat:.6f} (in no grid)",
+    },
     "map.locating": {"zh": "正在定位…", "en": "Locating…"},
     "map.locate_failed": {
         "zh": "无法定位：请允许浏览器使用位置（仅限 https 或本机地址）",
@@ -977,6 +1022,15 @@ LABELS: dict[str, dict[str, str]] = {
         part_time=("兼职网格员", "Part-time worker"),
         volunteer=("志愿者", "Volunteer"),
     ),
+    # issue photo kinds
+    **{
+        f"photo_kind.{k}": {"zh": zh, "en": en}
+        for k, (zh, en) in {
+            "report": ("上报照片", "Reported"),
+            "before": ("处置前", "Before"),
+            "after": ("处置后", "After"),
+        }.items()
+    },
     # UserRole
     **_pairs(
         viewer=("查看人员", "Viewer"),

@@ -240,22 +240,29 @@ class ReportDraft:
                 "lon": self.lon, "lat": self.lat, "location_source": self.location_source}
 
 
-def _user_id(store: Store, user: User) -> int:
+def _user_id(store: Store, user: User) -> int | None:
+    """Return the user's ``users.id``, or ``None`` for a user the store does not hold."""
     auth.require(user, "report")
     if user.id is not None:
         return int(user.id)
     row = store.find_user(user.username)
-    if row is None:
-        msg = f"no user called {user.username!r}"
-        raise NotFound(msg)
-    return int(row["id"])
+    return None if row is None else int(row["id"])
 
 
 def load_draft(store: Store, user: User) -> ReportDraft:
-    """Return the user's report draft, or a new one with a fresh submit token (unsaved)."""
-    row = store_drafts.read_draft(store, _user_id(store, user))
+    """Return the user's report draft, or a new stored one with a fresh submit token.
+
+    A user the store does not hold (the local operator, a test) gets a new draft
+    each time: nothing is kept for them.
+    """
+    user_id = _user_id(store, user)
+    row = None if user_id is None else store_drafts.read_draft(store, user_id)
     if row is None:
-        return ReportDraft(token=secrets.token_urlsafe(16))
+        fresh = ReportDraft(token=secrets.token_urlsafe(16))
+        if user_id is not None:  # stored at once: the form's token stays until a submit
+            store_drafts.write_draft(store, user_id, fresh.data(), None,
+                                     at=dt.datetime.now(dt.UTC))
+        return fresh
     data = dict(row["data"] or {})
     known = {k: data.get(k) for k in ReportDraft.__dataclass_fields__ if k not in ("photo",)}
     known["token"] = known.get("token") or secrets.token_urlsafe(16)
@@ -268,11 +275,15 @@ def save_draft(store: Store, user: User, draft: ReportDraft, **changes: Any) -> 
     if changes.get("photo"):
         changes["photo"] = clean_photo(changes["photo"])
     new = replace(draft, **changes)
-    store_drafts.write_draft(store, _user_id(store, user), new.data(), new.photo,
-                             at=dt.datetime.now(dt.UTC))
+    user_id = _user_id(store, user)
+    if user_id is not None:
+        store_drafts.write_draft(store, user_id, new.data(), new.photo,
+                                 at=dt.datetime.now(dt.UTC))
     return new
 
 
 def clear_draft(store: Store, user: User) -> None:
     """Forget the user's draft (after a submit: the next form gets a new token)."""
-    store_drafts.delete_draft(store, _user_id(store, user))
+    user_id = _user_id(store, user)
+    if user_id is not None:
+        store_drafts.delete_draft(store, user_id)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from gridmap.checks import CheckReport
 
-__all__ = ["add_check_layers", "display_to_wgs84", "street_map"]
+__all__ = ["add_check_layers", "display_to_wgs84", "street_map", "wgs84_to_display"]
 
 _KIND_OF_LAYER = {**POINT_KINDS, "issues": "issue"}
 _POLYGON_KIND = {"compounds": "compound", "buildings": "building", "schools": "school"}
@@ -54,6 +54,17 @@ def display_to_wgs84(lon: float, lat: float, *, basemap: str) -> tuple[float, fl
     """
     if basemap_needs_gcj(basemap):
         x, y = transform(lon, lat, src="gcj02", dst="wgs84")
+        return float(x), float(y)
+    return float(lon), float(lat)
+
+
+def wgs84_to_display(lon: float, lat: float, *, basemap: str) -> tuple[float, float]:
+    """Turn a WGS-84 position into the map's display coordinates.
+
+    The inverse of :func:`display_to_wgs84`: GCJ-02 with the Amap basemap.
+    """
+    if basemap_needs_gcj(basemap):
+        x, y = transform(lon, lat, src="wgs84", dst="gcj02")
         return float(x), float(y)
     return float(lon), float(lat)
 
