@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from gridmap import issues
 from gridmap.issues import field
 from pages import _shared as sh
 
@@ -9,7 +10,8 @@ user = sh.require_login("my_reports")
 store = sh.get_store()
 sh.phone_page()
 st.subheader(sh.tr("nav.my_reports"))
-mine = sh.run_action(lambda: field.my_reports(store, user))
+cfg = issues.load_issue_config()
+mine = sh.run_action(lambda: field.my_reports(store, user, config=cfg))
 if mine is None:
     st.stop()
 if mine.empty:
@@ -20,7 +22,8 @@ for row in mine.itertuples(index=False):
     with st.container(border=True):
         st.markdown(f"**{sh.md(row.code)}** · {sh.lbl(row.status, 'status')} · "
                     f"{sh.md(row.category)}")
-        st.caption(f"{row.reported_at:%Y-%m-%d %H:%M} · {sh.md(row.grid or '—')}"
+        when = cfg.working_hours.local(row.reported_at)
+        st.caption(f"{when:%Y-%m-%d %H:%M} · {sh.md(row.grid or '—')}"
                    + (f" · {sh.md(row.description)}" if isinstance(row.description, str)
                       else ""))
         shots = field.case_photos(store, user, int(row.id))

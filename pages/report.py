@@ -35,48 +35,32 @@ if result is not None:
     st.success(sh.tr("report.done_short", code=result.code))
 
 cats = list(cfg.categories)
-if "gm_rep_cat" not in st.session_state and draft.category in cats:
-    st.session_state["gm_rep_cat"] = draft.category
+# the inputs' keys carry the form's token, so a new form (after a submit) starts empty
+cat_key = f"gm_rep_cat_{draft.token}"
+if cat_key not in st.session_state and draft.category in cats:
+    st.session_state[cat_key] = draft.category
 category = st.pills(
     sh.tr("field.category"),
     cats,
     format_func=lambda c: cfg.categories[c].label(lang),
-    key="gm_rep_cat",
+    key=cat_key,
 )
 if category != draft.category:
     changes["category"] = category
 
 upload = st.file_uploader(
-    sh.tr("report.photo"), type=["jpg", "jpeg", "png", "webp"], key="gm_rep_photo"
+    sh.tr("report.photo"), type=["jpg", "jpeg", "png", "webp"], key=f"gm_rep_photo_{draft.token}"
 )
-with st.expander(sh.tr("report.camera")):
-    shot = st.camera_input(sh.tr("report.camera"), key="gm_rep_camera",
-                           label_visibility="collapsed")
-new_photo = (shot or upload).getvalue() if (shot or upload) else None
-if new_photo:
-    sig = hashlib.sha256(new_photo).hexdigest()
-    if sig != st.session_state.get(K_PHOTO_SIG):
-        st.session_state[K_PHOTO_SIG] = sig
-        try:
-            changes["photo"] = new_photo
-            found = photos.photo_location(new_photo)
-        except GridmapError as exc:
-            changes.pop("photo")
-            found = None
-            st.error(sh.tr("error.generic", message=str(exc)))
-        if found and draft.lon is None:
-            changes.update(lon=found[0], lat=found[1], location_source="photo")
-if draft.photo and not new_photo:
-    c1, c2 = st.columns([1, 2], vertical_alignment="center")
-    c1.image(draft.photo, width=96)
-    if c2.button(sh.tr("report.photo_remove"), key="gm_rep_photo_remove"):
-        changes["photo"] = None
+kept = st.container()  # the photo kept in the draft (after a reload), filled below
 
 frames = snapshot.filter_frames(sh.visible_frames(user), layers=["issues"])
 current = (draft.lon, draft.lat) if draft.lon is not None else None
-picked = sh.pick_location(frames, key="gm_rep_map", height=260, current=current)
+picked = sh.pick_location(frames, key="gm_rep_map", height=240, current=current)
 if picked is not None and picked != current:
     changes.update(lon=picked[0], lat=picked[1], location_source="map")
+# the main action right under the map (above the fold on a phone); the optional
+# inputs follow it and are read before it acts
+action = st.container()
 
 description = st.text_input(
     sh.tr("field.description"), value=draft.description, key=f"gm_rep_text_{draft.token}",
@@ -84,7 +68,9 @@ description = st.text_input(
 )
 if description != draft.description:
     changes["description"] = description
-
+with st.expander(sh.tr("report.camera")):
+    shot = st.camera_input(sh.tr("report.camera"), key=f"gm_rep_camera_{draft.token}",
+                           label_visibility="collapsed")
 with st.expander(sh.tr("report.more")):
     cat = cfg.categories.get(category) if category else None
     subs = list(cat.subcategories) if cat else []
@@ -102,42 +88,62 @@ with st.expander(sh.tr("report.more")):
     lon_t, lat_t, crs_t = sh.coordinate_inputs(None, None, key="gm_rep")
     typed = lon_t is not None and lat_t is not None
 
+new_photo = (shot or upload).getvalue() if (shot or upload) else None
+if new_photo:
+    sig = hashlib.sha256(new_photo).hexdigest()
+    if sig != st.session_state.get(K_PHOTO_SIG):
+        st.session_state[K_PHOTO_SIG] = sig
+        try:
+            found = photos.photo_location(new_photo)
+            changes["photo"] = new_photo
+        except GridmapError as exc:
+            found = None
+            st.error(sh.tr("error.generic", message=str(exc)))
+        if found and draft.lon is None and "lon" not in changes:
+            changes.update(lon=found[0], lat=found[1], location_source="photo")
+if draft.photo and not new_photo:
+    c1, c2 = kept.columns([1, 2], vertical_alignment="center")
+    c1.image(draft.photo, width=96)
+    if c2.button(sh.tr("report.photo_remove"), key="gm_rep_photo_remove"):
+        changes["photo"] = None
+
 if changes:
     draft = field.save_draft(store, user, draft, **changes)
 
 ready = bool(draft.category) and (draft.lon is not None or typed)
 # the button's key carries the form's token: after a success the token changes, so a
 # second tap that arrives later finds no such button and records nothing
-if st.button(sh.tr("report.submit"), type="primary", use_container_width=True,
-             key=f"gm_rep_submit_{draft.token}"):
-    if not draft.category:
-        st.warning(sh.tr("report.no_category"))
-    elif not ready:
-        st.warning(sh.tr("report.no_pick"))
-    else:
-        done = sh.run_action(
-            lambda: issues.report_issue(
-                store,
-                user,
-                category=draft.category,
-                subcategory=draft.subcategory,
-                lon=lon_t if typed else draft.lon,
-                lat=lat_t if typed else draft.lat,
-                crs=crs_t if typed else "wgs84",
-                description=draft.description,
-                reporter=reporter,
-                photos=[draft.photo] if draft.photo else [],
-                config=cfg,
-                client_token=draft.token,
+with action:  # warnings and errors show under the button
+    if st.button(sh.tr("report.submit"), type="primary", use_container_width=True,
+                 key=f"gm_rep_submit_{draft.token}"):
+        if not draft.category:
+            st.warning(sh.tr("report.no_category"))
+        elif not ready:
+            st.warning(sh.tr("report.no_pick"))
+        else:
+            done = sh.run_action(
+                lambda: issues.report_issue(
+                    store,
+                    user,
+                    category=draft.category,
+                    subcategory=draft.subcategory,
+                    lon=lon_t if typed else draft.lon,
+                    lat=lat_t if typed else draft.lat,
+                    crs=crs_t if typed else "wgs84",
+                    description=draft.description,
+                    reporter=reporter,
+                    photos=[draft.photo] if draft.photo else [],
+                    config=cfg,
+                    client_token=draft.token,
+                )
             )
-        )
-        if done is not None:
-            field.clear_draft(store, user)
-            st.session_state[K_DONE] = done
-            for key in ("gm_rep_cat", "gm_rep_photo", "gm_rep_camera", K_PHOTO_SIG,
-                        "gm_rep_map_pos"):
-                st.session_state.pop(key, None)
-            st.rerun()
+            if done is not None:
+                field.clear_draft(store, user)
+                st.session_state[K_DONE] = done
+                for key in ("gm_rep_cat", "gm_rep_photo", "gm_rep_camera", K_PHOTO_SIG,
+                            "gm_rep_map_pos"):
+                    st.session_state.pop(key, None)
+                st.rerun()
 
 if result is not None:
     deadline = cfg.working_hours.local(result.deadline).strftime("%Y-%m-%d %H:%M")

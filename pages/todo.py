@@ -6,7 +6,7 @@ the worker record the user is linked to. Every action is checked again in the li
 
 import streamlit as st
 
-from gridmap import snapshot
+from gridmap import maps, snapshot
 from gridmap.errors import GridmapError
 from gridmap.issues import field
 from pages import _shared as sh
@@ -40,9 +40,10 @@ for case in cases.itertuples(index=False):
     left = case.left_h
     when = (sh.tr("todo.overdue", h=-left) if case.overdue else sh.tr("todo.left", h=left)
             ) if left == left else "—"
-    badge = "🔴" if case.overdue else "🟢"
+    colour = "red" if case.overdue else "green"
     with st.container(border=True):
-        st.markdown(f"{badge} **{sh.md(case.code)}** · {sh.md(case.category)} · {sh.md(when)}")
+        st.markdown(f"**{sh.md(case.code)}** · {sh.md(case.category)} · "
+                    f":{colour}-background[{sh.md(when)}]")
         st.caption(sh.tr("todo.where", grid=case.grid, lon=case.lon, lat=case.lat)
                    + (f" · {sh.md(case.description)}" if isinstance(case.description, str)
                       else ""))
@@ -102,8 +103,12 @@ if len(mine):
 
     shown = {**snapshot.filter_frames(frames, layers=["issues"]),
              "issues": frames["issues"][frames["issues"]["code"].isin(set(cases["code"]))]}
-    fmap, _ = sh.street_map(shown, picking=False)
-    fmap.fit_bounds([[mine.total_bounds[1], mine.total_bounds[0]],
-                     [mine.total_bounds[3], mine.total_bounds[2]]])
+    fmap, basemap = sh.street_map(shown, picking=True)  # no popups or legends on a phone
+    outline = maps.shift_for_display(mine) if maps.basemap_needs_gcj(basemap) else mine
+    maps.add_polygons(fmap, outline[["code", "geometry"]], layer_name=sh.tr("todo.map"),
+                      kind="selected", interactive=False,
+                      style={"color": "#d62728", "weight": 4, "fillOpacity": 0.0})
+    x0, y0, x1, y1 = outline.total_bounds
+    fmap.fit_bounds([[y0, x0], [y1, x1]])
     st_folium(fmap, key="gm_todo_map", height=300, use_container_width=True,
               returned_objects=[])

@@ -49,13 +49,18 @@ def test_page_runs(app_db, name, role):
     assert [s.value for s in at.subheader] == [i18n.t(PAGES[name])]
 
 
-def stored_page(app_db, name: str, role: str) -> AppTest:
+def stored_page(app_db, name: str, role: str, **draft) -> AppTest:
     """A page run by a user the store holds (the report form keeps its draft there)."""
+    from gridmap.issues import field
+
     store = Store(app_db)
     user_id = auth.create_user(store, f"{role}1", "page-pass-1", role=role)
+    user = auth.User(f"{role}1", UserRole(role), None, user_id)
+    if draft:
+        field.save_draft(store, user, field.load_draft(store, user), **draft)
     store.close()
     at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=60)
-    at.session_state["gm_user"] = auth.User(f"{role}1", UserRole(role), None, user_id)
+    at.session_state["gm_user"] = user
     return at
 
 
@@ -63,8 +68,7 @@ def test_report_with_typed_coordinates(app_db):
     store = Store(app_db)
     point = store.read_layer("grids").geometry.iloc[4].representative_point()
     store.close()
-    at = stored_page(app_db, "report", "inspector")
-    at.session_state["gm_rep_cat"] = "市容环境"
+    at = stored_page(app_db, "report", "inspector", category="市容环境")
     at.run()
     at.number_input[0].set_value(round(point.x, 6))
     at.number_input[1].set_value(round(point.y, 6))
@@ -84,8 +88,7 @@ def test_report_needs_a_category_and_a_position(app_db):
     button(at, "report.submit").click().run()
     assert not at.exception
     assert [w.value for w in at.warning] == [i18n.t("report.no_category")]
-    at.session_state["gm_rep_cat"] = "市容环境"
-    at.run()
+    at = stored_page(app_db, "report", "inspector", category="市容环境").run()
     button(at, "report.submit").click().run()
     assert [w.value for w in at.warning] == [i18n.t("report.no_pick")]
 
