@@ -928,6 +928,24 @@ STRINGS: dict[str, dict[str, str]] = {
     "tokens.col.state": {"zh": "状态", "en": "State"},
     # --- field roles (refs #15) ----------------------------------------------------------
     "map.locate": {"zh": "我的位置", "en": "My location"},
+    "users.worker": {"zh": "关联网格员（角色为网格员时必选）", "en": "Worker record (role worker only)"},
+    "users.worker_help": {
+        "zh": "网格员账号对应一名网格员，只能看到并处置其网格的案件",
+        "en": "A worker account is one grid worker: it sees and handles that worker's cases only",
+    },
+    "users.no_worker": {"zh": "—（不关联）", "en": "— (none)"},
+    "users.import_workers": {"zh": "导入网格员账号", "en": "Import worker accounts"},
+    "users.import_help": {
+        "zh": "CSV 或 XLSX：一行一名网格员，列为 工号（必填）、用户名、密码（可不填，不填则随机生成，只显示一次）。",
+        "en": "CSV or XLSX, one worker a row: worker code (required), username, password "
+        "(optional: a random one is made and shown once).",
+    },
+    "users.import_file": {"zh": "账号表", "en": "Accounts table"},
+    "users.imported": {"zh": "已创建 {n} 个网格员账号；请立即抄下密码，只显示这一次。",
+                       "en": "Created {n} worker accounts; copy the passwords now, they are shown once."},
+    "users.col.worker": {"zh": "网格员工号", "en": "Worker"},
+    "users.col.worker_code": {"zh": "网格员工号", "en": "Worker"},
+    "users.col.password": {"zh": "密码", "en": "Password"},
     "report.done_short": {"zh": "已上报，案件编号 {code}", "en": "Reported: case {code}"},
     "report.photo": {"zh": "照片（拍照或选图）", "en": "Photo (take or choose)"},
     "report.camera": {"zh": "用摄像头拍照", "en": "Use the camera"},

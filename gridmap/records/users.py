@@ -245,6 +245,7 @@ def import_worker_accounts(
     store: Store,
     table: pd.DataFrame,
     *,
+    scope: Sequence[str] | None = None,
     by: User,
 ) -> pd.DataFrame:
     """Create one ``worker`` account per row of a table of worker codes.
@@ -259,6 +260,8 @@ def import_worker_accounts(
         Columns ``worker`` (the worker code; also ``worker_code``, ``code``, 工号,
         网格员编号), optional ``username`` (default the worker code; also 用户名) and
         ``password`` (default a new random one; also 密码).
+    scope
+        Community codes the accounts are scoped to (default the whole street).
     by
         The admin creating the accounts.
 
@@ -274,9 +277,10 @@ def import_worker_accounts(
         A missing worker column, an unknown worker, a taken or repeated user name
         or a short password (the row is named).
     gridmap.errors.PermissionDenied
-        If ``by`` is not a whole-street admin.
+        If ``by`` is not an admin, or ``scope`` is not within ``by``'s scope.
     """
-    auth.require(by, "manage_users")
+    _require_manage(by, _scope_list(scope), "worker accounts")
+    codes_scope = _clean_scope(store, scope)
     aliases = {
         "worker": ("worker", "worker_code", "code", "工号", "网格员编号", "网格员"),
         "username": ("username", "user", "用户名", "账号"),
@@ -317,7 +321,7 @@ def import_worker_accounts(
         rows.append({"username": name, "worker": code, "password": password})
     for row in rows:
         auth.create_user(store, row["username"], row["password"], role=UserRole.WORKER.value,
-                         worker=row["worker"], by=by)
+                         scope=codes_scope, worker=row["worker"], by=by)
     return pd.DataFrame(rows, columns=["username", "worker", "password"])
 
 
