@@ -1,6 +1,6 @@
 """Report drafts: one report form per user, kept server-side (``report_drafts``).
 
-A reload, a lost connection or a trip to the phone's camera starts a new
+A reload, a lost connection or a trip to the camera app starts a new
 browser session; the form is read back from here. The draft also holds the
 form's submit token (see :func:`gridmap.issues.report_issue`).
 """

@@ -186,6 +186,7 @@ class IssueLoop(RuleBasedStateMachine):
         )
         self.id, self.version = result.id, 1
         self.status, self.before_suspension = "reported", None
+        self.handler = None  # who handled since the last (re)dispatch: separation of duties
         assert self.counts() == (1, 1)
 
     @rule(
@@ -202,6 +203,8 @@ class IssueLoop(RuleBasedStateMachine):
             expected = None
         legal = expected is not None
         ok = legal and ROLES.index(role) >= ROLES.index(expected[0]) and (note or not expected[1])
+        if key in (("handled", "verified"), ("verified", "closed")) and self.handler == role:
+            ok = False  # whoever handled a case may not verify or close it
         before = self.counts()
         try:
             new_version = issues.move_issue(
@@ -224,6 +227,10 @@ class IssueLoop(RuleBasedStateMachine):
         assert self.counts() == (before[0] + 1, before[1] + 1)
         if target == "suspended":
             self.before_suspension = self.status
+        if target == "handled":
+            self.handler = role
+        elif key == ("returned", "dispatched"):
+            self.handler = None
         self.status, self.version = target, new_version
 
     @rule(data=st.data())
