@@ -13,6 +13,16 @@ inspector  + run checks, record issue reports and point maintenance
 planner    + edit grids, points and assignments; import data
 admin      + manage users and settings
 ========== ==============================================================
+
+Two field roles stand beside that ladder with only the rights of
+:data:`FIELD_RIGHTS`:
+
+========== ==============================================================
+worker     网格员: linked to one worker record; 我的待办 (acknowledge, handle
+           and ask to return the cases dispatched to that worker's grids),
+           report, 我的上报
+volunteer  文明巡访队 随手拍: report, 我的上报 (only their own reports)
+========== ==============================================================
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ if TYPE_CHECKING:
     from gridmap.store import Store
 
 __all__ = [
+    "FIELD_RIGHTS",
     "MAX_FAILED_LOGINS",
     "RIGHTS",
     "LoginResult",
@@ -74,6 +85,10 @@ RIGHTS: dict[str, UserRole] = {
     "edit_issues": UserRole.INSPECTOR,
     "record_maintenance": UserRole.INSPECTOR,
     "see_phones": UserRole.INSPECTOR,
+    "report": UserRole.INSPECTOR,
+    "my_reports": UserRole.INSPECTOR,
+    "todo": UserRole.ADMIN,  # office roles handle cases on the issues page; see FIELD_RIGHTS
+    "account": UserRole.VIEWER,
     "edit_points": UserRole.PLANNER,
     "edit_grids": UserRole.PLANNER,
     "assign": UserRole.PLANNER,
@@ -82,15 +97,30 @@ RIGHTS: dict[str, UserRole] = {
     "edit_settings": UserRole.ADMIN,
 }
 
+#: Field role -> its rights (they are outside the office ladder of :data:`RIGHTS`).
+FIELD_RIGHTS: dict[UserRole, frozenset[str]] = {
+    UserRole.WORKER: frozenset({"report", "my_reports", "todo", "account"}),
+    UserRole.VOLUNTEER: frozenset({"report", "my_reports", "account"}),
+}
+
 
 @dataclass(frozen=True)
 class User:
-    """A logged-in user: name, role and scope (community codes, ``None`` = whole street)."""
+    """A logged-in user: name, role and scope (community codes, ``None`` = whole street).
+
+    ``worker`` is the code of the worker record (网格员) a ``worker`` user is linked to.
+    """
 
     username: str
     role: UserRole
     scope: tuple[str, ...] | None = None
     id: int | None = None
+    worker: str | None = None
+
+    @property
+    def is_field(self) -> bool:
+        """Whether the user has a field role (worker or volunteer)."""
+        return UserRole(self.role) in FIELD_RIGHTS
 
     def in_scope(self, community: str | None) -> bool:
         """Return whether ``community`` (a community code) is within the user's scope."""
@@ -167,7 +197,11 @@ def can(user: User, right: str, *, community: str | None = None) -> bool:
     if right not in RIGHTS:
         msg = f"unknown right {right!r}"
         raise KeyError(msg)
-    if _ORDER.index(UserRole(user.role)) < _ORDER.index(RIGHTS[right]):
+    role = UserRole(user.role)
+    if role in FIELD_RIGHTS:
+        if right not in FIELD_RIGHTS[role]:
+            return False
+    elif right == "todo" or _ORDER.index(role) < _ORDER.index(RIGHTS[right]):
         return False
     return community is None or user.in_scope(community)
 
@@ -185,8 +219,12 @@ def require(user: User, right: str, *, community: str | None = None) -> None:
         The community code the action touches, checked against the user's scope.
     """
     if not can(user, right):
+        holders = [r.value for r in FIELD_RIGHTS if right in FIELD_RIGHTS[UserRole(r)]]
+        needs = (f"the {RIGHTS[right]} role" if right != "todo" else "a field role")
+        if holders and right != "todo":
+            needs += f" (or {', '.join(holders)})"
         msg = (f"user {user.username!r} ({user.role}) may not {right.replace('_', ' ')}; "
-               f"that needs the {RIGHTS[right]} role")
+               f"that needs {needs}")
         raise PermissionDenied(msg)
     if community is not None and not user.in_scope(community):
         msg = f"user {user.username!r} may not act in community {community} (outside scope)"
@@ -205,7 +243,8 @@ def require_street(user: User, right: str) -> None:
 def _user_from_row(row: dict) -> User:
     scope = row.get("scope")
     return User(row["username"], UserRole(row["role"]),
-                tuple(scope) if scope is not None else None, row.get("id"))
+                tuple(scope) if scope is not None else None, row.get("id"),
+                row.get("worker_code"))
 
 
 def user_exists(store: Store, username: str) -> bool:
@@ -403,7 +442,8 @@ def _require_within_scope(by: User, scope: list[str] | tuple[str, ...] | None,
 
 
 def create_user(store: Store, username: str, password: str, *, role: str = "viewer",
-                scope: list[str] | None = None, by: User = SYSTEM) -> int:
+                scope: list[str] | None = None, worker: str | None = None,
+                by: User = SYSTEM) -> int:
     """Create a user and return its id.
 
     Parameters
@@ -416,6 +456,9 @@ def create_user(store: Store, username: str, password: str, *, role: str = "view
         One of :class:`gridmap.model.UserRole`.
     scope
         Community codes the user may see and edit; ``None`` for the whole street.
+    worker
+        For the ``worker`` role: the code of the worker record the user is
+        (checked by :func:`gridmap.records.users.add_user`).
     by
         Who creates the user (must be an admin).
 
@@ -442,6 +485,7 @@ def create_user(store: Store, username: str, password: str, *, role: str = "view
         "scope": list(scope) if scope is not None else None,
         "disabled": False,
         "failed_logins": 0,
+        "worker_code": worker,
     }
     return store.insert("users", values, username=by.username)
 

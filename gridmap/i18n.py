@@ -1136,6 +1136,104 @@ STRINGS: dict[str, dict[str, str]] = {
     "notify.status.sending": {"zh": "发送中", "en": "Sending"},
     "notify.status.sent": {"zh": "已发送", "en": "Sent"},
     "notify.status.dead": {"zh": "失败（死信）", "en": "Dead"},
+    # --- field roles (refs #15) ----------------------------------------------------------
+    "map.locate": {"zh": "我的位置", "en": "My location"},
+    "users.worker": {"zh": "关联网格员（角色为网格员时必选）", "en": "Worker record (role worker only)"},
+    "users.worker_help": {
+        "zh": "网格员账号对应一名网格员，只能看到并处置其网格的案件",
+        "en": "A worker account is one grid worker: it sees and handles that worker's cases only",
+    },
+    "users.no_worker": {"zh": "—（不关联）", "en": "— (none)"},
+    "users.import_workers": {"zh": "导入网格员账号", "en": "Import worker accounts"},
+    "users.import_help": {
+        "zh": "CSV 或 XLSX：一行一名网格员，列为 工号（必填）、用户名、密码（可不填，不填则随机生成，只显示一次）。",
+        "en": "CSV or XLSX, one worker a row: worker code (required), username, password "
+        "(optional: a random one is made and shown once).",
+    },
+    "users.import_file": {"zh": "账号表", "en": "Accounts table"},
+    "users.imported": {"zh": "已创建 {n} 个网格员账号；请立即抄下密码，只显示这一次。",
+                       "en": "Created {n} worker accounts; copy the passwords now, they are shown once."},
+    "users.col.worker": {"zh": "网格员工号", "en": "Worker"},
+    "users.col.worker_code": {"zh": "网格员工号", "en": "Worker"},
+    "users.col.password": {"zh": "密码", "en": "Password"},
+    "report.done_short": {"zh": "已上报，案件编号 {code}", "en": "Reported: case {code}"},
+    "report.photo": {"zh": "照片（拍照或选图）", "en": "Photo (take or choose)"},
+    "report.camera": {"zh": "用摄像头拍照", "en": "Use the camera"},
+    "report.photo_remove": {"zh": "移除已保存的照片", "en": "Remove the kept photo"},
+    "report.description_hint": {"zh": "补充说明（可不填）", "en": "Details (optional)"},
+    "report.more": {"zh": "更多：小类、上报人、输入坐标", "en": "More: subclass, reporter, coordinates"},
+    "report.no_category": {"zh": "请先选择问题类别。", "en": "Choose the category first."},
+    "nav.todo": {"zh": "我的待办", "en": "My cases"},
+    "nav.my_reports": {"zh": "我的上报", "en": "My reports"},
+    "nav.section.field": {"zh": "现场", "en": "Field"},
+    "todo.none": {"zh": "暂无待办案件。", "en": "No cases waiting for you."},
+    "todo.count": {"zh": "待办 {n} 件，其中超时 {overdue} 件", "en": "{n} cases, {overdue} overdue"},
+    "todo.left": {"zh": "剩余 {h:.1f} 小时", "en": "{h:.1f} h left"},
+    "todo.overdue": {"zh": "已超时 {h:.1f} 小时", "en": "{h:.1f} h overdue"},
+    "todo.acknowledged": {"zh": "已签收（{user}）", "en": "Acknowledged ({user})"},
+    "todo.acknowledge": {"zh": "签收", "en": "Acknowledge"},
+    "todo.acknowledged_ok": {"zh": "已签收 {code}。", "en": "Acknowledged {code}."},
+    "todo.handle": {"zh": "处置", "en": "Handle"},
+    "todo.before": {"zh": "处置前照片", "en": "Photo before"},
+    "todo.after": {"zh": "处置后照片", "en": "Photo after"},
+    "todo.note": {"zh": "处置说明", "en": "What was done"},
+    "todo.handle_submit": {"zh": "提交处置", "en": "Submit the handling"},
+    "todo.handled_ok": {"zh": "已提交处置 {code}，等待核查。", "en": "Handled {code}; awaiting verification."},
+    "todo.return": {"zh": "申请退回", "en": "Ask to return"},
+    "todo.reason": {"zh": "退回原因", "en": "Why"},
+    "todo.return_submit": {"zh": "提交退回申请", "en": "Send back"},
+    "todo.returned_ok": {"zh": "已退回 {code}，调度员将重新派遣。", "en": "Returned {code}; the dispatcher will dispatch it again."},
+    "todo.map": {"zh": "我的网格", "en": "My grids"},
+    "todo.grids": {"zh": "负责网格：{grids}", "en": "Your grids: {grids}"},
+    "todo.where": {"zh": "网格 {grid} · 经度 {lon:.5f}，纬度 {lat:.5f}", "en": "Grid {grid} · lon {lon:.5f}, lat {lat:.5f}"},
+    "todo.camera": {"zh": "用摄像头拍处置后照片", "en": "Take the after photo with the camera"},
+    "my_reports.none": {"zh": "还没有上报过问题。", "en": "You have not reported anything yet."},
+    "my_reports.count": {"zh": "共 {n} 件", "en": "{n} reports"},
+    "pick.hint": {
+        "zh": "点击地图选择位置，或点 ◎ 使用本机定位。",
+        "en": "Tap the map to choose the place, or ◎ to use this device's position.",
+    },
+    "pick.where": {
+        "zh": "已选位置：经度 {lon:.6f}，纬度 {lat:.6f} · 网格 {grid}（{community}）",
+        "en": "Chosen: lon {lon:.6f}, lat {lat:.6f} · grid {grid} ({community})",
+    },
+    "pick.outside": {
+        "zh": "已选位置：经度 {lon:.6f}，纬度 {lat:.6f}（不在任何网格内）",
+        "en": "Chosen: lon {lon:.6f}, lat {lat:.6f} (in no grid)",
+    },
+    "map.locating": {"zh": "正在定位…", "en": "Locating…"},
+    "map.locate_failed": {
+        "zh": "无法定位：请允许浏览器使用位置（仅限 https 或本机地址）",
+        "en": "No position: allow the browser to use your location (https or localhost only)",
+    },
+    "lifecycle.field_move": {
+        "zh": "用户 {user} 不能执行此操作（{action}）：网格员只能签收、处置或申请退回本人网格的案件",
+        "en": "user {user} may not {action} a report: a grid worker may only acknowledge, "
+        "handle or ask to return the cases of their own grids",
+    },
+    "lifecycle.not_your_case": {
+        "zh": "该案件没有派遣给用户 {user} 的网格",
+        "en": "this case is not dispatched to a grid of user {user}",
+    },
+    "lifecycle.separation": {
+        "zh": "分离职责：{user} 已{done}此案件，不能再{step}",
+        "en": "separation of duties: {user} took the {done} step of this case and may not {step} it",
+    },
+    "lifecycle.step.report": {"zh": "上报", "en": "report"},
+    "lifecycle.step.register": {"zh": "立案", "en": "register"},
+    "lifecycle.step.dispatch": {"zh": "派遣", "en": "dispatch"},
+    "lifecycle.step.redispatch": {"zh": "重新派遣", "en": "redispatch"},
+    "lifecycle.step.handle": {"zh": "处置", "en": "handle"},
+    "lifecycle.step.verify": {"zh": "核查", "en": "verify"},
+    "lifecycle.step.close": {"zh": "结案", "en": "close"},
+    "lifecycle.step.return": {"zh": "退回", "en": "return"},
+    "lifecycle.step.dismiss": {"zh": "作废", "en": "dismiss"},
+    "lifecycle.step.suspend": {"zh": "挂起", "en": "suspend"},
+    "lifecycle.step.resume": {"zh": "恢复", "en": "resume"},
+    "field.not_linked": {
+        "zh": "用户 {user} 没有关联网格员档案，请管理员在用户管理中关联",
+        "en": "user {user} is linked to no worker record; ask an admin to link one",
+    },
 }
 
 
@@ -1152,12 +1250,22 @@ LABELS: dict[str, dict[str, str]] = {
         part_time=("兼职网格员", "Part-time worker"),
         volunteer=("志愿者", "Volunteer"),
     ),
+    # issue photo kinds
+    **{
+        f"photo_kind.{k}": {"zh": zh, "en": en}
+        for k, (zh, en) in {
+            "report": ("上报照片", "Reported"),
+            "before": ("处置前", "Before"),
+            "after": ("处置后", "After"),
+        }.items()
+    },
     # UserRole
     **_pairs(
         viewer=("查看人员", "Viewer"),
         inspector=("督查员", "Inspector"),
         planner=("规划调度员", "Planner"),
         admin=("管理员", "Administrator"),
+        worker=("网格员", "Grid worker"),
     ),
     # RoadClass
     **_pairs(

@@ -52,12 +52,21 @@ Role = WorkerRole
 
 
 class UserRole(StrEnum):
-    """An app user's role; each includes the rights of those before it."""
+    """An app user's role.
+
+    The office roles (viewer to admin) each include the rights of those before
+    them; the field roles ``worker`` (网格员, linked to one worker record and
+    scoped to that worker's grids) and ``volunteer`` (文明巡访队 随手拍: report and
+    follow one's own reports) have only the rights listed for them in
+    :data:`gridmap.auth.FIELD_RIGHTS`.
+    """
 
     VIEWER = "viewer"
     INSPECTOR = "inspector"
     PLANNER = "planner"
     ADMIN = "admin"
+    WORKER = "worker"
+    VOLUNTEER = "volunteer"
 
 
 class RoadClass(StrEnum):

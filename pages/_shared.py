@@ -626,6 +626,7 @@ def street_map(
     *,
     basemap: str | None = None,
     reference: tuple[str, ...] = ("roads",),
+    picking: bool = False,
     **tiles: Any,
 ) -> tuple[Any, str]:
     """The map of ``frames`` with the chosen (or configured) basemap; (map, basemap used).
@@ -633,6 +634,7 @@ def street_map(
     A misconfigured basemap (Tianditu without key, custom without URL) falls back to none.
     ``tiles`` are the tile arguments of :func:`gridmap.maps.street_map` (``n_features``,
     ``tile_version``, ``bounds``); the threshold is the ``map_tile_threshold`` setting.
+    ``picking``: a map to pick a position on (gridmap.maps.street_map).
     """
     conf = settings()
     basemap = basemap or conf["basemap"]
@@ -646,13 +648,95 @@ def street_map(
             reference=reference,
             tianditu_key=conf["tianditu_key"],
             tile_url=conf["tile_url"],
+            picking=picking,
             **tiles,
         )
     except GridmapError as exc:
         st.warning(tr("map.basemap_failed", message=str(exc)))
         basemap = "none"
-        fmap = maps.street_map(frames, lang=lang(), reference=reference, **tiles)
+        fmap = maps.street_map(frames, lang=lang(), reference=reference, picking=picking,
+                               **tiles)
     return fmap, basemap
+
+
+def pick_location(
+    frames: Mapping[str, Any],
+    *,
+    key: str,
+    height: int = 300,
+    reference: tuple[str, ...] = ("roads",),
+    current: tuple[float, float] | None = None,
+) -> tuple[float, float] | None:
+    """Show a map to pick a position on; return the WGS-84 (lon, lat) of the newest pick.
+
+    A tap anywhere (inside a grid, on a point, on a label) or the locate button picks.
+
+    ``current`` is a position picked before (e.g. kept in a draft): it is marked and
+    returned until the map is tapped; without one, the session's last pick on this
+    map (``{key}_pos`` in the session state) is. Below the map: the position and its grid.
+    """
+    from streamlit_folium import st_folium
+
+    remembered = f"{key}_pos"  # the last pick of this session, for pages without a draft
+    before = current if current is not None else st.session_state.get(remembered)
+    fmap, basemap = street_map(frames, reference=reference, picking=True)
+    marker = None
+    if before is not None:
+        import folium
+
+        shown = maps.wgs84_to_display(*before, basemap=basemap)
+        marker = folium.FeatureGroup(name="gm_pick")
+        folium.CircleMarker(
+            location=[shown[1], shown[0]], radius=9, color="#ffffff", weight=3,
+            fill=True, fill_color="#d62728", fill_opacity=1.0, interactive=False,
+        ).add_to(marker)
+    out = st_folium(
+        fmap,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+        feature_group_to_add=marker,
+    )
+    click = (out or {}).get("last_clicked")
+    seen = f"{key}_seen"
+    picked = before
+    if click and click != st.session_state.get(seen):
+        st.session_state[seen] = click
+        picked = maps.display_to_wgs84(click["lng"], click["lat"], basemap=basemap)
+        st.session_state[remembered] = picked
+    show_pick(frames, picked)
+    return picked
+
+
+def show_pick(frames: Mapping[str, Any], picked: tuple[float, float] | None) -> None:
+    """Show the caption under a picking map: the position and the grid it falls in (or a hint)."""
+    if picked is None:
+        st.caption(tr("pick.hint"))
+        return
+    lon, lat = picked
+    grids = frames.get("grids")
+    code = panels.grid_at(grids, lon, lat) if grids is not None and len(grids) else None
+    if code is None:
+        st.caption(tr("pick.outside", lon=lon, lat=lat))
+        return
+    row = grids[grids["code"] == code].iloc[0]
+    community = community_names(frames).get(row.get("community"), row.get("community") or "—")
+    st.caption(tr("pick.where", lon=lon, lat=lat, grid=code, community=community))
+
+
+def phone_page() -> None:
+    """Tighten the page for a phone (390 px): less padding, 44 px tap targets."""
+    st.html(
+        "<style>"
+        "@media (max-width: 640px) {"
+        ".block-container, [data-testid='stMainBlockContainer']"
+        "{padding: 3.2rem 0.75rem 2rem 0.75rem !important;}"
+        "}"
+        ".stButton button, .stFormSubmitButton button, [data-testid='stBaseButton-pills']"
+        "{min-height: 44px;}"
+        "</style>"
+    )
 
 
 def maintenance_form(store: Store, user: User, point_id: int) -> None:

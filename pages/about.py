@@ -7,7 +7,7 @@ import gridmap
 from gridmap import assets, auth
 from pages import _shared as sh
 
-user = sh.require_login()
+user = sh.require_login("account")
 store = sh.get_store()
 
 st.subheader(sh.tr("nav.about"))
@@ -19,7 +19,7 @@ c3.metric(sh.tr("about.schema"), store.schema_version() or "—")
 if auth.can(user, "manage_users"):  # the store URL is for admins only (masked)
     st.caption(f"{sh.tr('app.store')}: {sh.md(store.safe_url)}")
 counts = store.counts()
-if user.scope is not None:  # row counts of the whole store are not shown to scoped users
+if user.scope is not None or user.is_field:  # whole-store counts: not for scoped/field users
     counts = {"users": counts.get("users", 0)} if auth.can(user, "manage_users") else {}
 if counts:
     sh.dataframe(

@@ -1,9 +1,8 @@
 """Point records: list, add (map click or coordinates), edit, move, retire, maintenance log."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from gridmap import auth, maps, snapshot
+from gridmap import auth, snapshot
 from gridmap.records import points
 from pages import _shared as sh
 
@@ -127,20 +126,8 @@ if view == "add":
     else:
         st.caption(sh.tr("points.add_hint"))
         frames = snapshot.filter_frames(sh.visible_frames(user), layers=[layer])
-        fmap, basemap = sh.street_map(frames, reference=())
-        picked = st_folium(
-            fmap,
-            key="gm_pick_map",
-            height=360,
-            use_container_width=True,
-            returned_objects=["last_clicked"],
-        )
-        click = (picked or {}).get("last_clicked")
-        lon0, lat0 = (
-            maps.display_to_wgs84(click["lng"], click["lat"], basemap=basemap)
-            if click
-            else (None, None)
-        )
+        picked = sh.pick_location(frames, key="gm_pick_map", height=360, reference=())
+        lon0, lat0 = picked if picked is not None else (None, None)
         with st.form("gm_add_form"):
             lon, lat, crs = sh.coordinate_inputs(lon0, lat0, key="gm_add")
             entered = sh.values_form(

@@ -81,7 +81,9 @@ shown = grids.assign(
 left, right = st.columns([3, 2])
 with left:
     fmap = maps.new_map(bounds=shown.total_bounds if len(shown) else None, lang=sh.lang())
-    maps.add_grids(fmap, shown, lang=sh.lang())
+    # the grids take no clicks themselves (no popup): a click anywhere reaches the map and
+    # selects the grid under it
+    maps.add_grids(fmap, shown, lang=sh.lang(), interactive=False)
     picked = shown[shown["code"].isin(st.session_state.get(K_SELECTED, []))]
     if len(picked):
         maps.add_polygons(
@@ -90,6 +92,7 @@ with left:
             layer_name=sh.tr("reassign.selected"),
             kind="selected",
             style={"color": "#d62728", "weight": 4, "fillOpacity": 0.05},
+            interactive=False,
         )
     out = st_folium(
         fmap,

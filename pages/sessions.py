@@ -7,7 +7,7 @@ from gridmap import auth, i18n
 from gridmap.web import sessions as web_sessions
 from pages import _shared as sh
 
-user = sh.require_login()
+user = sh.require_login("account")
 store = sh.get_store()
 this = sh.current_session()
 

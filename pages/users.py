@@ -1,4 +1,5 @@
-"""Users page (admins): add users, reset passwords, change roles and scopes, disable, unlock.
+"""Users page (admins): add users, reset passwords, change roles and scopes, disable, unlock;
+worker accounts (linked to a worker record) one by one or from a CSV of worker codes.
 
 Disabling a user, changing their role or scope or resetting their password ends all
 their login sessions (gridmap.records.users).
@@ -15,6 +16,13 @@ store = sh.get_store()
 frames = sh.visible_frames(admin)
 names = sh.community_names(frames)
 roles = [r.value for r in UserRole]
+worker_codes = [None, *frames["workers"]["code"]]
+worker_names = dict(zip(frames["workers"]["code"], frames["workers"]["name"], strict=True))
+
+
+def worker_label(code: str | None) -> str:
+    return sh.tr("users.no_worker") if code is None else f"{worker_names.get(code, '')} ({code})"
+
 
 st.subheader(sh.tr("nav.users"))
 table = users.list_users(store, by=admin)
@@ -51,17 +59,22 @@ def scope_inputs(key: str, current: list | None = None) -> list | None:
     return None if whole and admin.scope is None else picked
 
 
-add_tab, edit_tab = st.tabs([sh.tr("users.add"), sh.tr("users.edit")])
+add_tab, edit_tab, import_tab = st.tabs(
+    [sh.tr("users.add"), sh.tr("users.edit"), sh.tr("users.import_workers")]
+)
 with add_tab, st.form("gm_user_add", clear_on_submit=True):
     username = st.text_input(sh.tr("auth.username"))
     password = st.text_input(
         sh.tr("auth.password"), type="password", help=sh.tr("users.password_help")
     )
     role = st.selectbox(sh.tr("app.role"), roles, format_func=lambda r: sh.lbl(r, "user_role"))
+    worker = st.selectbox(sh.tr("users.worker"), worker_codes, format_func=worker_label,
+                          help=sh.tr("users.worker_help"))
     scope = scope_inputs("gm_user_add_scope")
     if st.form_submit_button(sh.tr("users.add"), type="primary"):
         sh.run_action(
-            lambda: users.add_user(store, username, password, role=role, scope=scope, by=admin),
+            lambda: users.add_user(store, username, password, role=role, scope=scope,
+                                   worker=worker, by=admin),
             success=sh.tr("users.added", user=username),
         ) and st.rerun()
 
@@ -83,11 +96,18 @@ with edit_tab:
                 format_func=lambda r: sh.lbl(r, "user_role"),
                 key=f"gm_user_role_{target}_{read}_role",
             )
+            linked = row.get("worker_code")
+            new_worker = st.selectbox(
+                sh.tr("users.worker"), worker_codes, format_func=worker_label,
+                index=worker_codes.index(linked) if linked in worker_codes else 0,
+                help=sh.tr("users.worker_help"),
+            )
             new_scope = scope_inputs(f"gm_user_scope_{target}_{read}", current_scope)
             if st.form_submit_button(sh.tr("users.save_role")):
                 sh.versioned_action(
                     lambda v: users.set_role_and_scope(
-                        store, target, role=new_role, scope=new_scope, by=admin, version=v
+                        store, target, role=new_role, scope=new_scope, worker=new_worker,
+                        by=admin, version=v
                     ),
                     key=row_key,
                     version=read,
@@ -120,3 +140,24 @@ with edit_tab:
                 lambda: users.unlock_user(store, target, by=admin) or True,
                 success=sh.tr("users.unlocked", user=target),
             ) and st.rerun()
+
+with import_tab:
+    st.caption(sh.tr("users.import_help"))
+    table_file = st.file_uploader(sh.tr("users.import_file"), type=["csv", "xlsx"],
+                                  key="gm_user_import")
+    if table_file is not None and st.button(sh.tr("users.import_workers"), type="primary",
+                                            key="gm_user_import_go"):
+        import tempfile
+        from pathlib import Path
+
+        from gridmap.io.tabular import read_table
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(table_file.name).name
+            path.write_bytes(table_file.getvalue())
+            made = sh.run_action(lambda: users.import_worker_accounts(
+                store, read_table(path), by=admin))
+        if made is not None:
+            st.success(sh.tr("users.imported", n=len(made)))
+            st.dataframe(made.rename(columns=lambda c: sh.tr(f"users.col.{c}")),
+                         hide_index=True)

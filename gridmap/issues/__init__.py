@@ -7,13 +7,24 @@
 ``scores``      monthly scores per grid and worker, ranking, XLSX (pure)
 ``service``     the store-backed writes: report, move, merge and link duplicates
 ``queries``     the store-backed reading: lists, details, daily lists, dashboard, scores
+``field``       the field side: a worker's cases (我的待办), own reports (我的上报),
+                acknowledging (签收), handling with photos, report drafts
 
 The common calls are re-exported here: ``gridmap.issues.report_issue(...)``.
 """
 
 from __future__ import annotations
 
-from gridmap.issues import categories, deadlines, lifecycle, queries, routing, scores, service
+from gridmap.issues import (
+    categories,
+    deadlines,
+    field,
+    lifecycle,
+    queries,
+    routing,
+    scores,
+    service,
+)
 from gridmap.issues.categories import IssueConfig, load_issue_config
 from gridmap.issues.lifecycle import MOVES, Move, parse_status
 from gridmap.issues.queries import (
@@ -48,6 +59,7 @@ __all__ = [
     "daily_list",
     "daily_lists",
     "deadlines",
+    "field",
     "issue_detail",
     "issue_photo",
     "issue_stats",

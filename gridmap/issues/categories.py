@@ -61,6 +61,11 @@ class IssueConfig:
     duplicate_radius_m: float = 50.0
     duplicate_days: float = 7.0
     boundary_flag_m: float = 10.0
+    #: Separation of duties: action -> earlier actions whose person may not take it
+    #: (``{"verify": ("handle",)}``: who handled a case cannot verify it).
+    separation: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: {"verify": ("handle",), "close": ("handle",)}
+    )
 
     def category(self, name: str) -> Category:
         """Return category ``name``.
@@ -214,12 +219,25 @@ def config_from_dict(
             )
         categories[str(name)] = Category(str(name), str(entry.get("en", "")), limit, subs)
     dup = data.get("duplicates") or {}
+    sep = data.get("separation")
+    separation = None
+    if sep is not None:
+        if not isinstance(sep, Mapping) or not all(
+            isinstance(v, list | tuple) and all(isinstance(a, str) for a in v)
+            for v in sep.values()
+        ):
+            msg = ('[issues.separation] maps an action to a list of actions, '
+                   'e.g. verify = ["handle"]')
+            raise InputError(msg, file=file)
+        separation = {str(k): tuple(v) for k, v in sep.items()}
+    extra = {} if separation is None else {"separation": separation}
     return IssueConfig(
         categories=categories,
         working_hours=_working_hours(data.get("working_hours") or {}, file),
         duplicate_radius_m=_number(dup, "radius_m", 50.0, file),
         duplicate_days=_number(dup, "days", 7.0, file),
         boundary_flag_m=float(boundary_flag_m),
+        **extra,
     )
 
 

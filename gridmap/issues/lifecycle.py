@@ -13,20 +13,28 @@ or registered straight to closed. ``closed`` is terminal.
 Roles (:class:`gridmap.model.UserRole`, each including the ones before it):
 inspectors (督查员) register, dispatch, record the handling, verify, return,
 close and dismiss; planners (the street's dispatch supervisors) suspend and
-resume, because that stops the clock. Grid workers are usually not app users,
-so an inspector records the worker's handling (处置) on their behalf; the
-event row keeps the inspector's name and the note says who did the work.
-Every move also needs the ``edit_issues`` right within the report's community
-(:func:`gridmap.auth.require`).
+resume, because that stops the clock. Every such move also needs the
+``edit_issues`` right within the report's community (:func:`gridmap.auth.require`).
+
+Grid workers with an account (role ``worker``) handle (处置) the cases
+dispatched to their own grids and may ask to send one back (申请退回:
+``dispatched -> returned`` with a reason, so the dispatcher dispatches it
+again); the moves that allow it list the role in :attr:`Move.field_roles`.
+Acknowledging a dispatched case (签收) is not a move: it is recorded on the
+report (:func:`gridmap.issues.field.acknowledge`). Workers without an account
+still have an inspector record the handling on their behalf.
+
+Separation of duties (:func:`check_separation`): by default whoever handled a
+case cannot verify or close it (``[issues.separation]`` in the configuration).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gridmap import auth
+from gridmap import auth, i18n
 from gridmap.errors import InputError, PermissionDenied
 from gridmap.model import LAYERS, IssueStatus, UserRole
 
@@ -38,9 +46,11 @@ __all__ = [
     "OPEN_STATUSES",
     "Move",
     "check_move",
+    "check_separation",
     "find_move",
     "moves_from",
     "parse_status",
+    "refusal",
     "replay",
     "status_before_suspension",
 ]
@@ -58,6 +68,8 @@ class Move:
     action: str
     min_role: UserRole = UserRole.INSPECTOR
     note_required: bool = False
+    #: Field roles (outside the office ladder) that may make the move on cases of their grids.
+    field_roles: frozenset[UserRole] = frozenset()
 
 
 #: The transition table. Resuming (``suspended -> X``) is allowed only back to the
@@ -67,7 +79,9 @@ MOVES: tuple[Move, ...] = (
     Move(S.REPORTED, S.CLOSED, "dismiss", note_required=True),
     Move(S.REGISTERED, S.DISPATCHED, "dispatch"),
     Move(S.REGISTERED, S.CLOSED, "dismiss", note_required=True),
-    Move(S.DISPATCHED, S.HANDLED, "handle"),
+    Move(S.DISPATCHED, S.HANDLED, "handle", field_roles=frozenset({UserRole.WORKER})),
+    Move(S.DISPATCHED, S.RETURNED, "return", note_required=True,
+         field_roles=frozenset({UserRole.WORKER})),
     Move(S.HANDLED, S.VERIFIED, "verify"),
     Move(S.HANDLED, S.RETURNED, "return", note_required=True),
     Move(S.VERIFIED, S.CLOSED, "close"),
@@ -167,7 +181,13 @@ def find_move(
 
 
 def _role_at_least(user: User, role: UserRole) -> bool:
-    return _ROLE_ORDER.index(UserRole(user.role)) >= _ROLE_ORDER.index(role)
+    mine = UserRole(user.role)
+    return mine in _ROLE_ORDER and _ROLE_ORDER.index(mine) >= _ROLE_ORDER.index(role)
+
+
+def refusal(key: str, **fmt: object) -> str:
+    """Return a refusal in Chinese first, then in English (both from :mod:`gridmap.i18n`)."""
+    return f"{i18n.t(key, 'zh', **fmt)} ({i18n.t(key, 'en', **fmt)})"
 
 
 def check_move(
@@ -178,6 +198,7 @@ def check_move(
     community: str | None,
     previous: IssueStatus | str | None = None,
     note: str | None = None,
+    field_access: bool = False,
 ) -> Move:
     """Check that ``user`` may move a report of ``community`` from ``source`` to ``target``.
 
@@ -194,6 +215,9 @@ def check_move(
         For a resume: the status before the suspension.
     note
         The note given with the move (some moves require one).
+    field_access
+        For a field role: whether the report is one of the user's own cases
+        (dispatched to a grid of their worker record, to them or to nobody in particular).
 
     Returns
     -------
@@ -208,6 +232,16 @@ def check_move(
         If the user's role is too low or the report is outside the user's scope.
     """
     move = find_move(source, target, previous=previous)
+    if UserRole(user.role) in auth.FIELD_RIGHTS:
+        if UserRole(user.role) not in move.field_roles:
+            raise PermissionDenied(refusal("lifecycle.field_move", user=user.username,
+                                            action=move.action))
+        if not field_access:
+            raise PermissionDenied(refusal("lifecycle.not_your_case", user=user.username))
+        if move.note_required and not (note or "").strip():
+            msg = f"to {move.action} a report, give a note saying why"
+            raise InputError(msg)
+        return move
     auth.require(user, "edit_issues", community=community)
     if community is None and user.scope is not None:
         msg = f"the report lies in no grid, outside the scope of user {user.username!r}"
@@ -222,6 +256,59 @@ def check_move(
         msg = f"to {move.action} a report, give a note saying why"
         raise InputError(msg)
     return move
+
+
+def _action_of(source: object, target: object) -> str | None:
+    if source is None:
+        return "report"
+    move = _BY_PAIR.get((parse_status(source), parse_status(target)))
+    return None if move is None else move.action
+
+
+def check_separation(
+    user: User,
+    move: Move,
+    events: Sequence[tuple[object, object, object]],
+    rules: Mapping[str, Sequence[str]],
+) -> None:
+    """Refuse ``move`` when ``user`` took a step the rules keep apart from it (分离职责).
+
+    Parameters
+    ----------
+    user
+        Who wants to make the move.
+    move
+        The move (from :func:`check_move`).
+    events
+        The report's history as ``(from_status, to_status, username)`` in order;
+        the first event (``None -> reported``) is the ``report`` step. Only the
+        steps since the last ``redispatch`` count for ``handle``, so a case
+        reworked by someone else can be verified by the earlier handler.
+    rules
+        Action -> earlier actions whose person may not take it, e.g.
+        ``{"verify": ["handle"]}`` (:attr:`IssueConfig.separation`).
+
+    Raises
+    ------
+    gridmap.errors.PermissionDenied
+        With the reason in Chinese and English.
+    """
+    kept = tuple(rules.get(move.action, ()))
+    if not kept:
+        return
+    for source, target, who in reversed(list(events)):
+        action = _action_of(source, target)
+        if action in kept and who == user.username:
+            msg = (
+                i18n.t("lifecycle.separation", "zh", user=user.username,
+                       done=i18n.t(f"lifecycle.step.{action}", "zh"),
+                       step=i18n.t(f"lifecycle.step.{move.action}", "zh"))
+                + f" (separation of duties: {user.username} took the {action} step of "
+                f"this case and may not {move.action} it)"
+            )
+            raise PermissionDenied(msg)
+        if action == "redispatch":
+            kept = tuple(a for a in kept if a != "handle")
 
 
 def status_before_suspension(events: Sequence[tuple[object, object]]) -> IssueStatus | None:

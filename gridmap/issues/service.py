@@ -38,6 +38,7 @@ from gridmap.issues.routing import Route, find_duplicates, route_point
 from gridmap.model import IssueStatus, row_version
 from gridmap.notify import outbox as notify_outbox
 from gridmap.photos import check_photos, clean_photo, photo_location
+from gridmap.store import assignments as store_assignments
 from gridmap.store import issues as store_issues
 
 if TYPE_CHECKING:
@@ -117,6 +118,7 @@ def report_issue(
     photos: Sequence[bytes] = (),
     at: dt.datetime | None = None,
     config: IssueConfig | None = None,
+    client_token: str | None = None,
 ) -> ReportResult:
     """Record a new report (上报): route it to its grid, set its deadline, store its photos.
 
@@ -142,6 +144,9 @@ def report_issue(
         When it was reported (default now, UTC).
     config
         Issue configuration (default :func:`load_issue_config`).
+    client_token
+        The submitting form's token: a second submit with the same token
+        (a double tap) records nothing and returns the first report.
 
     Returns
     -------
@@ -158,6 +163,12 @@ def report_issue(
     gridmap.errors.PermissionDenied
         If the user may not record reports in that community.
     """
+    token = (client_token or "").strip()[:64] or None
+    if token is not None:
+        with store.transaction() as conn:
+            first = store_issues.find_issue_by_token(conn, token)
+        if first is not None:
+            return _result_of(store, first, config)
     cfg = _config(config)
     when = _now(at)
     category = str(category).strip()
@@ -177,7 +188,7 @@ def report_issue(
     point = shapely.Point(x, y)
     grids = store.read_layer("grids")
     route = route_point(point, grids, boundary_flag_m=cfg.boundary_flag_m)
-    auth.require(user, "edit_issues", community=route.community)
+    auth.require(user, "report", community=route.community)
     cleaned = _clean_all(photos)
     existing = _issue_rows(store)
     duplicates = find_duplicates(
@@ -210,6 +221,7 @@ def report_issue(
         "geom": point,
         "source_crs": normalize_crs_name(crs),
         "attrs": attrs,
+        "client_token": token,
     }
     # the day's counter gives every writer its own code; only a code stored at the same
     # moment with a given code (an import) can still clash: then write the report again
@@ -219,6 +231,11 @@ def report_issue(
             issue_id, code = _insert_report(store, user, values, cleaned, local_day, tried)
             break
         except InputError:
+            if token is not None:  # the same form, submitted at the same moment
+                with store.transaction() as conn:
+                    first = store_issues.find_issue_by_token(conn, token)
+                if first is not None:
+                    return _result_of(store, first, cfg)
             clash = bool(tried) and store_issues.find_issue(store, tried[-1]) is not None
             if attempt + 1 == _CODE_ATTEMPTS or not clash:
                 raise
@@ -274,6 +291,34 @@ def _insert_report(
     return issue_id, code
 
 
+def _result_of(store: Store, row: dict[str, Any], config: IssueConfig | None) -> ReportResult:
+    """Return the :class:`ReportResult` of a report already stored (a repeated submit)."""
+    cfg = _config(config)
+    attrs = row.get("attrs") or {}
+    point = row.get("geom")
+    grid = row.get("grid_code") or ""
+    day = cfg.working_hours.local(row["reported_at"]).date()
+    route = Route(
+        grid=grid,
+        community=attrs.get("community") or "",
+        boundary_distance_m=float(attrs.get("boundary_distance_m") or 0.0),
+        flagged=bool(attrs.get("boundary_flag")),
+        neighbours=tuple(attrs.get("neighbours") or ()),
+    )
+    return ReportResult(
+        id=int(row["id"]),
+        code=row["code"],
+        grid=grid,
+        community=route.community,
+        workers=store.workers_of(grid, on=day) if grid else [],
+        deadline=row["deadline"],
+        route=route,
+        lon=float(point.x) if point is not None else math.nan,
+        lat=float(point.y) if point is not None else math.nan,
+        location_source=str(attrs.get("location_source") or "typed"),
+    )
+
+
 # --------------------------------------------------------------------------- moves
 
 
@@ -289,20 +334,27 @@ def _write(
     action: str,
     photos: Sequence[bytes] = (),
     photo_kind: str | None = None,
+    before: Sequence[bytes] = (),
     extra: Any = None,
     config: IssueConfig | None = None,
+    field_ok: bool = False,
 ) -> int:
     """Apply one change to a report in one transaction with one audit row; return the new version.
 
-    ``target`` is a status move (checked against the table, with an event row);
-    ``None`` changes only attributes (``extra``), checked for ``edit_issues``.
-    ``extra(row, events) -> dict`` returns further column values.
+    ``target`` is a status move (checked against the table and the separation of
+    duties, with an event row); ``None`` changes only attributes (``extra``),
+    checked for ``edit_issues`` (or, with ``field_ok``, for a field user's own case).
+    ``extra(row, events) -> dict`` returns further column values. ``before``
+    photos are stored with the event as ``before`` beside ``photos``.
     """
     issue_id = resolve_issue(store, issue)
     when = _now(at)
     first = store.get("issue_reports", issue_id)
     community = _community_of_row(store, first)
     cleaned = _clean_all(photos)
+    cleaned_before = _clean_all(before)
+    cfg = _config(config)
+    own_case = user.is_field and _is_own_case(store, user, first, cfg.working_hours.local(when))
     with store.transaction() as conn:
         row = _check_version(store_issues.lock_issue(conn, issue_id), issue_id, version)
         history = store_issues.issue_transitions(conn, issue_id)
@@ -314,10 +366,19 @@ def _write(
             if current == S.SUSPENDED and previous is None:
                 previous = S.REGISTERED  # imported as suspended: no history to resume from
             move = lifecycle.check_move(
-                user, current, target, community=community, previous=previous, note=note
+                user, current, target, community=community, previous=previous, note=note,
+                field_access=own_case,
+            )
+            lifecycle.check_separation(
+                user, move, [(h.from_status, h.to_status, h.user) for h in history],
+                cfg.separation,
             )
             values["status"] = move.target.value
             action = action or f"issue_{move.action}"
+        elif field_ok and user.is_field:
+            if not own_case:
+                raise PermissionDenied(lifecycle.refusal("lifecycle.not_your_case",
+                                                          user=user.username))
         else:
             auth.require(user, "edit_issues", community=community)
             if community is None and user.scope is not None:
@@ -347,6 +408,9 @@ def _write(
         store_issues.add_issue_photos(
             conn, issue_id, cleaned, event_id=event_id, kind=kind, at=when
         )
+        store_issues.add_issue_photos(
+            conn, issue_id, cleaned_before, event_id=event_id, kind="before", at=when
+        )
         moved = f"{row['status']} -> {values['status']}" if target is not None else action
         text = f"{moved}: {note.strip()}" if note and note.strip() else moved
         store.audit(
@@ -363,6 +427,19 @@ def _write(
     return int(row["version"]) + 1
 
 
+def _is_own_case(store: Store, user: User, row: dict[str, Any], local: dt.datetime) -> bool:
+    """Return whether a report is a case of a ``worker`` user.
+
+    That is: in a grid their worker record holds today, and dispatched to that
+    worker or to nobody in particular.
+    """
+    if user.worker is None or not row.get("grid_code"):
+        return False
+    grids = store_assignments.worker_grids(store, user.worker, on=local.date())
+    chosen = (row.get("attrs") or {}).get("worker")
+    return row["grid_code"] in grids and chosen in (None, user.worker)
+
+
 def move_issue(
     store: Store,
     user: User,
@@ -373,6 +450,7 @@ def move_issue(
     note: str | None = None,
     photos: Sequence[bytes] = (),
     photo_kind: str | None = None,
+    before: Sequence[bytes] = (),
     worker: str | None = None,
     at: dt.datetime | None = None,
     config: IssueConfig | None = None,
@@ -397,6 +475,9 @@ def move_issue(
         Photos of this step (stored without EXIF).
     photo_kind
         ``"before"`` or ``"after"``; default ``"after"`` for handling, else ``"before"``.
+    before
+        Further photos of this step stored as ``before`` (with handling: the scene
+        before the work, beside the ``after`` photos in ``photos``).
     worker
         For a dispatch: the code or name of the grid worker it goes to (one of
         the grid's workers that day); default the grid's workers as a whole.
@@ -469,6 +550,7 @@ def move_issue(
         action="",
         photos=photos,
         photo_kind=photo_kind,
+        before=before,
         extra=extra,
         config=config,
     )

@@ -46,7 +46,7 @@ from gridmap.maps.layers import (
     shift_for_display,
 )
 from gridmap.maps.popups import escape_text
-from gridmap.maps.street import add_check_layers, display_to_wgs84, street_map
+from gridmap.maps.street import add_check_layers, display_to_wgs84, street_map, wgs84_to_display
 from gridmap.maps.styles import (
     KIND_COLORS,
     PALETTE,
@@ -97,4 +97,5 @@ __all__ = [
     "street_map",
     "styles",
     "tiles",
+    "wgs84_to_display",
 ]

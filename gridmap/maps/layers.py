@@ -195,14 +195,20 @@ def _features(geometries: list[dict], properties: list[dict]) -> dict:
 
 
 def _geojson(
-    collection: dict, *, marker: folium.CircleMarker | None = None, labels: bool = False
+    collection: dict,
+    *,
+    marker: folium.CircleMarker | None = None,
+    labels: bool = False,
+    interactive: bool = True,
 ) -> folium.GeoJson:
     # No style_function: folium then styles each feature from properties.style.
+    extra = {} if interactive else {"interactive": False}
     return leaflet.PlainGeoJson(
         collection,
         control=False,
         marker=marker,
         on_each_feature=leaflet.LABEL_ON_EACH_FEATURE if labels else None,
+        **extra,
     )
 
 
@@ -218,11 +224,14 @@ def _shape_layer(
     tips: bool = True,
     labels: list[str] | None = None,
     label_points: list[tuple[float, float] | None] | None = None,
+    interactive: bool = True,
 ) -> None:
     """Add polygons/lines (one GeoJSON layer) with a popup and hover text to ``group``.
 
     ``label_points`` are ``(lat, lon)`` where each label is drawn (a point inside the
     polygon); without them Leaflet puts a label at the polygon's centre.
+    With ``interactive=False`` (a picking map) the shapes take no clicks: a tap
+    anywhere reaches the map, and there is no popup or hover text.
     """
     columns = resolve_columns(gdf, kind, popup_columns)
     heads, cells = popup_cells(gdf, columns, lang, kind)
@@ -238,11 +247,14 @@ def _shape_layer(
                 prop["lp"] = [round(label_points[i][0], 7), round(label_points[i][1], 7)]
         props.append(prop)
     geoms = _display_geoms(gdf.geometry.to_numpy(), simplify_m)
-    marker = folium.CircleMarker(radius=4)  # for stray points (buildings given as points)
-    layer = _geojson(_features(geoms, props), marker=marker, labels=labels is not None)
+    marker = folium.CircleMarker(radius=4, interactive=interactive)  # stray points (buildings)
+    layer = _geojson(_features(geoms, props), marker=marker, labels=labels is not None,
+                     interactive=interactive)
     # bound to the L.geoJson layer itself: Leaflet 1.9.3 fails binding a tooltip to a group
     # of groups ("getElement is not a function")
-    layer.add_child(leaflet.Bind(heads, kind_label(kind, lang), with_tip=tips), name="gridmap_bind")
+    if interactive:
+        layer.add_child(leaflet.Bind(heads, kind_label(kind, lang), with_tip=tips),
+                        name="gridmap_bind")
     layer.add_to(group)
 
 
@@ -406,6 +418,7 @@ def add_communities(
     popup_columns: Sequence[str] | None = None,
     show: bool = True,
     simplify_m: float | None = SIMPLIFY_M,
+    interactive: bool = True,
 ) -> folium.FeatureGroup:
     """Draw community (社区) boundaries as thick outlines.
 
@@ -422,6 +435,9 @@ def add_communities(
         Columns for the popup instead of the defaults.
     show
         Whether the layer is on when the map opens.
+    interactive
+        ``False`` for a picking map: the layer takes no clicks (no popup), so a
+        tap on it reaches the map (:func:`gridmap.maps.street_map` ``picking``).
     simplify_m
         Display simplification tolerance in metres (``None`` keeps every vertex).
 
@@ -443,6 +459,7 @@ def add_communities(
         _shape_layer(
             group, gdf, kind="community", styles=[COMMUNITY_STYLE] * len(gdf),
             popup_columns=popup_columns, lang=lang, simplify_m=simplify_m,
+            interactive=interactive,
         )  # fmt: skip
     _attach(m, group)
     return group
@@ -461,6 +478,7 @@ def add_grids(
     show: bool = True,
     simplify_m: float | None = SIMPLIFY_M,
     label_min_zoom: int = LABEL_MIN_ZOOM,
+    interactive: bool = True,
 ) -> folium.FeatureGroup:
     """Draw grids (网格) filled by their worker's colour, with code labels and popups.
 
@@ -495,6 +513,9 @@ def add_grids(
         Columns for the popup instead of the defaults.
     show
         Whether the layer is on when the map opens.
+    interactive
+        ``False`` for a picking map: the layer takes no clicks (no popup), so a
+        tap on it reaches the map (:func:`gridmap.maps.street_map` ``picking``).
     simplify_m
         Display simplification tolerance in metres.
     label_min_zoom
@@ -539,6 +560,7 @@ def add_grids(
         _shape_layer(
             group, gdf, kind="grid", styles=styles, popup_columns=popup_columns, lang=lang,
             simplify_m=simplify_m, tips=False, labels=codes, label_points=points,
+            interactive=interactive,
         )  # fmt: skip
         if codes is not None:
             group.add_child(leaflet.LabelZoom(label_min_zoom), name="gridmap_label_zoom")
@@ -646,6 +668,7 @@ def add_points(
     popup_columns: Sequence[str] | None = None,
     radius_px: float | None = None,
     show: bool = True,
+    interactive: bool = True,
 ) -> folium.FeatureGroup:
     """Draw point records as circle markers coloured by status (or another column).
 
@@ -680,6 +703,9 @@ def add_points(
         Marker radius in screen pixels (default 6, or 4 for canvas layers).
     show
         Whether the layer is on when the map opens.
+    interactive
+        ``False`` for a picking map: the layer takes no clicks (no popup), so a
+        tap on it reaches the map (:func:`gridmap.maps.street_map` ``picking``).
 
     Returns
     -------
@@ -730,7 +756,8 @@ def add_points(
         style_index = {k: i for i, k in enumerate(order)}
         styles = [
             {"radius": radius, "color": base_color, "weight": 1.5, "opacity": 0.9,
-             "fill": True, "fillColor": mapping[k], "fillOpacity": 0.85}
+             "fill": True, "fillColor": mapping[k], "fillOpacity": 0.85,
+             **({} if interactive else {"interactive": False})}
             for k in order
         ]  # fmt: skip
         geoms = gdf.geometry.to_numpy()
@@ -747,7 +774,8 @@ def add_points(
         }
         layer_cls = leaflet.CanvasPoints if mode == "canvas" else leaflet.PointLayer
         parent.add_child(layer_cls(data), name="gridmap_points")
-        parent.add_child(leaflet.Bind(heads, fallback, with_tip=True), name="gridmap_bind")
+        if interactive:
+            parent.add_child(leaflet.Bind(heads, fallback, with_tip=True), name="gridmap_bind")
         if mode != "plain" and isinstance(m, folium.Map):
             m.options["prefer_canvas"] = True
     if legend and len(gdf):
@@ -779,6 +807,7 @@ def add_lines(
     popup_columns: Sequence[str] | None = None,
     show: bool = True,
     simplify_m: float | None = SIMPLIFY_M,
+    interactive: bool = True,
 ) -> folium.FeatureGroup:
     """Draw road centre-lines styled by road class.
 
@@ -805,6 +834,9 @@ def add_lines(
         Columns for the popup instead of ``name`` and ``road_class``.
     show
         Whether the layer is on when the map opens.
+    interactive
+        ``False`` for a picking map: the layer takes no clicks (no popup), so a
+        tap on it reaches the map (:func:`gridmap.maps.street_map` ``picking``).
     simplify_m
         Display simplification tolerance in metres.
 
@@ -833,6 +865,7 @@ def add_lines(
             group, gdf, kind="road",
             styles=[style_map.get(c or "", ROAD_DEFAULT) for c in classes],
             popup_columns=popup_columns, lang=lang, simplify_m=simplify_m,
+            interactive=interactive,
         )  # fmt: skip
     if legend and len(gdf):
         present = set(classes)
@@ -858,6 +891,7 @@ def add_polygons(
     popup_columns: Sequence[str] | None = None,
     show: bool = True,
     simplify_m: float | None = SIMPLIFY_M,
+    interactive: bool = True,
 ) -> folium.FeatureGroup:
     """Draw reference polygons: compounds (小区), schools, buildings.
 
@@ -883,6 +917,9 @@ def add_polygons(
         Columns for the popup instead of the kind's defaults.
     show
         Whether the layer is on when the map opens.
+    interactive
+        ``False`` for a picking map: the layer takes no clicks (no popup), so a
+        tap on it reaches the map (:func:`gridmap.maps.street_map` ``picking``).
     simplify_m
         Display simplification tolerance in metres.
 
@@ -909,7 +946,7 @@ def add_polygons(
     if len(gdf):
         _shape_layer(
             group, gdf, kind=kind, styles=[path_style] * len(gdf), popup_columns=popup_columns,
-            lang=lang, simplify_m=simplify_m,
+            lang=lang, simplify_m=simplify_m, interactive=interactive,
         )  # fmt: skip
     _attach(m, group)
     return group

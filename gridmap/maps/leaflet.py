@@ -46,6 +46,7 @@ __all__ = [
     "LabelZoom",
     "Legend",
     "MapChrome",
+    "Pick",
     "PlainGeoJson",
     "PlainMacro",
     "PointLayer",
@@ -59,6 +60,7 @@ STATIC_FILES: tuple[str, ...] = (
     "canvas-points.js",
     "label-zoom.js",
     "legend.js",
+    "pick.js",
     "points.js",
 )
 
@@ -292,6 +294,29 @@ class Bind(PlainMacro):
         self.heads = heads
         self.fallback = fallback
         self.with_tip = bool(with_tip)
+
+
+class Pick(PlainMacro):
+    """A picking map's marker where the last tap landed, and a locate button.
+
+    The button asks the browser for the device's position (``navigator.geolocation``,
+    allowed on https and on localhost only) and reports it as a click on the map,
+    where streamlit-folium's ``last_clicked`` picks it up like a tap. ``shift``
+    turns the WGS-84 position into GCJ-02 for a map drawn for the Amap basemap.
+    ``at`` (``lat, lon`` in display coordinates) shows an earlier pick.
+    """
+
+    library = "pick.js"
+    _template = _script_template(
+        "L.gridmap.pick({{ this._parent.get_name() }}, {{ this.options_json|tojson }});"
+    )
+
+    def __init__(self, *, locate: str | None, failed: str = "", busy: str = "",
+                 shift: bool = False, at: tuple[float, float] | None = None) -> None:
+        super().__init__()
+        self._name = "GridmapPick"
+        self.options_json = {"locate": locate, "failed": failed, "busy": busy,
+                             "shift": bool(shift), "at": list(at) if at else None}
 
 
 class PointLayer(PlainMacro):

@@ -18,6 +18,7 @@ from gridmap import i18n
 from gridmap.crs import transform
 from gridmap.errors import InputError
 from gridmap.maps import layers as maps
+from gridmap.maps import leaflet
 from gridmap.maps.basemaps import basemap_needs_gcj
 from gridmap.maps.styles import FAMILY_COLORS, STATUS_COLORS
 from gridmap.maps.tiles import TILE_THRESHOLD, add_tile_layers, use_tiles
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
     from gridmap.checks import CheckReport
 
-__all__ = ["add_check_layers", "display_to_wgs84", "street_map"]
+__all__ = ["add_check_layers", "display_to_wgs84", "street_map", "wgs84_to_display"]
 
 _KIND_OF_LAYER = {**POINT_KINDS, "issues": "issue"}
 _POLYGON_KIND = {"compounds": "compound", "buildings": "building", "schools": "school"}
@@ -64,6 +65,17 @@ def display_to_wgs84(lon: float, lat: float, *, basemap: str) -> tuple[float, fl
     return float(lon), float(lat)
 
 
+def wgs84_to_display(lon: float, lat: float, *, basemap: str) -> tuple[float, float]:
+    """Turn a WGS-84 position into the map's display coordinates.
+
+    The inverse of :func:`display_to_wgs84`: GCJ-02 with the Amap basemap.
+    """
+    if basemap_needs_gcj(basemap):
+        x, y = transform(lon, lat, src="wgs84", dst="gcj02")
+        return float(x), float(y)
+    return float(lon), float(lat)
+
+
 def _bounds_of(frames: Mapping[str, pd.DataFrame]) -> tuple[float, float, float, float] | None:
     for layer in ("communities", "grids"):
         frame = frames.get(layer)
@@ -88,6 +100,7 @@ def street_map(
     tile_threshold: int = TILE_THRESHOLD,
     tile_version: Any = None,
     tile_base_url: str = "/tiles",
+    picking: bool = False,
 ) -> folium.Map:
     """Draw the frames as one map: communities, grids by worker, points, reference layers.
 
@@ -126,6 +139,12 @@ def street_map(
         every tile URL; needed when the map is drawn from tiles.
     tile_base_url
         Where the app serves tiles.
+    picking
+        A map to pick a position on (上报, 新增设施, 网格调配): no layer takes clicks
+        (no popups), so a tap anywhere, inside a grid or on a point, is reported
+        as the map's click (streamlit-folium's ``last_clicked``); the tapped spot
+        gets a marker, a locate button reports the device's position the same
+        way (:class:`gridmap.maps.leaflet.Pick`) and the legends are left out.
 
     Returns
     -------
@@ -172,22 +191,25 @@ def street_map(
             continue
         on = layer in reference
         if layer == "roads":
-            maps.add_lines(m, shown(frame), lang=lang, show=on, legend=on)
+            maps.add_lines(m, shown(frame), lang=lang, show=on, legend=on and not picking,
+                           interactive=not picking)
         elif layer in _EXTRA_STYLE:  # issue 19: service centres, hoardings
             maps.add_polygons(
                 m, shown(frame), layer_name=layer, kind=layer, style=_EXTRA_STYLE[layer],
-                lang=lang, show=on,
+                lang=lang, show=on, interactive=not picking,
             )  # fmt: skip
         elif layer in _POLYGON_KIND:
             maps.add_polygons(
-                m, shown(frame), layer_name=layer, kind=_POLYGON_KIND[layer], lang=lang, show=on
+                m, shown(frame), layer_name=layer, kind=_POLYGON_KIND[layer], lang=lang, show=on,
+                interactive=not picking,
             )
         else:
             kind = {"internet_cafes": "internet_cafe", "entrances": "entrance"}[layer]
             maps.add_points(
-                m, shown(frame), layer_name=layer, kind=kind, color_by=None, lang=lang, show=on
+                m, shown(frame), layer_name=layer, kind=kind, color_by=None, lang=lang, show=on,
+                interactive=not picking,
             )
-    maps.add_communities(m, shown(frames["communities"]), lang=lang)
+    maps.add_communities(m, shown(frames["communities"]), lang=lang, interactive=not picking)
     grids = frames["grids"].copy()
     grids["workers"] = [
         [
@@ -197,7 +219,8 @@ def street_map(
         for n, r in zip(grids["worker_names"], grids["worker_roles"], strict=True)
     ]
     grids = grids.drop(columns=["worker_names", "worker_roles"])
-    maps.add_grids(m, shown(grids), color_by="worker", lang=lang)
+    maps.add_grids(m, shown(grids), color_by="worker", lang=lang, legend=not picking,
+                   interactive=not picking)
     present: set[str] = set()
     for layer in POINT_LAYERS:
         frame = frames[layer]
@@ -208,9 +231,10 @@ def street_map(
             kind=_KIND_OF_LAYER[layer],
             color_by="status",
             lang=lang,
+            interactive=not picking,
         )
         present |= {str(v) for v in frame["status"].dropna()}
-    statuses = [s for s in STATUS_COLORS if s in present]
+    statuses = [s for s in STATUS_COLORS if s in present and not picking]
     if statuses:  # one legend for the fill colours of every point layer
         items = [
             maps.LegendItem(i18n.label(s, lang, field="status"), STATUS_COLORS[s], "dot")
@@ -220,6 +244,16 @@ def street_map(
             m, items, title=i18n.t("map.legend.status", lang), position="bottomleft", lang=lang
         )
     maps.add_layer_control(m, collapsed=True)
+    if picking:
+        m.add_child(
+            leaflet.Pick(
+                locate=i18n.t("map.locate", lang),
+                failed=i18n.t("map.locate_failed", lang),
+                busy=i18n.t("map.locating", lang),
+                shift=shift,
+            ),
+            name="gridmap_pick",
+        )
     return m
 
 

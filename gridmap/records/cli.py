@@ -1,7 +1,7 @@
-"""CLI commands for the records kept by hand: ``gridmap workers`` and ``gridmap tokens``.
+"""CLI commands for the records kept by hand: ``gridmap workers``, ``users`` and ``tokens``.
 
-``add_parsers(subparsers)`` adds ``workers`` and ``tokens`` to the ``gridmap`` command (see
-:mod:`gridmap.cli`). Each command parses, calls the library and prints.
+``add_parsers(subparsers)`` adds ``workers``, ``users`` and ``tokens`` to the ``gridmap``
+command (see :mod:`gridmap.cli`). Each command parses, calls the library and prints.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from gridmap._cli import (
 from gridmap._cli import open_store as _store
 from gridmap._cli import out as _out
 from gridmap.errors import InputError
-from gridmap.records import tokens, workers
+from gridmap.model import UserRole
+from gridmap.records import tokens, users, workers
 
 __all__ = ["add_parsers"]
 
@@ -86,6 +87,49 @@ def cmd_workers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    """List users, add one (a field worker linked to a worker record) or import worker accounts."""
+    from gridmap import auth
+
+    store = _store(args)
+    user = acting_user(store, getattr(args, "user", None))
+    if args.action == "list":
+        frame = users.list_users(store, by=user)
+        rows = [
+            {"username": r["username"], "role": r["role"],
+             "scope": "all" if r["scope"] is None else ",".join(r["scope"]),
+             "worker": r.get("worker_code") or "", "disabled": bool(r["disabled"])}
+            for r in frame.to_dict("records")
+        ]
+        print_records(rows, "json" if args.json else "table",
+                      ["username", "role", "scope", "worker", "disabled"])
+        return EXIT_OK
+    if args.action == "import":
+        if not args.name:
+            msg = "users import needs a CSV or XLSX file of worker codes"
+            raise InputError(msg)
+        from gridmap.io.tabular import read_table
+
+        table = read_table(args.name)
+        made = users.import_worker_accounts(store, table, by=user)
+        print_records(made.to_dict("records"), "json" if args.json else "table",
+                      ["username", "worker", "password"])
+        _out(f"created {len(made)} worker accounts; copy the passwords now: "
+             "they are shown only this once")
+        return EXIT_OK
+    if not args.name:
+        msg = "users add needs a user name"
+        raise InputError(msg)
+    password = args.password or auth.random_password()
+    users.add_user(store, args.name, password, role=args.role, scope=_codes(args.scope),
+                   worker=args.worker, by=user)
+    _out(f"added user {args.name} ({args.role})")
+    if not args.password:
+        _out(f"password: {password}")
+        _out("copy it now: it is shown only this once")
+    return EXIT_OK
+
+
 def _codes(text: str | None) -> list[str] | None:
     if text is None:
         return None
@@ -142,7 +186,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
 
 
 def add_parsers(subparsers: Any) -> None:
-    """Add the ``workers`` and ``tokens`` commands to ``gridmap``.
+    """Add the ``workers``, ``users`` and ``tokens`` commands to ``gridmap``.
 
     Parameters
     ----------
@@ -163,6 +207,27 @@ def add_parsers(subparsers: Any) -> None:
     add_db_argument(p)
     add_user_argument(p, help="name recorded in the audit log (default: $USER)")
     p.set_defaults(func=cmd_workers)
+
+    p = subparsers.add_parser(
+        "users", help="list users, add one, or import worker accounts from a CSV",
+        description="Add app users. A grid worker's account is linked to their worker "
+                    "record: gridmap users add NAME --role worker --worker CODE. "
+                    "gridmap users import FILE creates one worker account per row "
+                    "(columns worker, optional username and password).")
+    p.add_argument("action", choices=["list", "add", "import"])
+    p.add_argument("name", nargs="?", help="add: the user name; import: the CSV/XLSX file")
+    p.add_argument("--role", default="viewer",
+                   choices=[r.value for r in UserRole],
+                   help="add: viewer, inspector, planner, admin, worker or volunteer")
+    p.add_argument("--worker", metavar="CODE", help="add --role worker: the worker record's code")
+    p.add_argument("--scope", metavar="CODES",
+                   help="add: comma-separated community codes (default the whole street)")
+    p.add_argument("--password", help="add: the password (default: a random one, printed once)")
+    p.add_argument("--json", action="store_true", help="list, import: print JSON")
+    add_db_argument(p)
+    add_user_argument(p, help="admin acting (a store user, else the local operator; "
+                              "default: $USER)")
+    p.set_defaults(func=cmd_users)
 
     p = subparsers.add_parser(
         "tokens", help="create, list or revoke API tokens for /api/v1",

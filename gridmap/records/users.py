@@ -6,6 +6,11 @@ lies within their own, and cannot hand out the whole street. Every change is
 written through the store, which audits it with the acting admin's name
 (password hashes never reach the audit log).
 
+Field accounts: a ``worker`` user is linked to one worker record (网格员, by its
+code) and sees the cases of that worker's grids; a ``volunteer`` only reports
+and follows their own reports. :func:`import_worker_accounts` creates worker
+accounts from a CSV (or XLSX) of worker codes.
+
 Two guards keep the street administrable: an admin cannot disable or demote
 themselves, and the last enabled whole-street admin cannot be disabled or
 demoted.
@@ -32,6 +37,7 @@ __all__ = [
     "add_user",
     "disable_user",
     "enable_user",
+    "import_worker_accounts",
     "list_users",
     "reset_password",
     "set_role_and_scope",
@@ -48,6 +54,7 @@ USER_COLUMNS = (
     "failed_logins",
     "locked_until",
     "last_login",
+    "worker_code",
     "version",
 )
 
@@ -174,6 +181,7 @@ def add_user(
     *,
     role: str = "viewer",
     scope: Sequence[str] | None = None,
+    worker: str | None = None,
     by: User,
 ) -> int:
     """Add a user.
@@ -187,9 +195,12 @@ def add_user(
     password
         Clear-text password, at least 8 characters; only its argon2 hash is stored.
     role
-        ``viewer``, ``inspector``, ``planner`` or ``admin``.
+        ``viewer``, ``inspector``, ``planner``, ``admin``, ``worker`` or ``volunteer``.
     scope
         Community codes the user may see and edit; ``None`` for the whole street.
+    worker
+        For ``worker``: the code of the worker record (网格员) the user is; required
+        for that role and refused for the others.
     by
         The admin adding the user.
 
@@ -203,12 +214,118 @@ def add_user(
     gridmap.errors.PermissionDenied
         If ``by`` is not an admin, or the new scope is not within ``by``'s scope.
     gridmap.errors.InputError
-        Name taken or empty, password too short, unknown role or community.
+        Name taken or empty, password too short, unknown role, community or
+        worker, a worker role without a worker or another role with one.
     """
     _require_manage(by, _scope_list(scope), username)
     role_value = _role(role)
     codes = _clean_scope(store, scope)
-    return auth.create_user(store, username, password, role=role_value, scope=codes, by=by)
+    code = _clean_worker(store, role_value, worker)
+    return auth.create_user(store, username, password, role=role_value, scope=codes,
+                            worker=code, by=by)
+
+
+def _clean_worker(store: Store, role: str, worker: str | None) -> str | None:
+    """Check the worker link of a user of ``role``; return the worker code (or ``None``)."""
+    from gridmap.store import assignments as store_assignments
+
+    code = (worker or "").strip() or None
+    if role != UserRole.WORKER:
+        if code is not None:
+            msg = f"only a user of role worker is linked to a worker record, not a {role}"
+            raise InputError(msg)
+        return None
+    if code is None:
+        msg = "a user of role worker needs the code of their worker record (--worker CODE)"
+        raise InputError(msg)
+    if store_assignments.find_worker(store, code) is None:
+        msg = f"no worker with code {code!r}; add the worker first (gridmap workers add)"
+        raise InputError(msg)
+    return code
+
+
+def import_worker_accounts(
+    store: Store,
+    table: pd.DataFrame,
+    *,
+    scope: Sequence[str] | None = None,
+    by: User,
+) -> pd.DataFrame:
+    """Create one ``worker`` account per row of a table of worker codes.
+
+    Every row is checked before any account is created, so a bad row creates none.
+
+    Parameters
+    ----------
+    store
+        The store.
+    table
+        Columns ``worker`` (the worker code; also ``worker_code``, ``code``, 工号,
+        网格员编号), optional ``username`` (default the worker code; also 用户名) and
+        ``password`` (default a new random one; also 密码).
+    scope
+        Community codes the accounts are scoped to (default the whole street).
+    by
+        The admin creating the accounts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``username, worker, password`` per account created: the passwords are
+        shown only here (the store keeps their hashes).
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        A missing worker column, an unknown worker, a taken or repeated user name
+        or a short password (the row is named).
+    gridmap.errors.PermissionDenied
+        If ``by`` is not an admin, or ``scope`` is not within ``by``'s scope.
+    """
+    _require_manage(by, _scope_list(scope), "worker accounts")
+    codes_scope = _clean_scope(store, scope)
+    aliases = {
+        "worker": ("worker", "worker_code", "code", "工号", "网格员编号", "网格员"),
+        "username": ("username", "user", "用户名", "账号"),
+        "password": ("password", "密码"),
+    }
+    columns = {str(c).strip().lower(): c for c in table.columns}
+    found = {}
+    for key, names in aliases.items():
+        for name in names:
+            if name in columns:
+                found[key] = columns[name]
+                break
+    if "worker" not in found:
+        msg = "the table needs a worker column (worker, code, 工号); found: " + ", ".join(
+            map(str, table.columns))
+        raise InputError(msg)
+    rows = []
+    seen: set[str] = set()
+    for number, record in enumerate(table.to_dict("records"), start=1):
+        def cell(key: str, record: dict = record) -> str:
+            value = record.get(found[key]) if key in found else None
+            return "" if value is None or value != value else str(value).strip()
+
+        code = cell("worker")
+        name = cell("username") or code
+        password = cell("password") or auth.random_password()
+        try:
+            _clean_worker(store, UserRole.WORKER, code)
+            if not name or name in seen or store.find_user(name) is not None:
+                msg = f"user name {name!r} is empty, repeated or taken"
+                raise InputError(msg)
+            if len(password) < auth.MIN_PASSWORD_LENGTH:
+                msg = f"password must have at least {auth.MIN_PASSWORD_LENGTH} characters"
+                raise InputError(msg)
+        except InputError as exc:
+            raise InputError(exc.message, row=number) from None
+        seen.add(name)
+        rows.append({"username": name, "worker": code, "password": password})
+    for row in rows:
+        auth.create_user(store, row["username"], row["password"], role=UserRole.WORKER.value,
+                         scope=codes_scope, worker=row["worker"], by=by)
+    return pd.DataFrame(rows, columns=["username", "worker", "password"])
 
 
 def _role(role: str) -> str:
@@ -244,6 +361,7 @@ def set_role_and_scope(
     scope: Sequence[str] | None,
     by: User,
     version: int | None = None,
+    worker: str | None = None,
 ) -> int:
     """Change a user's role and scope.
 
@@ -262,6 +380,8 @@ def set_role_and_scope(
     version
         The user row's version as the admin read it; a newer stored version raises
         :class:`~gridmap.errors.ConflictError`. ``None``: the current one.
+    worker
+        For the ``worker`` role: the worker record's code (required then).
 
     Returns
     -------
@@ -284,13 +404,15 @@ def set_role_and_scope(
     _require_manage(by, _scope_list(scope), username)
     role_value = _role(role)
     codes = _clean_scope(store, scope)
-    after = {"role": role_value, "scope": codes}
+    code = _clean_worker(store, role_value, worker)
+    after = {"role": role_value, "scope": codes, "worker_code": code}
     if row["username"] == by.username and (role_value != row["role"] or codes != row.get("scope")):
         msg = "you cannot change your own role or scope; ask another admin"
         raise InputError(msg)
     _check_keeps_admin(store, row, after)
     new_version = _save(store, row, after, by, version)
-    if role_value != row["role"] or codes != row.get("scope"):
+    if (role_value != row["role"] or codes != row.get("scope")
+            or code != row.get("worker_code")):
         _end_sessions(store, row, "role_changed")
     return new_version
 

@@ -16,6 +16,7 @@ module outside ``gridmap/store/`` runs or builds SQL).
                  worker's grids, ending assignments, plan state, grid history
 ``issues``       issue reports, their status moves and photos
 ``counters``     generated codes (reports, points, workers) from per-prefix counters
+``drafts``       report forms kept server-side per user (reload-proof drafts)
 ``sessions``     login sessions (hashed cookie tokens, expiry, revocation) and
                  the failure counters of names that are not users
 ``outbox``       the notification outbox: enqueue in the event's transaction,

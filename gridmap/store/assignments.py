@@ -126,6 +126,20 @@ def find_worker(store: Store, code: str) -> dict[str, Any] | None:
 
 
 @guard
+def worker_grids(store: Store, code: str, *, on: dt.date) -> list[str]:
+    """Return the codes of the grids worker ``code`` holds on ``on`` (sorted; none if unknown)."""
+    a, g, w = schema.assignments, schema.grids, schema.workers
+    with store.connect() as conn:
+        return sorted(
+            conn.execute(
+                select(g.c.code)
+                .select_from(a.join(g, a.c.grid_id == g.c.id).join(w, a.c.worker_id == w.c.id))
+                .where(w.c.code == code, valid_on(a, on))
+            ).scalars()
+        )
+
+
+@guard
 def worker_communities(store: Store, worker_id: int, *, since: dt.date) -> set[str]:
     """Codes of the communities of the grids a worker holds on ``since`` or later.
 

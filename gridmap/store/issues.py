@@ -25,6 +25,7 @@ __all__ = [
     "add_issue_event",
     "add_issue_photos",
     "find_issue",
+    "find_issue_by_token",
     "issue_photos",
     "issue_transitions",
     "lock_issue",
@@ -33,6 +34,7 @@ __all__ = [
     "read_issue_events",
     "read_issue_photo",
     "read_issue_reports",
+    "reports_by_user",
     "update_issue",
 ]
 
@@ -120,6 +122,22 @@ def read_issue_photo(store: Store, photo_id: int) -> tuple[int, bytes] | None:
     return None if row is None else (int(row.issue_id), bytes(row.jpeg))
 
 
+@guard
+def reports_by_user(store: Store, username: str) -> list[int]:
+    """Ids of the reports ``username`` created (their first event), newest first."""
+    query = (select(_E.c.issue_id)
+             .where(_E.c.user == username, _E.c.from_status.is_(None))
+             .order_by(_E.c.issue_id.desc()))
+    with store.connect() as conn:
+        return [int(i) for i in conn.execute(query).scalars()]
+
+
+def find_issue_by_token(conn: Connection, token: str) -> dict[str, Any] | None:
+    """Return the report submitted with client token ``token``, or ``None`` (in a transaction)."""
+    row = conn.execute(select(_T).where(_T.c.client_token == token)).mappings().first()
+    return None if row is None else dict(row)
+
+
 # --------------------------------------------------------------------------- writes
 
 
@@ -141,10 +159,13 @@ def lock_issue(conn: Connection, issue_id: int) -> dict[str, Any] | None:
 
 
 def issue_transitions(conn: Connection, issue_id: int) -> list[Row[Any]]:
-    """Return the status moves of a report, oldest first (``id, at, from_status, to_status``)."""
+    """Return the status moves of a report, oldest first.
+
+    Rows: ``id, at, from_status, to_status, user``.
+    """
     return list(
         conn.execute(
-            select(_E.c.id, _E.c.at, _E.c.from_status, _E.c.to_status)
+            select(_E.c.id, _E.c.at, _E.c.from_status, _E.c.to_status, _E.c.user)
             .where(_E.c.issue_id == issue_id)
             .order_by(_E.c.id)
         ).all()

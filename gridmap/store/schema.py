@@ -65,6 +65,7 @@ __all__ = [
     "outbox",
     "outbox_attempts",
     "points",
+    "report_drafts",
     "roads",
     "schools",
     "service_centres",
@@ -359,6 +360,9 @@ issue_reports = Table(
     # revision 0002_issue_photos
     Column("duplicate_of", Integer, comment="id of the report a merged duplicate points to"),
     Column("attrs", JSONType, comment="routing details: boundary distance, flags, links"),
+    # revision 0010_field_roles
+    Column("client_token", String(64), unique=True, index=True,
+           comment="the submitting form's token: a repeated submit returns the first report"),
 )
 
 issue_events = Table(
@@ -398,6 +402,18 @@ users = Table(
     Column("last_login", UTCDateTime),
     Column("locked_until", UTCDateTime, comment="refuse logins until then (too many failures)"),
     *_editable(),
+    # revision 0010_field_roles
+    Column("worker_code", String(32), comment="role worker: the code of the worker record"),
+)
+
+report_drafts = Table(  # revision 0010_field_roles
+    "report_drafts",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("data", JSONType, nullable=False,
+           comment="the report form: category, position, text, submit token"),
+    Column("photo", LargeBinary, comment="the photo taken, re-encoded without EXIF"),
+    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 sessions = Table(

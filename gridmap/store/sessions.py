@@ -51,14 +51,14 @@ def insert_session(store: Store, *, token_hash: str, user_id: int, at: dt.dateti
 
 
 def _session_columns() -> list[Any]:
-    return [*_S.c, _U.c.username, _U.c.role, _U.c.scope, _U.c.disabled]
+    return [*_S.c, _U.c.username, _U.c.role, _U.c.scope, _U.c.disabled, _U.c.worker_code]
 
 
 def find_session(store: Store, token_hash: str) -> dict[str, Any] | None:
     """Return the session with this token hash joined with its user's current row, or None.
 
-    The row has every ``sessions`` column plus ``username``, ``role``, ``scope`` and
-    ``disabled`` as the store holds them now (re-read on every call).
+    The row has every ``sessions`` column plus ``username``, ``role``, ``scope``,
+    ``disabled`` and ``worker_code`` as the store holds them now (re-read on every call).
     """
     query = (select(*_session_columns()).join(_U, _U.c.id == _S.c.user_id)
              .where(_S.c.token_hash == token_hash))

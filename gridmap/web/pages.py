@@ -29,11 +29,14 @@ class Page:
         return PurePosixPath(self.file).stem
 
 
-#: Every page, in navigation order; the first is the default page.
+#: Every page, in navigation order; a user's default page is the first they may open
+#: (a grid worker's 我的待办, a volunteer's 上报).
 PAGES: tuple[Page, ...] = (
     Page("nav.section.map", "pages/map.py", "nav.map", "map", "view"),
     Page("nav.section.map", "pages/points.py", "nav.points", "place", "view"),
-    Page("nav.section.map", "pages/report.py", "nav.report", "add_a_photo", "edit_issues"),
+    Page("nav.section.field", "pages/todo.py", "nav.todo", "checklist", "todo"),
+    Page("nav.section.map", "pages/report.py", "nav.report", "add_a_photo", "report"),
+    Page("nav.section.field", "pages/my_reports.py", "nav.my_reports", "history", "my_reports"),
     Page("nav.section.grids", "pages/split.py", "nav.split", "grid_on", "edit_grids"),
     Page("nav.section.grids", "pages/reassign.py", "nav.reassign", "swap_horiz", "assign"),
     Page("nav.section.grids", "pages/workers.py", "nav.workers", "badge", "assign"),
@@ -47,8 +50,8 @@ PAGES: tuple[Page, ...] = (
     Page("nav.section.admin", "pages/settings.py", "nav.settings", "settings", "edit_settings"),
     Page("nav.section.admin", "pages/notify_log.py", "nav.notify_log", "notifications",
          "edit_settings"),
-    Page("nav.section.admin", "pages/sessions.py", "nav.sessions", "devices", "view"),
-    Page("nav.section.admin", "pages/about.py", "nav.about", "info", "view"),
+    Page("nav.section.admin", "pages/sessions.py", "nav.sessions", "devices", "account"),
+    Page("nav.section.admin", "pages/about.py", "nav.about", "info", "account"),
 )
 
 #: The page where every user sees and ends their own sessions and changes their password.

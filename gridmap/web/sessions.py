@@ -173,7 +173,8 @@ def resolve_session(store: Store, token: str | None, *, now: dt.datetime | None 
         return Resolved(None, "idle")
     scope = row["scope"]
     user = auth.User(row["username"], UserRole(row["role"]),
-                     tuple(scope) if scope is not None else None, row["user_id"])
+                     tuple(scope) if scope is not None else None, row["user_id"],
+                     row.get("worker_code"))
     idle_end = row["idle_expires_at"]
     if touch and now - row["last_seen_at"] >= TOUCH_EVERY:
         idle, _ = _lifetimes(settings)

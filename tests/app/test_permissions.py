@@ -104,6 +104,15 @@ def _add_user(c, u, t):
     )
 
 
+def _import_worker_accounts(c, u, t):
+    import pandas as pd
+
+    scope = [c.inside if t == "in" else c.outside]
+    code = c.store.read_layer("workers")["code"].iloc[0]
+    table = pd.DataFrame({"worker": [code], "username": ["worker_new"]})
+    return users.import_worker_accounts(c.store, table, scope=scope, by=u)
+
+
 def _reset_password(c, u, t):
     return users.reset_password(c.store, f"user_{t}", "password-reset-1", by=u)
 
@@ -132,6 +141,7 @@ WRITES = {
     points.retire_point: ("edit_points", _retire_point),
     points.add_maintenance: ("record_maintenance", _add_maintenance),
     users.add_user: ("manage_users", _add_user),
+    users.import_worker_accounts: ("manage_users", _import_worker_accounts),
     users.reset_password: ("manage_users", _reset_password),
     users.set_role_and_scope: ("manage_users", _set_role_and_scope),
     users.disable_user: ("manage_users", _disable_user),

@@ -208,8 +208,9 @@ def test_map_draws_offline_and_a_grid_click_shows_its_panel(server, tmp_path):
 
 
 #: Sidebar entries of an admin, in order; pages with a map must draw it with a height.
-SIDEBAR = ["地图", "设施台账", "问题上报", "网格划分", "网格调配", "网格员管理", "创建检查",
-           "案件处置", "考核看板", "导入", "导出", "用户管理", "设置", "关于"]  # fmt: skip
+SIDEBAR = ["地图", "设施台账", "问题上报", "我的上报", "网格划分", "网格调配", "网格员管理",
+           "创建检查", "案件处置", "考核看板", "导入", "导出", "用户管理", "设置",
+           "关于"]  # fmt: skip
 #: Cut the network at name resolution: unlike request interception (page.route), this
 #: leaves Streamlit's lazily loaded widgets (st.dataframe) alone.
 OFFLINE_ARGS = [*CHROMIUM_ARGS,

@@ -181,6 +181,15 @@ def _add_user(c, u, t):
     return users.add_user(c.store, "new_user", "password-new-1", scope=scope, by=u)
 
 
+def _import_worker_accounts(c, u, t):
+    import pandas as pd
+
+    scope = [_community(c, t)]
+    code = c.store.read_layer("workers")["code"].iloc[0]
+    table = pd.DataFrame({"worker": [code], "username": ["worker_new"]})
+    return users.import_worker_accounts(c.store, table, scope=scope, by=u)
+
+
 def _reset_password(c, u, t):
     return users.reset_password(c.store, f"user_{t}", "password-reset-1", by=u)
 
@@ -354,6 +363,7 @@ WRITES: dict[Callable, tuple[str, Callable, bool]] = {
     points.retire_point: ("edit_points", _retire_point, False),
     points.add_maintenance: ("record_maintenance", _add_maintenance, False),
     users.add_user: ("manage_users", _add_user, False),
+    users.import_worker_accounts: ("manage_users", _import_worker_accounts, False),
     users.reset_password: ("manage_users", _reset_password, False),
     users.set_role_and_scope: ("manage_users", _set_role_and_scope, False),
     users.disable_user: ("manage_users", _disable_user, False),

@@ -34,6 +34,7 @@ EXPECTED = {
     ("registered", "dispatched"): ("inspector", False),
     ("registered", "closed"): ("inspector", True),
     ("dispatched", "handled"): ("inspector", False),
+    ("dispatched", "returned"): ("inspector", True),  # 申请退回: a worker sends a case back
     ("handled", "verified"): ("inspector", False),
     ("handled", "returned"): ("inspector", True),
     ("verified", "closed"): ("inspector", False),
@@ -47,6 +48,8 @@ EXPECTED = {
     ("suspended", "returned"): ("planner", False),
 }
 ROLES = ["viewer", "inspector", "planner", "admin"]
+# the moves a grid worker (role worker) makes on the cases of their own grids
+WORKER_MOVES = {("dispatched", "handled"), ("dispatched", "returned")}
 
 
 def test_table_is_the_expected_one():
@@ -54,6 +57,13 @@ def test_table_is_the_expected_one():
         (m.source.value, m.target.value): (m.min_role.value, m.note_required)
         for m in lifecycle.MOVES
     } == EXPECTED
+    worker_moves = {
+        (m.source.value, m.target.value)
+        for m in lifecycle.MOVES
+        if UserRole.WORKER in m.field_roles
+    }
+    assert worker_moves == WORKER_MOVES
+    assert not any(UserRole.VOLUNTEER in m.field_roles for m in lifecycle.MOVES)
 
 
 @pytest.mark.parametrize("text", ["立案", "registered", "已立案", " Registered "])
@@ -176,6 +186,7 @@ class IssueLoop(RuleBasedStateMachine):
         )
         self.id, self.version = result.id, 1
         self.status, self.before_suspension = "reported", None
+        self.handler = None  # who handled since the last (re)dispatch: separation of duties
         assert self.counts() == (1, 1)
 
     @rule(
@@ -192,6 +203,8 @@ class IssueLoop(RuleBasedStateMachine):
             expected = None
         legal = expected is not None
         ok = legal and ROLES.index(role) >= ROLES.index(expected[0]) and (note or not expected[1])
+        if key in (("handled", "verified"), ("verified", "closed")) and self.handler == role:
+            ok = False  # whoever handled a case may not verify or close it
         before = self.counts()
         try:
             new_version = issues.move_issue(
@@ -214,6 +227,10 @@ class IssueLoop(RuleBasedStateMachine):
         assert self.counts() == (before[0] + 1, before[1] + 1)
         if target == "suspended":
             self.before_suspension = self.status
+        if target == "handled":
+            self.handler = role
+        elif key == ("returned", "dispatched"):
+            self.handler = None
         self.status, self.version = target, new_version
 
     @rule(data=st.data())

@@ -49,29 +49,62 @@ def test_page_runs(app_db, name, role):
     assert [s.value for s in at.subheader] == [i18n.t(PAGES[name])]
 
 
+def stored_page(app_db, name: str, role: str, **draft) -> AppTest:
+    """A page run by a user the store holds (the report form keeps its draft there)."""
+    from gridmap.issues import field
+
+    store = Store(app_db)
+    user_id = auth.create_user(store, f"{role}1", "page-pass-1", role=role)
+    user = auth.User(f"{role}1", UserRole(role), None, user_id)
+    if draft:
+        field.save_draft(store, user, field.load_draft(store, user), **draft)
+    store.close()
+    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=60)
+    at.session_state["gm_user"] = user
+    return at
+
+
 def test_report_with_typed_coordinates(app_db):
     store = Store(app_db)
     point = store.read_layer("grids").geometry.iloc[4].representative_point()
     store.close()
-    at = page("report", "inspector").run()
-    at.radio(key="gm_rep_source").set_value("typed").run()
+    at = stored_page(app_db, "report", "inspector", category="市容环境")
+    at.run()
     at.number_input[0].set_value(round(point.x, 6))
     at.number_input[1].set_value(round(point.y, 6))
-    at.text_area(key="gm_rep_text").input("路边暴露垃圾")
+    at.run()
+    at.text_input[0].input("路边暴露垃圾")
     button(at, "report.submit").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == []
-    assert any(s.value.startswith("已上报 AJ") for s in at.success)
+    assert any(s.value.startswith("已上报，案件编号 AJ") for s in at.success)
     store = Store(app_db)
     assert store.counts()["issues"] == 81
     store.close()
 
 
-def test_report_from_photo_gps(app_db):
-    at = page("report", "inspector").run()
-    at.radio(key="gm_rep_source").set_value("photo").run()
+def test_report_needs_a_category_and_a_position(app_db):
+    at = stored_page(app_db, "report", "volunteer").run()
+    button(at, "report.submit").click().run()
     assert not at.exception
-    assert i18n.t("report.no_photo_gps") in [i.value for i in at.info]
+    assert [w.value for w in at.warning] == [i18n.t("report.no_category")]
+    at = stored_page(app_db, "report", "inspector", category="市容环境").run()
+    button(at, "report.submit").click().run()
+    assert [w.value for w in at.warning] == [i18n.t("report.no_pick")]
+
+
+@pytest.mark.parametrize("name", ["todo", "my_reports"])
+def test_field_pages_run(app_db, name):
+    store = Store(app_db)
+    worker = store.read_layer("workers")["code"].iloc[0]
+    user_id = auth.create_user(store, "wk", "page-pass-1", role="worker", worker=worker)
+    store.close()
+    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=60)
+    at.session_state["gm_user"] = auth.User("wk", UserRole.WORKER, None, user_id, worker)
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []
+    assert [s.value for s in at.subheader] == [i18n.t(f"nav.{name}")]
 
 
 def test_issue_detail_and_move(app_db):
@@ -128,11 +161,3 @@ def test_other_pages_can_open_a_case(app_db):
     assert not at.exception
     assert at.selectbox(key="gm_iss_pick").value == target
     assert any(code in t.value.to_string() for t in at.table)
-
-
-def test_report_needs_coordinates(app_db):
-    at = page("report", "inspector").run()
-    at.radio(key="gm_rep_source").set_value("typed").run()
-    button(at, "report.submit").click().run()
-    assert not at.exception
-    assert [w.value for w in at.warning] == [i18n.t("report.no_coords")]

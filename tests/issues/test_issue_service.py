@@ -19,6 +19,8 @@ from gridmap.store import schema
 
 ADMIN = User("admin", UserRole.ADMIN)
 INSPECTOR = User("insp", UserRole.INSPECTOR)
+CHECKER = User("check", UserRole.INSPECTOR)  # verifies and closes: not who handled
+HANDLER = User("handler", UserRole.ADMIN)
 VIEWER = User("view", UserRole.VIEWER)
 AT = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai
 
@@ -183,8 +185,9 @@ def test_full_loop_with_photos_events_and_audit(issue_store, make_gps_jpeg):
     ]
     for state, extra in steps:
         when += dt.timedelta(minutes=30)
+        who = CHECKER if state in ("核查", "结案") else INSPECTOR
         version = issues.move_issue(
-            issue_store, INSPECTOR, result.id, state, version=version, at=when, **extra
+            issue_store, who, result.id, state, version=version, at=when, **extra
         )
     detail = issues.issue_detail(issue_store, ADMIN, result.code)
     assert detail["status"] == "closed" and detail["moves"] == []
@@ -349,7 +352,8 @@ def test_stored_move_refused_below_its_role_and_accepted_at_it(issue_store, move
         else [*PATHS[move.target.value], "suspended"]
     )
     for step in steps:
-        version = issues.move_issue(issue_store, ADMIN, result.id, step, version=version, note="n")
+        who = HANDLER if step == "handled" else ADMIN  # who verifies or closes did not handle
+        version = issues.move_issue(issue_store, who, result.id, step, version=version, note="n")
     low = User("low", UserRole(BELOW[move.min_role.value]))
     with pytest.raises(PermissionDenied):
         issues.move_issue(issue_store, low, result.id, move.target, version=version, note="n")

@@ -108,7 +108,7 @@ def test_report_list_move_show(where, capsys, tmp_path, make_gps_jpeg):
     assert run("issues", "show", "81", "--json", "--db", db) == 0
     detail = json.loads(capsys.readouterr().out)
     assert [e["to_status"] for e in detail["timeline"]] == ["reported", "registered", "dispatched"]
-    assert set(detail["moves"]) == {"handled", "suspended"}
+    assert set(detail["moves"]) == {"handled", "returned", "suspended"}
 
     assert run("issues", "list", "--status", "派遣", "--format", "csv", "--db", db) == 0
     lines = capsys.readouterr().out.strip().splitlines()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -98,3 +102,34 @@ def test_the_tile_switch_draws_tiles_above_the_threshold_and_layers_below(frames
     assert len(parts(city)[0]) == 6
     with pytest.raises(InputError):  # tiles are WGS-84: never under the shifted Amap basemap
         maps.street_map(shown, basemap="amap", tile_threshold=0, tile_version=1)
+
+
+def test_a_picking_map_takes_taps_anywhere_and_has_a_locate_button(frames):
+    """On a picking map no layer takes clicks, so a tap inside a grid reaches the map (#15)."""
+    plain = maps.street_map(snapshot.restrict_frames(frames, VIEWER)).get_root().render()
+    picking = maps.street_map(snapshot.restrict_frames(frames, VIEWER), picking=True)
+    html = picking.get_root().render()
+    assert "L.gridmap.bind(" in plain and "L.gridmap.pick(" not in plain
+    assert "L.gridmap.bind(" not in html  # no popup swallows the map's click
+    assert "L.gridmap.pick(" in html and json.dumps("我的位置") in html
+    assert "gridmap.legend(" not in html  # legends would cover the phone's map
+    geojson = re.findall(r"L\.geoJson\([^;]*?\{(.*?)\}\s*\)", html, re.S)
+    assert geojson and all('"interactive": false' in options for options in geojson)
+    assert html.count('"interactive": false') >= len(geojson)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the script")
+def test_the_locate_buttons_gcj_shift_matches_the_python_one():
+    """The locate button shifts a GPS position for an Amap-drawn map like gridmap.crs does."""
+    from gridmap.maps import leaflet
+
+    text = leaflet.static_text("pick.js")
+    body = re.search(r"^function gcj\(.*?^}", text, re.S | re.M).group(0)
+    points = [(120.19, 30.24), (116.39, 39.91), (113.26, 23.13)]
+    script = body + "\nconsole.log(JSON.stringify(" + json.dumps(points) + \
+        ".map(function(p) { return gcj(p[1], p[0]); })));"
+    out = json.loads(subprocess.run(["node", "-e", script], capture_output=True, text=True,
+                                    check=True).stdout)
+    for (lon, lat), (glat, glon) in zip(points, out, strict=True):
+        want = crs.wgs84_to_gcj02(lon, lat)
+        assert crs.distance_m(glon, glat, *want) < 0.01
