@@ -154,8 +154,8 @@ def read_orders(
     counts = (
         select(
             _I.c.order_id,
-            func.count().label("items"),
-            func.count(_I.c.resolved_at).label("resolved"),
+            func.count().label("n_items"),
+            func.count(_I.c.resolved_at).label("n_resolved"),
         )
         .group_by(_I.c.order_id)
         .subquery()
@@ -163,8 +163,8 @@ def read_orders(
     query = (
         select(
             _O,
-            func.coalesce(counts.c.items, 0).label("items"),
-            func.coalesce(counts.c.resolved, 0).label("resolved"),
+            func.coalesce(counts.c.n_items, 0).label("items"),
+            func.coalesce(counts.c.n_resolved, 0).label("resolved"),
         )
         .select_from(_O.outerjoin(counts, counts.c.order_id == _O.c.id))
         .order_by(_O.c.year.desc(), _O.c.seq.desc())
