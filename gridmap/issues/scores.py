@@ -51,6 +51,7 @@ XLSX_HEADERS: dict[str, str] = {
 }
 
 _HANDLED_OR_LATER = {"handled", "verified", "closed"}
+_BEFORE_HANDLING = {"reported", "registered"}
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -84,16 +85,21 @@ def case_facts(issues: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     handled_at = ev[ev["to_status"] == "handled"].groupby("issue_id")["at"].max()
     returns = ev[ev["to_status"] == "returned"].groupby("issue_id").size()
     ever_handled = set(ev.loc[ev["to_status"] == "handled", "issue_id"])
-    has_events = set(ev["issue_id"])
+    ordered = ev.sort_values("at", kind="stable")
+    # the status a report had before its first recorded move: imported cases come in
+    # handled, verified or closed without the events that led there
+    first_from = ordered.groupby("issue_id")["from_status"].first().to_dict()
+    closing = ordered[ordered["to_status"] == "closed"].groupby("issue_id")["from_status"].last()
     ids = issues["id"]
     out = pd.DataFrame(index=issues.index)
     out["handled_at"] = pd.to_datetime(ids.map(handled_at.to_dict()).astype(object), utc=True)
     status = issues["status"].astype(str)
-    out["handled"] = ids.isin(ever_handled) | (
-        ~ids.isin(has_events) & status.isin(_HANDLED_OR_LATER)
-    )
+    start = pd.Series([first_from.get(i, s) for i, s in zip(ids, status, strict=True)],
+                      index=issues.index, dtype=object)  # fmt: skip
+    out["handled"] = ids.isin(ever_handled) | start.isin(_HANDLED_OR_LATER)
     out["returned"] = ids.map(returns.to_dict()).fillna(0).astype(int)
-    dismissed = (status == "closed") & ~out["handled"]
+    # dismissed (不予立案/作废): closed straight from reported or registered, never 结案
+    dismissed = (status == "closed") & ids.map(closing.to_dict()).isin(_BEFORE_HANDLING)
     if "duplicate_of" in issues.columns:
         dismissed |= issues["duplicate_of"].notna()
     out["dismissed"] = dismissed
