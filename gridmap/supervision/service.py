@@ -375,7 +375,12 @@ def recheck(
     order_id = resolve_order(store, order)
     row = _row(store, order_id)
     auth.require(user, "run_checks", community=row["community"])
-    lifecycle.find_move(row["state"], "recheck_pass")  # only from rectified
+    if row["state"] != State.RECTIFIED.value:
+        msg = (
+            f"only a rectified order (已整改) can be re-checked; {row['number']} is "
+            f"{row['state']}"
+        )
+        raise InputError(msg)
     when = _now(at)
     items = store_supervision.read_items(store, [order_id])
     rule_items = items[items["kind"] == "rule"]
