@@ -1148,7 +1148,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "ledger.download_xlsx": {"zh": "下载考核台账（XLSX）", "en": "Download the ledger (XLSX)"},
     "ledger.download_pdf": {"zh": "下载考核排名（PDF）", "en": "Download the ranking (PDF)"},
     "ledger.empty": {"zh": "本月无扣分。", "en": "No deductions this month."},
-    "dash.dismissed": {"zh": "不予立案/作废（不计入结案）", "en": "Dismissed (not counted as closed)"},
+    "dash.dismissed_note": {"zh": "不予立案、作废及合并的重复案件单列（“不予立案/作废”列），不计入案件数和结案数。", "en": "Dismissed reports and merged duplicates are listed apart (the Dismissed column), never counted as cases or as closed."},
+    "field.dismissed": {"zh": "不予立案/作废", "en": "Dismissed"},
+    "field.score": {"zh": "得分", "en": "Score"},
 }
 
 

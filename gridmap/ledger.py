@@ -50,6 +50,7 @@ __all__ = [
     "ledger_scores",
     "ledger_xlsx",
     "month_end",
+    "record_ledger_export",
 ]
 
 FULL_MARKS = 100.0
@@ -219,8 +220,11 @@ def ledger_scores(store: Store, lines: pd.DataFrame, *, level: str, month: str,
     return table.reset_index(drop=True)
 
 
-def _tables(store: Store, month: str, user: User | None, lang: str) -> tuple[dict, pd.DataFrame]:
-    lines = ledger_lines(store, month=month, user=user)
+def _tables(
+    store: Store, month: str, user: User | None, lines: pd.DataFrame | None
+) -> tuple[dict, pd.DataFrame]:
+    if lines is None:
+        lines = ledger_lines(store, month=month, user=user)
     ranks = {
         level: ledger_scores(store, lines, level=level, month=month, user=user) for level in LEVELS
     }
@@ -231,21 +235,26 @@ def _headers(columns: list[str], lang: str) -> list[str]:
     return [i18n.t(f"ledger.col.{c}", lang) for c in columns]
 
 
-def _record(store: Store, user: User | None, month: str, fmt: str) -> None:
+def record_ledger_export(store: Store, user: User | None, month: str, fmt: str) -> None:
+    """Write the audit row of a ledger export (who took the month's ranking, in which format)."""
     store.audit("export", username=user.username if user else None,
                 note=f"assessment ledger {month} ({fmt})")  # fmt: skip
 
 
 def ledger_xlsx(store: Store, *, month: str, user: User | None = None,
-                lang: str = i18n.DEFAULT_LANG, audit: bool = True) -> bytes:  # fmt: skip
-    """Write the month's ranking (a sheet per level) and its deduction lines to XLSX."""
+                lang: str = i18n.DEFAULT_LANG, audit: bool = True,
+                lines: pd.DataFrame | None = None) -> bytes:  # fmt: skip
+    """Write the month's ranking (a sheet per level) and its deduction lines to XLSX.
+
+    ``lines`` are the month's :func:`ledger_lines` when already computed.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     from gridmap.io.writers import xlsx_plain_text
 
     auth.require(user or auth.SYSTEM, "export")
-    ranks, lines = _tables(store, month, user, lang)
+    ranks, lines = _tables(store, month, user, lines)
     book = Workbook()
     book.remove(book.active)
     columns = ["rank", "key", "name", "score", "deducted", "lines"]
@@ -266,18 +275,22 @@ def ledger_xlsx(store: Store, *, month: str, user: User | None = None,
     out = io.BytesIO()
     book.save(out)
     if audit:
-        _record(store, user, month, "xlsx")
+        record_ledger_export(store, user, month, "xlsx")
     return out.getvalue()
 
 
 def ledger_pdf(store: Store, *, month: str, user: User | None = None,
-               lang: str = i18n.DEFAULT_LANG, audit: bool = True) -> bytes:  # fmt: skip
-    """Write the month's published ranking (grids, communities, workers) and lines as PDF."""
+               lang: str = i18n.DEFAULT_LANG, audit: bool = True,
+               lines: pd.DataFrame | None = None) -> bytes:  # fmt: skip
+    """Write the month's published ranking (grids, communities, workers) and lines as PDF.
+
+    ``lines`` are the month's :func:`ledger_lines` when already computed.
+    """
     from gridmap.export._pdf import build_pdf, para, styles, table
 
     acting = user or auth.SYSTEM
     auth.require(acting, "export")
-    ranks, lines = _tables(store, month, user, lang)
+    ranks, lines = _tables(store, month, user, lines)
     st = styles()
     title = i18n.t("ledger.pdf_title", lang, month=month)
     story: list[Any] = [para(title, st["title"])]
@@ -295,5 +308,5 @@ def ledger_pdf(store: Store, *, month: str, user: User | None = None,
                        [2.4, 5.0, 1.4, 3.4, 4.8], st))  # fmt: skip
     payload = build_pdf(story, title=title, author=acting.username, lang=lang)
     if audit:
-        _record(store, user, month, "pdf")
+        record_ledger_export(store, user, month, "pdf")
     return payload

@@ -54,3 +54,15 @@ def test_viewers_may_not_open_the_page(app_url):
     at = app_as("viewer").switch_page("pages/supervision.py").run()
     assert not at.exception
     assert i18n.t("nav.supervision") not in [s.value for s in at.subheader]
+
+
+def test_the_dashboard_shows_the_ledger_without_nan(app_url):
+    at = app_as("admin").switch_page("pages/dashboard.py").run(timeout=60)
+    assert not at.exception and [e.value for e in at.error] == []
+    tables = [d.value for d in at.dataframe]
+    score = i18n.t("ledger.col.score")
+    ledgers = [t for t in tables if score in t.columns]
+    assert ledgers and len(ledgers[0]) > 0 and ledgers[0][score].notna().all()
+    for level in ("community", "worker"):
+        at.radio(key="gm_dash_ledger_level").set_value(level).run(timeout=60)
+        assert not at.exception
