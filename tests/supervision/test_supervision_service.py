@@ -146,3 +146,21 @@ def test_cli_lifecycle(demo_db, demo_store, capsys):
     assert "[x] grid_households" in shown and "passed -> done" in shown
     with pytest.raises(InputError):
         _run("supervision", "move", number, "accept", *db)
+
+
+def test_moves_are_notified_in_their_transaction(demo_store, tmp_path):
+    from gridmap.store import outbox
+
+    (tmp_path / "gridmap.toml").write_text(
+        '[notify.channels.office]\ntype = "webhook"\nurl = "http://127.0.0.1:9/in"\n'
+        'audience = ["office"]\nevents = ["supervision", "supervision_move"]\n',
+        encoding="utf-8",
+    )  # the demo_db fixture points GRIDMAP_CONFIG at this file; nothing is sent here
+    number = supervision.issue_from_failures(
+        demo_store, INSPECTOR, rules=["grid_households"], grids=[GRID]
+    )[0]["number"]
+    supervision.move_order(demo_store, INSPECTOR, number, "accept")
+    rows = outbox.read_outbox(demo_store)
+    assert sorted(rows["kind"]) == ["supervision", "supervision_move"]
+    text = rows[rows["kind"] == "supervision_move"].iloc[0]["payload"]["text"]
+    assert number in text and "整改中" in text
