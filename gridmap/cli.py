@@ -357,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     from gridmap.issues import cli as issues_cli
     from gridmap.notify import cli as notify_cli
     from gridmap.records import cli as records_cli
+    from gridmap.supervision import cli as supervision_cli
 
     checks_cli.add_parsers(sub)
     grids_cli.add_parsers(sub)
@@ -364,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_cli.add_parsers(sub)
     records_cli.add_parsers(sub)
     notify_cli.add_parsers(sub)
+    supervision_cli.add_parsers(sub)
     return parser
 
 

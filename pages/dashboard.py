@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from gridmap import i18n, issues
+from gridmap import auth, i18n, issues, ledger
 from gridmap.errors import GridmapError
 from pages import _shared as sh
 
@@ -54,6 +54,7 @@ for by, title in (("grid", "dash.ranking_grid"), ("worker", "dash.ranking_worker
         shown[column] = (shown[column] * 100).round(1)
     shown["mean_handling_h"] = shown["mean_handling_h"].round(1)
     sh.show_frame(shown)
+st.caption(sh.tr("dash.dismissed_note"))
 st.download_button(
     sh.tr("dash.download"),
     data=issues.scores_workbook(store, month=month, user=user, config=cfg, audit=False),
@@ -62,3 +63,41 @@ st.download_button(
     on_click=sh.guarded(lambda: issues.record_scores_export(store, user, month=month)),
     key="gm_dash_download",
 )
+
+# the monthly 考核 ledger: checks, cases and 督办单 in one score per grid, worker, community
+st.markdown(f"**{sh.tr('ledger.title')}**")
+lines = ledger.ledger_lines(store, month=month, user=user, config=cfg)
+level = st.radio(
+    sh.tr("ledger.col.key"), list(ledger.LEVELS), horizontal=True, key="gm_dash_ledger_level",
+    format_func=lambda v: sh.tr(f"ledger.level.{v}"),
+)  # fmt: skip
+ranking = ledger.ledger_scores(store, lines, level=level, month=month, user=user)
+ranking.columns = [sh.tr(f"ledger.col.{c}") for c in ranking.columns]
+sh.dataframe(ranking, hide_index=True, key="gm_dash_ledger")
+if lines.empty:
+    st.caption(sh.tr("ledger.empty"))
+else:
+    detail = lines.assign(cause=[sh.tr(f"ledger.cause.{c}") for c in lines["cause"]])[
+        ["cause", "ref", "points", "grid", "detail"]
+    ]
+    detail.columns = [sh.tr(f"ledger.col.{c}") for c in ("cause", "ref", "points", "key", "detail")]
+    with st.expander(sh.tr("ledger.col.lines")):
+        sh.dataframe(detail, hide_index=True, key="gm_dash_ledger_lines")
+if auth.can(user, "export"):
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        sh.tr("ledger.download_xlsx"),
+        data=ledger.ledger_xlsx(store, month=month, user=user, lang=lang, audit=False, lines=lines),
+        file_name=f"ledger-{month}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="gm_dash_ledger_xlsx",
+        on_click=lambda: ledger.record_ledger_export(store, user, month, "xlsx"),
+    )
+    c2.download_button(
+        sh.tr("ledger.download_pdf"),
+        data=ledger.ledger_pdf(store, month=month, user=user, lang=lang, audit=False, lines=lines),
+        file_name=f"ledger-{month}.pdf",
+        mime="application/pdf",
+        key="gm_dash_ledger_pdf",
+        on_click=lambda: ledger.record_ledger_export(store, user, month, "pdf"),
+    )

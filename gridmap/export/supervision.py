@@ -194,8 +194,9 @@ def current_failures(
     community: str | None = None,
     as_of: dt.date | None = None,
     lang: str = i18n.DEFAULT_LANG,
+    report: Any = None,
 ) -> pd.DataFrame:
-    """Run every enabled check and return its failures.
+    """Run every enabled check (or take ``report``, their result) and return its failures.
 
     Parameters
     ----------
@@ -215,7 +216,8 @@ def current_failures(
     """
     from gridmap.checks import run_checks_on_store
 
-    report = run_checks_on_store(store, community=community, as_of=as_of)
+    if report is None:
+        report = run_checks_on_store(store, community=community, as_of=as_of)
     return failures_frame(report, lang=lang)
 
 
@@ -430,7 +432,13 @@ def export_supervision(
         auth.require(user, "run_checks", community=str(code))
     issued = data["as_of"]
     deadline = issued + dt.timedelta(days=deadline_days)
-    failures = current_failures(store, community=community, as_of=issued, lang=lang)
+    from gridmap.checks import run_checks_on_store
+    from gridmap.supervision.service import items_of_report
+
+    report = run_checks_on_store(store, community=community, as_of=issued)
+    failures = current_failures(store, community=community, as_of=issued, lang=lang,
+                                report=report)  # fmt: skip
+    items = items_of_report(report)  # each order is tracked with its items (督办 loop)
     wanted = set(grids["code"])
     failing = failures[failures["grid"].isin(wanted) & (failures["severity"] != "advisory")]
     office, prefix = issuer(data["communities"], lang)
@@ -441,6 +449,7 @@ def export_supervision(
             "issued_on": issued,
             "deadline": deadline,
             "failures": int((failing["grid"] == code).sum()),
+            "items": items.get(str(code), []),
         }
         for code, row in grids.set_index("code").iterrows()
         if (failing["grid"] == code).any()
@@ -481,6 +490,6 @@ def export_supervision(
         {str(g) for g, sev in zip(failures["grid"], failures["severity"], strict=True)
          if g in wanted and sev != "advisory"}
     )
-    enqueue_supervision(store, grids=failing, orders=orders,
+    enqueue_supervision(store, grids=failing, orders=len(orders),
                         deadline=issued + dt.timedelta(days=deadline_days))
     return result

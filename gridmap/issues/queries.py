@@ -6,7 +6,7 @@ Nothing here writes except :func:`record_scores_export` (an audit row).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -449,6 +449,35 @@ def _scoring_frame(store: Store, cfg: IssueConfig) -> tuple[pd.DataFrame, pd.Dat
         for g, t, a in zip(issues["grid"], issues["reported_at"], issues["attrs"], strict=True)
     ]
     return pd.DataFrame(issues.drop(columns="geometry")), _events(store)
+
+
+def scoring_frame(
+    store: Store, *, config: IssueConfig | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the reports and their lifecycle events, as the monthly scores take them.
+
+    The reports carry ``grid``, ``community`` and the responsible ``workers`` (codes).
+    """
+    return _scoring_frame(store, _config(config))
+
+
+def closed_codes(store: Store, codes: Sequence[str]) -> set[str]:
+    """Return the codes among ``codes`` of reports closed after handling (结案).
+
+    Dismissed reports (不予立案) and merged duplicates are closed without handling
+    and are not among them.
+    """
+    from gridmap.issues.scores import case_facts
+
+    issues = _issue_rows(store)
+    issues = issues[issues["code"].isin(list(codes))]
+    if issues.empty:
+        return set()
+    facts = case_facts(
+        pd.DataFrame(issues.drop(columns="geometry")), _events(store, list(issues["id"]))
+    )
+    done = (issues["status"].astype(str) == "closed") & ~facts["dismissed"]
+    return set(issues.loc[done, "code"])
 
 
 def month_scores(

@@ -11,10 +11,14 @@ working-hours time zone), except those dismissed or merged as duplicates
 ``on_time_rate``     handled by the deadline / handled with a known handling time
 ``mean_handling_h``  mean hours from the report to its last handling (calendar hours)
 ``returned``         returns for rework (退回) of these cases
+``dismissed``        reports of the month dismissed (不予立案/作废) or merged: kept
+                     apart, never counted as cases or as closed (结案)
+``score``            0-100, the mean of the closure and on-time rates that are known
+                     (never NaN: imported cases without a history have no on-time rate)
 
 A case counts for the workers responsible for its grid on the day it was
 reported (accountability: 谁丢分谁负责), or for the worker it was dispatched to.
-Ranking: on-time rate, then closure rate (higher first), then fewer returns,
+Ranking: score, then on-time rate, then closure rate (higher first), then fewer returns,
 then shorter mean handling time; groups without cases rank last.
 """
 
@@ -33,6 +37,7 @@ __all__ = ["SCORE_COLUMNS", "XLSX_HEADERS", "case_facts", "monthly_scores", "sco
 
 SCORE_COLUMNS = (
     "reports", "handled", "closed", "closure_rate", "on_time_rate", "mean_handling_h", "returned",
+    "dismissed", "score",
 )  # fmt: skip
 
 #: Chinese column headers of the XLSX export.
@@ -48,9 +53,12 @@ XLSX_HEADERS: dict[str, str] = {
     "on_time_rate": "按时处置率",
     "mean_handling_h": "平均处置时长（小时）",
     "returned": "退回次数",
+    "dismissed": "不予立案/作废",
+    "score": "得分",
 }
 
 _HANDLED_OR_LATER = {"handled", "verified", "closed"}
+_BEFORE_HANDLING = {"reported", "registered"}
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -84,16 +92,21 @@ def case_facts(issues: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     handled_at = ev[ev["to_status"] == "handled"].groupby("issue_id")["at"].max()
     returns = ev[ev["to_status"] == "returned"].groupby("issue_id").size()
     ever_handled = set(ev.loc[ev["to_status"] == "handled", "issue_id"])
-    has_events = set(ev["issue_id"])
+    ordered = ev.sort_values("at", kind="stable")
+    # the status a report had before its first recorded move: imported cases come in
+    # handled, verified or closed without the events that led there
+    first_from = ordered.groupby("issue_id")["from_status"].first().to_dict()
+    closing = ordered[ordered["to_status"] == "closed"].groupby("issue_id")["from_status"].last()
     ids = issues["id"]
     out = pd.DataFrame(index=issues.index)
     out["handled_at"] = pd.to_datetime(ids.map(handled_at.to_dict()).astype(object), utc=True)
     status = issues["status"].astype(str)
-    out["handled"] = ids.isin(ever_handled) | (
-        ~ids.isin(has_events) & status.isin(_HANDLED_OR_LATER)
-    )
+    start = pd.Series([first_from.get(i, s) for i, s in zip(ids, status, strict=True)],
+                      index=issues.index, dtype=object)  # fmt: skip
+    out["handled"] = ids.isin(ever_handled) | start.isin(_HANDLED_OR_LATER)
     out["returned"] = ids.map(returns.to_dict()).fillna(0).astype(int)
-    dismissed = (status == "closed") & ~out["handled"]
+    # dismissed (不予立案/作废): closed straight from reported or registered, never 结案
+    dismissed = (status == "closed") & ids.map(closing.to_dict()).isin(_BEFORE_HANDLING)
     if "duplicate_of" in issues.columns:
         dismissed |= issues["duplicate_of"].notna()
     out["dismissed"] = dismissed
@@ -150,7 +163,12 @@ def monthly_scores(
         return pd.DataFrame(columns=columns)
     facts = case_facts(issues, events)
     reported = pd.to_datetime(issues["reported_at"], utc=True)
-    in_month = (reported >= start) & (reported < end) & ~facts["dismissed"]
+    in_month = (reported >= start) & (reported < end)
+    dismissed = issues[in_month & facts["dismissed"]]
+    if by == "worker":
+        dismissed = dismissed.explode("workers").rename(columns={"workers": "worker"})
+    dismissed_n = dismissed[dismissed[by].notna()].groupby(by).size()
+    in_month &= ~facts["dismissed"]
     cases = issues[in_month].assign(
         **{name: facts.loc[in_month, name] for name in facts.columns},
         hours=(facts.loc[in_month, "handled_at"] - reported[in_month]).dt.total_seconds() / 3600,
@@ -178,10 +196,15 @@ def monthly_scores(
         table["on_time_rate"] = np.where(
             table["timed_n"] > 0, table["on_time_n"] / table["timed_n"].replace(0, np.nan), np.nan
         )
+    table["dismissed"] = dismissed_n.reindex(table.index).fillna(0).astype(int)
+    # the score is always a number: the mean of the rates that are known (the closure
+    # rate always is; the on-time rate is not for imported cases without a history)
+    known = table[["closure_rate", "on_time_rate"]]
+    table["score"] = (100 * known.mean(axis=1, skipna=True)).round(1)
     table = table.reset_index()
     order = table.sort_values(
-        ["on_time_rate", "closure_rate", "returned", "mean_handling_h", by],
-        ascending=[False, False, True, True, True],
+        ["score", "on_time_rate", "closure_rate", "returned", "mean_handling_h", by],
+        ascending=[False, False, False, True, True, True],
         na_position="last",
         kind="stable",
     )

@@ -15,7 +15,7 @@
     url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=..."
     audience = ["office", "inspectors"]   # workers, grid_heads, inspectors, office
     events = []              # empty: every kind (dispatched, returned, warning, overdue,
-                             # daily, supervision)
+                             # daily, supervision, supervision_move)
     communities = []         # empty: every community
     role = "viewer"          # the receiver's role: phones are masked below "inspector"
 
@@ -58,7 +58,9 @@ __all__ = [
 
 CHANNEL_TYPES = ("wecom", "dingtalk", "feishu", "smtp", "webhook")
 AUDIENCES = ("workers", "grid_heads", "inspectors", "office")
-EVENT_KINDS = ("dispatched", "returned", "warning", "overdue", "daily", "supervision")
+EVENT_KINDS = (
+    "dispatched", "returned", "warning", "overdue", "daily", "supervision", "supervision_move",
+)  # fmt: skip
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _SECRET_KEYS = ("secret", "password")
 _ROLES = ("viewer", "inspector", "planner", "admin")

@@ -147,6 +147,19 @@ def compose(
                 deadline=facts.get("deadline", ""),
             )
         )
+    elif kind == "supervision_move":
+        lines.append(
+            i18n.t(
+                "notify.supervision_move.text",
+                lang,
+                number=plain(facts.get("number"), limit=60),
+                grids="、".join(plain(g, limit=32) for g in facts.get("grids", [])[:10]),
+                state=i18n.t(f"supervision.state.{facts.get('state', '')}", lang),
+                deadline=facts.get("deadline", ""),
+            )
+        )
+        if public_url:
+            link = f"{public_url}/supervision"
     else:
         lines.append(i18n.t("notify.test.text", lang, name=plain(facts.get("channel"))))
     text = "\n".join([title, *lines])

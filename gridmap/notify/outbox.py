@@ -53,6 +53,7 @@ __all__ = [
     "enqueue_daily",
     "enqueue_supervision",
     "on_issue_move",
+    "on_supervision_move",
     "scan_deadlines",
     "send_test",
     "sender_name",
@@ -335,6 +336,30 @@ def enqueue_supervision(
     }
     with store.transaction() as conn:
         return enqueue(conn, facts, at=when, recipient="office", settings=cfg)
+
+
+def on_supervision_move(
+    conn: Any,
+    order: dict[str, Any],
+    *,
+    action: str,
+    at: dt.datetime,
+    settings: NotifySettings | None = None,
+) -> int:
+    """Tell the office and the inspectors that a 督办单 moved (in the move's transaction)."""
+    facts = {
+        "kind": "supervision_move",
+        "number": str(order.get("number") or ""),
+        "grids": [str(order.get("grid") or "")],
+        "state": str(order.get("state") or ""),
+        "action": action,
+        "deadline": str(order.get("deadline") or ""),
+        "ref": f"supervision:{order.get('id')}",
+    }
+    return enqueue(
+        conn, facts, at=at, community=order.get("community"), recipient="office",
+        dedupe=f"supervision:{order.get('id')}:{order.get('version')}", settings=settings,
+    )  # fmt: skip
 
 
 def deliver_due(

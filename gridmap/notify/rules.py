@@ -12,6 +12,9 @@ kind            when                                                 receivers (
 ``supervision`` a 督办单 export is issued                              the street office
 ==============  ===================================================  ==========================
 
+``supervision_move`` (a tracked 督办单 is accepted, rectified, re-checked or closed)
+goes to the street office and the inspectors.
+
 A channel takes a message when one of its ``audience`` entries is among the
 message's audiences, its ``events`` (if any) name the kind, and its
 ``communities`` (if any) hold the case's community. "Its worker" is the worker
@@ -33,6 +36,7 @@ AUDIENCES_OF: dict[str, frozenset[str]] = {
     "overdue": frozenset({"workers", "grid_heads", "inspectors"}),
     "daily": frozenset({"office"}),
     "supervision": frozenset({"office"}),
+    "supervision_move": frozenset({"office", "inspectors"}),
     "test": frozenset({"workers", "grid_heads", "inspectors", "office"}),
 }
 

@@ -24,6 +24,7 @@ module outside ``gridmap/store/`` runs or builds SQL).
 ``mbtiles``      read-only tiles of a local MBTiles basemap package
 ``tokens``       API tokens: hashed secrets, scope, rights, expiry, the rate window
 ``documents``    issued supervision orders (督办单) and their per-year numbers (文号)
+``supervision``  the 督办 loop: order states (versioned moves), items, events, photos
 ``features``     layer reads filtered by a bounding box (the API's GeoJSON)
 ``spatial``      the spatial index (GIST on PostGIS, trigger-kept side tables on
                  SQLite), bounding-box reads, the map tiles' lean reads

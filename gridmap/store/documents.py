@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, select
 
 from gridmap.store import schema
+from gridmap.store import supervision as store_supervision
 from gridmap.store._base import utcnow
 
 if TYPE_CHECKING:
@@ -41,7 +42,8 @@ def issue_orders(
         The store.
     orders
         One mapping per order: ``grid``, ``community``, ``issued_on``, ``deadline``,
-        ``failures``.
+        ``failures``, optionally ``origin`` (``checks`` or ``cases``) and ``items``
+        (the failures or cases it lists, see :func:`gridmap.store.supervision.add_items`).
     year
         The year of the document numbers.
     number
@@ -72,8 +74,16 @@ def issue_orders(
                 "failures": int(order["failures"]),
                 "issued_by": username,
                 "created_at": at,
+                "state": "issued",
+                "origin": str(order.get("origin") or "checks"),
+                "version": 1,
+                "updated_at": at,
             }
             row_id = int(conn.execute(insert(_T).values(**row)).inserted_primary_key[0])
+            store_supervision.add_items(conn, row_id, order.get("items") or ())
+            store_supervision.add_event(
+                conn, row_id, at=at, user=username, from_state=None, to_state="issued"
+            )
             out.append({"id": row_id, **row})
         if out:
             store.audit(

@@ -71,7 +71,10 @@ __all__ = [
     "service_centres",
     "sessions",
     "streets",
+    "supervision_events",
+    "supervision_items",
     "supervision_orders",
+    "supervision_photos",
     "users",
     "workers",
 ]
@@ -541,7 +544,53 @@ supervision_orders = Table(  # revision 0008_doc_numbers
     Column("failures", Integer, nullable=False, comment="failures listed"),
     Column("issued_by", String(100)),
     Column("created_at", UTCDateTime, nullable=False),
+    # revision 0011_supervision_loop: the order as a tracked object
+    Column("state", String(20), nullable=False, server_default="issued", index=True,
+           comment="issued, rectifying, rectified, failed_recheck, passed, done"),
+    Column("origin", String(10), nullable=False, server_default="checks",
+           comment="checks or cases"),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("updated_at", UTCDateTime),
+    Column("closed_at", UTCDateTime),
     UniqueConstraint("year", "seq", name="uq_supervision_orders_year_seq"),
+)
+
+supervision_items = Table(  # revision 0011_supervision_loop
+    "supervision_items",
+    metadata,
+    _id(),
+    Column("order_id", Integer, ForeignKey("supervision_orders.id"), nullable=False, index=True),
+    Column("kind", String(10), nullable=False, comment="rule or case"),
+    Column("rule_id", String(64), comment="the rule that failed (kind rule)"),
+    Column("object_id", String(64), nullable=False, comment="failing object id, or the case code"),
+    Column("layer", String(32)),
+    Column("grid", String(32)),
+    Column("message", Text),
+    Column("weight", Float, nullable=False, server_default="1"),
+    Column("resolved_at", UTCDateTime, comment="when a re-check found it fixed"),
+)
+
+supervision_events = Table(  # revision 0011_supervision_loop
+    "supervision_events",
+    metadata,
+    _id(),
+    Column("order_id", Integer, ForeignKey("supervision_orders.id"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("user", String(100)),
+    Column("from_state", String(20)),
+    Column("to_state", String(20), nullable=False),
+    Column("note", Text),
+    Column("details", JSONType, comment="re-check counts"),
+)
+
+supervision_photos = Table(  # revision 0011_supervision_loop
+    "supervision_photos",
+    metadata,
+    _id(),
+    Column("order_id", Integer, ForeignKey("supervision_orders.id"), nullable=False, index=True),
+    Column("event_id", Integer, ForeignKey("supervision_events.id")),
+    Column("jpeg", LargeBinary, nullable=False, comment="re-encoded, EXIF removed"),
+    Column("created_at", UTCDateTime, nullable=False),
 )
 
 #: Tables with a geometry column ``geom``.

@@ -42,6 +42,8 @@ PAGES: tuple[Page, ...] = (
     Page("nav.section.grids", "pages/workers.py", "nav.workers", "badge", "assign"),
     Page("nav.section.checks", "pages/checks.py", "nav.checks", "rule", "run_checks"),
     Page("nav.section.checks", "pages/issues.py", "nav.issues", "assignment", "view"),
+    Page("nav.section.checks", "pages/supervision.py", "nav.supervision", "fact_check",
+         "run_checks"),
     Page("nav.section.checks", "pages/dashboard.py", "nav.dashboard", "monitoring", "view"),
     Page("nav.section.data", "pages/import.py", "nav.import", "upload_file", "import"),
     Page("nav.section.data", "pages/export.py", "nav.export", "download", "export"),

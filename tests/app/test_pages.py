@@ -26,6 +26,7 @@ PAGES = {
     "pages/settings.py": ("nav.settings", "edit_settings"),
     "pages/notify_log.py": ("nav.notify_log", "edit_settings"),
     "pages/about.py": ("nav.about", "view"),
+    "pages/supervision.py": ("nav.supervision", "run_checks"),
 }
 
 
