@@ -11,11 +11,18 @@ print its message and never a traceback.
     ``PermissionDenied``  the user's role or scope does not allow the write
     ``StoreError``      the store is unreachable, read-only or not a gridmap store
     ``NotFound``        a named object does not exist
+
+An error may carry a message key of :mod:`gridmap.messages` and its parameters
+(``InputError.keyed("points.required", column="name")``): ``str(err)`` is then the
+English text and ``err.text("zh")`` the Chinese one; the app and the CLI show
+``err.text(lang)`` in the user's language. An error made from plain text shows that
+text in every language.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Self
 
 __all__ = [
     "CRSError",
@@ -32,7 +39,52 @@ __all__ = [
 
 
 class GridmapError(Exception):
-    """Base class of every error gridmap raises on purpose."""
+    """Base class of every error gridmap raises on purpose.
+
+    Parameters
+    ----------
+    *args
+        The message (plain text), as for any exception.
+    key
+        A key of :data:`gridmap.messages.MESSAGES`; without ``args`` the English
+        text of the key is the message.
+    **params
+        The key's parameters.
+
+    Examples
+    --------
+    >>> err = GridmapError(key="auth.password_short", n=8)
+    >>> str(err)
+    'password must have at least 8 characters'
+    >>> err.text("zh")
+    '密码至少要有 8 个字符'
+    """
+
+    def __init__(self, *args: object, key: str | None = None, **params: object) -> None:
+        if key is not None and not args:
+            from gridmap.messages import text
+
+            args = (text(key, "en", **params),)
+        super().__init__(*args)
+        self.key = key
+        self.params = params
+
+    @classmethod
+    def keyed(cls, key: str, **params: object) -> Self:
+        """Return the error for message ``key`` with ``params`` (``file``/``row`` for input)."""
+        return cls(key=key, **params)
+
+    def _body(self, lang: str) -> str:
+        """Return the message without its location, in ``lang``."""
+        from gridmap.messages import text
+
+        return text(self.key, lang, **self.params) if self.key else str(self)
+
+    def text(self, lang: str = "en") -> str:
+        """Return the message in ``lang`` (``zh`` or ``en``); English is ``str(self)``."""
+        if self.key is None or str(lang).lower().startswith("en"):
+            return str(self)
+        return self._body(lang)
 
 
 class InputError(GridmapError, ValueError):
@@ -41,18 +93,33 @@ class InputError(GridmapError, ValueError):
     Parameters
     ----------
     message
-        What is wrong, in words a user understands.
+        What is wrong, in words a user understands (``None`` with ``key``).
     file
         The file the problem is in, if any.
     row
         The 1-based data row or feature number, if any.
+    key, **params
+        A message key and its parameters (see :class:`GridmapError`).
+
+    Examples
+    --------
+    >>> err = InputError.keyed("points.required", column="households", row=3)
+    >>> str(err), err.text("zh")
+    ('row 3: households is required', '第 3 行：必须填写户数')
     """
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None):
+    def __init__(self, message: str | None = None, *, file: str | None = None,
+                 row: int | None = None, key: str | None = None, **params: object):
+        if message is None:
+            from gridmap.messages import text
+
+            message = text(key, "en", **params) if key else ""
         self.message = message
         self.file = file
         self.row = row
         super().__init__(self.__str__())
+        self.key = key
+        self.params = params
 
     def __str__(self) -> str:
         where = []
@@ -62,6 +129,21 @@ class InputError(GridmapError, ValueError):
             where.append(f"row {self.row}")
         prefix = ", ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+    def text(self, lang: str = "en") -> str:
+        """Return the message in ``lang`` with its file and row."""
+        if self.key is None or str(lang).lower().startswith("en"):
+            return str(self)
+        from gridmap.messages import text
+
+        body = self._body(lang)
+        if self.file and self.row is not None:
+            return text("error.where.file_row", lang, file=self.file, row=self.row, message=body)
+        if self.file:
+            return text("error.where.file", lang, file=self.file, message=body)
+        if self.row is not None:
+            return text("error.where.row", lang, row=self.row, message=body)
+        return body
 
 
 class CRSError(InputError):
@@ -89,11 +171,7 @@ class ConflictError(GridmapError):
         >>> str(ConflictError.stale("points row 3", 1, 2))[:44]
         'points row 3 was changed by someone else sin'
         """
-        msg = (
-            f"{what} was changed by someone else since you read it (you read version "
-            f"{read}, the store has version {current}); reload it and try again"
-        )
-        err = cls(msg)
+        err = cls(key="error.conflict.stale", what=what, read=read, current=current)
         err.current_version = current
         return err
 
@@ -111,6 +189,14 @@ class NotFound(GridmapError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "not found"
+
+    def text(self, lang: str = "en") -> str:
+        """Return the message in ``lang``; "not found" in words of ``lang`` when bare."""
+        if not self.args and self.key is None:
+            from gridmap.messages import text
+
+            return text("error.not_found", lang)
+        return super().text(lang)
 
 
 @dataclass(frozen=True)
