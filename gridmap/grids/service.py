@@ -159,8 +159,7 @@ def split_community(
     communities = store.read_layer("communities")
     row = communities[communities["code"] == community_code]
     if len(row) == 0:
-        msg = f"no community with code {community_code!r}"
-        raise NotFound(msg)
+        raise NotFound.keyed("grids.no_community", code=community_code)
     geom = row.geometry.iloc[0]
     if method == "cells":
         return split.grids_from_cells(
@@ -196,8 +195,7 @@ def split_community(
             seed=seed,
             community_code=community_code,
         )
-    msg = f"unknown split method {method!r}; expected one of {', '.join(split.METHODS)}"
-    raise InputError(msg)
+    raise InputError.keyed("grids.unknown_method", method=method, methods=list(split.METHODS))
 
 
 @dataclass
@@ -337,13 +335,11 @@ def save_grids(
     communities = store.read_layer("communities")
     community = communities[communities["code"] == community_code]
     if len(community) == 0:
-        msg = f"no community with code {community_code!r}"
-        raise NotFound(msg)
+        raise NotFound.keyed("grids.no_community", code=community_code)
     community_id = int(community["id"].iloc[0])
     new = new_grids_gdf.copy()
     if len(new) == 0:
-        msg = f"community {community_code} needs at least one grid"
-        raise TopologyError(msg)
+        raise TopologyError.keyed("grids.needs_one", community=community_code)
     new["community"] = community_code
     if "code" not in new.columns:
         new["code"] = None
@@ -400,8 +396,7 @@ def save_grids(
             except NotFound:
                 stored = None
             if stored is None or int(stored["version"]) != int(g["version"]):
-                msg = f"grid {g['code']} changed while saving; reload and try again"
-                raise ConflictError(msg)
+                raise ConflictError.keyed("grids.changed_while_saving", grid=g["code"])
             history = [
                 {
                     "worker": r["worker_code"],
@@ -573,8 +568,7 @@ def save_assignments(
         grid_rows, assigned = store_assignments.grid_states(conn, codes, day)
         missing = [c for c in codes if c not in grid_rows]
         if missing:
-            msg = f"no grid with code {', '.join(missing)} (deleted by someone else?)"
-            raise NotFound(msg)
+            raise NotFound.keyed("grids.gone", codes=missing)
         for code in codes:
             require(user, "assign", community=grid_rows[code]["community"])
         conflicts = []
@@ -612,8 +606,7 @@ def save_assignments(
         worker_ids = store_assignments.worker_ids(conn, wanted_workers)
         unknown = [x for x in wanted_workers if x not in worker_ids]
         if unknown:
-            msg = f"no worker with code {', '.join(unknown)}"
-            raise NotFound(msg)
+            raise NotFound.keyed("grids.no_workers", codes=unknown)
         for ch in changes:
             code = ch["grid"]
             row = grid_rows[code]
