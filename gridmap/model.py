@@ -554,7 +554,10 @@ def is_missing(value: Any, *, blank_text: bool = False) -> bool:
 
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(?:(?:-|转|#|ext\.?|x)\d{1,6})?")
+#: area code 010/02x with 8 digits, or 0[3-9]xx with 7 or 8; an optional extension
+_LANDLINE = re.compile(
+    r"(?:0(?:10|2\d)-?[2-9]\d{7}|0[3-9]\d{2}-?[2-9]\d{6,7})(?:(?:-|转|#|ext\.?|x)\d{1,6})?"
+)
 
 
 def is_phone(value: object) -> bool:
@@ -562,14 +565,15 @@ def is_phone(value: object) -> bool:
 
     An 11-digit mobile number ``1[3-9]xxxxxxxxx`` (spaces or hyphens between the
     groups and a ``+86`` prefix are fine), or a landline with its area code
-    ``0xx(x)-xxxxxxx(x)`` (the hyphen may be left out; brackets around the area
+    ``0xx(x)-xxxxxxx(x)`` (010 and 02x with 8 digits, 0[3-9]xx with 7 or 8; the
+    number starts with 2-9; the hyphen may be left out; brackets around the area
     code are fine) and an optional extension after ``-``, ``转``, ``#`` or ``ext``.
 
     Examples
     --------
     >>> [is_phone(v) for v in ("13812345678", "138 1234 5678", "+86 13812345678")]
     [True, True, True]
-    >>> [is_phone(v) for v in ("0571-87654321", "(0571)87654321", "010-12345678转123")]
+    >>> [is_phone(v) for v in ("0571-87654321", "(0571)87654321", "010-62345678转123")]
     [True, True, True]
     >>> [is_phone(v) for v in ("12812345678", "1381234567", "87654321", "abc")]
     [False, False, False, False]

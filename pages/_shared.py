@@ -106,6 +106,12 @@ def tr(key: str, **fmt: object) -> str:
     return i18n.t(key, lang(), **{k: md(v) if isinstance(v, str) else v for k, v in fmt.items()})
 
 
+def err_text(exc: BaseException) -> str:
+    """Return a gridmap error's message in the session's language (passwords in URLs masked)."""
+    shown = exc.text(lang()) if isinstance(exc, GridmapError) else str(exc)
+    return config.mask_url(shown)
+
+
 def lbl(value: object, field: str | None = None) -> str:
     """Display name of a canonical value in the session's language."""
     return i18n.label(value, lang(), field=field)
@@ -116,7 +122,7 @@ def settings() -> dict[str, Any]:
     try:
         return config.load_settings()
     except GridmapError as exc:
-        st.warning(tr("settings.file_bad", message=str(exc)))
+        st.warning(tr("settings.file_bad", message=err_text(exc)))
         return {s.name: s.default for s in config.SETTINGS}
 
 
@@ -203,7 +209,7 @@ def run_action(action: Callable[[], Any], *, success: str | None = None) -> Any:
     try:
         result = action()
     except GridmapError as exc:
-        st.error(tr("error.generic", message=config.mask_url(exc)))
+        st.error(tr("error.generic", message=err_text(exc)))
         return None
     if success:
         st.session_state[K_NOTICE] = ("success", success)
@@ -450,7 +456,7 @@ def street_map(
             **tiles,
         )
     except GridmapError as exc:
-        st.warning(tr("map.basemap_failed", message=str(exc)))
+        st.warning(tr("map.basemap_failed", message=err_text(exc)))
         basemap = "none"
         fmap = maps.street_map(frames, lang=lang(), reference=reference, **tiles)
     return fmap, basemap

@@ -21,7 +21,7 @@ lang = sh.lang()
 try:
     config = checks.load_rules()
 except GridmapError as exc:
-    st.warning(sh.tr("settings.file_bad", message=str(exc)))
+    st.warning(sh.tr("settings.file_bad", message=sh.err_text(exc)))
     config = checks.config.default_rules()
 rules = {r.id: r for r in checks.all_rules()}
 

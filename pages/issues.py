@@ -18,7 +18,7 @@ st.subheader(sh.tr("nav.issues"))
 try:
     cfg = issues.load_issue_config()
 except GridmapError as exc:
-    st.error(sh.tr("error.generic", message=str(exc)))
+    st.error(sh.tr("error.generic", message=sh.err_text(exc)))
     st.stop()
 frames = sh.visible_frames(user)
 workers = sorted({n for names in frames["grids"]["worker_names"] for n in names})

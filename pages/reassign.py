@@ -218,7 +218,7 @@ if v1.button(sh.tr("reassign.validate")):
     if not findings:
         st.success(sh.tr("reassign.valid"))
     for f in findings:
-        st.warning(sh.md(f.message))
+        st.warning(sh.md(f.text(sh.lang())))
 if v2.button(sh.tr("reassign.save"), type="primary", disabled=not changes):
     result = sh.run_action(lambda: grid_service.save_assignments(store, user, plan))
     if result is not None:

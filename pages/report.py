@@ -13,7 +13,7 @@ st.subheader(sh.tr("nav.report"))
 try:
     cfg = issues.load_issue_config()
 except GridmapError as exc:
-    st.error(sh.tr("error.generic", message=str(exc)))
+    st.error(sh.tr("error.generic", message=sh.err_text(exc)))
     st.stop()
 lang = sh.lang()
 
@@ -71,7 +71,7 @@ else:
         try:
             found = photos.photo_location(data)
         except GridmapError as exc:
-            st.error(sh.tr("error.generic", message=str(exc)))
+            st.error(sh.tr("error.generic", message=sh.err_text(exc)))
         if found:
             break
     if found:
