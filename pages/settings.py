@@ -107,7 +107,8 @@ with st.expander(sh.tr("notify.edit")), st.form("gm_notify_channel"):
                         format_func=sh.lbl)
     host = st.text_input(sh.tr("notify.smtp_host"))
     port = st.number_input(sh.tr("notify.smtp_port"), min_value=0, max_value=65535, value=0)
-    security = st.selectbox(sh.tr("notify.smtp_security"), ["starttls", "ssl", "none"])
+    security = st.selectbox(sh.tr("notify.smtp_security"), ["starttls", "ssl", "none"],
+                            format_func=lambda v: sh.tr(f"notify.smtp_security.{v}"))
     user = st.text_input(sh.tr("notify.smtp_user"))
     password_env = st.text_input(sh.tr("notify.smtp_password_env"))
     to = st.text_input(sh.tr("notify.smtp_to"))
