@@ -30,6 +30,7 @@ __all__ = [
     "LABELS",
     "LANGS",
     "STRINGS",
+    "field_label",
     "format_date",
     "format_frame",
     "format_time",
@@ -83,6 +84,11 @@ STRINGS: dict[str, dict[str, str]] = {
     # --- popup / table field labels --------------------------------------------------
     "field.code": {"zh": "编码", "en": "Code"},
     "field.name": {"zh": "名称", "en": "Name"},
+    "field.person_name": {"zh": "姓名", "en": "Name"},
+    "workers.phone_hint": {
+        "zh": "手机号如 13812345678，固定电话如 0571-87654321",
+        "en": "a mobile like 13812345678 or a landline like 0571-87654321",
+    },
     "field.street": {"zh": "街道", "en": "Street"},
     "field.community": {"zh": "社区", "en": "Community"},
     "field.community_name": {"zh": "社区", "en": "Community"},
@@ -1307,6 +1313,26 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
         return text.format(**fmt)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+#: Layers whose rows are people: their ``name`` column is a person's name (姓名, not 名称).
+PEOPLE_LAYERS = frozenset({"workers", "users", "grid_workers"})
+
+
+def field_label(column: str, lang: str = DEFAULT_LANG, *, layer: str | None = None) -> str:
+    """Return the header of ``column`` (``field.<column>``); a person's ``name`` is 姓名.
+
+    Examples
+    --------
+    >>> field_label("name"), field_label("name", layer="workers"), field_label("phone")
+    ('名称', '姓名', '电话')
+    >>> field_label("no_such_column")
+    'no_such_column'
+    """
+    if column == "name" and layer in PEOPLE_LAYERS:
+        return t("field.person_name", lang)
+    key = f"field.{column}"
+    return t(key, lang) if key in STRINGS else column
 
 
 def label(value: object, lang: str = DEFAULT_LANG, *, field: str | None = None) -> str:

@@ -114,3 +114,12 @@ def test_every_page_is_chinese_for_the_admin(app_url, app_store, page):
     texts = [t for t in visible_texts(at) if t not in usernames]
     found = sorted({left for t in texts if (left := english_left(t))})
     assert found == [], f"{page}: English in the Chinese UI: {found}"
+
+
+def test_people_are_named_by_xingming(app_url):
+    at = app_as("admin")
+    at.session_state["gm_lang"] = "zh"
+    at = at.switch_page("pages/workers.py").run()
+    headers = [h for table in at.dataframe for h in _headers(table)]
+    assert "姓名" in headers and "名称" not in headers
+    assert "姓名 *" in [w.label for w in at.text_input]
