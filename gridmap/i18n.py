@@ -77,6 +77,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "map.legend.workers": {"zh": "网格员", "en": "Grid workers"},
     "map.legend.roads": {"zh": "道路等级", "en": "Road class"},
     "map.legend.status": {"zh": "状态", "en": "Status"},
+    "map.legend.facility_status": {"zh": "设施状态", "en": "Facility status"},
+    "map.legend.case_status": {"zh": "案件状态", "en": "Case status"},
     "map.legend.more": {"zh": "另有 {n} 项", "en": "{n} more"},
     "map.unassigned": {"zh": "未分配", "en": "Unassigned"},
     "map.unknown": {"zh": "未知", "en": "Unknown"},
