@@ -77,6 +77,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "map.legend.workers": {"zh": "网格员", "en": "Grid workers"},
     "map.legend.roads": {"zh": "道路等级", "en": "Road class"},
     "map.legend.status": {"zh": "状态", "en": "Status"},
+    "map.filtered_out": {
+        "zh": "所选对象已被筛选条件隐藏；请调整筛选或在地图上重新点选",
+        "en": "The filters hide the selected object; change them or click the map again",
+    },
     "map.legend.facility_status": {"zh": "设施状态", "en": "Facility status"},
     "map.legend.case_status": {"zh": "案件状态", "en": "Case status"},
     "map.legend.more": {"zh": "另有 {n} 项", "en": "{n} more"},

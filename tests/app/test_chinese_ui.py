@@ -123,3 +123,18 @@ def test_people_are_named_by_xingming(app_url):
     headers = [h for table in at.dataframe for h in _headers(table)]
     assert "姓名" in headers and "名称" not in headers
     assert "姓名 *" in [w.label for w in at.text_input]
+
+
+def test_a_filtered_out_point_leaves_the_side_panel(app_url, app_store):
+    from gridmap import i18n
+
+    board = app_store.read_layer("boards").iloc[0]
+    at = app_as("admin")
+    at.session_state["gm_lang"] = "zh"
+    at.session_state["gm_map_selection"] = ("click", board.geometry.x, board.geometry.y)
+    at = at.switch_page("pages/map.py").run()
+    assert not at.exception
+    assert any(board["code"] in m.value for m in at.markdown)  # the board's panel
+    at.multiselect(key="gm_f_layers").set_value(["bins"]).run()
+    assert not any(board["code"] in m.value for m in at.markdown)
+    assert i18n.t("map.filtered_out", "zh") in [i.value for i in at.info]
