@@ -77,6 +77,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "map.legend.workers": {"zh": "网格员", "en": "Grid workers"},
     "map.legend.roads": {"zh": "道路等级", "en": "Road class"},
     "map.legend.status": {"zh": "状态", "en": "Status"},
+    "widget.choose": {"zh": "请选择…", "en": "Choose…"},
     "map.filtered_out": {
         "zh": "所选对象已被筛选条件隐藏；请调整筛选或在地图上重新点选",
         "en": "The filters hide the selected object; change them or click the map again",

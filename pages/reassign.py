@@ -32,6 +32,7 @@ chosen = c1.multiselect(
     default=list(names)[:1],
     format_func=lambda c: names.get(c, c),
     key="gm_reassign_comm",
+    placeholder=sh.tr("widget.choose"),
 )
 role = c2.selectbox(
     sh.tr("reassign.role"),
@@ -122,7 +123,8 @@ with left:
         st.session_state[K_TABLE] = rows
         st.session_state[K_SELECTED] = [listed["code"][i] for i in rows]
 with right:
-    selected = st.multiselect(sh.tr("reassign.selected"), list(shown["code"]), key=K_SELECTED)
+    selected = st.multiselect(sh.tr("reassign.selected"), list(shown["code"]), key=K_SELECTED,
+                              placeholder=sh.tr("widget.choose"))
     worker = st.selectbox(
         sh.tr("field.worker"),
         active,

@@ -29,6 +29,7 @@ subcategory = st.selectbox(
     [None, *cat.subcategories],
     format_func=lambda s: "—" if s is None else cat.subcategory_label(s, lang),
     key="gm_rep_sub",
+    placeholder=sh.tr("widget.choose"),
 )
 uploads = st.file_uploader(
     sh.tr("report.photos"),

@@ -102,7 +102,8 @@ with st.expander(sh.tr("notify.edit")), st.form("gm_notify_channel"):
     secret = st.text_input(sh.tr("notify.secret"), type="password")
     audience = st.multiselect(sh.tr("notify.audience"), notify_config.AUDIENCES,
                               default=list(notify_config.AUDIENCES),
-                              format_func=lambda a: sh.tr(f"notify.audience.{a}"))
+                              format_func=lambda a: sh.tr(f"notify.audience.{a}"),
+                              placeholder=sh.tr("widget.choose"))
     role = st.selectbox(sh.tr("notify.role"), ["viewer", "inspector", "planner", "admin"],
                         format_func=sh.lbl)
     host = st.text_input(sh.tr("notify.smtp_host"))

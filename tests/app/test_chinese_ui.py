@@ -87,6 +87,8 @@ def visible_texts(at) -> list[str]:
                 out.append(str(option))
     for table in (*at.dataframe, *at.table):
         out += _headers(table)
+    for uploader in at.get("file_uploader"):  # the drop zone's own words cannot change
+        out += [uploader.proto.label, uploader.proto.help]
     for tab in at.tabs:
         out.append(str(tab.label))
     for exp in at.expander:
@@ -94,6 +96,22 @@ def visible_texts(at) -> list[str]:
     for metric in at.metric:
         out.append(str(metric.label))
     return [t for t in out if t and t.strip()]
+
+
+def english_placeholders(at) -> list[str]:
+    """Choice widgets that would show Streamlit's English "Choose an option(s)" placeholder.
+
+    A multiselect shows its placeholder whenever nothing is chosen, a selectbox when its
+    value is None: both must then carry a placeholder of their own.
+    """
+    out = []
+    for widget in at.multiselect:
+        if not widget.proto.placeholder:
+            out.append(str(widget.label))
+    for widget in at.selectbox:  # index=None: nothing chosen until the user picks
+        if not widget.proto.HasField("default") and not widget.proto.placeholder:
+            out.append(str(widget.label))
+    return out
 
 
 def test_the_check_finds_english_and_lets_codes_pass():
@@ -114,6 +132,7 @@ def test_every_page_is_chinese_for_the_admin(app_url, app_store, page):
     texts = [t for t in visible_texts(at) if t not in usernames]
     found = sorted({left for t in texts if (left := english_left(t))})
     assert found == [], f"{page}: English in the Chinese UI: {found}"
+    assert english_placeholders(at) == [], f"{page}: widgets with Streamlit's placeholder"
 
 
 def test_people_are_named_by_xingming(app_url):
