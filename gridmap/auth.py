@@ -184,7 +184,7 @@ def require(user: User, right: str, *, community: str | None = None) -> None:
         The community code the action touches, checked against the user's scope.
     """
     if not can(user, right):
-        raise PermissionDenied.keyed("auth.no_right", user=user.username, role=user.role,
+        raise PermissionDenied.keyed("auth.may_not", user=user.username, role=user.role,
                                      right=right, need=RIGHTS[right])
     if community is not None and not user.in_scope(community):
         raise PermissionDenied.keyed("auth.out_of_scope", user=user.username,

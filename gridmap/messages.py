@@ -200,7 +200,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "gridmap {command}: error: {message}",
     },
     # --- rights and passwords (gridmap.auth) -------------------------------------------
-    "auth.no_right": {
+    "auth.may_not": {
         "zh": "用户“{user}”（{role}）无权{right:@auth.right}；需要{need}角色",
         "en": "user {user!r} ({role}) may not {right:@auth.right}; that needs the {need} role",
     },
@@ -364,7 +364,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "点位 {code} 已撤除过",
         "en": "point {code} is already retired",
     },
-    "points.retired": {"zh": "点位 {code} 已撤除", "en": "point {code} is retired"},
+    "points.is_retired": {"zh": "点位 {code} 已撤除", "en": "point {code} is retired"},
     "points.date_required": {"zh": "必须填写日期", "en": "date is required"},
     "points.date_future": {"zh": "日期 {date} 晚于今天", "en": "date {date} is in the future"},
     "points.action_required": {"zh": "必须填写维护类型", "en": "action is required"},

@@ -37,6 +37,12 @@ def test_every_message_has_chinese_and_english_with_the_same_fields(key):
     assert CJK.search(words) or not re.search(r"[A-Za-z]", words), key
 
 
+def test_message_keys_are_not_ui_string_keys():
+    from gridmap.i18n import STRINGS
+
+    assert sorted(set(MESSAGES) & set(STRINGS)) == []
+
+
 def test_import_keys_still_render_through_the_old_module():
     from gridmap.io._messages import MESSAGES as OLD
     from gridmap.io._messages import text as old_text

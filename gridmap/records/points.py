@@ -571,7 +571,7 @@ def add_maintenance(
         user, "record_maintenance", _community_of(store, row["geom"]), row["code"]
     )
     if row.get("retired_at") is not None:
-        raise InputError.keyed("points.retired", code=row["code"])
+        raise InputError.keyed("points.is_retired", code=row["code"])
     spec = LAYERS["maintenance"]
     day = _convert(spec.column("date"), date)
     if day is None:
