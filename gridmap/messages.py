@@ -171,6 +171,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "grid {grid} already has grid head {w1} (stored) in {period}; this row "
         "makes {w2} grid head too",
     },
+    "io.assign.grid_empty": {"zh": "网格编码为空", "en": "grid code is empty"},
+    "io.assign.no_grid": {"zh": "没有编码为 {grid} 的网格", "en": "no grid with code {grid}"},
+    "io.assign.no_worker": {"zh": "没有编码为 {code} 的网格员", "en": "no worker with code {code}"},
+    "io.assign.wrong_name": {
+        "zh": "网格员 {code} 的姓名是 {stored}，不是 {name}",
+        "en": "worker {code} is called {stored}, not {name}",
+    },
+    "io.assign.name_unknown": {
+        "zh": "没有名为 {name} 的网格员；请填写网格员编码",
+        "en": "no worker called {name}; give the worker code",
+    },
+    "io.assign.name_twice": {
+        "zh": "名为 {name} 的网格员不止一位；请填写网格员编码",
+        "en": "more than one worker called {name}; give the worker code",
+    },
+    "io.assign.worker_missing": {"zh": "缺少网格员", "en": "the worker is missing"},
+    "io.assign.inactive": {"zh": "网格员 {worker} 已离岗", "en": "worker {worker} is not active"},
+    "io.assign.unknown_role": {
+        "zh": "未知岗位“{role}”；可选：{roles:@role}",
+        "en": "unknown role {role!r}; expected one of {roles}",
+    },
+    "io.assign.bad_date": {
+        "zh": "“{value}”不是日期（格式为 YYYY-MM-DD）",
+        "en": "{value!r} is not a date (YYYY-MM-DD)",
+    },
+    "io.assign.twice": {
+        "zh": "网格员 {worker} 在网格 {grid} 中出现了两次",
+        "en": "worker {worker} appears twice for grid {grid}",
+    },
     # --- summaries ---------------------------------------------------------------------
     "io.summary.more": {
         "zh": "……另有 {n} 个问题未显示；按类别：{kinds}。完整清单：--problems-csv 文件名",

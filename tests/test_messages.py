@@ -156,3 +156,17 @@ def test_an_xlsx_number_cell_is_a_phone():
     assert check_phone(13812345678.0) == "13812345678"
     with pytest.raises(InputError):
         check_phone("2025-01-01")
+
+
+def test_a_plan_file_with_bad_rows_is_explained_in_chinese(demo_store, tmp_path):
+    from gridmap.grids import service
+
+    path = tmp_path / "plan.csv"
+    path.write_text("grid_code,worker_code,role\n999999999999999,W9999,boss\n", encoding="utf-8")
+    report = service.import_plan(demo_store, auth.User("admin", UserRole.ADMIN), path,
+                                 dry_run=True)
+    texts = [p.text("zh") for p in report.problems]
+    assert "没有编码为 999999999999999 的网格" in texts
+    assert "没有编码为 W9999 的网格员" in texts
+    assert any(t.startswith("未知岗位“boss”；可选：网格长") for t in texts)
+    assert "no grid with code 999999999999999" in [p.message for p in report.problems]

@@ -984,51 +984,40 @@ def import_plan(
         role_text = normalize_code(row.get("role"))
         ok = True
         if grid is None:
-            report.add("grid code is empty", row=i, column="grid_code")
+            report.add_key("io.assign.grid_empty", row=i, column="grid_code")
             ok = False
         elif grid not in grid_community:
-            report.add(f"no grid with code {grid}", row=i, column="grid_code")
+            report.add_key("io.assign.no_grid", row=i, column="grid_code", grid=grid)
             ok = False
         worker = None
         if code is not None:
             if code not in by_code:
-                report.add(f"no worker with code {code}", row=i, column="worker_code")
+                report.add_key("io.assign.no_worker", row=i, column="worker_code", code=code)
                 ok = False
             else:
                 worker = code
                 if name is not None and by_code[code].name != name:
-                    report.add(
-                        f"worker {code} is called {by_code[code].name}, not {name}",
-                        row=i,
-                        column="worker_name",
-                    )
+                    report.add_key("io.assign.wrong_name", row=i, column="worker_name", code=code,
+                                   stored=by_code[code].name, name=name)
                     ok = False
         elif name is not None:
             found = by_name.get(name, [])
             if len(found) != 1:
-                report.add(
-                    f"{'no' if not found else 'more than one'} worker called {name}; "
-                    "give the worker code",
-                    row=i,
-                    column="worker_name",
-                )
+                report.add_key("io.assign.name_unknown" if not found else "io.assign.name_twice",
+                               row=i, column="worker_name", name=name)
                 ok = False
             else:
                 worker = found[0]
         else:
-            report.add("the worker is missing", row=i, column="worker_code")
+            report.add_key("io.assign.worker_missing", row=i, column="worker_code")
             ok = False
         if worker is not None and not bool(by_code[worker].active):
-            report.add(f"worker {worker} is not active", row=i, column="worker_code")
+            report.add_key("io.assign.inactive", row=i, column="worker_code", worker=worker)
             ok = False
         role = roles.get((role_text or "").strip().lower())
         if role is None:
-            report.add(
-                f"unknown role {role_text!r}; expected one of "
-                + ", ".join(r.value for r in WorkerRole),
-                row=i,
-                column="role",
-            )
+            report.add_key("io.assign.unknown_role", row=i, column="role", role=role_text,
+                           roles=[r.value for r in WorkerRole])
             ok = False
         start = day
         raw_start = normalize_code(row.get("valid_from"))
@@ -1036,13 +1025,13 @@ def import_plan(
             try:
                 start = _date(raw_start)  # type: ignore[assignment]
             except ValueError:
-                report.add(f"{raw_start!r} is not a date (YYYY-MM-DD)", row=i, column="valid_from")
+                report.add_key("io.assign.bad_date", row=i, column="valid_from", value=raw_start)
                 ok = False
         if not ok:
             continue
         assert grid is not None and worker is not None and role is not None
         if worker in wanted.get(grid, {}):
-            report.add(f"worker {worker} appears twice for grid {grid}", row=i)
+            report.add_key("io.assign.twice", row=i, worker=worker, grid=grid)
             continue
         wanted.setdefault(grid, {})[worker] = role
         starts[(grid, worker)] = start
