@@ -842,13 +842,16 @@ def test_hostile_text_round_trips_on_either_backend(store):
     from gridmap.records import workers
 
     codes = [
-        workers.add_worker(store, auth.SYSTEM, name=text, notes=text, phone=text[:32])
+        workers.add_worker(store, auth.SYSTEM, name=text, notes=text, phone="13812345678")
         for text in HOSTILE
     ]
+    for text in HOSTILE:  # a phone is checked before it reaches the store (#17)
+        with pytest.raises(InputError, match="phone"):
+            workers.add_worker(store, auth.SYSTEM, name="x", phone=text[:32])
     stored = workers.list_workers(store).set_index("code")
     for code, text in zip(codes, HOSTILE, strict=True):
         assert stored.loc[code, "name"] == text and stored.loc[code, "notes"] == text
-        assert workers.get_worker(store, code)["phone"] == text[:32]
+        assert workers.get_worker(store, code)["phone"] == "13812345678"
     assert store.read_layer("grids").empty  # the table is still there
 
 
