@@ -94,7 +94,7 @@ if sh.resolve_login():
     try:
         current.run()
     except GridmapError as exc:  # e.g. the store is unreachable: a message, not a traceback
-        st.error(sh.tr("error.generic", message=str(exc)))
+        st.error(sh.tr("error.generic", message=sh.err_text(exc)))
 else:
     # every page address shows the login form, which returns to that page afterwards
     pages = [st.Page(login_page, title=sh.tr("auth.login"), url_path=p.url_path,

@@ -139,8 +139,7 @@ def hash_password(password: str) -> str:
         If the password is shorter than 8 characters.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
-        msg = f"password must have at least {MIN_PASSWORD_LENGTH} characters"
-        raise InputError(msg)
+        raise InputError.keyed("auth.password_short", n=MIN_PASSWORD_LENGTH)
     return _HASHER.hash(password)
 
 
@@ -219,25 +218,18 @@ def require(user: User, right: str, *, community: str | None = None) -> None:
         The community code the action touches, checked against the user's scope.
     """
     if not can(user, right):
-        holders = [r.value for r in FIELD_RIGHTS if right in FIELD_RIGHTS[UserRole(r)]]
-        needs = (f"the {RIGHTS[right]} role" if right != "todo" else "a field role")
-        if holders and right != "todo":
-            needs += f" (or {', '.join(holders)})"
-        msg = (f"user {user.username!r} ({user.role}) may not {right.replace('_', ' ')}; "
-               f"that needs {needs}")
-        raise PermissionDenied(msg)
+        raise PermissionDenied.keyed("auth.may_not", user=user.username, role=user.role,
+                                     right=right, need=RIGHTS[right])
     if community is not None and not user.in_scope(community):
-        msg = f"user {user.username!r} may not act in community {community} (outside scope)"
-        raise PermissionDenied(msg)
+        raise PermissionDenied.keyed("auth.out_of_scope", user=user.username,
+                                     community=community)
 
 
 def require_street(user: User, right: str) -> None:
     """Like :func:`require`, for street-wide things (settings, rules): no community scope."""
     require(user, right)
     if user.scope is not None:
-        msg = (f"user {user.username!r} is scoped to communities and may not change "
-               "street-wide settings")
-        raise PermissionDenied(msg)
+        raise PermissionDenied.keyed("auth.street_only", user=user.username)
 
 
 def _user_from_row(row: dict) -> User:
@@ -337,16 +329,13 @@ def check_password_strength(password: str, *, username: str | None = None) -> No
         With the rule the password breaks.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
-        msg = f"password must have at least {MIN_PASSWORD_LENGTH} characters"
-        raise InputError(msg)
+        raise InputError.keyed("auth.password_short", n=MIN_PASSWORD_LENGTH)
     classes = sum((any(c.isalpha() for c in password), any(c.isdigit() for c in password),
                    any(not c.isalnum() for c in password)))
     if classes < 2 or len(set(password)) < 4:
-        msg = "password must mix letters with digits or other characters"
-        raise InputError(msg)
+        raise InputError.keyed("auth.password_mix")
     if username and username.strip().lower() in password.lower():
-        msg = "password must not contain the user name"
-        raise InputError(msg)
+        raise InputError.keyed("auth.password_has_name")
 
 
 def change_password(store: Store, user: User, old: str, new: str, *,
@@ -375,11 +364,9 @@ def change_password(store: Store, user: User, old: str, new: str, *,
     """
     row = store.find_user(user.username)
     if row is None or row.get("disabled") or not verify_password(row["password_hash"], old):
-        msg = "the current password is wrong"
-        raise PermissionDenied(msg)
+        raise PermissionDenied.keyed("auth.password_wrong")
     if new == old:
-        msg = "the new password must differ from the current one"
-        raise InputError(msg)
+        raise InputError.keyed("auth.password_same")
     check_password_strength(new, username=user.username)
     store.update("users", row["id"], {"password_hash": hash_password(new)},
                  version=row["version"], username=user.username)
@@ -435,10 +422,11 @@ def _require_within_scope(by: User, scope: list[str] | tuple[str, ...] | None,
     if by.scope is None:
         return
     if scope is None or not set(scope) <= set(by.scope):
-        what = "the whole street" if scope is None else ", ".join(scope)
-        msg = (f"user {by.username!r} may manage users only within their own scope, "
-               f"not {username!r} ({what})")
-        raise PermissionDenied(msg)
+        if scope is None:
+            raise PermissionDenied.keyed("users.outside_scope_street", user=by.username,
+                                         username=username)
+        raise PermissionDenied.keyed("users.outside_scope", user=by.username, username=username,
+                                     scope=list(scope))
 
 
 def create_user(store: Store, username: str, password: str, *, role: str = "viewer",
@@ -473,11 +461,9 @@ def create_user(store: Store, username: str, password: str, *, role: str = "view
     _require_within_scope(by, scope, username)
     username = username.strip()
     if not username:
-        msg = "username must not be empty"
-        raise InputError(msg)
+        raise InputError.keyed("users.empty_name")
     if store.find_user(username) is not None:
-        msg = f"user {username!r} already exists"
-        raise InputError(msg)
+        raise InputError.keyed("users.exists", username=username)
     values = {
         "username": username,
         "password_hash": hash_password(password),

@@ -119,6 +119,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
 SHOWN_PROBLEMS = 50
 
 
+def cli_lang(choice: str | None = None) -> str:
+    """Return the language of the command's messages: ``zh`` or ``en``.
+
+    ``choice`` (a ``--lang`` option) first, then ``$GRIDMAP_LANG``, then the locale
+    (``$LC_ALL``, ``$LC_MESSAGES``, ``$LANG``): Chinese on a Chinese locale
+    (``zh_CN.UTF-8``), English otherwise.
+
+    Examples
+    --------
+    >>> cli_lang("zh")
+    'zh'
+    """
+    for value in (choice, os.environ.get("GRIDMAP_LANG")):
+        if value:
+            return "en" if str(value).lower().startswith("en") else "zh"
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
 def _print_problems(report, *, lang: str, limit: int | None) -> None:
     """Print the first ``limit`` problems, then counts by kind of the rest."""
     from gridmap.io._messages import text
@@ -149,10 +171,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                              allow_outside=args.allow_outside, sheet=args.sheet,
                              encoding=args.encoding, columns=args.columns,
                              code_prefix=args.code_prefix)
-        _print_problems(report, lang=args.lang,
+        lang = cli_lang(args.lang or args.global_lang)
+        _print_problems(report, lang=lang,
                         limit=None if args.all_problems else SHOWN_PROBLEMS)
         if args.problems_csv:
-            Path(args.problems_csv).write_text(report.problems_csv(args.lang),
+            Path(args.problems_csv).write_text(report.problems_csv(lang),
                                                encoding="utf-8-sig")
             out(f"{report.file}: {len(report.problems)} problem(s) written to "
                 f"{args.problems_csv}")
@@ -235,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
                "Errors exit non-zero; GRIDMAP_DEBUG=1 shows tracebacks.",
     )
     parser.add_argument("--version", action="version", version=f"gridmap {__version__}")
+    parser.add_argument("--lang", dest="global_lang", choices=["zh", "en"], default=None,
+                        help="language of messages and errors (default: $GRIDMAP_LANG, else "
+                             "Chinese on a Chinese locale (zh_CN), else English)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("init", help="create or upgrade the store; load the demo street",
@@ -287,8 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
                         f"{SHOWN_PROBLEMS} are printed)")
     p.add_argument("--all-problems", action="store_true",
                    help=f"print every problem, not only the first {SHOWN_PROBLEMS}")
-    p.add_argument("--lang", choices=["zh", "en"], default="en",
-                   help="language of the problems (default en)")
+    p.add_argument("--lang", choices=["zh", "en"], default=None,
+                   help="language of the problems (default: $GRIDMAP_LANG, else Chinese on "
+                        "a Chinese locale, else English)")
     p.add_argument("--repair", action="store_true",
                    help="repair invalid polygons (each repair is reported)")
     p.add_argument("--replace", action="store_true",
@@ -395,7 +422,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_OK
     except GridmapError as exc:
-        err(f"gridmap {args.command}: error: {mask_url(exc)}")
+        from gridmap.messages import text
+
+        # the import's --lang is the messages' language; other commands' --lang is a document's
+        own = getattr(args, "lang", None) if args.command == "import" else None
+        lang = cli_lang(args.global_lang or own)
+        err(text("error.cli", lang, command=args.command, message=mask_url(exc.text(lang))))
         return EXIT_ERROR
     except KeyboardInterrupt:
         err("interrupted")

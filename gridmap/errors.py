@@ -11,11 +11,18 @@ print its message and never a traceback.
     ``PermissionDenied``  the user's role or scope does not allow the write
     ``StoreError``      the store is unreachable, read-only or not a gridmap store
     ``NotFound``        a named object does not exist
+
+An error may carry a message key of :mod:`gridmap.messages` and its parameters
+(``InputError.keyed("points.required", column="name")``): ``str(err)`` is then the
+English text and ``err.text("zh")`` the Chinese one; the app and the CLI show
+``err.text(lang)`` in the user's language. An error made from plain text shows that
+text in every language.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Self
 
 __all__ = [
     "CRSError",
@@ -32,7 +39,48 @@ __all__ = [
 
 
 class GridmapError(Exception):
-    """Base class of every error gridmap raises on purpose."""
+    """Base class of every error gridmap raises on purpose.
+
+    Parameters
+    ----------
+    *args
+        The message (plain text), as for any exception.
+    key
+        A key of :data:`gridmap.messages.MESSAGES`; without ``args`` the English
+        text of the key is the message.
+    **params
+        The key's parameters.
+
+    Examples
+    --------
+    >>> err = GridmapError(key="auth.password_short", n=8)
+    >>> str(err)
+    'password must have at least 8 characters'
+    >>> err.text("zh")
+    '密码至少要有 8 个字符'
+    """
+
+    def __init__(self, *args: object, key: str | None = None, **params: object) -> None:
+        if key is not None and not args:
+            args = (_key_text(key, "en", params),)
+        super().__init__(*args)
+        self.key = key
+        self.params = params
+
+    @classmethod
+    def keyed(cls, key: str, **params: object) -> Self:
+        """Return the error for message ``key`` with ``params`` (``file``/``row`` for input)."""
+        return cls(key=key, **params)
+
+    def _body(self, lang: str) -> str:
+        """Return the message without its location, in ``lang``."""
+        return _key_text(self.key, lang, self.params) if self.key else str(self)
+
+    def text(self, lang: str = "en") -> str:
+        """Return the message in ``lang`` (``zh`` or ``en``); English is ``str(self)``."""
+        if self.key is None or str(lang).lower().startswith("en"):
+            return str(self)
+        return self._body(lang)
 
 
 class InputError(GridmapError, ValueError):
@@ -41,25 +89,34 @@ class InputError(GridmapError, ValueError):
     Parameters
     ----------
     message
-        What is wrong, in words a user understands.
+        What is wrong, in words a user understands (``None`` with ``key``).
     file
         The file the problem is in, if any.
     row
         The 1-based data row or feature number, if any.
     key, params
-        A message key (:mod:`gridmap.io._messages` or :data:`gridmap.i18n.STRINGS`)
-        and its fields, when the message exists in Chinese too; see :meth:`keyed`
-        and :meth:`text`.
+        A message key of :mod:`gridmap.messages` (or :data:`gridmap.i18n.STRINGS`)
+        and its parameters (``params=`` or keywords; see :class:`GridmapError`).
+
+    Examples
+    --------
+    >>> err = InputError.keyed("points.required", column="households", row=3)
+    >>> str(err), err.text("zh")
+    ('row 3: households is required', '第 3 行：必须填写户数')
     """
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
-                 key: str | None = None, params: dict[str, object] | None = None):
+    def __init__(self, message: str | None = None, *, file: str | None = None,
+                 row: int | None = None, key: str | None = None,
+                 params: dict[str, object] | None = None, **more: object):
+        params = {**(params or {}), **more}
+        if message is None:
+            message = _key_text(key, "en", params) if key else ""
         self.message = message
         self.file = file
         self.row = row
+        Exception.__init__(self, self.__str__())
         self.key = key
-        self.params = dict(params or {})
-        super().__init__(self.__str__())
+        self.params = params
 
     def __reduce__(self) -> tuple:  # keep file, row and key across processes (pickle)
         return (_rebuild_input_error, (type(self), self.message, self.file, self.row,
@@ -67,15 +124,12 @@ class InputError(GridmapError, ValueError):
 
     @classmethod
     def keyed(cls, key: str, *, file: str | None = None, row: int | None = None,
-              **params: object) -> InputError:
+              **params: object) -> Self:
         """Make the error from a message key: ``message`` is its English text."""
-        return cls(_key_text(key, "en", params), file=file, row=row, key=key, params=params)
+        return cls(None, file=file, row=row, key=key, params=params)
 
-    def text(self, lang: str = "en") -> str:
-        """Return the message in ``lang`` (``zh`` or ``en``); the English one without a key."""
-        if self.key is None or lang == "en":
-            return self.message
-        return _key_text(self.key, lang, self.params)
+    def _body(self, lang: str) -> str:
+        return _key_text(self.key, lang, self.params) if self.key else self.message
 
     def __str__(self) -> str:
         where = []
@@ -86,10 +140,25 @@ class InputError(GridmapError, ValueError):
         prefix = ", ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
 
+    def text(self, lang: str = "en") -> str:
+        """Return the message in ``lang`` with its file and row."""
+        if self.key is None or str(lang).lower().startswith("en"):
+            return str(self)
+        from gridmap.messages import text
+
+        body = self._body(lang)
+        if self.file and self.row is not None:
+            return text("error.where.file_row", lang, file=self.file, row=self.row, message=body)
+        if self.file:
+            return text("error.where.file", lang, file=self.file, message=body)
+        if self.row is not None:
+            return text("error.where.row", lang, row=self.row, message=body)
+        return body
+
 
 def _key_text(key: str, lang: str, params: dict[str, object]) -> str:
     from gridmap import i18n
-    from gridmap.io._messages import MESSAGES, text
+    from gridmap.messages import MESSAGES, text
 
     if key in MESSAGES:
         return text(key, lang, **params)
@@ -143,11 +212,7 @@ class ConflictError(GridmapError):
         >>> (err.table, err.row_id, err.read_version, err.current_version)
         ('points', 3, 1, 2)
         """
-        msg = (
-            f"{what} was changed by someone else since you read it (you read version "
-            f"{read}, the store has version {current}); reload it and try again"
-        )
-        err = cls(msg)
+        err = cls(key="error.conflict.stale", what=what, read=read, current=current)
         err.current_version = current
         err.read_version = read
         err.table = table
@@ -168,6 +233,14 @@ class NotFound(GridmapError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "not found"
+
+    def text(self, lang: str = "en") -> str:
+        """Return the message in ``lang``; "not found" in words of ``lang`` when bare."""
+        if not self.args and self.key is None:
+            from gridmap.messages import text
+
+            return text("error.not_found", lang)
+        return super().text(lang)
 
 
 @dataclass(frozen=True)

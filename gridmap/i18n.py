@@ -30,6 +30,7 @@ __all__ = [
     "LABELS",
     "LANGS",
     "STRINGS",
+    "field_label",
     "format_date",
     "format_frame",
     "format_time",
@@ -99,6 +100,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "map.legend.workers": {"zh": "网格员", "en": "Grid workers"},
     "map.legend.roads": {"zh": "道路等级", "en": "Road class"},
     "map.legend.status": {"zh": "状态", "en": "Status"},
+    "widget.choose": {"zh": "请选择…", "en": "Choose…"},
+    "map.filtered_out": {
+        "zh": "所选对象已被筛选条件隐藏；请调整筛选或在地图上重新点选",
+        "en": "The filters hide the selected object; change them or click the map again",
+    },
+    "map.legend.facility_status": {"zh": "设施状态", "en": "Facility status"},
+    "map.legend.case_status": {"zh": "案件状态", "en": "Case status"},
     "map.legend.more": {"zh": "另有 {n} 项", "en": "{n} more"},
     "map.unassigned": {"zh": "未分配", "en": "Unassigned"},
     "map.unknown": {"zh": "未知", "en": "Unknown"},
@@ -107,6 +115,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "field.code": {"zh": "编码", "en": "Code"},
     "field.name": {"zh": "名称", "en": "Name"},
     "field.geom": {"zh": "位置", "en": "Position"},
+    "field.person_name": {"zh": "姓名", "en": "Name"},
+    "workers.phone_hint": {
+        "zh": "手机号如 13812345678，固定电话如 0571-87654321",
+        "en": "a mobile like 13812345678 or a landline like 0571-87654321",
+    },
     "field.street": {"zh": "街道", "en": "Street"},
     "field.community": {"zh": "社区", "en": "Community"},
     "field.community_name": {"zh": "社区", "en": "Community"},
@@ -326,6 +339,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "setting.boundary_flag_m": {"zh": "网格边界提示距离", "en": "Grid boundary flag distance"},
     "setting.session_idle_minutes": {"zh": "空闲自动退出时间", "en": "Idle session timeout"},
     "setting.basemap": {"zh": "默认底图", "en": "Default basemap"},
+    "setting.timezone": {"zh": "时区", "en": "Time zone"},
+    "setting.issuing_office": {"zh": "督办单发文机关", "en": "Office issuing 督办单"},
+    "setting.document_prefix": {"zh": "督办单文号前缀", "en": "文号 prefix of 督办单"},
+    "notify.smtp_security.starttls": {"zh": "STARTTLS 加密", "en": "STARTTLS"},
+    "notify.smtp_security.ssl": {"zh": "SSL 加密", "en": "SSL"},
+    "notify.smtp_security.none": {"zh": "不加密", "en": "None"},
     "setting.tianditu_key": {"zh": "天地图密钥", "en": "Tianditu key"},
     "setting.tile_url": {"zh": "自定义瓦片地址", "en": "Custom tile URL"},
     "setting.max_upload_mb": {"zh": "上传文件大小上限", "en": "Largest upload"},
@@ -1528,6 +1547,26 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
         return text.format(**fmt)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+#: Layers whose rows are people: their ``name`` column is a person's name (姓名, not 名称).
+PEOPLE_LAYERS = frozenset({"workers", "users", "grid_workers"})
+
+
+def field_label(column: str, lang: str = DEFAULT_LANG, *, layer: str | None = None) -> str:
+    """Return the header of ``column`` (``field.<column>``); a person's ``name`` is 姓名.
+
+    Examples
+    --------
+    >>> field_label("name"), field_label("name", layer="workers"), field_label("phone")
+    ('名称', '姓名', '电话')
+    >>> field_label("no_such_column")
+    'no_such_column'
+    """
+    if column == "name" and layer in PEOPLE_LAYERS:
+        return t("field.person_name", lang)
+    key = f"field.{column}"
+    return t(key, lang) if key in STRINGS else column
 
 
 def label(value: object, lang: str = DEFAULT_LANG, *, field: str | None = None) -> str:

@@ -13,6 +13,7 @@ the Chinese labels users type are accepted as aliases and shown back through
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -33,7 +34,9 @@ __all__ = [
     "Role",
     "UserRole",
     "WorkerRole",
+    "check_phone",
     "is_missing",
+    "is_phone",
     "layer_spec",
     "row_version",
 ]
@@ -557,6 +560,57 @@ def is_missing(value: Any, *, blank_text: bool = False) -> bool:
     if isinstance(value, np.floating):
         return bool(np.isnan(value))
     return isinstance(value, np.datetime64) and bool(np.isnat(value))
+
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+#: area code 010/02x with 8 digits, or 0[3-9]xx with 7 or 8; an optional extension
+_LANDLINE = re.compile(
+    r"(?:0(?:10|2\d)-?[2-9]\d{7}|0[3-9]\d{2}-?[2-9]\d{6,7})(?:(?:-|转|#|ext\.?|x)\d{1,6})?"
+)
+
+
+def is_phone(value: object) -> bool:
+    """Whether ``value`` is a mainland phone number.
+
+    An 11-digit mobile number ``1[3-9]xxxxxxxxx`` (spaces or hyphens between the
+    groups and a ``+86`` prefix are fine), or a landline with its area code
+    ``0xx(x)-xxxxxxx(x)`` (010 and 02x with 8 digits, 0[3-9]xx with 7 or 8; the
+    number starts with 2-9; the hyphen may be left out; brackets around the area
+    code are fine) and an optional extension after ``-``, ``转``, ``#`` or ``ext``.
+
+    Examples
+    --------
+    >>> [is_phone(v) for v in ("13812345678", "138 1234 5678", "+86 13812345678")]
+    [True, True, True]
+    >>> [is_phone(v) for v in ("0571-87654321", "(0571)87654321", "010-62345678转123")]
+    [True, True, True]
+    >>> [is_phone(v) for v in ("12812345678", "1381234567", "87654321", "abc")]
+    [False, False, False, False]
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not value.is_integer():
+            return False
+        value = str(int(value))
+    text = re.sub(r"\s+", "", str(value)).replace("－", "-").replace("—", "-")
+    text = re.sub(r"^[(（](0\d{2,3})[)）]-?", r"\1-", text)
+    mobile = re.sub(r"^(?:\+86|0086)-?", "", text).replace("-", "")
+    return bool(_MOBILE.fullmatch(mobile) or _LANDLINE.fullmatch(text))
+
+
+def check_phone(value: object) -> str:
+    """Return ``value`` as text when it is a phone number (see :func:`is_phone`).
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        With the message key ``workers.bad_phone`` (Chinese: "电话……格式不正确").
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if not is_phone(text):
+        raise InputError.keyed("workers.bad_phone", value=text)
+    return text
 
 
 def row_version(value: Any) -> int:

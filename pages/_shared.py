@@ -18,7 +18,7 @@ import streamlit as st
 
 from gridmap import auth, config, conflicts, i18n, maps, snapshot
 from gridmap.auth import User
-from gridmap.errors import ConflictError, GridmapError, InputError
+from gridmap.errors import ConflictError, GridmapError
 from gridmap.maps import panels
 from gridmap.model import LAYERS, Column
 from gridmap.records import points
@@ -108,6 +108,12 @@ def tr(key: str, **fmt: object) -> str:
     return i18n.t(key, lang(), **{k: md(v) if isinstance(v, str) else v for k, v in fmt.items()})
 
 
+def err_text(exc: BaseException) -> str:
+    """Return a gridmap error's message in the session's language (passwords in URLs masked)."""
+    shown = exc.text(lang()) if isinstance(exc, GridmapError) else str(exc)
+    return config.mask_url(shown)
+
+
 def lbl(value: object, field: str | None = None) -> str:
     """Display name of a canonical value in the session's language."""
     return i18n.label(value, lang(), field=field)
@@ -118,7 +124,7 @@ def settings() -> dict[str, Any]:
     try:
         return config.load_settings()
     except GridmapError as exc:
-        st.warning(tr("settings.file_bad", message=str(exc)))
+        st.warning(tr("settings.file_bad", message=err_text(exc)))
         return {s.name: s.default for s in config.SETTINGS}
 
 
@@ -208,17 +214,6 @@ def require_login(right: str = "view") -> User:
     return user
 
 
-def error_text(exc: GridmapError) -> str:
-    """A gridmap error in the session's language (keyed messages), with its file and row."""
-    if not isinstance(exc, InputError) or exc.key is None:
-        return config.mask_url(exc)
-    where = [str(exc.file)] if exc.file else []
-    if exc.row is not None:
-        where.append(tr("import.row") + f" {exc.row}")
-    text = exc.text(lang())
-    return f"{', '.join(where)}: {text}" if where else text
-
-
 def run_action(action: Callable[[], Any], *, success: str | None = None) -> Any:
     """Call a library write; show its gridmap error as a message instead of a traceback.
 
@@ -230,7 +225,7 @@ def run_action(action: Callable[[], Any], *, success: str | None = None) -> Any:
         show_conflict(err)
         return None
     except GridmapError as exc:
-        st.error(tr("error.generic", message=error_text(exc)))
+        st.error(tr("error.generic", message=err_text(exc)))
         return None
     if success:
         st.session_state[K_NOTICE] = ("success", success)
@@ -414,7 +409,7 @@ def guarded(action: Callable[[], Any]) -> Callable[[], None]:
         try:
             action()
         except GridmapError as exc:
-            st.session_state[K_NOTICE] = ("error", tr("error.generic", message=error_text(exc)))
+            st.session_state[K_NOTICE] = ("error", tr("error.generic", message=err_text(exc)))
 
     return run
 
@@ -652,7 +647,7 @@ def street_map(
             **tiles,
         )
     except GridmapError as exc:
-        st.warning(tr("map.basemap_failed", message=str(exc)))
+        st.warning(tr("map.basemap_failed", message=err_text(exc)))
         basemap = "none"
         fmap = maps.street_map(frames, lang=lang(), reference=reference, picking=picking,
                                **tiles)

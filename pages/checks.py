@@ -21,7 +21,7 @@ lang = sh.lang()
 try:
     config = checks.load_rules()
 except GridmapError as exc:
-    st.warning(sh.tr("settings.file_bad", message=str(exc)))
+    st.warning(sh.tr("settings.file_bad", message=sh.err_text(exc)))
     config = checks.config.default_rules()
 rules = {r.id: r for r in checks.all_rules()}
 
@@ -32,6 +32,7 @@ chosen = c1.multiselect(
     key="gm_chk_rules",
     default=[r for r in rules if config[r].enabled],
     format_func=lambda r: f"{sh.tr(f'checks.family.{rules[r].family}')} · {rules[r].title(lang)}",
+    placeholder=sh.tr("widget.choose"),
 )
 scopes = ([None] if user.scope is None else []) + list(names)
 community = c2.selectbox(
@@ -39,6 +40,7 @@ community = c2.selectbox(
     scopes,
     key="gm_chk_scope",
     format_func=lambda c: sh.tr("checks.scope_street") if c is None else names.get(c, c),
+    placeholder=sh.tr("widget.choose"),
 )
 today = dt.date.today()
 as_of = c3.date_input(sh.tr("checks.as_of"), value=today, key="gm_chk_as_of")

@@ -14,7 +14,7 @@ st.subheader(sh.tr("nav.dashboard"))
 try:
     cfg = issues.load_issue_config()
 except GridmapError as exc:
-    st.error(sh.tr("error.generic", message=str(exc)))
+    st.error(sh.tr("error.generic", message=sh.err_text(exc)))
     st.stop()
 lang = sh.lang()
 

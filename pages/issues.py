@@ -18,7 +18,7 @@ st.subheader(sh.tr("nav.issues"))
 try:
     cfg = issues.load_issue_config()
 except GridmapError as exc:
-    st.error(sh.tr("error.generic", message=str(exc)))
+    st.error(sh.tr("error.generic", message=sh.err_text(exc)))
     st.stop()
 frames = sh.visible_frames(user)
 workers = sorted({n for names in frames["grids"]["worker_names"] for n in names})
@@ -36,12 +36,14 @@ grid = c2.selectbox(
     [None, *sorted(frames["grids"]["code"])],
     key="gm_iss_grid",
     format_func=lambda g: sh.tr("map.filter.all") if g is None else g,
+    placeholder=sh.tr("widget.choose"),
 )
 worker = c3.selectbox(
     sh.tr("map.filter.worker"),
     [None, *workers],
     key="gm_iss_worker",
     format_func=lambda w: sh.tr("map.filter.all") if w is None else w,
+    placeholder=sh.tr("widget.choose"),
 )
 overdue = c4.checkbox(sh.tr("issues.filter.overdue"), key="gm_iss_overdue")
 found = issues.list_issues(

@@ -17,6 +17,14 @@ user = sh.require_login()
 conf = sh.settings()
 basemap = st.session_state.get("gm_map_basemap", conf["basemap"])
 st.subheader(sh.tr("nav.map"))
+K_VIEW = "gm_map_view"  # the map's last (center, zoom): filter changes keep the view
+
+
+def shown_in(shown, point) -> bool:
+    """Whether a point record (layer, id) is among the filtered frames."""
+    layer, row_id = point
+    frame = shown.get(layer)
+    return frame is not None and "id" in frame.columns and bool((frame["id"] == row_id).any())
 
 
 def show_point(attrs: dict, names: dict) -> None:
@@ -75,11 +83,18 @@ def tile_map(bounds, center, zoom, found_grid, names) -> None:
 def layer_map(frames, shown, center, zoom, found_grid, names) -> None:
     """The street's layers drawn in the browser and the side panel; a click reruns only this."""
     fmap, shown_basemap = sh.street_map(shown, basemap=basemap)
+    view = st.session_state.get(K_VIEW)
+    if center is None and view is not None:  # no search target: stay where the user was
+        center, zoom = view
     left, right = st.columns([3, 1])
     with left:
         out = st_folium(fmap, key="gm_map", height=640, use_container_width=True,
-                        returned_objects=["last_object_clicked", "last_clicked"],
+                        returned_objects=["last_object_clicked", "last_clicked", "center",
+                                          "zoom"],
                         center=center, zoom=zoom)
+        if out and out.get("center") and out.get("zoom"):
+            st.session_state[K_VIEW] = ((out["center"]["lat"], out["center"]["lng"]),
+                                        out["zoom"])
         points = sum(len(shown[layer]) for layer in snapshot.POINT_LAYERS)
         st.caption(sh.tr("map.counts", grids=len(shown["grids"]), points=points))
     click = (out or {}).get("last_object_clicked") or (out or {}).get("last_clicked")
@@ -97,6 +112,12 @@ def layer_map(frames, shown, center, zoom, found_grid, names) -> None:
             code = None if point else panels.grid_at(frames, selected[1], selected[2])
             if point is None and code is None:
                 st.info(sh.tr("map.no_grid"))
+        # the filters hide the selected object: the panel is cleared, not left stale
+        if (point is not None and not shown_in(shown, point)) or (
+            code is not None and code not in set(shown["grids"]["code"])
+        ):
+            point, code = None, None
+            st.info(sh.tr("map.filtered_out"))
         if point is not None:
             show_point(panels.feature_attributes(frames, *point), names)
         elif code is not None:

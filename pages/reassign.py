@@ -32,6 +32,7 @@ chosen = c1.multiselect(
     default=list(names)[:1],
     format_func=lambda c: names.get(c, c),
     key="gm_reassign_comm",
+    placeholder=sh.tr("widget.choose"),
 )
 role = c2.selectbox(
     sh.tr("reassign.role"),
@@ -125,7 +126,8 @@ with left:
         st.session_state[K_TABLE] = rows
         st.session_state[K_SELECTED] = [listed["code"][i] for i in rows]
 with right:
-    selected = st.multiselect(sh.tr("reassign.selected"), list(shown["code"]), key=K_SELECTED)
+    selected = st.multiselect(sh.tr("reassign.selected"), list(shown["code"]), key=K_SELECTED,
+                              placeholder=sh.tr("widget.choose"))
     worker = st.selectbox(
         sh.tr("field.worker"),
         active,
@@ -221,7 +223,7 @@ if v1.button(sh.tr("reassign.validate")):
     if not findings:
         st.success(sh.tr("reassign.valid"))
     for f in findings:
-        st.warning(sh.md(f.message))
+        st.warning(sh.md(f.text(sh.lang())))
 if v2.button(sh.tr("reassign.save"), type="primary", disabled=not changes):
     result = sh.run_action(lambda: grid_service.save_assignments(store, user, plan))
     if result is not None:

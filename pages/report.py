@@ -23,7 +23,7 @@ sh.phone_page()
 try:
     cfg = issues.load_issue_config()
 except GridmapError as exc:
-    st.error(sh.tr("error.generic", message=str(exc)))
+    st.error(sh.tr("error.generic", message=sh.err_text(exc)))
     st.stop()
 lang = sh.lang()
 draft = field.load_draft(store, user)
@@ -98,7 +98,7 @@ if new_photo:
             changes["photo"] = new_photo
         except GridmapError as exc:
             found = None
-            st.error(sh.tr("error.generic", message=sh.error_text(exc)))
+            st.error(sh.tr("error.generic", message=sh.err_text(exc)))
         if found and draft.lon is None and "lon" not in changes:
             changes.update(lon=found[0], lat=found[1], location_source="photo")
 if draft.photo and not new_photo:

@@ -102,12 +102,14 @@ with st.expander(sh.tr("notify.edit")), st.form("gm_notify_channel"):
     secret = st.text_input(sh.tr("notify.secret"), type="password")
     audience = st.multiselect(sh.tr("notify.audience"), notify_config.AUDIENCES,
                               default=list(notify_config.AUDIENCES),
-                              format_func=lambda a: sh.tr(f"notify.audience.{a}"))
+                              format_func=lambda a: sh.tr(f"notify.audience.{a}"),
+                              placeholder=sh.tr("widget.choose"))
     role = st.selectbox(sh.tr("notify.role"), ["viewer", "inspector", "planner", "admin"],
                         format_func=sh.lbl)
     host = st.text_input(sh.tr("notify.smtp_host"))
     port = st.number_input(sh.tr("notify.smtp_port"), min_value=0, max_value=65535, value=0)
-    security = st.selectbox(sh.tr("notify.smtp_security"), ["starttls", "ssl", "none"])
+    security = st.selectbox(sh.tr("notify.smtp_security"), ["starttls", "ssl", "none"],
+                            format_func=lambda v: sh.tr(f"notify.smtp_security.{v}"))
     user = st.text_input(sh.tr("notify.smtp_user"))
     password_env = st.text_input(sh.tr("notify.smtp_password_env"))
     to = st.text_input(sh.tr("notify.smtp_to"))

@@ -33,11 +33,13 @@ with create_tab, st.form("gm_token_create", clear_on_submit=True):
         list(tokens.RIGHTS),
         default=["report", "read"],
         format_func=lambda r: sh.tr(f"tokens.right.{r}"),
+        placeholder=sh.tr("widget.choose"),
     )
     whole = st.checkbox(sh.tr("app.scope_all"), value=admin.scope is None,
                         disabled=admin.scope is not None)
     picked = st.multiselect(sh.tr("app.scope"), list(names),
-                            format_func=lambda c: names.get(c, c))
+                            format_func=lambda c: names.get(c, c),
+                            placeholder=sh.tr("widget.choose"))
     days = st.number_input(sh.tr("tokens.days"), min_value=1, max_value=tokens.MAX_DAYS,
                            value=tokens.DEFAULT_DAYS)
     rate = st.number_input(sh.tr("tokens.rate_limit"), min_value=1, max_value=10_000,
@@ -53,7 +55,7 @@ with create_tab, st.form("gm_token_create", clear_on_submit=True):
 with revoke_tab:
     active = [n for n, s in zip(table["name"], table["state"], strict=True) if s == "active"]
     # no key: the choice follows the list of active tokens (a keyed box keeps a stale None)
-    target = st.selectbox(sh.tr("tokens.col.name"), active)
+    target = st.selectbox(sh.tr("tokens.col.name"), active, placeholder=sh.tr("widget.choose"))
     confirm = st.checkbox(sh.tr("tokens.revoke_confirm"), key="gm_token_confirm")
     if target and st.button(sh.tr("tokens.revoke"), disabled=not confirm, key="gm_token_revoke"):
         sh.run_action(lambda: tokens.revoke_token(store, target, by=admin),

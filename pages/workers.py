@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from gridmap import i18n
 from gridmap.grids import service as grid_service
 from gridmap.records import workers
 from pages import _shared as sh
@@ -31,7 +32,7 @@ sh.dataframe(
             "active_to",
             "notes",
         ]
-    ].rename(columns=lambda c: sh.tr(f"field.{c}")),
+    ].rename(columns=lambda c: i18n.field_label(c, sh.lang(), layer="workers")),
     hide_index=True,
 )
 unstaffed = workers.unstaffed_grids(store)
@@ -48,8 +49,8 @@ add_tab, edit_tab, off_tab = st.tabs(
     [sh.tr("workers.add"), sh.tr("workers.edit"), sh.tr("workers.deactivate")]
 )
 with add_tab, st.form("gm_worker_add", clear_on_submit=True):
-    name = st.text_input(sh.tr("field.name") + " *")
-    phone = st.text_input(sh.tr("field.phone"))
+    name = st.text_input(sh.tr("field.person_name") + " *")
+    phone = st.text_input(sh.tr("field.phone"), placeholder=sh.tr("workers.phone_hint"))
     notes = st.text_input(sh.tr("field.notes"))
     d1, d2 = st.columns(2)
     start = d1.date_input(sh.tr("field.active_from"), value=None)
@@ -89,10 +90,12 @@ with edit_tab:
         with st.form(form):
             values = {
                 "name": st.text_input(
-                    sh.tr("field.name") + " *", value=row["name"] or "", key=f"{form}_name"
+                    sh.tr("field.person_name") + " *", value=row["name"] or "",
+                    key=f"{form}_name",
                 ),
                 "phone": st.text_input(
-                    sh.tr("field.phone"), value=row["phone"] or "", key=f"{form}_phone"
+                    sh.tr("field.phone"), value=row["phone"] or "", key=f"{form}_phone",
+                    placeholder=sh.tr("workers.phone_hint"),
                 ),
                 "notes": st.text_input(
                     sh.tr("field.notes"), value=row["notes"] or "", key=f"{form}_notes"

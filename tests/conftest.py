@@ -26,6 +26,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+# messages in English unless a test asks otherwise (the CLI follows the locale)
+os.environ.setdefault("GRIDMAP_LANG", "en")
 from hypothesis import settings
 
 # CI runs Hypothesis derandomized: the same examples every run, so a submission's result

@@ -506,8 +506,7 @@ class Plan:
         by_grid: dict[str, list[Move]] = {}
         for m in moves:
             if m.grid in self.locked:
-                msg = f"grid {m.grid} is locked; unlock it before moving it"
-                raise InputError(msg)
+                raise InputError.keyed("grids.locked", grid=m.grid)
             held = self.assignments.get(m.grid, {})
             if m.from_worker is not None and held.get(m.from_worker) != m.role:
                 msg = f"grid {m.grid} is no longer held by {m.from_worker} as {m.role}"
@@ -707,9 +706,28 @@ class Finding:
     worker: str | None = None
     metric: str | None = None
     value: float | None = None
+    key: str | None = None
+    params: tuple[tuple[str, object], ...] = ()
 
     def __str__(self) -> str:
         return self.message
+
+    @classmethod
+    def keyed(cls, kind: str, key: str, **params: Any) -> Finding:
+        """Return the finding of message ``key`` (English ``message``; see :meth:`text`)."""
+        from gridmap.messages import text
+
+        fields = {k: params[k] for k in ("grid", "worker", "metric", "value") if k in params}
+        return cls(kind, text(key, "en", **params), **fields, key=key,
+                   params=tuple(params.items()))
+
+    def text(self, lang: str = "en") -> str:
+        """Return the message in ``lang`` (``zh`` or ``en``)."""
+        if self.key is None:
+            return self.message
+        from gridmap.messages import text
+
+        return text(self.key, lang, **dict(self.params))
 
 
 def validate_plan(
@@ -767,15 +785,11 @@ def validate_plan(
     for g in plan.grids:
         ws = plan.assignments[g]
         if require_head and head not in ws.values():
-            out.append(Finding("no_head", f"grid {g} has no grid head", grid=g))
+            out.append(Finding.keyed("no_head", "grids.no_head", grid=g))
         if active is not None:
             for w in sorted(ws):
                 if w not in active:
-                    out.append(
-                        Finding(
-                            "inactive", f"grid {g} is held by inactive worker {w}", grid=g, worker=w
-                        )
-                    )
+                    out.append(Finding.keyed("inactive", "grids.inactive_worker", grid=g, worker=w))
     totals = worker_totals(plan, metrics, roles=roles, workers=workers)
     for metric, b in (bounds or {}).items():
         if metric not in totals.columns:
@@ -785,14 +799,14 @@ def validate_plan(
             if state == "ok":
                 continue
             limit = b.min if state == "low" else b.max
-            word = "below the minimum" if state == "low" else "above the maximum"
             out.append(
-                Finding(
+                Finding.keyed(
                     state,
-                    f"worker {w}: {metric} {value:,.0f} is {word} {limit:,.0f}",
+                    "grids.worker_low" if state == "low" else "grids.worker_high",
                     worker=str(w),
                     metric=metric,
                     value=float(value),
+                    limit=limit,
                 )
             )
     if require_contiguity:
@@ -807,11 +821,8 @@ def validate_plan(
             mine = held.get(str(w), [])
             if not is_contiguous(mine, adjacency):
                 out.append(
-                    Finding(
-                        "not_contiguous",
-                        f"worker {w}: the {len(mine)} grids do not form one connected area",
-                        worker=str(w),
-                    )
+                    Finding.keyed("not_contiguous", "grids.not_contiguous", worker=str(w),
+                                  n=len(mine))
                 )
     return out
 

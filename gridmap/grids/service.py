@@ -160,8 +160,7 @@ def split_community(
     communities = store.read_layer("communities")
     row = communities[communities["code"] == community_code]
     if len(row) == 0:
-        msg = f"no community with code {community_code!r}"
-        raise NotFound(msg)
+        raise NotFound.keyed("grids.no_community", code=community_code)
     geom = row.geometry.iloc[0]
     if method == "cells":
         return split.grids_from_cells(
@@ -197,8 +196,7 @@ def split_community(
             seed=seed,
             community_code=community_code,
         )
-    msg = f"unknown split method {method!r}; expected one of {', '.join(split.METHODS)}"
-    raise InputError(msg)
+    raise InputError.keyed("grids.unknown_method", method=method, methods=list(split.METHODS))
 
 
 @dataclass
@@ -338,13 +336,11 @@ def save_grids(
     communities = store.read_layer("communities")
     community = communities[communities["code"] == community_code]
     if len(community) == 0:
-        msg = f"no community with code {community_code!r}"
-        raise NotFound(msg)
+        raise NotFound.keyed("grids.no_community", code=community_code)
     community_id = int(community["id"].iloc[0])
     new = new_grids_gdf.copy()
     if len(new) == 0:
-        msg = f"community {community_code} needs at least one grid"
-        raise TopologyError(msg)
+        raise TopologyError.keyed("grids.needs_one", community=community_code)
     new["community"] = community_code
     if "code" not in new.columns:
         new["code"] = None
@@ -407,8 +403,7 @@ def save_grids(
             except NotFound:
                 stored = None
             if stored is None or int(stored["version"]) != int(g["version"]):
-                msg = f"grid {g['code']} changed while saving; reload and try again"
-                raise ConflictError(msg)
+                raise ConflictError.keyed("grids.changed_while_saving", grid=g["code"])
             history = [
                 {
                     "worker": r["worker_code"],
@@ -580,8 +575,7 @@ def save_assignments(
         grid_rows, assigned = store_assignments.grid_states(conn, codes, day)
         missing = [c for c in codes if c not in grid_rows]
         if missing:
-            msg = f"no grid with code {', '.join(missing)} (deleted by someone else?)"
-            raise NotFound(msg)
+            raise NotFound.keyed("grids.gone", codes=missing)
         for code in codes:
             require(user, "assign", community=grid_rows[code]["community"])
         conflicts = []
@@ -619,8 +613,7 @@ def save_assignments(
         worker_ids = store_assignments.worker_ids(conn, wanted_workers)
         unknown = [x for x in wanted_workers if x not in worker_ids]
         if unknown:
-            msg = f"no worker with code {', '.join(unknown)}"
-            raise NotFound(msg)
+            raise NotFound.keyed("grids.no_workers", codes=unknown)
         for ch in changes:
             code = ch["grid"]
             row = grid_rows[code]
@@ -1000,51 +993,40 @@ def import_plan(
         role_text = normalize_code(row.get("role"))
         ok = True
         if grid is None:
-            report.add("grid code is empty", row=i, column="grid_code")
+            report.add_key("io.assign.grid_empty", row=i, column="grid_code")
             ok = False
         elif grid not in grid_community:
-            report.add(f"no grid with code {grid}", row=i, column="grid_code")
+            report.add_key("io.assign.no_grid", row=i, column="grid_code", grid=grid)
             ok = False
         worker = None
         if code is not None:
             if code not in by_code:
-                report.add(f"no worker with code {code}", row=i, column="worker_code")
+                report.add_key("io.assign.no_worker", row=i, column="worker_code", code=code)
                 ok = False
             else:
                 worker = code
                 if name is not None and by_code[code].name != name:
-                    report.add(
-                        f"worker {code} is called {by_code[code].name}, not {name}",
-                        row=i,
-                        column="worker_name",
-                    )
+                    report.add_key("io.assign.wrong_name", row=i, column="worker_name", code=code,
+                                   stored=by_code[code].name, name=name)
                     ok = False
         elif name is not None:
             found = by_name.get(name, [])
             if len(found) != 1:
-                report.add(
-                    f"{'no' if not found else 'more than one'} worker called {name}; "
-                    "give the worker code",
-                    row=i,
-                    column="worker_name",
-                )
+                report.add_key("io.assign.name_unknown" if not found else "io.assign.name_twice",
+                               row=i, column="worker_name", name=name)
                 ok = False
             else:
                 worker = found[0]
         else:
-            report.add("the worker is missing", row=i, column="worker_code")
+            report.add_key("io.assign.worker_missing", row=i, column="worker_code")
             ok = False
         if worker is not None and not bool(by_code[worker].active):
-            report.add(f"worker {worker} is not active", row=i, column="worker_code")
+            report.add_key("io.assign.inactive", row=i, column="worker_code", worker=worker)
             ok = False
         role = roles.get((role_text or "").strip().lower())
         if role is None:
-            report.add(
-                f"unknown role {role_text!r}; expected one of "
-                + ", ".join(r.value for r in WorkerRole),
-                row=i,
-                column="role",
-            )
+            report.add_key("io.assign.unknown_role", row=i, column="role", role=role_text,
+                           roles=[r.value for r in WorkerRole])
             ok = False
         start = day
         raw_start = normalize_code(row.get("valid_from"))
@@ -1052,13 +1034,13 @@ def import_plan(
             try:
                 start = _date(raw_start)  # type: ignore[assignment]
             except ValueError:
-                report.add(f"{raw_start!r} is not a date (YYYY-MM-DD)", row=i, column="valid_from")
+                report.add_key("io.assign.bad_date", row=i, column="valid_from", value=raw_start)
                 ok = False
         if not ok:
             continue
         assert grid is not None and worker is not None and role is not None
         if worker in wanted.get(grid, {}):
-            report.add(f"worker {worker} appears twice for grid {grid}", row=i)
+            report.add_key("io.assign.twice", row=i, worker=worker, grid=grid)
             continue
         wanted.setdefault(grid, {})[worker] = role
         starts[(grid, worker)] = start

@@ -860,6 +860,8 @@ def _validate(
     if spec.key and spec.key in match.mapping:
         _check_duplicates(columns[spec.key], spec.key, match.mapping[spec.key], rows, report)
     _check_codes(spec.name, columns, match.mapping, rows, report)
+    if spec.name == "workers" and "phone" in columns:
+        _check_phones(columns["phone"], match.mapping.get("phone"), rows, report)
     if spec.name == "assignments":
         _check_grid_heads(columns, rows, report)
 
@@ -1100,6 +1102,20 @@ def _check_codes(
                     value=code,
                     community=community,
                 )
+
+
+def _check_phones(
+    phones: pd.Series, header: str | None, rows: np.ndarray, report: ImportReport
+) -> None:
+    """Report phone numbers that are neither a mainland mobile nor a landline with area code."""
+    from gridmap.model import is_phone
+
+    for i, value in enumerate(phones):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        if str(value).strip() and not is_phone(value):
+            report.add_key("workers.bad_phone", row=int(rows[i]), column=header,
+                           value=str(value).strip())
 
 
 def _check_grid_heads(

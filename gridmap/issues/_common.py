@@ -112,8 +112,7 @@ def resolve_issue(store: Store, issue: int | str) -> int:
     """
     found = store_issues.find_issue(store, str(issue).strip())
     if found is None:
-        msg = f"no issue report {issue!r} (give its id or its code)"
-        raise NotFound(msg)
+        raise NotFound.keyed("issues.no_such", issue=issue)
     return found
 
 

@@ -125,12 +125,7 @@ def parse_status(text: object) -> IssueStatus:
         return text
     found = _SPELLINGS.get(str(text).strip().lower())
     if found is None:
-        msg = (
-            f"unknown status {text!r}; use one of "
-            "上报/reported, 立案/registered, 派遣/dispatched, 处置/handled, 核查/verified, "
-            "结案/closed, 挂起/suspended, 退回/returned"
-        )
-        raise InputError(msg)
+        raise InputError.keyed("issues.status_unknown", value=text)
     return found
 
 
@@ -172,12 +167,10 @@ def find_move(
     for move in moves_from(src, previous=previous):
         if move.target == dst:
             return move
-    allowed = ", ".join(m.target.value for m in moves_from(src, previous=previous)) or "none"
     if src == S.CLOSED:
-        msg = f"the report is closed (结案); no further moves (asked for {dst.value})"
-    else:
-        msg = f"a report cannot move from {src.value} to {dst.value}; allowed: {allowed}"
-    raise InputError(msg)
+        raise InputError.keyed("issues.closed_no_moves", target=dst)
+    allowed = [m.target for m in moves_from(src, previous=previous)]
+    raise InputError.keyed("issues.move_not_allowed", source=src, target=dst, allowed=allowed)
 
 
 def _role_at_least(user: User, role: UserRole) -> bool:
@@ -244,17 +237,13 @@ def check_move(
         return move
     auth.require(user, "edit_issues", community=community)
     if community is None and user.scope is not None:
-        msg = f"the report lies in no grid, outside the scope of user {user.username!r}"
-        raise PermissionDenied(msg)
+        raise PermissionDenied.keyed("issues.no_grid_scope", user=user.username)
     if not _role_at_least(user, move.min_role):
-        msg = (
-            f"user {user.username!r} ({UserRole(user.role).value}) may not {move.action} a report; "
-            f"that needs the {move.min_role.value} role"
-        )
-        raise PermissionDenied(msg)
+        raise PermissionDenied.keyed("issues.role_too_low", user=user.username,
+                                     role=UserRole(user.role), action=move.action,
+                                     need=move.min_role)
     if move.note_required and not (note or "").strip():
-        msg = f"to {move.action} a report, give a note saying why"
-        raise InputError(msg)
+        raise InputError.keyed("issues.note_required", action=move.action)
     return move
 
 

@@ -75,8 +75,7 @@ class ReportResult:
 
 def _check_version(row: dict[str, Any] | None, issue_id: int, version: int) -> dict[str, Any]:
     if row is None:
-        msg = f"issue report {issue_id} does not exist (deleted by someone else?)"
-        raise NotFound(msg)
+        raise NotFound.keyed("issues.gone", issue=issue_id)
     if row["version"] != row_version(version):
         what = f"issue report {row.get('code') or issue_id}"
         raise ConflictError.stale(
@@ -182,8 +181,7 @@ def report_issue(
                 lon, lat, crs, source = found[0], found[1], "wgs84", "photo"
                 break
         else:
-            msg = "the report needs a position: tap the map, type coordinates or add a GPS photo"
-            raise InputError(msg)
+            raise InputError.keyed("issues.needs_position")
     x, y = lonlat_to_wgs84(lon, lat, crs, what="report coordinates")
     point = shapely.Point(x, y)
     grids = store.read_layer("grids")
@@ -382,16 +380,14 @@ def _write(
         else:
             auth.require(user, "edit_issues", community=community)
             if community is None and user.scope is not None:
-                msg = f"the report lies in no grid, outside the scope of user {user.username!r}"
-                raise PermissionDenied(msg)
+                raise PermissionDenied.keyed("issues.no_grid_scope", user=user.username)
         if extra is not None:
             values.update(extra(row, history, when))
         after = store_issues.update_issue(
             conn, issue_id, values, version=row["version"], at=when
         )
         if after is None:
-            msg = f"issue report {issue_id} could not be changed; reload it and try again"
-            raise ConflictError(msg)
+            raise ConflictError.keyed("issues.not_changed", issue=issue_id)
         event_id = None
         if target is not None:
             event_id = store_issues.add_issue_event(
@@ -506,8 +502,7 @@ def move_issue(
     """
     target = lifecycle.parse_status(to)
     if photo_kind not in (None, "before", "after"):
-        msg = f"photo kind must be 'before' or 'after', not {photo_kind!r}"
-        raise InputError(msg)
+        raise InputError.keyed("issues.photo_kind", kind=photo_kind)
 
     def extra(row: dict[str, Any], history: Sequence[Any], when: dt.datetime) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -519,9 +514,9 @@ def move_issue(
             options = store.workers_of(grid, on=day) if grid else []
             match = [w for w in options if worker in (w["code"], w["name"])]
             if not match:
-                names = ", ".join(f"{w['name']} ({w['code']})" for w in options) or "none"
-                msg = f"{worker!r} is not a worker of grid {grid} on {day}; its workers: {names}"
-                raise InputError(msg)
+                names = [f"{w['name']} ({w['code']})" for w in options]
+                raise InputError.keyed("issues.not_grid_worker", worker=worker, grid=grid,
+                                       day=day, names=names)
             attrs["worker"] = match[0]["code"]
             out["attrs"] = attrs
         if row["status"] == S.SUSPENDED.value and target != S.SUSPENDED and row.get("deadline"):
@@ -603,16 +598,11 @@ def merge_duplicate(
     issue_id = resolve_issue(store, issue)
     into_id = resolve_issue(store, into)
     if into_id == issue_id:
-        msg = "a report cannot be a duplicate of itself"
-        raise InputError(msg)
+        raise InputError.keyed("issues.duplicate_self")
     target = store.get("issue_reports", into_id)
     _require_other_in_scope(store, user, target, "merge into")
     if target.get("duplicate_of") is not None:
-        msg = (
-            f"report {target['code']} was itself merged into another report; "
-            "merge into that one instead"
-        )
-        raise InputError(msg)
+        raise InputError.keyed("issues.merged_target", code=target["code"])
     text = f"duplicate of {target['code']} (重复, 已合并)" + (f"; {note.strip()}" if note else "")
 
     def extra(row: dict[str, Any], history: Sequence[Any], when: dt.datetime) -> dict[str, Any]:
@@ -676,9 +666,8 @@ def confirm_grid(
         attrs = dict(row.get("attrs") or {})
         allowed = [row.get("grid_code"), *attrs.get("neighbours", [])]
         if grid not in allowed or grid not in community_of:
-            choices = ", ".join(map(str, allowed))
-            msg = f"grid {grid!r} is neither the routed grid nor a neighbour ({choices})"
-            raise InputError(msg)
+            raise InputError.keyed("issues.not_neighbour", grid=grid,
+                                   choices=[str(c) for c in allowed])
         auth.require(user, "edit_issues", community=community_of[grid])
         attrs.update(
             boundary_flag=False,
@@ -729,8 +718,7 @@ def link_duplicate(
     issue_id = resolve_issue(store, issue)
     other_id = resolve_issue(store, other)
     if other_id == issue_id:
-        msg = "a report cannot be linked to itself"
-        raise InputError(msg)
+        raise InputError.keyed("issues.link_self")
     other_row = store.get("issue_reports", other_id)
     _require_other_in_scope(store, user, other_row, "link to")
     other_code = other_row["code"]

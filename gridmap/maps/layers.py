@@ -70,16 +70,19 @@ from gridmap.maps.styles import (
     GRID_STYLE,
     KIND_COLORS,
     KIND_DEFAULT_COLOR,
+    KIND_SHAPES,
     POLYGON_DEFAULT,
     POLYGON_STYLES,
     ROAD_DEFAULT,
     ROAD_STYLES,
+    SHAPES,
     STATUS_COLORS,
     UNASSIGNED_COLOR,
     checked_colors,
     neighbour_colours,
     palette_for,
     safe_color,
+    symbol_svg,
 )
 
 __all__ = [
@@ -133,7 +136,8 @@ class LegendItem:
     color
         CSS colour, ``#rgb``/``#rrggbb`` or a colour name.
     shape
-        ``"box"`` (areas), ``"line"`` (roads) or ``"dot"`` (points).
+        ``"box"`` (areas), ``"line"`` (roads), ``"dot"`` (points) or a point symbol of
+        :data:`~gridmap.maps.styles.SHAPES` (``"square"``, ``"triangle"`` ...).
     size_px
         Line width for ``"line"``.
     """
@@ -142,6 +146,7 @@ class LegendItem:
     color: str
     shape: str = "box"
     size_px: int = 3
+    outline: str | None = None
 
 
 def _category_keys(gdf: pd.DataFrame, column: str | None) -> list[str | None]:
@@ -737,6 +742,7 @@ def add_points(
     base_color = KIND_COLORS.get(kind, KIND_DEFAULT_COLOR)
     keys = _category_keys(gdf, color_by)
     mapping = _category_colors(keys, colors, base_color)
+    shapes = _point_shapes(gdf, kind)
 
     if len(gdf):
         columns = resolve_columns(gdf, kind, popup_columns)
@@ -752,13 +758,14 @@ def add_points(
         else:
             parent = group
         radius = radius_px if radius_px is not None else (4 if mode == "canvas" else 6)
-        order = sorted(set(keys), key=lambda k: (k is None, k or ""))
-        style_index = {k: i for i, k in enumerate(order)}
+        order = sorted(set(zip(keys, shapes, strict=True)),
+                       key=lambda ks: (ks[0] is None, ks[0] or "", ks[1]))
+        style_index = {ks: i for i, ks in enumerate(order)}
         styles = [
             {"radius": radius, "color": base_color, "weight": 1.5, "opacity": 0.9,
-             "fill": True, "fillColor": mapping[k], "fillOpacity": 0.85,
+             "fill": True, "fillColor": mapping[k], "fillOpacity": 0.85, "shape": shape,
              **({} if interactive else {"interactive": False})}
-            for k in order
+            for k, shape in order
         ]  # fmt: skip
         geoms = gdf.geometry.to_numpy()
         xy = np.empty(2 * len(gdf))
@@ -767,7 +774,7 @@ def add_points(
         tips = popups.tips(gdf, lang, kind)
         data = {
             "xy": xy.tolist(),
-            "cat": [style_index[k] for k in keys],
+            "cat": [style_index[ks] for ks in zip(keys, shapes, strict=True)],
             "styles": styles,
             "cols": [encode_column(c) for c in cells],
             "tip": encode_column(tips) if any(tips) else None,
@@ -781,18 +788,32 @@ def add_points(
     if legend and len(gdf):
         present = sorted(set(keys), key=lambda k: (k is None, k or ""))
         field = color_by or ""
+        main = KIND_SHAPES.get(kind, "circle")
         items = [
             LegendItem(
                 i18n.label(k, lang, field=field) if k is not None else i18n.t("map.unknown", lang),
                 mapping[k],
-                "dot",
+                main,
+                outline=base_color,
             )
             for k in present
         ]
+        for other in sorted(set(shapes) - {main}):  # e.g. collection points among bins
+            items.append(LegendItem(i18n.label(other, lang, field="bin_type"), "#ffffff", other,
+                                    outline=base_color))
         title = i18n.t(f"field.{color_by}", lang) if color_by else _layer_name(layer_name, lang)
         add_legend(group, items, title=f"{_layer_name(layer_name, lang)} · {title}")
     _attach(m, group)
     return group
+
+
+def _point_shapes(gdf: pd.DataFrame, kind: str) -> list[str]:
+    """Return the symbol of each point: the kind's, a diamond for collection points."""
+    shape = KIND_SHAPES.get(kind, "circle")
+    if kind == "bin" and "bin_type" in gdf.columns:
+        special = KIND_SHAPES["collection_point"]
+        return [special if v == "collection_point" else shape for v in gdf["bin_type"]]
+    return [shape] * len(gdf)
 
 
 def add_lines(
@@ -965,6 +986,9 @@ def _legend_html(items: Sequence[LegendItem], title: str | None, lang: str, limi
             )
         elif item.shape == "dot":
             swatch = f'<i class="gridmap-dot" style="background:{color}"></i>'
+        elif item.shape in SHAPES:
+            outline = safe_color(item.outline or "#333333", "legend")
+            swatch = symbol_svg(item.shape, color, outline)
         else:
             swatch = f'<i style="background:{color}"></i>'
         parts.append(f"<div>{swatch}{escape_text(item.label)}</div>")

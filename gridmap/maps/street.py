@@ -22,7 +22,7 @@ from gridmap.maps import leaflet
 from gridmap.maps.basemaps import basemap_needs_gcj
 from gridmap.maps.styles import FAMILY_COLORS, STATUS_COLORS
 from gridmap.maps.tiles import TILE_THRESHOLD, add_tile_layers, use_tiles
-from gridmap.model import POINT_KINDS
+from gridmap.model import POINT_KINDS, IssueStatus, PointStatus
 from gridmap.snapshot import POINT_LAYERS, REFERENCE_LAYERS
 
 if TYPE_CHECKING:
@@ -221,27 +221,16 @@ def street_map(
     grids = grids.drop(columns=["worker_names", "worker_roles"])
     maps.add_grids(m, shown(grids), color_by="worker", lang=lang, legend=not picking,
                    interactive=not picking)
-    present: set[str] = set()
-    for layer in POINT_LAYERS:
-        frame = frames[layer]
+    for layer in POINT_LAYERS:  # one legend per kind: its symbol in its statuses' colours
         maps.add_points(
             m,
-            shown(frame),
+            shown(frames[layer]),
             layer_name=layer,
             kind=_KIND_OF_LAYER[layer],
             color_by="status",
+            legend=not picking,
             lang=lang,
             interactive=not picking,
-        )
-        present |= {str(v) for v in frame["status"].dropna()}
-    statuses = [s for s in STATUS_COLORS if s in present and not picking]
-    if statuses:  # one legend for the fill colours of every point layer
-        items = [
-            maps.LegendItem(i18n.label(s, lang, field="status"), STATUS_COLORS[s], "dot")
-            for s in statuses
-        ]
-        maps.add_legend(
-            m, items, title=i18n.t("map.legend.status", lang), position="bottomleft", lang=lang
         )
     maps.add_layer_control(m, collapsed=True)
     if picking:
@@ -282,11 +271,13 @@ def _tile_map(
     m = maps.new_map(bounds=box, basemap=basemap, tianditu_key=tianditu_key or None,
                      tile_url=tile_url or None, lang=lang, **extra)  # fmt: skip
     add_tile_layers(m, version=version, base_url=base_url, lang=lang)
-    items = [maps.LegendItem(i18n.label(s, lang, field="status"), color, "dot")
-             for s, color in STATUS_COLORS.items()]  # fmt: skip
-    maps.add_legend(
-        m, items, title=i18n.t("map.legend.status", lang), position="bottomleft", lang=lang
-    )
+    # facility status and case status apart: 损坏 (damaged) is not 上报 (reported)
+    for title, statuses in (("map.legend.facility_status", PointStatus),
+                            ("map.legend.case_status", IssueStatus)):
+        items = [maps.LegendItem(i18n.label(s.value, lang, field="status"),
+                                 STATUS_COLORS[s.value], "dot")
+                 for s in statuses if s.value in STATUS_COLORS]  # fmt: skip
+        maps.add_legend(m, items, title=i18n.t(title, lang), position="bottomleft", lang=lang)
     maps.add_layer_control(m, collapsed=True)
     return m
 

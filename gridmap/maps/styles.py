@@ -9,6 +9,7 @@ Leaflet path options (``color``, ``weight``, ``opacity``, ``fillColor``,
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -24,12 +25,14 @@ __all__ = [
     "GRID_STYLE",
     "KIND_COLORS",
     "KIND_DEFAULT_COLOR",
+    "KIND_SHAPES",
     "NEIGHBOUR_PALETTE",
     "PALETTE",
     "POLYGON_DEFAULT",
     "POLYGON_STYLES",
     "ROAD_DEFAULT",
     "ROAD_STYLES",
+    "SHAPES",
     "STATUS_COLORS",
     "UNASSIGNED_COLOR",
     "checked_colors",
@@ -37,6 +40,8 @@ __all__ = [
     "neighbour_colours",
     "palette_for",
     "safe_color",
+    "symbol_points",
+    "symbol_svg",
 ]
 
 #: 20 distinct colours (Tableau 20) for workers and other categories.
@@ -70,7 +75,7 @@ STATUS_COLORS: dict[str, str] = {
     "damaged": "#d62728",
     "repairing": "#ff7f0e",
     "retired": "#7f7f7f",
-    "reported": "#d62728",
+    "reported": "#e7298a",  # magenta: a new case never looks like a damaged facility
     "registered": "#ff7f0e",
     "dispatched": "#edc948",
     "handled": "#17becf",
@@ -92,6 +97,65 @@ KIND_COLORS: dict[str, str] = {
     "school": "#7b4173",
     "compound": "#8c6d31",
 }
+#: Symbol of each point kind, drawn by gridmap's own scripts (points.js, canvas-points.js)
+#: and legends: the shape tells the kind, the fill colour its status.
+KIND_SHAPES: dict[str, str] = {
+    "board": "square",
+    "fitness": "triangle",
+    "bin": "circle",
+    "collection_point": "diamond",  # a bin row whose bin_type is collection_point
+    "issue": "star",
+}
+#: Shapes :func:`symbol_points` draws (``circle`` is drawn as a circle).
+SHAPES: tuple[str, ...] = ("circle", "square", "triangle", "diamond", "star")
+
+
+def symbol_points(shape: str, r: float) -> list[tuple[float, float]]:
+    """Return the corners of ``shape`` of radius ``r`` around (0, 0), y downwards.
+
+    The same corners as ``shapeCorners`` in static/points.js and canvas-points.js; an
+    empty list for ``circle`` (and unknown shapes), which are drawn as circles.
+
+    Examples
+    --------
+    >>> symbol_points("square", 1.0)
+    [(-0.88, -0.88), (0.88, -0.88), (0.88, 0.88), (-0.88, 0.88)]
+    >>> len(symbol_points("star", 1.0)), symbol_points("circle", 1.0)
+    (10, [])
+    """
+    if shape == "square":
+        s = 0.88 * r
+        return [(-s, -s), (s, -s), (s, s), (-s, s)]
+    if shape == "triangle":
+        return [(0.0, -1.2 * r), (1.1 * r, 0.75 * r), (-1.1 * r, 0.75 * r)]
+    if shape == "diamond":
+        return [(0.0, -1.25 * r), (1.25 * r, 0.0), (0.0, 1.25 * r), (-1.25 * r, 0.0)]
+    if shape == "star":
+        out = []
+        for i in range(10):
+            rad = 1.35 * r if i % 2 == 0 else 0.6 * r
+            angle = math.pi * (i / 5 - 0.5)
+            out.append((rad * math.cos(angle), rad * math.sin(angle)))
+        return out
+    return []
+
+
+def symbol_svg(shape: str, fill: str, outline: str, size_px: int = 14) -> str:
+    """Return an inline SVG of the symbol (for legends); colours must be safe CSS colours."""
+    half = size_px / 2
+    r = half / 1.4
+    corners = symbol_points(shape, r)
+    if corners:
+        d = "M" + "L".join(f"{x + half:.2f},{y + half:.2f}" for x, y in corners) + "Z"
+        body = f'<path d="{d}"'
+    else:
+        body = f'<circle cx="{half:g}" cy="{half:g}" r="{r:.2f}"'
+    return (
+        f'<svg class="gridmap-sym" width="{size_px}" height="{size_px}" aria-hidden="true">'
+        f'{body} fill="{fill}" stroke="{outline}" stroke-width="1.2"/></svg>'
+    )
+
+
 #: Colour of a point kind not in :data:`KIND_COLORS`.
 KIND_DEFAULT_COLOR = "#3366cc"
 

@@ -72,12 +72,6 @@ _SUBTYPE = SUBTYPE_COLUMNS
 # columns of the points table itself (the others live in the attrs JSON)
 _DIRECT = ("code", "name", "status", "last_inspected")
 
-_DTYPE_WORDS = {
-    "int": "a whole number",
-    "float": "a number",
-    "bool": "yes or no",
-    "date": "a date (YYYY-MM-DD)",
-}
 _TRUE = {"true", "1", "yes", "y", "t", "是", "有", "√"}
 _FALSE = {"false", "0", "no", "n", "f", "否", "无", "×"}
 
@@ -93,14 +87,12 @@ def layer_of_kind(kind: str) -> str:
     for layer, k in POINT_KINDS.items():
         if k == kind:
             return layer
-    msg = f"unknown point kind {kind!r}; one of {', '.join(POINT_KINDS.values())}"
-    raise InputError(msg)
+    raise InputError.keyed("points.unknown_kind", kind=kind, kinds=list(POINT_KINDS.values()))
 
 
 def _check_layer(layer: str) -> None:
     if layer not in POINT_KINDS:
-        msg = f"{layer!r} is not a point-record layer; one of {', '.join(POINT_LAYERS)}"
-        raise InputError(msg)
+        raise InputError.keyed("points.not_layer", layer=layer, layers=list(POINT_LAYERS))
 
 
 def editable_columns(layer: str) -> tuple[Column, ...]:
@@ -137,9 +129,8 @@ def _convert(column: Column, value: Any) -> Any:
             for canonical, aliases in column.choices.items():
                 if word.casefold() in {canonical.casefold(), *(a.casefold() for a in aliases)}:
                     return canonical
-            allowed = ", ".join(column.choices)
-            msg = f"{column.name}: unknown value {word!r} (allowed: {allowed})"
-            raise InputError(msg)
+            raise InputError.keyed("points.bad_choice", column=column.name, value=word,
+                                   allowed=list(column.choices))
         if dtype == "int":
             if isinstance(value, bool):
                 raise ValueError(value)
@@ -172,8 +163,9 @@ def _convert(column: Column, value: Any) -> Any:
     except InputError:
         raise
     except (ValueError, TypeError, OverflowError):
-        msg = f"{column.name}: {value!r} is not {_DTYPE_WORDS.get(dtype, 'valid')}"
-        raise InputError(msg) from None
+        shown = dtype if dtype in ("int", "float", "bool", "date") else "str"
+        raise InputError.keyed("points.bad_value", column=column.name, value=value,
+                               dtype=shown) from None
     return value
 
 
@@ -210,8 +202,8 @@ def validate_values(
     known = {c.name: c for c in spec.columns}
     unknown = [k for k in values if k not in known]
     if unknown:
-        msg = f"{layer} has no column {', '.join(map(repr, unknown))}"
-        raise InputError(msg)
+        raise InputError.keyed("points.unknown_column", layer=layer,
+                               columns=", ".join(map(repr, unknown)))
     out: dict[str, Any] = {}
     for column in spec.columns:
         if partial and column.name not in values:
@@ -220,12 +212,10 @@ def validate_values(
         if value is None and column.default is not None and not partial:
             value = column.default
         if value is None and column.required:
-            msg = f"{column.name} is required"
-            raise InputError(msg)
+            raise InputError.keyed("points.required", column=column.name)
         out[column.name] = value
     if out.get("status") == PointStatus.RETIRED:
-        msg = "status 'retired' is set by retiring the point, not by editing it"
-        raise InputError(msg)
+        raise InputError.keyed("points.retired_status")
     return out
 
 
@@ -258,11 +248,7 @@ def _grid_of(store: Store, point: shapely.Point) -> tuple[str, str]:
         else -1
     )
     if index < 0:
-        msg = (
-            f"the position ({point.x:.6f}, {point.y:.6f}) lies outside every grid; "
-            "check the coordinates and their coordinate system"
-        )
-        raise InputError(msg)
+        raise InputError.keyed("points.outside_grids", x=point.x, y=point.y)
     row = grids.iloc[int(index)]
     return str(row["code"]), str(row["community"])
 
@@ -277,18 +263,22 @@ def _community_of(store: Store, point: shapely.Point) -> str | None:
                                  store.read_layer("communities"))[0]
 
 
-def _require_on(user: User, right: str, community: str | None, what: str) -> None:
-    """Require ``right`` in ``community``; a point in no grid is open to whole-street users only."""
+def _require_on(user: User, right: str, community: str | None, code: str | None) -> None:
+    """Require ``right`` in ``community``; a point in no grid is open to whole-street users only.
+
+    ``code`` names the point in the message (``None`` for a point not yet added).
+    """
     if community is None and user.scope is not None:
-        msg = f"{what} lies in no grid, outside the scope of user {user.username!r}"
-        raise PermissionDenied(msg)
+        if code is None:
+            raise PermissionDenied.keyed("points.new_no_grid_scope", user=user.username)
+        raise PermissionDenied.keyed("points.no_grid_scope", code=code, user=user.username)
     auth.require(user, right, community=community)
 
 
 def _may(user: User, right: str, community: str | None) -> bool:
     """Whether :func:`_require_on` would let ``user`` act."""
     try:
-        _require_on(user, right, community, "the point")
+        _require_on(user, right, community, None)
     except PermissionDenied:
         return False
     return True
@@ -304,15 +294,14 @@ def _point_to_change(
 ) -> tuple[dict[str, Any], str, int]:
     """Return the row, layer and checked version of a point ``user`` may change.
 
-    ``refused`` ends the message for a retired point (``"is already retired"``).
+    ``refused`` is the message key for a retired point (``"points.already_retired"``).
     """
     auth.require(user, "edit_points")
     version = row_version(version)
     row, layer = _point_row(store, point_id)
-    _require_on(user, "edit_points", _community_of(store, row["geom"]), f"point {row['code']}")
+    _require_on(user, "edit_points", _community_of(store, row["geom"]), row["code"])
     if row.get("retired_at") is not None:
-        msg = f"point {row['code']} {refused}"
-        raise InputError(msg)
+        raise InputError.keyed(refused, code=row["code"])
     return row, layer, version
 
 
@@ -419,7 +408,7 @@ def update_point(
         Somebody else saved the point first.
     """
     row, layer, version = _point_to_change(
-        store, user, point_id, version, refused="is retired and cannot be edited"
+        store, user, point_id, version, refused="points.retired_no_edit"
     )
     clean = validate_values(layer, values, partial=True)
     if not clean:
@@ -471,7 +460,7 @@ def move_point(
         Somebody else saved the point first.
     """
     _, _, version = _point_to_change(
-        store, user, point_id, version, refused="is retired and cannot be moved"
+        store, user, point_id, version, refused="points.retired_no_move"
     )
     point = _position_to_place(store, user, lon, lat, crs)
     return _save_point(
@@ -511,7 +500,9 @@ def retire_point(store: Store, user: User, point_id: int, *, version: int) -> in
     gridmap.errors.ConflictError
         Somebody else saved the point first.
     """
-    _, _, version = _point_to_change(store, user, point_id, version, refused="is already retired")
+    _, _, version = _point_to_change(
+        store, user, point_id, version, refused="points.already_retired"
+    )
     return _save_point(
         store,
         user,
@@ -581,23 +572,19 @@ def add_maintenance(
     auth.require(user, "record_maintenance")
     row, _ = _point_row(store, point_id)
     _require_on(
-        user, "record_maintenance", _community_of(store, row["geom"]), f"point {row['code']}"
+        user, "record_maintenance", _community_of(store, row["geom"]), row["code"]
     )
     if row.get("retired_at") is not None:
-        msg = f"point {row['code']} is retired"
-        raise InputError(msg)
+        raise InputError.keyed("points.is_retired", code=row["code"])
     spec = LAYERS["maintenance"]
     day = _convert(spec.column("date"), date)
     if day is None:
-        msg = "date is required"
-        raise InputError(msg)
+        raise InputError.keyed("points.date_required")
     if day > dt.date.today():
-        msg = f"date {day.isoformat()} is in the future"
-        raise InputError(msg)
+        raise InputError.keyed("points.date_future", date=day.isoformat())
     act = _convert(spec.column("action"), action)
     if act is None:
-        msg = "action is required"
-        raise InputError(msg)
+        raise InputError.keyed("points.action_required")
     cond = _convert(spec.column("condition"), condition)
     text = _convert(spec.column("note"), note)
     image = clean_photo(photo) if photo else None
@@ -651,7 +638,7 @@ def maintenance_history(store: Store, point_id: int, *, user: User | None = None
     """
     row, _ = _point_row(store, point_id)
     if user is not None:
-        _require_on(user, "view", _community_of(store, row["geom"]), f"point {row['code']}")
+        _require_on(user, "view", _community_of(store, row["geom"]), row["code"])
     log = store.read_layer("maintenance")
     log = log[log["point"] == row["code"]]
     ids = [int(i) for i in log["id"]]
@@ -682,7 +669,7 @@ def maintenance_photo(store: Store, entry_id: int, *, user: User) -> bytes | Non
     """
     entry = store.get("maintenance", int(entry_id))
     point = store.get("points", int(entry["point_id"]))
-    _require_on(user, "view", _community_of(store, point["geom"]), f"point {point['code']}")
+    _require_on(user, "view", _community_of(store, point["geom"]), point["code"])
     return entry.get("photo")
 
 
@@ -720,7 +707,7 @@ def point_panel(store: Store, point_id: int, *, user: User) -> dict[str, Any]:
     except InputError:
         grid = None
     community = _community_of(store, row["geom"])
-    _require_on(user, "view", community, f"point {row['code']}")
+    _require_on(user, "view", community, row["code"])
     attrs = row.get("attrs") or {}
     values: dict[str, Any] = {}
     for column in LAYERS[layer].columns:

@@ -64,8 +64,7 @@ def _managed_row(store: Store, username: str, by: User) -> dict[str, Any]:
     auth.require(by, "manage_users")
     row = store.find_user(username)
     if row is None:
-        msg = f"no user called {username!r}"
-        raise NotFound(msg)
+        raise NotFound.keyed("users.no_such", username=username)
     _require_manage(by, _scope_of(row), username)
     return row
 
@@ -107,12 +106,11 @@ def _within(inner: Sequence[str] | None, outer: Sequence[str] | None) -> bool:
 def _require_manage(by: User, scope: Sequence[str] | None, username: str) -> None:
     auth.require(by, "manage_users")
     if not _within(scope, by.scope):
-        what = "the whole street" if scope is None else ", ".join(scope)
-        msg = (
-            f"user {by.username!r} may manage users only within their own scope, "
-            f"not {username!r} ({what})"
-        )
-        raise PermissionDenied(msg)
+        if scope is None:
+            raise PermissionDenied.keyed("users.outside_scope_street", user=by.username,
+                                         username=username)
+        raise PermissionDenied.keyed("users.outside_scope", user=by.username, username=username,
+                                     scope=list(scope))
 
 
 def _clean_scope(store: Store, scope: Sequence[str] | None) -> list[str] | None:
@@ -123,13 +121,11 @@ def _clean_scope(store: Store, scope: Sequence[str] | None) -> list[str] | None:
         scope = [scope]
     codes = sorted({str(c).strip() for c in scope if str(c).strip()})
     if not codes:
-        msg = "a scope needs at least one community (or none for the whole street)"
-        raise InputError(msg)
+        raise InputError.keyed("users.scope_empty")
     known = set(store.read_layer("communities")["code"])
     unknown = [c for c in codes if c not in known]
     if unknown:
-        msg = f"unknown community code(s): {', '.join(unknown)}"
-        raise InputError(msg)
+        raise InputError.keyed("users.unknown_communities", codes=unknown)
     return codes
 
 
@@ -143,8 +139,7 @@ def _check_keeps_admin(store: Store, row: dict[str, Any], after: dict[str, Any])
         return
     others = [r for r in store.list_users() if r["id"] != row["id"] and _is_street_admin(r)]
     if not others:
-        msg = f"{row['username']!r} is the last enabled whole-street admin; add another first"
-        raise InputError(msg)
+        raise InputError.keyed("users.last_admin", username=row["username"])
 
 
 def list_users(store: Store, *, by: User) -> pd.DataFrame:
@@ -332,8 +327,8 @@ def _role(role: str) -> str:
     try:
         return UserRole(role).value
     except ValueError:
-        msg = f"unknown role {role!r}; one of {', '.join(r.value for r in UserRole)}"
-        raise InputError(msg) from None
+        raise InputError.keyed("users.unknown_role", role=role,
+                               roles=[r.value for r in UserRole]) from None
 
 
 def reset_password(store: Store, username: str, password: str, *, by: User) -> None:
@@ -407,8 +402,7 @@ def set_role_and_scope(
     code = _clean_worker(store, role_value, worker)
     after = {"role": role_value, "scope": codes, "worker_code": code}
     if row["username"] == by.username and (role_value != row["role"] or codes != row.get("scope")):
-        msg = "you cannot change your own role or scope; ask another admin"
-        raise InputError(msg)
+        raise InputError.keyed("users.own_role")
     _check_keeps_admin(store, row, after)
     new_version = _save(store, row, after, by, version)
     if (role_value != row["role"] or codes != row.get("scope")
@@ -436,8 +430,7 @@ def disable_user(store: Store, username: str, *, by: User) -> int:
     """
     row = _managed_row(store, username, by)
     if row["username"] == by.username:
-        msg = "you cannot disable yourself"
-        raise InputError(msg)
+        raise InputError.keyed("users.disable_self")
     _check_keeps_admin(store, row, {"disabled": True})
     version = _save(store, row, {"disabled": True}, by)
     _end_sessions(store, row, "disabled")

@@ -16,7 +16,7 @@ import pandas as pd
 
 from gridmap.auth import User, require
 from gridmap.errors import InputError, NotFound, PermissionDenied
-from gridmap.model import WorkerRole
+from gridmap.model import WorkerRole, check_phone
 from gridmap.store import assignments as store_assignments
 
 if TYPE_CHECKING:
@@ -45,24 +45,22 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key not in EDITABLE:
-            msg = f"a worker has no editable field {key!r}; use one of {', '.join(EDITABLE)}"
-            raise InputError(msg)
+            raise InputError.keyed("workers.no_field", field=key, fields=list(EDITABLE))
         if isinstance(value, str):
             value = value.strip() or None
         if key in ("active_from", "active_to") and isinstance(value, str):
             try:
                 value = dt.date.fromisoformat(value)
             except ValueError:
-                msg = f"{key} {value!r} is not a date (YYYY-MM-DD)"
-                raise InputError(msg) from None
+                raise InputError.keyed("workers.bad_date", field=key, value=value) from None
         out[key] = value
     if "name" in out and not out["name"]:
-        msg = "a worker needs a name"
-        raise InputError(msg)
+        raise InputError.keyed("workers.name_required")
+    if out.get("phone") is not None:
+        out["phone"] = check_phone(out["phone"])
     start, end = out.get("active_from"), out.get("active_to")
     if start is not None and end is not None and end < start:
-        msg = f"active to ({end}) is before active from ({start})"
-        raise InputError(msg)
+        raise InputError.keyed("workers.dates_reversed", start=start, end=end)
     return out
 
 
@@ -76,8 +74,7 @@ def get_worker(store: Store, code: str) -> dict[str, Any]:
     """
     row = store_assignments.find_worker(store, code)
     if row is None:
-        msg = f"no worker with code {code!r}"
-        raise NotFound(msg)
+        raise NotFound.keyed("workers.no_such", code=code)
     return row
 
 
@@ -104,9 +101,7 @@ def add_worker(
     """
     require(user, "assign")
     if user.scope is not None:
-        msg = (f"user {user.username!r} is scoped to communities; workers belong to the whole "
-               "street, so a whole-street planner adds them")
-        raise PermissionDenied(msg)
+        raise PermissionDenied.keyed("workers.scoped_add", user=user.username)
     values = _clean(
         {
             "name": name,
@@ -127,9 +122,8 @@ def _require_worker_in_scope(store: Store, user: User, row: dict) -> None:
     """Refuse unless every grid the worker holds now lies in the user's communities."""
     communities = store_assignments.worker_communities(store, int(row["id"]), since=dt.date.today())
     if not communities or not all(user.in_scope(code) for code in communities):
-        msg = (f"user {user.username!r} may edit only workers who work in their communities; "
-               f"{row['name']} ({row['code']}) works in {', '.join(sorted(communities)) or 'none'}")
-        raise PermissionDenied(msg)
+        raise PermissionDenied.keyed("workers.out_of_scope", user=user.username, name=row["name"],
+                                     code=row["code"], communities=sorted(communities))
 
 
 def update_worker(

@@ -545,7 +545,7 @@ def test_xlsx_sheet_selection(tmp_path):
         tmp_path / "w.xlsx",
         {
             "说明": [["本表为网格员名单"]],
-            "名单": [["姓名", "电话"], ["张伟", "138"]],
+            "名单": [["姓名", "电话"], ["张伟", "13800138000"]],
         },
     )
     frame, report = read_layer_file(path, "workers", sheet="名单")

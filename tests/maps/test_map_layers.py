@@ -570,7 +570,7 @@ def test_large_layer_is_one_canvas_layer_without_per_point_markers():
     assert len(layer.data["cat"]) == n
     assert page.count("new GridmapCanvasPoints(") == 1
     assert page.count("L.Layer.extend(") == 1
-    assert "L.circleMarker(" not in page
+    assert "new Symbol_(" not in page
     assert len(_children(group, leaflet.Bind)) == 1  # same popup/tooltip binding as markers
     assert _children(group, leaflet.Legend)
     assert XSS[1] not in page
@@ -581,7 +581,7 @@ def test_large_layer_is_one_canvas_layer_without_per_point_markers():
         small = maps.add_points(small_map, make_points(size), layer_name="bins", kind="bin")
         small_page = maps.map_html(small_map)
         assert not _children(small, leaflet.CanvasPoints)
-        assert "L.circleMarker(" in small_page
+        assert "new Symbol_(" in small_page
         assert "GridmapCanvasPoints" not in small_page
 
 

@@ -27,8 +27,22 @@ def test_add_and_edit_a_worker(demo_store):
     assert version == 2
     assert workers.get_worker(demo_store, code)["notes"] == "新来的"
     with pytest.raises(ConflictError):
-        workers.update_worker(demo_store, PLANNER, code, phone="1", version=1)
+        workers.update_worker(demo_store, PLANNER, code, phone="13900000001", version=1)
     assert workers.get_worker(demo_store, code)["phone"] == "13800000000"
+
+
+@pytest.mark.parametrize("phone", ["1", "12812345678", "1381234567", "87654321", "电话"])
+def test_a_wrong_phone_number_is_refused_in_chinese(demo_store, phone):
+    with pytest.raises(InputError) as caught:
+        workers.add_worker(demo_store, PLANNER, name="李娜", phone=phone)
+    assert "11 位手机号" in caught.value.text("zh") and "phone" in str(caught.value)
+
+
+@pytest.mark.parametrize("phone", ["13812345678", "138-1234-5678", "0571-87654321",
+                                   "(0571)87654321", "010-62345678转8001", "+86 13812345678"])
+def test_mobile_and_landline_numbers_are_kept(demo_store, phone):
+    code = workers.add_worker(demo_store, PLANNER, name="李娜", phone=phone)
+    assert workers.get_worker(demo_store, code)["phone"] == phone
 
 
 def test_worker_input_is_checked(demo_store):

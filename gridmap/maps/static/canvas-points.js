@@ -5,15 +5,37 @@
 gm.canvasPoints = function(parent, D) {
     var T = {cols: D.cols, tip: D.tip}, xy = D.xy, cat = D.cat, n = cat.length;
     var styles = D.styles, CELL = 16, PAD = 0.1;
+    function shapeCorners(shape, r) {  // as gridmap.maps.styles.symbol_points
+        if (shape === "square") { var q = 0.88 * r; return [[-q, -q], [q, -q], [q, q], [-q, q]]; }
+        if (shape === "triangle") { return [[0, -1.2 * r], [1.1 * r, 0.75 * r], [-1.1 * r, 0.75 * r]]; }
+        if (shape === "diamond") { return [[0, -1.25 * r], [1.25 * r, 0], [0, 1.25 * r], [-1.25 * r, 0]]; }
+        if (shape === "star") {
+            var out = [];
+            for (var i = 0; i < 10; i++) {
+                var rr = i % 2 === 0 ? 1.35 * r : 0.6 * r, a = Math.PI * (i / 5 - 0.5);
+                out.push([rr * Math.cos(a), rr * Math.sin(a)]);
+            }
+            return out;
+        }
+        return null;
+    }
     function sprite(st, dpr) {  // a circle filled and stroked as L.Canvas does
         var rad = st.radius || 4, lw = st.weight == null ? 3 : st.weight,
-            half = Math.ceil((rad + lw / 2 + 1) * dpr), off = typeof OffscreenCanvas === "function",
+            half = Math.ceil((1.35 * rad + lw / 2 + 1) * dpr), off = typeof OffscreenCanvas === "function",
             c = off ? new OffscreenCanvas(2 * half, 2 * half) : document.createElement("canvas");
         c.width = c.height = 2 * half;
         var g = c.getContext("2d");
         g.setTransform(dpr, 0, 0, dpr, half, half);
         g.beginPath();
-        g.arc(0, 0, rad, 0, 2 * Math.PI);
+        var corners = shapeCorners(st.shape, rad);
+        if (corners) {
+            for (var k = 0; k < corners.length; k++) {
+                g[k ? "lineTo" : "moveTo"](corners[k][0], corners[k][1]);
+            }
+            g.closePath();
+        } else {
+            g.arc(0, 0, rad, 0, 2 * Math.PI);
+        }
         if (st.fill !== false) {
             g.globalAlpha = st.fillOpacity == null ? 0.2 : st.fillOpacity;
             g.fillStyle = st.fillColor || st.color || "#3388ff";
