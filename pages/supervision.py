@@ -27,7 +27,8 @@ with st.expander(sh.tr("supervision.issue")):
 states = [s.value for s in supervision.State]
 c1, c2 = st.columns(2)
 wanted = c1.multiselect(sh.tr("supervision.state_filter"), states, key="gm_sv_states",
-                        format_func=lambda s: sh.tr(f"supervision.state.{s}"))  # fmt: skip
+                        format_func=lambda s: sh.tr(f"supervision.state.{s}"),
+                        placeholder=sh.tr("widget.choose"))  # fmt: skip
 only_overdue = c2.checkbox(sh.tr("supervision.overdue_only"), key="gm_sv_overdue")
 orders = supervision.list_orders(store, user, states=wanted or None, overdue=only_overdue)
 if orders.empty:
@@ -42,7 +43,8 @@ shown.columns = [sh.tr(f"supervision.col.{c}") for c in shown.columns]
 sh.dataframe(shown, hide_index=True, key="gm_sv_table")
 
 numbers = orders["number"].tolist()
-picked = st.selectbox(sh.tr("supervision.pick"), numbers, key="gm_sv_pick")
+picked = st.selectbox(sh.tr("supervision.pick"), numbers, key="gm_sv_pick",
+                      placeholder=sh.tr("widget.choose"))
 detail = supervision.order_detail(store, user, picked)
 st.markdown(
     f"**{sh.md(detail['number'])}** · {sh.md(detail['grid'])} · "
