@@ -265,9 +265,6 @@ def test_import_page_maps_columns_and_offers_the_problems_csv(app_url, app_store
 
 
 def test_import_takes_a_300_character_file_name(app_url, app_store):
-    import tempfile
-
-    before = set(Path(tempfile.gettempdir()).glob("gridmap-upload-*"))
     at = _app("planner", "planner").switch_page("pages/import.py").run()
     name = "网格垃圾桶点位" * 40 + ".csv"  # 284 characters, 842 bytes in UTF-8
     at.file_uploader(key="gm_import_upload").upload(name, _bins_csv(app_store), "text/csv")
@@ -281,9 +278,11 @@ def test_import_takes_a_300_character_file_name(app_url, app_store):
     )
     job = at.session_state["gm_import_job"]
     assert len(Path(job["path"]).name.encode("utf-8")) <= 120 and job["path"].endswith(".csv")
+    folder = Path(job["path"]).parent
+    assert folder.name.startswith("gridmap-upload-") and folder.is_dir()
     at.file_uploader(key="gm_import_upload").clear()
-    at.run()  # the file is gone: so is its folder
-    assert set(Path(tempfile.gettempdir()).glob("gridmap-upload-*")) <= before
+    at.run()  # the file is gone: so is its folder (other tests' uploads may come and go)
+    assert not folder.exists()
 
 
 def test_import_refuses_files_over_the_size_limit(app_url, app_store, tmp_path):
