@@ -467,6 +467,12 @@ def _finish(
         g: problems[int(lab)] for g, lab in enumerate(labels) if int(lab) in (problems or {})
     }
     wgs = to_wgs84(gpd.GeoSeries(grids_m, crs=crs))
+    # a union of faces, or its reprojection, can leave a self-touching ring: repair it
+    bad = ~wgs.is_valid.to_numpy()
+    if bad.any():
+        fixed = [_polygonal(g) for g in shapely.make_valid(wgs.to_numpy()[bad])]
+        wgs = gpd.GeoSeries(np.where(bad, None, wgs.to_numpy()), crs=wgs.crs)
+        wgs[bad] = fixed
     code = normalize_code(community_code)
     frame = gpd.GeoDataFrame(
         {
