@@ -709,6 +709,8 @@ STRINGS: dict[str, dict[str, str]] = {
                                 "en": "grid {grid} has {others} workers besides its head (at least {min})"},
     "checks.msg.staffing_both": {"zh": "网格 {grid} 没有网格长，其他网格员 {others} 名（至少 {min} 名）",
                                  "en": "grid {grid} has no grid head and {others} other workers (at least {min})"},
+    "checks.msg.grid_heads": {"zh": "网格 {grid} 在 {first} 至 {last} 同时有两名网格长：{w1} 和 {w2}",
+                              "en": "grid {grid} has two grid heads from {first} to {last}: {w1} and {w2}"},
     "checks.msg.households_low": {"zh": "网格 {grid} 仅 {value} 户（标准 {threshold}）",
                                   "en": "grid {grid} has {value} households (standard {threshold})"},
     "checks.msg.households_high": {"zh": "网格 {grid} 有 {value} 户，超出标准 {threshold}",

@@ -1,6 +1,7 @@
 """Domain vocabulary: roles, statuses, point kinds and the column schema of every layer.
 
-This module holds data only (enums, dataclasses, the :data:`LAYERS` table). It does
+This module holds data (enums, dataclasses, the :data:`LAYERS` table) and the few
+pure rules every layer obeys (phone numbers, one grid head at a time). It does
 no I/O and no geometry work. Importers use :data:`LAYERS` to map user headers
 (English or Chinese) to canonical columns and to validate values; the store uses
 it to know which layer lives in which table.
@@ -12,8 +13,10 @@ the Chinese labels users type are accepted as aliases and shown back through
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -35,6 +38,7 @@ __all__ = [
     "UserRole",
     "WorkerRole",
     "check_phone",
+    "grid_head_overlaps",
     "is_missing",
     "is_phone",
     "layer_spec",
@@ -627,3 +631,71 @@ def row_version(value: Any) -> int:
         msg = f"version must be the row version you read (an integer), got {value!r}"
         raise InputError(msg)
     return int(value)
+
+
+def _day(value: Any, default: dt.date) -> dt.date:
+    """Return a date from a date, datetime, timestamp or ISO text (``default`` for none)."""
+    if value is None or is_missing(value):
+        return default
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "date"):  # pandas.Timestamp
+        return value.date()
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return default
+
+
+def grid_head_overlaps(
+    grids: Sequence[Any],
+    workers: Sequence[Any],
+    roles: Sequence[Any],
+    starts: Sequence[Any],
+    ends: Sequence[Any],
+) -> list[tuple[int, int, dt.date | None, dt.date | None]]:
+    """Find two grid heads (网格长) of one grid whose periods overlap.
+
+    One grid has one grid head at a time. Each returned tuple names an assignment
+    ``j`` that makes a second worker grid head of the same grid while an earlier
+    assignment ``i`` (in the given order) still holds that role, and the days they
+    share (``None`` for an open end). Each ``j`` is reported once, against the first
+    ``i`` it overlaps. The same worker twice is not a conflict.
+
+    Parameters
+    ----------
+    grids, workers, roles
+        Grid code, worker code and role (``"grid_head"`` counts) of each assignment.
+    starts, ends
+        First and last day of each assignment (dates, timestamps or ISO text;
+        missing: open).
+
+    Returns
+    -------
+    list of (int, int, datetime.date or None, datetime.date or None)
+        ``(i, j, first shared day, last shared day)``.
+
+    Examples
+    --------
+    >>> grid_head_overlaps(["g", "g"], ["w1", "w2"], ["grid_head", "grid_head"],
+    ...                    [None, "2026-03-01"], ["2026-06-30", None])
+    [(0, 1, datetime.date(2026, 3, 1), datetime.date(2026, 6, 30))]
+    """
+    lo, hi = dt.date.min, dt.date.max
+    heads: dict[Any, list[tuple[int, dt.date, dt.date, Any]]] = {}
+    out: list[tuple[int, int, dt.date | None, dt.date | None]] = []
+    for j, (grid, worker, role, start, end) in enumerate(
+        zip(grids, workers, roles, starts, ends, strict=True)
+    ):
+        if role != WorkerRole.GRID_HEAD.value or grid is None or is_missing(grid):
+            continue
+        a, b = _day(start, lo), _day(end, hi)
+        for i, a0, b0, other in heads.get(grid, []):
+            if a <= b0 and a0 <= b and other != worker:
+                first, last = max(a, a0), min(b, b0)
+                out.append((i, j, None if first == lo else first, None if last == hi else last))
+                break
+        heads.setdefault(grid, []).append((j, a, b, worker))
+    return out

@@ -203,3 +203,24 @@ def test_bench_street_prints_ratios(capsys):
     assert code == 0
     assert "point->grid" in out and "x " in out
     assert "import" in out and "peak RSS" in out
+
+
+def test_validate_finds_two_grid_heads_stored_for_one_period(demo_db, capsys):
+    import datetime as dt
+
+    import pandas as pd
+
+    from gridmap.store import open_store
+
+    store = open_store(demo_db)
+    rows = store.read_layer("assignments", as_of=dt.date(2026, 12, 5))
+    head = rows[rows["role"] == "grid_head"].iloc[0]
+    other = rows[(rows["grid"] != head["grid"])].iloc[0]["worker"]
+    second = pd.DataFrame([{"grid": head["grid"], "worker": other, "role": "grid_head",
+                            "valid_from": dt.date(2027, 1, 1), "valid_to": None}])  # fmt: skip
+    store.write_layer("assignments", second, source_crs="EPSG:4326", username="test")
+    code, out, _ = run("--lang", "zh", "validate", "--json", "--db", demo_db, capsys=capsys)
+    assert code == 3
+    (found,) = [f for f in json.loads(out) if f["check"] == "grid_heads"]
+    assert found["grid"] == head["grid"] and found["severity"] == "error"
+    assert "两名网格长" in found["message_zh"] and "2027-01-01" in found["message_zh"]

@@ -6,6 +6,8 @@ Rules
     Gaps, overlaps and overhangs between a community's grids beyond the tolerance.
 ``staffing``
     Every grid has a grid head and at least one other worker on the run's date.
+``grid_heads``
+    A grid has one grid head (网格长) at a time: no two heads' periods overlap.
 ``grid_households`` / ``grid_residents``
     Households per grid within 300–500; residents at most 2,500.
 ``points_in_grids``
@@ -37,6 +39,7 @@ from gridmap.checks._context import Context, Finding, Objects, Outcome, col, to_
 from gridmap.checks.registry import Param, rule
 from gridmap.grids.codes import code_order_pairs, grid_code_problems
 from gridmap.grids.tiling import validate_tiling
+from gridmap.model import grid_head_overlaps
 
 __all__ = ["band_violations", "staffing_counts"]
 
@@ -202,6 +205,67 @@ def check_staffing(ctx: Context, params: Mapping[str, Any]) -> Outcome:
         )
         for i in np.flatnonzero(no_head | few)
     ]
+    return Outcome(ctx.grid_community.copy(), findings)
+
+
+@rule(
+    id="grid_heads",
+    family=_FAMILY,
+    title_zh="每个网格同一时期只有一名网格长",
+    title_en="A grid has one grid head at a time",
+    source="social-governance grid practice: one 网格长 per grid (STANDARDS §3)",
+    params=[Param("max_overlap_days", "days", "days two heads may share (a handover)")],
+    layers=("grids", "assignments", "workers"),
+)
+def check_grid_heads(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    """No grid has two grid heads (网格长) whose assignment periods overlap.
+
+    Reads every assignment row it is given, past and future (not only those
+    valid on ``as_of``): a second head named for next month is as wrong as one
+    named today. Uses :func:`gridmap.model.grid_head_overlaps`; each assignment
+    that makes a second worker head while another's period runs is one failure,
+    charged to the grid, unless the periods share at most ``max_overlap_days``
+    (a handover day). Measured: the days they share (an open end counts up to
+    ``as_of``, and a share never counts less than one day). Checked: the grids.
+    """
+    grids = Objects(ctx, "grids")
+    rows = ctx.frame("assignments")
+    if grids.empty or rows.empty or not {"grid", "worker", "role"} <= set(rows.columns):
+        return Outcome(ctx.grid_community.copy(), [])
+    starts, ends = ([*rows[c]] if c in rows.columns else [None] * len(rows)
+                    for c in ("valid_from", "valid_to"))  # fmt: skip
+    a_grids, a_workers = col(rows, "grid"), col(rows, "worker")
+    workers = ctx.frame("workers")
+    names = dict(zip(col(workers, "code"), col(workers, "name"), strict=True))
+    position = {code: i for i, code in enumerate(ctx.grid_codes)}
+    allowed = int(params["max_overlap_days"])
+    findings = []
+    for i, j, first, last in grid_head_overlaps(
+        a_grids, a_workers, col(rows, "role"), starts, ends
+    ):
+        k = position.get(a_grids[j])
+        if k is None:  # a grid outside the run's scope
+            continue
+        shared = max(((last or ctx.as_of) - (first or ctx.as_of)).days + 1, 1)
+        if shared <= allowed:
+            continue
+        findings.append(
+            _grid_finding(
+                ctx,
+                grids,
+                k,
+                key="grid_heads",
+                measured=float(shared),
+                args={
+                    "grid": a_grids[j],
+                    "first": first.isoformat() if first else "…",
+                    "last": last.isoformat() if last else "…",
+                    "w1": names.get(a_workers[i], a_workers[i]),
+                    "w2": names.get(a_workers[j], a_workers[j]),
+                },
+                details={"workers": [a_workers[i], a_workers[j]]},
+            )
+        )
     return Outcome(ctx.grid_community.copy(), findings)
 
 

@@ -697,12 +697,11 @@ def run_checks_on_store(
     """
     cfg = load_rules() if config is None else config
     selected = select_rules(rules, cfg, families=families)
-    day, _ = _moment(as_of)
     wanted = list(dict.fromkeys([*BASE_LAYERS, *(name for r in selected for name in r.layers)]))
     layers: dict[str, pd.DataFrame] = {}
     for name in wanted:
-        if name == "assignments":
-            layers[name] = store.read_layer(name, as_of=day)
+        if name == "assignments":  # every period: the context keeps those valid on the day
+            layers[name] = store.read_layer(name)
         elif name == "workers":
             layers[name] = store.read_layer(name, include_retired=True)
         else:

@@ -67,7 +67,7 @@ from gridmap.io.tabular import (
     read_table,
 )
 from gridmap.io.vector import MAX_BYTES, load_vector
-from gridmap.model import Column, LayerSpec, layer_spec
+from gridmap.model import Column, LayerSpec, grid_head_overlaps, layer_spec
 
 __all__ = ["LAYER_FORMATS", "MAX_ROW_PROBLEMS", "read_layer_file", "validate_layer_frame"]
 
@@ -1122,39 +1122,20 @@ def _check_grid_heads(
     columns: dict[str, pd.Series], rows: np.ndarray, report: ImportReport
 ) -> None:
     """Report a second grid head (网格长) for one grid in overlapping periods."""
-    heads: dict[str, list[tuple[int, object, object, str]]] = {}
-    lo, hi = dt.date.min, dt.date.max
-    for i, (grid, worker, role, start, end) in enumerate(
-        zip(
-            columns["grid"],
-            columns["worker"],
-            columns["role"],
-            columns["valid_from"],
-            columns["valid_to"],
-            strict=True,
+    grids = [g if isinstance(g, str) else None for g in columns["grid"]]
+    workers = [str(w) for w in columns["worker"]]
+    starts, ends = ([d if isinstance(d, dt.date) else None for d in columns[name]]
+                    for name in ("valid_from", "valid_to"))  # fmt: skip
+    for i, j, first, last in grid_head_overlaps(grids, workers, columns["role"], starts, ends):
+        report.add_key(
+            "io.assign.two_heads",
+            row=int(rows[j]),
+            grid=grids[j],
+            period=f"{first.isoformat() if first else '…'} – {last.isoformat() if last else '…'}",
+            first=int(rows[i]),
+            w1=workers[i],
+            w2=workers[j],
         )
-    ):
-        if role != "grid_head" or not isinstance(grid, str):
-            continue
-        a = start if isinstance(start, dt.date) else lo
-        b = end if isinstance(end, dt.date) else hi
-        for row, a0, b0, other in heads.get(grid, []):
-            if a <= b0 and a0 <= b and other != worker:
-                period = (
-                    f"{max(a, a0).isoformat() if max(a, a0) != lo else '…'}"
-                    f" – {min(b, b0).isoformat() if min(b, b0) != hi else '…'}"
-                )
-                report.add_key(
-                    "io.assign.two_heads",
-                    row=int(rows[i]),
-                    grid=grid,
-                    period=period,
-                    first=row,
-                    w1=other,
-                    w2=worker,
-                )
-                break
-        heads.setdefault(grid, []).append((int(rows[i]), a, b, str(worker)))
 
 
 def _check_duplicates(

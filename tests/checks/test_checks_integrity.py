@@ -155,3 +155,43 @@ def test_grid_code_order_is_an_advisory_per_community():
     assert f.severity == "advisory" and f.object_id == COMMUNITY and f.measured == 1
     assert f.details["pairs"] == [[G2, G1]] and "west→east" in f.message
     assert run(layers, "grid_code_order", params={"max_out_of_order": 1}).ok
+
+
+def test_grid_heads_pass_with_one_head_per_grid_at_a_time():
+    layers = make_street()
+    rows = layers["assignments"]
+    # 张一 hands over to 李二's grid head post: one ends the day before the other starts
+    rows.loc[(rows["grid"] == G1) & (rows["role"] == "grid_head"), "valid_to"] = dt.date(
+        2026, 3, 31
+    )
+    handover = {"grid": G1, "worker": "W2", "role": "grid_head",
+                "valid_from": dt.date(2026, 4, 1), "valid_to": None}  # fmt: skip
+    layers["assignments"] = pd.concat([rows, pd.DataFrame([handover])], ignore_index=True)
+    assert run(layers, "grid_heads").ok
+
+
+def test_grid_heads_fail_on_two_concurrent_heads_even_in_the_future():
+    layers = make_street()
+    second = {"grid": G2, "worker": "W4", "role": "grid_head",
+              "valid_from": dt.date(2027, 1, 1), "valid_to": dt.date(2027, 6, 30)}  # fmt: skip
+    layers["assignments"] = pd.concat(
+        [layers["assignments"], pd.DataFrame([second])], ignore_index=True
+    )
+    result = run(layers, "grid_heads", as_of=dt.date(2026, 12, 5))
+    (failure,) = result.failures
+    assert failure.grid == G2 and failure.community == COMMUNITY
+    assert failure.details["workers"] == ["W3", "W4"]
+    assert failure.measured == 181  # 2027-01-01 .. 2027-06-30
+    assert "王三" in failure.message and "赵四" in failure.message
+    assert "2027-01-01" in failure.message and "2027-06-30" in failure.message
+    assert "两名网格长" in failure.text("zh")
+
+
+def test_grid_heads_the_same_worker_twice_is_no_conflict():
+    layers = make_street()
+    again = {"grid": G1, "worker": "W1", "role": "grid_head",
+             "valid_from": dt.date(2025, 1, 1), "valid_to": None}  # fmt: skip
+    layers["assignments"] = pd.concat(
+        [layers["assignments"], pd.DataFrame([again])], ignore_index=True
+    )
+    assert run(layers, "grid_heads").ok

@@ -23,6 +23,7 @@ def test_the_rules_of_issue_5_are_all_registered():
     assert {
         "tiling",
         "staffing",
+        "grid_heads",
         "grid_households",
         "grid_residents",
         "points_in_grids",
