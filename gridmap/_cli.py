@@ -146,6 +146,23 @@ def add_user_argument(
     parser.add_argument("--user", metavar="NAME", default=default, help=help)
 
 
+#: ``--user`` help of the commands that act as a store user (``issues``, ``supervision``).
+ACTING_USER_HELP = "acting user (a store user's role and scope apply; default $USER)"
+
+
+def add_store_arguments(
+    parser: argparse.ArgumentParser, *, user_help: str = ACTING_USER_HELP
+) -> None:
+    """Add ``--db URL`` and ``--user NAME`` (default ``$USER``) to a command's parser."""
+    add_db_argument(parser)
+    add_user_argument(parser, help=user_help)
+
+
+def help_by_default(parser: argparse.ArgumentParser) -> None:
+    """Make a command group print its help (exit 0) when no subcommand is given."""
+    parser.set_defaults(func=lambda args: (parser.print_help(), EXIT_OK)[1])
+
+
 #: Environment variable holding the admin password for ``gridmap init``/``serve``.
 ADMIN_PASSWORD_ENV = "GRIDMAP_ADMIN_PASSWORD"
 

@@ -106,8 +106,9 @@ def asset_versions() -> dict[str, str]:
     return {name: str(_module(name).VERSION) for name in ASSET_PACKAGES}
 
 
-def _join(base_url: str, asset: str, file: str) -> str:
-    return f"{base_url.rstrip('/')}/{asset}/{file}"
+def _links(base_url: str, files: tuple[tuple[str, str, str], ...]) -> list[tuple[str, str]]:
+    """Return folium's ``[(name, url), ...]`` for ``(name, asset, file)`` entries."""
+    return [(name, f"{base_url.rstrip('/')}/{asset}/{file}") for name, asset, file in files]
 
 
 def offline_links(
@@ -134,9 +135,7 @@ def offline_links(
     >>> offline_links()[0][0]
     ('leaflet', '/app/static/vendor/leaflet/leaflet.js')
     """
-    js = [(name, _join(base_url, asset, file)) for name, asset, file in _JS]
-    css = [(name, _join(base_url, asset, file)) for name, asset, file in _CSS]
-    return js, css
+    return _links(base_url, _JS), _links(base_url, _CSS)
 
 
 def markercluster_links(
@@ -154,9 +153,7 @@ def markercluster_links(
     tuple of (list of (str, str), list of (str, str))
         Lists for a :class:`folium.plugins.MarkerCluster` instance.
     """
-    js = [(name, _join(base_url, asset, file)) for name, asset, file in _CLUSTER_JS]
-    css = [(name, _join(base_url, asset, file)) for name, asset, file in _CLUSTER_CSS]
-    return js, css
+    return _links(base_url, _CLUSTER_JS), _links(base_url, _CLUSTER_CSS)
 
 
 def linked_files() -> list[Path]:

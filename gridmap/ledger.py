@@ -177,18 +177,14 @@ def ledger_scores(store: Store, lines: pd.DataFrame, *, level: str, month: str,
         raise InputError(msg)
     end = month_end(month)
     scope = None if user is None or user.scope is None else set(user.scope)
-    if level == "grid":
-        grids = store.read_layer("grids")
+    if level in ("grid", "community"):
+        # a grid is in scope by its community, a community by its own code
+        layer, scope_col = ("grids", "community") if level == "grid" else ("communities", "code")
+        places = store.read_layer(layer)
         if scope is not None:
-            grids = grids[grids["community"].isin(scope)]
-        names = dict(zip(grids["code"], grids["name"], strict=True))
-        per_line = lines[["grid", "points"]].rename(columns={"grid": "key"})
-    elif level == "community":
-        communities = store.read_layer("communities")
-        if scope is not None:
-            communities = communities[communities["code"].isin(scope)]
-        names = dict(zip(communities["code"], communities["name"], strict=True))
-        per_line = lines[["community", "points"]].rename(columns={"community": "key"})
+            places = places[places[scope_col].isin(scope)]
+        names = dict(zip(places["code"], places["name"], strict=True))
+        per_line = lines[[level, "points"]].rename(columns={level: "key"})
     else:
         workers = store.read_layer("workers", include_retired=True)
         all_names = dict(zip(workers["code"], workers["name"], strict=True))

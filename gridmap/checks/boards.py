@@ -244,19 +244,31 @@ def _compound_ads_outcome(
         f"{sorted(params['board_types'])}"
     )
     figures = ctx.cache(cache_key, lambda: _count_compound_ads(ctx, compounds.geoms, params))
+    return _ads_outcome(compounds, figures, measure=measure, need=need, key=key)
+
+
+def _ads_outcome(
+    places: Objects,
+    figures: dict[str, NDArray[Any]],
+    *,
+    measure: str,
+    need: float,
+    key: str,
+) -> Outcome:
+    """Fail the ``places`` whose ``figures[measure]`` (:func:`_count_ads`) is below ``need``."""
     findings = []
     for i in np.flatnonzero(figures[measure] < need):
         counts = {name: int(values[i]) for name, values in figures.items()}
         findings.append(
-            compounds.finding(
+            places.finding(
                 i,
                 key=key,
                 measured=figures[measure][i].item(),
-                args={"name": compounds.label(i), **counts},
+                args={"name": places.label(i), **counts},
                 details=counts,
             )
         )
-    return Outcome(compounds.checked, findings)
+    return Outcome(places.checked, findings)
 
 
 def _count_compound_ads(
@@ -547,20 +559,7 @@ def _centre_ads_outcome(
         areas = shapely.buffer(centres.geoms, radius, quad_segs=16) if radius > 0 else centres.geoms
         return _count_ads(_boards(ctx, types=list(params["board_types"])), areas, params)
 
-    figures = ctx.cache(cache_key, count)
-    findings = []
-    for i in np.flatnonzero(figures[measure] < need):
-        counts = {name: int(values[i]) for name, values in figures.items()}
-        findings.append(
-            centres.finding(
-                i,
-                key=key,
-                measured=figures[measure][i].item(),
-                args={"name": centres.label(i), **counts},
-                details=counts,
-            )
-        )
-    return Outcome(centres.checked, findings)
+    return _ads_outcome(centres, ctx.cache(cache_key, count), measure=measure, need=need, key=key)
 
 
 @rule(

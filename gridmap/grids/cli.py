@@ -15,8 +15,7 @@ from typing import Any
 from gridmap._cli import (
     EXIT_OK,
     EXIT_PROBLEMS,
-    add_db_argument,
-    add_user_argument,
+    add_store_arguments,
     local_operator,
     parse_date,
 )
@@ -216,9 +215,8 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
 # --- parsers ----------------------------------------------------------------------------
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    add_db_argument(p)
-    add_user_argument(p, help="name recorded in the audit log (default: $USER)")
+#: ``--user`` help of these commands: the name goes to the audit log.
+_USER_HELP = "name recorded in the audit log (default: $USER)"
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -263,14 +261,14 @@ def add_parsers(subparsers: Any) -> None:
         help="replace the community's grids in the store (old ones kept in history)",
     )
     p.add_argument("--dry-run", action="store_true", help="never save")
-    _common(p)
+    add_store_arguments(p, user_help=_USER_HELP)
     p.set_defaults(func=cmd_grids_split)
 
     p = gsub.add_parser("history", help="who held a grid on a date, or the layout of a date")
     p.add_argument("grid", metavar="GRID", nargs="?", help="a grid code (omit for the layout)")
     p.add_argument("--on", metavar="DATE", help="the date (default today)")
     p.add_argument("--out", metavar="FILE", help="layout: write the grids of that date")
-    _common(p)
+    add_store_arguments(p, user_help=_USER_HELP)
     p.set_defaults(func=cmd_grids_history)
 
     plan = subparsers.add_parser("plan", help="export or import the assignment plan")
@@ -278,12 +276,12 @@ def add_parsers(subparsers: Any) -> None:
     p = psub.add_parser("export", help="write grid code, worker, role, valid from (CSV/XLSX)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--as-of", metavar="DATE", help="the plan valid on this date (YYYY-MM-DD)")
-    _common(p)
+    add_store_arguments(p, user_help=_USER_HELP)
     p.set_defaults(func=cmd_plan_export)
     p = psub.add_parser("import", help="import a plan file (all or nothing)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="check only")
-    _common(p)
+    add_store_arguments(p, user_help=_USER_HELP)
     p.set_defaults(func=cmd_plan_import)
 
     p = subparsers.add_parser("assign", help="give a grid to a worker in a role")
@@ -296,7 +294,7 @@ def add_parsers(subparsers: Any) -> None:
         action="store_true",
         help="add beside whoever holds the role instead of replacing them",
     )
-    _common(p)
+    add_store_arguments(p, user_help=_USER_HELP)
     p.set_defaults(func=cmd_assign)
 
     p = subparsers.add_parser("rebalance", help="propose moves that balance workloads")
@@ -331,5 +329,5 @@ def add_parsers(subparsers: Any) -> None:
     )
     p.add_argument("--apply", action="store_true", help="save the proposed moves")
     p.add_argument("--dry-run", action="store_true", help="never save")
-    _common(p)
+    add_store_arguments(p, user_help=_USER_HELP)
     p.set_defaults(func=cmd_rebalance)

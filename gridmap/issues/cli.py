@@ -20,8 +20,8 @@ from typing import Any
 from gridmap._cli import (
     EXIT_OK,
     acting_user,
-    add_db_argument,
-    add_user_argument,
+    add_store_arguments,
+    help_by_default,
     parse_date,
     print_json,
     print_records,
@@ -324,11 +324,6 @@ def cmd_scores(args: argparse.Namespace) -> int:
 # --- parser -----------------------------------------------------------------------------
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    add_db_argument(p)
-    add_user_argument(p, help="acting user (a store user's role and scope apply; default $USER)")
-
-
 def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``issues`` and its subcommands to the ``gridmap`` subparsers.
 
@@ -348,7 +343,7 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
         description="The 数字城管 loop: 上报 reported -> 立案 registered -> 派遣 dispatched -> "
         "处置 handled -> 核查 verified -> 结案 closed (挂起 suspended, 退回 returned).",
     )
-    issues_parser.set_defaults(func=lambda args: (issues_parser.print_help(), EXIT_OK)[1])
+    help_by_default(issues_parser)
     sub = issues_parser.add_subparsers(dest="issues_command", metavar="SUBCOMMAND")
 
     p = sub.add_parser("list", help="list reports (filters: status, grid, worker, overdue)")
@@ -359,7 +354,7 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--worker", metavar="CODE", help="only reports this worker (code or name) is on")
     p.add_argument("--overdue", action="store_true", help="only open reports past their deadline")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    _common(p)
+    add_store_arguments(p)
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("report", help="record a new report; prints its id and routed grid")
@@ -373,7 +368,7 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--description", "--text", dest="description", help="what is wrong")
     p.add_argument("--photo", action="append", metavar="FILE", help="photo file (repeatable)")
     p.add_argument("--reporter", help="who reported it (default: --user)")
-    _common(p)
+    add_store_arguments(p)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
@@ -386,37 +381,37 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--worker", help="for a dispatch: the worker (code or name)")
     p.add_argument("--photo", action="append", metavar="FILE", help="before/after photo")
     p.add_argument("--version", type=int, help="the version you read (default: the current one)")
-    _common(p)
+    add_store_arguments(p)
     p.set_defaults(func=cmd_move)
 
     p = sub.add_parser("merge", help="close a report as a duplicate of another")
     p.add_argument("issue", metavar="ID", help="the duplicate's id or code")
     p.add_argument("--into", required=True, metavar="ID", help="the report it duplicates")
     p.add_argument("--note", help="extra note")
-    _common(p)
+    add_store_arguments(p)
     p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser("confirm", help="confirm the grid of a report flagged near a boundary")
     p.add_argument("issue", metavar="ID", help="report id or code")
     p.add_argument("--grid", required=True, metavar="CODE", help="the routed grid or a neighbour")
-    _common(p)
+    add_store_arguments(p)
     p.set_defaults(func=cmd_confirm)
 
     p = sub.add_parser("show", help="one report with its timeline")
     p.add_argument("issue", metavar="ID", help="report id or code")
     p.add_argument("--json", action="store_true", help="print JSON")
-    _common(p)
+    add_store_arguments(p)
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("daily", help="each worker's daily list of open reports (每日反馈)")
     p.add_argument("--worker", metavar="CODE", help="only this worker (code or name)")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default today)")
-    _common(p)
+    add_store_arguments(p)
     p.set_defaults(func=cmd_daily)
 
     p = sub.add_parser("scores", help="monthly scores and ranking per grid and worker")
     p.add_argument("--month", required=True, metavar="YYYY-MM")
     p.add_argument("--xlsx", metavar="OUT", help="also write the ranking as XLSX")
-    _common(p)
+    add_store_arguments(p)
     p.set_defaults(func=cmd_scores)
     return issues_parser

@@ -84,15 +84,26 @@ def _check_version(row: dict[str, Any] | None, issue_id: int, version: int) -> d
     return row
 
 
-def _require_other_in_scope(store: Store, user: User, row: dict[str, Any], verb: str) -> None:
-    """Refuse a scoped user a second report (link or merge target) outside their communities."""
-    if user.scope is None:
-        return
-    community = _community_of_row(store, row)
-    if community is None or not user.in_scope(community):
-        msg = (f"user {user.username!r} may not {verb} report {row['code']}: it lies outside "
-               "the user's communities")
-        raise PermissionDenied(msg)
+def _report_and_other(
+    store: Store, user: User, issue: int | str, other: int | str, *, self_key: str, verb: str
+) -> tuple[int, int, dict[str, Any]]:
+    """Resolve a report and a second one (link or merge target): ``(id, other id, other row)``.
+
+    Refuses the report itself as the second one (message ``self_key``) and, for a
+    scoped user, a second report outside their communities.
+    """
+    issue_id = resolve_issue(store, issue)
+    other_id = resolve_issue(store, other)
+    if other_id == issue_id:
+        raise InputError.keyed(self_key)
+    row = store.get("issue_reports", other_id)
+    if user.scope is not None:
+        community = _community_of_row(store, row)
+        if community is None or not user.in_scope(community):
+            msg = (f"user {user.username!r} may not {verb} report {row['code']}: it lies outside "
+                   "the user's communities")
+            raise PermissionDenied(msg)
+    return issue_id, other_id, row
 
 
 def _clean_all(photos: Iterable[bytes]) -> list[bytes]:
@@ -595,12 +606,9 @@ def merge_duplicate(
         If the user may not dismiss the report, or ``into`` lies outside the
         user's communities.
     """
-    issue_id = resolve_issue(store, issue)
-    into_id = resolve_issue(store, into)
-    if into_id == issue_id:
-        raise InputError.keyed("issues.duplicate_self")
-    target = store.get("issue_reports", into_id)
-    _require_other_in_scope(store, user, target, "merge into")
+    issue_id, into_id, target = _report_and_other(
+        store, user, issue, into, self_key="issues.duplicate_self", verb="merge into"
+    )
     if target.get("duplicate_of") is not None:
         raise InputError.keyed("issues.merged_target", code=target["code"])
     text = f"duplicate of {target['code']} (重复, 已合并)" + (f"; {note.strip()}" if note else "")
@@ -715,12 +723,9 @@ def link_duplicate(
         If either report lies outside the user's communities (or in no grid, for a
         scoped user).
     """
-    issue_id = resolve_issue(store, issue)
-    other_id = resolve_issue(store, other)
-    if other_id == issue_id:
-        raise InputError.keyed("issues.link_self")
-    other_row = store.get("issue_reports", other_id)
-    _require_other_in_scope(store, user, other_row, "link to")
+    issue_id, _, other_row = _report_and_other(
+        store, user, issue, other, self_key="issues.link_self", verb="link to"
+    )
     other_code = other_row["code"]
 
     def extra(row: dict[str, Any], history: Sequence[Any], when: dt.datetime) -> dict[str, Any]:

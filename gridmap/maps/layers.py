@@ -410,6 +410,15 @@ def _layer_name(layer_name: str, lang: str) -> str:
     return i18n.label(layer_name, lang, field="layer")
 
 
+def _begin_layer(
+    gdf: object, layer_name: str, lang: str, *, show: bool
+) -> tuple[str, gpd.GeoDataFrame, folium.FeatureGroup]:
+    """Return the normalised language, the checked frame and the layer's new group."""
+    lang = i18n.normalize_lang(lang)
+    checked = _check_gdf(gdf, layer_name)
+    return lang, checked, _new_group(_layer_name(layer_name, lang), show=show)
+
+
 # --------------------------------------------------------------------------------------
 # layers
 # --------------------------------------------------------------------------------------
@@ -457,9 +466,7 @@ def add_communities(
         If the frame is not EPSG:4326 (:class:`~gridmap.errors.CRSError`) or a
         popup column is missing.
     """
-    lang = i18n.normalize_lang(lang)
-    gdf = _check_gdf(communities_gdf, "communities")
-    group = _new_group(_layer_name("communities", lang), show=show)
+    lang, gdf, group = _begin_layer(communities_gdf, "communities", lang, show=show)
     if len(gdf):
         _shape_layer(
             group, gdf, kind="community", styles=[COMMUNITY_STYLE] * len(gdf),
@@ -537,9 +544,7 @@ def add_grids(
         If the frame is not EPSG:4326, a colour is not a CSS colour, or a popup
         column is missing.
     """
-    lang = i18n.normalize_lang(lang)
-    gdf = _check_gdf(grids_gdf, "grids")
-    group = _new_group(_layer_name("grids", lang), show=show)
+    lang, gdf, group = _begin_layer(grids_gdf, "grids", lang, show=show)
     values = _category_keys(gdf, color_by) if color_by != "adjacency" else [None] * len(gdf)
     distinct = {v for v in values if v is not None}
     by_neighbours = color_by == "adjacency" or (
@@ -872,9 +877,7 @@ def add_lines(
         If the frame is not EPSG:4326, a style colour is not a CSS colour or a
         popup column is missing.
     """
-    lang = i18n.normalize_lang(lang)
-    gdf = _check_gdf(roads_gdf, layer_name)
-    group = _new_group(_layer_name(layer_name, lang), show=show)
+    lang, gdf, group = _begin_layer(roads_gdf, layer_name, lang, show=show)
     style_map: dict[str, dict[str, Any]] = {k: dict(v) for k, v in ROAD_STYLES.items()}
     for key, style in (styles or {}).items():
         style_map[str(key)] = dict(style)
@@ -955,9 +958,7 @@ def add_polygons(
         If the frame is not EPSG:4326, a colour is not a CSS colour, or a popup
         column is missing.
     """
-    lang = i18n.normalize_lang(lang)
-    gdf = _check_gdf(gdf, layer_name)
-    group = _new_group(_layer_name(layer_name, lang), show=show)
+    lang, gdf, group = _begin_layer(gdf, layer_name, lang, show=show)
     path_style = dict(POLYGON_STYLES.get(kind, POLYGON_DEFAULT))
     if style:
         path_style.update(style)

@@ -16,8 +16,8 @@ from typing import Any
 from gridmap._cli import (
     EXIT_OK,
     acting_user,
-    add_db_argument,
-    add_user_argument,
+    add_store_arguments,
+    help_by_default,
     parse_date,
     print_records,
 )
@@ -137,11 +137,6 @@ def cmd_issue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    add_db_argument(p)
-    add_user_argument(p, help="acting user (a store user's role and scope apply; default $USER)")
-
-
 def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``supervision`` and its subcommands to the ``gridmap`` subparsers."""
     parser = subparsers.add_parser(
@@ -150,7 +145,7 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
         description="The 督办 loop: 已下发 issued -> 整改中 rectifying -> 已整改 rectified -> "
         "复查 recheck (通过 passed, or back to 整改中) -> 办结 done.",
     )
-    parser.set_defaults(func=lambda args: (parser.print_help(), EXIT_OK)[1])
+    help_by_default(parser)
     sub = parser.add_subparsers(dest="supervision_command", metavar="SUBCOMMAND")
 
     p = sub.add_parser("list", help="list orders (filters: state, overdue)")
@@ -158,12 +153,12 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--overdue", action="store_true", help="only overdue orders")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="measure overdue on this day")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    _common(p)
+    add_store_arguments(p)
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("show", help="one order with its items and history")
     p.add_argument("order", metavar="ORDER", help="order id or number (文号)")
-    _common(p)
+    add_store_arguments(p)
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("move", help="accept, report, recheck or close an order")
@@ -174,7 +169,7 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--photo", action="append", metavar="FILE", help="photo of the fix")
     p.add_argument("--version", type=int, help="the version you read (default: the current one)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="re-check the data as of this day")
-    _common(p)
+    add_store_arguments(p)
     p.set_defaults(func=cmd_move)
 
     p = sub.add_parser("issue", help="issue orders from the check failures (or --case)")
@@ -184,6 +179,6 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--case", action="append", metavar="CODE", help="issue for these cases")
     p.add_argument("--days", type=int, default=7, help="days to fix (default 7)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="check and issue as of this day")
-    _common(p)
+    add_store_arguments(p)
     p.set_defaults(func=cmd_issue)
     return parser
