@@ -492,7 +492,7 @@ async def _issue_move(page, idle, timeout_s: float) -> dict:
     await idle(page)
     reload_s = time.perf_counter() - start
     button = page.get_by_role("button", name=i18n.t("issues.move", lang="zh"))
-    options = page.locator("li[role=option]")
+    options = page.locator("[role=option]")
     for k in range(8):  # the first case that offers a move
         await select.click()
         await options.first.wait_for(timeout=timeout_s * 1000)

@@ -468,7 +468,7 @@ def _read_geojson(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -> 
             problems.append((row, f"invalid geometry: {exc}", "error"))
     if point_rows:
         geoms[np.asarray(point_rows)] = shapely.points(np.asarray(point_xy, dtype=float))
-    frame = pd.DataFrame.from_records(records, index=range(len(records)))
+    frame = pd.DataFrame(records, index=range(len(records)))  # from_records fails on [] (pandas 2)
     frame = frame.astype(object) if len(frame.columns) else frame
     return VectorData(frame, geoms, crs, problems, ids)
 
@@ -938,7 +938,7 @@ def _read_kml(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -> Vect
             if not np.any(np.nan_to_num(z)):
                 geom = shapely.force_2d(geom)
         geoms[i] = geom
-    frame = pd.DataFrame.from_records(records, index=range(len(records)))
+    frame = pd.DataFrame(records, index=range(len(records)))  # from_records fails on [] (pandas 2)
     frame = frame.astype(object) if len(frame.columns) else frame
     return VectorData(frame, geoms, "EPSG:4326", problems)
 
