@@ -195,7 +195,7 @@ class ConflictError(GridmapError):
     @classmethod
     def stale(
         cls,
-        what: str,
+        what: object,
         read: int,
         current: int,
         *,
@@ -203,6 +203,9 @@ class ConflictError(GridmapError):
         row_id: int | None = None,
     ) -> ConflictError:
         """Return the error for ``what`` read at version ``read``, now at ``current``.
+
+        ``what`` names the row: plain text, or a :class:`gridmap.messages.Msg` shown in
+        the reader's language.
 
         Examples
         --------
