@@ -657,6 +657,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{table:@layer}第 {row_id} 条记录不存在（可能已被他人删除）",
         "en": "{table} row {row_id} does not exist (deleted by someone else?)",
     },
+    "io.summary.first": {"zh": "{first}", "en": "{first}"},
+    "io.summary.first_more": {
+        "zh": "{first}（另有 {n} 个问题）",
+        "en": "{first} (and {n} more problems)",
+    },
+    # --- command lines (gridmap.cli, gridmap.grids.cli) ---------------------------------
+    "io.problem.row": {"zh": "第 {row} 行", "en": "row {row}"},
+    "io.problem.column": {"zh": "{column:@field}列", "en": "column {column!r}"},
+    "io.problem.warning": {"zh": "警告：", "en": "warning: "},
+    "cli.plan.refused": {
+        "zh": "{file}：有 {n} 个问题，未做任何修改",
+        "en": "{file}: {n} problem(s); nothing was changed",
+    },
+    "cli.plan.checked": {
+        "zh": "{file}：{rows} 行无误；将修改 {n} 条分配",
+        "en": "{file}: {rows} rows OK; would change {n} assignments",
+    },
+    "cli.plan.imported": {
+        "zh": "{file}：{rows} 行无误；已修改 {n} 条分配",
+        "en": "{file}: {rows} rows OK; changed {n} assignments",
+    },
+    "cli.rebalance.nobody": {"zh": "没有需要均衡的网格员", "en": "no workers to balance"},
+    "cli.rebalance.bounds": {
+        "zh": "{metric:@field}范围：下限 {min}，目标 {target}，上限 {max}",
+        "en": "bounds for {metric}: min {min}, target {target}, max {max}",
+    },
+    "cli.rebalance.move": {
+        "zh": "{grid}：{source} → {target}（{role:@role}）",
+        "en": "{grid}: {source} -> {target} ({role})",
+    },
+    "cli.rebalance.summary": {
+        "zh": "{moves} 项调整；仍有 {left} 名网格员超出范围",
+        "en": "{moves} moves; {left} workers still outside the bounds",
+    },
+    "cli.rebalance.not_saved": {
+        "zh": "未保存（加 --apply 保存）",
+        "en": "not saved (use --apply to save)",
+    },
+    "cli.rebalance.saved": {"zh": "已保存：{n} 个网格有变动", "en": "saved: {n} grids changed"},
 }
 
 
@@ -688,7 +727,7 @@ class Msg:
     Examples
     --------
     >>> what = Msg("supervision.order", number="2026-3")
-    >>> str(what), text("error.conflict.stale", "zh", what=what, read=1, current=2)[:12]
+    >>> str(what), text("error.conflict.stale", "zh", what=what, read=1, current=2)[:14]
     ('supervision order 2026-3', '督办单 2026-3在您读取')
     """
 
