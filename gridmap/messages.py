@@ -696,6 +696,69 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "not saved (use --apply to save)",
     },
     "cli.rebalance.saved": {"zh": "已保存：{n} 个网格有变动", "en": "saved: {n} grids changed"},
+    # --- plans, layers and maps (gridmap.grids.balance, gridmap.model, gridmap.maps) -----
+    "grids.no_code_column": {
+        "zh": "网格数据缺少“网格编码”列",
+        "en": "the grids have no column 'code'",
+    },
+    "grids.not_in_plan": {"zh": "网格 {grid} 不在本方案中", "en": "grid {grid} is not in the plan"},
+    "grids.no_longer_held": {
+        "zh": "网格 {grid} 已不再由 {worker} 以{role:@role}身份负责；请刷新后重试",
+        "en": "grid {grid} is no longer held by {worker} as {role}",
+    },
+    "grids.bounds_reversed": {
+        "zh": "范围有误：下限 {min} 高于上限 {max}",
+        "en": "bounds: minimum {min} is above maximum {max}",
+    },
+    "grids.needs_adjacency": {
+        "zh": "检查网格是否连片需要网格相邻关系",
+        "en": "checking contiguity needs the grid adjacency",
+    },
+    "model.unknown_layer": {
+        "zh": "未知图层“{layer}”；可选：{layers:@layer}",
+        "en": "unknown layer {layer!r}; choose one of: {layers}",
+    },
+    "model.bad_version": {
+        "zh": "版本号应为读取时的记录版本（整数），而不是 {value}",
+        "en": "version must be the row version you read (an integer), got {value}",
+    },
+    "maps.feature_gone": {
+        "zh": "{layer:@layer}中没有第 {row_id} 条记录（可能已被删除或不在您的管辖范围内）",
+        "en": "{layer} {row_id} not found",
+    },
+    "maps.grid_out_of_scope": {
+        "zh": "网格 {grid} 超出用户“{user}”的管辖范围",
+        "en": "grid {grid} is outside the scope of user {user!r}",
+    },
+    "maps.unknown_basemap": {
+        "zh": "未知底图“{basemap}”；可选：{basemaps}",
+        "en": "unknown basemap {basemap!r}; choose one of: {basemaps}",
+    },
+    "maps.tile_url_missing": {
+        "zh": "自定义底图须填写切片地址，如 http://tiles.local/{{z}}/{{x}}/{{y}}.png",
+        "en": "basemap 'custom' needs tile_url, e.g. http://tiles.local/{{z}}/{{x}}/{{y}}.png",
+    },
+    "maps.tile_url_scheme": {
+        "zh": "切片地址须以 http://、https:// 或 / 开头：{url}",
+        "en": "tile URL must start with http://, https:// or /: {url!r}",
+    },
+    "maps.tile_url_fields": {
+        "zh": "切片地址须包含 {{z}}、{{x}} 和 {{y}}：{url}",
+        "en": "tile URL must contain {{z}}, {{x}} and {{y}}: {url!r}",
+    },
+    "maps.tile_url_chars": {
+        "zh": "切片地址含有网址中不允许的字符：{url}",
+        "en": "tile URL contains characters not allowed in a URL: {url!r}",
+    },
+    "maps.tianditu_key": {
+        "zh": "天地图底图需要密钥（tk），可在 console.tianditu.gov.cn 申请",
+        "en": "the Tianditu basemap needs a key (tk); get one at console.tianditu.gov.cn",
+    },
+    "maps.amap_with_tiles": {
+        "zh": "高德底图不能叠加切片显示（切片为 WGS-84 坐标）；请选择其他底图",
+        "en": "the Amap basemap cannot be drawn under tiles (they are in WGS-84); "
+        "choose another basemap",
+    },
 }
 
 
