@@ -46,6 +46,42 @@ def err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def args_lang(args: argparse.Namespace) -> str:
+    """Return the language of a command's messages (see :func:`gridmap.cli.cli_lang`).
+
+    ``--lang`` before the command, then ``$GRIDMAP_LANG``, then the locale.
+    """
+    from gridmap.cli import cli_lang
+
+    return cli_lang(getattr(args, "global_lang", None))
+
+
+def problem_line(problem: Any, lang: str) -> str:
+    """Return an :class:`~gridmap.errors.ImportProblem` as one line in ``lang``.
+
+    Examples
+    --------
+    >>> from gridmap.errors import ImportReport
+    >>> report = ImportReport("plan.csv", "assignments")
+    >>> report.add_key("io.assign.no_grid", row=2, grid="1")
+    >>> problem_line(report.problems[0], "zh")
+    'plan.csv，第 2 行：没有编码为 1 的网格'
+    >>> problem_line(report.problems[0], "en")
+    'plan.csv, row 2: no grid with code 1'
+    """
+    from gridmap.messages import text
+
+    if lang == "en":
+        return str(problem)
+    where = [str(problem.file)]
+    if problem.row is not None:
+        where.append(text("io.problem.row", lang, row=problem.row))
+    if problem.column:
+        where.append(text("io.problem.column", lang, column=problem.column))
+    label = "" if problem.severity == "error" else text("io.problem.warning", lang)
+    return "，".join(where) + "：" + label + problem.text(lang)
+
+
 def print_json(value: Any, *, default: Any = None) -> None:
     """Print ``value`` as indented JSON, Chinese text unescaped.
 

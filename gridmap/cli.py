@@ -27,6 +27,7 @@ from gridmap._cli import (
     open_store,
     out,
     print_json,
+    problem_line,
 )
 from gridmap.config import mask_url
 from gridmap.errors import GridmapError
@@ -148,9 +149,7 @@ def _print_problems(report, *, lang: str, limit: int | None) -> None:
     problems = report.problems
     shown = problems if limit is None else problems[:limit]
     for problem in shown:
-        line = str(problem) if lang == "en" else str(problem).replace(
-            problem.message, problem.text(lang))
-        (out if problem.severity != "error" else err)(line)
+        (out if problem.severity != "error" else err)(problem_line(problem, lang))
     rest = problems[len(shown):]
     if rest:
         counts: dict[str, int] = {}

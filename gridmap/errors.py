@@ -195,7 +195,7 @@ class ConflictError(GridmapError):
     @classmethod
     def stale(
         cls,
-        what: str,
+        what: object,
         read: int,
         current: int,
         *,
@@ -203,6 +203,9 @@ class ConflictError(GridmapError):
         row_id: int | None = None,
     ) -> ConflictError:
         """Return the error for ``what`` read at version ``read``, now at ``current``.
+
+        ``what`` names the row: plain text, or a :class:`gridmap.messages.Msg` shown in
+        the reader's language.
 
         Examples
         --------
@@ -354,9 +357,29 @@ class ImportReport:
         return buf.getvalue()
 
     def raise_for_errors(self) -> None:
-        """Raise :class:`InputError` summarising the errors, if there are any."""
+        """Raise :class:`InputError` summarising the errors, if there are any.
+
+        The error shows the first problem (in the reader's language when it has a key)
+        and how many more there are.
+
+        Examples
+        --------
+        >>> report = ImportReport("a.csv", "workers")
+        >>> report.add_key("workers.name_required", row=2)
+        >>> report.add_key("workers.name_required", row=3)
+        >>> try:
+        ...     report.raise_for_errors()
+        ... except InputError as err:
+        ...     print(str(err)); print(err.text("zh"))
+        a.csv, row 2: a worker needs a name (and 1 more problems)
+        a.csv，第 2 行：网格员须填写姓名（另有 1 个问题）
+        """
         errs = self.errors
         if errs:
+            from gridmap.messages import Msg
+
             first = errs[0]
-            more = f" (and {len(errs) - 1} more problems)" if len(errs) > 1 else ""
-            raise InputError(first.message + more, file=first.file, row=first.row)
+            shown = Msg(first.key, **dict(first.params)) if first.key else first.message
+            key = "io.summary.first" if len(errs) == 1 else "io.summary.first_more"
+            raise InputError.keyed(key, file=first.file, row=first.row, first=shown,
+                                   n=len(errs) - 1)

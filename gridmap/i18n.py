@@ -1227,19 +1227,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "无法定位：请允许浏览器使用位置（仅限 https 或本机地址）",
         "en": "No position: allow the browser to use your location (https or localhost only)",
     },
-    "lifecycle.field_move": {
-        "zh": "用户 {user} 不能执行此操作（{action}）：网格员只能签收、处置或申请退回本人网格的案件",
-        "en": "user {user} may not {action} a report: a grid worker may only acknowledge, "
-        "handle or ask to return the cases of their own grids",
-    },
-    "lifecycle.not_your_case": {
-        "zh": "该案件没有派遣给用户 {user} 的网格",
-        "en": "this case is not dispatched to a grid of user {user}",
-    },
-    "lifecycle.separation": {
-        "zh": "分离职责：{user} 已{done}此案件，不能再{step}",
-        "en": "separation of duties: {user} took the {done} step of this case and may not {step} it",
-    },
     "lifecycle.step.report": {"zh": "上报", "en": "report"},
     "lifecycle.step.register": {"zh": "立案", "en": "register"},
     "lifecycle.step.dispatch": {"zh": "派遣", "en": "dispatch"},

@@ -22,7 +22,7 @@ from __future__ import annotations
 import string
 from enum import Enum
 
-__all__ = ["MESSAGES", "placeholders", "text"]
+__all__ = ["MESSAGES", "Msg", "placeholders", "text"]
 
 MESSAGES: dict[str, dict[str, str]] = {
     # --- coordinates -------------------------------------------------------------------
@@ -554,13 +554,218 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the process reading the file ended unexpectedly ({reason}); nothing was "
         "imported. The file may be damaged",
     },
+    # --- less-visible messages: histories, plans, maps, summaries (#17, second pass) ----
+    "issues.field_move": {
+        "zh": "用户“{user}”不能{action:@lifecycle.step}问题：网格员只能签收、处置或申请退回"
+        "本人网格的案件",
+        "en": "user {user!r} may not {action} a report: a grid worker may only acknowledge, "
+        "handle or ask to return the cases of their own grids",
+    },
+    "issues.not_your_case": {
+        "zh": "该案件没有派遣给用户“{user}”的网格",
+        "en": "this case is not dispatched to a grid of user {user!r}",
+    },
+    "issues.separation": {
+        "zh": "分离职责：{user} 已{done:@lifecycle.step}此案件，不能再{step:@lifecycle.step}",
+        "en": "separation of duties: {user} took the {done} step of this case and may not "
+        "{step} it",
+    },
+    "issues.history_start": {
+        "zh": "案件记录须从“上报”开始，而不是“{source:@status}”→“{target:@status}”",
+        "en": "the history must start with None -> reported, not {source} -> {target}",
+    },
+    "issues.history_broken": {
+        "zh": "案件记录不连贯：一条记录从“{source:@status}”开始，而案件当时为“{current:@status}”",
+        "en": "broken history: an event starts at {source}, the report was {current}",
+    },
+    "issues.history_empty": {"zh": "该案件没有任何记录", "en": "the report has no history"},
+    "issues.not_in_scope": {
+        "zh": "您的管辖范围内没有问题“{issue}”",
+        "en": "no issue report {issue!r} in your scope",
+    },
+    "issues.report_ref": {"zh": "问题 {code}", "en": "issue report {code}"},
+    "supervision.order": {"zh": "督办单 {number}", "en": "supervision order {number}"},
+    "supervision.state_unknown": {
+        "zh": "未知督办单状态“{value}”；可用：已下发、整改中、已整改、复查通过、办结",
+        "en": "unknown supervision order state {value!r}; use one of 已下发/issued, "
+        "整改中/rectifying, 已整改/rectified, 复查通过/passed, 办结/done",
+    },
+    "supervision.action_unknown": {
+        "zh": "未知操作“{value}”；可用：签收、整改完成、复查、办结",
+        "en": "unknown action {value!r}; use accept/签收, report/整改完成, recheck/复查 or "
+        "close/办结",
+    },
+    "supervision.closed_no_moves": {
+        "zh": "督办单已办结，不能再{action:@supervision.action}",
+        "en": "the order is closed (办结); no further moves (asked for {action})",
+    },
+    "supervision.move_not_allowed": {
+        "zh": "“{state:@supervision.state}”状态的督办单不能{action:@supervision.action}；"
+        "可执行：{allowed:@supervision.action}",
+        "en": "a supervision order in state {state} cannot {action}; allowed: {allowed}",
+    },
+    "supervision.history_start": {
+        "zh": "督办单记录须从“已下发”开始，而不是“{source:@supervision.state}”→"
+        "“{target:@supervision.state}”",
+        "en": "the history must start with None -> issued, not {source} -> {target}",
+    },
+    "supervision.history_broken": {
+        "zh": "督办单记录不连贯：一条记录从“{source:@supervision.state}”开始，而督办单当时为"
+        "“{current:@supervision.state}”",
+        "en": "broken history: an event starts at {source}, the order was {current}",
+    },
+    "supervision.history_move": {
+        "zh": "督办单不能从“{source:@supervision.state}”转为“{target:@supervision.state}”",
+        "en": "a supervision order cannot move from {source} to {target}",
+    },
+    "supervision.history_empty": {"zh": "该督办单没有任何记录", "en": "the order has no history"},
+    "supervision.no_such": {
+        "zh": "没有督办单“{order}”（请填写序号或文号）",
+        "en": "no supervision order {order!r} (give its id or its number 文号)",
+    },
+    "supervision.not_in_scope": {
+        "zh": "您的管辖范围内没有督办单“{order}”",
+        "en": "no supervision order {order!r} in your scope",
+    },
+    "supervision.gone": {
+        "zh": "督办单 {order} 不存在（可能已被他人删除）",
+        "en": "supervision order {order} does not exist",
+    },
+    "supervision.deadline_negative": {
+        "zh": "整改期限（天）不能为负数：{days}",
+        "en": "deadline_days must be 0 or more, got {days}",
+    },
+    "supervision.case_no_grid": {
+        "zh": "案件 {code} 不在任何网格内；请先确认其所属网格",
+        "en": "case {code} lies in no grid; confirm its grid first",
+    },
+    "supervision.state_changed": {
+        "zh": "督办单 {number} 现为“{state:@supervision.state}”，不是"
+        "“{expected:@supervision.state}”；请刷新后重试",
+        "en": "supervision order {number} is {state} now, not {expected}; reload and try again",
+    },
+    "supervision.report_needs_proof": {
+        "zh": "报告整改完成时，请添加整改照片或填写整改情况说明",
+        "en": "to report the rectification, add photos of it or a note saying what was done",
+    },
+    "supervision.recheck_not_rectified": {
+        "zh": "只有“已整改”的督办单才能复查；督办单 {number} 现为“{state:@supervision.state}”",
+        "en": "only a rectified order (已整改) can be re-checked; {number} is {state}",
+    },
+    "error.conflict.row": {"zh": "{table:@layer}第 {row_id} 条记录", "en": "{table} row {row_id}"},
+    "error.row_gone": {
+        "zh": "{table:@layer}第 {row_id} 条记录不存在（可能已被他人删除）",
+        "en": "{table} row {row_id} does not exist (deleted by someone else?)",
+    },
+    "io.summary.first": {"zh": "{first}", "en": "{first}"},
+    "io.summary.first_more": {
+        "zh": "{first}（另有 {n} 个问题）",
+        "en": "{first} (and {n} more problems)",
+    },
+    # --- command lines (gridmap.cli, gridmap.grids.cli) ---------------------------------
+    "io.problem.row": {"zh": "第 {row} 行", "en": "row {row}"},
+    "io.problem.column": {"zh": "{column:@field}列", "en": "column {column!r}"},
+    "io.problem.warning": {"zh": "警告：", "en": "warning: "},
+    "cli.plan.refused": {
+        "zh": "{file}：有 {n} 个问题，未做任何修改",
+        "en": "{file}: {n} problem(s); nothing was changed",
+    },
+    "cli.plan.checked": {
+        "zh": "{file}：{rows} 行无误；将修改 {n} 条分配",
+        "en": "{file}: {rows} rows OK; would change {n} assignments",
+    },
+    "cli.plan.imported": {
+        "zh": "{file}：{rows} 行无误；已修改 {n} 条分配",
+        "en": "{file}: {rows} rows OK; changed {n} assignments",
+    },
+    "cli.rebalance.nobody": {"zh": "没有需要均衡的网格员", "en": "no workers to balance"},
+    "cli.rebalance.bounds": {
+        "zh": "{metric:@field}范围：下限 {min}，目标 {target}，上限 {max}",
+        "en": "bounds for {metric}: min {min}, target {target}, max {max}",
+    },
+    "cli.rebalance.move": {
+        "zh": "{grid}：{source} → {target}（{role:@role}）",
+        "en": "{grid}: {source} -> {target} ({role})",
+    },
+    "cli.rebalance.summary": {
+        "zh": "{moves} 项调整；仍有 {left} 名网格员超出范围",
+        "en": "{moves} moves; {left} workers still outside the bounds",
+    },
+    "cli.rebalance.not_saved": {
+        "zh": "未保存（加 --apply 保存）",
+        "en": "not saved (use --apply to save)",
+    },
+    "cli.rebalance.saved": {"zh": "已保存：{n} 个网格有变动", "en": "saved: {n} grids changed"},
+    # --- plans, layers and maps (gridmap.grids.balance, gridmap.model, gridmap.maps) -----
+    "grids.no_code_column": {
+        "zh": "网格数据缺少“网格编码”列",
+        "en": "the grids have no column 'code'",
+    },
+    "grids.not_in_plan": {"zh": "网格 {grid} 不在本方案中", "en": "grid {grid} is not in the plan"},
+    "grids.no_longer_held": {
+        "zh": "网格 {grid} 已不再由 {worker} 以{role:@role}身份负责；请刷新后重试",
+        "en": "grid {grid} is no longer held by {worker} as {role}",
+    },
+    "grids.bounds_reversed": {
+        "zh": "范围有误：下限 {min} 高于上限 {max}",
+        "en": "bounds: minimum {min} is above maximum {max}",
+    },
+    "grids.needs_adjacency": {
+        "zh": "检查网格是否连片需要网格相邻关系",
+        "en": "checking contiguity needs the grid adjacency",
+    },
+    "model.unknown_layer": {
+        "zh": "未知图层“{layer}”；可选：{layers:@layer}",
+        "en": "unknown layer {layer!r}; choose one of: {layers}",
+    },
+    "model.bad_version": {
+        "zh": "版本号应为读取时的记录版本（整数），而不是 {value}",
+        "en": "version must be the row version you read (an integer), got {value}",
+    },
+    "maps.feature_gone": {
+        "zh": "{layer:@layer}中没有第 {row_id} 条记录（可能已被删除或不在您的管辖范围内）",
+        "en": "{layer} {row_id} not found",
+    },
+    "maps.grid_out_of_scope": {
+        "zh": "网格 {grid} 超出用户“{user}”的管辖范围",
+        "en": "grid {grid} is outside the scope of user {user!r}",
+    },
+    "maps.unknown_basemap": {
+        "zh": "未知底图“{basemap}”；可选：{basemaps}",
+        "en": "unknown basemap {basemap!r}; choose one of: {basemaps}",
+    },
+    "maps.tile_url_missing": {
+        "zh": "自定义底图须填写切片地址，如 http://tiles.local/{{z}}/{{x}}/{{y}}.png",
+        "en": "basemap 'custom' needs tile_url, e.g. http://tiles.local/{{z}}/{{x}}/{{y}}.png",
+    },
+    "maps.tile_url_scheme": {
+        "zh": "切片地址须以 http://、https:// 或 / 开头：{url}",
+        "en": "tile URL must start with http://, https:// or /: {url!r}",
+    },
+    "maps.tile_url_fields": {
+        "zh": "切片地址须包含 {{z}}、{{x}} 和 {{y}}：{url}",
+        "en": "tile URL must contain {{z}}, {{x}} and {{y}}: {url!r}",
+    },
+    "maps.tile_url_chars": {
+        "zh": "切片地址含有网址中不允许的字符：{url}",
+        "en": "tile URL contains characters not allowed in a URL: {url!r}",
+    },
+    "maps.tianditu_key": {
+        "zh": "天地图底图需要密钥（tk），可在 console.tianditu.gov.cn 申请",
+        "en": "the Tianditu basemap needs a key (tk); get one at console.tianditu.gov.cn",
+    },
+    "maps.amap_with_tiles": {
+        "zh": "高德底图不能叠加切片显示（切片为 WGS-84 坐标）；请选择其他底图",
+        "en": "the Amap basemap cannot be drawn under tiles (they are in WGS-84); "
+        "choose another basemap",
+    },
 }
 
 
 _WHAT_ZH = {"longitude": "经度", "latitude": "纬度", "location": "位置", "coordinate": "坐标"}
 
 
-_LABEL_SPECS = {"label": None, "kind": None, "layer": None, "role": "role"}
+_LABEL_SPECS = {"label": None, "kind": None, "layer": None, "role": "role", "status": "status"}
 
 
 def _term(raw: object, prefix: str, lang: str) -> str:
@@ -579,6 +784,46 @@ def _term(raw: object, prefix: str, lang: str) -> str:
     return str(raw) if shown == key else shown
 
 
+class Msg:
+    """A message as a parameter of another: rendered in the outer message's language.
+
+    Examples
+    --------
+    >>> what = Msg("supervision.order", number="2026-3")
+    >>> str(what), text("error.conflict.stale", "zh", what=what, read=1, current=2)[:14]
+    ('supervision order 2026-3', '督办单 2026-3在您读取')
+    """
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+
+    def __reduce__(self) -> tuple:  # keyword parameters survive pickling
+        return (_make_msg, (self.key, self.params))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Msg) and (self.key, self.params) == (other.key, other.params)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"Msg({self.key!r}, **{self.params!r})"
+
+    def text(self, lang: str = "en") -> str:
+        """Return the message in ``lang``."""
+        return text(self.key, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def _make_msg(key: str, params: dict[str, object]) -> Msg:
+    return Msg(key, **params)
+
+
 class _Formatter(string.Formatter):
     """``str.format`` that shows enums, lists and ``@prefix`` fields in the language."""
 
@@ -586,6 +831,8 @@ class _Formatter(string.Formatter):
         self.lang = lang
 
     def format_field(self, value: object, format_spec: str) -> str:
+        if isinstance(value, Msg):
+            value = value.text(self.lang)
         if isinstance(value, list | tuple | set | frozenset):
             items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
             if not items:
@@ -633,7 +880,7 @@ def text(key: str, lang: str = "zh", **params: object) -> str:
         return key
     lang = "en" if str(lang).lower().startswith("en") else "zh"
     template = entry.get(lang) or entry["zh"]
-    if lang != "en" and params.get("what") in _WHAT_ZH:
+    if lang != "en" and isinstance(params.get("what"), str) and params["what"] in _WHAT_ZH:
         params = {**params, "what": _WHAT_ZH[params["what"]]}
     try:
         return _Formatter(lang).format(template, **params)

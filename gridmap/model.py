@@ -529,8 +529,8 @@ def layer_spec(name: str) -> LayerSpec:
     try:
         return LAYERS[name]
     except KeyError:
-        msg = f"unknown layer {name!r}; choose one of: {', '.join(LAYERS)}"
-        raise InputError(msg) from None
+        raise InputError.keyed("model.unknown_layer", layer=str(name),
+                               layers=list(LAYERS)) from None
 
 
 def is_missing(value: Any, *, blank_text: bool = False) -> bool:
@@ -628,8 +628,7 @@ def row_version(value: Any) -> int:
     import numpy as np
 
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        msg = f"version must be the row version you read (an integer), got {value!r}"
-        raise InputError(msg)
+        raise InputError.keyed("model.bad_version", value=repr(value))
     return int(value)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -170,3 +171,112 @@ def test_a_plan_file_with_bad_rows_is_explained_in_chinese(demo_store, tmp_path)
     assert "没有编码为 W9999 的网格员" in texts
     assert any(t.startswith("未知岗位“boss”；可选：网格长") for t in texts)
     assert "no grid with code 999999999999999" in [p.message for p in report.problems]
+
+
+# --- the less-visible messages (second pass) -----------------------------------------------
+
+
+def _raised(call, *args, **kwargs):
+    with pytest.raises(GridmapError) as caught:
+        call(*args, **kwargs)
+    return caught.value
+
+
+def test_a_broken_case_history_is_explained_in_both_languages():
+    err = _raised(lifecycle.replay, [("registered", "dispatched")])
+    assert str(err) == "the history must start with None -> reported, not registered -> dispatched"
+    assert err.text("zh") == "案件记录须从“上报”开始，而不是“立案”→“派遣”"
+    err = _raised(lifecycle.replay, [(None, "reported"), ("registered", "dispatched")])
+    assert "broken history" in str(err)
+    assert err.text("zh") == "案件记录不连贯：一条记录从“立案”开始，而案件当时为“上报”"
+    err = _raised(lifecycle.replay, [])
+    assert (str(err), err.text("zh")) == ("the report has no history", "该案件没有任何记录")
+
+
+def test_field_refusals_and_separation_name_the_step_in_chinese():
+    worker = auth.User("wk", UserRole.WORKER)
+    err = _raised(lifecycle.check_move, worker, "handled", "verified", community=None)
+    assert str(err).startswith("user 'wk' may not verify a report")
+    assert err.text("zh").startswith("用户“wk”不能核查问题")
+    err = _raised(lifecycle.check_move, worker, "dispatched", "handled", community=None)
+    assert (str(err), err.text("zh")) == (
+        "this case is not dispatched to a grid of user 'wk'", "该案件没有派遣给用户“wk”的网格"
+    )
+    move = lifecycle.find_move("handled", "verified")
+    insp = auth.User("li", UserRole.INSPECTOR)
+    err = _raised(lifecycle.check_separation, insp, move, [(None, "reported", "x"),
+                                                           ("dispatched", "handled", "li")],
+                  {"verify": ("handle",)})
+    assert str(err) == ("separation of duties: li took the handle step of this case and may "
+                        "not verify it")
+    assert err.text("zh") == "分离职责：li 已处置此案件，不能再核查"
+
+
+def test_supervision_order_messages_in_both_languages():
+    from gridmap.supervision import lifecycle as sup
+
+    err = _raised(sup.find_move, "issued", "close")
+    assert str(err) == "a supervision order in state issued cannot close; allowed: accept"
+    assert err.text("zh") == "“已下发”状态的督办单不能办结；可执行：签收"
+    err = _raised(sup.replay, [(None, "issued"), ("rectified", "passed")])
+    assert "broken history" in str(err) and "督办单记录不连贯" in err.text("zh")
+    assert "已整改" in err.text("zh")
+    err = _raised(sup.parse_state, "lost")
+    assert "unknown supervision order state 'lost'" in str(err)
+    assert err.text("zh").startswith("未知督办单状态“lost”")
+
+
+def test_a_stale_row_is_named_in_the_readers_language():
+    from gridmap.messages import Msg
+
+    err = ConflictError.stale(Msg("error.conflict.row", table="boards", row_id=3), 1, 2,
+                              table="boards", row_id=3)
+    assert str(err).startswith("boards row 3 was changed by someone else")
+    assert err.text("zh").startswith("宣传牌第 3 条记录在您读取后已被他人修改")
+
+
+def test_plan_errors_in_both_languages():
+    from gridmap.grids import balance
+
+    err = _raised(balance.Bounds, 500, None, 300)
+    assert str(err) == "bounds: minimum 500 is above maximum 300"
+    assert err.text("zh") == "范围有误：下限 500 高于上限 300"
+    plan = balance.Plan({"g1": {"W1": "full_time"}})
+    err = _raised(plan.apply, [balance.Move("g1", "W2", "W3")])
+    assert str(err) == "grid g1 is no longer held by W2 as full_time"
+    assert err.text("zh") == "网格 g1 已不再由 W2 以专职网格员身份负责；请刷新后重试"
+    err = _raised(plan.assign, "g1", "W3", "boss")
+    assert "unknown role 'boss'" in str(err) and err.text("zh").startswith("未知岗位“boss”")
+
+
+def test_layer_and_map_setting_errors_in_both_languages():
+    from gridmap.maps import basemaps
+    from gridmap.model import layer_spec
+
+    err = _raised(layer_spec, "trees")
+    assert str(err).startswith("unknown layer 'trees'; choose one of: communities")
+    assert err.text("zh").startswith("未知图层“trees”；可选：社区")
+    layers = functools.partial(basemaps.tile_layers, "custom", tianditu_key=None,
+                               attribution=None, lang="zh")
+    err = _raised(layers, tile_url="ftp://x/{z}/{x}/{y}.png")
+    assert str(err) == "tile URL must start with http://, https:// or /: 'ftp://x/{z}/{x}/{y}.png'"
+    assert err.text("zh") == "切片地址须以 http://、https:// 或 / 开头：ftp://x/{z}/{x}/{y}.png"
+    err = _raised(layers, tile_url="http://x/{z}.png")
+    assert "{z}, {x} and {y}" in str(err) and "须包含 {z}、{x} 和 {y}" in err.text("zh")
+
+
+def test_an_import_summary_shows_the_first_problem_and_the_count_in_chinese():
+    report = ImportReport("w.csv", "workers")
+    report.add_key("workers.name_required", row=2)
+    report.add("plain text problem", row=5)
+    with pytest.raises(InputError) as caught:
+        report.raise_for_errors()
+    err = caught.value
+    assert (err.file, err.row) == ("w.csv", 2)
+    assert str(err) == "w.csv, row 2: a worker needs a name (and 1 more problems)"
+    assert err.text("zh") == "w.csv，第 2 行：网格员须填写姓名（另有 1 个问题）"
+    single = ImportReport("w.csv", "workers")
+    single.add("plain", row=1)
+    with pytest.raises(InputError) as caught:
+        single.raise_for_errors()
+    assert str(caught.value) == "w.csv, row 1: plain"

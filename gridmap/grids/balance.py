@@ -80,8 +80,7 @@ def grid_metrics(grids_gdf: gpd.GeoDataFrame) -> pd.DataFrame:
         If there is no ``code`` column.
     """
     if "code" not in grids_gdf.columns:
-        msg = "the grids have no column 'code'"
-        raise InputError(msg)
+        raise InputError.keyed("grids.no_code_column")
     codes = [normalize_code(c) for c in grids_gdf["code"]]
     n = len(codes)
     out = pd.DataFrame(index=pd.Index(codes, name="grid"))
@@ -420,8 +419,7 @@ class Plan:
         step: list[_Change] = []
         for grid in dict.fromkeys(str(g) for g in grids):
             if grid not in self.assignments:
-                msg = f"grid {grid} is not in the plan"
-                raise InputError(msg)
+                raise InputError.keyed("grids.not_in_plan", grid=grid)
             before, lb = self._state(grid)
             change(grid)
             after, la = self._state(grid)
@@ -509,8 +507,8 @@ class Plan:
                 raise InputError.keyed("grids.locked", grid=m.grid)
             held = self.assignments.get(m.grid, {})
             if m.from_worker is not None and held.get(m.from_worker) != m.role:
-                msg = f"grid {m.grid} is no longer held by {m.from_worker} as {m.role}"
-                raise InputError(msg)
+                raise InputError.keyed("grids.no_longer_held", grid=m.grid,
+                                       worker=m.from_worker, role=m.role)
             by_grid.setdefault(m.grid, []).append(m)
 
         def change(grid: str) -> None:
@@ -547,9 +545,8 @@ def _check_role(role: str) -> str:
     try:
         return WorkerRole(str(role)).value
     except ValueError:
-        choices = ", ".join(r.value for r in WorkerRole)
-        msg = f"unknown role {role!r}; expected one of {choices}"
-        raise InputError(msg) from None
+        raise InputError.keyed("io.assign.unknown_role", role=str(role),
+                               roles=[r.value for r in WorkerRole]) from None
 
 
 # --------------------------------------------------------------------------- totals
@@ -565,8 +562,7 @@ class Bounds:
 
     def __post_init__(self) -> None:
         if self.min is not None and self.max is not None and self.min > self.max:
-            msg = f"bounds: minimum {self.min} is above maximum {self.max}"
-            raise InputError(msg)
+            raise InputError.keyed("grids.bounds_reversed", min=self.min, max=self.max)
 
     def miss(self, value: float) -> float:
         """How far ``value`` lies outside the bounds (0 inside)."""
@@ -776,8 +772,7 @@ def validate_plan(
         If contiguity is required without an adjacency.
     """
     if require_contiguity and adjacency is None:
-        msg = "checking contiguity needs the grid adjacency"
-        raise InputError(msg)
+        raise InputError.keyed("grids.needs_adjacency")
     roles = tuple(roles)
     out: list[Finding] = []
     head = WorkerRole.GRID_HEAD.value

@@ -16,12 +16,15 @@ from gridmap._cli import (
     EXIT_OK,
     EXIT_PROBLEMS,
     add_store_arguments,
+    args_lang,
     local_operator,
     parse_date,
+    problem_line,
 )
 from gridmap._cli import err as _err
 from gridmap._cli import open_store as _store
 from gridmap._cli import out as _out
+from gridmap.messages import text
 
 __all__ = ["add_parsers"]
 
@@ -29,6 +32,10 @@ __all__ = ["add_parsers"]
 def _user(args: argparse.Namespace) -> Any:
     """Return the CLI user: the local operator, who may administer any store they can open."""
     return local_operator(getattr(args, "user", None))
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return args_lang(args)
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -128,13 +135,14 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
     from gridmap.grids import service as grid_service
 
     report = grid_service.import_plan(_store(args), _user(args), args.file, dry_run=args.dry_run)
+    lang = _lang(args)
     for problem in report.problems:
-        _err(str(problem))
+        _err(problem_line(problem, lang))
     if not report.ok:
-        _err(f"{report.file}: {len(report.errors)} problem(s); nothing was changed")
+        _err(text("cli.plan.refused", lang, file=report.file, n=len(report.errors)))
         return EXIT_PROBLEMS
-    verb = "would change" if args.dry_run else "changed"
-    _out(f"{report.file}: {report.rows} rows OK; {verb} {report.written} assignments")
+    key = "cli.plan.checked" if args.dry_run else "cli.plan.imported"
+    _out(text(key, lang, file=report.file, rows=report.rows, n=report.written))
     return EXIT_OK
 
 
@@ -174,10 +182,12 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
     else:
         bounds = balance.default_bounds(totals, tolerance=args.tolerance, metrics=[args.metric])
     b = bounds.get(args.metric)
+    lang = _lang(args)
     if b is None:
-        _out("no workers to balance")
+        _out(text("cli.rebalance.nobody", lang))
         return EXIT_OK
-    _out(f"bounds for {args.metric}: min {b.min}, target {b.target}, max {b.max}")
+    _out(text("cli.rebalance.bounds", lang, metric=args.metric, min=b.min, target=b.target,
+              max=b.max))
     moves = balance.rebalance(
         plan,
         metrics,
@@ -189,7 +199,8 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
         workers=inputs.idle if args.include_idle else (),
     )
     for m in moves:
-        _out(str(m))
+        _out(text("cli.rebalance.move", lang, grid=m.grid, source=m.from_worker or "-",
+                  target=m.to_worker, role=m.role))
     after = plan.copy()
     after.apply(moves)
     left = [
@@ -199,16 +210,16 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
         )
         if f.kind in ("low", "high")
     ]
-    _out(f"{len(moves)} moves; {len(left)} workers still outside the bounds")
+    _out(text("cli.rebalance.summary", lang, moves=len(moves), left=len(left)))
     for f in left:
-        _out(f"  {f}")
+        _out(f"  {f.text(lang)}")
     if args.dry_run or not args.apply:
         if moves:
-            _out("not saved (use --apply to save)")
+            _out(text("cli.rebalance.not_saved", lang))
         return EXIT_OK
     if moves:
         result = grid_service.save_assignments(store, _user(args), after, note="rebalance")
-        _out(f"saved: {result['grids']} grids changed")
+        _out(text("cli.rebalance.saved", lang, n=result["grids"]))
     return EXIT_OK
 
 

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gridmap import auth, i18n
+from gridmap import auth
 from gridmap.errors import InputError, PermissionDenied
 from gridmap.model import LAYERS, IssueStatus, UserRole
 
@@ -50,7 +50,6 @@ __all__ = [
     "find_move",
     "moves_from",
     "parse_status",
-    "refusal",
     "replay",
     "status_before_suspension",
 ]
@@ -178,11 +177,6 @@ def _role_at_least(user: User, role: UserRole) -> bool:
     return mine in _ROLE_ORDER and _ROLE_ORDER.index(mine) >= _ROLE_ORDER.index(role)
 
 
-def refusal(key: str, **fmt: object) -> str:
-    """Return a refusal in Chinese first, then in English (both from :mod:`gridmap.i18n`)."""
-    return f"{i18n.t(key, 'zh', **fmt)} ({i18n.t(key, 'en', **fmt)})"
-
-
 def check_move(
     user: User,
     source: IssueStatus | str,
@@ -227,13 +221,12 @@ def check_move(
     move = find_move(source, target, previous=previous)
     if UserRole(user.role) in auth.FIELD_RIGHTS:
         if UserRole(user.role) not in move.field_roles:
-            raise PermissionDenied(refusal("lifecycle.field_move", user=user.username,
-                                            action=move.action))
+            raise PermissionDenied.keyed("issues.field_move", user=user.username,
+                                         action=move.action)
         if not field_access:
-            raise PermissionDenied(refusal("lifecycle.not_your_case", user=user.username))
+            raise PermissionDenied.keyed("issues.not_your_case", user=user.username)
         if move.note_required and not (note or "").strip():
-            msg = f"to {move.action} a report, give a note saying why"
-            raise InputError(msg)
+            raise InputError.keyed("issues.note_required", action=move.action)
         return move
     auth.require(user, "edit_issues", community=community)
     if community is None and user.scope is not None:
@@ -280,7 +273,7 @@ def check_separation(
     Raises
     ------
     gridmap.errors.PermissionDenied
-        With the reason in Chinese and English.
+        Keyed ``issues.separation`` (the steps named in the user's language).
     """
     kept = tuple(rules.get(move.action, ()))
     if not kept:
@@ -288,14 +281,8 @@ def check_separation(
     for source, target, who in reversed(list(events)):
         action = _action_of(source, target)
         if action in kept and who == user.username:
-            msg = (
-                i18n.t("lifecycle.separation", "zh", user=user.username,
-                       done=i18n.t(f"lifecycle.step.{action}", "zh"),
-                       step=i18n.t(f"lifecycle.step.{move.action}", "zh"))
-                + f" (separation of duties: {user.username} took the {action} step of "
-                f"this case and may not {move.action} it)"
-            )
-            raise PermissionDenied(msg)
+            raise PermissionDenied.keyed("issues.separation", user=user.username,
+                                         done=action, step=move.action)
         if action == "redispatch":
             kept = tuple(a for a in kept if a != "handle")
 
@@ -330,16 +317,14 @@ def replay(events: Iterable[tuple[object, object]]) -> IssueStatus:
         dst = parse_status(target)
         if current is None:
             if source is not None or dst != S.REPORTED:
-                msg = f"the history must start with None -> reported, not {source} -> {dst}"
-                raise InputError(msg)
+                raise InputError.keyed("issues.history_start", source=source or "-",
+                                       target=dst)
         else:
             if source is None or parse_status(source) != current:
-                msg = f"broken history: an event starts at {source}, the report was {current.value}"
-                raise InputError(msg)
+                raise InputError.keyed("issues.history_broken", source=source, current=current)
             find_move(current, dst, previous=status_before_suspension(history))
         history.append((source, target))
         current = dst
     if current is None:
-        msg = "the report has no history"
-        raise InputError(msg)
+        raise InputError.keyed("issues.history_empty")
     return current

@@ -35,6 +35,7 @@ from gridmap.issues._common import (
 from gridmap.issues.categories import IssueConfig
 from gridmap.issues.deadlines import add_hours, deadline_for, hours_between
 from gridmap.issues.routing import Route, find_duplicates, route_point
+from gridmap.messages import Msg
 from gridmap.model import IssueStatus, row_version
 from gridmap.notify import outbox as notify_outbox
 from gridmap.photos import check_photos, clean_photo, photo_location
@@ -77,7 +78,7 @@ def _check_version(row: dict[str, Any] | None, issue_id: int, version: int) -> d
     if row is None:
         raise NotFound.keyed("issues.gone", issue=issue_id)
     if row["version"] != row_version(version):
-        what = f"issue report {row.get('code') or issue_id}"
+        what = Msg("issues.report_ref", code=row.get("code") or issue_id)
         raise ConflictError.stale(
             what, int(version), row["version"], table="issue_reports", row_id=issue_id
         )
@@ -386,8 +387,7 @@ def _write(
             action = action or f"issue_{move.action}"
         elif field_ok and user.is_field:
             if not own_case:
-                raise PermissionDenied(lifecycle.refusal("lifecycle.not_your_case",
-                                                          user=user.username))
+                raise PermissionDenied.keyed("issues.not_your_case", user=user.username)
         else:
             auth.require(user, "edit_issues", community=community)
             if community is None and user.scope is not None:

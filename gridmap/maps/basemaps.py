@@ -40,8 +40,8 @@ def check_basemap(basemap: str) -> str:
         If ``basemap`` is unknown.
     """
     if basemap not in BASEMAPS:
-        msg = f"unknown basemap {basemap!r}; choose one of: {', '.join(BASEMAPS)}"
-        raise InputError(msg)
+        raise InputError.keyed("maps.unknown_basemap", basemap=str(basemap),
+                               basemaps=list(BASEMAPS))
     return basemap
 
 
@@ -77,18 +77,14 @@ def _tianditu_url(layer: str, key: str) -> str:
 
 def _check_tile_url(tile_url: str | None) -> str:
     if not tile_url or not isinstance(tile_url, str):
-        msg = "basemap 'custom' needs tile_url, e.g. http://tiles.local/{z}/{x}/{y}.png"
-        raise InputError(msg)
+        raise InputError.keyed("maps.tile_url_missing")
     url = tile_url.strip()
     if not url.lower().startswith(("http://", "https://", "/")):
-        msg = f"tile URL must start with http://, https:// or /: {url!r}"
-        raise InputError(msg)
+        raise InputError.keyed("maps.tile_url_scheme", url=url)
     if not all(p in url for p in ("{z}", "{x}")) or not ("{y}" in url or "{-y}" in url):
-        msg = f"tile URL must contain {{z}}, {{x}} and {{y}}: {url!r}"
-        raise InputError(msg)
+        raise InputError.keyed("maps.tile_url_fields", url=url)
     if any(ch in url for ch in "\"'<>` "):
-        msg = f"tile URL contains characters not allowed in a URL: {url!r}"
-        raise InputError(msg)
+        raise InputError.keyed("maps.tile_url_chars", url=url)
     return url
 
 
@@ -143,8 +139,7 @@ def tile_layers(
     if basemap == "tianditu":
         key = (tianditu_key or "").strip()
         if not key:
-            msg = "the Tianditu basemap needs a key (tk); get one at console.tianditu.gov.cn"
-            raise InputError(msg)
+            raise InputError.keyed("maps.tianditu_key")
         attr = attribution or "&copy; 天地图 Tianditu"
         return [
             folium.TileLayer(

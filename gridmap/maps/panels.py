@@ -146,8 +146,7 @@ def feature_attributes(
     frame = frames[layer]
     rows = frame[frame["id"] == row_id]
     if rows.empty:
-        msg = f"{layer} {row_id} not found"
-        raise NotFound(msg)
+        raise NotFound.keyed("maps.feature_gone", layer=layer, row_id=row_id)
     row = rows.iloc[0]
     out: dict[str, Any] = {"layer": layer, "id": int(row_id)}
     geom = row.geometry
@@ -216,10 +215,9 @@ def grid_panel(
     rows = grids[grids["code"] == grid_code]
     if rows.empty:
         if grid_code in set(store.read_layer("grids")["code"]):
-            msg = f"grid {grid_code} is outside the scope of user {user.username!r}"
-            raise PermissionDenied(msg)
-        msg = f"no grid with code {grid_code!r}"
-        raise NotFound(msg)
+            raise PermissionDenied.keyed("maps.grid_out_of_scope", grid=grid_code,
+                                         user=user.username)
+        raise NotFound.keyed("io.assign.no_grid", grid=grid_code)
     grid = rows.iloc[0]
     community = str(grid["community"])
     auth.require(user, "view", community=community)
@@ -288,12 +286,11 @@ def _grid_panel_from_store(store: Store, grid_code: str, *, user: User,
     """:func:`grid_panel` from store queries on this one grid (no layer is read whole)."""
     grid = mapreads.grid_record(store, grid_code)
     if grid is None:
-        msg = f"no grid with code {grid_code!r}"
-        raise NotFound(msg)
+        raise NotFound.keyed("io.assign.no_grid", grid=grid_code)
     community = str(grid["community"])
     if user.scope is not None and community not in set(user.scope):
-        msg = f"grid {grid_code} is outside the scope of user {user.username!r}"
-        raise PermissionDenied(msg)
+        raise PermissionDenied.keyed("maps.grid_out_of_scope", grid=grid_code,
+                                     user=user.username)
     auth.require(user, "view", community=community)
     geometry = grid["geometry"]
     contents = mapreads.grid_contents(store, geometry, POINT_LAYERS)

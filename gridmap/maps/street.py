@@ -260,9 +260,7 @@ def _tile_map(
 ) -> folium.Map:
     """Draw the street map from the app's tiles (see :func:`street_map`)."""
     if basemap_needs_gcj(basemap):
-        msg = ("the Amap basemap cannot be drawn under tiles (they are in WGS-84); "
-               "choose another basemap")
-        raise InputError(msg)
+        raise InputError.keyed("maps.amap_with_tiles")
     if version is None:
         msg = "a map drawn from tiles needs the data version (tile_version)"
         raise ValueError(msg)

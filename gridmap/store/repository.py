@@ -48,6 +48,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 
 from gridmap.config import mask_url
 from gridmap.errors import ConflictError, InputError, NotFound, StoreError
+from gridmap.messages import Msg
 from gridmap.model import LAYERS, POINT_KINDS
 from gridmap.store import assignments, layers, schema, sessions, spatial
 from gridmap.store._base import guard as _guard
@@ -872,12 +873,11 @@ class Store:
         table: Table, row_id: int, row: Mapping[str, Any] | None, version: int
     ) -> None:
         if row is None:
-            msg = f"{table.name} row {row_id} does not exist (deleted by someone else?)"
-            raise NotFound(msg)
+            raise NotFound.keyed("error.row_gone", table=table.name, row_id=row_id)
         if row["version"] != version:
             raise ConflictError.stale(
-                f"{table.name} row {row_id}", version, row["version"], table=table.name,
-                row_id=row_id,
+                Msg("error.conflict.row", table=table.name, row_id=row_id), version,
+                row["version"], table=table.name, row_id=row_id,
             )
 
     # ----------------------------------------------------------------- audit

@@ -102,11 +102,7 @@ def parse_state(text: object) -> State:
         return text
     found = _SPELLINGS.get(str(text).strip().lower())
     if found is None:
-        msg = (
-            f"unknown supervision order state {text!r}; use one of 已下发/issued, "
-            "整改中/rectifying, 已整改/rectified, 复查通过/passed, 办结/done"
-        )
-        raise InputError(msg)
+        raise InputError.keyed("supervision.state_unknown", value=str(text))
     return found
 
 
@@ -116,8 +112,7 @@ def parse_action(text: object) -> str:
     word = _ACTION_SPELLINGS.get(word, word)
     if word == "recheck" or (word in _ACTIONS and _ACTIONS[word].manual):
         return word
-    msg = f"unknown action {text!r}; use accept/签收, report/整改完成, recheck/复查 or close/办结"
-    raise InputError(msg)
+    raise InputError.keyed("supervision.action_unknown", value=str(text))
 
 
 def moves_from(state: State | str) -> list[Move]:
@@ -145,13 +140,9 @@ def find_move(state: State | str, action: str) -> Move:
             return move
     allowed = sorted({"recheck" if not m.manual else m.action for m in moves_from(current)})
     if current == S.DONE:
-        msg = f"the order is closed (办结); no further moves (asked for {action})"
-    else:
-        msg = (
-            f"a supervision order in state {current.value} cannot {action}; "
-            f"allowed: {', '.join(allowed) or 'none'}"
-        )
-    raise InputError(msg)
+        raise InputError.keyed("supervision.closed_no_moves", action=action)
+    raise InputError.keyed("supervision.move_not_allowed", state=current, action=action,
+                           allowed=allowed)
 
 
 def replay(events: Iterable[tuple[object, object]]) -> State:
@@ -172,19 +163,17 @@ def replay(events: Iterable[tuple[object, object]]) -> State:
         dst = parse_state(target)
         if current is None:
             if source is not None or dst != S.ISSUED:
-                msg = f"the history must start with None -> issued, not {source} -> {target}"
-                raise InputError(msg)
+                raise InputError.keyed("supervision.history_start", source=source or "-",
+                                       target=target)
         else:
             if source is None or parse_state(source) != current:
-                msg = f"broken history: an event starts at {source}, the order was {current}"
-                raise InputError(msg)
+                raise InputError.keyed("supervision.history_broken", source=source,
+                                       current=current)
             if not any(m.target == dst for m in moves_from(current)):
-                msg = f"a supervision order cannot move from {current.value} to {dst.value}"
-                raise InputError(msg)
+                raise InputError.keyed("supervision.history_move", source=current, target=dst)
         current = dst
     if current is None:
-        msg = "the order has no history"
-        raise InputError(msg)
+        raise InputError.keyed("supervision.history_empty")
     return current
 
 

@@ -87,8 +87,7 @@ def order_detail(
     rows = list_orders(store, user, today=today)
     rows = rows[rows["id"] == order_id]
     if rows.empty:
-        msg = f"no supervision order {order!r} in your scope"
-        raise NotFound(msg)
+        raise NotFound.keyed("supervision.not_in_scope", order=str(order))
     row = rows.iloc[0].to_dict()
     actions = sorted({m.action if m.manual else "recheck" for m in moves_from(row["state"])})
     return {

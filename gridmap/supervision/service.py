@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from gridmap import auth, i18n
 from gridmap.errors import ConflictError, InputError, NotFound
+from gridmap.messages import Msg
 from gridmap.photos import clean_photo
 from gridmap.store import documents as store_documents
 from gridmap.store import supervision as store_supervision
@@ -62,8 +63,7 @@ def resolve_order(store: Store, order: int | str) -> int:
     """
     found = store_supervision.find_order(store, str(order))
     if found is None:
-        msg = f"no supervision order {order!r} (give its id or its number 文号)"
-        raise NotFound(msg)
+        raise NotFound.keyed("supervision.no_such", order=str(order))
     return found
 
 
@@ -116,8 +116,7 @@ def _issue(
     deadline_days: int,
 ) -> list[dict[str, Any]]:
     if deadline_days < 0:
-        msg = f"deadline_days must be 0 or more, got {deadline_days}"
-        raise InputError(msg)
+        raise InputError.keyed("supervision.deadline_negative", days=deadline_days)
     grids = store.read_layer("grids")
     community_of = dict(zip(grids["code"], grids["community"], strict=True))
     for grid in by_grid:
@@ -212,13 +211,11 @@ def issue_from_cases(
     for case in cases:
         case_id = resolve_issue(store, case)
         if case_id not in by_id.index:
-            msg = f"no issue report {case!r} in your scope"
-            raise NotFound(msg)
+            raise NotFound.keyed("issues.not_in_scope", issue=str(case))
         detail = by_id.loc[case_id]
         grid = detail["grid"]
         if not isinstance(grid, str) or not grid:
-            msg = f"case {detail['code']} lies in no grid; confirm its grid first"
-            raise InputError(msg)
+            raise InputError.keyed("supervision.case_no_grid", code=detail["code"])
         by_grid.setdefault(grid, []).append(
             {
                 "kind": "case",
@@ -253,25 +250,21 @@ def _apply(
     with store.transaction() as conn:
         row = store_supervision.lock_order(conn, order_id)
         if row is None:
-            msg = f"supervision order {order_id} does not exist"
-            raise NotFound(msg)
+            raise NotFound.keyed("supervision.gone", order=order_id)
         if version is not None and int(row["version"]) != int(version):
-            raise ConflictError.stale(f"supervision order {row['number']}", int(version),
-                                      int(row["version"]))  # fmt: skip
+            what = Msg("supervision.order", number=row["number"])
+            raise ConflictError.stale(what, int(version), int(row["version"]))
         if row["state"] != move.source.value:
-            msg = (
-                f"supervision order {row['number']} is {row['state']} now, "
-                f"not {move.source.value}; reload and try again"
-            )
-            raise ConflictError(msg)
+            raise ConflictError.keyed("supervision.state_changed", number=row["number"],
+                                      state=row["state"], expected=move.source)
         values: dict[str, Any] = {"state": move.target.value}
         if move.target == State.DONE:
             values["closed_at"] = at
         new = store_supervision.update_order(conn, order_id, values, version=int(row["version"]),
                                              at=at)  # fmt: skip
         if new is None:
-            raise ConflictError.stale(f"supervision order {row['number']}", int(row["version"]),
-                                      int(row["version"]) + 1)  # fmt: skip
+            what = Msg("supervision.order", number=row["number"])
+            raise ConflictError.stale(what, int(row["version"]), int(row["version"]) + 1)
         event_id = store_supervision.add_event(
             conn, order_id, at=at, user=user.username, from_state=move.source.value,
             to_state=move.target.value, note=(note or "").strip() or None, details=details,
@@ -336,8 +329,7 @@ def move_order(
     move = lifecycle.find_move(row["state"], name)
     cleaned = [clean_photo(p) for p in photos if p]
     if move.action == "report" and not cleaned and not (note or "").strip():
-        msg = "to report the rectification, add photos of it or a note saying what was done"
-        raise InputError(msg)
+        raise InputError.keyed("supervision.report_needs_proof")
     return _apply(store, user, order_id, move, version=version, at=_now(at), note=note,
                   photos=cleaned)  # fmt: skip
 
@@ -345,8 +337,7 @@ def move_order(
 def _row(store: Store, order_id: int) -> dict[str, Any]:
     rows = store_supervision.read_orders(store, ids=[order_id])
     if rows.empty:
-        msg = f"supervision order {order_id} does not exist"
-        raise NotFound(msg)
+        raise NotFound.keyed("supervision.gone", order=order_id)
     return rows.iloc[0].to_dict()
 
 
@@ -376,11 +367,8 @@ def recheck(
     row = _row(store, order_id)
     auth.require(user, "run_checks", community=row["community"])
     if row["state"] != State.RECTIFIED.value:
-        msg = (
-            f"only a rectified order (已整改) can be re-checked; {row['number']} is "
-            f"{row['state']}"
-        )
-        raise InputError(msg)
+        raise InputError.keyed("supervision.recheck_not_rectified", number=row["number"],
+                               state=row["state"])
     when = _now(at)
     items = store_supervision.read_items(store, [order_id])
     rule_items = items[items["kind"] == "rule"]

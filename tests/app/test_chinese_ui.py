@@ -1,6 +1,8 @@
 """Every page in the Chinese UI shows Chinese: no English sentence left over (issue #17).
 
-Each page runs as the whole-street admin with the language ``zh``; every visible text
+Each page runs as every role that may open it (admin, planner, a planner scoped to one
+community, inspector, viewer, grid worker, volunteer; and one page each role may not
+open) with the language ``zh``; every visible text
 (titles, headers, markdown, captions, alerts, buttons, widget labels and options, table
 headers) is scanned. A text fails when, after removing what is allowed to stay Latin
 (codes, numbers, units, URLs, file names and the proper names in :data:`ALLOWED`), it
@@ -10,11 +12,31 @@ holds a Latin word and no Chinese, or a run of three Latin words (an English phr
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from apptest_login import app_as
 
+from gridmap import auth
+from gridmap.model import UserRole
 from gridmap.web.pages import PAGES
+
+#: The users the scan logs in as: one per role (``scoped_planner``: one community only).
+ROLES = {"admin": UserRole.ADMIN, "planner": UserRole.PLANNER,
+         "scoped_planner": UserRole.PLANNER, "inspector": UserRole.INSPECTOR,
+         "viewer": UserRole.VIEWER, "wk": UserRole.WORKER, "vol": UserRole.VOLUNTEER}
+
+
+def _cases() -> list[tuple[str, str]]:
+    """(user, page) pairs: every page a role may open, and one it may not."""
+    out = []
+    for user, role in ROLES.items():
+        who = auth.User(user, role)
+        out += [(user, p.file) for p in PAGES if auth.can(who, p.right)]
+        refused = [p.file for p in PAGES if not auth.can(who, p.right)]
+        if refused and user in ("viewer", "wk"):
+            out.append((user, refused[-1]))
+    return out
 
 #: Names that stay as they are in a Chinese UI (formats, systems, standards, products).
 ALLOWED = (
@@ -122,17 +144,61 @@ def test_the_check_finds_english_and_lets_codes_pass():
     assert english_left("上传 data.xlsx（WGS-84）") is None
 
 
-@pytest.mark.parametrize("page", [p.file for p in PAGES])
-def test_every_page_is_chinese_for_the_admin(app_url, app_store, page):
-    at = app_as("admin")
+@pytest.fixture(scope="module")
+def ui_store(demo_file, tmp_path_factory):
+    """One copy of the demo street for the module, with a grid worker and a volunteer user.
+
+    Returns the store URL, the settings file and the user names. Every scan points
+    ``GRIDMAP_DB`` at the same copy (the pages only read; logins add session rows), so
+    the app's caches are reused from page to page.
+    """
+    import datetime as dt
+
+    from gridmap import snapshot
+    from gridmap.records import users
+    from gridmap.store import assignments, open_store
+
+    folder = tmp_path_factory.mktemp("ui")
+    copy = folder / "demo.sqlite"
+    shutil.copyfile(demo_file, copy)
+    url = f"sqlite:///{copy}"
+    store = open_store(url)
+    try:
+        grid = snapshot.load_frames(store)["grids"].iloc[0]["code"]
+        worker = store.workers_of(grid, on=dt.date.today())[0]["code"]
+        assert assignments.worker_grids(store, worker, on=dt.date.today())
+        password = auth.random_password()  # the scan logs in by session, not by password
+        users.add_user(store, "wk", password, role="worker", worker=worker, by=auth.SYSTEM)
+        users.add_user(store, "vol", password, role="volunteer", by=auth.SYSTEM)
+        names = {row["username"] for row in store.list_users()}
+    finally:
+        store.close()
+    return url, str(folder / "gridmap.toml"), names
+
+
+@pytest.mark.parametrize(("user", "page"), _cases())
+def test_every_page_is_chinese_for_every_role(ui_store, monkeypatch, user, page):
+    url, settings, usernames = ui_store
+    monkeypatch.setenv("GRIDMAP_DB", url)
+    monkeypatch.setenv("GRIDMAP_CONFIG", settings)
+    at = app_as(user)
     at.session_state["gm_lang"] = "zh"
     at = at.switch_page(page).run()
     assert not at.exception
-    usernames = {row["username"] for row in app_store.list_users()}  # data, not UI text
-    texts = [t for t in visible_texts(at) if t not in usernames]
+    # data, not UI text: user names, and the user agent the test's sessions carry
+    words = "|".join(map(re.escape, [*usernames, "AppTest"]))
+    data = re.compile(rf"(?<!\w)({words})(?!\w)")
+    texts = [data.sub(" ", t) for t in visible_texts(at)]
     found = sorted({left for t in texts if (left := english_left(t))})
-    assert found == [], f"{page}: English in the Chinese UI: {found}"
-    assert english_placeholders(at) == [], f"{page}: widgets with Streamlit's placeholder"
+    assert found == [], f"{page} as {user}: English in the Chinese UI: {found}"
+    assert english_placeholders(at) == [], f"{page} as {user}: Streamlit's placeholder"
+
+
+def test_the_scan_covers_every_page_and_role():
+    cases = _cases()
+    assert {page for _, page in cases} == {p.file for p in PAGES}
+    assert {user for user, _ in cases} == set(ROLES)
+    assert ("wk", "pages/todo.py") in cases and ("viewer", "pages/users.py") not in cases
 
 
 def test_people_are_named_by_xingming(app_url):

@@ -228,8 +228,9 @@ def test_worker_on_a_phone_acknowledges_and_handles_their_case(field, tmp_path):
     insp = auth.authenticate(store, "insp", FIELD_PW)
     version = issues.move_issue(store, insp, other.id, "handled",
                                 version=store.get("issue_reports", other.id)["version"])
-    with pytest.raises(PermissionDenied, match="分离职责"):
+    with pytest.raises(PermissionDenied, match="separation of duties") as refused:
         issues.move_issue(store, insp, other.id, "verified", version=version)
+    assert refused.value.text("zh").startswith("分离职责")
     issues.move_issue(store, insp, mine.id, "verified", version=row["version"])
 
 

@@ -85,3 +85,28 @@ def test_street_split_reports_every_grid_outside_the_bounds(demo_store, capsys):
         shares = metric.intersection(geom).area
         if shares.sum() > 1:
             assert shares.sum() - shares.max() <= 10.0 + 1e-3
+
+
+def test_rebalance_and_plan_import_speak_chinese(demo_store, tmp_path, capsys):
+    """Issue #17: the balance findings and the plan file's problems in the CLI's language."""
+    from gridmap.cli import main
+
+    args = ["rebalance", "--community", C1, "--min", "1", "--max", "2"]
+    assert main(["--lang", "zh", *args]) == 0
+    out = capsys.readouterr().out
+    assert "户数范围：下限 1" in out and "名网格员超出范围" in out
+    assert "高于上限 2" in out and "is above" not in out and "bounds for" not in out
+    assert main(["--lang", "en", *args]) == 0
+    out = capsys.readouterr().out
+    assert "bounds for households: min 1" in out and "is above the maximum 2" in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("grid_code,worker_code,role\n999999999999999,W0001,full_time\n",
+                   encoding="utf-8")
+    assert main(["--lang", "zh", "plan", "import", str(bad)]) == 3
+    err = capsys.readouterr().err
+    assert "bad.csv，第 1 行，网格编码列：没有编码为 999999999999999 的网格" in err
+    assert "有 1 个问题，未做任何修改" in err
+    assert main(["--lang", "en", "plan", "import", str(bad)]) == 3
+    assert "row 1, column 'grid_code': no grid with code 999999999999999" in (
+        capsys.readouterr().err
+    )

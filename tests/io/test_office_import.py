@@ -89,7 +89,7 @@ def test_cli_prints_chinese_problems_on_request(demo_db, tmp_path, capsys):
     bad.write_text("类型,经度,纬度\n垃圾桶,116°75′,30.24\n", encoding="utf-8")
     code, _out, err = run("import", "bins", bad, "--lang", "zh", "--db", demo_db, capsys=capsys)
     assert code == 3
-    assert "经度无效" in err and "row 2" in err
+    assert "经度无效" in err and "第 2 行" in err
 
 
 def test_cli_columns_option(demo_db, tmp_path, capsys):

@@ -133,8 +133,9 @@ def test_worker_sees_only_their_cases_acknowledges_and_handles_with_photos(
     assert registered.code not in set(cases["code"])
     assert cases["left_h"].iloc[0] == pytest.approx(
         (mine.deadline - later).total_seconds() / 3600, abs=0.1)
-    with pytest.raises(PermissionDenied, match="没有派遣给"):
+    with pytest.raises(PermissionDenied, match="not dispatched to a grid") as refused:
         field.acknowledge(issue_store, worker, theirs.id, version=their_version, at=later)
+    assert "没有派遣给" in refused.value.text("zh")
     version = field.acknowledge(issue_store, worker, mine.id, version=version, at=later)
     assert field.todo(issue_store, worker, now=later)["acknowledged"].iloc[0] == "wk"
     with pytest.raises(PermissionDenied):
@@ -192,12 +193,14 @@ def test_who_handled_a_case_cannot_verify_or_close_it(issue_store):
     case, version = dispatched(issue_store, point)
     version = issues.move_issue(issue_store, INSPECTOR, case.id, "handled", version=version,
                                 note="代网格员记录")
-    with pytest.raises(PermissionDenied, match="分离职责：insp 已处置此案件，不能再核查"):
+    with pytest.raises(PermissionDenied, match="separation of duties") as refused:
         issues.move_issue(issue_store, INSPECTOR, case.id, "verified", version=version)
+    assert refused.value.text("zh") == "分离职责：insp 已处置此案件，不能再核查"
     assert issue_store.get("issue_reports", case.id)["status"] == "handled"
     version = issues.move_issue(issue_store, DISPATCHER, case.id, "verified", version=version)
-    with pytest.raises(PermissionDenied, match="不能再结案"):
+    with pytest.raises(PermissionDenied, match="may not close it") as refused:
         issues.move_issue(issue_store, INSPECTOR, case.id, "closed", version=version)
+    assert "不能再结案" in refused.value.text("zh")
     issues.move_issue(issue_store, DISPATCHER, case.id, "closed", version=version)
 
 
