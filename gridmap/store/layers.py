@@ -343,6 +343,7 @@ def _write_layer(
     table = schema.LAYER_TABLES[layer]
     n = len(frame)
     values, wkb = _prepare(layer, frame, file)
+    bounds = values.pop("__bounds__", None)
     generates = "code" in values and None in values["code"]
     now = utcnow()
     with store.transaction() as conn:
@@ -364,7 +365,7 @@ def _write_layer(
             if name in table.c:
                 constants[name] = now
         try:
-            with spatial.bulk_insert(conn, table.name):
+            with spatial.bulk_insert(conn, table.name, bounds=bounds):
                 _bulk_insert(conn, table, values, constants, n)
         except exc.IntegrityError as err:
             msg = f"{layer} could not be stored: {reason(err)}"
@@ -432,6 +433,7 @@ def _prepare(
             bad = int(np.flatnonzero(missing)[0])
             raise InputError("the row has no geometry", file=file, row=bad + 1)
         wkb = to_wkb(geoms).tolist() if n else []
+        values["__bounds__"] = shapely.bounds(geoms)  # for the spatial index (NaN: none)
     if layer in POINT_KINDS:
         values = _point_values(layer, values)
     return values, wkb
@@ -440,14 +442,26 @@ def _point_values(layer: str, values: dict[str, list[Any]]) -> dict[str, list[An
     """Canonical point columns -> ``points`` columns (kind, subtype, attrs JSON)."""
     n = len(next(iter(values.values())))
     attr_names = _point_attr_columns(layer)
-    attr_lists = [values.pop(name) for name in attr_names]
+    # cleaned columns hold None, str, int, float (never NaN) and bool, or dates: only the
+    # columns holding anything else go through jsonable, once per column
+    attr_lists = [_json_ready(values.pop(name)) for name in attr_names]
     attrs: list[dict[str, Any] | None] = []
     for row in zip(*attr_lists, strict=True) if attr_lists else [()] * n:
-        doc = {k: jsonable(v) for k, v in zip(attr_names, row, strict=True) if v is not None}
+        doc = {k: v for k, v in zip(attr_names, row, strict=True) if v is not None}
         attrs.append(doc or None)
     values["subtype"] = values.pop(POINT_SUBTYPE[layer])
     values["attrs"] = attrs
     return values
+
+def _json_ready(column: list[Any]) -> list[Any]:
+    """Return a cleaned column with its values JSON-safe (:func:`jsonable` where needed)."""
+    if all(v is None or type(v) in _JSON_TYPES for v in column):
+        return column
+    return [jsonable(v) for v in column]
+
+
+_JSON_TYPES = frozenset({str, int, bool})
+
 
 def _resolve(
     conn: Connection, layer: str, values: dict[str, list[Any]], file: str | None

@@ -272,7 +272,9 @@ def rebuild_sqlite(conn: Connection, tables: Iterable[str] = INDEXED_TABLES) -> 
 
 
 @contextmanager
-def bulk_insert(conn: Connection, table_name: str) -> Iterator[None]:
+def bulk_insert(
+    conn: Connection, table_name: str, *, bounds: np.ndarray | None = None
+) -> Iterator[None]:
     """Index the rows a bulk insert adds in one vectorised pass instead of row by row.
 
     On SQLite the insert trigger of ``table_name`` is dropped for the block and
@@ -286,6 +288,11 @@ def bulk_insert(conn: Connection, table_name: str) -> Iterator[None]:
         The connection of the write transaction.
     table_name
         The table the block inserts into.
+    bounds
+        The ``(n, 4)`` bounds of the ``n`` rows the block inserts, in insertion
+        order (NaN rows: no geometry), when the caller has them: the new rows'
+        ids are then read without their geometries. Without them, or when the
+        block added another number of rows, the geometries are read back.
     """
     if conn.dialect.name != "sqlite" or table_name not in INDEXED_TABLES:
         yield
@@ -301,14 +308,25 @@ def bulk_insert(conn: Connection, table_name: str) -> Iterator[None]:
     before = conn.execute(text(f'SELECT max(id) FROM "{table_name}"')).scalar() or 0
     conn.execute(text(f'DROP TRIGGER "{sidx}_insert"'))
     yield
-    rows = conn.execute(
-        text(f'SELECT id, geom FROM "{table_name}" WHERE id > :before AND geom IS NOT NULL '
-             "ORDER BY id"), {"before": before},
-    ).all()  # fmt: skip
-    if rows:
+    count, first, last = conn.execute(
+        text(f'SELECT count(*), min(id), max(id) FROM "{table_name}" WHERE id > :before'),
+        {"before": before},
+    ).one()  # fmt: skip
+    # each new row took the largest id plus one (ids before+1 .. before+n, no gap): the
+    # ids are then in insertion order and match the caller's bounds row by row
+    in_order = bounds is not None and len(bounds) == count and (
+        count == 0 or (first == before + 1 and last == before + count))
+    ids = np.arange(before + 1, before + 1 + count, dtype=np.int64)
+    if not in_order:  # read the geometries back
+        rows = conn.execute(
+            text(f'SELECT id, geom FROM "{table_name}" WHERE id > :before '
+                 "AND geom IS NOT NULL ORDER BY id"), {"before": before},
+        ).all()  # fmt: skip
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         geoms = shapely.from_wkb(np.array([bytes(r[1]) for r in rows], dtype=object))
-        keys = cell_keys(shapely.bounds(geoms))
+        bounds = shapely.bounds(geoms) if rows else np.empty((0, 4))
+    if len(ids):
+        keys = cell_keys(bounds)
         keep = keys >= 0
         conn.exec_driver_sql(
             f'INSERT INTO "{sidx}" (id, cell) VALUES (?, ?)',
