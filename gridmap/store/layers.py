@@ -39,7 +39,7 @@ from gridmap.store.convert import (
     series_of,
     sql_dtype,
 )
-from gridmap.store.types import Geometry, GeometryWKB, to_wkb
+from gridmap.store.types import Geometry, GeometryWKB, to_wkb, wkb_array
 
 if TYPE_CHECKING:
     from gridmap.store.repository import Store
@@ -130,7 +130,7 @@ def _columns_frame(
         else:
             values = list(columns[name])
         data[name] = series_of(values, dtype)
-    geoms = shapely.from_wkb(np.array(list(wkb or ()), dtype=object))
+    geoms = shapely.from_wkb(wkb_array(wkb or ()))
     return pd.DataFrame(data), geoms
 
 

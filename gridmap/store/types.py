@@ -16,8 +16,10 @@ No geometry calculations happen here: the types only encode and decode.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import JSON, DateTime, LargeBinary
@@ -156,9 +158,18 @@ class Geometry(TypeDecorator):
 
 
 class GeometryWKB(Geometry):
-    """Like :class:`Geometry` but returns raw WKB bytes, for vectorised decoding."""
+    """Like :class:`Geometry` but returns the driver's raw WKB, for vectorised decoding.
+
+    No per-row processing: values come back as the driver gives them (``bytes``
+    from sqlite3 and psycopg 3; a ``memoryview`` from some drivers), and the reader
+    decodes a whole column at once (:func:`wkb_array`).
+    """
 
     cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> None:
+        """Return no processor: the raw values are decoded per column by the reader."""
+        return None
 
     def process_result_value(self, value: Any, dialect: Dialect) -> bytes | None:
         """Return the WKB bytes unchanged."""
@@ -211,3 +222,11 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
+
+
+def wkb_array(values: Sequence[Any]) -> np.ndarray:
+    """Return an object array of WKB ``bytes`` (``None`` kept) from raw driver values."""
+    out = np.array(list(values), dtype=object)
+    if len(out) and any(not (v is None or isinstance(v, bytes)) for v in out[:1000]):
+        out = np.array([None if v is None else bytes(v) for v in out], dtype=object)
+    return out
