@@ -253,7 +253,8 @@ def series_of(values: list[Any], dtype: str) -> pd.Series:
         return pd.Series([None if v is None else to_date(v) for v in values], dtype=object)
     if dtype == "datetime":
         return pd.Series(
-            pd.to_datetime(values, utc=True) if values else [], dtype="datetime64[us, UTC]"
+            pd.to_datetime(values, utc=True, format="ISO8601") if values else [],
+            dtype="datetime64[us, UTC]",
         )
     return pd.Series(values, dtype=object)
 

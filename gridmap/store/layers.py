@@ -22,7 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Table, Text, cast, delete, exc, func, insert, select, type_coerce
+from sqlalchemy import String, Table, Text, cast, delete, exc, func, insert, select, type_coerce
 from sqlalchemy.engine import Connection
 
 from gridmap.errors import CRSError, InputError, StoreError
@@ -134,6 +134,16 @@ def _columns_frame(
     return pd.DataFrame(data), geoms
 
 
+def _raw(column: Any, dtype: str) -> Any:
+    """Return the column as read_layer selects it: timestamps as the driver gives them.
+
+    A timestamp column is read without its per-row processor (SQLite's text,
+    PostgreSQL's datetimes) and converted a whole column at once by
+    :func:`~gridmap.store.convert.series_of`.
+    """
+    return type_coerce(column, String()) if dtype == "datetime" else column
+
+
 @guard
 def read_layer(
     store: Store,
@@ -201,13 +211,13 @@ def read_layer(
         elif column.name in attr_columns:
             continue
         else:
-            selected.append(table.c[column.name].label(column.name))
+            selected.append(_raw(table.c[column.name], column.dtype).label(column.name))
     if attr_columns:
         # JSON text, decoded below in one call rather than one call per row
         selected.append(cast(table.c.attrs, Text).label("__attrs"))
     for name in _EXTRA_COLUMNS.get(layer, ()):
-        selected.append(table.c[name].label(name))
         dtypes[name] = sql_dtype(table.c[name])
+        selected.append(_raw(table.c[name], dtypes[name]).label(name))
     if "version" in table.c:
         selected.append(table.c.version.label("version"))
         dtypes["version"] = "int"
