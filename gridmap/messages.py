@@ -123,15 +123,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # --- text --------------------------------------------------------------------------
     "io.text.mojibake": {
-        "zh": "列 {column} 的文字像乱码（如 {sample}）：按 {used} 解码不对；已改按 {other} "
+        "zh": "列 {columns} 的文字像乱码（如 {sample}）：按 {used} 解码不对；已改按 {other} "
         "重新解码（{fixed}）。请核对，并修正 .cpg 文件",
-        "en": "column {column} looks garbled ({sample}): decoding it as {used} is wrong; "
+        "en": "column {columns} looks garbled ({sample}): decoding it as {used} is wrong; "
         "it was re-decoded as {other} ({fixed}). Check it, and fix the .cpg file",
     },
     "io.text.mojibake_refused": {
-        "zh": "列 {column} 的文字像乱码（如 {sample}），无法确定编码；请用 --encoding "
+        "zh": "列 {name} 的文字像乱码（如 {sample}），无法确定编码；请用 --encoding "
         "指定，或修正 .cpg 文件",
-        "en": "column {column} looks garbled ({sample}) and its encoding cannot be "
+        "en": "column {name} looks garbled ({sample}) and its encoding cannot be "
         "determined; give it with --encoding or fix the .cpg file",
     },
     # --- tables ------------------------------------------------------------------------
@@ -209,6 +209,313 @@ MESSAGES: dict[str, dict[str, str]] = {
     "io.convert.cannot_write": {
         "zh": "不能写出 {suffix} 文件；可写：{formats}",
         "en": "cannot write {suffix} files; gridmap writes: {formats}",
+    },
+    # --- files, coordinates and grids: keyed errors (refs #17, #18) ----------------------
+    # files and zips (gridmap.io.vector, gridmap.io.tabular)
+    "io.file.not_found": {
+        "zh": "找不到文件；请检查文件名和路径",
+        "en": "file not found",
+    },
+    "io.file.too_large": {
+        "zh": "文件大小为 {size_mb:,.1f} MB，超过上限 {limit_mb:,.1f} MB；请拆分文件或调高上限",
+        "en": "the file is {size_mb:,.1f} MB, larger than the {limit_mb:,.1f} MB limit; "
+        "split it or raise the limit",
+    },
+    "io.file.unreadable": {
+        "zh": "无法读取该文件：{detail}",
+        "en": "cannot read the file: {detail}",
+    },
+    "io.file.not_vector": {
+        "zh": "不是矢量数据文件（{suffix}）；请使用以下格式之一：{formats}",
+        "en": "not a vector file ({suffix}); use one of {formats}",
+    },
+    "io.file.no_extension": {"zh": "无扩展名", "en": "no extension"},
+    "io.zip.bad": {
+        "zh": "不是有效的 zip 压缩包（{detail}）；请重新压缩后上传",
+        "en": "not a valid zip file ({detail})",
+    },
+    "io.zip.too_many": {
+        "zh": "压缩包内有 {n:,} 个文件，超过上限 {limit:,} 个；请只压缩所需文件",
+        "en": "the zip holds {n:,} files, more than the limit of {limit:,}",
+    },
+    "io.zip.too_big": {
+        "zh": "压缩包解压后为 {mb:,.0f} MB，超过上限 {limit_mb:,.0f} MB",
+        "en": "the zip unpacks to {mb:,.0f} MB, more than the {limit_mb:,.0f} MB limit",
+    },
+    "io.zip.too_big_stream": {
+        "zh": "压缩包解压后超过 {limit_mb:,.0f} MB，已拒绝",
+        "en": "the zip unpacks to more than {limit_mb:,.0f} MB; refusing it",
+    },
+    "io.zip.unsafe_path": {
+        "zh": "压缩包中的文件 {member} 使用了绝对路径或“..”路径，为安全起见不予解压",
+        "en": "the zip member {member} has an absolute or '..' path; refusing to unpack it",
+    },
+    "io.zip.cannot_unpack": {
+        "zh": "无法解压该压缩包（{detail}）；请重新压缩后上传",
+        "en": "cannot unpack the zip ({detail})",
+    },
+    "io.zip.no_vector": {
+        "zh": "压缩包中没有矢量数据文件（.shp、.geojson、.gpkg 或 .kml）；包内文件：{found}",
+        "en": "the zip holds no vector file (.shp, .geojson, .gpkg or .kml); found: {found}",
+    },
+    "io.zip.chosen": {
+        "zh": "已读取压缩包中的 {chosen}；包内另有：{others}",
+        "en": "read {chosen} from the zip; also present: {others}",
+    },
+    # GeoJSON and JSON
+    "io.json.syntax": {
+        "zh": "JSON 格式错误：第 {line} 行第 {col} 列（{detail}）",
+        "en": "invalid JSON at line {line}, column {col}: {detail}",
+    },
+    "io.json.too_deep": {
+        "zh": "GeoJSON 无效：JSON 嵌套层数过多",
+        "en": "invalid GeoJSON: the JSON is nested too deeply",
+    },
+    "io.json.invalid": {
+        "zh": "JSON 无效：{detail}",
+        "en": "invalid JSON: {detail}",
+    },
+    "io.json.kind.object_type": {
+        "zh": "type 为 {kind} 的 JSON 对象",
+        "en": "a JSON object with type {kind}",
+    },
+    "io.json.kind.object": {
+        "zh": "没有 type 的 JSON 对象",
+        "en": "a JSON object without 'type'",
+    },
+    "io.json.kind.array": {"zh": "JSON 数组", "en": "a JSON array"},
+    "io.json.kind.string": {"zh": "JSON 字符串", "en": "a JSON string"},
+    "io.json.kind.bool": {"zh": "true/false 值", "en": "true/false"},
+    "io.json.kind.null": {"zh": "null 值", "en": "null"},
+    "io.json.kind.number": {"zh": "数字", "en": "a number"},
+    "io.geojson.not_utf8": {
+        "zh": "文件不是 UTF-8 文本（GeoJSON 必须为 UTF-8 编码）；请另存为 UTF-8",
+        "en": "the file is not UTF-8 text (GeoJSON must be UTF-8)",
+    },
+    "io.geojson.gbk": {
+        "zh": "文件为 GBK 编码，而 GeoJSON 要求 UTF-8；已按 GBK 读取",
+        "en": "the file is GBK-encoded, not UTF-8 as GeoJSON requires; read it as GBK",
+    },
+    "io.geojson.no_features": {
+        "zh": "GeoJSON 无效：FeatureCollection 中没有 features 列表",
+        "en": "invalid GeoJSON: the FeatureCollection has no 'features' list",
+    },
+    "io.geojson.not_geojson": {
+        "zh": "不是 GeoJSON：应为 FeatureCollection、Feature 或 Feature 列表，实际为{found}",
+        "en": "not GeoJSON: expected a FeatureCollection, a Feature or a list of Features, "
+        "found {found}",
+    },
+    "io.geojson.not_feature": {
+        "zh": "不是 GeoJSON 要素（Feature），而是{found}",
+        "en": "not a GeoJSON Feature but {found}",
+    },
+    "io.geojson.properties": {
+        "zh": "该要素的 properties 不是 JSON 对象",
+        "en": "the feature's 'properties' is not a JSON object",
+    },
+    # geometries (GeoJSON, KML, Shapefile)
+    "io.geom.invalid": {
+        "zh": "几何图形无效：{reason}",
+        "en": "invalid geometry: {reason}",
+    },
+    "io.geom.too_large": {
+        "zh": "几何图形无效：坐标数值过大",
+        "en": "invalid geometry: a coordinate is too large",
+    },
+    "io.geom.unreadable": {
+        "zh": "无法读取几何图形（{detail}）",
+        "en": "unreadable geometry ({detail})",
+    },
+    "io.geom.not_number": {
+        "zh": "坐标 {value} 不是数字",
+        "en": "coordinate {value} is not a number",
+    },
+    "io.geom.position": {
+        "zh": "坐标点须为含 2 或 3 个数字的列表（经度, 纬度[, 高程]）",
+        "en": "a position must be a list of 2 or 3 numbers",
+    },
+    "io.geom.not_positions": {
+        "zh": "{what} 的坐标须为坐标点列表",
+        "en": "{what} coordinates must be a list of positions",
+    },
+    "io.geom.mixed_dims": {
+        "zh": "{what} 混用了二维和三维坐标",
+        "en": "{what} mixes 2-D and 3-D positions",
+    },
+    "io.geom.polygon_rings": {
+        "zh": "Polygon 的坐标须为环的列表",
+        "en": "Polygon coordinates must be a list of rings",
+    },
+    "io.geom.ring_short": {
+        "zh": "面的环至少需要 4 个坐标点，此环只有 {n} 个",
+        "en": "a polygon ring needs at least 4 positions, this one has {n}",
+    },
+    "io.geom.line_short": {
+        "zh": "LineString 至少需要 2 个坐标点",
+        "en": "a LineString needs at least 2 positions",
+    },
+    "io.geom.not_object": {
+        "zh": "geometry 不是 JSON 对象",
+        "en": "the geometry is not a JSON object",
+    },
+    "io.geom.unknown_type": {
+        "zh": "未知的几何类型 {kind}",
+        "en": "unknown geometry type {kind}",
+    },
+    "io.geom.collection_list": {
+        "zh": "GeometryCollection 需要 geometries 列表",
+        "en": "a GeometryCollection needs a 'geometries' list",
+    },
+    "io.geom.too_deep": {
+        "zh": "GeometryCollection 嵌套层数过多",
+        "en": "GeometryCollections are nested too deeply",
+    },
+    "io.geom.no_coordinates": {
+        "zh": "{kind} 没有 coordinates",
+        "en": "the {kind} has no 'coordinates'",
+    },
+    "io.geom.coords_not_list": {
+        "zh": "{kind} 的坐标须为列表",
+        "en": "{kind} coordinates must be a list",
+    },
+    # Shapefile and GeoPackage
+    "io.shp.incomplete": {
+        "zh": "Shapefile 不完整：缺少 {missing}（请把 .shp、.shx、.dbf、.prj 和 .cpg 文件"
+        "一起压缩成 zip 上传）",
+        "en": "the shapefile is incomplete: {missing} missing (zip the .shp, .shx, .dbf, "
+        ".prj and .cpg files together)",
+    },
+    "io.shp.bad_cpg_text": {
+        "zh": "属性表（.dbf）的文字不是 .cpg 文件所写的 {encoding} 编码；请修正 .cpg 文件",
+        "en": "the attribute table (.dbf) is not valid {encoding} text as its .cpg says",
+    },
+    "io.shp.not_utf8_gbk": {
+        "zh": "属性表（.dbf）既不是 UTF-8 也不是 GBK 编码；请添加写明编码的 .cpg 文件",
+        "en": "the attribute table (.dbf) is neither UTF-8 nor GBK; add a .cpg file",
+    },
+    "io.shp.read_as_gbk": {
+        "zh": "没有 .cpg 文件：属性表（.dbf）已按 GBK 读取",
+        "en": "no .cpg file: read the attribute table (.dbf) as GBK",
+    },
+    "io.shp.unknown_cpg": {
+        "zh": ".cpg 文件写的编码 {name} 无法识别；已自动判断编码",
+        "en": "the .cpg file names an unknown encoding {name}; guessed instead",
+    },
+    "io.gpkg.unreadable": {
+        "zh": "不是可读取的 GeoPackage 文件（{detail}）",
+        "en": "not a readable GeoPackage ({detail})",
+    },
+    "io.gpkg.empty": {
+        "zh": "该 GeoPackage 中没有图层",
+        "en": "the GeoPackage holds no layers",
+    },
+    "io.gpkg.not_utf8": {
+        "zh": "该 GeoPackage 中的文字不是 UTF-8 编码",
+        "en": "the GeoPackage's text is not UTF-8",
+    },
+    "io.gpkg.chosen": {
+        "zh": "已读取 GeoPackage 图层 {chosen}；另有：{others}",
+        "en": "read GeoPackage layer {chosen}; also present: {others}",
+    },
+    # KML and KMZ
+    "io.kml.no_coordinates": {
+        "zh": "KML 几何图形缺少 <coordinates>",
+        "en": "a KML geometry without <coordinates>",
+    },
+    "io.kml.bad_coordinate": {
+        "zh": "KML 坐标 {token} 写法不对：应为 经度,纬度[,高程]",
+        "en": "bad KML coordinate {token}: expected lon,lat[,alt]",
+    },
+    "io.kml.coordinate_not_numbers": {
+        "zh": "KML 坐标 {token} 不是数字",
+        "en": "bad KML coordinate {token}: not numbers",
+    },
+    "io.kml.ring_short": {
+        "zh": "KML 面的环至少需要 3 个坐标点，此环只有 {n} 个",
+        "en": "a KML polygon ring needs at least 3 positions, this one has {n}",
+    },
+    "io.kml.point_positions": {
+        "zh": "KML 点（Point）有 {n} 个坐标点，应为 1 个",
+        "en": "a KML Point has {n} positions",
+    },
+    "io.kml.line_short": {
+        "zh": "KML 线（LineString）至少需要 2 个坐标点",
+        "en": "a KML LineString needs at least 2 positions",
+    },
+    "io.kml.no_outer": {
+        "zh": "KML 面（Polygon）缺少 <outerBoundaryIs>",
+        "en": "a KML Polygon without <outerBoundaryIs>",
+    },
+    "io.kml.too_deep": {
+        "zh": "KML MultiGeometry 嵌套层数过多",
+        "en": "KML MultiGeometry nested too deeply",
+    },
+    "io.kml.unsupported": {
+        "zh": "不支持的 KML 几何类型 <{kind}>",
+        "en": "unsupported KML geometry <{kind}>",
+    },
+    "io.kml.decode": {
+        "zh": "无法按 {encoding} 解码该 KML，请另存为 UTF-8",
+        "en": "cannot decode the KML as {encoding}; save it as UTF-8",
+    },
+    "io.kml.kmz_empty": {
+        "zh": "KMZ 压缩包中没有 .kml 文件",
+        "en": "the KMZ holds no .kml file",
+    },
+    "io.kml.entities": {
+        "zh": "拒绝读取该 KML：它声明了 XML 实体或外部引用（{detail}），KML 文件不需要这些",
+        "en": "refusing the KML: it declares XML entities or external references "
+        "({detail}), which KML never needs",
+    },
+    "io.kml.xml_error": {
+        "zh": "KML 无效（第 {line} 行第 {col} 列 XML 格式错误）",
+        "en": "invalid KML (XML error at line {line}, column {col})",
+    },
+    "io.kml.not_kml": {
+        "zh": "不是 KML 文件：根元素是 <{root}>",
+        "en": "not KML: the root element is <{root}>",
+    },
+    # writing and converting files (gridmap.io.writers)
+    "io.write.needs_geometry": {
+        "zh": "{driver} 文件需要几何图形；没有几何图形的表格请写成 .csv 或 .xlsx",
+        "en": "a {driver} file needs geometries; write a table as .csv or .xlsx",
+    },
+    "io.write.shp_mixed": {
+        "zh": "一个 Shapefile 只能存一种几何类型，而数据中点、线、面混在一起；"
+        "请改写为 .geojson、.gpkg 或 .kml",
+        "en": "a shapefile holds one kind of geometry, the file mixes points, lines "
+        "and polygons; write .geojson, .gpkg or .kml instead",
+    },
+    "io.write.failed": {
+        "zh": "无法写出文件（{detail}）；请检查目标文件夹是否存在、是否可写，文件是否被其他程序占用",
+        "en": "cannot write the file ({detail})",
+    },
+    "io.convert.lonlat_only": {
+        "zh": "坐标转换只处理经纬度坐标系（wgs84、cgcs2000、gcj02、bd09）；"
+        "{what:@io.convert.what}坐标系为 {system}",
+        "en": "convert handles longitude/latitude systems only (wgs84, cgcs2000, gcj02, "
+        "bd09); the {what} system is {system}",
+    },
+    "io.convert.what.source": {"zh": "源", "en": "source"},
+    "io.convert.what.target": {"zh": "目标", "en": "target"},
+    "io.convert.no_coordinates": {
+        "zh": "找不到坐标列（经度/纬度、lon/lat、lng/lat、longitude/latitude 或 x/y）；"
+        "文件的列：{headers}",
+        "en": "no coordinate columns (经度/纬度, lon/lat, lng/lat, longitude/latitude or "
+        "x/y); headers found: {headers}",
+    },
+    "io.convert.not_numbers": {
+        "zh": "坐标（{x}, {y}）不是数字；未写出任何内容，请修正后重试",
+        "en": "the coordinates ({x}, {y}) are not numbers; nothing was written",
+    },
+    "io.convert.not_lonlat": {
+        "zh": "该文件的坐标系是 {system}，不是经纬度；请改用导入并给出其 EPSG 编码",
+        "en": "the file is in {system}, not longitude/latitude; import it with its "
+        "EPSG code instead",
+    },
+    "io.convert.unknown_system": {
+        "zh": "无法识别的坐标系",
+        "en": "an unrecognised coordinate system",
     },
     # --- common error texts (gridmap.errors) -------------------------------------------
     "error.not_found": {"zh": "未找到", "en": "not found"},

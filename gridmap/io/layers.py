@@ -67,6 +67,7 @@ from gridmap.io.tabular import (
     read_table,
 )
 from gridmap.io.vector import MAX_BYTES, load_vector
+from gridmap.messages import Msg
 from gridmap.model import Column, LayerSpec, grid_head_overlaps, layer_spec
 
 __all__ = ["LAYER_FORMATS", "MAX_ROW_PROBLEMS", "read_layer_file", "validate_layer_frame"]
@@ -948,8 +949,6 @@ def parse_column_map(text: str | dict[str, str] | None) -> dict[str, str]:
     gridmap.errors.InputError
         If an item is not ``source=target``.
     """
-    from gridmap.io._messages import text as msg_text
-
     if not text:
         return {}
     if isinstance(text, dict):
@@ -960,7 +959,7 @@ def parse_column_map(text: str | dict[str, str] | None) -> dict[str, str]:
             continue
         source, sep, target = item.replace("＝", "=").partition("=")
         if not sep or not source.strip() or not target.strip():
-            raise InputError(msg_text("io.table.columns_bad", "en", item=repr(item.strip())))
+            raise InputError.keyed("io.table.columns_bad", item=repr(item.strip()))
         out[source.strip()] = target.strip()
     return out
 
@@ -1114,8 +1113,9 @@ def _check_phones(
         if value is None or (isinstance(value, float) and math.isnan(value)):
             continue
         if str(value).strip() and not is_phone(value):
-            report.add_key("workers.bad_phone", row=int(rows[i]), column=header,
-                           value=str(value).strip())
+            report.add_key(
+                "workers.bad_phone", row=int(rows[i]), column=header, value=str(value).strip()
+            )
 
 
 def _check_grid_heads(
@@ -1176,16 +1176,12 @@ def _load(
 ) -> tuple[_Raw, list[tuple]]:
     suffix = path.suffix.lower()
     if suffix in TABLE_FORMATS:
-        table = read_table(
-            path, encoding=encoding, sheet=sheet, max_bytes=max_bytes, limits=limits
-        )
+        table = read_table(path, encoding=encoding, sheet=sheet, max_bytes=max_bytes, limits=limits)
         rows = np.asarray(table.attrs.get("rows") or range(1, len(table) + 1), dtype=int)
         raw = _Raw(table.reset_index(drop=True), None, rows, table=True)
         raw.notes = list(table.attrs.get("notes") or [])
         return raw, []
-    data = load_vector(
-        path, layer_name=spec.name, max_bytes=max_bytes, label=label, limits=limits
-    )
+    data = load_vector(path, layer_name=spec.name, max_bytes=max_bytes, label=label, limits=limits)
     n = len(data.geometry)
     frame = data.frame if len(data.frame) == n else data.frame.reindex(range(n))
     reported = np.zeros(n, dtype=bool)
@@ -1300,8 +1296,7 @@ def read_layer_file(
     spec = layer_spec(layer)
     path = Path(path)
     if not path.is_file():
-        msg = "file not found"
-        raise InputError(msg, file=str(path))
+        raise InputError.keyed("io.file.not_found", file=str(path))
     report = ImportReport(file=label or path.name, layer=layer)
     suffix = path.suffix.lower()
     if suffix not in LAYER_FORMATS:
@@ -1330,11 +1325,17 @@ def read_layer_file(
             report.add(exc.message, row=exc.row)
         return _typed_empty(spec), report
     for row, message, severity in problems:
-        report.add(message, row=row, severity=severity)
+        if isinstance(message, Msg):
+            report.add_key(message.key, row=row, severity=severity, **message.params)
+        else:
+            report.add(message, row=row, severity=severity)
     try:
         column_map = parse_column_map(columns)
     except InputError as exc:
-        report.add(exc.message)
+        if exc.key:
+            report.add_key(exc.key, **exc.params)
+        else:
+            report.add(exc.message)
         return _typed_empty(spec), report
     for key, params in raw.notes:
         report.add_key(key, severity="info", **params)
