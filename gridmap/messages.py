@@ -335,13 +335,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a position must be a list of 2 or 3 numbers",
     },
     "io.geom.not_positions": {
-        "zh": "{what} 的坐标须为坐标点列表",
+        "zh": "{what:@io.geom.what}的坐标须为坐标点列表",
         "en": "{what} coordinates must be a list of positions",
     },
     "io.geom.mixed_dims": {
-        "zh": "{what} 混用了二维和三维坐标",
+        "zh": "{what:@io.geom.what}混用了二维和三维坐标",
         "en": "{what} mixes 2-D and 3-D positions",
     },
+    "io.geom.what.ring": {"zh": "面的环", "en": "ring"},
+    "io.geom.what.LineString": {"zh": "线（LineString）", "en": "LineString"},
+    "io.geom.what.MultiPoint": {"zh": "多点（MultiPoint）", "en": "MultiPoint"},
+    "io.geom.what.Polygon": {"zh": "面（Polygon）", "en": "Polygon"},
     "io.geom.polygon_rings": {
         "zh": "Polygon 的坐标须为环的列表",
         "en": "Polygon coordinates must be a list of rings",
@@ -487,7 +491,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "and polygons; write .geojson, .gpkg or .kml instead",
     },
     "io.write.failed": {
-        "zh": "无法写出文件（{detail}）；请检查目标文件夹是否存在、是否可写，文件是否被其他程序占用",
+        "zh": "无法写出文件（{detail}）；请检查目标文件夹是否存在、是否可写，"
+        "文件是否被其他程序占用",
         "en": "cannot write the file ({detail})",
     },
     "io.convert.lonlat_only": {
@@ -516,6 +521,94 @@ MESSAGES: dict[str, dict[str, str]] = {
     "io.convert.unknown_system": {
         "zh": "无法识别的坐标系",
         "en": "an unrecognised coordinate system",
+    },
+    # cell values (gridmap.io._columns, gridmap.io.layers)
+    "io.value.bad": {
+        "zh": "{field:@field}的值不正确：{reason}",
+        "en": "bad value for {field!r}: {reason}",
+    },
+    "io.value.required": {
+        "zh": "必填列“{field:@field}”为空；请填写",
+        "en": "empty cell in required column {field!r}",
+    },
+    "io.value.too_large": {"zh": "“{value}”数值过大", "en": "{value!r} is too large"},
+    "io.value.not_int": {"zh": "“{value}”不是整数", "en": "{value!r} is not a whole number"},
+    "io.value.not_number": {"zh": "“{value}”不是数字", "en": "{value!r} is not a number"},
+    "io.value.not_finite": {
+        "zh": "“{value}”不是有限的数字",
+        "en": "{value!r} is not a finite number",
+    },
+    "io.value.not_bool": {
+        "zh": "“{value}”不是“是/否”；请填写 是/否、true/false、1/0 或 y/n",
+        "en": "{value!r} is not yes/no; use 是/否, true/false, 1/0 or y/n",
+    },
+    "io.value.bad_date": {
+        "zh": "“{value}”不是有效日期；请写成 YYYY-MM-DD 或 YYYY/MM/DD（如 2024-03-05）",
+        "en": "{value!r} is not a valid date; use YYYY-MM-DD or YYYY/MM/DD",
+    },
+    "io.value.bad_datetime": {
+        "zh": "“{value}”不是有效的日期时间；请写成 YYYY-MM-DD 或 YYYY/MM/DD，"
+        "可加 HH:MM[:SS]（如 2024-03-05 08:30）",
+        "en": "{value!r} is not a valid date and time; use YYYY-MM-DD or YYYY/MM/DD "
+        "with an optional HH:MM[:SS]",
+    },
+    "io.value.not_allowed": {
+        "zh": "“{value}”不是允许的取值；可选：{allowed}",
+        "en": "{value!r} is not an allowed value; allowed: {allowed}",
+    },
+    # tables (gridmap.io.tabular)
+    "io.table.unknown_encoding": {
+        "zh": "未知的文字编码 {encoding}；请使用 utf-8 或 gbk",
+        "en": "unknown text encoding {encoding}",
+    },
+    "io.table.cannot_decode": {
+        "zh": "无法按 {encoding} 解码该文件（第 {byte} 字节）；请换一种编码，如 utf-8 或 gbk",
+        "en": "cannot decode the file as {encoding} (byte {byte}); try another encoding, "
+        "e.g. utf-8 or gbk",
+    },
+    "io.table.undecodable": {
+        "zh": "无法解码该文件：既不是 UTF-8 也不是 GBK/GB18030 编码；请另存为 UTF-8",
+        "en": "cannot decode the file: it is neither UTF-8 nor GBK/GB18030; save it as UTF-8",
+    },
+    "io.table.empty": {
+        "zh": "文件是空的：找不到表头行",
+        "en": "the file is empty: no header row found",
+    },
+    "io.table.nul_bytes": {
+        "zh": "文件中含有 NUL 字节，不是文本表格（是否为 Excel 文件？请另存为 .xlsx 或 .csv）",
+        "en": "the file contains NUL bytes: it is not a text table (is it an Excel file?)",
+    },
+    "io.table.cannot_parse": {
+        "zh": "无法解析该表格：{detail}",
+        "en": "cannot parse the table: {detail}",
+    },
+    "io.table.bad_xlsx": {
+        "zh": "不是可读取的 XLSX 工作簿（{detail}）；请用 Excel 或 WPS 另存为 .xlsx",
+        "en": "not a readable XLSX workbook ({detail})",
+    },
+    "io.table.no_sheet_number": {
+        "zh": "工作簿中没有第 {index} 个工作表（从 0 起数）；工作表：{sheets}",
+        "en": "the workbook has no sheet number {index}; sheets: {sheets}",
+    },
+    "io.table.no_sheet": {
+        "zh": "工作簿中没有名为 {sheet} 的工作表；工作表：{sheets}",
+        "en": "the workbook has no sheet {sheet}; sheets: {sheets}",
+    },
+    "io.table.bad_sheet": {
+        "zh": "无法读取工作表 {sheet}（{detail}）",
+        "en": "cannot read sheet {sheet} ({detail})",
+    },
+    "io.table.not_table": {
+        "zh": "不是表格文件（{suffix}）；请使用 .csv、.txt 或 .xlsx",
+        "en": "not a table file ({suffix}); use .csv, .txt or .xlsx",
+    },
+    "io.table.coordinate_pair": {
+        "zh": "请同时给出经度列和纬度列；缺少{what}列",
+        "en": "give both coordinate columns; the {what} column is missing",
+    },
+    "io.table.no_coordinate_column": {
+        "zh": "没有{what}列 {wanted}；文件的列：{headers}",
+        "en": "no {what} column {wanted}; headers found: {headers}",
     },
     # --- common error texts (gridmap.errors) -------------------------------------------
     "error.not_found": {"zh": "未找到", "en": "not found"},

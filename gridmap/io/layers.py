@@ -173,7 +173,7 @@ def _convert_column(
     codes, uniques = _factorize(values)
     converted = np.empty(len(uniques) + 1, dtype=object)
     converted[-1] = None  # code -1: empty
-    bad: dict[int, str] = {}
+    bad: dict[int, Msg | str] = {}
     for k, value in enumerate(uniques):
         if is_empty(value):
             converted[k] = None
@@ -182,17 +182,18 @@ def _convert_column(
             converted[k] = convert(value)
         except ValueError as exc:
             converted[k] = None
-            bad[k] = str(exc)
-    for k, message in bad.items():
+            keyed = isinstance(exc, InputError) and exc.key
+            bad[k] = Msg(exc.key, **exc.params) if keyed else str(exc)
+    for k, reason in bad.items():
         for i in np.flatnonzero(codes == k):
-            report.add(f"bad value for {column.name!r}: {message}", row=int(rows[i]), column=header)
+            report.add_key(
+                "io.value.bad", row=int(rows[i]), column=header, field=column.name, reason=reason
+            )
     out = converted[codes]
     missing = codes == -1
     if column.required:
         for i in np.flatnonzero(missing):
-            report.add(
-                f"empty cell in required column {column.name!r}", row=int(rows[i]), column=header
-            )
+            report.add_key("io.value.required", row=int(rows[i]), column=header, field=column.name)
     elif column.default is not None and missing.any():
         out[missing] = column.default
     return _as_dtype(out, column)
@@ -308,7 +309,7 @@ def _table_geometry(
     try:
         pair = find_coordinate_columns(headers, lon_col=lon_col, lat_col=lat_col)
     except InputError as exc:
-        report.add(exc.message)
+        _add_error(report, exc)
         return none, [], everything
     if pair:
         geoms = _points_from_columns(raw.frame, *pair, raw.rows, report)
@@ -688,7 +689,7 @@ def _convert_coordinates(
     try:
         converted = crs_mod.transform_geometries(geoms[good], src=src, dst="wgs84")
     except GridmapError as exc:
-        report.add(str(exc))
+        _add_error(report, exc)
         bad[good] = True
         return geoms
     cx, cy = _centres(converted)
@@ -1319,10 +1320,7 @@ def read_layer_file(
             limits=limits,
         )
     except InputError as exc:
-        if exc.key:
-            report.add_key(exc.key, row=exc.row, **exc.params)
-        else:
-            report.add(exc.message, row=exc.row)
+        _add_error(report, exc, row=exc.row)
         return _typed_empty(spec), report
     for row, message, severity in problems:
         if isinstance(message, Msg):
@@ -1332,10 +1330,7 @@ def read_layer_file(
     try:
         column_map = parse_column_map(columns)
     except InputError as exc:
-        if exc.key:
-            report.add_key(exc.key, **exc.params)
-        else:
-            report.add(exc.message)
+        _add_error(report, exc)
         return _typed_empty(spec), report
     for key, params in raw.notes:
         report.add_key(key, severity="info", **params)
@@ -1358,6 +1353,14 @@ def read_layer_file(
     return frame, report
 
 
+def _add_error(report: ImportReport, exc: GridmapError, *, row: int | None = None) -> None:
+    """Record ``exc`` in ``report``: by its message key when it has one (zh/en)."""
+    if exc.key:
+        report.add_key(exc.key, row=row, **exc.params)
+    else:
+        report.add(getattr(exc, "message", str(exc)), row=row)
+
+
 def _declare_crs(report: ImportReport, crs: str | None) -> str | None:
     """Record the declared CRS name (default ``wgs84``) in ``report``; None if unknown.
 
@@ -1367,7 +1370,7 @@ def _declare_crs(report: ImportReport, crs: str | None) -> str | None:
     try:
         declared = crs_mod.normalize_crs_name("wgs84" if report.crs_assumed else crs)
     except GridmapError as exc:
-        report.add(getattr(exc, "message", str(exc)))
+        _add_error(report, exc)
         return None
     report.source_crs = declared
     return declared

@@ -584,7 +584,7 @@ def _read_shapefile(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -
         if not (path.with_suffix(s).is_file() or path.with_suffix(s.upper()).is_file())
     ]
     if missing:
-        raise InputError.keyed("io.shp.incomplete", file=file, missing=missing)
+        raise InputError.keyed("io.shp.incomplete", file=file, missing=tuple(missing))
     problems: list[tuple[int | None, str | Msg, str]] = []
     encoding, note = _shapefile_encoding(path)
     if note:
@@ -703,7 +703,7 @@ def _read_gpkg(
     problems: list[tuple[int | None, str | Msg, str]] = []
     chosen = layer_name if layer_name in layers else layers[0]
     if len(layers) > 1:
-        others = [n for n in layers if n != chosen]
+        others = tuple(n for n in layers if n != chosen)
         problems.append(
             (None, Msg("io.gpkg.chosen", chosen=repr(chosen), others=others), "warning")
         )
@@ -927,7 +927,7 @@ def _read_zip(
             key=lambda f: (f.suffix.lower() != ".shp", str(f)),
         )
         if not candidates:
-            found = sorted(f.name for f in files)[:10]
+            found = tuple(sorted(f.name for f in files)[:10])
             raise InputError.keyed("io.zip.no_vector", file=file, found=found)
         chosen = next((f for f in candidates if layer_name and f.stem == layer_name), candidates[0])
         inner = f"{file}/{chosen.relative_to(tmp).as_posix()}"
@@ -935,7 +935,7 @@ def _read_zip(
             chosen, layer_name=layer_name, max_bytes=max_bytes, label=inner, limits=limits
         )
         if len(candidates) > 1:
-            others = [f.relative_to(tmp).as_posix() for f in candidates if f != chosen]
+            others = tuple(f.relative_to(tmp).as_posix() for f in candidates if f != chosen)
             note = Msg("io.zip.chosen", chosen=chosen.relative_to(tmp).as_posix(), others=others)
             data.problems.insert(0, (None, note, "warning"))
     return data
@@ -1000,7 +1000,7 @@ def load_vector(
             "io.file.not_vector",
             file=file,
             suffix=suffix or Msg("io.file.no_extension"),
-            formats=list(VECTOR_FORMATS),
+            formats=VECTOR_FORMATS,
         )
     limits.check_rows(len(data.geometry), file=file)
     limits.check_vertices(data.geometry, file=file)

@@ -318,7 +318,7 @@ def write_layer_file(
                 "io.convert.cannot_write",
                 file=path.name,
                 suffix=suffix or Msg("io.file.no_extension"),
-                formats=list(WRITE_FORMATS),
+                formats=tuple(WRITE_FORMATS),
             )
     except (OSError, ValueError, TypeError) as exc:
         if isinstance(exc, InputError):
@@ -345,7 +345,7 @@ def _convert_table(src: Path, dst: Path, *, from_crs: str, to_crs: str) -> int:
     headers = [str(h) for h in table.columns]
     pair = find_coordinate_columns(headers)
     if pair is None:
-        raise InputError.keyed("io.convert.no_coordinates", file=src.name, headers=headers)
+        raise InputError.keyed("io.convert.no_coordinates", file=src.name, headers=tuple(headers))
     lon, lat = pair
     x = pd.to_numeric(
         table[lon].map(lambda v: v.strip() if isinstance(v, str) else v), errors="coerce"
@@ -432,7 +432,7 @@ def convert_file(
             "io.convert.cannot_write",
             file=dst.name,
             suffix=dst.suffix or Msg("io.file.no_extension"),
-            formats=list(WRITE_FORMATS),
+            formats=tuple(WRITE_FORMATS),
         )
     source = _lonlat_system(from_crs, what="source")
     target = _lonlat_system(to_crs, what="target")
