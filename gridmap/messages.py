@@ -610,6 +610,90 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "没有{what}列 {wanted}；文件的列：{headers}",
         "en": "no {what} column {wanted}; headers found: {headers}",
     },
+    # coordinate systems (gridmap.crs)
+    "crs.not_numbers": {
+        "zh": "坐标须为数字，且经度和纬度个数一致（{detail}）",
+        "en": "coordinates must be numbers of matching shape ({detail})",
+    },
+    "crs.bd09mc": {
+        "zh": "{name}：不支持百度墨卡托米制坐标（BD-09MC）；请从百度导出 BD-09 经纬度（bd09ll）",
+        "en": "{name}: Baidu Mercator metres (BD-09MC) are not supported; export BD-09 "
+        "longitude/latitude (bd09ll) from Baidu instead",
+    },
+    "crs.unknown_epsg": {
+        "zh": "{name}：EPSG:{code} 不是已知的坐标系；请核对 EPSG 编码",
+        "en": "{name}: EPSG:{code} is not a coordinate system pyproj knows",
+    },
+    "crs.unknown": {
+        "zh": "未知坐标系 {name}；请使用 wgs84（GPS，EPSG:4326）、cgcs2000（国家 2000，"
+        "EPSG:4490）、gcj02（高德/腾讯）、bd09（百度）或 EPSG 编码（如 EPSG:4549）",
+        "en": "unknown coordinate system {name}; use one of wgs84 (GPS, EPSG:4326), "
+        "cgcs2000 (EPSG:4490), gcj02 (Amap/Tencent), bd09 (Baidu), or an EPSG code "
+        "such as EPSG:4549",
+    },
+    "crs.cannot_transform": {
+        "zh": "无法把坐标从 {src} 转换为 {dst}：{detail}",
+        "en": "cannot transform coordinates from {src} to {dst}: {detail}",
+    },
+    "crs.layer_no_crs": {
+        "zh": "{what:@layer}图层没有坐标系；应为 EPSG:4326（WGS-84 经纬度）",
+        "en": "the {what} have no coordinate reference system; expected EPSG:4326",
+    },
+    "crs.undeclared": {
+        "zh": "该图层没有坐标系；请声明坐标系（gridmap 按 EPSG:4326 存储）",
+        "en": "the layer has no coordinate system; declare it (gridmap stores EPSG:4326)",
+    },
+    "crs.not_lonlat": {
+        "zh": "该图层的坐标系是 {crs}，应为 WGS-84 经纬度（EPSG:4326）",
+        "en": "the layer is in {crs}, expected WGS-84 longitude/latitude (EPSG:4326)",
+    },
+    "crs.no_finite": {
+        "zh": "无法选择米制坐标系：没有有效坐标",
+        "en": "cannot choose a metric coordinate system: there are no finite coordinates",
+    },
+    "crs.not_longitude": {
+        "zh": "无法为经度 {lon:g} 选择米制坐标系：数据看起来不是经纬度",
+        "en": "cannot choose a metric coordinate system for longitude {lon:g}: the data "
+        "do not look like longitude/latitude",
+    },
+    "crs.empty_layer": {
+        "zh": "图层为空，无法选择米制坐标系",
+        "en": "cannot choose a metric coordinate system for an empty layer; pass crs=",
+    },
+    "crs.no_crs_to_wgs84": {
+        "zh": "该图层没有坐标系；转换为 WGS-84 之前请先声明坐标系",
+        "en": "the layer has no coordinate system; declare it before converting to WGS-84",
+    },
+    "crs.label_mismatch": {
+        "zh": "该图层标注的坐标系是 {layer_crs}，但声明的源坐标系是 {src}；请核对后重新声明",
+        "en": "the layer is labelled {layer_crs} but the source was declared {src}",
+    },
+    "crs.projected": {
+        "zh": "该图层是投影坐标系 {layer_crs}；{src} 只适用于经纬度，请先把图层转换为经纬度",
+        "en": "the layer is in projected {layer_crs}; {src} applies to longitude/latitude "
+        "only, so convert the layer to lon/lat first",
+    },
+    "crs.what.coordinates": {"zh": "坐标", "en": "coordinates"},
+    "crs.what.point coordinates": {"zh": "点位坐标", "en": "point coordinates"},
+    "crs.what.the position": {"zh": "位置", "en": "the position"},
+    "crs.what.report coordinates": {"zh": "上报的坐标", "en": "report coordinates"},
+    "crs.position_not_numbers": {
+        "zh": "{what:@crs.what}须为数字，收到的是（{lon}, {lat}）",
+        "en": "{what} must be numbers, got ({lon}, {lat})",
+    },
+    "crs.position_not_finite": {
+        "zh": "{what:@crs.what}须为有限的数字，收到的是（{lon}, {lat}）",
+        "en": "{what} must be finite numbers, got ({lon}, {lat})",
+    },
+    "crs.position_not_lonlat_system": {
+        "zh": "{what:@crs.what}须为经纬度坐标（wgs84、gcj02 或 bd09），不能是 {system}",
+        "en": "{what} must be longitude/latitude (wgs84, gcj02 or bd09), not {system}",
+    },
+    "crs.position_out_of_range": {
+        "zh": "（{x}, {y}）不是经纬度位置：经度应在 -180 到 180 之间，纬度在 -90 到 90 之间；"
+        "经纬度是否填反了？",
+        "en": "({x}, {y}) is not a longitude/latitude position; are the axes swapped?",
+    },
     # --- common error texts (gridmap.errors) -------------------------------------------
     "error.not_found": {"zh": "未找到", "en": "not found"},
     "error.where.file_row": {
