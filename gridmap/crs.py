@@ -766,7 +766,7 @@ def require_crs(gdf: object, what: str) -> gpd.GeoDataFrame:
 def _check_geographic(crs: Any) -> None:
     """Raise CRSError unless a layer's ``crs`` is WGS-84 or CGCS2000 lon/lat."""
     if crs is None:
-        raise CRSError.keyed("crs.undeclared")
+        raise CRSError.keyed("crs.layer_undeclared")
     epsg = pyproj.CRS.from_user_input(crs).to_epsg()
     if epsg not in (4326, 4490):
         raise CRSError.keyed("crs.not_lonlat", crs=str(crs))

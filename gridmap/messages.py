@@ -639,7 +639,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{what:@layer}图层没有坐标系；应为 EPSG:4326（WGS-84 经纬度）",
         "en": "the {what} have no coordinate reference system; expected EPSG:4326",
     },
-    "crs.undeclared": {
+    "crs.layer_undeclared": {
         "zh": "该图层没有坐标系；请声明坐标系（gridmap 按 EPSG:4326 存储）",
         "en": "the layer has no coordinate system; declare it (gridmap stores EPSG:4326)",
     },
@@ -693,6 +693,300 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "（{x}, {y}）不是经纬度位置：经度应在 -180 到 180 之间，纬度在 -90 到 90 之间；"
         "经纬度是否填反了？",
         "en": "({x}, {y}) is not a longitude/latitude position; are the axes swapped?",
+    },
+    # grid codes (gridmap.grids.codes)
+    "grids.code.not_digits": {
+        "zh": "网格编码 {code} 不是 {n} 位数字；网格编码为 12 位社区编码 + 3 位序号",
+        "en": "grid code {code} is not {n} digits",
+    },
+    "grids.code.no_column": {
+        "zh": "网格数据缺少“{name:@field}”列",
+        "en": "the grids have no column {name!r}",
+    },
+    "grids.code.no_community": {
+        "zh": "该网格没有所属社区编码，无法生成网格编码；请先填写社区编码",
+        "en": "the grid has no community code, so it cannot be given a grid code",
+    },
+    "grids.code.bad_community": {
+        "zh": "社区编码 {community} 不是 {n} 位数字，无法据此生成网格编码",
+        "en": "community code {community} is not {n} digits, so grid codes cannot be made from it",
+    },
+    "grids.code.too_many": {
+        "zh": "社区 {community} 有 {n} 个网格，而 3 位序号最多只能编到 {max}；请合并部分网格",
+        "en": "community {community} has {n} grids; a 3-digit sequence numbers at most {max}",
+    },
+    "grids.code.no_free": {
+        "zh": "社区 {community} 已没有可用的网格序号",
+        "en": "community {community} has no free grid sequence number left",
+    },
+    "grids.code.row_height": {
+        "zh": "行高须为正的米数，不能是 {value}",
+        "en": "row_height_m must be a positive number of metres, not {value!r}",
+    },
+    "grids.code.twice": {
+        "zh": "网格编码 {code} 被使用了两次",
+        "en": "grid code {code} is used twice",
+    },
+    "grids.code.problems": {
+        "zh": "网格编码有误：{problems}",
+        "en": "{problems}",
+    },
+    # tilings (gridmap.grids.tiling, gridmap.grids.service)
+    "tiling.kind.invalid": {"zh": "无效几何", "en": "invalid"},
+    "tiling.kinds.invalid": {"zh": "无效几何", "en": "invalids"},
+    "tiling.kind.empty": {"zh": "空几何", "en": "empty"},
+    "tiling.kinds.empty": {"zh": "空几何", "en": "emptys"},
+    "tiling.kind.unknown_community": {"zh": "未知社区", "en": "unknown community"},
+    "tiling.kinds.unknown_community": {"zh": "未知社区", "en": "unknown communitys"},
+    "tiling.kind.gap": {"zh": "缝隙", "en": "gap"},
+    "tiling.kinds.gap": {"zh": "缝隙", "en": "gaps"},
+    "tiling.kind.overlap": {"zh": "重叠", "en": "overlap"},
+    "tiling.kinds.overlap": {"zh": "重叠", "en": "overlaps"},
+    "tiling.kind.outside": {"zh": "超出社区", "en": "outside"},
+    "tiling.kinds.outside": {"zh": "超出社区", "en": "outsides"},
+    "tiling.kind_count": {"zh": "{kind} {n} 处", "en": "{n} {kind}"},
+    "tiling.ok": {
+        "zh": "网格完整覆盖每个社区，无缝隙、无重叠",
+        "en": "the grids tile every community",
+    },
+    "tiling.summary_one": {
+        "zh": "{total} 处网格拼接问题：{parts}",
+        "en": "{total} tiling problem: {parts}",
+    },
+    "tiling.summary": {
+        "zh": "{total} 处网格拼接问题：{parts}",
+        "en": "{total} tiling problems: {parts}",
+    },
+    "tiling.failed": {
+        "zh": "{summary}；第一处：{first}",
+        "en": "{summary}; first: {first}",
+    },
+    "tiling.not_lonlat": {
+        "zh": "{layer:@layer}图层的坐标系是 {crs}，应为经纬度（EPSG:4326）",
+        "en": "the {layer} are in {crs}; expected longitude/latitude (EPSG:4326)",
+    },
+    "tiling.no_column": {
+        "zh": "{layer:@layer}图层缺少“{name:@field}”列",
+        "en": "the {layer} have no column {name!r}",
+    },
+    "tiling.tolerance": {
+        "zh": "容差须为不小于 0 的平方米数，不能是 {value}",
+        "en": "tolerance_m2 must be a number of square metres >= 0, not {value!r}",
+    },
+    "grids.not_tiling": {
+        "zh": "新网格未能完整覆盖社区 {community}：{summary}；请修正缝隙或重叠后再保存",
+        "en": "the new grids do not tile community {community}: {summary}",
+    },
+    "grids.placement": {
+        "zh": "{problems}",
+        "en": "{problems}",
+    },
+    "grids.changed_since_loaded": {
+        "zh": "社区 {community} 的网格在您加载后已被他人修改（{changed}）；请刷新后重试",
+        "en": "the grids of community {community} were changed by someone else since you "
+        "loaded them ({changed}); reload and try again",
+    },
+    "grids.view_out_of_date": {
+        "zh": "您看到的内容已过时，未保存任何修改。加载后被修改的有：{changes}；请刷新后重试",
+        "en": "your view is out of date; nothing was saved. Changed since you loaded: {changes}",
+    },
+    # splitting a community into grids (gridmap.grids.split)
+    "split.err.no_crs": {
+        "zh": "社区边界没有坐标系；应为 EPSG:4326（WGS-84 经纬度）",
+        "en": "the community has no coordinate reference system; expected EPSG:4326",
+    },
+    "split.err.no_geometry": {
+        "zh": "该社区没有边界几何图形；请先导入社区边界",
+        "en": "the community has no geometry",
+    },
+    "split.err.not_polygon": {
+        "zh": "该社区的边界不是面（多边形）；请检查社区边界数据",
+        "en": "the community is not a polygon",
+    },
+    "split.err.not_lonlat": {
+        "zh": "社区边界的坐标不是经纬度（EPSG:4326）",
+        "en": "the community's coordinates are not longitude/latitude (EPSG:4326)",
+    },
+    "split.err.too_many": {
+        "zh": "划分结果有 {n} 个网格，而一个社区最多 {max} 个；请把网格划大一些",
+        "en": "the split gives {n} grids; a community holds at most {max}. Choose larger grids.",
+    },
+    "split.err.cell_m": {
+        "zh": "格网边长须为正的米数，不能是 {value}",
+        "en": "cell_m must be a positive number of metres, not {value!r}",
+    },
+    "split.err.shape": {
+        "zh": "格网形状须为正方形（square）或六边形（hex），不能是 {value}",
+        "en": "shape must be 'square' or 'hex', not {value!r}",
+    },
+    "split.err.cells_too_small": {
+        "zh": "边长 {cell_m} 米的格网对面积 {area:,.0f} m² 的社区来说太小了；请加大边长",
+        "en": "cells of {cell_m} m are far too small for a community of {area:,.0f} m²",
+    },
+    "split.err.positive": {
+        "zh": "{name:@split.err.option}须为正数，不能是 {value}",
+        "en": "{name} must be a positive number, not {value!r}",
+    },
+    "split.err.option.target_households": {"zh": "目标户数", "en": "target_households"},
+    "split.err.option.target_area_m2": {"zh": "目标面积", "en": "target_area_m2"},
+    "split.err.needs_buildings": {
+        "zh": "按户数划分需要楼栋数据（含户数）；请先导入楼栋",
+        "en": "a household target needs the buildings (with their households)",
+    },
+    "split.err.bounds": {
+        "zh": "户数范围须满足 0 < 下限 ≤ 上限，而现在下限为 {lo}、上限为 {hi}",
+        "en": "household bounds must satisfy 0 < min <= max, not min={lo}, max={hi}",
+    },
+    "split.err.households_need_buildings": {
+        "zh": "按户数均衡划分需要楼栋数据；请先导入楼栋",
+        "en": "the household split needs the buildings",
+    },
+    # why a generated grid misses the bounds (the split page's problem column)
+    "split.problem.compound_too_big": {
+        "zh": "{total:.0f} 户，超过上限 {hi:.0f}：小区 {name} 自身就有 {hh:.0f} 户，不做拆分",
+        "en": "{total:.0f} households, more than the maximum {hi:.0f}: compound {name} "
+        "alone has {hh:.0f} and is not cut",
+    },
+    "split.problem.block_too_big": {
+        "zh": "{total:.0f} 户，超过上限 {hi:.0f}：两条道路之间的一个街区就有 {hh:.0f} 户，"
+        "按道路划分无法切开（请改用按户数划分）",
+        "en": "{total:.0f} households, more than the maximum {hi:.0f}: one block between "
+        "streets has {hh:.0f} and the streets method cannot cut it (use the households "
+        "method)",
+    },
+    "split.problem.blocks_ungroupable": {
+        "zh": "{total:.0f} 户，超过上限 {hi:.0f}：此处的街区无法在户数范围内组合",
+        "en": "{total:.0f} households, more than the maximum {hi:.0f}: the blocks here "
+        "cannot be grouped within the bounds",
+    },
+    "split.problem.community_small": {
+        "zh": "整个社区只有 {total:.0f} 户，少于下限 {lo:.0f}",
+        "en": "the whole community has only {total:.0f} households, fewer than the minimum "
+        "{lo:.0f}",
+    },
+    "split.problem.isolated": {
+        "zh": "{total:.0f} 户，少于下限 {lo:.0f}：这是社区中独立的一块，没有可合并的相邻网格",
+        "en": "{total:.0f} households, fewer than the minimum {lo:.0f}: a separate part of "
+        "the community with no neighbour to join",
+    },
+    "split.problem.no_neighbour_room": {
+        "zh": "{total:.0f} 户，少于下限 {lo:.0f}：相邻网格合并后都会超过上限",
+        "en": "{total:.0f} households, fewer than the minimum {lo:.0f}: no neighbouring "
+        "grid can take it without passing the maximum",
+    },
+    "split.problem.sliver": {
+        "zh": "面积仅 {area:.0f} m² 的细碎图斑，小于 {min_area:.0f} m²，且没有可合并的相邻网格",
+        "en": "a sliver of {area:.0f} m², smaller than {min_area:.0f} m², with no neighbour "
+        "to join",
+    },
+    "split.problem.piece_too_big": {
+        "zh": "{name:@split.problem.piece}自身就有 {hh:.0f} 户，超过上限 {hi}，且无法再拆分",
+        "en": "{name:@split.problem.piece} alone has {hh:.0f} households, more than the "
+        "maximum {hi}, and cannot be split",
+    },
+    "split.problem.piece.": {"zh": "其中一块", "en": "one piece"},
+    "split.problem.area_too_big": {
+        "zh": "{hh:.0f} 户，超过上限 {hi}：此区域无论怎样划分都不能满足户数范围",
+        "en": "{hh:.0f} households, more than the maximum {hi}: no split of this area fits "
+        "the bounds",
+    },
+    "split.problem.community_small_hh": {
+        "zh": "整个社区只有 {total:.0f} 户，少于下限 {lo}",
+        "en": "the whole community has only {total:.0f} households, fewer than the minimum {lo}",
+    },
+    "split.problem.enclave": {
+        "zh": "社区中独立的一块（飞地，与其余部分不相连）只有 {total:.0f} 户，少于下限 {lo}",
+        "en": "a separate part of the community (an enclave, not connected to the rest) "
+        "with only {total:.0f} households, fewer than the minimum {lo}",
+    },
+    "split.problem.uneven": {
+        "zh": "{hh:.0f} 户，少于下限 {lo}：此处的小区无法分得更均匀",
+        "en": "{hh:.0f} households, fewer than the minimum {lo}: the compounds here cannot "
+        "be divided more evenly",
+    },
+    "split.problem.line": {"zh": "{code}：{problem}", "en": "{code}: {problem}"},
+    # demo data and whole-street loads (gridmap.datasets, gridmap.importing)
+    "datasets.unknown": {
+        "zh": "没有名为 {name} 的数据集；可选：{names}",
+        "en": "no dataset called {name}; choose one of: {names}",
+    },
+    "datasets.not_installed": {
+        "zh": "数据集 {name} 未安装：缺少 {path}。演示数据随源码仓库提供（data/geo/）；"
+        "请从源码目录用 `pip install -e .` 安装 gridmap，或运行 `python scripts/make_demo.py` "
+        "重新生成",
+        "en": "the {name} dataset is not installed: {path} is missing. The demo files ship "
+        "with the source repository (data/geo/); install gridmap from a checkout with "
+        "`pip install -e .`, or regenerate them with `python scripts/make_demo.py`.",
+    },
+    "datasets.bad_manifest": {
+        "zh": "无法读取数据集清单：{detail}",
+        "en": "cannot read the dataset manifest: {detail}",
+    },
+    "datasets.no_layers": {
+        "zh": "数据集清单中没有图层列表",
+        "en": "the dataset manifest has no list of layers",
+    },
+    "datasets.bad_entry": {
+        "zh": "图层条目须包含 layer 和 file",
+        "en": "a layer entry needs 'layer' and 'file'",
+    },
+    "datasets.missing_file": {
+        "zh": "演示街道的{layer:@layer}文件 {path} 不存在",
+        "en": "the demo street's {layer} file {path} is missing",
+    },
+    "datasets.no_street": {
+        "zh": "数据集清单中没有带编码和名称的街道",
+        "en": "the dataset manifest has no street with a code and a name",
+    },
+    "import.no_replace_scoped": {
+        "zh": "用户“{user}”只管辖部分社区，不能替换整个图层",
+        "en": "user {user!r} may not replace a whole layer (scoped to communities)",
+    },
+    "import.no_street_scoped": {
+        "zh": "用户“{user}”只管辖部分社区，不能载入整个街道",
+        "en": "user {user!r} may not load a whole street (scoped to communities)",
+    },
+    "import.store_not_empty": {
+        "zh": "数据库中已有数据；演示街道只能载入空数据库",
+        "en": "the store already holds data; the demo street loads only into an empty store",
+    },
+    "grids.code.problem.missing": {"zh": "缺少网格编码", "en": "grid code is missing"},
+    "grids.code.problem.not_digits": {
+        "zh": "网格编码 {code} 含有 0-9 以外的字符",
+        "en": "grid code {code!r} contains characters other than digits 0-9",
+    },
+    "grids.code.problem.length": {
+        "zh": "网格编码 {code} 有 {length} 位，应为 {digits} 位数字",
+        "en": "grid code {code!r} has {length} characters, not {digits} digits",
+    },
+    "grids.code.problem.community_code": {
+        "zh": "社区编码 {community} 不是 {community_digits} 位数字，无法核对网格编码 {code}",
+        "en": "community code {community!r} is not {community_digits} digits, so grid code "
+        "{code} cannot be checked against it",
+    },
+    "grids.code.problem.prefix": {
+        "zh": "网格编码 {code} 不以所属社区编码 {community} 开头",
+        "en": "grid code {code} does not start with the code of its community {community}",
+    },
+    "grids.code.problem.sequence": {
+        "zh": "网格编码 {code} 的顺序号为 000；顺序号应为 001 至 999",
+        "en": "grid code {code} has sequence 000; sequences run from 001 to 999",
+    },
+    "grids.conflict.added": {
+        "zh": "网格 {code}：他人新增了 {added}",
+        "en": "grid {code}: someone else added {added}",
+    },
+    "grids.conflict.removed": {
+        "zh": "网格 {code}：他人移除了 {removed}",
+        "en": "grid {code}: someone else removed {removed}",
+    },
+    "grids.conflict.added_removed": {
+        "zh": "网格 {code}：他人新增了 {added}，并移除了 {removed}",
+        "en": "grid {code}: someone else added {added} and removed {removed}",
+    },
+    "grids.conflict.edited": {
+        "zh": "网格 {code}：{worker} 的分配已被他人修改",
+        "en": "grid {code}: the assignment of {worker} was edited",
     },
     # --- common error texts (gridmap.errors) -------------------------------------------
     "error.not_found": {"zh": "未找到", "en": "not found"},
