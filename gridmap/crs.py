@@ -117,8 +117,7 @@ def _as_float_arrays(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray, NDArray, 
         y = np.asarray(lat, dtype=np.float64)
         x, y = np.broadcast_arrays(x, y)
     except (TypeError, ValueError) as exc:
-        msg = f"coordinates must be numbers of matching shape ({exc})"
-        raise InputError(msg) from exc
+        raise InputError.keyed("crs.not_numbers", detail=str(exc)) from exc
     return x.copy(), y.copy(), x.ndim == 0
 
 
@@ -191,7 +190,7 @@ def _apply_solver(
     """Check the solver options, then apply an iterative inverse inside China's box."""
     if not (tol_m > 0 and max_iter >= 1):
         msg = f"tol_m must be > 0 and max_iter >= 1, got tol_m={tol_m}, max_iter={max_iter}"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     return _apply_inside(lambda x, y: inside(x, y, tol_m=tol_m, max_iter=max_iter), lon, lat)
 
 
@@ -626,29 +625,19 @@ def normalize_crs_name(text: str | int) -> str:
     if key in _ALIASES:
         return _ALIASES[key]
     if key in {"bd09mc", "bdmc", "baidumercator"}:
-        msg = (
-            f"{raw!r}: Baidu Mercator metres (BD-09MC) are not supported; "
-            "export BD-09 longitude/latitude (bd09ll) from Baidu instead"
-        )
-        raise CRSError(msg)
+        raise CRSError.keyed("crs.bd09mc", name=repr(raw))
     match = _EPSG_RE.match(key)
     if match:
         code = int(match.group(1))
         try:
             pyproj.CRS.from_epsg(code)
         except _PyprojCRSError as exc:
-            msg = f"{raw!r}: EPSG:{code} is not a coordinate system pyproj knows"
-            raise CRSError(msg) from exc
+            raise CRSError.keyed("crs.unknown_epsg", name=repr(raw), code=code) from exc
         return _ALIASES.get(str(code), f"EPSG:{code}")
     code = _epsg_of_definition(raw)
     if code is not None:
         return _ALIASES.get(str(code), f"EPSG:{code}")
-    msg = (
-        f"unknown coordinate system {raw!r}; use one of wgs84 (GPS, EPSG:4326), "
-        "cgcs2000 (EPSG:4490), gcj02 (Amap/Tencent), bd09 (Baidu), or an EPSG code "
-        "such as EPSG:4549"
-    )
-    raise CRSError(msg)
+    raise CRSError.keyed("crs.unknown", name=repr(raw))
 
 
 def _epsg_of_definition(text: str) -> int | None:
@@ -677,8 +666,7 @@ def _pyproj_transform(x: ArrayLike, y: ArrayLike, src: str, dst: str) -> Coords:
     try:
         out_x, out_y = _transformer(src, dst).transform(xa, ya, errcheck=False)
     except pyproj.exceptions.ProjError as exc:
-        msg = f"cannot transform coordinates from {src} to {dst}: {exc}"
-        raise CRSError(msg) from exc
+        raise CRSError.keyed("crs.cannot_transform", src=src, dst=dst, detail=str(exc)) from exc
     out_x = np.asarray(out_x, dtype=np.float64).reshape(xa.shape)
     out_y = np.asarray(out_y, dtype=np.float64).reshape(ya.shape)
     return _finish(out_x, out_y, scalar)
@@ -769,28 +757,25 @@ def require_crs(gdf: object, what: str) -> gpd.GeoDataFrame:
     """
     if not isinstance(gdf, gpd.GeoDataFrame):
         msg = f"the {what} must be a GeoDataFrame, not {type(gdf).__name__}"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     if gdf.crs is None:
-        msg = f"the {what} have no coordinate reference system; expected EPSG:4326"
-        raise CRSError(msg)
+        raise CRSError.keyed("crs.layer_no_crs", what=what)
     return gdf
 
 
-def _check_geographic(crs: Any, what: str) -> None:
-    """Raise CRSError unless ``crs`` is WGS-84 or CGCS2000 lon/lat."""
+def _check_geographic(crs: Any) -> None:
+    """Raise CRSError unless a layer's ``crs`` is WGS-84 or CGCS2000 lon/lat."""
     if crs is None:
-        msg = f"{what} has no coordinate system; declare it (gridmap stores EPSG:4326)"
-        raise CRSError(msg)
+        raise CRSError.keyed("crs.layer_undeclared")
     epsg = pyproj.CRS.from_user_input(crs).to_epsg()
     if epsg not in (4326, 4490):
-        msg = f"{what} is in {crs}, expected WGS-84 longitude/latitude (EPSG:4326)"
-        raise CRSError(msg)
+        raise CRSError.keyed("crs.not_lonlat", crs=str(crs))
 
 
 def _centre(lon: Any, lat: ArrayLike | None) -> tuple[float, float]:
     """Return a representative (lon, lat) of a scalar, an array or a GeoDataFrame/GeoSeries."""
     if isinstance(lon, gpd.GeoDataFrame | gpd.GeoSeries):
-        _check_geographic(lon.crs, "the layer")
+        _check_geographic(lon.crs)
         min_x, min_y, max_x, max_y = lon.total_bounds
         return (min_x + max_x) / 2.0, (min_y + max_y) / 2.0
     x = np.asarray(lon, dtype=np.float64).ravel()
@@ -838,14 +823,9 @@ def metric_epsg(lon: Any, lat: ArrayLike | None = None) -> int:
     """
     c_lon, c_lat = _centre(lon, lat)
     if not (math.isfinite(c_lon) and math.isfinite(c_lat)):
-        msg = "cannot choose a metric coordinate system: there are no finite coordinates"
-        raise CRSError(msg)
+        raise CRSError.keyed("crs.no_finite")
     if not -180.0 <= c_lon <= 180.0:
-        msg = (
-            f"cannot choose a metric coordinate system for longitude {c_lon:g}: "
-            "the data do not look like longitude/latitude"
-        )
-        raise CRSError(msg)
+        raise CRSError.keyed("crs.not_longitude", lon=c_lon)
     if 73.5 <= c_lon < 136.5:
         cm = 3 * math.floor(c_lon / 3.0 + 0.5)
         return 4534 + (cm - 75) // 3
@@ -898,11 +878,10 @@ def to_metric(gdf: gpd.GeoDataFrame, *, crs: Any = None) -> gpd.GeoDataFrame:
     CRSError
         If the layer has no CRS or is not lon/lat, or is empty and no ``crs`` is given.
     """
-    _check_geographic(gdf.crs, "the layer")
+    _check_geographic(gdf.crs)
     if crs is None:
         if gdf.empty or not np.isfinite(gdf.total_bounds).all():
-            msg = "cannot choose a metric coordinate system for an empty layer; pass crs="
-            raise CRSError(msg)
+            raise CRSError.keyed("crs.empty_layer")
         crs = metric_crs(gdf)
     return _reproject(gdf, crs)
 
@@ -955,8 +934,7 @@ def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         If the layer has no CRS.
     """
     if gdf.crs is None:
-        msg = "the layer has no coordinate system; declare it before converting to WGS-84"
-        raise CRSError(msg)
+        raise CRSError.keyed("crs.no_crs_to_wgs84")
     return _reproject(gdf, 4326)
 
 
@@ -1024,15 +1002,10 @@ def _check_layer_src(crs: Any, src: str) -> None:
     layer = pyproj.CRS.from_user_input(crs)
     if src.startswith("EPSG:"):
         if layer.to_epsg() != int(src[5:]):
-            msg = f"the layer is labelled {layer.to_string()} but the source was declared {src}"
-            raise CRSError(msg)
+            raise CRSError.keyed("crs.label_mismatch", layer_crs=layer.to_string(), src=src)
         return
     if not layer.is_geographic:
-        msg = (
-            f"the layer is in projected {layer.to_string()}; {src} applies to "
-            "longitude/latitude only, so convert the layer to lon/lat first"
-        )
-        raise CRSError(msg)
+        raise CRSError.keyed("crs.projected", layer_crs=layer.to_string(), src=src)
 
 
 # ---------------------------------------------------------------------------
@@ -1207,11 +1180,11 @@ def check_coordinates(
     """
     if (expected_center is None) != (max_km is None):
         msg = "give both expected_center and max_km, or neither"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     x, y = _numeric(lon), _numeric(lat)
     if x.shape != y.shape:
         msg = f"{x.size} longitudes but {y.size} latitudes"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     masks = _classify(x, y)
     total = int(masks["finite"].sum())
     findings: list[CoordinateFinding] = []
@@ -1293,8 +1266,9 @@ def looks_swapped(lon: ArrayLike, lat: ArrayLike) -> bool:
     return total > 0 and 2 * int(masks["swapped"].sum()) > total
 
 
-def lonlat_to_wgs84(lon: Any, lat: Any, crs: str = "wgs84", *,
-                    what: str = "coordinates") -> tuple[float, float]:
+def lonlat_to_wgs84(
+    lon: Any, lat: Any, crs: str = "wgs84", *, what: str = "coordinates"
+) -> tuple[float, float]:
     """Convert one typed-in longitude/latitude position to WGS-84, checking it.
 
     Parameters
@@ -1325,18 +1299,15 @@ def lonlat_to_wgs84(lon: Any, lat: Any, crs: str = "wgs84", *,
     try:
         x, y = float(lon), float(lat)
     except (TypeError, ValueError):
-        msg = f"{what} must be numbers, got ({lon!r}, {lat!r})"
-        raise InputError(msg) from None
+        raise InputError.keyed(
+            "crs.position_not_numbers", what=what, lon=repr(lon), lat=repr(lat)
+        ) from None
     if not (math.isfinite(x) and math.isfinite(y)):
-        msg = f"{what} must be finite numbers, got ({lon!r}, {lat!r})"
-        raise InputError(msg)
+        raise InputError.keyed("crs.position_not_finite", what=what, lon=repr(lon), lat=repr(lat))
     system = normalize_crs_name(crs)
     if system not in ("wgs84", "cgcs2000", "gcj02", "bd09"):
-        msg = f"{what} must be longitude/latitude (wgs84, gcj02 or bd09), not {crs}"
-        raise InputError(msg)
+        raise InputError.keyed("crs.position_not_lonlat_system", what=what, system=crs)
     if not (-180 <= x <= 180 and -90 <= y <= 90):
-        msg = f"({x}, {y}) is not a longitude/latitude position; are the axes swapped?"
-        raise InputError(msg)
+        raise InputError.keyed("crs.position_out_of_range", x=x, y=y)
     wx, wy = transform(x, y, src=system, dst="wgs84")
     return float(wx), float(wy)
-

@@ -59,8 +59,9 @@ def _row_numbers(frame: pd.DataFrame) -> list[int]:
     return list(range(1, len(frame) + 1))
 
 
-def _check_inside_grids(frame: gpd.GeoDataFrame, grids: gpd.GeoDataFrame,
-                        report: ImportReport) -> None:
+def _check_inside_grids(
+    frame: gpd.GeoDataFrame, grids: gpd.GeoDataFrame, report: ImportReport
+) -> None:
     """Report every point that lies in no grid."""
     if grids.empty or frame.empty:
         return
@@ -69,12 +70,16 @@ def _check_inside_grids(frame: gpd.GeoDataFrame, grids: gpd.GeoDataFrame,
     for i in np.flatnonzero(idx < 0):
         pt = frame.geometry.iloc[i]
         where = f" at ({pt.x:.6f}, {pt.y:.6f})" if isinstance(pt, shapely.Point) else ""
-        report.add(f"lies outside every grid{where}; check its coordinates or the declared "
-                   "coordinate system (use --allow-outside to import it anyway)", row=rows[i])
+        report.add(
+            f"lies outside every grid{where}; check its coordinates or the declared "
+            "coordinate system (use --allow-outside to import it anyway)",
+            row=rows[i],
+        )
 
 
-def _assign_missing_grid_codes(frame: gpd.GeoDataFrame, grids: gpd.GeoDataFrame,
-                               report: ImportReport) -> gpd.GeoDataFrame:
+def _assign_missing_grid_codes(
+    frame: gpd.GeoDataFrame, grids: gpd.GeoDataFrame, report: ImportReport
+) -> gpd.GeoDataFrame:
     from gridmap.grids.codes import assign_grid_codes
 
     if not frame["code"].isna().any():
@@ -89,8 +94,7 @@ def _assign_missing_grid_codes(frame: gpd.GeoDataFrame, grids: gpd.GeoDataFrame,
     out = frame.copy()
     out["code"] = coded.loc[coded["_new"], "code"].to_numpy()
     n = int(frame["code"].isna().sum())
-    report.add(f"generated codes for {n} grids (west to east, north to south)",
-               severity="info")
+    report.add(f"generated codes for {n} grids (west to east, north to south)", severity="info")
     return out
 
 
@@ -101,33 +105,46 @@ _COMMUNITY_COLUMN = {"communities": "code", "grids": "community", "compounds": "
 _STREET_LAYERS = ("roads", "schools", "internet_cafes", "workers", "maintenance")
 
 
-def _check_scope(frame: gpd.GeoDataFrame, layer: str, grids: gpd.GeoDataFrame, user: User,
-                 report: ImportReport,
-                 community_polygons: Callable[[], gpd.GeoDataFrame]) -> None:
+def _check_scope(
+    frame: gpd.GeoDataFrame,
+    layer: str,
+    grids: gpd.GeoDataFrame,
+    user: User,
+    report: ImportReport,
+    community_polygons: Callable[[], gpd.GeoDataFrame],
+) -> None:
     """Report rows outside ``user``'s communities (nothing to do for whole-street users)."""
     if user.scope is None or frame.empty:
         return
     if layer in _STREET_LAYERS:
-        report.add(f"layer {layer} belongs to the whole street; user {user.username!r} may "
-                   f"import only within communities {', '.join(user.scope)}")
+        report.add(
+            f"layer {layer} belongs to the whole street; user {user.username!r} may "
+            f"import only within communities {', '.join(user.scope)}"
+        )
         return
     if layer in _COMMUNITY_COLUMN:
         communities = frame[_COMMUNITY_COLUMN[layer]]
     elif layer == "assignments":
-        communities = frame["grid"].map(dict(zip(grids["code"], grids["community"],
-                                                 strict=True)))
+        communities = frame["grid"].map(dict(zip(grids["code"], grids["community"], strict=True)))
     else:  # a point belongs to the community polygon it lies in (not to a grid's name)
         communities = communities_of_points(frame.geometry.to_numpy(), community_polygons())
     rows = _row_numbers(frame)
     for i, community in enumerate(communities):
         if community is not None and not user.in_scope(community):
-            report.add(f"lies in community {community}, outside the communities of user "
-                       f"{user.username!r}", row=rows[i])
+            report.add(
+                f"lies in community {community}, outside the communities of user {user.username!r}",
+                row=rows[i],
+            )
 
 
-def _check_grid_placement(frame: gpd.GeoDataFrame, communities: gpd.GeoDataFrame,
-                          grids: gpd.GeoDataFrame, report: ImportReport, *,
-                          replace: bool) -> None:
+def _check_grid_placement(
+    frame: gpd.GeoDataFrame,
+    communities: gpd.GeoDataFrame,
+    grids: gpd.GeoDataFrame,
+    report: ImportReport,
+    *,
+    replace: bool,
+) -> None:
     """Report grids outside their community's polygon or over another community's grids.
 
     The community named in a row proves nothing: its geometry must lie there too
@@ -138,16 +155,30 @@ def _check_grid_placement(frame: gpd.GeoDataFrame, communities: gpd.GeoDataFrame
     tolerance = float(config.get("tiling_tolerance_m2"))
     replaced = list(grids["code"]) if replace else ()
     rows = _row_numbers(frame)
-    for p in grid_placement_problems(frame, communities, grids, tolerance_m2=tolerance,
-                                     replaced=replaced):
+    for p in grid_placement_problems(
+        frame, communities, grids, tolerance_m2=tolerance, replaced=replaced
+    ):
         grid = p.grid or f"#{rows[p.row]}"
         area = f"{p.area_m2:.1f}"
         if p.kind == "outside":
-            report.add_key("io.scope.grid_outside", row=rows[p.row], column="geometry",
-                           grid=grid, community=p.community, area=area)
+            report.add_key(
+                "io.scope.grid_outside",
+                row=rows[p.row],
+                column="geometry",
+                grid=grid,
+                community=p.community,
+                area=area,
+            )
         else:
-            report.add_key("io.scope.grid_overlap", row=rows[p.row], column="geometry",
-                           grid=grid, community=p.community, other=p.other, area=area)
+            report.add_key(
+                "io.scope.grid_overlap",
+                row=rows[p.row],
+                column="geometry",
+                grid=grid,
+                community=p.community,
+                other=p.other,
+                area=area,
+            )
 
 
 def street_area(store: Store) -> np.ndarray | None:
@@ -160,8 +191,9 @@ def street_area(store: Store) -> np.ndarray | None:
     return geoms[keep] if keep.any() else None
 
 
-def _check_gcj02_fit(frame: gpd.GeoDataFrame, area: np.ndarray | None,
-                     report: ImportReport) -> None:
+def _check_gcj02_fit(
+    frame: gpd.GeoDataFrame, area: np.ndarray | None, report: ImportReport
+) -> None:
     """Refuse undeclared coordinates that fit the stored communities better as GCJ-02.
 
     A GCJ-02 offset (a few hundred metres) is measurable against stored boundaries:
@@ -216,7 +248,8 @@ def _check_stored_grid_heads(frame: pd.DataFrame, store: Store, report: ImportRe
     by_grid: dict[str, list[tuple[dt.date, dt.date, str]]] = {}
     for rec in stored.to_dict("records"):
         by_grid.setdefault(str(rec.get("grid")), []).append(
-            (day(rec.get("valid_from"), lo), day(rec.get("valid_to"), hi), str(rec.get("worker"))))
+            (day(rec.get("valid_from"), lo), day(rec.get("valid_to"), hi), str(rec.get("worker")))
+        )
     workers = store.read_layer("workers")
     names = workers.groupby("name")["code"].agg(list).to_dict() if not workers.empty else {}
     rows = _row_numbers(frame)
@@ -229,10 +262,18 @@ def _check_stored_grid_heads(frame: pd.DataFrame, store: Store, report: ImportRe
         for a0, b0, worker in by_grid.get(str(rec.get("grid")), []):
             if a <= b0 and a0 <= b and worker not in same:
                 start, end = max(a, a0), min(b, b0)
-                period = (f"{start.isoformat() if start != lo else '…'} – "
-                          f"{end.isoformat() if end != hi else '…'}")
-                report.add_key("io.assign.two_heads_stored", row=rows[i], grid=rec["grid"],
-                               period=period, w1=worker, w2=rec.get("worker"))
+                period = (
+                    f"{start.isoformat() if start != lo else '…'} – "
+                    f"{end.isoformat() if end != hi else '…'}"
+                )
+                report.add_key(
+                    "io.assign.two_heads_stored",
+                    row=rows[i],
+                    grid=rec["grid"],
+                    period=period,
+                    w1=worker,
+                    w2=rec.get("worker"),
+                )
                 break
 
 
@@ -248,9 +289,15 @@ def _read_capped(path: Path, layer: str, **options: object) -> tuple[pd.DataFram
         return read_layer_file(path, layer, **options)
     seconds = float(values["max_import_seconds"]) or None
     try:
-        return run_bounded(read_layer_file, path, layer, seconds=seconds,
-                           memory_mb=float(values["max_import_memory_mb"]),
-                           file=path.name, **options)
+        return run_bounded(
+            read_layer_file,
+            path,
+            layer,
+            seconds=seconds,
+            memory_mb=float(values["max_import_memory_mb"]),
+            file=path.name,
+            **options,
+        )
     except InputError as exc:
         if exc.key is None:
             raise
@@ -259,12 +306,23 @@ def _read_capped(path: Path, layer: str, **options: object) -> tuple[pd.DataFram
         return pd.DataFrame(), report
 
 
-def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYSTEM,
-                crs: str | None = None, dry_run: bool = False, repair: bool = False,
-                replace: bool = False, allow_outside: bool = False,
-                sheet: str | None = None, encoding: str | None = None,
-                columns: str | dict[str, str] | None = None, code_prefix: str | None = None,
-                progress: Callable[[float, str], None] | None = None) -> ImportReport:
+def import_file(
+    store: Store,
+    layer: str,
+    path: str | Path,
+    *,
+    user: User = SYSTEM,
+    crs: str | None = None,
+    dry_run: bool = False,
+    repair: bool = False,
+    replace: bool = False,
+    allow_outside: bool = False,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    columns: str | dict[str, str] | None = None,
+    code_prefix: str | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> ImportReport:
     """Import ``path`` into ``layer``: all rows or none.
 
     Files larger than the ``max_upload_mb`` setting are refused (reported, nothing
@@ -320,8 +378,7 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
     """
     require(user, "import")
     if replace and user.scope is not None:
-        msg = f"user {user.username!r} may not replace a whole layer (scoped to communities)"
-        raise PermissionDenied(msg)
+        raise PermissionDenied.keyed("import.no_replace_scoped", user=user.username)
     layer_spec(layer)  # unknown layer: InputError before reading anything
     step = progress or (lambda fraction, stage: None)
     path = Path(path)
@@ -332,10 +389,19 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
     grids = functools.cache(lambda: store.read_layer("grids"))  # read once, only if needed
     communities = functools.cache(lambda: store.read_layer("communities"))
     step(0.0, "read")
-    frame, report = _read_capped(path, layer, crs=crs, repair=repair,
-                                 street_area=area, max_km=max_km if area is not None else None,
-                                 sheet=sheet, encoding=encoding, max_bytes=max_bytes,
-                                 columns=columns, code_prefix=code_prefix)
+    frame, report = _read_capped(
+        path,
+        layer,
+        crs=crs,
+        repair=repair,
+        street_area=area,
+        max_km=max_km if area is not None else None,
+        sheet=sheet,
+        encoding=encoding,
+        max_bytes=max_bytes,
+        columns=columns,
+        code_prefix=code_prefix,
+    )
     step(0.4, "check")
     if report.ok and isinstance(frame, gpd.GeoDataFrame):
         _check_gcj02_fit(frame, area, report)
@@ -358,9 +424,14 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
         return report
     step(0.6, "write")
     try:
-        report.written = store.write_layer(layer, frame, source_crs=report.source_crs or crs,
-                                           username=user.username, file=str(path),
-                                           replace=replace)
+        report.written = store.write_layer(
+            layer,
+            frame,
+            source_crs=report.source_crs or crs,
+            username=user.username,
+            file=str(path),
+            replace=replace,
+        )
     except InputError as exc:
         report.add(exc.message, row=exc.row)
     step(1.0, "done")
@@ -387,11 +458,9 @@ def import_demo(store: Store, *, user: User = SYSTEM) -> dict[str, int]:
 
     require(user, "import")
     if user.scope is not None:
-        msg = f"user {user.username!r} may not load a whole street (scoped to communities)"
-        raise PermissionDenied(msg)
+        raise PermissionDenied.keyed("import.no_street_scoped", user=user.username)
     if not store.is_empty():
-        msg = "the store already holds data; the demo street loads only into an empty store"
-        raise InputError(msg)
+        raise InputError.keyed("import.store_not_empty")
     manifest = datasets.demo_manifest()
     street = datasets.demo_street()
     store.insert("streets", street, username=user.username)

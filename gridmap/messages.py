@@ -123,15 +123,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # --- text --------------------------------------------------------------------------
     "io.text.mojibake": {
-        "zh": "列 {column} 的文字像乱码（如 {sample}）：按 {used} 解码不对；已改按 {other} "
+        "zh": "列 {columns} 的文字像乱码（如 {sample}）：按 {used} 解码不对；已改按 {other} "
         "重新解码（{fixed}）。请核对，并修正 .cpg 文件",
-        "en": "column {column} looks garbled ({sample}): decoding it as {used} is wrong; "
+        "en": "column {columns} looks garbled ({sample}): decoding it as {used} is wrong; "
         "it was re-decoded as {other} ({fixed}). Check it, and fix the .cpg file",
     },
     "io.text.mojibake_refused": {
-        "zh": "列 {column} 的文字像乱码（如 {sample}），无法确定编码；请用 --encoding "
+        "zh": "列 {name} 的文字像乱码（如 {sample}），无法确定编码；请用 --encoding "
         "指定，或修正 .cpg 文件",
-        "en": "column {column} looks garbled ({sample}) and its encoding cannot be "
+        "en": "column {name} looks garbled ({sample}) and its encoding cannot be "
         "determined; give it with --encoding or fix the .cpg file",
     },
     # --- tables ------------------------------------------------------------------------
@@ -209,6 +209,784 @@ MESSAGES: dict[str, dict[str, str]] = {
     "io.convert.cannot_write": {
         "zh": "不能写出 {suffix} 文件；可写：{formats}",
         "en": "cannot write {suffix} files; gridmap writes: {formats}",
+    },
+    # --- files, coordinates and grids: keyed errors (refs #17, #18) ----------------------
+    # files and zips (gridmap.io.vector, gridmap.io.tabular)
+    "io.file.not_found": {
+        "zh": "找不到文件；请检查文件名和路径",
+        "en": "file not found",
+    },
+    "io.file.too_large": {
+        "zh": "文件大小为 {size_mb:,.1f} MB，超过上限 {limit_mb:,.1f} MB；请拆分文件或调高上限",
+        "en": "the file is {size_mb:,.1f} MB, larger than the {limit_mb:,.1f} MB limit; "
+        "split it or raise the limit",
+    },
+    "io.file.unreadable": {
+        "zh": "无法读取该文件：{detail}",
+        "en": "cannot read the file: {detail}",
+    },
+    "io.file.not_vector": {
+        "zh": "不是矢量数据文件（{suffix}）；请使用以下格式之一：{formats}",
+        "en": "not a vector file ({suffix}); use one of {formats}",
+    },
+    "io.file.no_extension": {"zh": "无扩展名", "en": "no extension"},
+    "io.zip.bad": {
+        "zh": "不是有效的 zip 压缩包（{detail}）；请重新压缩后上传",
+        "en": "not a valid zip file ({detail})",
+    },
+    "io.zip.too_many": {
+        "zh": "压缩包内有 {n:,} 个文件，超过上限 {limit:,} 个；请只压缩所需文件",
+        "en": "the zip holds {n:,} files, more than the limit of {limit:,}",
+    },
+    "io.zip.too_big": {
+        "zh": "压缩包解压后为 {mb:,.0f} MB，超过上限 {limit_mb:,.0f} MB",
+        "en": "the zip unpacks to {mb:,.0f} MB, more than the {limit_mb:,.0f} MB limit",
+    },
+    "io.zip.too_big_stream": {
+        "zh": "压缩包解压后超过 {limit_mb:,.0f} MB，已拒绝",
+        "en": "the zip unpacks to more than {limit_mb:,.0f} MB; refusing it",
+    },
+    "io.zip.unsafe_path": {
+        "zh": "压缩包中的文件 {member} 使用了绝对路径或“..”路径，为安全起见不予解压",
+        "en": "the zip member {member} has an absolute or '..' path; refusing to unpack it",
+    },
+    "io.zip.cannot_unpack": {
+        "zh": "无法解压该压缩包（{detail}）；请重新压缩后上传",
+        "en": "cannot unpack the zip ({detail})",
+    },
+    "io.zip.no_vector": {
+        "zh": "压缩包中没有矢量数据文件（.shp、.geojson、.gpkg 或 .kml）；包内文件：{found}",
+        "en": "the zip holds no vector file (.shp, .geojson, .gpkg or .kml); found: {found}",
+    },
+    "io.zip.chosen": {
+        "zh": "已读取压缩包中的 {chosen}；包内另有：{others}",
+        "en": "read {chosen} from the zip; also present: {others}",
+    },
+    # GeoJSON and JSON
+    "io.json.syntax": {
+        "zh": "JSON 格式错误：第 {line} 行第 {col} 列（{detail}）",
+        "en": "invalid JSON at line {line}, column {col}: {detail}",
+    },
+    "io.json.too_deep": {
+        "zh": "GeoJSON 无效：JSON 嵌套层数过多",
+        "en": "invalid GeoJSON: the JSON is nested too deeply",
+    },
+    "io.json.invalid": {
+        "zh": "JSON 无效：{detail}",
+        "en": "invalid JSON: {detail}",
+    },
+    "io.json.kind.object_type": {
+        "zh": "type 为 {kind} 的 JSON 对象",
+        "en": "a JSON object with type {kind}",
+    },
+    "io.json.kind.object": {
+        "zh": "没有 type 的 JSON 对象",
+        "en": "a JSON object without 'type'",
+    },
+    "io.json.kind.array": {"zh": "JSON 数组", "en": "a JSON array"},
+    "io.json.kind.string": {"zh": "JSON 字符串", "en": "a JSON string"},
+    "io.json.kind.bool": {"zh": "true/false 值", "en": "true/false"},
+    "io.json.kind.null": {"zh": "null 值", "en": "null"},
+    "io.json.kind.number": {"zh": "数字", "en": "a number"},
+    "io.geojson.not_utf8": {
+        "zh": "文件不是 UTF-8 文本（GeoJSON 必须为 UTF-8 编码）；请另存为 UTF-8",
+        "en": "the file is not UTF-8 text (GeoJSON must be UTF-8)",
+    },
+    "io.geojson.gbk": {
+        "zh": "文件为 GBK 编码，而 GeoJSON 要求 UTF-8；已按 GBK 读取",
+        "en": "the file is GBK-encoded, not UTF-8 as GeoJSON requires; read it as GBK",
+    },
+    "io.geojson.no_features": {
+        "zh": "GeoJSON 无效：FeatureCollection 中没有 features 列表",
+        "en": "invalid GeoJSON: the FeatureCollection has no 'features' list",
+    },
+    "io.geojson.not_geojson": {
+        "zh": "不是 GeoJSON：应为 FeatureCollection、Feature 或 Feature 列表，实际为{found}",
+        "en": "not GeoJSON: expected a FeatureCollection, a Feature or a list of Features, "
+        "found {found}",
+    },
+    "io.geojson.not_feature": {
+        "zh": "不是 GeoJSON 要素（Feature），而是{found}",
+        "en": "not a GeoJSON Feature but {found}",
+    },
+    "io.geojson.properties": {
+        "zh": "该要素的 properties 不是 JSON 对象",
+        "en": "the feature's 'properties' is not a JSON object",
+    },
+    # geometries (GeoJSON, KML, Shapefile)
+    "io.geom.invalid": {
+        "zh": "几何图形无效：{reason}",
+        "en": "invalid geometry: {reason}",
+    },
+    "io.geom.too_large": {
+        "zh": "几何图形无效：坐标数值过大",
+        "en": "invalid geometry: a coordinate is too large",
+    },
+    "io.geom.unreadable": {
+        "zh": "无法读取几何图形（{detail}）",
+        "en": "unreadable geometry ({detail})",
+    },
+    "io.geom.not_number": {
+        "zh": "坐标 {value} 不是数字",
+        "en": "coordinate {value} is not a number",
+    },
+    "io.geom.position": {
+        "zh": "坐标点须为含 2 或 3 个数字的列表（经度, 纬度[, 高程]）",
+        "en": "a position must be a list of 2 or 3 numbers",
+    },
+    "io.geom.not_positions": {
+        "zh": "{what:@io.geom.what}的坐标须为坐标点列表",
+        "en": "{what} coordinates must be a list of positions",
+    },
+    "io.geom.mixed_dims": {
+        "zh": "{what:@io.geom.what}混用了二维和三维坐标",
+        "en": "{what} mixes 2-D and 3-D positions",
+    },
+    "io.geom.what.ring": {"zh": "面的环", "en": "ring"},
+    "io.geom.what.LineString": {"zh": "线（LineString）", "en": "LineString"},
+    "io.geom.what.MultiPoint": {"zh": "多点（MultiPoint）", "en": "MultiPoint"},
+    "io.geom.what.Polygon": {"zh": "面（Polygon）", "en": "Polygon"},
+    "io.geom.polygon_rings": {
+        "zh": "Polygon 的坐标须为环的列表",
+        "en": "Polygon coordinates must be a list of rings",
+    },
+    "io.geom.ring_short": {
+        "zh": "面的环至少需要 4 个坐标点，此环只有 {n} 个",
+        "en": "a polygon ring needs at least 4 positions, this one has {n}",
+    },
+    "io.geom.line_short": {
+        "zh": "LineString 至少需要 2 个坐标点",
+        "en": "a LineString needs at least 2 positions",
+    },
+    "io.geom.not_object": {
+        "zh": "geometry 不是 JSON 对象",
+        "en": "the geometry is not a JSON object",
+    },
+    "io.geom.unknown_type": {
+        "zh": "未知的几何类型 {kind}",
+        "en": "unknown geometry type {kind}",
+    },
+    "io.geom.collection_list": {
+        "zh": "GeometryCollection 需要 geometries 列表",
+        "en": "a GeometryCollection needs a 'geometries' list",
+    },
+    "io.geom.too_deep": {
+        "zh": "GeometryCollection 嵌套层数过多",
+        "en": "GeometryCollections are nested too deeply",
+    },
+    "io.geom.no_coordinates": {
+        "zh": "{kind} 没有 coordinates",
+        "en": "the {kind} has no 'coordinates'",
+    },
+    "io.geom.coords_not_list": {
+        "zh": "{kind} 的坐标须为列表",
+        "en": "{kind} coordinates must be a list",
+    },
+    # Shapefile and GeoPackage
+    "io.shp.incomplete": {
+        "zh": "Shapefile 不完整：缺少 {missing}（请把 .shp、.shx、.dbf、.prj 和 .cpg 文件"
+        "一起压缩成 zip 上传）",
+        "en": "the shapefile is incomplete: {missing} missing (zip the .shp, .shx, .dbf, "
+        ".prj and .cpg files together)",
+    },
+    "io.shp.bad_cpg_text": {
+        "zh": "属性表（.dbf）的文字不是 .cpg 文件所写的 {encoding} 编码；请修正 .cpg 文件",
+        "en": "the attribute table (.dbf) is not valid {encoding} text as its .cpg says",
+    },
+    "io.shp.not_utf8_gbk": {
+        "zh": "属性表（.dbf）既不是 UTF-8 也不是 GBK 编码；请添加写明编码的 .cpg 文件",
+        "en": "the attribute table (.dbf) is neither UTF-8 nor GBK; add a .cpg file",
+    },
+    "io.shp.read_as_gbk": {
+        "zh": "没有 .cpg 文件：属性表（.dbf）已按 GBK 读取",
+        "en": "no .cpg file: read the attribute table (.dbf) as GBK",
+    },
+    "io.shp.unknown_cpg": {
+        "zh": ".cpg 文件写的编码 {name} 无法识别；已自动判断编码",
+        "en": "the .cpg file names an unknown encoding {name}; guessed instead",
+    },
+    "io.gpkg.unreadable": {
+        "zh": "不是可读取的 GeoPackage 文件（{detail}）",
+        "en": "not a readable GeoPackage ({detail})",
+    },
+    "io.gpkg.empty": {
+        "zh": "该 GeoPackage 中没有图层",
+        "en": "the GeoPackage holds no layers",
+    },
+    "io.gpkg.not_utf8": {
+        "zh": "该 GeoPackage 中的文字不是 UTF-8 编码",
+        "en": "the GeoPackage's text is not UTF-8",
+    },
+    "io.gpkg.chosen": {
+        "zh": "已读取 GeoPackage 图层 {chosen}；另有：{others}",
+        "en": "read GeoPackage layer {chosen}; also present: {others}",
+    },
+    # KML and KMZ
+    "io.kml.no_coordinates": {
+        "zh": "KML 几何图形缺少 <coordinates>",
+        "en": "a KML geometry without <coordinates>",
+    },
+    "io.kml.bad_coordinate": {
+        "zh": "KML 坐标 {token} 写法不对：应为 经度,纬度[,高程]",
+        "en": "bad KML coordinate {token}: expected lon,lat[,alt]",
+    },
+    "io.kml.coordinate_not_numbers": {
+        "zh": "KML 坐标 {token} 不是数字",
+        "en": "bad KML coordinate {token}: not numbers",
+    },
+    "io.kml.ring_short": {
+        "zh": "KML 面的环至少需要 3 个坐标点，此环只有 {n} 个",
+        "en": "a KML polygon ring needs at least 3 positions, this one has {n}",
+    },
+    "io.kml.point_positions": {
+        "zh": "KML 点（Point）有 {n} 个坐标点，应为 1 个",
+        "en": "a KML Point has {n} positions",
+    },
+    "io.kml.line_short": {
+        "zh": "KML 线（LineString）至少需要 2 个坐标点",
+        "en": "a KML LineString needs at least 2 positions",
+    },
+    "io.kml.no_outer": {
+        "zh": "KML 面（Polygon）缺少 <outerBoundaryIs>",
+        "en": "a KML Polygon without <outerBoundaryIs>",
+    },
+    "io.kml.too_deep": {
+        "zh": "KML MultiGeometry 嵌套层数过多",
+        "en": "KML MultiGeometry nested too deeply",
+    },
+    "io.kml.unsupported": {
+        "zh": "不支持的 KML 几何类型 <{kind}>",
+        "en": "unsupported KML geometry <{kind}>",
+    },
+    "io.kml.decode": {
+        "zh": "无法按 {encoding} 解码该 KML，请另存为 UTF-8",
+        "en": "cannot decode the KML as {encoding}; save it as UTF-8",
+    },
+    "io.kml.kmz_empty": {
+        "zh": "KMZ 压缩包中没有 .kml 文件",
+        "en": "the KMZ holds no .kml file",
+    },
+    "io.kml.entities": {
+        "zh": "拒绝读取该 KML：它声明了 XML 实体或外部引用（{detail}），KML 文件不需要这些",
+        "en": "refusing the KML: it declares XML entities or external references "
+        "({detail}), which KML never needs",
+    },
+    "io.kml.xml_error": {
+        "zh": "KML 无效（第 {line} 行第 {col} 列 XML 格式错误）",
+        "en": "invalid KML (XML error at line {line}, column {col})",
+    },
+    "io.kml.not_kml": {
+        "zh": "不是 KML 文件：根元素是 <{root}>",
+        "en": "not KML: the root element is <{root}>",
+    },
+    # writing and converting files (gridmap.io.writers)
+    "io.write.needs_geometry": {
+        "zh": "{driver} 文件需要几何图形；没有几何图形的表格请写成 .csv 或 .xlsx",
+        "en": "a {driver} file needs geometries; write a table as .csv or .xlsx",
+    },
+    "io.write.shp_mixed": {
+        "zh": "一个 Shapefile 只能存一种几何类型，而数据中点、线、面混在一起；"
+        "请改写为 .geojson、.gpkg 或 .kml",
+        "en": "a shapefile holds one kind of geometry, the file mixes points, lines "
+        "and polygons; write .geojson, .gpkg or .kml instead",
+    },
+    "io.write.failed": {
+        "zh": "无法写出文件（{detail}）；请检查目标文件夹是否存在、是否可写，"
+        "文件是否被其他程序占用",
+        "en": "cannot write the file ({detail})",
+    },
+    "io.convert.lonlat_only": {
+        "zh": "坐标转换只处理经纬度坐标系（wgs84、cgcs2000、gcj02、bd09）；"
+        "{what:@io.convert.what}坐标系为 {system}",
+        "en": "convert handles longitude/latitude systems only (wgs84, cgcs2000, gcj02, "
+        "bd09); the {what} system is {system}",
+    },
+    "io.convert.what.source": {"zh": "源", "en": "source"},
+    "io.convert.what.target": {"zh": "目标", "en": "target"},
+    "io.convert.no_coordinates": {
+        "zh": "找不到坐标列（经度/纬度、lon/lat、lng/lat、longitude/latitude 或 x/y）；"
+        "文件的列：{headers}",
+        "en": "no coordinate columns (经度/纬度, lon/lat, lng/lat, longitude/latitude or "
+        "x/y); headers found: {headers}",
+    },
+    "io.convert.not_numbers": {
+        "zh": "坐标（{x}, {y}）不是数字；未写出任何内容，请修正后重试",
+        "en": "the coordinates ({x}, {y}) are not numbers; nothing was written",
+    },
+    "io.convert.not_lonlat": {
+        "zh": "该文件的坐标系是 {system}，不是经纬度；请改用导入并给出其 EPSG 编码",
+        "en": "the file is in {system}, not longitude/latitude; import it with its "
+        "EPSG code instead",
+    },
+    "io.convert.unknown_system": {
+        "zh": "无法识别的坐标系",
+        "en": "an unrecognised coordinate system",
+    },
+    # cell values (gridmap.io._columns, gridmap.io.layers)
+    "io.value.bad": {
+        "zh": "{field:@field}的值不正确：{reason}",
+        "en": "bad value for {field!r}: {reason}",
+    },
+    "io.value.required": {
+        "zh": "必填列“{field:@field}”为空；请填写",
+        "en": "empty cell in required column {field!r}",
+    },
+    "io.value.too_large": {"zh": "“{value}”数值过大", "en": "{value!r} is too large"},
+    "io.value.not_int": {"zh": "“{value}”不是整数", "en": "{value!r} is not a whole number"},
+    "io.value.not_number": {"zh": "“{value}”不是数字", "en": "{value!r} is not a number"},
+    "io.value.not_finite": {
+        "zh": "“{value}”不是有限的数字",
+        "en": "{value!r} is not a finite number",
+    },
+    "io.value.not_bool": {
+        "zh": "“{value}”不是“是/否”；请填写 是/否、true/false、1/0 或 y/n",
+        "en": "{value!r} is not yes/no; use 是/否, true/false, 1/0 or y/n",
+    },
+    "io.value.bad_date": {
+        "zh": "“{value}”不是有效日期；请写成 YYYY-MM-DD 或 YYYY/MM/DD（如 2024-03-05）",
+        "en": "{value!r} is not a valid date; use YYYY-MM-DD or YYYY/MM/DD",
+    },
+    "io.value.bad_datetime": {
+        "zh": "“{value}”不是有效的日期时间；请写成 YYYY-MM-DD 或 YYYY/MM/DD，"
+        "可加 HH:MM[:SS]（如 2024-03-05 08:30）",
+        "en": "{value!r} is not a valid date and time; use YYYY-MM-DD or YYYY/MM/DD "
+        "with an optional HH:MM[:SS]",
+    },
+    "io.value.not_allowed": {
+        "zh": "“{value}”不是允许的取值；可选：{allowed}",
+        "en": "{value!r} is not an allowed value; allowed: {allowed}",
+    },
+    # tables (gridmap.io.tabular)
+    "io.table.unknown_encoding": {
+        "zh": "未知的文字编码 {encoding}；请使用 utf-8 或 gbk",
+        "en": "unknown text encoding {encoding}",
+    },
+    "io.table.cannot_decode": {
+        "zh": "无法按 {encoding} 解码该文件（第 {byte} 字节）；请换一种编码，如 utf-8 或 gbk",
+        "en": "cannot decode the file as {encoding} (byte {byte}); try another encoding, "
+        "e.g. utf-8 or gbk",
+    },
+    "io.table.undecodable": {
+        "zh": "无法解码该文件：既不是 UTF-8 也不是 GBK/GB18030 编码；请另存为 UTF-8",
+        "en": "cannot decode the file: it is neither UTF-8 nor GBK/GB18030; save it as UTF-8",
+    },
+    "io.table.empty": {
+        "zh": "文件是空的：找不到表头行",
+        "en": "the file is empty: no header row found",
+    },
+    "io.table.nul_bytes": {
+        "zh": "文件中含有 NUL 字节，不是文本表格（是否为 Excel 文件？请另存为 .xlsx 或 .csv）",
+        "en": "the file contains NUL bytes: it is not a text table (is it an Excel file?)",
+    },
+    "io.table.cannot_parse": {
+        "zh": "无法解析该表格：{detail}",
+        "en": "cannot parse the table: {detail}",
+    },
+    "io.table.bad_xlsx": {
+        "zh": "不是可读取的 XLSX 工作簿（{detail}）；请用 Excel 或 WPS 另存为 .xlsx",
+        "en": "not a readable XLSX workbook ({detail})",
+    },
+    "io.table.no_sheet_number": {
+        "zh": "工作簿中没有第 {index} 个工作表（从 0 起数）；工作表：{sheets}",
+        "en": "the workbook has no sheet number {index}; sheets: {sheets}",
+    },
+    "io.table.no_sheet": {
+        "zh": "工作簿中没有名为 {sheet} 的工作表；工作表：{sheets}",
+        "en": "the workbook has no sheet {sheet}; sheets: {sheets}",
+    },
+    "io.table.bad_sheet": {
+        "zh": "无法读取工作表 {sheet}（{detail}）",
+        "en": "cannot read sheet {sheet} ({detail})",
+    },
+    "io.table.not_table": {
+        "zh": "不是表格文件（{suffix}）；请使用 .csv、.txt 或 .xlsx",
+        "en": "not a table file ({suffix}); use .csv, .txt or .xlsx",
+    },
+    "io.table.coordinate_pair": {
+        "zh": "请同时给出经度列和纬度列；缺少{what}列",
+        "en": "give both coordinate columns; the {what} column is missing",
+    },
+    "io.table.no_coordinate_column": {
+        "zh": "没有{what}列 {wanted}；文件的列：{headers}",
+        "en": "no {what} column {wanted}; headers found: {headers}",
+    },
+    # coordinate systems (gridmap.crs)
+    "crs.not_numbers": {
+        "zh": "坐标须为数字，且经度和纬度个数一致（{detail}）",
+        "en": "coordinates must be numbers of matching shape ({detail})",
+    },
+    "crs.bd09mc": {
+        "zh": "{name}：不支持百度墨卡托米制坐标（BD-09MC）；请从百度导出 BD-09 经纬度（bd09ll）",
+        "en": "{name}: Baidu Mercator metres (BD-09MC) are not supported; export BD-09 "
+        "longitude/latitude (bd09ll) from Baidu instead",
+    },
+    "crs.unknown_epsg": {
+        "zh": "{name}：EPSG:{code} 不是已知的坐标系；请核对 EPSG 编码",
+        "en": "{name}: EPSG:{code} is not a coordinate system pyproj knows",
+    },
+    "crs.unknown": {
+        "zh": "未知坐标系 {name}；请使用 wgs84（GPS，EPSG:4326）、cgcs2000（国家 2000，"
+        "EPSG:4490）、gcj02（高德/腾讯）、bd09（百度）或 EPSG 编码（如 EPSG:4549）",
+        "en": "unknown coordinate system {name}; use one of wgs84 (GPS, EPSG:4326), "
+        "cgcs2000 (EPSG:4490), gcj02 (Amap/Tencent), bd09 (Baidu), or an EPSG code "
+        "such as EPSG:4549",
+    },
+    "crs.cannot_transform": {
+        "zh": "无法把坐标从 {src} 转换为 {dst}：{detail}",
+        "en": "cannot transform coordinates from {src} to {dst}: {detail}",
+    },
+    "crs.layer_no_crs": {
+        "zh": "{what:@layer}图层没有坐标系；应为 EPSG:4326（WGS-84 经纬度）",
+        "en": "the {what} have no coordinate reference system; expected EPSG:4326",
+    },
+    "crs.layer_undeclared": {
+        "zh": "该图层没有坐标系；请声明坐标系（gridmap 按 EPSG:4326 存储）",
+        "en": "the layer has no coordinate system; declare it (gridmap stores EPSG:4326)",
+    },
+    "crs.not_lonlat": {
+        "zh": "该图层的坐标系是 {crs}，应为 WGS-84 经纬度（EPSG:4326）",
+        "en": "the layer is in {crs}, expected WGS-84 longitude/latitude (EPSG:4326)",
+    },
+    "crs.no_finite": {
+        "zh": "无法选择米制坐标系：没有有效坐标",
+        "en": "cannot choose a metric coordinate system: there are no finite coordinates",
+    },
+    "crs.not_longitude": {
+        "zh": "无法为经度 {lon:g} 选择米制坐标系：数据看起来不是经纬度",
+        "en": "cannot choose a metric coordinate system for longitude {lon:g}: the data "
+        "do not look like longitude/latitude",
+    },
+    "crs.empty_layer": {
+        "zh": "图层为空，无法选择米制坐标系",
+        "en": "cannot choose a metric coordinate system for an empty layer; pass crs=",
+    },
+    "crs.no_crs_to_wgs84": {
+        "zh": "该图层没有坐标系；转换为 WGS-84 之前请先声明坐标系",
+        "en": "the layer has no coordinate system; declare it before converting to WGS-84",
+    },
+    "crs.label_mismatch": {
+        "zh": "该图层标注的坐标系是 {layer_crs}，但声明的源坐标系是 {src}；请核对后重新声明",
+        "en": "the layer is labelled {layer_crs} but the source was declared {src}",
+    },
+    "crs.projected": {
+        "zh": "该图层是投影坐标系 {layer_crs}；{src} 只适用于经纬度，请先把图层转换为经纬度",
+        "en": "the layer is in projected {layer_crs}; {src} applies to longitude/latitude "
+        "only, so convert the layer to lon/lat first",
+    },
+    "crs.what.coordinates": {"zh": "坐标", "en": "coordinates"},
+    "crs.what.point coordinates": {"zh": "点位坐标", "en": "point coordinates"},
+    "crs.what.the position": {"zh": "位置", "en": "the position"},
+    "crs.what.report coordinates": {"zh": "上报的坐标", "en": "report coordinates"},
+    "crs.position_not_numbers": {
+        "zh": "{what:@crs.what}须为数字，收到的是（{lon}, {lat}）",
+        "en": "{what} must be numbers, got ({lon}, {lat})",
+    },
+    "crs.position_not_finite": {
+        "zh": "{what:@crs.what}须为有限的数字，收到的是（{lon}, {lat}）",
+        "en": "{what} must be finite numbers, got ({lon}, {lat})",
+    },
+    "crs.position_not_lonlat_system": {
+        "zh": "{what:@crs.what}须为经纬度坐标（wgs84、gcj02 或 bd09），不能是 {system}",
+        "en": "{what} must be longitude/latitude (wgs84, gcj02 or bd09), not {system}",
+    },
+    "crs.position_out_of_range": {
+        "zh": "（{x}, {y}）不是经纬度位置：经度应在 -180 到 180 之间，纬度在 -90 到 90 之间；"
+        "经纬度是否填反了？",
+        "en": "({x}, {y}) is not a longitude/latitude position; are the axes swapped?",
+    },
+    # grid codes (gridmap.grids.codes)
+    "grids.code.not_digits": {
+        "zh": "网格编码 {code} 不是 {n} 位数字；网格编码为 12 位社区编码 + 3 位序号",
+        "en": "grid code {code} is not {n} digits",
+    },
+    "grids.code.no_column": {
+        "zh": "网格数据缺少“{name:@field}”列",
+        "en": "the grids have no column {name!r}",
+    },
+    "grids.code.no_community": {
+        "zh": "该网格没有所属社区编码，无法生成网格编码；请先填写社区编码",
+        "en": "the grid has no community code, so it cannot be given a grid code",
+    },
+    "grids.code.bad_community": {
+        "zh": "社区编码 {community} 不是 {n} 位数字，无法据此生成网格编码",
+        "en": "community code {community} is not {n} digits, so grid codes cannot be made from it",
+    },
+    "grids.code.too_many": {
+        "zh": "社区 {community} 有 {n} 个网格，而 3 位序号最多只能编到 {max}；请合并部分网格",
+        "en": "community {community} has {n} grids; a 3-digit sequence numbers at most {max}",
+    },
+    "grids.code.no_free": {
+        "zh": "社区 {community} 已没有可用的网格序号",
+        "en": "community {community} has no free grid sequence number left",
+    },
+    "grids.code.row_height": {
+        "zh": "行高须为正的米数，不能是 {value}",
+        "en": "row_height_m must be a positive number of metres, not {value!r}",
+    },
+    "grids.code.twice": {
+        "zh": "网格编码 {code} 被使用了两次",
+        "en": "grid code {code} is used twice",
+    },
+    "grids.code.problems": {
+        "zh": "网格编码有误：{problems}",
+        "en": "{problems}",
+    },
+    # tilings (gridmap.grids.tiling, gridmap.grids.service)
+    "tiling.kind.invalid": {"zh": "无效几何", "en": "invalid"},
+    "tiling.kinds.invalid": {"zh": "无效几何", "en": "invalids"},
+    "tiling.kind.empty": {"zh": "空几何", "en": "empty"},
+    "tiling.kinds.empty": {"zh": "空几何", "en": "emptys"},
+    "tiling.kind.unknown_community": {"zh": "未知社区", "en": "unknown community"},
+    "tiling.kinds.unknown_community": {"zh": "未知社区", "en": "unknown communitys"},
+    "tiling.kind.gap": {"zh": "缝隙", "en": "gap"},
+    "tiling.kinds.gap": {"zh": "缝隙", "en": "gaps"},
+    "tiling.kind.overlap": {"zh": "重叠", "en": "overlap"},
+    "tiling.kinds.overlap": {"zh": "重叠", "en": "overlaps"},
+    "tiling.kind.outside": {"zh": "超出社区", "en": "outside"},
+    "tiling.kinds.outside": {"zh": "超出社区", "en": "outsides"},
+    "tiling.kind_count": {"zh": "{kind} {n} 处", "en": "{n} {kind}"},
+    "tiling.ok": {
+        "zh": "网格完整覆盖每个社区，无缝隙、无重叠",
+        "en": "the grids tile every community",
+    },
+    "tiling.summary_one": {
+        "zh": "{total} 处网格拼接问题：{parts}",
+        "en": "{total} tiling problem: {parts}",
+    },
+    "tiling.summary": {
+        "zh": "{total} 处网格拼接问题：{parts}",
+        "en": "{total} tiling problems: {parts}",
+    },
+    "tiling.failed": {
+        "zh": "{summary}；第一处：{first}",
+        "en": "{summary}; first: {first}",
+    },
+    "tiling.not_lonlat": {
+        "zh": "{layer:@layer}图层的坐标系是 {crs}，应为经纬度（EPSG:4326）",
+        "en": "the {layer} are in {crs}; expected longitude/latitude (EPSG:4326)",
+    },
+    "tiling.no_column": {
+        "zh": "{layer:@layer}图层缺少“{name:@field}”列",
+        "en": "the {layer} have no column {name!r}",
+    },
+    "tiling.tolerance": {
+        "zh": "容差须为不小于 0 的平方米数，不能是 {value}",
+        "en": "tolerance_m2 must be a number of square metres >= 0, not {value!r}",
+    },
+    "grids.not_tiling": {
+        "zh": "新网格未能完整覆盖社区 {community}：{summary}；请修正缝隙或重叠后再保存",
+        "en": "the new grids do not tile community {community}: {summary}",
+    },
+    "grids.placement": {
+        "zh": "{problems}",
+        "en": "{problems}",
+    },
+    "grids.changed_since_loaded": {
+        "zh": "社区 {community} 的网格在您加载后已被他人修改（{changed}）；请刷新后重试",
+        "en": "the grids of community {community} were changed by someone else since you "
+        "loaded them ({changed}); reload and try again",
+    },
+    "grids.view_out_of_date": {
+        "zh": "您看到的内容已过时，未保存任何修改。加载后被修改的有：{changes}；请刷新后重试",
+        "en": "your view is out of date; nothing was saved. Changed since you loaded: {changes}",
+    },
+    # splitting a community into grids (gridmap.grids.split)
+    "split.err.no_crs": {
+        "zh": "社区边界没有坐标系；应为 EPSG:4326（WGS-84 经纬度）",
+        "en": "the community has no coordinate reference system; expected EPSG:4326",
+    },
+    "split.err.no_geometry": {
+        "zh": "该社区没有边界几何图形；请先导入社区边界",
+        "en": "the community has no geometry",
+    },
+    "split.err.not_polygon": {
+        "zh": "该社区的边界不是面（多边形）；请检查社区边界数据",
+        "en": "the community is not a polygon",
+    },
+    "split.err.not_lonlat": {
+        "zh": "社区边界的坐标不是经纬度（EPSG:4326）",
+        "en": "the community's coordinates are not longitude/latitude (EPSG:4326)",
+    },
+    "split.err.too_many": {
+        "zh": "划分结果有 {n} 个网格，而一个社区最多 {max} 个；请把网格划大一些",
+        "en": "the split gives {n} grids; a community holds at most {max}. Choose larger grids.",
+    },
+    "split.err.cell_m": {
+        "zh": "格网边长须为正的米数，不能是 {value}",
+        "en": "cell_m must be a positive number of metres, not {value!r}",
+    },
+    "split.err.shape": {
+        "zh": "格网形状须为正方形（square）或六边形（hex），不能是 {value}",
+        "en": "shape must be 'square' or 'hex', not {value!r}",
+    },
+    "split.err.cells_too_small": {
+        "zh": "边长 {cell_m} 米的格网对面积 {area:,.0f} m² 的社区来说太小了；请加大边长",
+        "en": "cells of {cell_m} m are far too small for a community of {area:,.0f} m²",
+    },
+    "split.err.positive": {
+        "zh": "{name:@split.err.option}须为正数，不能是 {value}",
+        "en": "{name} must be a positive number, not {value!r}",
+    },
+    "split.err.option.target_households": {"zh": "目标户数", "en": "target_households"},
+    "split.err.option.target_area_m2": {"zh": "目标面积", "en": "target_area_m2"},
+    "split.err.needs_buildings": {
+        "zh": "按户数划分需要楼栋数据（含户数）；请先导入楼栋",
+        "en": "a household target needs the buildings (with their households)",
+    },
+    "split.err.bounds": {
+        "zh": "户数范围须满足 0 < 下限 ≤ 上限，而现在下限为 {lo}、上限为 {hi}",
+        "en": "household bounds must satisfy 0 < min <= max, not min={lo}, max={hi}",
+    },
+    "split.err.households_need_buildings": {
+        "zh": "按户数均衡划分需要楼栋数据；请先导入楼栋",
+        "en": "the household split needs the buildings",
+    },
+    # why a generated grid misses the bounds (the split page's problem column)
+    "split.problem.compound_too_big": {
+        "zh": "{total:.0f} 户，超过上限 {hi:.0f}：小区 {name} 自身就有 {hh:.0f} 户，不做拆分",
+        "en": "{total:.0f} households, more than the maximum {hi:.0f}: compound {name} "
+        "alone has {hh:.0f} and is not cut",
+    },
+    "split.problem.block_too_big": {
+        "zh": "{total:.0f} 户，超过上限 {hi:.0f}：两条道路之间的一个街区就有 {hh:.0f} 户，"
+        "按道路划分无法切开（请改用按户数划分）",
+        "en": "{total:.0f} households, more than the maximum {hi:.0f}: one block between "
+        "streets has {hh:.0f} and the streets method cannot cut it (use the households "
+        "method)",
+    },
+    "split.problem.blocks_ungroupable": {
+        "zh": "{total:.0f} 户，超过上限 {hi:.0f}：此处的街区无法在户数范围内组合",
+        "en": "{total:.0f} households, more than the maximum {hi:.0f}: the blocks here "
+        "cannot be grouped within the bounds",
+    },
+    "split.problem.community_small": {
+        "zh": "整个社区只有 {total:.0f} 户，少于下限 {lo:.0f}",
+        "en": "the whole community has only {total:.0f} households, fewer than the minimum "
+        "{lo:.0f}",
+    },
+    "split.problem.isolated": {
+        "zh": "{total:.0f} 户，少于下限 {lo:.0f}：这是社区中独立的一块，没有可合并的相邻网格",
+        "en": "{total:.0f} households, fewer than the minimum {lo:.0f}: a separate part of "
+        "the community with no neighbour to join",
+    },
+    "split.problem.no_neighbour_room": {
+        "zh": "{total:.0f} 户，少于下限 {lo:.0f}：相邻网格合并后都会超过上限",
+        "en": "{total:.0f} households, fewer than the minimum {lo:.0f}: no neighbouring "
+        "grid can take it without passing the maximum",
+    },
+    "split.problem.sliver": {
+        "zh": "面积仅 {area:.0f} m² 的细碎图斑，小于 {min_area:.0f} m²，且没有可合并的相邻网格",
+        "en": "a sliver of {area:.0f} m², smaller than {min_area:.0f} m², with no neighbour "
+        "to join",
+    },
+    "split.problem.piece_too_big": {
+        "zh": "{name:@split.problem.piece}自身就有 {hh:.0f} 户，超过上限 {hi}，且无法再拆分",
+        "en": "{name:@split.problem.piece} alone has {hh:.0f} households, more than the "
+        "maximum {hi}, and cannot be split",
+    },
+    "split.problem.piece.": {"zh": "其中一块", "en": "one piece"},
+    "split.problem.area_too_big": {
+        "zh": "{hh:.0f} 户，超过上限 {hi}：此区域无论怎样划分都不能满足户数范围",
+        "en": "{hh:.0f} households, more than the maximum {hi}: no split of this area fits "
+        "the bounds",
+    },
+    "split.problem.community_small_hh": {
+        "zh": "整个社区只有 {total:.0f} 户，少于下限 {lo}",
+        "en": "the whole community has only {total:.0f} households, fewer than the minimum {lo}",
+    },
+    "split.problem.enclave": {
+        "zh": "社区中独立的一块（飞地，与其余部分不相连）只有 {total:.0f} 户，少于下限 {lo}",
+        "en": "a separate part of the community (an enclave, not connected to the rest) "
+        "with only {total:.0f} households, fewer than the minimum {lo}",
+    },
+    "split.problem.uneven": {
+        "zh": "{hh:.0f} 户，少于下限 {lo}：此处的小区无法分得更均匀",
+        "en": "{hh:.0f} households, fewer than the minimum {lo}: the compounds here cannot "
+        "be divided more evenly",
+    },
+    "split.problem.line": {"zh": "{code}：{problem}", "en": "{code}: {problem}"},
+    # demo data and whole-street loads (gridmap.datasets, gridmap.importing)
+    "datasets.unknown": {
+        "zh": "没有名为 {name} 的数据集；可选：{names}",
+        "en": "no dataset called {name}; choose one of: {names}",
+    },
+    "datasets.not_installed": {
+        "zh": "数据集 {name} 未安装：缺少 {path}。演示数据随源码仓库提供（data/geo/）；"
+        "请从源码目录用 `pip install -e .` 安装 gridmap，或运行 `python scripts/make_demo.py` "
+        "重新生成",
+        "en": "the {name} dataset is not installed: {path} is missing. The demo files ship "
+        "with the source repository (data/geo/); install gridmap from a checkout with "
+        "`pip install -e .`, or regenerate them with `python scripts/make_demo.py`.",
+    },
+    "datasets.bad_manifest": {
+        "zh": "无法读取数据集清单：{detail}",
+        "en": "cannot read the dataset manifest: {detail}",
+    },
+    "datasets.no_layers": {
+        "zh": "数据集清单中没有图层列表",
+        "en": "the dataset manifest has no list of layers",
+    },
+    "datasets.bad_entry": {
+        "zh": "图层条目须包含 layer 和 file",
+        "en": "a layer entry needs 'layer' and 'file'",
+    },
+    "datasets.missing_file": {
+        "zh": "演示街道的{layer:@layer}文件 {path} 不存在",
+        "en": "the demo street's {layer} file {path} is missing",
+    },
+    "datasets.no_street": {
+        "zh": "数据集清单中没有带编码和名称的街道",
+        "en": "the dataset manifest has no street with a code and a name",
+    },
+    "import.no_replace_scoped": {
+        "zh": "用户“{user}”只管辖部分社区，不能替换整个图层",
+        "en": "user {user!r} may not replace a whole layer (scoped to communities)",
+    },
+    "import.no_street_scoped": {
+        "zh": "用户“{user}”只管辖部分社区，不能载入整个街道",
+        "en": "user {user!r} may not load a whole street (scoped to communities)",
+    },
+    "import.store_not_empty": {
+        "zh": "数据库中已有数据；演示街道只能载入空数据库",
+        "en": "the store already holds data; the demo street loads only into an empty store",
+    },
+    "grids.code.problem.missing": {"zh": "缺少网格编码", "en": "grid code is missing"},
+    "grids.code.problem.not_digits": {
+        "zh": "网格编码 {code} 含有 0-9 以外的字符",
+        "en": "grid code {code!r} contains characters other than digits 0-9",
+    },
+    "grids.code.problem.length": {
+        "zh": "网格编码 {code} 有 {length} 位，应为 {digits} 位数字",
+        "en": "grid code {code!r} has {length} characters, not {digits} digits",
+    },
+    "grids.code.problem.community_code": {
+        "zh": "社区编码 {community} 不是 {community_digits} 位数字，无法核对网格编码 {code}",
+        "en": "community code {community!r} is not {community_digits} digits, so grid code "
+        "{code} cannot be checked against it",
+    },
+    "grids.code.problem.prefix": {
+        "zh": "网格编码 {code} 不以所属社区编码 {community} 开头",
+        "en": "grid code {code} does not start with the code of its community {community}",
+    },
+    "grids.code.problem.sequence": {
+        "zh": "网格编码 {code} 的顺序号为 000；顺序号应为 001 至 999",
+        "en": "grid code {code} has sequence 000; sequences run from 001 to 999",
+    },
+    "grids.conflict.added": {
+        "zh": "网格 {code}：他人新增了 {added}",
+        "en": "grid {code}: someone else added {added}",
+    },
+    "grids.conflict.removed": {
+        "zh": "网格 {code}：他人移除了 {removed}",
+        "en": "grid {code}: someone else removed {removed}",
+    },
+    "grids.conflict.added_removed": {
+        "zh": "网格 {code}：他人新增了 {added}，并移除了 {removed}",
+        "en": "grid {code}: someone else added {added} and removed {removed}",
+    },
+    "grids.conflict.edited": {
+        "zh": "网格 {code}：{worker} 的分配已被他人修改",
+        "en": "grid {code}: the assignment of {worker} was edited",
     },
     # --- common error texts (gridmap.errors) -------------------------------------------
     "error.not_found": {"zh": "未找到", "en": "not found"},

@@ -64,7 +64,8 @@ if not preview or preview[0] != community:
     st.info(sh.tr("split.none"))
     st.stop()
 grids = preview[2]
-problems = split.split_problems(grids)
+problems = split.split_problems(grids, sh.lang())
+view = grids.assign(problem=split.problem_texts(grids, sh.lang()))  # in the reader's language
 st.markdown(sh.tr("split.summary", n=len(grids), bad=len(problems)))
 m1, m2, m3 = st.columns(3)
 m1.metric(sh.tr("field.grids"), len(grids))
@@ -77,7 +78,7 @@ with left:
     fmap = maps.new_map(bounds=grids.total_bounds, lang=sh.lang())
     maps.add_grids(
         fmap,
-        grids,
+        view,
         color_by="code",
         legend=False,
         lang=sh.lang(),
@@ -85,7 +86,7 @@ with left:
     )
     st_folium(fmap, key="gm_split_map", height=520, use_container_width=True, returned_objects=[])
 with right:
-    shown = grids[["code", "households", "residents", "buildings", "area_m2", "problem"]]
+    shown = view[["code", "households", "residents", "buildings", "area_m2", "problem"]]
     sh.table(shown.astype(object).where(shown.notna(), None).to_dict("records"))
 for problem in problems:
     st.warning(sh.md(problem))

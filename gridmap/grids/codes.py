@@ -154,8 +154,7 @@ def parse_grid_code(code: Any) -> GridCode:
     """
     text = normalize_code(code)
     if not _is_digits(text, GRID_CODE_LENGTH):
-        msg = f"grid code {text!r} is not {GRID_CODE_LENGTH} digits"
-        raise InputError(msg)
+        raise InputError.keyed("grids.code.not_digits", code=repr(text), n=GRID_CODE_LENGTH)
     assert text is not None
     return GridCode(text[:6], text[6:9], text[9:12], text[12:])
 
@@ -201,8 +200,13 @@ def grid_code_problems(code: Any, *, community_code: Any = None) -> list[tuple[s
     if text is None:
         return [("missing", {"code": None})]
     community = normalize_code(community_code)
-    fields = {"code": text, "community": community, "length": len(text),
-              "digits": GRID_CODE_LENGTH, "community_digits": COMMUNITY_CODE_LENGTH}
+    fields = {
+        "code": text,
+        "community": community,
+        "length": len(text),
+        "digits": GRID_CODE_LENGTH,
+        "community_digits": COMMUNITY_CODE_LENGTH,
+    }
     kinds: list[str] = []
     if not (text.isascii() and text.isdigit()):
         kinds.append("not_digits")
@@ -258,8 +262,7 @@ def _metric_points(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, np.nd
     Empty or missing geometries get NaN coordinates and ``False`` in the mask.
     """
     if gdf.crs is None:
-        msg = "the grids have no coordinate reference system; expected EPSG:4326"
-        raise CRSError(msg)
+        raise CRSError.keyed("crs.layer_no_crs", what="grids")
     n = len(gdf)
     x = np.full(n, np.nan)
     y = np.full(n, np.nan)
@@ -310,8 +313,7 @@ def _band_order(x_m: np.ndarray, y_m: np.ndarray, row_height_m: float) -> np.nda
 
 def _check_row_height(row_height_m: float | None) -> None:
     if row_height_m is not None and not (row_height_m > 0 and math.isfinite(row_height_m)):
-        msg = f"row_height_m must be a positive number of metres, not {row_height_m!r}"
-        raise InputError(msg)
+        raise InputError.keyed("grids.code.row_height", value=row_height_m)
 
 
 def order_west_east_north_south(
@@ -380,8 +382,7 @@ def _order_positions(
 def _require_columns(gdf: gpd.GeoDataFrame, columns: tuple[str, ...]) -> None:
     missing = [c for c in columns if c not in gdf.columns]
     if missing:
-        msg = f"the grids have no column {missing[0]!r}"
-        raise InputError(msg)
+        raise InputError.keyed("grids.code.no_column", name=missing[0])
 
 
 def assign_grid_codes(
@@ -440,25 +441,23 @@ def assign_grid_codes(
     for i in todo:
         community = communities[i]
         if community is None:
-            msg = "the grid has no community code, so it cannot be given a grid code"
-            raise InputError(msg, row=i + 1)
+            raise InputError.keyed("grids.code.no_community", row=i + 1)
         if not _is_digits(community, COMMUNITY_CODE_LENGTH):
-            msg = (
-                f"community code {community!r} is not {COMMUNITY_CODE_LENGTH} digits, "
-                "so grid codes cannot be made from it"
+            raise InputError.keyed(
+                "grids.code.bad_community",
+                row=i + 1,
+                community=repr(community),
+                n=COMMUNITY_CODE_LENGTH,
             )
-            raise InputError(msg, row=i + 1)
         groups.setdefault(community, [])
     for i, community in enumerate(communities):
         if community in groups:
             groups[community].append(i)
     for community, members in groups.items():
         if len(members) > MAX_SEQUENCE:
-            msg = (
-                f"community {community} has {len(members)} grids; a 3-digit sequence "
-                f"numbers at most {MAX_SEQUENCE}"
+            raise InputError.keyed(
+                "grids.code.too_many", community=community, n=len(members), max=MAX_SEQUENCE
             )
-            raise InputError(msg)
 
     if groups:
         rows = np.array(sorted(i for members in groups.values() for i in members))
@@ -485,8 +484,9 @@ def assign_grid_codes(
                 if overwrite or codes[i] is None:
                     sequence = next(free, None)
                     if sequence is None:  # pragma: no cover - guarded by the 999 check
-                        msg = f"community {community} has no free grid sequence number left"
-                        raise InputError(msg, row=int(i) + 1)
+                        raise InputError.keyed(
+                            "grids.code.no_free", row=int(i) + 1, community=community
+                        )
                     codes[i] = f"{community}{sequence:0{_SEQUENCE_DIGITS}d}"
     out[code_col] = pd.Series(codes, index=out.index, dtype=object)
     return out

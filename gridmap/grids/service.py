@@ -36,9 +36,10 @@ from gridmap.auth import User, require
 from gridmap.crs import metric_crs, to_metric
 from gridmap.errors import ConflictError, ImportReport, InputError, NotFound, TopologyError
 from gridmap.grids.balance import Plan
-from gridmap.grids.codes import assign_grid_codes, normalize_code, validate_grid_code
+from gridmap.grids.codes import assign_grid_codes, grid_code_problems, normalize_code
 from gridmap.grids.scope import grid_placement_problems
 from gridmap.grids.tiling import validate_tiling
+from gridmap.messages import Msg
 from gridmap.model import LAYERS, WorkerRole
 from gridmap.store import assignments as store_assignments
 
@@ -253,6 +254,15 @@ def workload_inputs(
 # --------------------------------------------------------------------------- grids
 
 
+def _placement_msg(p: Any) -> Msg:
+    """Return a :class:`~gridmap.grids.scope.Placement` refusal as a message (zh/en)."""
+    grid = p.grid or f"#{p.row + 1}"
+    area = f"{p.area_m2:.1f}"
+    if p.kind == "outside":
+        return Msg("io.scope.grid_outside", grid=grid, community=p.community, area=area)
+    return Msg("io.scope.grid_overlap", grid=grid, community=p.community, other=p.other, area=area)
+
+
 def _overlap_shares(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> list[tuple[int, int, float]]:
     """(old position, new position, share of the old grid's area the new one covers)."""
     if len(old) == 0 or len(new) == 0:
@@ -346,24 +356,28 @@ def save_grids(
         new["code"] = None
     new = assign_grid_codes(new)
     problems = [
-        p for c in new["code"] for p in validate_grid_code(c, community_code=community_code)
+        Msg(f"grids.code.problem.{kind}", **fields)
+        for c in new["code"]
+        for kind, fields in grid_code_problems(c, community_code=community_code)
     ]
     dupes = new["code"][new["code"].duplicated()].tolist()
-    if problems or dupes:
-        msg = "; ".join(problems + [f"grid code {d} is used twice" for d in dupes])
-        raise InputError(msg)
+    problems += [Msg("grids.code.twice", code=d) for d in dupes]
+    if problems:
+        raise InputError.keyed("grids.code.problems", problems=tuple(problems))
     report = validate_tiling(community, new, tolerance_m2=tolerance_m2)
     if not report.ok:
-        msg = f"the new grids do not tile community {community_code}: {report.summary()}"
-        raise TopologyError(msg)
+        raise TopologyError.keyed(
+            "grids.not_tiling", community=community_code, summary=report.summary_msg()
+        )
 
     stored = store.read_layer("grids")
     # inside the community (checked by the tiling) is not enough when community
     # polygons overlap: the grids of another community may not be covered either
     clashes = grid_placement_problems(new, communities, stored, tolerance_m2=tolerance_m2)
     if clashes:
-        msg = "; ".join(p.message for p in clashes)
-        raise TopologyError(msg)
+        raise TopologyError.keyed(
+            "grids.placement", problems=tuple(_placement_msg(p) for p in clashes)
+        )
     old = stored[stored["community"] == community_code].reset_index(drop=True)
     if base_versions is not None:
         now_versions = {c: int(v) for c, v in zip(old["code"], old["version"], strict=True)}
@@ -373,11 +387,9 @@ def save_grids(
                 for c in set(now_versions) | set(base_versions)
                 if now_versions.get(c) != base_versions.get(c)
             )
-            msg = (
-                f"the grids of community {community_code} were changed by someone else since "
-                f"you loaded them ({', '.join(changed)}); reload and try again"
+            err = ConflictError.keyed(
+                "grids.changed_since_loaded", community=community_code, changed=tuple(changed)
             )
-            err = ConflictError(msg)
             err.changes = changed  # type: ignore[attr-defined]
             raise err
     shares = _overlap_shares(old, new)
@@ -591,24 +603,20 @@ def save_assignments(
             if now != before:
                 gone = sorted(before - now)
                 new = sorted(now - before)
-                what = []
-                if new:
-                    what.append("added " + ", ".join(f"{w} ({r})" for w, r in new))
-                if gone:
-                    what.append("removed " + ", ".join(f"{w} ({r})" for w, r in gone))
-                conflicts.append(f"grid {code}: someone else {' and '.join(what)}")
+                added = tuple(f"{w} ({r})" for w, r in new)
+                removed = tuple(f"{w} ({r})" for w, r in gone)
+                key = "added_removed" if added and removed else "added" if added else "removed"
+                conflicts.append(
+                    Msg(f"grids.conflict.{key}", code=code, added=added, removed=removed)
+                )
             for r in assigned[code]:
                 if int(r["id"]) in base_assign and int(r["version"]) != base_assign[int(r["id"])]:
                     conflicts.append(
-                        f"grid {code}: the assignment of {r['worker_code']} was edited"
+                        Msg("grids.conflict.edited", code=code, worker=r["worker_code"])
                     )
         if conflicts:
-            msg = (
-                "your view is out of date; nothing was saved. Changed since you loaded: "
-                + "; ".join(conflicts)
-            )
-            err = ConflictError(msg)
-            err.changes = conflicts  # type: ignore[attr-defined]
+            err = ConflictError.keyed("grids.view_out_of_date", changes=tuple(conflicts))
+            err.changes = [str(c) for c in conflicts]  # type: ignore[attr-defined]
             raise err
         worker_ids = store_assignments.worker_ids(conn, wanted_workers)
         unknown = [x for x in wanted_workers if x not in worker_ids]
@@ -1006,14 +1014,24 @@ def import_plan(
             else:
                 worker = code
                 if name is not None and by_code[code].name != name:
-                    report.add_key("io.assign.wrong_name", row=i, column="worker_name", code=code,
-                                   stored=by_code[code].name, name=name)
+                    report.add_key(
+                        "io.assign.wrong_name",
+                        row=i,
+                        column="worker_name",
+                        code=code,
+                        stored=by_code[code].name,
+                        name=name,
+                    )
                     ok = False
         elif name is not None:
             found = by_name.get(name, [])
             if len(found) != 1:
-                report.add_key("io.assign.name_unknown" if not found else "io.assign.name_twice",
-                               row=i, column="worker_name", name=name)
+                report.add_key(
+                    "io.assign.name_unknown" if not found else "io.assign.name_twice",
+                    row=i,
+                    column="worker_name",
+                    name=name,
+                )
                 ok = False
             else:
                 worker = found[0]
@@ -1025,8 +1043,13 @@ def import_plan(
             ok = False
         role = roles.get((role_text or "").strip().lower())
         if role is None:
-            report.add_key("io.assign.unknown_role", row=i, column="role", role=role_text,
-                           roles=[r.value for r in WorkerRole])
+            report.add_key(
+                "io.assign.unknown_role",
+                row=i,
+                column="role",
+                role=role_text,
+                roles=[r.value for r in WorkerRole],
+            )
             ok = False
         start = day
         raw_start = normalize_code(row.get("valid_from"))

@@ -18,12 +18,15 @@ So every result tiles the community: no gaps, no overlaps, areas summing to the
 community's area (check with :func:`gridmap.grids.tiling.validate_tiling`).
 
 Outputs are GeoDataFrames in EPSG:4326 with the columns :data:`OUTPUT_COLUMNS`;
-``problem`` holds, for a grid that misses the bounds, the reason in one English
-sentence (``None`` otherwise).
+``problem`` holds, for a grid that misses the bounds, the reason in English (``None``
+otherwise), and ``problem_keys`` the same reasons as message keys of
+:mod:`gridmap.messages` with their parameters (JSON text, so files keep it):
+:func:`problem_texts` and :func:`split_problems` show them in the reader's language.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,6 +47,7 @@ from gridmap.grids.codes import (
     normalize_code,
     order_west_east_north_south,
 )
+from gridmap.messages import Msg
 
 __all__ = [
     "METHODS",
@@ -51,6 +55,7 @@ __all__ = [
     "grids_from_cells",
     "grids_from_households",
     "grids_from_streets",
+    "problem_texts",
     "split_problems",
 ]
 
@@ -66,6 +71,7 @@ OUTPUT_COLUMNS = (
     "buildings",
     "area_m2",
     "problem",
+    "problem_keys",
     "geometry",
 )
 """Columns of every generator's output, in this order."""
@@ -84,8 +90,7 @@ def _community_metric(community_geom: Any) -> tuple[BaseGeometry, Any]:
     """Return the community polygon in its metric CRS, and that CRS."""
     if isinstance(community_geom, gpd.GeoDataFrame | gpd.GeoSeries):
         if community_geom.crs is None:
-            msg = "the community has no coordinate reference system; expected EPSG:4326"
-            raise CRSError(msg)
+            raise CRSError.keyed("split.err.no_crs")
         series = (
             community_geom.geometry
             if isinstance(community_geom, gpd.GeoDataFrame)
@@ -98,20 +103,17 @@ def _community_metric(community_geom: Any) -> tuple[BaseGeometry, Any]:
     else:
         kind = type(community_geom).__name__
         msg = f"the community must be a shapely polygon in EPSG:4326, not {kind}"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     if geom is None or geom.is_empty:
-        msg = "the community has no geometry"
-        raise InputError(msg)
+        raise InputError.keyed("split.err.no_geometry")
     if not geom.is_valid:
         geom = shapely.make_valid(geom)
     geom = _polygonal(geom)
     if geom.is_empty:
-        msg = "the community is not a polygon"
-        raise InputError(msg)
+        raise InputError.keyed("split.err.not_polygon")
     minx, miny, maxx, maxy = geom.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        msg = "the community's coordinates are not longitude/latitude (EPSG:4326)"
-        raise CRSError(msg)
+        raise CRSError.keyed("split.err.not_lonlat")
     crs = metric_crs(geom.centroid.x, geom.centroid.y)
     metric = _to_metric([geom], crs)[0]
     metric = _polygonal(shapely.make_valid(metric)) if not metric.is_valid else metric
@@ -427,7 +429,7 @@ def _finish(
     *,
     community_code: str | None,
     buildings: _Buildings | None,
-    problems: dict[int, str] | None = None,
+    problems: dict[int, list[Msg]] | None = None,
     households_of: dict[int, float] | None = None,
 ) -> gpd.GeoDataFrame:
     """Dissolve the faces of each group, number the grids and compute their figures.
@@ -438,11 +440,7 @@ def _finish(
     group_of = group_of.astype(np.intp)
     n = len(labels)
     if n > MAX_SEQUENCE:
-        msg = (
-            f"the split gives {n} grids; a community holds at most {MAX_SEQUENCE}. "
-            "Choose larger grids."
-        )
-        raise InputError(msg)
+        raise InputError.keyed("split.err.too_many", n=n, max=MAX_SEQUENCE)
     order = np.argsort(group_of, kind="stable")
     bounds = np.searchsorted(group_of[order], np.arange(n + 1))
     grids_m = []
@@ -487,7 +485,14 @@ def _finish(
             ),
             "buildings": counts.astype(int),
             "area_m2": np.round(areas, 1),
-            "problem": pd.Series([problems.get(g) for g in range(n)], dtype=object),
+            "problem": pd.Series(
+                ["; ".join(map(str, problems[g])) if g in problems else None for g in range(n)],
+                dtype=object,
+            ),
+            "problem_keys": pd.Series(
+                [_problem_json(problems[g]) if g in problems else None for g in range(n)],
+                dtype=object,
+            ),
         },
         geometry=np.asarray(wgs.array, dtype=object),
         crs="EPSG:4326",
@@ -501,25 +506,70 @@ def _finish(
     return gpd.GeoDataFrame(frame[list(OUTPUT_COLUMNS)], geometry="geometry", crs="EPSG:4326")
 
 
-def split_problems(grids_gdf: gpd.GeoDataFrame) -> list[str]:
+def _problem_json(reasons: list[Msg]) -> str:
+    """Return a grid's reasons as JSON text: ``[{"key": ..., "params": {...}}, ...]``."""
+    return json.dumps(
+        [{"key": m.key, "params": m.params} for m in reasons], ensure_ascii=False, default=str
+    )
+
+
+def problem_texts(grids_gdf: gpd.GeoDataFrame, lang: str = "en") -> pd.Series:
+    """Return each grid's ``problem`` in ``lang`` (``zh`` or ``en``); ``None`` where fine.
+
+    The text comes from ``problem_keys`` when the frame has it, else from ``problem``
+    (a frame read back from an older file).
+
+    Parameters
+    ----------
+    grids_gdf
+        The output of one of the generators.
+    lang
+        The reader's language.
+
+    Returns
+    -------
+    pandas.Series
+        Object dtype, on the index of ``grids_gdf``.
+    """
+    plain = grids_gdf["problem"] if "problem" in grids_gdf.columns else None
+    keyed = grids_gdf["problem_keys"] if "problem_keys" in grids_gdf.columns else None
+    out = []
+    sep = "; " if str(lang).lower().startswith("en") else "；"
+    for i in range(len(grids_gdf)):
+        raw = keyed.iloc[i] if keyed is not None else None
+        if isinstance(raw, str) and raw:
+            reasons = [Msg(r["key"], **r.get("params", {})) for r in json.loads(raw)]
+            out.append(sep.join(m.text(lang) for m in reasons))
+            continue
+        text = plain.iloc[i] if plain is not None else None
+        out.append(text if isinstance(text, str) and text else None)
+    return pd.Series(out, index=grids_gdf.index, dtype=object)
+
+
+def split_problems(grids_gdf: gpd.GeoDataFrame, lang: str = "en") -> list[str]:
     """Return the problems of a split, one sentence per grid that misses the bounds.
 
     Parameters
     ----------
     grids_gdf
         The output of one of the generators.
+    lang
+        The reader's language (``zh`` or ``en``; English by default).
 
     Returns
     -------
     list of str
         ``"<code>: <reason>"`` per grid with a ``problem``.
     """
-    if "problem" not in grids_gdf.columns:
+    if "problem" not in grids_gdf.columns and "problem_keys" not in grids_gdf.columns:
         return []
     out = []
-    for i, (code, problem) in enumerate(zip(grids_gdf["code"], grids_gdf["problem"], strict=True)):
+    texts = problem_texts(grids_gdf, lang)
+    for i, (code, problem) in enumerate(zip(grids_gdf["code"], texts, strict=True)):
         if isinstance(problem, str) and problem:
-            out.append(f"{code or f'#{i + 1}'}: {problem}")
+            out.append(
+                Msg("split.problem.line", code=code or f"#{i + 1}", problem=problem).text(lang)
+            )
     return out
 
 
@@ -652,16 +702,13 @@ def grids_from_cells(
         If the community is not in longitude/latitude.
     """
     if not (isinstance(cell_m, int | float) and math.isfinite(cell_m) and cell_m > 0):
-        msg = f"cell_m must be a positive number of metres, not {cell_m!r}"
-        raise InputError(msg)
+        raise InputError.keyed("split.err.cell_m", value=cell_m)
     if shape not in ("square", "hex"):
-        msg = f"shape must be 'square' or 'hex', not {shape!r}"
-        raise InputError(msg)
+        raise InputError.keyed("split.err.shape", value=shape)
     area, crs = _community_metric(community_geom)
     cell_area = float(cell_m) ** 2
     if area.area / cell_area > 20 * MAX_SEQUENCE:
-        msg = f"cells of {cell_m} m are far too small for a community of {area.area:,.0f} m²"
-        raise InputError(msg)
+        raise InputError.keyed("split.err.cells_too_small", cell_m=cell_m, area=area.area)
     bounds = area.bounds
     if shape == "square":
         lines, locate = _square_lines(bounds, float(cell_m))
@@ -913,16 +960,13 @@ def grids_from_streets(
         if value is not None and not (
             isinstance(value, int | float) and math.isfinite(value) and value > 0
         ):
-            msg = f"{name} must be a positive number, not {value!r}"
-            raise InputError(msg)
+            raise InputError.keyed("split.err.positive", name=name, value=value)
     if target_households is not None and buildings is None:
-        msg = "a household target needs the buildings (with their households)"
-        raise InputError(msg)
+        raise InputError.keyed("split.err.needs_buildings")
     lo = float(min_households) if min_households is not None else None
     hi = float(max_households) if max_households is not None else None
     if lo is not None and hi is not None and not (0 < lo <= hi):
-        msg = f"household bounds must satisfy 0 < min <= max, not min={lo:g}, max={hi:g}"
-        raise InputError(msg)
+        raise InputError.keyed("split.err.bounds", lo=f"{lo:g}", hi=f"{hi:g}")
     area, crs = _community_metric(community_geom)
     roads = _layer_metric(roads_gdf, crs, "roads")
     lines: list[Any] = []
@@ -997,9 +1041,9 @@ def _street_problems(
     lo: float | None,
     hi: float | None,
     min_area_m2: float,
-) -> dict[int, str]:
+) -> dict[int, list[Msg]]:
     """Say why each grid of a street split misses the household bounds or is a sliver."""
-    problems: dict[int, str] = {}
+    problems: dict[int, list[Msg]] = {}
     if len(groups) == 0:
         return problems
     n = int(groups.max()) + 1
@@ -1020,45 +1064,31 @@ def _street_problems(
                 for c in set(comp_pairs[0][np.isin(comp_pairs[1], faces_g)].tolist())
                 if comp_hh.get(c, 0.0) > hi
             ]
+            total = float(totals[g])
             if big:
+                hh = comp_hh[comp_names.index(big[0])]
                 reasons.append(
-                    f"{totals[g]:.0f} households, more than the maximum {hi:.0f}: compound "
-                    f"{big[0]} alone has {comp_hh[comp_names.index(big[0])]:.0f} and is not cut"
+                    Msg("split.problem.compound_too_big", total=total, hi=hi, name=big[0], hh=hh)
                 )
             elif float(unit_w.max()) > hi:
-                reasons.append(
-                    f"{totals[g]:.0f} households, more than the maximum {hi:.0f}: one block "
-                    f"between streets has {float(unit_w.max()):.0f} and the streets method "
-                    "cannot cut it (use the households method)"
-                )
+                hh = float(unit_w.max())
+                reasons.append(Msg("split.problem.block_too_big", total=total, hi=hi, hh=hh))
             else:
-                reasons.append(
-                    f"{totals[g]:.0f} households, more than the maximum {hi:.0f}: the blocks "
-                    "here cannot be grouped within the bounds"
-                )
+                reasons.append(Msg("split.problem.blocks_ungroupable", total=total, hi=hi))
         elif totals is not None and lo is not None and totals[g] < lo:
+            total = float(totals[g])
             if n == 1:
-                reasons.append(
-                    f"the whole community has only {totals[g]:.0f} households, fewer than "
-                    f"the minimum {lo:.0f}"
-                )
+                reasons.append(Msg("split.problem.community_small", total=total, lo=lo))
             elif not adj[g]:
-                reasons.append(
-                    f"{totals[g]:.0f} households, fewer than the minimum {lo:.0f}: a separate "
-                    "part of the community with no neighbour to join"
-                )
+                reasons.append(Msg("split.problem.isolated", total=total, lo=lo))
             else:
-                reasons.append(
-                    f"{totals[g]:.0f} households, fewer than the minimum {lo:.0f}: no "
-                    "neighbouring grid can take it without passing the maximum"
-                )
+                reasons.append(Msg("split.problem.no_neighbour_room", total=total, lo=lo))
         if area[g] < min_area_m2 and n > 1:
             reasons.append(
-                f"a sliver of {area[g]:.0f} m², smaller than {min_area_m2:.0f} m², with no "
-                "neighbour to join"
+                Msg("split.problem.sliver", area=float(area[g]), min_area=float(min_area_m2))
             )
         if reasons:
-            problems[g] = "; ".join(reasons)
+            problems[g] = reasons
     return problems
 
 
@@ -1337,7 +1367,7 @@ def _bisect(
         order, parent, sub = _subtree_weights(tree, nodes[0], weights)
         if len(order) < len(nodes):  # not connected: caller's bug
             msg = "the household split met a disconnected part; this is a bug"
-            raise TopologyError(msg)
+            raise TopologyError(msg)  # programmer error
         if len(order) < 2:
             break
         cut = np.array([sub[v] for v in order[1:]])
@@ -1598,14 +1628,9 @@ def grids_from_households(
         If an input is not in longitude/latitude.
     """
     if not (0 < min_households <= max_households):
-        msg = (
-            f"household bounds must satisfy 0 < min <= max, not min={min_households}, "
-            f"max={max_households}"
-        )
-        raise InputError(msg)
+        raise InputError.keyed("split.err.bounds", lo=min_households, hi=max_households)
     if buildings_gdf is None:
-        msg = "the household split needs the buildings"
-        raise InputError(msg)
+        raise InputError.keyed("split.err.households_need_buildings")
     area, crs = _community_metric(community_geom)
     blds = _buildings(buildings_gdf, crs, area)
     assert blds is not None
@@ -1615,7 +1640,7 @@ def grids_from_households(
     lo, hi = float(min_households), float(max_households)
     n_atoms = len(atoms.weights)
     part_of = np.full(n_atoms, -1, dtype=np.intp)
-    problems: dict[int, str] = {}
+    problems: dict[int, list[Msg]] = {}
     comps = _components(range(n_atoms), atoms.adj)
     capped = np.minimum(atoms.weights, hi)
     whole = float(atoms.weights.sum())
@@ -1633,34 +1658,23 @@ def grids_from_households(
             if hh > hi:
                 big = max(part, key=lambda a: (atoms.weights[a], -a))
                 if atoms.weights[big] > hi:
-                    reason = (
-                        f"{atoms.names[big] or 'one piece'} alone has {atoms.weights[big]:.0f} "
-                        f"households, more than the maximum {max_households}, and cannot be split"
+                    reason = Msg(
+                        "split.problem.piece_too_big",
+                        name=atoms.names[big] or "",
+                        hh=float(atoms.weights[big]),
+                        hi=max_households,
                     )
                 else:
-                    reason = (
-                        f"{hh:.0f} households, more than the maximum {max_households}: "
-                        "no split of this area fits the bounds"
-                    )
+                    reason = Msg("split.problem.area_too_big", hh=hh, hi=max_households)
             elif hh < lo:
                 if len(parts) == 1 and len(comps) == 1:
-                    reason = (
-                        f"the whole community has only {whole:.0f} households, fewer than the "
-                        f"minimum {min_households}"
-                    )
+                    reason = Msg("split.problem.community_small_hh", total=whole, lo=min_households)
                 elif len(parts) == 1:
-                    reason = (
-                        f"a separate part of the community (an enclave, not connected to the "
-                        f"rest) with only {total:.0f} households, fewer than the minimum "
-                        f"{min_households}"
-                    )
+                    reason = Msg("split.problem.enclave", total=total, lo=min_households)
                 else:
-                    reason = (
-                        f"{hh:.0f} households, fewer than the minimum {min_households}: "
-                        "the compounds here cannot be divided more evenly"
-                    )
+                    reason = Msg("split.problem.uneven", hh=hh, lo=min_households)
             if reason:
-                problems[p] = reason
+                problems[p] = [reason]
             p += 1
     groups = part_of[atoms.group_of]
     households_of = {

@@ -26,6 +26,7 @@ from shapely.validation import explain_validity
 from gridmap.crs import metric_crs, require_crs, to_metric, to_wgs84
 from gridmap.errors import CRSError, InputError, TopologyError
 from gridmap.grids.codes import normalize_code
+from gridmap.messages import Msg
 
 __all__ = ["KINDS", "TilingFinding", "TilingReport", "validate_tiling"]
 
@@ -117,7 +118,7 @@ class TilingReport:
         """
         if kind not in KINDS:
             msg = f"unknown tiling finding kind {kind!r}; expected one of {', '.join(KINDS)}"
-            raise InputError(msg)
+            raise InputError(msg)  # programmer error
         return [f for f in self.findings if f.kind == kind]
 
     def summary(self) -> str:
@@ -128,12 +129,27 @@ class TilingReport:
         str
             The summary.
         """
+        return str(self.summary_msg())
+
+    def summary_msg(self) -> Msg:
+        """Return the summary as a message (shown in the reader's language).
+
+        Examples
+        --------
+        >>> TilingReport().summary_msg().text("zh")
+        '网格完整覆盖每个社区，无缝隙、无重叠'
+        """
         if self.ok:
-            return "the grids tile every community"
+            return Msg("tiling.ok")
         counts = [(kind, len(self.of_kind(kind))) for kind in KINDS]
-        parts = [f"{n} {kind.replace('_', ' ')}{'s' if n != 1 else ''}" for kind, n in counts if n]
+        parts = tuple(
+            Msg("tiling.kind_count", n=n, kind=Msg(f"tiling.kind{'' if n == 1 else 's'}.{kind}"))
+            for kind, n in counts
+            if n
+        )
         total = len(self.findings)
-        return f"{total} tiling problem{'s' if total != 1 else ''}: {', '.join(parts)}"
+        key = "tiling.summary_one" if total == 1 else "tiling.summary"
+        return Msg(key, total=total, parts=parts)
 
     def __str__(self) -> str:
         return self.summary()
@@ -147,8 +163,9 @@ class TilingReport:
             Naming the count of problems and the first one.
         """
         if not self.ok:
-            msg = f"{self.summary()}; first: {self.findings[0].message}"
-            raise TopologyError(msg)
+            raise TopologyError.keyed(
+                "tiling.failed", summary=self.summary_msg(), first=self.findings[0].message
+            )
 
     def to_frame(self) -> gpd.GeoDataFrame:
         """Return the findings as a GeoDataFrame in EPSG:4326.
@@ -197,12 +214,10 @@ class _Raw:
 def _check_layer(gdf: Any, layer: str, columns: tuple[str, ...]) -> None:
     require_crs(gdf, layer)
     if gdf.crs.to_epsg() not in (4326, 4490):
-        msg = f"the {layer} are in {gdf.crs}; expected longitude/latitude (EPSG:4326)"
-        raise CRSError(msg)
+        raise CRSError.keyed("tiling.not_lonlat", layer=layer, crs=str(gdf.crs))
     for column in columns:
         if column not in gdf.columns:
-            msg = f"the {layer} have no column {column!r}"
-            raise InputError(msg)
+            raise InputError.keyed("tiling.no_column", layer=layer, name=column)
 
 
 def _geoms(gdf: gpd.GeoDataFrame) -> np.ndarray:
@@ -347,8 +362,7 @@ def validate_tiling(
     _check_layer(communities_gdf, "communities", ("code",))
     _check_layer(grids_gdf, "grids", ("code", "community"))
     if not (isinstance(tolerance_m2, int | float) and tolerance_m2 >= 0):
-        msg = f"tolerance_m2 must be a number of square metres >= 0, not {tolerance_m2!r}"
-        raise InputError(msg)
+        raise InputError.keyed("tiling.tolerance", value=tolerance_m2)
     tolerance_m2 = float(tolerance_m2)
 
     grid_labels = tuple(

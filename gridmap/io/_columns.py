@@ -23,6 +23,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
+from gridmap.errors import InputError
 from gridmap.model import Column, LayerSpec
 
 __all__ = [
@@ -102,9 +103,15 @@ def _plain(value: object) -> object:
     return value
 
 
-def _quote(value: object) -> str:
+def _cell(value: object) -> str:
+    """Return a cell's text for a message, cut to 40 characters."""
     text = str(value)
-    return repr(text if len(text) <= 40 else text[:37] + "...")
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _bad(key: str, value: object, **params: object) -> InputError:
+    """Return the error for a cell ``value`` that does not convert (a ``ValueError``)."""
+    return InputError.keyed(key, value=_cell(value), **params)
 
 
 def to_str(value: object) -> str:
@@ -131,30 +138,26 @@ def to_int(value: object) -> int:
     """Convert a cell to a whole number (``"1,200"`` and ``12.0`` are accepted)."""
     number = _to_int(_plain(value))
     if abs(number) >= 2**63:
-        msg = f"{_quote(value)} is too large"
-        raise ValueError(msg)
+        raise _bad("io.value.too_large", value)
     return number
 
 
 def _to_int(value: object) -> int:
     if isinstance(value, bool):
-        msg = f"{_quote(value)} is not a whole number"
-        raise ValueError(msg)
+        raise _bad("io.value.not_int", value)
     if isinstance(value, Integral):
         return int(value)
     if isinstance(value, Real):
         if math.isfinite(value) and float(value).is_integer():
             return int(value)
-        msg = f"{_quote(value)} is not a whole number"
-        raise ValueError(msg)
+        raise _bad("io.value.not_int", value)
     text = unicodedata.normalize("NFKC", str(value))
     number = _number_text(text)
     if _NUMBER_RE.match(number):
         as_float = float(number)
         if math.isfinite(as_float) and as_float.is_integer():
             return int(number) if number.lstrip("+-").isdigit() else int(as_float)
-    msg = f"{_quote(value)} is not a whole number"
-    raise ValueError(msg)
+    raise _bad("io.value.not_int", value)
 
 
 def to_float(value: object) -> float:
@@ -164,17 +167,14 @@ def to_float(value: object) -> float:
         try:
             number = float(value)
         except OverflowError:  # a whole number beyond any float (JSON allows it)
-            msg = f"{_quote(value)} is too large"
-            raise ValueError(msg) from None
+            raise _bad("io.value.too_large", value) from None
     else:
         text = _number_text(unicodedata.normalize("NFKC", str(value)))
         if not _NUMBER_RE.match(text):
-            msg = f"{_quote(value)} is not a number"
-            raise ValueError(msg)
+            raise _bad("io.value.not_number", value)
         number = float(text)
     if not math.isfinite(number):
-        msg = f"{_quote(value)} is not a finite number"
-        raise ValueError(msg)
+        raise _bad("io.value.not_finite", value)
     return number
 
 
@@ -193,8 +193,7 @@ def to_bool(value: object) -> bool:
     key = normalize_header(value)
     if key in _BOOLS:
         return _BOOLS[key]
-    msg = f"{_quote(value)} is not yes/no; use 是/否, true/false, 1/0 or y/n"
-    raise ValueError(msg)
+    raise _bad("io.value.not_bool", value)
 
 
 def _from_excel_serial(number: float) -> dt.datetime:
@@ -203,9 +202,8 @@ def _from_excel_serial(number: float) -> dt.datetime:
 
 def _parse_datetime(value: object, *, what: str) -> dt.datetime:
     value = _plain(value)
-    bad = f"{_quote(value)} is not a valid {what}; use YYYY-MM-DD or YYYY/MM/DD" + (
-        " with an optional HH:MM[:SS]" if what == "date and time" else ""
-    )
+    key = "io.value.bad_datetime" if what == "date and time" else "io.value.bad_date"
+    shown = value
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(_CST).replace(tzinfo=None)
@@ -219,7 +217,7 @@ def _parse_datetime(value: object, *, what: str) -> dt.datetime:
         if float(number).is_integer() and 10_000_000 <= number <= 99_999_999:
             value = str(int(number))
         else:
-            raise ValueError(bad)
+            raise _bad(key, shown)
     text = unicodedata.normalize("NFKC", str(value)).strip()
     try:
         if match := _DATE_RE.match(text):
@@ -240,10 +238,10 @@ def _parse_datetime(value: object, *, what: str) -> dt.datetime:
             number = float(text)
             if _EXCEL_MIN <= number <= _EXCEL_MAX:
                 return _from_excel_serial(number)
-            raise ValueError(bad)
+            raise _bad(key, shown)
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (ValueError, OverflowError):
-        raise ValueError(bad) from None
+        raise _bad(key, shown) from None
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(_CST).replace(tzinfo=None)
     return parsed
@@ -268,7 +266,7 @@ def _enum_converter(column: Column) -> Callable[[object], str]:
     for canonical, spellings in column.choices.items():
         for spelling in (canonical, *spellings):
             lookup.setdefault(normalize_header(spelling), canonical)
-    allowed = ", ".join(
+    allowed = tuple(
         f"{canonical} ({next((s for s in spellings if not s.isascii()), spellings[0])})"
         if spellings
         else canonical
@@ -279,8 +277,7 @@ def _enum_converter(column: Column) -> Callable[[object], str]:
         key = normalize_header(to_str(value))
         if key in lookup:
             return lookup[key]
-        msg = f"{_quote(to_str(value))} is not an allowed value; allowed: {allowed}"
-        raise ValueError(msg)
+        raise _bad("io.value.not_allowed", to_str(value), allowed=allowed)
 
     return convert
 

@@ -67,6 +67,7 @@ from gridmap.io.tabular import (
     read_table,
 )
 from gridmap.io.vector import MAX_BYTES, load_vector
+from gridmap.messages import Msg
 from gridmap.model import Column, LayerSpec, grid_head_overlaps, layer_spec
 
 __all__ = ["LAYER_FORMATS", "MAX_ROW_PROBLEMS", "read_layer_file", "validate_layer_frame"]
@@ -172,7 +173,7 @@ def _convert_column(
     codes, uniques = _factorize(values)
     converted = np.empty(len(uniques) + 1, dtype=object)
     converted[-1] = None  # code -1: empty
-    bad: dict[int, str] = {}
+    bad: dict[int, Msg | str] = {}
     for k, value in enumerate(uniques):
         if is_empty(value):
             converted[k] = None
@@ -181,17 +182,18 @@ def _convert_column(
             converted[k] = convert(value)
         except ValueError as exc:
             converted[k] = None
-            bad[k] = str(exc)
-    for k, message in bad.items():
+            keyed = isinstance(exc, InputError) and exc.key
+            bad[k] = Msg(exc.key, **exc.params) if keyed else str(exc)
+    for k, reason in bad.items():
         for i in np.flatnonzero(codes == k):
-            report.add(f"bad value for {column.name!r}: {message}", row=int(rows[i]), column=header)
+            report.add_key(
+                "io.value.bad", row=int(rows[i]), column=header, field=column.name, reason=reason
+            )
     out = converted[codes]
     missing = codes == -1
     if column.required:
         for i in np.flatnonzero(missing):
-            report.add(
-                f"empty cell in required column {column.name!r}", row=int(rows[i]), column=header
-            )
+            report.add_key("io.value.required", row=int(rows[i]), column=header, field=column.name)
     elif column.default is not None and missing.any():
         out[missing] = column.default
     return _as_dtype(out, column)
@@ -307,7 +309,7 @@ def _table_geometry(
     try:
         pair = find_coordinate_columns(headers, lon_col=lon_col, lat_col=lat_col)
     except InputError as exc:
-        report.add(exc.message)
+        _add_error(report, exc)
         return none, [], everything
     if pair:
         geoms = _points_from_columns(raw.frame, *pair, raw.rows, report)
@@ -687,7 +689,7 @@ def _convert_coordinates(
     try:
         converted = crs_mod.transform_geometries(geoms[good], src=src, dst="wgs84")
     except GridmapError as exc:
-        report.add(str(exc))
+        _add_error(report, exc)
         bad[good] = True
         return geoms
     cx, cy = _centres(converted)
@@ -948,8 +950,6 @@ def parse_column_map(text: str | dict[str, str] | None) -> dict[str, str]:
     gridmap.errors.InputError
         If an item is not ``source=target``.
     """
-    from gridmap.io._messages import text as msg_text
-
     if not text:
         return {}
     if isinstance(text, dict):
@@ -960,7 +960,7 @@ def parse_column_map(text: str | dict[str, str] | None) -> dict[str, str]:
             continue
         source, sep, target = item.replace("＝", "=").partition("=")
         if not sep or not source.strip() or not target.strip():
-            raise InputError(msg_text("io.table.columns_bad", "en", item=repr(item.strip())))
+            raise InputError.keyed("io.table.columns_bad", item=repr(item.strip()))
         out[source.strip()] = target.strip()
     return out
 
@@ -1114,8 +1114,9 @@ def _check_phones(
         if value is None or (isinstance(value, float) and math.isnan(value)):
             continue
         if str(value).strip() and not is_phone(value):
-            report.add_key("workers.bad_phone", row=int(rows[i]), column=header,
-                           value=str(value).strip())
+            report.add_key(
+                "workers.bad_phone", row=int(rows[i]), column=header, value=str(value).strip()
+            )
 
 
 def _check_grid_heads(
@@ -1176,16 +1177,12 @@ def _load(
 ) -> tuple[_Raw, list[tuple]]:
     suffix = path.suffix.lower()
     if suffix in TABLE_FORMATS:
-        table = read_table(
-            path, encoding=encoding, sheet=sheet, max_bytes=max_bytes, limits=limits
-        )
+        table = read_table(path, encoding=encoding, sheet=sheet, max_bytes=max_bytes, limits=limits)
         rows = np.asarray(table.attrs.get("rows") or range(1, len(table) + 1), dtype=int)
         raw = _Raw(table.reset_index(drop=True), None, rows, table=True)
         raw.notes = list(table.attrs.get("notes") or [])
         return raw, []
-    data = load_vector(
-        path, layer_name=spec.name, max_bytes=max_bytes, label=label, limits=limits
-    )
+    data = load_vector(path, layer_name=spec.name, max_bytes=max_bytes, label=label, limits=limits)
     n = len(data.geometry)
     frame = data.frame if len(data.frame) == n else data.frame.reindex(range(n))
     reported = np.zeros(n, dtype=bool)
@@ -1300,8 +1297,7 @@ def read_layer_file(
     spec = layer_spec(layer)
     path = Path(path)
     if not path.is_file():
-        msg = "file not found"
-        raise InputError(msg, file=str(path))
+        raise InputError.keyed("io.file.not_found", file=str(path))
     report = ImportReport(file=label or path.name, layer=layer)
     suffix = path.suffix.lower()
     if suffix not in LAYER_FORMATS:
@@ -1324,17 +1320,17 @@ def read_layer_file(
             limits=limits,
         )
     except InputError as exc:
-        if exc.key:
-            report.add_key(exc.key, row=exc.row, **exc.params)
-        else:
-            report.add(exc.message, row=exc.row)
+        _add_error(report, exc, row=exc.row)
         return _typed_empty(spec), report
     for row, message, severity in problems:
-        report.add(message, row=row, severity=severity)
+        if isinstance(message, Msg):
+            report.add_key(message.key, row=row, severity=severity, **message.params)
+        else:
+            report.add(message, row=row, severity=severity)
     try:
         column_map = parse_column_map(columns)
     except InputError as exc:
-        report.add(exc.message)
+        _add_error(report, exc)
         return _typed_empty(spec), report
     for key, params in raw.notes:
         report.add_key(key, severity="info", **params)
@@ -1357,6 +1353,14 @@ def read_layer_file(
     return frame, report
 
 
+def _add_error(report: ImportReport, exc: GridmapError, *, row: int | None = None) -> None:
+    """Record ``exc`` in ``report``: by its message key when it has one (zh/en)."""
+    if exc.key:
+        report.add_key(exc.key, row=row, **exc.params)
+    else:
+        report.add(getattr(exc, "message", str(exc)), row=row)
+
+
 def _declare_crs(report: ImportReport, crs: str | None) -> str | None:
     """Record the declared CRS name (default ``wgs84``) in ``report``; None if unknown.
 
@@ -1366,7 +1370,7 @@ def _declare_crs(report: ImportReport, crs: str | None) -> str | None:
     try:
         declared = crs_mod.normalize_crs_name("wgs84" if report.crs_assumed else crs)
     except GridmapError as exc:
-        report.add(getattr(exc, "message", str(exc)))
+        _add_error(report, exc)
         return None
     report.source_crs = declared
     return declared

@@ -41,6 +41,7 @@ from gridmap.errors import InputError
 from gridmap.io._columns import normalize_header
 from gridmap.io.limits import DEFAULT_LIMITS, Limits
 from gridmap.io.vector import MAX_BYTES, check_size, check_zip
+from gridmap.messages import Msg
 
 __all__ = [
     "COORDINATE_COLUMNS",
@@ -96,16 +97,15 @@ def decode_text(data: bytes, *, encoding: str | None = None, file: str = "") -> 
         try:
             codecs.lookup(encoding)
         except LookupError:
-            msg = f"unknown text encoding {encoding!r}"
-            raise InputError(msg, file=file) from None
+            raise InputError.keyed(
+                "io.table.unknown_encoding", file=file, encoding=repr(encoding)
+            ) from None
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
-            msg = (
-                f"cannot decode the file as {encoding} (byte {exc.start}); "
-                "try another encoding, e.g. utf-8 or gbk"
-            )
-            raise InputError(msg, file=file) from None
+            raise InputError.keyed(
+                "io.table.cannot_decode", file=file, encoding=encoding, byte=exc.start
+            ) from None
     boms = (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
@@ -122,8 +122,7 @@ def decode_text(data: bytes, *, encoding: str | None = None, file: str = "") -> 
             return data.decode(name), name
         except UnicodeDecodeError:
             continue
-    msg = "cannot decode the file: it is neither UTF-8 nor GBK/GB18030; save it as UTF-8"
-    raise InputError(msg, file=file)
+    raise InputError.keyed("io.table.undecodable", file=file)
 
 
 def _delimiter(text: str, suffix: str) -> str:
@@ -168,8 +167,7 @@ def _find_header(rows: list[list[str | None]], *, file: str) -> int:
             return i
     header_at = next((i for i, row in enumerate(rows) if _filled(row)), None)
     if header_at is None:
-        msg = "the file is empty: no header row found"
-        raise InputError(msg, file=file)
+        raise InputError.keyed("io.table.empty", file=file)
     return header_at
 
 
@@ -413,19 +411,19 @@ def _read_csv(
 ) -> pd.DataFrame:
     text, used = decode_text(path.read_bytes(), encoding=encoding, file=file)
     if "\x00" in text:
-        msg = "the file contains NUL bytes: it is not a text table (is it an Excel file?)"
-        raise InputError(msg, file=file)
+        raise InputError.keyed("io.table.nul_bytes", file=file)
     delimiter = _delimiter(text, path.suffix.lower())
     try:
         rows = _capped_rows(
-            ([c if c.strip() else None for c in r]
-             for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)),
+            (
+                [c if c.strip() else None for c in r]
+                for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            ),
             limits,
             file=file,
         )
     except csv.Error as exc:
-        msg = f"cannot parse the table: {exc}"
-        raise InputError(msg, file=file) from None
+        raise InputError.keyed("io.table.cannot_parse", file=file, detail=str(exc)) from None
     frame = _frame(rows, file=file)
     frame.attrs.update(encoding=used, delimiter=delimiter)
     return frame
@@ -444,8 +442,9 @@ def _read_xlsx(
             warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        msg = f"not a readable XLSX workbook ({exc.__class__.__name__}: {exc})"
-        raise InputError(msg, file=file) from None
+        raise InputError.keyed(
+            "io.table.bad_xlsx", file=file, detail=f"{exc.__class__.__name__}: {exc}"
+        ) from None
     try:
         names = book.sheetnames
         if sheet is None:
@@ -455,14 +454,16 @@ def _read_xlsx(
         ):
             index = int(sheet)
             if not 0 <= index < len(names):
-                msg = f"the workbook has no sheet number {index}; sheets: {', '.join(names)}"
-                raise InputError(msg, file=file)
+                raise InputError.keyed(
+                    "io.table.no_sheet_number", file=file, index=index, sheets=tuple(names)
+                )
             ws = book.worksheets[index]
         elif sheet in names:
             ws = book[sheet]
         else:
-            msg = f"the workbook has no sheet {sheet!r}; sheets: {', '.join(names)}"
-            raise InputError(msg, file=file)
+            raise InputError.keyed(
+                "io.table.no_sheet", file=file, sheet=repr(sheet), sheets=tuple(names)
+            )
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -480,8 +481,12 @@ def _read_xlsx(
         except InputError:
             raise
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-            msg = f"cannot read sheet {ws.title!r} ({exc.__class__.__name__}: {exc})"
-            raise InputError(msg, file=file) from None
+            raise InputError.keyed(
+                "io.table.bad_sheet",
+                file=file,
+                sheet=repr(ws.title),
+                detail=f"{exc.__class__.__name__}: {exc}",
+            ) from None
         frame = _frame(rows, file=file, merges=merges)
         frame.attrs["sheet"] = ws.title
         return frame
@@ -530,16 +535,16 @@ def read_table(
     path = Path(path)
     file = path.name
     if not path.is_file():
-        msg = "file not found"
-        raise InputError(msg, file=str(path))
+        raise InputError.keyed("io.file.not_found", file=str(path))
     check_size(path, max_bytes=max_bytes, file=file)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _read_xlsx(path, sheet=sheet, file=file, limits=limits)
     if suffix in (".csv", ".txt"):
         return _read_csv(path, encoding=encoding, file=file, limits=limits)
-    msg = f"not a table file ({suffix or 'no extension'}); use .csv, .txt or .xlsx"
-    raise InputError(msg, file=file)
+    raise InputError.keyed(
+        "io.table.not_table", file=file, suffix=suffix or Msg("io.file.no_extension")
+    )
 
 
 def find_coordinate_columns(
@@ -572,11 +577,14 @@ def find_coordinate_columns(
         found = []
         for wanted, what in ((lon_col, "longitude"), (lat_col, "latitude")):
             if wanted is None:
-                msg = f"give both coordinate columns; the {what} column is missing"
-                raise InputError(msg)
+                raise InputError.keyed("io.table.coordinate_pair", what=what)
             if normalize_header(wanted) not in keys:
-                msg = f"no {what} column {wanted!r}; headers found: {', '.join(map(str, headers))}"
-                raise InputError(msg)
+                raise InputError.keyed(
+                    "io.table.no_coordinate_column",
+                    what=what,
+                    wanted=repr(wanted),
+                    headers=tuple(map(str, headers)),
+                )
             found.append(keys[normalize_header(wanted)])
         return found[0], found[1]
     for lon, lat in COORDINATE_COLUMNS:

@@ -50,6 +50,7 @@ import shapely
 
 from gridmap.errors import InputError
 from gridmap.io.limits import DEFAULT_LIMITS, Limits
+from gridmap.messages import Msg
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -62,6 +63,7 @@ __all__ = [
     "VectorData",
     "check_size",
     "check_zip",
+    "error_from_problem",
     "load_vector",
     "read_vector",
 ]
@@ -103,7 +105,9 @@ class VectorData:
     crs
         The coordinate system the file declares (``"EPSG:n"`` or WKT), or ``None``.
     problems
-        ``(row, message, severity)``: 1-based feature number or ``None`` for the file.
+        ``(row, message, severity)``: 1-based feature number or ``None`` for the file;
+        the message is a :class:`~gridmap.messages.Msg` (English as ``str``, Chinese
+        by its key) or plain text.
     feature_ids
         GeoJSON feature ``id`` members (``None`` where absent), or ``None``.
     """
@@ -111,7 +115,7 @@ class VectorData:
     frame: pd.DataFrame
     geometry: np.ndarray
     crs: str | None = None
-    problems: list[tuple[int | None, str, str]] = field(default_factory=list)
+    problems: list[tuple[int | None, str | Msg, str]] = field(default_factory=list)
     feature_ids: list[object] | None = None
 
 
@@ -134,11 +138,12 @@ def check_size(
         if side.is_file():
             size += side.stat().st_size
     if size > max_bytes:
-        msg = (
-            f"the file is {size / 1e6:,.1f} MB, larger than the {max_bytes / 1e6:,.1f} MB "
-            "limit; split it or raise the limit"
+        raise InputError.keyed(
+            "io.file.too_large",
+            file=file or path.name,
+            size_mb=size / 1e6,
+            limit_mb=max_bytes / 1e6,
         )
-        raise InputError(msg, file=file or path.name)
 
 
 def _unsafe_member(name: str) -> bool:
@@ -170,26 +175,18 @@ def check_zip(path: Path, *, file: str | None = None, check_names: bool = True) 
         with zipfile.ZipFile(path) as zf:
             members = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        msg = f"not a valid zip file ({exc})"
-        raise InputError(msg, file=file) from None
+        raise InputError.keyed("io.zip.bad", file=file, detail=str(exc)) from None
     if len(members) > MAX_ZIP_MEMBERS:
-        msg = f"the zip holds {len(members):,} files, more than the limit of {MAX_ZIP_MEMBERS:,}"
-        raise InputError(msg, file=file)
+        raise InputError.keyed("io.zip.too_many", file=file, n=len(members), limit=MAX_ZIP_MEMBERS)
     total = sum(m.file_size for m in members)
     if total > MAX_ZIP_BYTES:
-        msg = (
-            f"the zip unpacks to {total / 1e6:,.0f} MB, more than the "
-            f"{MAX_ZIP_BYTES / 1e6:,.0f} MB limit"
+        raise InputError.keyed(
+            "io.zip.too_big", file=file, mb=total / 1e6, limit_mb=MAX_ZIP_BYTES / 1e6
         )
-        raise InputError(msg, file=file)
     if check_names:
         for m in members:
             if _unsafe_member(m.filename):
-                msg = (
-                    f"the zip member {m.filename!r} has an absolute or '..' path; "
-                    "refusing to unpack it"
-                )
-                raise InputError(msg, file=file)
+                raise InputError.keyed("io.zip.unsafe_path", file=file, member=repr(m.filename))
 
 
 def _extract_zip(path: Path, dest: Path, *, file: str) -> list[Path]:
@@ -210,18 +207,19 @@ def _extract_zip(path: Path, dest: Path, *, file: str) -> list[Path]:
                     while chunk := src.read(1 << 20):
                         budget -= len(chunk)
                         if budget < 0:
-                            msg = (
-                                f"the zip unpacks to more than {MAX_ZIP_BYTES / 1e6:,.0f} MB; "
-                                "refusing it"
+                            raise InputError.keyed(
+                                "io.zip.too_big_stream",
+                                file=file,
+                                limit_mb=MAX_ZIP_BYTES / 1e6,
                             )
-                            raise InputError(msg, file=file)
                         out.write(chunk)
                 written.append(target)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         if isinstance(exc, InputError):
             raise
-        msg = f"cannot unpack the zip ({exc.__class__.__name__}: {exc})"
-        raise InputError(msg, file=file) from None
+        raise InputError.keyed(
+            "io.zip.cannot_unpack", file=file, detail=f"{exc.__class__.__name__}: {exc}"
+        ) from None
     return written
 
 
@@ -230,51 +228,45 @@ def _extract_zip(path: Path, dest: Path, *, file: str) -> list[Path]:
 
 def _number(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        msg = f"coordinate {json.dumps(value, ensure_ascii=False)[:30]} is not a number"
-        raise ValueError(msg)
+        raise InputError.keyed(
+            "io.geom.not_number", value=json.dumps(value, ensure_ascii=False)[:30]
+        )
     return float(value)
 
 
 def _position(value: object) -> tuple[float, ...]:
     if not isinstance(value, list) or not 2 <= len(value) <= 3:
-        msg = "a position must be a list of 2 or 3 numbers"
-        raise ValueError(msg)
+        raise InputError.keyed("io.geom.position")
     return tuple(_number(v) for v in value)
 
 
 def _positions(value: object, *, what: str) -> list[tuple[float, ...]]:
     if not isinstance(value, list):
-        msg = f"{what} coordinates must be a list of positions"
-        raise ValueError(msg)
+        raise InputError.keyed("io.geom.not_positions", what=what)
     positions = [_position(v) for v in value]
     if len({len(p) for p in positions}) > 1:
-        msg = f"{what} mixes 2-D and 3-D positions"
-        raise ValueError(msg)
+        raise InputError.keyed("io.geom.mixed_dims", what=what)
     return positions
 
 
 def _polygon(value: object) -> shapely.Polygon:
     if not isinstance(value, list):
-        msg = "Polygon coordinates must be a list of rings"
-        raise ValueError(msg)
+        raise InputError.keyed("io.geom.polygon_rings")
     rings = [_positions(r, what="ring") for r in value]
     if not rings:
         return shapely.Polygon()
     for ring in rings:
         if len(ring) < 4:
-            msg = f"a polygon ring needs at least 4 positions, this one has {len(ring)}"
-            raise ValueError(msg)
+            raise InputError.keyed("io.geom.ring_short", n=len(ring))
     if len({len(p) for ring in rings for p in ring}) > 1:
-        msg = "Polygon mixes 2-D and 3-D positions"
-        raise ValueError(msg)
+        raise InputError.keyed("io.geom.mixed_dims", what="Polygon")
     return shapely.Polygon(rings[0], rings[1:])
 
 
 def _line(value: object) -> shapely.LineString:
     positions = _positions(value, what="LineString")
     if len(positions) == 1:
-        msg = "a LineString needs at least 2 positions"
-        raise ValueError(msg)
+        raise InputError.keyed("io.geom.line_short")
     return shapely.LineString(positions)
 
 
@@ -301,25 +293,22 @@ def geometry_from_geojson(obj: object, *, depth: int = 0) -> shapely.Geometry | 
     if obj is None:
         return None
     if not isinstance(obj, dict):
-        msg = "the geometry is not a JSON object"
-        raise ValueError(msg)
+        raise InputError.keyed("io.geom.not_object")
     kind = obj.get("type")
     if kind not in _GEOJSON_TYPES:
-        msg = f"unknown geometry type {json.dumps(kind, ensure_ascii=False)[:40]}"
-        raise ValueError(msg)
+        raise InputError.keyed(
+            "io.geom.unknown_type", kind=json.dumps(kind, ensure_ascii=False)[:40]
+        )
     if kind == "GeometryCollection":
         parts = obj.get("geometries")
         if not isinstance(parts, list):
-            msg = "a GeometryCollection needs a 'geometries' list"
-            raise ValueError(msg)
+            raise InputError.keyed("io.geom.collection_list")
         if depth >= _MAX_COLLECTION_DEPTH:
-            msg = "GeometryCollections are nested too deeply"
-            raise ValueError(msg)
+            raise InputError.keyed("io.geom.too_deep")
         geoms = [geometry_from_geojson(p, depth=depth + 1) for p in parts]
         return shapely.GeometryCollection([g for g in geoms if g is not None])
     if "coordinates" not in obj:
-        msg = f"the {kind} has no 'coordinates'"
-        raise ValueError(msg)
+        raise InputError.keyed("io.geom.no_coordinates", kind=kind)
     coords = obj["coordinates"]
     if kind == "Point":
         if coords == []:
@@ -330,8 +319,7 @@ def geometry_from_geojson(obj: object, *, depth: int = 0) -> shapely.Geometry | 
     if kind == "LineString":
         return _line(coords)
     if not isinstance(coords, list):
-        msg = f"{kind} coordinates must be a list"
-        raise ValueError(msg)
+        raise InputError.keyed("io.geom.coords_not_list", kind=kind)
     if kind == "MultiLineString":
         return shapely.MultiLineString([_line(c) for c in coords])
     if kind == "Polygon":
@@ -354,55 +342,67 @@ def _legacy_crs(obj: dict) -> str | None:
     return f"EPSG:{match.group(1)}" if match else None
 
 
-def _describe_json(obj: object) -> str:
+def _describe_json(obj: object) -> Msg:
+    """Name the kind of a JSON value (a message, shown in the reader's language)."""
     if isinstance(obj, dict):
         kind = obj.get("type")
-        return (
-            f"a JSON object with type {json.dumps(kind, ensure_ascii=False)[:40]}"
-            if kind is not None
-            else "a JSON object without 'type'"
-        )
-    return {list: "a JSON array", str: "a JSON string", bool: "true/false", type(None): "null"}.get(
-        type(obj), "a number"
-    )
+        if kind is None:
+            return Msg("io.json.kind.object")
+        return Msg("io.json.kind.object_type", kind=json.dumps(kind, ensure_ascii=False)[:40])
+    kinds = {list: "array", str: "string", bool: "bool", type(None): "null"}
+    return Msg(f"io.json.kind.{kinds.get(type(obj), 'number')}")
+
+
+def _invalid_geometry(exc: Exception) -> Msg:
+    """Return the problem of a feature whose geometry cannot be built (``exc``)."""
+    if isinstance(exc, InputError) and exc.key:
+        return Msg("io.geom.invalid", reason=Msg(exc.key, **exc.params))
+    return Msg("io.geom.invalid", reason=str(exc))
+
+
+def error_from_problem(message: str | Msg, *, file: str, row: int | None) -> InputError:
+    """Return the :class:`InputError` for a reader problem (keyed when the problem is).
+
+    Examples
+    --------
+    >>> err = error_from_problem(Msg("io.geojson.properties"), file="a.geojson", row=2)
+    >>> str(err)
+    "a.geojson, row 2: the feature's 'properties' is not a JSON object"
+    >>> err.text("zh")
+    'a.geojson，第 2 行：该要素的 properties 不是 JSON 对象'
+    """
+    if isinstance(message, Msg):
+        return InputError.keyed(message.key, file=file, row=row, **message.params)
+    return InputError(message, file=file, row=row)
 
 
 def _read_geojson(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -> VectorData:
     limits.check_parse_size(path.stat().st_size, file=file, kind="GeoJSON")
     data = path.read_bytes()
-    problems: list[tuple[int | None, str, str]] = []
+    problems: list[tuple[int | None, str | Msg, str]] = []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
-            msg = "the file is not UTF-8 text (GeoJSON must be UTF-8)"
-            raise InputError(msg, file=file) from None
-        problems.append(
-            (
-                None,
-                "the file is GBK-encoded, not UTF-8 as GeoJSON requires; read it as GBK",
-                "warning",
-            )
-        )
+            raise InputError.keyed("io.geojson.not_utf8", file=file) from None
+        problems.append((None, Msg("io.geojson.gbk"), "warning"))
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
-        msg = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        raise InputError(msg, file=file) from None
+        raise InputError.keyed(
+            "io.json.syntax", file=file, line=exc.lineno, col=exc.colno, detail=exc.msg
+        ) from None
     except RecursionError:
-        msg = "invalid GeoJSON: the JSON is nested too deeply"
-        raise InputError(msg, file=file) from None
+        raise InputError.keyed("io.json.too_deep", file=file) from None
     except ValueError as exc:  # e.g. a number with more than 4,300 digits
-        msg = f"invalid JSON: {str(exc)[:120]}"
-        raise InputError(msg, file=file) from None
+        raise InputError.keyed("io.json.invalid", file=file, detail=str(exc)[:120]) from None
     crs = None
     if isinstance(obj, dict) and obj.get("type") == "FeatureCollection":
         features = obj.get("features")
         if not isinstance(features, list):
-            msg = "invalid GeoJSON: the FeatureCollection has no 'features' list"
-            raise InputError(msg, file=file)
+            raise InputError.keyed("io.geojson.no_features", file=file)
         crs = _legacy_crs(obj)
     elif isinstance(obj, dict) and obj.get("type") == "Feature":
         features = [obj]
@@ -416,11 +416,7 @@ def _read_geojson(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -> 
     ):
         features = obj
     else:
-        msg = (
-            "not GeoJSON: expected a FeatureCollection, a Feature or a list of Features, "
-            f"found {_describe_json(obj)}"
-        )
-        raise InputError(msg, file=file)
+        raise InputError.keyed("io.geojson.not_geojson", file=file, found=_describe_json(obj))
     limits.check_rows(len(features), file=file)
 
     records: list[dict] = []
@@ -433,17 +429,15 @@ def _read_geojson(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -> 
         props: dict = {}
         ids.append(None)
         records.append(props)
-        if not isinstance(feat, dict):
-            problems.append((row, f"not a GeoJSON Feature but {_describe_json(feat)}", "error"))
-            continue
-        if feat.get("type", "Feature") != "Feature":
-            problems.append((row, f"not a GeoJSON Feature but {_describe_json(feat)}", "error"))
+        if not isinstance(feat, dict) or feat.get("type", "Feature") != "Feature":
+            found = _describe_json(feat)
+            problems.append((row, Msg("io.geojson.not_feature", found=found), "error"))
             continue
         raw_props = feat.get("properties")
         if isinstance(raw_props, dict):
             props.update(raw_props)
         elif raw_props is not None:
-            problems.append((row, "the feature's 'properties' is not a JSON object", "error"))
+            problems.append((row, Msg("io.geojson.properties"), "error"))
         fid = feat.get("id")
         ids[-1] = fid if isinstance(fid, str | int | float) and not isinstance(fid, bool) else None
         g = feat.get("geometry")
@@ -458,14 +452,14 @@ def _read_geojson(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -> 
             try:
                 point_xy.append((float(c[0]), float(c[1])))
             except OverflowError:
-                problems.append((row, "invalid geometry: a coordinate is too large", "error"))
+                problems.append((row, Msg("io.geom.too_large"), "error"))
                 continue
             point_rows.append(i)
             continue
         try:
             geoms[i] = geometry_from_geojson(g)
         except (ValueError, TypeError, OverflowError, shapely.errors.GEOSException) as exc:
-            problems.append((row, f"invalid geometry: {exc}", "error"))
+            problems.append((row, _invalid_geometry(exc), "error"))
     if point_rows:
         geoms[np.asarray(point_rows)] = shapely.points(np.asarray(point_xy, dtype=float))
     frame = pd.DataFrame(records, index=range(len(records)))  # from_records fails on [] (pandas 2)
@@ -491,7 +485,7 @@ def _codec(name: str) -> str | None:
     return "gb18030" if name in ("gb2312", "gbk", "cp936") else name
 
 
-def _shapefile_encoding(path: Path) -> tuple[str | None, str | None]:
+def _shapefile_encoding(path: Path) -> tuple[str | None, Msg | None]:
     """Return (encoding, note) from the .cpg file or the .dbf language driver id."""
     for suffix in (".cpg", ".CPG"):
         cpg = path.with_suffix(suffix)
@@ -500,7 +494,7 @@ def _shapefile_encoding(path: Path) -> tuple[str | None, str | None]:
             codec = _codec(raw)
             if codec:
                 return codec, None
-            return None, f"the .cpg file names an unknown encoding {raw.strip()!r}; guessed instead"
+            return None, Msg("io.shp.unknown_cpg", name=repr(raw.strip()))
     for suffix in (".dbf", ".DBF"):
         dbf = path.with_suffix(suffix)
         if dbf.is_file():
@@ -552,20 +546,19 @@ def _ogr_read(
         RuntimeError,
     ) as exc:
         text = str(exc).split("\n")[0][:300]
-        msg = f"cannot read the file: {text}"
-        raise InputError(msg, file=file) from None
+        raise InputError.keyed("io.file.unreadable", file=file, detail=text) from None
 
 
 def _frame_from_ogr(
     result: tuple, *, file: str
-) -> tuple[pd.DataFrame, np.ndarray, str | None, list[tuple[int | None, str, str]]]:
+) -> tuple[pd.DataFrame, np.ndarray, str | None, list[tuple[int | None, str | Msg, str]]]:
     meta, _fids, wkb, field_data = result
     names = [str(n) for n in meta["fields"]]
     frame = pd.DataFrame(
         {n: pd.Series(col, dtype=object) for n, col in zip(names, field_data, strict=True)},
         index=range(len(field_data[0]) if field_data else len(wkb) if wkb is not None else 0),
     )
-    problems: list[tuple[int | None, str, str]] = []
+    problems: list[tuple[int | None, str | Msg, str]] = []
     if wkb is None:
         geoms = np.full(len(frame), None, dtype=object)
     else:
@@ -578,7 +571,7 @@ def _frame_from_ogr(
                     geoms[i] = shapely.from_wkb(blob) if blob is not None else None
                 except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
                     geoms[i] = None
-                    problems.append((i + 1, f"unreadable geometry ({exc})", "error"))
+                    problems.append((i + 1, Msg("io.geom.unreadable", detail=str(exc)), "error"))
         if len(frame) != len(geoms):
             frame = frame.reindex(range(len(geoms)))
     return frame, np.asarray(geoms, dtype=object), meta.get("crs"), problems
@@ -591,12 +584,8 @@ def _read_shapefile(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -
         if not (path.with_suffix(s).is_file() or path.with_suffix(s.upper()).is_file())
     ]
     if missing:
-        msg = (
-            f"the shapefile is incomplete: {' and '.join(missing)} missing "
-            "(zip the .shp, .shx, .dbf, .prj and .cpg files together)"
-        )
-        raise InputError(msg, file=file)
-    problems: list[tuple[int | None, str, str]] = []
+        raise InputError.keyed("io.shp.incomplete", file=file, missing=tuple(missing))
+    problems: list[tuple[int | None, str | Msg, str]] = []
     encoding, note = _shapefile_encoding(path)
     if note:
         problems.append((None, note, "warning"))
@@ -604,8 +593,7 @@ def _read_shapefile(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -
         try:
             result = _ogr_read(path, layer=None, encoding=encoding, file=file, limits=limits)
         except UnicodeDecodeError:
-            msg = f"the attribute table (.dbf) is not valid {encoding} text as its .cpg says"
-            raise InputError(msg, file=file) from None
+            raise InputError.keyed("io.shp.bad_cpg_text", file=file, encoding=encoding) from None
     else:
         try:
             result = _ogr_read(path, layer=None, encoding="utf-8", file=file, limits=limits)
@@ -616,9 +604,8 @@ def _read_shapefile(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -
             try:
                 result = _ogr_read(path, layer=None, encoding="gb18030", file=file)
             except UnicodeDecodeError:
-                msg = "the attribute table (.dbf) is neither UTF-8 nor GBK; add a .cpg file"
-                raise InputError(msg, file=file) from None
-            problems.append((None, "no .cpg file: read the attribute table (.dbf) as GBK", "info"))
+                raise InputError.keyed("io.shp.not_utf8_gbk", file=file) from None
+            problems.append((None, Msg("io.shp.read_as_gbk"), "info"))
     frame, geoms, crs, geo_problems = _frame_from_ogr(result, file=file)
     if encoding:
         frame, redone, notes = _fix_mojibake(path, frame, (), encoding, file=file)
@@ -656,15 +643,13 @@ def _garbled_columns(frame: pd.DataFrame) -> list[int]:
 
 def _fix_mojibake(
     path: Path, frame: pd.DataFrame, geoms: tuple, used: str, *, file: str
-) -> tuple[pd.DataFrame, tuple, list[tuple[int | None, str, str]]]:
+) -> tuple[pd.DataFrame, tuple, list[tuple[int | None, str | Msg, str]]]:
     """Re-read a shapefile whose ``.cpg`` lies (UTF-8 text labelled GBK, or back).
 
     When text columns look garbled in the ``.cpg`` encoding and read cleanly in the
     other one, the other is used and a warning names the columns; when neither
     reads cleanly the file is refused, naming the column.
     """
-    from gridmap.io._messages import text
-
     bad = _garbled_columns(frame)
     if not bad:
         return frame, geoms, []
@@ -690,18 +675,16 @@ def _fix_mojibake(
                 if first == -1
                 else str(alt_frame.iloc[list(frame.iloc[:, first]).index(sample), first])
             )
-            note = text(
+            note = Msg(
                 "io.text.mojibake",
-                "en",
-                column=", ".join(names),
+                columns=", ".join(names),
                 sample=sample[:20],
                 used=used,
                 other=other,
                 fixed=fixed[:20],
             )
             return alt_frame, (alt_geoms, alt_crs, alt_problems), [(None, note, "warning")]
-    msg = text("io.text.mojibake_refused", "en", column=column, sample=sample[:20])
-    raise InputError(msg, file=file)
+    raise InputError.keyed("io.text.mojibake_refused", file=file, name=column, sample=sample[:20])
 
 
 def _read_gpkg(
@@ -713,23 +696,21 @@ def _read_gpkg(
     try:
         layers = [str(name) for name, _kind in pyogrio.list_layers(path)]
     except (DataSourceError, OSError, ValueError, RuntimeError) as exc:
-        msg = f"not a readable GeoPackage ({str(exc).splitlines()[0][:200]})"
-        raise InputError(msg, file=file) from None
+        detail = (str(exc).splitlines() or [""])[0][:200]
+        raise InputError.keyed("io.gpkg.unreadable", file=file, detail=detail) from None
     if not layers:
-        msg = "the GeoPackage holds no layers"
-        raise InputError(msg, file=file)
-    problems: list[tuple[int | None, str, str]] = []
+        raise InputError.keyed("io.gpkg.empty", file=file)
+    problems: list[tuple[int | None, str | Msg, str]] = []
     chosen = layer_name if layer_name in layers else layers[0]
     if len(layers) > 1:
-        others = ", ".join(n for n in layers if n != chosen)
+        others = tuple(n for n in layers if n != chosen)
         problems.append(
-            (None, f"read GeoPackage layer {chosen!r}; also present: {others}", "warning")
+            (None, Msg("io.gpkg.chosen", chosen=repr(chosen), others=others), "warning")
         )
     try:
         result = _ogr_read(path, layer=chosen, encoding=None, file=file, limits=limits)
     except UnicodeDecodeError:
-        msg = "the GeoPackage's text is not UTF-8"
-        raise InputError(msg, file=file) from None
+        raise InputError.keyed("io.gpkg.not_utf8", file=file) from None
     frame, geoms, crs, geo_problems = _frame_from_ogr(result, file=file)
     return VectorData(frame, geoms, crs, problems + geo_problems)
 
@@ -748,20 +729,19 @@ def _child(elem: object, name: str) -> object | None:
 def _kml_coords(elem: object | None) -> list[tuple[float, ...]]:
     node = None if elem is None else _child(elem, "coordinates")
     if node is None or not (node.text or "").strip():
-        msg = "a KML geometry without <coordinates>"
-        raise ValueError(msg)
+        raise InputError.keyed("io.kml.no_coordinates")
     text = re.sub(r"\s*,\s*", ",", node.text.strip())
     out = []
     for token in text.split():
         parts = token.split(",")
         if not 2 <= len(parts) <= 3:
-            msg = f"bad KML coordinate {token[:40]!r}: expected lon,lat[,alt]"
-            raise ValueError(msg)
+            raise InputError.keyed("io.kml.bad_coordinate", token=repr(token[:40]))
         try:
             out.append(tuple(float(p) for p in parts))
         except ValueError:
-            msg = f"bad KML coordinate {token[:40]!r}: not numbers"
-            raise ValueError(msg) from None
+            raise InputError.keyed(
+                "io.kml.coordinate_not_numbers", token=repr(token[:40])
+            ) from None
     if len({len(p) for p in out}) > 1:
         out = [p[:2] + ((p[2],) if len(p) == 3 else (0.0,)) for p in out]
     return out
@@ -771,8 +751,7 @@ def _kml_ring(boundary: object) -> list[tuple[float, ...]]:
     ring = _child(boundary, "LinearRing")
     coords = _kml_coords(ring)
     if len(coords) < 3:
-        msg = f"a KML polygon ring needs at least 3 positions, this one has {len(coords)}"
-        raise ValueError(msg)
+        raise InputError.keyed("io.kml.ring_short", n=len(coords))
     return coords
 
 
@@ -781,20 +760,17 @@ def _kml_geometry(elem: object, *, depth: int = 0) -> shapely.Geometry:
     if kind == "Point":
         coords = _kml_coords(elem)
         if len(coords) != 1:
-            msg = f"a KML Point has {len(coords)} positions"
-            raise ValueError(msg)
+            raise InputError.keyed("io.kml.point_positions", n=len(coords))
         return shapely.Point(coords[0])
     if kind in ("LineString", "LinearRing"):
         coords = _kml_coords(elem)
         if len(coords) < 2:
-            msg = "a KML LineString needs at least 2 positions"
-            raise ValueError(msg)
+            raise InputError.keyed("io.kml.line_short")
         return shapely.LineString(coords)
     if kind == "Polygon":
         outer = _child(elem, "outerBoundaryIs")
         if outer is None:
-            msg = "a KML Polygon without <outerBoundaryIs>"
-            raise ValueError(msg)
+            raise InputError.keyed("io.kml.no_outer")
         holes = [
             _kml_coords(r)
             for b in elem
@@ -810,8 +786,7 @@ def _kml_geometry(elem: object, *, depth: int = 0) -> shapely.Geometry:
         return shapely.Polygon(shell, holes)
     if kind == "MultiGeometry":
         if depth >= _MAX_COLLECTION_DEPTH:
-            msg = "KML MultiGeometry nested too deeply"
-            raise ValueError(msg)
+            raise InputError.keyed("io.kml.too_deep")
         parts = [_kml_geometry(c, depth=depth + 1) for c in elem if _local(c.tag) in _KML_GEOMS]
         kinds = {p.geom_type for p in parts}
         if kinds == {"Point"}:
@@ -821,8 +796,7 @@ def _kml_geometry(elem: object, *, depth: int = 0) -> shapely.Geometry:
         if kinds == {"Polygon"}:
             return shapely.MultiPolygon(parts)
         return shapely.GeometryCollection(parts)
-    msg = f"unsupported KML geometry <{kind}>"
-    raise ValueError(msg)
+    raise InputError.keyed("io.kml.unsupported", kind=kind)
 
 
 _KML_GEOMS = ("Point", "LineString", "LinearRing", "Polygon", "MultiGeometry")
@@ -856,11 +830,7 @@ def _kml_text(data: bytes, *, file: str) -> str:
         except (LookupError, UnicodeDecodeError):
             continue
         return re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", text, count=1)
-    msg = (
-        f"cannot decode the KML as {declared or 'UTF-8'}; save it as UTF-8 "
-        f"(无法按 {declared or 'UTF-8'} 解码该 KML，请另存为 UTF-8)"
-    )
-    raise InputError(msg, file=file)
+    raise InputError.keyed("io.kml.decode", file=file, encoding=declared or "UTF-8")
 
 
 def _read_kmz(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -> VectorData:
@@ -872,8 +842,7 @@ def _read_kmz(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -> Vect
             key=lambda f: (f.name.lower() != "doc.kml", str(f)),
         )
         if not kmls:
-            msg = "the KMZ holds no .kml file (KMZ 压缩包中没有 .kml 文件)"
-            raise InputError(msg, file=file)
+            raise InputError.keyed("io.kml.kmz_empty", file=file)
         return _read_kml(kmls[0], file=file, limits=limits)
 
 
@@ -892,22 +861,18 @@ def _read_kml(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -> Vect
             forbid_external=True,
         )
     except DefusedXmlException as exc:
-        msg = (
-            f"refusing the KML: it declares XML entities or external references "
-            f"({exc.__class__.__name__}), which KML never needs"
-        )
-        raise InputError(msg, file=file) from None
+        raise InputError.keyed(
+            "io.kml.entities", file=file, detail=exc.__class__.__name__
+        ) from None
     except ET.ParseError as exc:
         line, col = getattr(exc, "position", (None, None))
-        msg = f"invalid KML (XML error at line {line}, column {col})"
-        raise InputError(msg, file=file) from None
+        raise InputError.keyed("io.kml.xml_error", file=file, line=line, col=col) from None
     if _local(root.tag) != "kml" and not any(_local(e.tag) == "Placemark" for e in root.iter()):
-        msg = f"not KML: the root element is <{_local(root.tag)}>"
-        raise InputError(msg, file=file)
+        raise InputError.keyed("io.kml.not_kml", file=file, root=_local(root.tag))
     placemarks = [e for e in root.iter() if _local(e.tag) == "Placemark"]
     records: list[dict] = []
     geoms = np.empty(len(placemarks), dtype=object)
-    problems: list[tuple[int | None, str, str]] = []
+    problems: list[tuple[int | None, str | Msg, str]] = []
     for i, pm in enumerate(placemarks):
         props: dict[str, object] = {}
         for child in pm:
@@ -931,7 +896,7 @@ def _read_kml(path: Path, *, file: str, limits: Limits = DEFAULT_LIMITS) -> Vect
         try:
             geom = _kml_geometry(shapes[0])
         except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
-            problems.append((i + 1, f"invalid geometry: {exc}", "error"))
+            problems.append((i + 1, _invalid_geometry(exc), "error"))
             continue
         if shapely.has_z(geom):
             z = shapely.get_coordinates(geom, include_z=True)[:, 2]
@@ -962,25 +927,17 @@ def _read_zip(
             key=lambda f: (f.suffix.lower() != ".shp", str(f)),
         )
         if not candidates:
-            found = ", ".join(sorted(f.name for f in files)[:10]) or "nothing"
-            msg = f"the zip holds no vector file (.shp, .geojson, .gpkg or .kml); found: {found}"
-            raise InputError(msg, file=file)
+            found = tuple(sorted(f.name for f in files)[:10])
+            raise InputError.keyed("io.zip.no_vector", file=file, found=found)
         chosen = next((f for f in candidates if layer_name and f.stem == layer_name), candidates[0])
         inner = f"{file}/{chosen.relative_to(tmp).as_posix()}"
         data = load_vector(
             chosen, layer_name=layer_name, max_bytes=max_bytes, label=inner, limits=limits
         )
         if len(candidates) > 1:
-            others = ", ".join(f.relative_to(tmp).as_posix() for f in candidates if f != chosen)
-            data.problems.insert(
-                0,
-                (
-                    None,
-                    f"read {chosen.relative_to(tmp).as_posix()} from "
-                    f"the zip; also present: {others}",
-                    "warning",
-                ),
-            )
+            others = tuple(f.relative_to(tmp).as_posix() for f in candidates if f != chosen)
+            note = Msg("io.zip.chosen", chosen=chosen.relative_to(tmp).as_posix(), others=others)
+            data.problems.insert(0, (None, note, "warning"))
     return data
 
 
@@ -1021,16 +978,13 @@ def load_vector(
     path = Path(path)
     file = label or path.name
     if not path.is_file():
-        msg = "file not found"
-        raise InputError(msg, file=str(path))
+        raise InputError.keyed("io.file.not_found", file=str(path))
     suffix = path.suffix.lower()
     check_size(
         path, max_bytes=max_bytes, file=file, extra=(".dbf", ".DBF") if suffix == ".shp" else ()
     )
     if suffix == ".zip":
-        return _read_zip(
-            path, layer_name=layer_name, file=file, max_bytes=max_bytes, limits=limits
-        )
+        return _read_zip(path, layer_name=layer_name, file=file, max_bytes=max_bytes, limits=limits)
     if suffix in (".geojson", ".json"):
         data = _read_geojson(path, file=file, limits=limits)
     elif suffix == ".shp":
@@ -1042,11 +996,12 @@ def load_vector(
     elif suffix == ".kmz":
         data = _read_kmz(path, file=file, limits=limits)
     else:
-        msg = (
-            f"not a vector file ({suffix or 'no extension'}); "
-            f"use one of {', '.join(VECTOR_FORMATS)}"
+        raise InputError.keyed(
+            "io.file.not_vector",
+            file=file,
+            suffix=suffix or Msg("io.file.no_extension"),
+            formats=VECTOR_FORMATS,
         )
-        raise InputError(msg, file=file)
     limits.check_rows(len(data.geometry), file=file)
     limits.check_vertices(data.geometry, file=file)
     return data
@@ -1084,7 +1039,7 @@ def read_vector(
     label = Path(path).name
     for row, message, severity in data.problems:
         if severity == "error":
-            raise InputError(message, file=label, row=row)
+            raise error_from_problem(message, file=label, row=row)
     crs = data.crs
     if crs is None and Path(path).suffix.lower() in (".geojson", ".json"):
         crs = "EPSG:4326"

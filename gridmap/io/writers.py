@@ -23,10 +23,10 @@ import shapely
 from gridmap import crs as crs_mod
 from gridmap.errors import GridmapError, InputError
 from gridmap.i18n import format_time
-from gridmap.io._messages import text
 from gridmap.io.atomic import replacing
 from gridmap.io.tabular import TABLE_FORMATS, find_coordinate_columns, read_table
-from gridmap.io.vector import MAX_BYTES, load_vector
+from gridmap.io.vector import MAX_BYTES, error_from_problem, load_vector
+from gridmap.messages import Msg
 
 __all__ = [
     "FORMULA_STARTS",
@@ -141,8 +141,7 @@ def _table_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = _attributes(frame).copy()
     for name in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[name]) or (
-            out[name].dtype == object
-            and out[name].map(lambda v: isinstance(v, dt.datetime)).any()
+            out[name].dtype == object and out[name].map(lambda v: isinstance(v, dt.datetime)).any()
         ):
             out[name] = [format_time(v) or None for v in out[name]]
     if geoms is None:
@@ -256,18 +255,13 @@ def _write_single_layer(frame: pd.DataFrame, path: Path, *, driver: str) -> None
     import pyogrio
 
     if not isinstance(frame, gpd.GeoDataFrame):
-        msg = f"a {driver} file needs geometries; write a table as .csv or .xlsx"
-        raise InputError(msg, file=path.name)
+        raise InputError.keyed("io.write.needs_geometry", file=path.name, driver=driver)
     out = _ogr_ready(frame)
     path.unlink(missing_ok=True)
     if driver == "ESRI Shapefile":
         ids = shapely.get_type_id(out.geometry.dropna().to_numpy())
         if len({_SHAPE_KINDS.get(int(i), "other") for i in ids}) > 1:
-            msg = (
-                "a shapefile holds one kind of geometry, the file mixes points, lines "
-                "and polygons; write .geojson, .gpkg or .kml instead"
-            )
-            raise InputError(msg, file=path.name)
+            raise InputError.keyed("io.write.shp_mixed", file=path.name)
         for side in (".shx", ".dbf", ".prj", ".cpg"):
             path.with_suffix(side).unlink(missing_ok=True)
         pyogrio.write_dataframe(out, path, driver=driver, encoding="UTF-8")
@@ -320,27 +314,25 @@ def write_layer_file(
         elif suffix == ".shp":
             _write_single_layer(frame, path, driver="ESRI Shapefile")
         else:
-            msg = (
-                f"cannot write {suffix or 'files without an extension'}; use one of "
-                f"{', '.join(WRITE_FORMATS)}"
+            raise InputError.keyed(
+                "io.convert.cannot_write",
+                file=path.name,
+                suffix=suffix or Msg("io.file.no_extension"),
+                formats=tuple(WRITE_FORMATS),
             )
-            raise InputError(msg, file=path.name)
     except (OSError, ValueError, TypeError) as exc:
         if isinstance(exc, InputError):
             raise
-        msg = f"cannot write the file ({exc.__class__.__name__}: {exc})"
-        raise InputError(msg, file=path.name) from None
+        raise InputError.keyed(
+            "io.write.failed", file=path.name, detail=f"{exc.__class__.__name__}: {exc}"
+        ) from None
     return len(frame)
 
 
 def _lonlat_system(name: str, *, what: str) -> str:
     system = crs_mod.normalize_crs_name(name)
     if system not in _LONLAT:
-        msg = (
-            f"convert handles longitude/latitude systems only (wgs84, cgcs2000, gcj02, "
-            f"bd09); the {what} system is {system}"
-        )
-        raise InputError(msg)
+        raise InputError.keyed("io.convert.lonlat_only", what=what, system=system)
     return system
 
 
@@ -353,11 +345,7 @@ def _convert_table(src: Path, dst: Path, *, from_crs: str, to_crs: str) -> int:
     headers = [str(h) for h in table.columns]
     pair = find_coordinate_columns(headers)
     if pair is None:
-        msg = (
-            f"no coordinate columns (经度/纬度, lon/lat, lng/lat, longitude/latitude or x/y); "
-            f"headers found: {', '.join(headers)}"
-        )
-        raise InputError(msg, file=src.name)
+        raise InputError.keyed("io.convert.no_coordinates", file=src.name, headers=tuple(headers))
     lon, lat = pair
     x = pd.to_numeric(
         table[lon].map(lambda v: v.strip() if isinstance(v, str) else v), errors="coerce"
@@ -369,11 +357,13 @@ def _convert_table(src: Path, dst: Path, *, from_crs: str, to_crs: str) -> int:
     broken = ~blank & ~(np.isfinite(x) & np.isfinite(y))
     if broken.any():
         i = int(np.flatnonzero(broken)[0])
-        msg = (
-            f"the coordinates ({table[lon].iloc[i]}, {table[lat].iloc[i]}) are not numbers; "
-            "nothing was written"
+        raise InputError.keyed(
+            "io.convert.not_numbers",
+            file=src.name,
+            row=i + 1,
+            x=table[lon].iloc[i],
+            y=table[lat].iloc[i],
         )
-        raise InputError(msg, file=src.name, row=i + 1)
     ok = ~blank
     tx, ty = x.copy(), y.copy()
     if ok.any():
@@ -393,8 +383,7 @@ def _convert_table(src: Path, dst: Path, *, from_crs: str, to_crs: str) -> int:
             else:
                 out.to_csv(dst, index=False, encoding="utf-8-sig")
         except (OSError, ValueError) as exc:
-            msg = f"cannot write the file ({exc})"
-            raise InputError(msg, file=dst.name) from None
+            raise InputError.keyed("io.write.failed", file=dst.name, detail=str(exc)) from None
         return len(out)
     geoms = np.full(len(table), None, dtype=object)
     if ok.any():
@@ -439,35 +428,33 @@ def convert_file(
     """
     src, dst = Path(src), Path(dst)
     if dst.suffix.lower() not in WRITE_FORMATS:  # say so before reading anything
-        msg = text(
+        raise InputError.keyed(
             "io.convert.cannot_write",
-            "en",
-            suffix=dst.suffix or "(no extension)",
-            formats=", ".join(WRITE_FORMATS),
+            file=dst.name,
+            suffix=dst.suffix or Msg("io.file.no_extension"),
+            formats=tuple(WRITE_FORMATS),
         )
-        raise InputError(msg, file=dst.name)
     source = _lonlat_system(from_crs, what="source")
     target = _lonlat_system(to_crs, what="target")
     if not src.is_file():
-        msg = "file not found"
-        raise InputError(msg, file=str(src))
+        raise InputError.keyed("io.file.not_found", file=str(src))
     if src.suffix.lower() in TABLE_FORMATS:
         return _convert_table(src, dst, from_crs=source, to_crs=target)
     data = load_vector(src, max_bytes=max_bytes)
     for row, message, severity in data.problems:
         if severity == "error":
-            raise InputError(message, file=src.name, row=row)
+            raise error_from_problem(message, file=src.name, row=row)
     if data.crs is not None:
         try:
             declared = crs_mod.normalize_crs_name(data.crs)
         except GridmapError:
             declared = None
         if declared not in _LONLAT:
-            msg = (
-                f"the file is in {declared or 'an unrecognised coordinate system'}, not "
-                "longitude/latitude; import it with its EPSG code instead"
+            raise InputError.keyed(
+                "io.convert.not_lonlat",
+                file=src.name,
+                system=declared or Msg("io.convert.unknown_system"),
             )
-            raise InputError(msg, file=src.name)
     geoms = data.geometry.copy()
     present = ~shapely.is_missing(geoms)
     if present.any():
