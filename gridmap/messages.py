@@ -554,6 +554,56 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the process reading the file ended unexpectedly ({reason}); nothing was "
         "imported. The file may be damaged",
     },
+    # --- the gridmap command's own errors (issue #17) -----------------------------------
+    "cli.date": {
+        "zh": "{option} 应为日期，如 2026-11-02（年-月-日），而不是 {value}",
+        "en": "{option} must be a date like 2026-11-02 (YYYY-MM-DD), got {value}",
+    },
+    "cli.password_file": {
+        "zh": "无法读取管理员密码文件：{reason}",
+        "en": "cannot read the admin password file: {reason}",
+    },
+    "cli.password_empty": {
+        "zh": "来自 {source} 的管理员密码为空",
+        "en": "the admin password from {source} is empty",
+    },
+    "cli.password_empty_stdin": {
+        "zh": "从标准输入读到的管理员密码为空",
+        "en": "the admin password from standard input is empty",
+    },
+    "cli.no_user": {
+        "zh": "没有名为 {name} 的应用用户（不加 --user 即以本机操作员身份执行）",
+        "en": "no app user called {name} (leave out --user to act as the local operator)",
+    },
+    "cli.user_disabled": {"zh": "用户 {name} 已停用", "en": "user {name} is disabled"},
+    "cli.photo": {"zh": "无法读取照片：{reason}", "en": "cannot read the photo: {reason}"},
+    "cli.move_where": {
+        "zh": "请说明要转到的状态：STATE 或 --to STATE（{states}）",
+        "en": "say where to move the report: STATE or --to STATE ({states})",
+    },
+    "cli.needs": {"zh": "{command} 需要 {option}", "en": "{command} needs {option}"},
+    "cli.no_grid": {"zh": "没有编码为 {code} 的网格", "en": "no grid with code {code}"},
+    "cli.workers_nothing": {
+        "zh": "没有要修改的内容；请给出 --name、--phone、--notes、--active-from 或 --active-to",
+        "en": "nothing to change; give --name, --phone, --notes, --active-from or --active-to",
+    },
+    "cli.users_file": {
+        "zh": "users import 需要一个列出网格员编码的 CSV 或 XLSX 文件",
+        "en": "users import needs a CSV or XLSX file of worker codes",
+    },
+    "cli.users_name": {"zh": "users add 需要用户名", "en": "users add needs a user name"},
+    "cli.export_format": {
+        "zh": "export {kind} 只能写出 {formats} 格式，不能写出 {fmt}",
+        "en": "export {kind} writes one of {formats} (not {fmt})",
+    },
+    "store.url_bad": {
+        "zh": "不是数据库地址：{url}（应为 sqlite:///路径 或 postgresql+psycopg://...）",
+        "en": "not a database URL: {url} (use sqlite:///path or postgresql+psycopg://...)",
+    },
+    "store.url_backend": {
+        "zh": "不支持的数据库 {backend}（{url}）：请使用 SQLite 或 PostgreSQL",
+        "en": "unsupported database {backend} in {url}: use SQLite or PostgreSQL",
+    },
 }
 
 
