@@ -229,6 +229,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "cli.rebalance.bounds": {"zh": "{metric}范围：下限 {min}，目标 {target}，上限 {max}",
                              "en": "bounds for {metric}: min {min}, target {target}, max {max}"},
     "cli.rebalance.unbounded": {"zh": "不限", "en": "None"},
+    "cli.rebalance.move": {"zh": "网格 {grid}：{source} → {target}（{role}）",
+                           "en": "{grid}: {source} -> {target} ({role})"},
     "cli.rebalance.total": {"zh": "共 {moves} 项调整；仍有 {left} 名网格员超出范围",
                             "en": "{moves} moves; {left} workers still outside the bounds"},
     "cli.rebalance.not_saved": {"zh": "未保存（加 --apply 保存）",

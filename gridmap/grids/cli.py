@@ -239,7 +239,7 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
         workers=inputs.idle if args.include_idle else (),
     )
     for m in moves:
-        _out(_said(m, lang))
+        _out(_move(m, lang))
     after = plan.copy()
     after.apply(moves)
     left = [
@@ -267,6 +267,20 @@ def _bound(value: float | None, lang: str) -> str:
     if lang == "en":
         return str(value)
     return t("cli.rebalance.unbounded", lang) if value is None else f"{value:,.0f}"
+
+
+def _move(move: Any, lang: str) -> str:
+    """Return a proposed move: ``G: W1 -> W2 (full_time)``; 网格 G：W1 → W2（专职网格员）."""
+    if lang == "en":
+        return str(move)
+    return t(
+        "cli.rebalance.move",
+        lang,
+        grid=move.grid,
+        source=move.from_worker or "-",
+        target=move.to_worker,
+        role=label(move.role, lang, field="role"),
+    )
 
 
 def _said(thing: Any, lang: str) -> str:
