@@ -109,6 +109,13 @@ _ARGPARSE_ERRORS = (
      "cli.argparse.one"),
     (re.compile(r"argument (?P<arg>\S+): not allowed with argument (?P<other>\S+)"),
      "cli.argparse.exclusive"),
+    (
+        re.compile(
+            r"argument (?P<arg>\S+): not a date: (?P<value>.+) "
+            r"\(use YYYY-MM-DD or YYYY-MM-DDTHH:MM\)"
+        ),
+        "cli.argparse.date",
+    ),
     (re.compile(r"argument (?P<arg>\S+): (?P<message>.+)"), "cli.argparse.argument"),
 )
 

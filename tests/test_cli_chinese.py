@@ -278,6 +278,9 @@ def test_argparse_errors_in_chinese(capsys):
     with pytest.raises(SystemExit):
         main(["--lang", "zh", "info", "--nope"])
     assert "无法识别的参数：--nope" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--lang", "zh", "check", "--as-of", "soon"])
+    assert "参数 --as-of：'soon' 不是日期（应为 YYYY-MM-DD" in capsys.readouterr().err
 
 
 def test_argparse_errors_stay_english_in_english(capsys):
@@ -294,3 +297,17 @@ def test_the_locale_chooses_chinese(demo_db, capsys, monkeypatch):
     monkeypatch.setenv("GRIDMAP_LANG", "en")
     assert main(["workers", "list"]) == 0
     assert " grids, " in capsys.readouterr().out
+
+
+def test_serve_prepares_in_chinese(tmp_path, monkeypatch):
+    import platformdirs
+
+    from gridmap import server
+
+    folder = tmp_path / "data"
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: str(folder))
+    lines: list[str] = []
+    server.prepare(db=f"sqlite:///{tmp_path / 's.sqlite'}", demo=False, echo=lines.append,
+                   lang="zh")
+    assert lines == [f"请以 admin 用户登录，密码保存在 {folder / 'admin-password.txt'}"
+                     "（仅您本人可读；登录后请修改密码，然后删除该文件）"]

@@ -125,9 +125,7 @@ def _measure(value: float | None, unit: str, lang: str) -> str:
     """Return a measured figure with its unit: ``268.0 m`` in English, ``268米`` in Chinese."""
     if lang == "en":
         return f"{_fmt(value)} {unit}"
-    from gridmap.export._common import fmt_measure  # the documents' units and rounding
-
-    return fmt_measure(value, unit, lang=lang) or "—"
+    return i18n.format_measure(value, unit, lang=lang) or "—"  # the documents' units
 
 
 def to_csv(report: CheckReport) -> bytes:
