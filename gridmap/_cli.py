@@ -3,9 +3,13 @@
 The command modules (:mod:`gridmap.cli` and :mod:`gridmap.grids.cli`,
 :mod:`gridmap.issues.cli`, :mod:`gridmap.records.cli`, :mod:`gridmap.export.cli`,
 :mod:`gridmap.checks.cli`) parse, call the library and print. What they all need
-lives here: the exit codes, ``out``/``err``, the ``--db`` and ``--user`` options,
-opening the store, the acting :class:`~gridmap.auth.User`, date options, and
-printing records as a table, JSON or CSV.
+lives here: the exit codes, ``out``/``err``, the language of what they print
+(:func:`cli_lang`, :func:`lang_of`), the parser class that words argparse's errors in
+that language, the ``--db`` and ``--user`` options, opening the store, the acting
+:class:`~gridmap.auth.User`, date options, and printing records as a table, JSON or CSV.
+
+Every line a command prints goes through :func:`gridmap.i18n.t` (keys ``cli.*``) or,
+for errors, :mod:`gridmap.messages`; the command-line help (``--help``) stays English.
 """
 
 from __future__ import annotations
@@ -13,14 +17,18 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import os
+import re
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from gridmap.errors import GridmapError, InputError, NotFound
+from gridmap.i18n import t
 
 if TYPE_CHECKING:
     from gridmap.auth import User
@@ -36,6 +44,130 @@ DB_HELP = (
 )
 
 
+def cli_lang(choice: str | None = None) -> str:
+    """Return the language of the command's messages: ``zh`` or ``en``.
+
+    ``choice`` (a ``--lang`` option) first, then ``$GRIDMAP_LANG``, then the locale
+    (``$LC_ALL``, ``$LC_MESSAGES``, ``$LANG``): Chinese on a Chinese locale
+    (``zh_CN.UTF-8``), English otherwise.
+
+    Examples
+    --------
+    >>> cli_lang("zh")
+    'zh'
+    """
+    for value in (choice, os.environ.get("GRIDMAP_LANG")):
+        if value:
+            return "en" if str(value).lower().startswith("en") else "zh"
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def lang_of(args: argparse.Namespace, *, own: bool = False) -> str:
+    """Return the language a command prints in: ``gridmap --lang``, else :func:`cli_lang`.
+
+    Parameters
+    ----------
+    args
+        The parsed command line.
+    own
+        The command's own ``--lang`` (``check``, ``rules``, ``import``) comes first.
+    """
+    choice = getattr(args, "lang", None) if own else None
+    return cli_lang(choice or getattr(args, "global_lang", None))
+
+
+def lang_in_argv(argv: Sequence[str]) -> str | None:
+    """Return the value of the first ``--lang`` in a command line, before it is parsed.
+
+    Examples
+    --------
+    >>> lang_in_argv(["--lang", "zh", "info"]), lang_in_argv(["info", "--lang=en"])
+    ('zh', 'en')
+    """
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+#: argparse's error messages (Python 3.11+) and their keys in :mod:`gridmap.i18n`.
+_ARGPARSE_ERRORS = (
+    (re.compile(r"the following arguments are required: (?P<names>.+)"), "cli.argparse.required"),
+    (re.compile(r"unrecognized arguments: (?P<names>.+)"), "cli.argparse.unrecognized"),
+    (re.compile(r"argument (?P<arg>\S+): invalid choice: (?P<value>.+?) \(choose from "
+                r"(?P<choices>.+)\)"), "cli.argparse.choice"),
+    (re.compile(r"argument (?P<arg>\S+): invalid (?P<type>\w+) value: (?P<value>.+)"),
+     "cli.argparse.type"),
+    (re.compile(r"argument (?P<arg>\S+): expected one argument"), "cli.argparse.one"),
+    (re.compile(r"argument (?P<arg>\S+): expected at least one argument"),
+     "cli.argparse.one"),
+    (re.compile(r"argument (?P<arg>\S+): not allowed with argument (?P<other>\S+)"),
+     "cli.argparse.exclusive"),
+    (
+        re.compile(
+            r"argument (?P<arg>\S+): not a date: (?P<value>.+) "
+            r"\(use YYYY-MM-DD or YYYY-MM-DDTHH:MM\)"
+        ),
+        "cli.argparse.date",
+    ),
+    (re.compile(r"argument (?P<arg>\S+): (?P<message>.+)"), "cli.argparse.argument"),
+)
+
+
+def argparse_message(message: str, lang: str) -> str:
+    """Return one of argparse's error messages in ``lang`` (unknown ones as they are).
+
+    Examples
+    --------
+    >>> argparse_message("unrecognized arguments: --x", "zh")
+    '无法识别的参数：--x'
+    """
+    if lang == "en":
+        return message
+    for pattern, key in _ARGPARSE_ERRORS:
+        match = pattern.fullmatch(message)
+        if match:
+            return t(key, lang, **match.groupdict())
+    return message
+
+
+class CliParser(argparse.ArgumentParser):
+    """An argument parser whose errors are in the command's language.
+
+    The usage line and ``--help`` stay English (docs/architecture.md, "What we do not
+    translate"); the error itself is worded through ``cli.argparse.*`` keys.
+
+    Parameters
+    ----------
+    lang
+        ``--lang`` as found on the command line (:func:`lang_in_argv`), else ``None``
+        for :func:`cli_lang`'s default.
+    """
+
+    def __init__(self, *args: Any, lang: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        """Add subcommands whose parsers are :class:`CliParser` in the same language."""
+        kwargs.setdefault("parser_class", functools.partial(CliParser, lang=self.lang))
+        return super().add_subparsers(**kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the error in the command's language; exit 2."""
+        lang = cli_lang(self.lang)
+        self.print_usage(sys.stderr)
+        text = t("cli.argparse.error", lang, prog=self.prog,
+                 message=argparse_message(message, lang))
+        self.exit(2, text + "\n")
+
+
 def out(text: str = "") -> None:
     """Print one line to stdout."""
     print(text)
@@ -44,16 +176,6 @@ def out(text: str = "") -> None:
 def err(text: str) -> None:
     """Print one line to stderr."""
     print(text, file=sys.stderr)
-
-
-def args_lang(args: argparse.Namespace) -> str:
-    """Return the language of a command's messages (see :func:`gridmap.cli.cli_lang`).
-
-    ``--lang`` before the command, then ``$GRIDMAP_LANG``, then the locale.
-    """
-    from gridmap.cli import cli_lang
-
-    return cli_lang(getattr(args, "global_lang", None))
 
 
 def problem_line(problem: Any, lang: str) -> str:
@@ -101,7 +223,36 @@ def _cell(value: Any, *, list_sep: str) -> Any:
     return value
 
 
-def print_records(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str]) -> None:
+def text_width(text: str) -> int:
+    """Return the columns ``text`` takes in a terminal: two for each wide (CJK) character.
+
+    Examples
+    --------
+    >>> text_width("W0001"), text_width("蔡丽")
+    (5, 4)
+    """
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """Return ``text`` padded with spaces to ``width`` terminal columns (:func:`text_width`).
+
+    Examples
+    --------
+    >>> pad("网格", 6) + "|", pad("12", 4, right=True)
+    ('网格  |', '  12')
+    """
+    fill = " " * max(width - text_width(text), 0)
+    return fill + text if right else text + fill
+
+
+def print_records(
+    rows: list[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[str],
+    *,
+    headers: Mapping[str, str] | None = None,
+) -> None:
     """Print records as an aligned text table, JSON or CSV.
 
     Parameters
@@ -113,6 +264,9 @@ def print_records(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str]) 
         spreadsheet would run as a formula gets a leading apostrophe).
     columns
         The columns of the table or CSV, in order.
+    headers
+        The table's header of each column (e.g. Chinese); default the column names.
+        JSON and CSV keep the column names.
     """
     if fmt == "json":
         print_json(rows)
@@ -127,12 +281,37 @@ def print_records(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str]) 
             writer.writerow({k: csv_text(_cell(v, list_sep="|")) for k, v in row.items()})
         sys.stdout.write(buffer.getvalue())
         return
+    names = [(headers or {}).get(c, c) for c in columns]
     cells = [[_cell(r.get(c), list_sep="、") for c in columns] for r in rows]
     text_rows = [["" if v is None else str(v) for v in row] for row in cells]
-    widths = [max([len(c), *(len(t[i]) for t in text_rows)]) for i, c in enumerate(columns)]
-    out("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
-    for t in text_rows:
-        out("  ".join(v.ljust(w) for v, w in zip(t, widths, strict=True)))
+    widths = [max([text_width(c), *(text_width(r[i]) for r in text_rows)])
+              for i, c in enumerate(names)]
+    out("  ".join(pad(c, w) for c, w in zip(names, widths, strict=True)).rstrip())
+    for row in text_rows:
+        out("  ".join(pad(v, w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+def headers_of(
+    columns: Sequence[str], lang: str, *, layer: str | None = None
+) -> dict[str, str]:
+    """Return the table header of each column: its name in English, a Chinese header in Chinese.
+
+    The header is ``cli.col.<column>`` where the CLI has its own, else the app's
+    (:func:`gridmap.i18n.field_label`; a person's ``name`` in ``layer`` is 姓名).
+
+    Examples
+    --------
+    >>> headers_of(["code", "status"], "zh")
+    {'code': '编码', 'status': '状态'}
+    >>> headers_of(["code"], "en")
+    {'code': 'code'}
+    """
+    from gridmap.i18n import STRINGS, field_label
+
+    if lang == "en":
+        return {c: c for c in columns}
+    return {c: t(f"cli.col.{c}", lang) if f"cli.col.{c}" in STRINGS
+            else field_label(c, lang, layer=layer) for c in columns}
 
 
 def parse_date(text: str | None, *, option: str) -> dt.date | None:
@@ -155,8 +334,7 @@ def parse_date(text: str | None, *, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        msg = f"{option} must be a date like 2026-11-02 (YYYY-MM-DD), got {text!r}"
-        raise InputError(msg) from None
+        raise InputError.keyed("cli.date", option=option, value=repr(text)) from None
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
@@ -237,7 +415,7 @@ def admin_password(args: argparse.Namespace, *, stdin: Any = None) -> str | None
     env = os.environ.pop(ADMIN_PASSWORD_ENV, None)
     if given == "-":
         line = (stdin or sys.stdin).readline()
-        password, source = line.rstrip("\r\n"), "standard input"
+        password, source = line.rstrip("\r\n"), None
     elif given is not None:
         password, source = given, "--admin-password"
     elif path:
@@ -245,15 +423,17 @@ def admin_password(args: argparse.Namespace, *, stdin: Any = None) -> str | None
             with open(path, encoding="utf-8") as f:
                 password = f.readline().rstrip("\r\n")
         except OSError as exc:
-            raise InputError(f"cannot read the admin password file: {exc.strerror or exc}",
-                             file=str(path)) from None
+            raise InputError.keyed("cli.password_file", file=str(path),
+                                   reason=exc.strerror or str(exc)) from None
         source = str(path)
     elif env is not None:
         password, source = env, f"${ADMIN_PASSWORD_ENV}"
     else:
         return None
     if not password:
-        raise InputError(f"the admin password from {source} is empty")
+        if source is None:
+            raise InputError.keyed("cli.password_empty_stdin")
+        raise InputError.keyed("cli.password_empty", source=source)
     return password
 
 
@@ -320,12 +500,10 @@ def acting_user(store: Store, name: str | None, *, must_exist: bool = False) -> 
     row = store.find_user(name)
     if row is None:
         if must_exist:
-            msg = f"no app user called {name!r} (leave out --user to act as the local operator)"
-            raise NotFound(msg)
+            raise NotFound(key="cli.no_user", name=repr(name))
         return local_operator(name)
     if row.get("disabled"):
-        msg = f"user {name!r} is disabled"
-        raise GridmapError(msg)
+        raise GridmapError(key="cli.user_disabled", name=repr(name))
     scope = row.get("scope")
     return User(
         row["username"],

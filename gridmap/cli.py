@@ -19,21 +19,28 @@ from gridmap._cli import (
     EXIT_ERROR,
     EXIT_OK,
     EXIT_PROBLEMS,
+    CliParser,
     add_admin_password_arguments,
     add_db_argument,
     admin_password,
+    cli_lang,
     err,
+    lang_in_argv,
+    lang_of,
     local_operator,
     open_store,
     out,
+    pad,
     print_json,
     problem_line,
+    text_width,
 )
 from gridmap.config import mask_url
 from gridmap.errors import GridmapError
+from gridmap.i18n import label, t
 from gridmap.model import LAYERS
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "cli_lang", "main"]
 
 _CRS_HELP = ("coordinate system of the file: wgs84 (also CGCS2000), gcj02 (Amap, Tencent, "
              "Aliyun DataV), bd09 (Baidu) or EPSG:n (default: not declared, read as wgs84, "
@@ -48,16 +55,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     from gridmap import auth
     from gridmap.importing import import_demo
 
+    lang = lang_of(args)
     password = admin_password(args)
     with open_store(args, upgrade=True) as store:
-        out(f"store: {store.safe_url} (schema {store.schema_version()})")
+        out(t("cli.init.store", lang, url=store.safe_url, schema=store.schema_version()))
         if args.demo:
             if store.is_empty():
                 written = import_demo(store)
                 total = sum(written.values())
-                out(f"loaded the demo street: {total} rows in {len(written)} layers")
+                out(t("cli.init.demo", lang, rows=total, layers=len(written)))
             else:
-                out("the store already holds data; demo not loaded again")
+                out(t("cli.init.demo_kept", lang))
         if args.demo or password:
             generated = False
             if not password and not auth.user_exists(store, "admin"):
@@ -67,11 +75,10 @@ def cmd_init(args: argparse.Namespace) -> int:
                 auth.set_password(store, "admin", password)
                 if generated:
                     path = auth.write_password_file(password)
-                    out(f"created user 'admin'; its password is in {path} "
-                        "(readable only by you)")
-                    out("  change it after logging in, then delete the file")
+                    out(t("cli.init.admin_created", lang, path=path))
+                    out(t("cli.init.admin_change", lang))
                 else:
-                    out("password of user 'admin' set")
+                    out(t("cli.init.admin_set", lang))
         return EXIT_OK
 
 
@@ -113,33 +120,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _restart_without_password(args.admin_password)
     return server.serve(db=args.db, port=args.port, address=args.address,
                         demo=not args.no_demo, admin_password=admin_password(args),
-                        workers=args.workers, echo=out)
+                        workers=args.workers, echo=out, lang=lang_of(args))
 
 
 #: The import prints at most this many problems; the rest are counted by kind.
 SHOWN_PROBLEMS = 50
-
-
-def cli_lang(choice: str | None = None) -> str:
-    """Return the language of the command's messages: ``zh`` or ``en``.
-
-    ``choice`` (a ``--lang`` option) first, then ``$GRIDMAP_LANG``, then the locale
-    (``$LC_ALL``, ``$LC_MESSAGES``, ``$LANG``): Chinese on a Chinese locale
-    (``zh_CN.UTF-8``), English otherwise.
-
-    Examples
-    --------
-    >>> cli_lang("zh")
-    'zh'
-    """
-    for value in (choice, os.environ.get("GRIDMAP_LANG")):
-        if value:
-            return "en" if str(value).lower().startswith("en") else "zh"
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
 
 
 def _print_problems(report, *, lang: str, limit: int | None) -> None:
@@ -170,24 +155,33 @@ def cmd_import(args: argparse.Namespace) -> int:
                              allow_outside=args.allow_outside, sheet=args.sheet,
                              encoding=args.encoding, columns=args.columns,
                              code_prefix=args.code_prefix)
-        lang = cli_lang(args.lang or args.global_lang)
+        lang = lang_of(args, own=True)
         _print_problems(report, lang=lang,
                         limit=None if args.all_problems else SHOWN_PROBLEMS)
         if args.problems_csv:
             Path(args.problems_csv).write_text(report.problems_csv(lang),
                                                encoding="utf-8-sig")
-            out(f"{report.file}: {len(report.problems)} problem(s) written to "
-                f"{args.problems_csv}")
+            out(t("cli.import.problems_csv", lang, file=report.file,
+                  n=len(report.problems), csv=args.problems_csv))
         if not report.ok:
-            err(f"{report.file}: {len(report.errors)} problem(s); nothing was imported")
+            err(t("cli.import.refused", lang, file=report.file, n=len(report.errors)))
             return EXIT_PROBLEMS
+        layer = _layer_name(args.layer, lang)
         if args.dry_run:
-            out(f"{report.file}: {report.rows} rows OK for layer {args.layer} "
-                f"(source {report.source_crs}); dry run, nothing written")
+            out(t("cli.import.dry_run", lang, file=report.file, rows=report.rows, layer=layer,
+                  crs=report.source_crs))
         else:
-            out(f"{report.file}: imported {report.written} rows into {args.layer} "
-                f"(source {report.source_crs})")
+            out(t("cli.import.done", lang, file=report.file, rows=report.written, layer=layer,
+                  crs=report.source_crs))
         return EXIT_OK
+
+
+def _layer_name(layer: str, lang: str) -> str:
+    """Return a layer's name as the CLI shows it: ``boards`` in English, 宣传牌 in Chinese."""
+    if lang == "en":
+        return layer
+    name = label(layer, lang, field="layer")
+    return t(f"cli.layer.{layer}", lang) if name == layer else name
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -195,7 +189,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from gridmap.io import convert_file
 
     n = convert_file(args.input, args.output, from_crs=args.from_crs, to_crs=args.to_crs)
-    out(f"wrote {n} features to {args.output} ({args.from_crs} -> {args.to_crs})")
+    out(t("cli.convert.done", lang_of(args), n=n, out=args.output, src=args.from_crs,
+          dst=args.to_crs))
     return EXIT_OK
 
 
@@ -212,13 +207,17 @@ def cmd_info(args: argparse.Namespace) -> int:
         if args.json:
             print_json(info)
             return EXIT_OK
-        out(f"store:          {info['store']}")
-        out(f"backend:        {info['backend']}")
-        out(f"schema version: {info['schema_version']}")
-        out(f"gridmap:        {info['gridmap_version']}")
-        width = max(len(k) for k in info["counts"])
+        lang = lang_of(args)
+        colon = t("cli.colon", lang)
+        heads = {key: t(f"cli.info.{key}", lang) + colon
+                 for key in ("store", "backend", "schema_version", "gridmap_version")}
+        width = max(text_width(h) for h in heads.values()) + 1
+        for key, head in heads.items():
+            out(pad(head, width) + str(info[key]))
+        names = {layer: _layer_name(layer, lang) for layer in info["counts"]}
+        width = max(text_width(n) for n in names.values())
         for layer, n in info["counts"].items():
-            out(f"  {layer:<{width}}  {n:>8}")
+            out(f"  {pad(names[layer], width)}  {n:>8}")
         return EXIT_OK
 
 
@@ -231,7 +230,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if args.json:
             print_json(export.to_findings(report))
         else:
-            for line in export.validation_lines(report):
+            for line in export.validation_lines(report, lang=lang_of(args)):
                 out(line)
         failed = any(r.severity == "failure" and len(r.table) for r in report.results)
         return EXIT_PROBLEMS if failed else EXIT_OK
@@ -247,9 +246,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 # --- parser -----------------------------------------------------------------------------
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the ``gridmap`` command."""
-    parser = argparse.ArgumentParser(
+def build_parser(*, lang: str | None = None) -> argparse.ArgumentParser:
+    """Return the argument parser of the ``gridmap`` command.
+
+    Parameters
+    ----------
+    lang
+        Language of argparse's error messages (``--lang`` as found on the command
+        line); default :func:`~gridmap._cli.cli_lang`'s. The help stays English.
+    """
+    parser = CliParser(
+        lang=lang,
         prog="gridmap",
         description="Grid management for street offices (网格化管理): grids, grid workers, "
                     "facilities, issue reports and campaign checks.",
@@ -406,7 +413,8 @@ def _silence_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``gridmap`` command; return its exit code."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(lang=lang_in_argv(argv))
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
@@ -423,17 +431,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GridmapError as exc:
         from gridmap.messages import text
 
-        # the import's --lang is the messages' language; other commands' --lang is a document's
-        own = getattr(args, "lang", None) if args.command == "import" else None
-        lang = cli_lang(args.global_lang or own)
+        lang = _error_lang(args)
         err(text("error.cli", lang, command=args.command, message=mask_url(exc.text(lang))))
         return EXIT_ERROR
     except KeyboardInterrupt:
-        err("interrupted")
+        err(t("cli.interrupted", _error_lang(args)))
         return 130
     except Exception as exc:
         if os.environ.get("GRIDMAP_DEBUG"):
             raise
-        err(f"gridmap {args.command}: internal error: {type(exc).__name__}: {mask_url(exc)}")
-        err("this is a bug; run again with GRIDMAP_DEBUG=1 and report the traceback")
+        lang = _error_lang(args)
+        err(t("cli.internal", lang, command=args.command, kind=type(exc).__name__,
+              message=mask_url(exc)))
+        err(t("cli.bug", lang))
         return EXIT_ERROR
+
+
+def _error_lang(args: argparse.Namespace) -> str:
+    """Return the language of an error: ``gridmap --lang``, then the command's own."""
+    # the import's, check's and rules' --lang is the messages' language; export's is a file's
+    own = getattr(args, "lang", None) if args.command in ("import", "check", "rules") else None
+    return cli_lang(args.global_lang or own)

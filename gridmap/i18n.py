@@ -33,6 +33,7 @@ __all__ = [
     "field_label",
     "format_date",
     "format_frame",
+    "format_measure",
     "format_time",
     "format_value",
     "label",
@@ -89,6 +90,289 @@ STRINGS: dict[str, dict[str, str]] = {
     "conflict.reapply": {"zh": "以我的修改覆盖", "en": "Apply my change on top"},
     "conflict.reloaded": {"zh": "已载入对方版本，您的修改已放弃。",
                           "en": "Their version is loaded; your change was dropped."},
+    # --- the gridmap command (issue #17): every line it prints ---------------------------
+    "cli.colon": {"zh": "：", "en": ":"},
+    "cli.field": {"zh": "{name}：{value}", "en": "{name}: {value}"},
+    "cli.yes": {"zh": "是", "en": "yes"},
+    "cli.wrote": {"zh": "已写入 {out}", "en": "wrote {out}"},
+    "cli.dry_run": {"zh": "试运行：未保存", "en": "dry run: nothing saved"},
+    "cli.scope.all": {"zh": "全街道", "en": "all"},
+    "cli.interrupted": {"zh": "已中断", "en": "interrupted"},
+    "cli.internal": {
+        "zh": "gridmap {command}：内部错误：{kind}：{message}",
+        "en": "gridmap {command}: internal error: {kind}: {message}",
+    },
+    "cli.bug": {
+        "zh": "这是程序缺陷；请设置 GRIDMAP_DEBUG=1 重新运行，并报告显示的 traceback",
+        "en": "this is a bug; run again with GRIDMAP_DEBUG=1 and report the traceback",
+    },
+    "cli.argparse.error": {"zh": "{prog}：错误：{message}", "en": "{prog}: error: {message}"},
+    "cli.argparse.required": {"zh": "缺少必需的参数：{names}",
+                              "en": "the following arguments are required: {names}"},
+    "cli.argparse.unrecognized": {"zh": "无法识别的参数：{names}",
+                                  "en": "unrecognized arguments: {names}"},
+    "cli.argparse.choice": {"zh": "参数 {arg}：{value} 不是可选值（可选：{choices}）",
+                            "en": "argument {arg}: invalid choice: {value} (choose from {choices})"},
+    "cli.argparse.type": {"zh": "参数 {arg}：{value} 不是有效的值（应为 {type}）",
+                          "en": "argument {arg}: invalid {type} value: {value}"},
+    "cli.argparse.one": {"zh": "参数 {arg} 后面需要一个值", "en": "argument {arg}: expected one argument"},
+    "cli.argparse.exclusive": {"zh": "参数 {arg} 不能与 {other} 同时使用",
+                               "en": "argument {arg}: not allowed with argument {other}"},
+    "cli.argparse.date": {
+        "zh": "参数 {arg}：{value} 不是日期（应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM）",
+        "en": "argument {arg}: not a date: {value} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
+    },
+    "cli.argparse.argument": {"zh": "参数 {arg}：{message}", "en": "argument {arg}: {message}"},
+    "cli.init.store": {"zh": "存储：{url}（数据结构 {schema}）", "en": "store: {url} (schema {schema})"},
+    "cli.init.demo": {"zh": "已载入示例街道：{layers} 个图层，共 {rows} 条记录",
+                      "en": "loaded the demo street: {rows} rows in {layers} layers"},
+    "cli.init.demo_kept": {"zh": "存储中已有数据，未再次载入示例街道",
+                           "en": "the store already holds data; demo not loaded again"},
+    "cli.init.admin_created": {
+        "zh": "已创建用户 admin，其密码保存在 {path}（仅您本人可读）",
+        "en": "created user 'admin'; its password is in {path} (readable only by you)",
+    },
+    "cli.init.admin_change": {"zh": "  请登录后修改密码，然后删除该文件",
+                              "en": "  change it after logging in, then delete the file"},
+    "cli.init.admin_set": {"zh": "已设置用户 admin 的密码", "en": "password of user 'admin' set"},
+    "cli.serve.demo": {"zh": "已将示例街道（{rows} 条记录）载入 {url}",
+                       "en": "loaded the demo street ({rows} rows) into {url}"},
+    "cli.serve.admin_given": {"zh": "请以 admin 用户和您设置的密码登录",
+                              "en": "log in as 'admin' with the password you gave"},
+    "cli.serve.admin_file": {
+        "zh": "请以 admin 用户登录，密码保存在 {path}（仅您本人可读；登录后请修改密码，然后删除该文件）",
+        "en": "log in as 'admin' with the password in {path} (readable only by you; "
+              "change it after logging in, then delete the file)",
+    },
+    "cli.serve.admin_kept": {
+        "zh": "请用您的账号登录（管理员密码可用 gridmap init --admin-password-file 路径 设置）",
+        "en": "log in with your account (admin password: set with "
+              "'gridmap init --admin-password-file PATH')",
+    },
+    "cli.serve.start": {"zh": "gridmap 正在启动：{url}（按 Ctrl+C 停止）",
+                        "en": "gridmap is starting at {url}  (Ctrl+C stops it)"},
+    "cli.import.problems_csv": {"zh": "{file}：{n} 个问题已写入 {csv}",
+                                "en": "{file}: {n} problem(s) written to {csv}"},
+    "cli.import.refused": {"zh": "{file}：{n} 个问题，未导入任何数据",
+                           "en": "{file}: {n} problem(s); nothing was imported"},
+    "cli.import.dry_run": {
+        "zh": "{file}：{rows} 行可导入图层“{layer}”（源坐标系 {crs}）；试运行，未写入",
+        "en": "{file}: {rows} rows OK for layer {layer} (source {crs}); dry run, nothing written",
+    },
+    "cli.import.done": {"zh": "{file}：已导入 {rows} 行到图层“{layer}”（源坐标系 {crs}）",
+                        "en": "{file}: imported {rows} rows into {layer} (source {crs})"},
+    "cli.layer.users": {"zh": "用户", "en": "users"},
+    "cli.convert.done": {"zh": "已将 {n} 个要素写入 {out}（{src} → {dst}）",
+                         "en": "wrote {n} features to {out} ({src} -> {dst})"},
+    "cli.info.store": {"zh": "存储", "en": "store"},
+    "cli.info.backend": {"zh": "数据库", "en": "backend"},
+    "cli.info.schema_version": {"zh": "数据结构版本", "en": "schema version"},
+    "cli.info.gridmap_version": {"zh": "gridmap 版本", "en": "gridmap"},
+    "cli.validate.finding": {"zh": "[{severity}] {check}：{object}：{message}{where}",
+                             "en": "[{severity}] {check}: {object}: {message}{where}"},
+    "cli.validate.where": {"zh": "（位置 {lon}, {lat}）", "en": " at ({lon}, {lat})"},
+    "cli.validate.total": {"zh": "共 {total} 个问题，其中 {errors} 个不达标",
+                           "en": "{total} finding(s), {errors} error(s)"},
+    "cli.check.pass": {"zh": "达标", "en": "PASS"},
+    "cli.check.fail": {"zh": "不达标", "en": "FAIL"},
+    "cli.check.advise": {"zh": "建议改进", "en": "ADVISE"},
+    "cli.check.rule": {
+        "zh": "[{flag}] {rule}  {title}：检查 {checked} 个，不达标 {failed} 个（标准 {threshold}；依据 {source}）",
+        "en": "[{flag}] {rule}  {title}: checked {checked}, failed {failed} "
+              "(threshold {threshold}; {source})",
+    },
+    "cli.check.note": {"zh": "    说明：{note}", "en": "    note: {note}"},
+    "cli.check.failure": {
+        "zh": "    {object} | 网格 {grid}（{workers}）| {measured} | {message}",
+        "en": "    {object} | grid {grid} ({workers}) | {measured} | {message}",
+    },
+    "cli.check.more": {"zh": "    …… 另有 {n} 项", "en": "    ... {n} more"},
+    "cli.check.total": {"zh": "共 {rules} 条规则，{failed} 个对象不达标，截至 {as_of}",
+                        "en": "{rules} rules, {failed} failing objects, as of {as_of}"},
+    "cli.check.community": {"zh": "，社区 {community}", "en": ", community {community}"},
+    "cli.check.wrote": {"zh": "已将 {rules} 条规则（{failed} 个对象不达标）写入 {out}",
+                        "en": "wrote {rules} rules ({failed} failing objects) to {out}"},
+    "cli.rules.on": {"zh": "启用", "en": "on"},
+    "cli.rules.off": {"zh": "停用", "en": "off"},
+    "cli.rules.source": {"zh": "依据：{source}", "en": "source: {source}"},
+    "cli.split.code": {"zh": "编码", "en": "code"},
+    "cli.split.households": {"zh": "户数", "en": "households"},
+    "cli.split.residents": {"zh": "人口", "en": "residents"},
+    "cli.split.area": {"zh": "面积（平方米）", "en": "area m²"},
+    "cli.split.problem": {"zh": "问题", "en": "problem"},
+    "cli.split.total": {"zh": "共 {grids} 个网格，{outside} 个超出户数范围",
+                        "en": "{grids} grids, {outside} outside the bounds"},
+    "cli.split.wrote": {"zh": "已将 {n} 个网格写入 {out}", "en": "wrote {n} grids to {out}"},
+    "cli.split.saved": {
+        "zh": "已保存：撤销 {retired} 个网格，新建 {created} 个，沿用分工 {carried} 条",
+        "en": "saved: {retired} grids retired, {created} created, "
+              "{carried} assignments carried over",
+    },
+    "cli.split.unstaffed": {"zh": "尚无网格员的网格（请分配）：{grids}",
+                            "en": "grids without workers (assign them): {grids}"},
+    "cli.history.nobody": {"zh": "{day} 无人负责网格 {grid}",
+                           "en": "nobody held grid {grid} on {day}"},
+    "cli.history.span": {"zh": "自 {start} 至 {end}", "en": "from {start} to {end}"},
+    "cli.history.layout": {"zh": "{day} 共有 {n} 个网格（其中 {retired} 个后已替换）",
+                           "en": "{n} grids on {day} ({retired} since replaced)"},
+    "cli.plan.wrote": {"zh": "已将 {n} 条分工写入 {out}", "en": "wrote {n} assignments to {out}"},
+    "cli.plan.refused": {"zh": "{file}：{n} 个问题，未做任何修改",
+                         "en": "{file}: {n} problem(s); nothing was changed"},
+    "cli.plan.would_change": {"zh": "{file}：{rows} 行无误；将修改 {n} 条分工",
+                              "en": "{file}: {rows} rows OK; would change {n} assignments"},
+    "cli.plan.changed": {"zh": "{file}：{rows} 行无误；已修改 {n} 条分工",
+                         "en": "{file}: {rows} rows OK; changed {n} assignments"},
+    "cli.assign.done": {"zh": "网格 {grid}：{worker} 任{role}（结束 {ended} 条，新增 {added} 条）",
+                        "en": "grid {grid}: {worker} as {role} ({ended} ended, {added} added)"},
+    "cli.metric.grids": {"zh": "网格数", "en": "grids"},
+    "cli.metric.households": {"zh": "户数", "en": "households"},
+    "cli.metric.residents": {"zh": "人口", "en": "residents"},
+    "cli.metric.area_m2": {"zh": "面积（平方米）", "en": "area_m2"},
+    "cli.metric.points": {"zh": "设施数", "en": "points"},
+    "cli.metric.open_issues": {"zh": "未办结案件", "en": "open_issues"},
+    "cli.rebalance.none": {"zh": "没有需要平衡的网格员", "en": "no workers to balance"},
+    "cli.rebalance.bounds": {"zh": "{metric}范围：下限 {min}，目标 {target}，上限 {max}",
+                             "en": "bounds for {metric}: min {min}, target {target}, max {max}"},
+    "cli.rebalance.unbounded": {"zh": "不限", "en": "None"},
+    "cli.rebalance.move": {"zh": "网格 {grid}：{source} → {target}（{role}）",
+                           "en": "{grid}: {source} -> {target} ({role})"},
+    "cli.rebalance.total": {"zh": "共 {moves} 项调整；仍有 {left} 名网格员超出范围",
+                            "en": "{moves} moves; {left} workers still outside the bounds"},
+    "cli.rebalance.not_saved": {"zh": "未保存（加 --apply 保存）",
+                                "en": "not saved (use --apply to save)"},
+    "cli.rebalance.saved": {"zh": "已保存：{n} 个网格的分工有变", "en": "saved: {n} grids changed"},
+    "cli.col.id": {"zh": "ID", "en": "id"},
+    "cli.col.number": {"zh": "文号", "en": "number"},
+    "cli.col.state": {"zh": "状态", "en": "state"},
+    "cli.col.items": {"zh": "事项数", "en": "items"},
+    "cli.col.resolved": {"zh": "已整改", "en": "resolved"},
+    "cli.col.username": {"zh": "用户名", "en": "username"},
+    "cli.col.scope": {"zh": "范围", "en": "scope"},
+    "cli.col.disabled": {"zh": "已停用", "en": "disabled"},
+    "cli.col.password": {"zh": "密码", "en": "password"},
+    "cli.col.prefix": {"zh": "前缀", "en": "prefix"},
+    "cli.col.rights": {"zh": "权限", "en": "rights"},
+    "cli.col.rate_limit": {"zh": "每分钟上限", "en": "rate_limit"},
+    "cli.col.expires_at": {"zh": "到期时间", "en": "expires_at"},
+    "cli.col.last_used_at": {"zh": "最近使用", "en": "last_used_at"},
+    "cli.issues.count": {"zh": "共 {n} 件", "en": "{n} report(s)"},
+    "cli.issues.reported": {"zh": "已上报 {code}（ID {id}），网格 {grid}；网格员：{workers}",
+                            "en": "reported {code} (id {id}) in grid {grid}; workers: {workers}"},
+    "cli.issues.deadline": {"zh": "处置时限：{deadline}", "en": "deadline: {deadline}"},
+    "cli.issues.street_edge": {"zh": "街道边界", "en": "the street edge"},
+    "cli.issues.boundary": {
+        "zh": "提示：距网格边界 {distance} 米（邻近 {near}），请派遣员确认所属网格",
+        "en": "note: {distance} m from the grid boundary (near {near}); "
+              "a dispatcher should confirm the grid",
+    },
+    "cli.issues.duplicate": {"zh": "可能重复：{code}（ID {id}，{status}，相距 {distance} 米）",
+                             "en": "possible duplicate: {code} (id {id}, {status}, {distance} m)"},
+    "cli.issues.moved": {"zh": "{code}（ID {id}）现为“{status}”（第 {version} 版）",
+                         "en": "{code} (id {id}) is now {status} (version {version})"},
+    "cli.issues.merged": {"zh": "案件 {issue} 已作为 {into} 的重复件结案",
+                          "en": "report {issue} closed as a duplicate of {into}"},
+    "cli.issues.confirmed": {"zh": "案件 {issue} 归属网格 {grid}",
+                             "en": "report {issue} belongs to grid {grid}"},
+    "cli.issues.event": {"zh": "  {at}  {user}：{source} → {target}  {note}",
+                         "en": "  {at}  {user}: {source} -> {target}  {note}"},
+    "cli.issues.next": {"zh": "下一步：{moves}", "en": "next: {moves}"},
+    "cli.daily.head": {"zh": "== {worker}：未办结 {open} 件，超时 {overdue} 件",
+                       "en": "== {worker}: {open} open, {overdue} overdue"},
+    "cli.daily.row": {
+        "zh": "  {code}  {status} {category}/{subcategory}  网格 {grid}  时限 {due} {flag}",
+        "en": "  {code}  {status} {category}/{subcategory}  grid {grid}  due {due} {flag}",
+    },
+    "cli.daily.overdue": {"zh": "已超时", "en": "OVERDUE"},
+    "cli.daily.today": {"zh": "今日到期", "en": "today"},
+    "cli.scores.by_grid": {"zh": "== {month} 按网格排名", "en": "== {month} by grid"},
+    "cli.scores.by_worker": {"zh": "== {month} 按网格员排名", "en": "== {month} by worker"},
+    "cli.scores.none": {"zh": "  （无案件）", "en": "  (no cases)"},
+    "cli.workers.inactive": {"zh": "（已停用）", "en": " (inactive)"},
+    "cli.workers.line": {
+        "zh": "{code:<8} {name}{state}：{grids} 个网格，{households} 户，未办结案件 {open} 件",
+        "en": "{code:<8} {name}{state}: {grids} grids, {households} households, "
+              "{open} open issues",
+    },
+    "cli.workers.added": {"zh": "已添加网格员 {code}", "en": "added worker {code}"},
+    "cli.workers.updated": {"zh": "已更新网格员 {code}", "en": "updated worker {code}"},
+    "cli.workers.deactivated": {"zh": "已停用网格员 {code}", "en": "deactivated worker {code}"},
+    "cli.workers.reassign": {"zh": "需重新分配的网格：{grids}",
+                             "en": "grids to reassign: {grids}"},
+    "cli.users.imported": {
+        "zh": "已创建 {n} 个网格员账号；请立即复制密码，此后不再显示",
+        "en": "created {n} worker accounts; copy the passwords now: they are shown only this once",
+    },
+    "cli.users.added": {"zh": "已添加用户 {name}（{role}）", "en": "added user {name} ({role})"},
+    "cli.users.password": {"zh": "密码：{password}", "en": "password: {password}"},
+    "cli.users.copy": {"zh": "请立即复制，此后不再显示", "en": "copy it now: it is shown only this once"},
+    "cli.right.report": {"zh": "上报", "en": "report"},
+    "cli.right.read": {"zh": "读取", "en": "read"},
+    "cli.right.phones": {"zh": "完整电话", "en": "phones"},
+    "cli.tokens.revoked": {
+        "zh": "已吊销 API 令牌 {name}：此后凭它的调用一律拒绝",
+        "en": "revoked API token {name}: every call with it is refused from now on",
+    },
+    "cli.tokens.created": {"zh": "已新建 API 令牌 {name}（{expires} 到期）",
+                           "en": "created API token {name} (expires {expires})"},
+    "cli.tokens.copy": {
+        "zh": "请立即复制，此后不再显示（存储中只保存其哈希）",
+        "en": "copy it now: it is shown only this once (the store keeps only its hash)",
+    },
+    "cli.notify.no_channels": {"zh": "无", "en": "none"},
+    "cli.notify.give_channel": {"zh": "请指定通道：{names}", "en": "give a channel: {names}"},
+    "cli.notify.test_sent": {"zh": "测试消息 {id} 已通过 {channel} 送达",
+                             "en": "test message {id} delivered over {channel}"},
+    "cli.notify.test_failed": {"zh": "测试消息 {id} 通过 {channel} 发送失败：{error}",
+                               "en": "test message {id} over {channel} failed: {error}"},
+    "cli.notify.idle": {
+        "zh": "无事可做：没有通道，或另一发送进程正在发送",
+        "en": "nothing to do: no channels, or another sender holds the lease",
+    },
+    "cli.notify.none": {"zh": "没有通知", "en": "no notifications"},
+    "cli.notify.row": {"zh": "{id} {status} {kind} {channel} 尝试 {tries} 次 {title} {error}",
+                       "en": "{id} {status} {kind} {channel} tries {tries} {title} {error}"},
+    "cli.notify.count.written": {"zh": "写入 {n}", "en": "written {n}"},
+    "cli.notify.count.sent": {"zh": "已发送 {n}", "en": "sent {n}"},
+    "cli.notify.count.pending": {"zh": "待重试 {n}", "en": "pending {n}"},
+    "cli.notify.count.dead": {"zh": "失败 {n}", "en": "dead {n}"},
+    "cli.notify.kind.dispatched": {"zh": "派遣", "en": "dispatched"},
+    "cli.notify.kind.returned": {"zh": "退回", "en": "returned"},
+    "cli.notify.kind.warning": {"zh": "超时预警", "en": "warning"},
+    "cli.notify.kind.overdue": {"zh": "超期", "en": "overdue"},
+    "cli.notify.kind.daily": {"zh": "每日清单", "en": "daily"},
+    "cli.notify.kind.supervision": {"zh": "督办单", "en": "supervision"},
+    "cli.notify.kind.supervision_move": {"zh": "督办进展", "en": "supervision_move"},
+    "cli.notify.kind.test": {"zh": "测试", "en": "test"},
+    "cli.export.wrote": {"zh": "已写入 {out}：{scope}的{kind}，{rows} {unit}（审计记录 #{audit}）",
+                         "en": "wrote {out}: {kind} of {scope}, {rows} {unit} (audit #{audit})"},
+    "cli.export.grids": {"zh": "个网格", "en": "grids"},
+    "cli.export.rows": {"zh": "行", "en": "rows"},
+    "cli.export.scope.community": {"zh": "社区", "en": "community"},
+    "cli.export.scope.grid": {"zh": "网格", "en": "grid"},
+    "cli.export.scope.worker": {"zh": "网格员", "en": "worker"},
+    "cli.supervision.case": {"zh": "案件", "en": "case"},
+    "cli.supervision.overdue": {"zh": "  （逾期）", "en": "  (逾期 overdue)"},
+    "cli.supervision.overdue_mark": {"zh": "逾期", "en": "overdue"},
+    "cli.supervision.head": {
+        "zh": "{number}  网格 {grid}  {state}  整改期限 {deadline}{flag}",
+        "en": "{number}  grid {grid}  {state}  fix by {deadline}{flag}",
+    },
+    "cli.supervision.items": {"zh": "整改事项（已整改 {resolved}/{items}）：",
+                              "en": "items ({resolved}/{items} fixed):"},
+    "cli.supervision.item": {"zh": "  [{mark}] {what} {object}：{message}",
+                             "en": "  [{mark}] {what} {object}: {message}"},
+    "cli.supervision.history": {"zh": "办理记录：", "en": "history:"},
+    "cli.supervision.photos": {"zh": "照片：{n} 张", "en": "photos: {n}"},
+    "cli.supervision.next": {"zh": "下一步：{actions}", "en": "next: {actions}"},
+    "cli.supervision.moved": {"zh": "{number} 现为“{state}”（第 {version} 版）",
+                              "en": "{number} is now {state} (version {version})"},
+    "cli.supervision.rechecked": {"zh": "复查：已整改 {fixed} 项，剩余 {left} 项",
+                                  "en": "re-check: {fixed} fixed, {left} left"},
+    "cli.supervision.issued_one": {
+        "zh": "{number}  网格 {grid}  {n} 项  整改期限 {deadline}",
+        "en": "{number}  grid {grid}  {n} item(s)  fix by {deadline}",
+    },
+    "cli.supervision.issued": {"zh": "已下发 {n} 份督办单", "en": "{n} order(s) issued"},
     # --- map -------------------------------------------------------------------------
     "map.basemap": {"zh": "底图", "en": "Basemap"},
     "map.basemap.none": {"zh": "无底图（离线）", "en": "None (offline)"},
@@ -1760,3 +2044,50 @@ def format_frame(frame: Any, *, tz: Any = None) -> Any:
         elif pd.api.types.is_float_dtype(series) and series.isna().any():
             out[col] = series.astype(object).where(series.notna(), "")
     return out
+
+
+#: Decimal places a measured figure is shown with, by unit: what the figure means.
+_UNIT_DECIMALS = {"m": 0, "m²": 0, "h": 1, "days": 0, "%": 1, "km": 1}
+
+
+def format_measure(value: object, unit: str | None, *, lang: str = DEFAULT_LANG) -> str:
+    """Return a measured figure with its unit in ``lang``: ``88米``, ``832.4小时``, ``20.0%``.
+
+    Distances are shown to the metre (to 0.1 m below 10 m), hours and shares to one
+    decimal, days and counts whole; the unit is the Chinese unit (米, 户, 人, 块, 天,
+    小时; ``checks.unit.<unit>``) in Chinese and the English one otherwise. ``""`` for
+    no value. Documents and the command line's check reports show measures this way.
+
+    Examples
+    --------
+    >>> format_measure(88.183472, "m"), format_measure(832.44, "h"), format_measure(1, "workers")
+    ('88米', '832.4小时', '1名')
+    >>> format_measure(158, "days", lang="en"), format_measure(3.25, "m", lang="en")
+    ('158 days', '3.2 m')
+    >>> format_measure(None, "m")
+    ''
+    """
+    if _is_blank(value):
+        return ""
+    if isinstance(value, bool) or not _is_number(value):
+        number = str(value)
+    else:
+        decimals = _UNIT_DECIMALS.get(unit or "", 0)
+        if unit == "m" and abs(float(value)) < 10:  # type: ignore[arg-type]
+            decimals = 1
+        f = float(value)  # type: ignore[arg-type]
+        number = f"{f:,.{decimals}f}" if decimals else f"{round(f):,d}"
+    if not unit:
+        return number
+    key = f"checks.unit.{unit}"
+    shown = t(key, lang)
+    shown = unit if shown == key else shown
+    glue = "" if (shown == "%" or not shown[0].isascii()) else " "
+    return f"{number}{glue}{shown}"
+
+
+def _is_number(value: object) -> bool:
+    """Whether ``value`` is a real number (Python's or numpy's), not text."""
+    import numbers
+
+    return isinstance(value, numbers.Real)

@@ -1444,36 +1444,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "io.problem.row": {"zh": "第 {row} 行", "en": "row {row}"},
     "io.problem.column": {"zh": "{column:@field}列", "en": "column {column!r}"},
     "io.problem.warning": {"zh": "警告：", "en": "warning: "},
-    "cli.plan.refused": {
-        "zh": "{file}：有 {n} 个问题，未做任何修改",
-        "en": "{file}: {n} problem(s); nothing was changed",
-    },
-    "cli.plan.checked": {
-        "zh": "{file}：{rows} 行无误；将修改 {n} 条分配",
-        "en": "{file}: {rows} rows OK; would change {n} assignments",
-    },
-    "cli.plan.imported": {
-        "zh": "{file}：{rows} 行无误；已修改 {n} 条分配",
-        "en": "{file}: {rows} rows OK; changed {n} assignments",
-    },
-    "cli.rebalance.nobody": {"zh": "没有需要均衡的网格员", "en": "no workers to balance"},
-    "cli.rebalance.bounds": {
-        "zh": "{metric:@field}范围：下限 {min}，目标 {target}，上限 {max}",
-        "en": "bounds for {metric}: min {min}, target {target}, max {max}",
-    },
-    "cli.rebalance.move": {
-        "zh": "{grid}：{source} → {target}（{role:@role}）",
-        "en": "{grid}: {source} -> {target} ({role})",
-    },
-    "cli.rebalance.summary": {
-        "zh": "{moves} 项调整；仍有 {left} 名网格员超出范围",
-        "en": "{moves} moves; {left} workers still outside the bounds",
-    },
-    "cli.rebalance.not_saved": {
-        "zh": "未保存（加 --apply 保存）",
-        "en": "not saved (use --apply to save)",
-    },
-    "cli.rebalance.saved": {"zh": "已保存：{n} 个网格有变动", "en": "saved: {n} grids changed"},
     # --- plans, layers and maps (gridmap.grids.balance, gridmap.model, gridmap.maps) -----
     "grids.no_code_column": {
         "zh": "网格数据缺少“网格编码”列",
@@ -1536,6 +1506,56 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "高德底图不能叠加切片显示（切片为 WGS-84 坐标）；请选择其他底图",
         "en": "the Amap basemap cannot be drawn under tiles (they are in WGS-84); "
         "choose another basemap",
+    },
+    # --- the gridmap command's own errors (issue #17) -----------------------------------
+    "cli.date": {
+        "zh": "{option} 应为日期，如 2026-11-02（年-月-日），而不是 {value}",
+        "en": "{option} must be a date like 2026-11-02 (YYYY-MM-DD), got {value}",
+    },
+    "cli.password_file": {
+        "zh": "无法读取管理员密码文件：{reason}",
+        "en": "cannot read the admin password file: {reason}",
+    },
+    "cli.password_empty": {
+        "zh": "来自 {source} 的管理员密码为空",
+        "en": "the admin password from {source} is empty",
+    },
+    "cli.password_empty_stdin": {
+        "zh": "从标准输入读到的管理员密码为空",
+        "en": "the admin password from standard input is empty",
+    },
+    "cli.no_user": {
+        "zh": "没有名为 {name} 的应用用户（不加 --user 即以本机操作员身份执行）",
+        "en": "no app user called {name} (leave out --user to act as the local operator)",
+    },
+    "cli.user_disabled": {"zh": "用户 {name} 已停用", "en": "user {name} is disabled"},
+    "cli.photo": {"zh": "无法读取照片：{reason}", "en": "cannot read the photo: {reason}"},
+    "cli.move_where": {
+        "zh": "请说明要转到的状态：STATE 或 --to STATE（{states}）",
+        "en": "say where to move the report: STATE or --to STATE ({states})",
+    },
+    "cli.needs": {"zh": "{command} 需要 {option}", "en": "{command} needs {option}"},
+    "cli.no_grid": {"zh": "没有编码为 {code} 的网格", "en": "no grid with code {code}"},
+    "cli.workers_nothing": {
+        "zh": "没有要修改的内容；请给出 --name、--phone、--notes、--active-from 或 --active-to",
+        "en": "nothing to change; give --name, --phone, --notes, --active-from or --active-to",
+    },
+    "cli.users_file": {
+        "zh": "users import 需要一个列出网格员编码的 CSV 或 XLSX 文件",
+        "en": "users import needs a CSV or XLSX file of worker codes",
+    },
+    "cli.users_name": {"zh": "users add 需要用户名", "en": "users add needs a user name"},
+    "cli.export_format": {
+        "zh": "export {kind} 只能写出 {formats} 格式，不能写出 {fmt}",
+        "en": "export {kind} writes one of {formats} (not {fmt})",
+    },
+    "store.url_bad": {
+        "zh": "不是数据库地址：{url}（应为 sqlite:///路径 或 postgresql+psycopg://...）",
+        "en": "not a database URL: {url} (use sqlite:///path or postgresql+psycopg://...)",
+    },
+    "store.url_backend": {
+        "zh": "不支持的数据库 {backend}（{url}）：请使用 SQLite 或 PostgreSQL",
+        "en": "unsupported database {backend} in {url}: use SQLite or PostgreSQL",
     },
 }
 

@@ -36,8 +36,10 @@ def app_path() -> Path:
 
 
 def prepare(*, db: str | None = None, demo: bool = True, admin_password: str | None = None,
-            echo: Callable[[str], None] = print) -> str:
+            echo: Callable[[str], None] = print, lang: str = "en") -> str:
     """Upgrade the store, load the demo street into an empty one, ensure an admin exists.
+
+    What it does is told through ``echo``, in ``lang`` (``"zh"`` or ``"en"``).
 
     Returns
     -------
@@ -45,6 +47,7 @@ def prepare(*, db: str | None = None, demo: bool = True, admin_password: str | N
         The store URL the app should use.
     """
     from gridmap import assets, auth
+    from gridmap.i18n import t
     from gridmap.importing import import_demo
     from gridmap.store import open_store
 
@@ -56,20 +59,17 @@ def prepare(*, db: str | None = None, demo: bool = True, admin_password: str | N
             store.upgrade()
             if demo and store.is_empty():
                 written = import_demo(store)
-                echo(f"loaded the demo street ({sum(written.values())} rows) "
-                     f"into {store.safe_url}")
+                echo(t("cli.serve.demo", lang, rows=sum(written.values()), url=store.safe_url))
             if admin_password:
                 auth.set_password(store, "admin", admin_password)
-                echo("log in as 'admin' with the password you gave")
+                echo(t("cli.serve.admin_given", lang))
             elif not auth.user_exists(store, "admin"):
                 password = auth.random_password()
                 auth.set_password(store, "admin", password)
                 path = auth.write_password_file(password)
-                echo(f"log in as 'admin' with the password in {path} (readable only by you; "
-                     "change it after logging in, then delete the file)")
+                echo(t("cli.serve.admin_file", lang, path=path))
             else:
-                echo("log in with your account (admin password: set with "
-                     "'gridmap init --admin-password-file PATH')")
+                echo(t("cli.serve.admin_kept", lang))
         url = store.url
     finally:
         store.close()
@@ -126,11 +126,16 @@ def uvicorn_command(*, port: int = 8501, address: str = "localhost", workers: in
 
 def serve(*, db: str | None = None, port: int = 8501, address: str = "localhost",
           demo: bool = True, admin_password: str | None = None, workers: int = 1,
-          echo: Callable[[str], None] = print) -> int:
-    """Prepare the store and run the app until interrupted; return the exit code."""
-    url = prepare(db=db, demo=demo, admin_password=admin_password, echo=echo)
+          echo: Callable[[str], None] = print, lang: str = "en") -> int:
+    """Prepare the store and run the app until interrupted; return the exit code.
+
+    The lines told through ``echo`` are in ``lang`` (``"zh"`` or ``"en"``).
+    """
+    from gridmap.i18n import t
+
+    url = prepare(db=db, demo=demo, admin_password=admin_password, echo=echo, lang=lang)
     host = "localhost" if address in ("0.0.0.0", "::") else address
-    echo(f"gridmap is starting at http://{host}:{port}/  (Ctrl+C stops it)")
+    echo(t("cli.serve.start", lang, url=f"http://{host}:{port}/"))
     env = dict(os.environ, GRIDMAP_DB=url)
     env.pop("GRIDMAP_ADMIN_PASSWORD", None)  # used by prepare; the app processes never need it
     env.update(streamlit_options(port=port, address=address,

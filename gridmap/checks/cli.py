@@ -15,9 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gridmap._cli import EXIT_OK, add_db_argument, print_json
+from gridmap._cli import EXIT_OK, add_db_argument, lang_of, pad, print_json, text_width
 from gridmap._cli import open_store as _open_store
 from gridmap._cli import out as _out
+from gridmap.i18n import t
 
 __all__ = ["add_parsers", "cmd_check", "cmd_rules"]
 
@@ -59,19 +60,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Run the checks on the store and print or write the results; exit 0 whatever they find."""
     from gridmap.checks import export, run_checks_on_store
 
+    lang = lang_of(args, own=True)
     config = _load_rules(args)
     store = _open_store(args)
     report = run_checks_on_store(
         store, rules=args.rule or None, config=config, community=args.community, as_of=args.as_of
     )
     if args.out is not None:
-        export.write_report(report, args.format, args.out, lang=args.lang)
+        export.write_report(report, args.format, args.out, lang=lang)
         failed = sum(r.failed for r in report.results)
-        _out(f"wrote {len(report.results)} rules ({failed} failing objects) to {args.out}")
+        _out(t("cli.check.wrote", lang, rules=len(report.results), failed=failed, out=args.out))
     elif args.format == "csv":
         sys.stdout.write(export.write_report(report, "csv").decode("utf-8-sig"))
     else:  # streamed, chunk by chunk
-        export.stream_report(report, args.format, sys.stdout, lang=args.lang)
+        export.stream_report(report, args.format, sys.stdout, lang=lang)
     return EXIT_OK
 
 
@@ -79,21 +81,34 @@ def cmd_rules(args: argparse.Namespace) -> int:
     """List every rule: id, titles, family, threshold and unit, source, enabled."""
     from gridmap.checks import rules_table
 
-    rows = rules_table(_load_rules(args), lang=args.lang)
+    lang = lang_of(args, own=True)
+    rows = rules_table(_load_rules(args), lang=lang)
     if args.json:
         print_json([{k: r[k] for k in _RULE_KEYS} for r in rows])
         return EXIT_OK
     width = max(len(r["id"]) for r in rows)
+    states = {True: t("cli.rules.on", lang), False: t("cli.rules.off", lang)}
+    state_width = max(text_width(s) for s in states.values())
+    severities = {r["severity"]: _severity(r["severity"], lang) for r in rows}
+    severity_width = max(8, *(text_width(s) for s in severities.values()))
+    indent = " " * (width + state_width + 4)
     family = None
     for r in rows:
         if r["family"] != family:
             family = r["family"]
-            _out(f"[{family}]")
-        state = "on " if r["enabled"] else "off"
-        _out(f"  {r['id']:<{width}}  {state}  {r['severity']:<8}  {r['threshold_text']}")
-        _out(f"  {'':<{width}}       {r['title_zh']} / {r['title_en']}")
-        _out(f"  {'':<{width}}       source: {r['source']}")
+            _out(f"[{family if lang == 'en' else t(f'checks.family.{family}', lang)}]")
+        state = pad(states[bool(r["enabled"])], state_width)
+        severity = pad(severities[r["severity"]], severity_width)
+        _out(f"  {r['id']:<{width}}  {state}  {severity}  {r['threshold_text']}")
+        title = f"{r['title_zh']} / {r['title_en']}" if lang == "en" else r["title_zh"]
+        _out(f"  {indent}{title}")
+        _out(f"  {indent}{t('cli.rules.source', lang, source=r['source'])}")
     return EXIT_OK
+
+
+def _severity(value: str, lang: str) -> str:
+    """Return a rule's severity: ``failure`` in English, 不达标 in Chinese."""
+    return value if lang == "en" else t(f"checks.severity.{value}", lang)
 
 
 def _add_config_argument(parser: argparse.ArgumentParser) -> None:
@@ -146,8 +161,9 @@ def add_parsers(subparsers: Any) -> None:
     p.add_argument(
         "--lang",
         choices=["en", "zh"],
-        default="en",
-        help="language of the table's titles and messages (default en)",
+        default=None,
+        help="language of the table's titles and messages (default: gridmap --lang, "
+        "else $GRIDMAP_LANG, else Chinese on a Chinese locale, else English)",
     )
     _add_config_argument(p)
     add_db_argument(p)
@@ -160,6 +176,6 @@ def add_parsers(subparsers: Any) -> None:
         "threshold with unit, source, and whether it runs by default.",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--lang", choices=["en", "zh"], default="en", help=argparse.SUPPRESS)
+    p.add_argument("--lang", choices=["en", "zh"], default=None, help=argparse.SUPPRESS)
     _add_config_argument(p)
     p.set_defaults(func=cmd_rules)

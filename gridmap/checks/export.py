@@ -83,36 +83,49 @@ def to_table(report: CheckReport, *, lang: str = "en", limit: int | None = None)
     Returns
     -------
     str
-        The text, ending with a total line.
+        The text, ending with a total line. In Chinese, titles, units (米, 户, 名) and
+        the report's time (local, :func:`gridmap.i18n.format_time`) are Chinese too.
     """
+    lang = "zh" if i18n.normalize_lang(lang) == "zh" else "en"
     lines = []
     for r in report.results:
-        flag = "PASS" if r.ok else ("FAIL" if r.severity == "failure" else "ADVISE")
-        lines.append(
-            f"[{flag}] {r.rule}  {r.title(lang)}: checked {r.checked}, failed {r.failed} "
-            f"(threshold {r.threshold_label(lang)}; {r.source})"
-        )
+        flag = "pass" if r.ok else ("fail" if r.severity == "failure" else "advise")
+        lines.append(i18n.t(
+            "cli.check.rule", lang, flag=i18n.t(f"cli.check.{flag}", lang), rule=r.rule,
+            title=r.title(lang), checked=r.checked, failed=r.failed,
+            threshold=r.threshold_label(lang), source=r.source,
+        ))
         if r.note and not r.checked:
-            lines.append(f"    note: {r.note}")
+            lines.append(i18n.t("cli.check.note", lang, note=r.note))
         shown = r.table if limit is None else r.table.take(slice(0, limit))
-        texts = shown.messages("zh" if i18n.normalize_lang(lang) == "zh" else "en")
+        texts = shown.messages(lang)
         for oid, name, grid, workers, measured, text in zip(
             shown.object_id.tolist(), shown.name.tolist(), shown.grid.tolist(),
             shown.workers(), shown.measured.tolist(), texts, strict=True,
         ):
             who = "、".join(workers) or "—"
             label = oid + (f" {name}" if name and name != oid else "")
-            lines.append(
-                f"    {label} | grid {grid or '—'} ({who}) | {_fmt(measured)} {r.unit} | {text}"
-            )
+            lines.append(i18n.t(
+                "cli.check.failure", lang, object=label, grid=grid or "—", workers=who,
+                measured=_measure(measured, r.unit, lang), message=text,
+            ))
         if limit is not None and len(r.table) > limit:
-            lines.append(f"    ... {len(r.table) - limit} more")
+            lines.append(i18n.t("cli.check.more", lang, n=len(r.table) - limit))
     failed = sum(r.failed for r in report.results)
+    as_of = report.as_of.isoformat() if lang == "en" else i18n.format_time(report.as_of)
     lines.append(
-        f"{len(report.results)} rules, {failed} failing objects, as of {report.as_of.isoformat()}"
-        + (f", community {report.community}" if report.community else "")
+        i18n.t("cli.check.total", lang, rules=len(report.results), failed=failed, as_of=as_of)
+        + (i18n.t("cli.check.community", lang, community=report.community)
+           if report.community else "")
     )
     return "\n".join(lines) + "\n"
+
+
+def _measure(value: float | None, unit: str, lang: str) -> str:
+    """Return a measured figure with its unit: ``268.0 m`` in English, ``268米`` in Chinese."""
+    if lang == "en":
+        return f"{_fmt(value)} {unit}"
+    return i18n.format_measure(value, unit, lang=lang) or "—"  # the documents' units
 
 
 def to_csv(report: CheckReport) -> bytes:
@@ -228,16 +241,33 @@ def to_findings(report: CheckReport) -> list[dict[str, Any]]:
     return out
 
 
-def validation_lines(report: CheckReport) -> list[str]:
-    """Return the text of ``gridmap validate``: one line per finding, then a count."""
+def validation_lines(report: CheckReport, *, lang: str = "en") -> list[str]:
+    """Return the text of ``gridmap validate``: one line per finding, then a count.
+
+    In Chinese (``lang="zh"``) a finding names its rule by title, its severity as
+    不达标 or 建议改进, and its message in Chinese.
+    """
+    lang = "zh" if i18n.normalize_lang(lang) == "zh" else "en"
+    titles = {r.rule: r.title(lang) for r in report.results}
     lines = []
     for f in to_findings(report):
-        where = f" at ({f['lon']:.6f}, {f['lat']:.6f})" if f["lon"] is not None else ""
-        lines.append(f"[{f['severity']}] {f['check']}: {f['object']}: {f['message']}{where}")
+        where = (i18n.t("cli.validate.where", lang, lon=f"{f['lon']:.6f}", lat=f"{f['lat']:.6f}")
+                 if f["lon"] is not None else "")
+        if lang == "en":
+            severity, check, message = f["severity"], f["check"], f["message"]
+        else:
+            severity = i18n.t(f"checks.severity.{_RULE_SEVERITY[f['severity']]}", lang)
+            check, message = titles.get(f["check"], f["check"]), f["message_zh"]
+        lines.append(i18n.t("cli.validate.finding", lang, severity=severity, check=check,
+                            object=f["object"], message=message, where=where))
     total = report.failure_count()
     errors = sum(len(r.table) for r in report.results if r.table.severity == "failure")
-    lines.append(f"{total} finding(s), {errors} error(s)")
+    lines.append(i18n.t("cli.validate.total", lang, total=total, errors=errors))
     return lines
+
+
+#: A finding's severity back to its rule's (:data:`FINDING_SEVERITY` the other way).
+_RULE_SEVERITY = {"error": "failure", "warning": "advisory"}
 
 
 def _headers(columns: list[str], lang: str) -> dict[str, str]:

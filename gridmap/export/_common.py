@@ -662,16 +662,11 @@ def i18n_today() -> dt.date:
     return dt.date.fromisoformat(i18n.format_date(dt.datetime.now(dt.UTC)))
 
 
-#: Decimal places a measured figure is shown with, by unit: what the figure means.
-_UNIT_DECIMALS = {"m": 0, "m²": 0, "h": 1, "days": 0, "%": 1, "km": 1}
-
-
 def fmt_measure(value: Any, unit: str | None, *, lang: str = i18n.DEFAULT_LANG) -> str:
     """Return a measured figure with its unit in ``lang``: ``88米``, ``832.4小时``, ``20.0%``.
 
-    Distances are shown to the metre (to 0.1 m below 10 m), hours and shares to one
-    decimal, days and counts whole; the unit is the Chinese unit (米, 户, 人, 块, 天,
-    小时) in Chinese and the English one otherwise. ``""`` for no value.
+    See :func:`gridmap.i18n.format_measure` (the one rule for measures, shared with the
+    check reports of the command line).
 
     Examples
     --------
@@ -680,22 +675,7 @@ def fmt_measure(value: Any, unit: str | None, *, lang: str = i18n.DEFAULT_LANG) 
     >>> fmt_measure(158, "days", lang="en"), fmt_measure(3.25, "m", lang="en")
     ('158 days', '3.2 m')
     """
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        number = str(value)
-    else:
-        decimals = _UNIT_DECIMALS.get(unit or "", 0)
-        if unit == "m" and abs(float(value)) < 10:
-            decimals = 1
-        number = f"{float(value):,.{decimals}f}" if decimals else f"{round(float(value)):,d}"
-    if not unit:
-        return number
-    key = f"checks.unit.{unit}"
-    label = i18n.t(key, lang)
-    label = unit if label == key else label
-    glue = "" if (label == "%" or not label[0].isascii()) else " "
-    return f"{number}{glue}{label}"
+    return i18n.format_measure(value, unit, lang=lang)
 
 
 def official_date(day: dt.date, lang: str = i18n.DEFAULT_LANG) -> str:

@@ -17,11 +17,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gridmap._cli import acting_user, add_db_argument, add_user_argument, parse_date
+from gridmap._cli import acting_user, add_db_argument, add_user_argument, lang_of, parse_date
 from gridmap._cli import err as _err
 from gridmap._cli import open_store as _open_store
 from gridmap._cli import out as _out
 from gridmap.errors import GridmapError
+from gridmap.i18n import t
 
 __all__ = ["EXPORT_KINDS", "add_parsers", "cmd_export"]
 
@@ -80,8 +81,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     suffix = Path(args.out).suffix.lstrip(".").lower() if args.out else ""
     fmt = args.format or (suffix if suffix in formats else formats[0])
     if fmt not in formats:
-        msg = f"export {kind} writes {' or '.join(formats)}, not {fmt}"
-        raise GridmapError(msg)
+        raise GridmapError(key="cli.export_format", kind=kind, formats=list(formats), fmt=fmt)
     store = _open_store(args)
     try:
         user = acting_user(store, args.user, must_exist=True)
@@ -109,12 +109,35 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     finally:
         store.close()
+    lang = lang_of(args)
+    unit = "grids" if kind in ("dossier", "supervision") else "rows"
     _out(
-        f"wrote {out}: {kind} of {result.scope}, {result.rows} "
-        f"{'grids' if kind in ('dossier', 'supervision') else 'rows'} "
-        f"(audit #{result.audit_id})"
+        t(
+            "cli.export.wrote",
+            lang,
+            out=out,
+            rows=result.rows,
+            audit=result.audit_id,
+            kind=kind if lang == "en" else t(f"export.page.kind.{kind}", lang),
+            scope=result.scope if lang == "en" else _scope(args, lang),
+            unit=t(f"cli.export.{unit}", lang),
+        )
     )
     return 0
+
+
+def _scope(args: argparse.Namespace, lang: str) -> str:
+    """Return the scope of an export in words: 社区 330102011001、网格员 W0001, or 全街道."""
+    parts = [
+        f"{t(f'cli.export.scope.{name}', lang)} {value}"
+        for name, value in (
+            ("community", args.community),
+            ("grid", args.grid),
+            ("worker", args.worker),
+        )
+        if value
+    ]
+    return "、".join(parts) or t("export.page.scope.street", lang)
 
 
 def add_parsers(subparsers: Any) -> argparse.ArgumentParser:

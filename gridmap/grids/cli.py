@@ -16,15 +16,16 @@ from gridmap._cli import (
     EXIT_OK,
     EXIT_PROBLEMS,
     add_store_arguments,
-    args_lang,
+    lang_of,
     local_operator,
+    pad,
     parse_date,
     problem_line,
 )
 from gridmap._cli import err as _err
 from gridmap._cli import open_store as _store
 from gridmap._cli import out as _out
-from gridmap.messages import text
+from gridmap.i18n import format_date, label, t
 
 __all__ = ["add_parsers"]
 
@@ -35,7 +36,7 @@ def _user(args: argparse.Namespace) -> Any:
 
 
 def _lang(args: argparse.Namespace) -> str:
-    return args_lang(args)
+    return lang_of(args)
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -46,6 +47,7 @@ def cmd_grids_split(args: argparse.Namespace) -> int:
     from gridmap.grids import service as grid_service
     from gridmap.grids import split
 
+    lang = lang_of(args)
     store = _store(args)
     grids = grid_service.split_community(
         store,
@@ -59,7 +61,11 @@ def cmd_grids_split(args: argparse.Namespace) -> int:
         max_households=args.max_households,
         seed=args.seed,
     )
-    _out(f"{'code':<16} {'households':>10} {'residents':>10} {'area m²':>10}  problem")
+    heads = [t(f"cli.split.{c}", lang) for c in ("code", "households", "residents", "area")]
+    _out(
+        f"{pad(heads[0], 16)} {pad(heads[1], 10, right=True)} {pad(heads[2], 10, right=True)} "
+        f"{pad(heads[3], 10, right=True)}  {t('cli.split.problem', lang)}"
+    )
     for row in grids.itertuples():
         hh = "" if row.households is None or str(row.households) == "<NA>" else row.households
         rs = "" if row.residents is None or str(row.residents) == "<NA>" else row.residents
@@ -67,12 +73,12 @@ def cmd_grids_split(args: argparse.Namespace) -> int:
             f"{row.code or '':<16} {hh!s:>10} {rs!s:>10} {row.area_m2:>10,.0f}  {row.problem or ''}"
         )
     problems = split.split_problems(grids)
-    _out(f"{len(grids)} grids, {len(problems)} outside the bounds")
+    _out(t("cli.split.total", lang, grids=len(grids), outside=len(problems)))
     if args.out:
         from gridmap.io.writers import write_layer_file
 
         n = write_layer_file(grids, args.out, layer_name="grids")
-        _out(f"wrote {n} grids to {args.out}")
+        _out(t("cli.split.wrote", lang, n=n, out=args.out))
     if args.save and not args.dry_run:
         result = grid_service.save_grids(
             store,
@@ -82,40 +88,57 @@ def cmd_grids_split(args: argparse.Namespace) -> int:
             reason=f"split by {args.method} (seed {args.seed})",
         )
         _out(
-            f"saved: {result['retired']} grids retired, {result['created']} created, "
-            f"{result['carried']} assignments carried over"
+            t(
+                "cli.split.saved",
+                lang,
+                retired=result["retired"],
+                created=result["created"],
+                carried=result["carried"],
+            )
         )
         if result["unstaffed"]:
-            _out(f"grids without workers (assign them): {', '.join(result['unstaffed'])}")
+            _out(t("cli.split.unstaffed", lang, grids=_join(result["unstaffed"], lang)))
     elif args.save:
-        _out("dry run: nothing saved")
+        _out(t("cli.dry_run", lang))
     return EXIT_OK
+
+
+def _join(items: list[str], lang: str) -> str:
+    """Codes joined as a list is written: ``a, b`` in English, ``a、b`` in Chinese."""
+    return (", " if lang == "en" else "、").join(items)
 
 
 def cmd_grids_history(args: argparse.Namespace) -> int:
     """Print who held a grid on a date, or write the grid layout of a date."""
     from gridmap.grids import service as grid_service
 
+    lang = lang_of(args)
     store = _store(args)
     day = parse_date(args.on, option="--on") or dt.date.today()
     if args.grid:
         holders = grid_service.holders_on(store, args.grid, day)
         if not holders:
-            _out(f"nobody held grid {args.grid} on {day.isoformat()}")
+            _out(t("cli.history.nobody", lang, grid=args.grid, day=day.isoformat()))
         for h in holders:
+            role = h["role"] if lang == "en" else label(h["role"], lang, field="role")
             _out(
-                f"{h['worker_code']:<8} {h['worker_name'] or '':<10} {h['role']:<10} "
-                f"from {h['valid_from'] or '-'} to {h['valid_to'] or '-'}"
+                f"{h['worker_code']:<8} {pad(h['worker_name'] or '', 10)} {pad(role, 10)} "
+                + t(
+                    "cli.history.span",
+                    lang,
+                    start=format_date(h["valid_from"]) or "-",
+                    end=format_date(h["valid_to"]) or "-",
+                )
             )
         return EXIT_OK
     layout = grid_service.grids_as_of(store, day)
     retired = int(layout["retired"].sum())
-    _out(f"{len(layout)} grids on {day.isoformat()} ({retired} since replaced)")
+    _out(t("cli.history.layout", lang, n=len(layout), day=day.isoformat(), retired=retired))
     if args.out:
         from gridmap.io.writers import write_layer_file
 
         write_layer_file(layout, args.out, layer_name="grids")
-        _out(f"wrote {args.out}")
+        _out(t("cli.wrote", lang, out=args.out))
     return EXIT_OK
 
 
@@ -126,7 +149,7 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
     n = grid_service.export_plan(
         _store(args), args.file, as_of=parse_date(args.as_of, option="--as-of"), user=_user(args)
     )
-    _out(f"wrote {n} assignments to {args.file}")
+    _out(t("cli.plan.wrote", lang_of(args), n=n, out=args.file))
     return EXIT_OK
 
 
@@ -134,15 +157,16 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
     """Import a plan file, all or nothing."""
     from gridmap.grids import service as grid_service
 
+    lang = lang_of(args)
     report = grid_service.import_plan(_store(args), _user(args), args.file, dry_run=args.dry_run)
     lang = _lang(args)
     for problem in report.problems:
         _err(problem_line(problem, lang))
     if not report.ok:
-        _err(text("cli.plan.refused", lang, file=report.file, n=len(report.errors)))
+        _err(t("cli.plan.refused", lang, file=report.file, n=len(report.errors)))
         return EXIT_PROBLEMS
-    key = "cli.plan.checked" if args.dry_run else "cli.plan.imported"
-    _out(text(key, lang, file=report.file, rows=report.rows, n=report.written))
+    key = "cli.plan.would_change" if args.dry_run else "cli.plan.changed"
+    _out(t(key, lang, file=report.file, rows=report.rows, n=report.written))
     return EXIT_OK
 
 
@@ -156,13 +180,21 @@ def cmd_assign(args: argparse.Namespace) -> int:
     if args.grid not in plan.assignments:
         from gridmap.errors import NotFound
 
-        msg = f"no grid with code {args.grid!r}"
-        raise NotFound(msg)
+        raise NotFound(key="cli.no_grid", code=repr(args.grid))
     plan.assign(args.grid, args.worker, args.role, replace=not args.add)
     result = grid_service.save_assignments(store, _user(args), plan, today=day)
+    lang = lang_of(args)
+    role = args.role if lang == "en" else label(args.role, lang, field="role")
     _out(
-        f"grid {args.grid}: {args.worker} as {args.role} "
-        f"({result['ended']} ended, {result['added']} added)"
+        t(
+            "cli.assign.done",
+            lang,
+            grid=args.grid,
+            worker=args.worker,
+            role=role,
+            ended=result["ended"],
+            added=result["added"],
+        )
     )
     return EXIT_OK
 
@@ -172,6 +204,7 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
     from gridmap.grids import balance
     from gridmap.grids import service as grid_service
 
+    lang = lang_of(args)
     store = _store(args)
     communities = args.community or None
     inputs = grid_service.workload_inputs(store, communities=communities)
@@ -184,10 +217,19 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
     b = bounds.get(args.metric)
     lang = _lang(args)
     if b is None:
-        _out(text("cli.rebalance.nobody", lang))
+        _out(t("cli.rebalance.none", lang))
         return EXIT_OK
-    _out(text("cli.rebalance.bounds", lang, metric=args.metric, min=b.min, target=b.target,
-              max=b.max))
+    metric = args.metric if lang == "en" else t(f"cli.metric.{args.metric}", lang)
+    _out(
+        t(
+            "cli.rebalance.bounds",
+            lang,
+            metric=metric,
+            min=_bound(b.min, lang),
+            target=_bound(b.target, lang),
+            max=_bound(b.max, lang),
+        )
+    )
     moves = balance.rebalance(
         plan,
         metrics,
@@ -199,8 +241,7 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
         workers=inputs.idle if args.include_idle else (),
     )
     for m in moves:
-        _out(text("cli.rebalance.move", lang, grid=m.grid, source=m.from_worker or "-",
-                  target=m.to_worker, role=m.role))
+        _out(_move(m, lang))
     after = plan.copy()
     after.apply(moves)
     left = [
@@ -210,17 +251,46 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
         )
         if f.kind in ("low", "high")
     ]
-    _out(text("cli.rebalance.summary", lang, moves=len(moves), left=len(left)))
+    _out(t("cli.rebalance.total", lang, moves=len(moves), left=len(left)))
     for f in left:
-        _out(f"  {f.text(lang)}")
+        _out(f"  {_said(f, lang)}")
     if args.dry_run or not args.apply:
         if moves:
-            _out(text("cli.rebalance.not_saved", lang))
+            _out(t("cli.rebalance.not_saved", lang))
         return EXIT_OK
     if moves:
         result = grid_service.save_assignments(store, _user(args), after, note="rebalance")
-        _out(text("cli.rebalance.saved", lang, n=result["grids"]))
+        _out(t("cli.rebalance.saved", lang, n=result["grids"]))
     return EXIT_OK
+
+
+def _bound(value: float | None, lang: str) -> str:
+    """Return a bound as Python writes it in English, rounded (不限 for none) in Chinese."""
+    if lang == "en":
+        return str(value)
+    return t("cli.rebalance.unbounded", lang) if value is None else f"{value:,.0f}"
+
+
+def _move(move: Any, lang: str) -> str:
+    """Return a proposed move: ``G: W1 -> W2 (full_time)``; 网格 G：W1 → W2（专职网格员）."""
+    if lang == "en":
+        return str(move)
+    return t(
+        "cli.rebalance.move",
+        lang,
+        grid=move.grid,
+        source=move.from_worker or "-",
+        target=move.to_worker,
+        role=label(move.role, lang, field="role"),
+    )
+
+
+def _said(thing: Any, lang: str) -> str:
+    """Return a move or a finding of :mod:`gridmap.grids.balance` in ``lang`` where it can."""
+    text = getattr(thing, "text", None)
+    if lang != "en" and callable(text):
+        return str(text(lang))
+    return str(thing)
 
 
 # --- parsers ----------------------------------------------------------------------------

@@ -21,14 +21,18 @@ from gridmap._cli import (
     EXIT_OK,
     acting_user,
     add_store_arguments,
+    headers_of,
     help_by_default,
+    lang_of,
+    pad,
     parse_date,
     print_json,
     print_records,
+    text_width,
 )
 from gridmap._cli import open_store as _open_store
 from gridmap._cli import out as _out
-from gridmap.i18n import format_time, format_value
+from gridmap.i18n import field_label, format_time, format_value, label, t
 
 __all__ = [
     "add_parsers",
@@ -95,6 +99,13 @@ def _local(value: Any, zone: Any) -> str:
     return text or "-"
 
 
+def _status(value: Any, lang: str) -> str:
+    """Return a report's status: its value in English, its label (立案) in Chinese."""
+    if not value or value != value:
+        return "-"
+    return str(value) if lang == "en" else label(value, lang, field="status")
+
+
 def _records(frame: Any) -> list[dict[str, Any]]:
     return [
         {
@@ -123,8 +134,9 @@ def _read_photos(paths: list[str] | None) -> list[bytes]:
         try:
             out.append(Path(path).read_bytes())
         except OSError as exc:
-            msg = f"cannot read the photo: {exc.strerror or exc}"
-            raise InputError(msg, file=str(path)) from None
+            raise InputError.keyed(
+                "cli.photo", file=str(path), reason=exc.strerror or str(exc)
+            ) from None
     return out
 
 
@@ -147,13 +159,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     )
     rows = _records(frame)
     if args.format == "table":
+        lang = lang_of(args)
         zone = issues.load_issue_config().working_hours.zone
         for r, row in zip(rows, frame.itertuples(index=False), strict=True):
             r["reported_at"] = _local(row.reported_at, zone)
             r["deadline"] = _local(row.deadline, zone)
             r["overdue"] = "!" if r["overdue"] else ""
-        print_records(rows, "table", _TABLE_COLUMNS)
-        _out(f"{len(rows)} report(s)")
+            r["status"] = _status(r["status"], lang)
+        print_records(rows, "table", _TABLE_COLUMNS, headers=headers_of(_TABLE_COLUMNS, lang))
+        _out(t("cli.issues.count", lang, n=len(rows)))
         return EXIT_OK
     print_records(rows, args.format, _COLUMNS)
     return EXIT_OK
@@ -178,17 +192,41 @@ def cmd_report(args: argparse.Namespace) -> int:
         reporter=args.reporter,
         photos=photos,
     )
+    lang = lang_of(args)
     workers = "、".join(w["name"] for w in result.workers) or "-"
-    _out(f"reported {result.code} (id {result.id}) in grid {result.grid}; workers: {workers}")
-    _out(f"deadline: {format_time(result.deadline)}")
+    _out(
+        t(
+            "cli.issues.reported",
+            lang,
+            code=result.code,
+            id=result.id,
+            grid=result.grid,
+            workers=workers,
+        )
+    )
+    _out(t("cli.issues.deadline", lang, deadline=format_time(result.deadline)))
     if result.route.flagged:
-        near = ", ".join(result.route.neighbours) or "the street edge"
+        sep = ", " if lang == "en" else "、"
+        near = sep.join(result.route.neighbours) or t("cli.issues.street_edge", lang)
         _out(
-            f"note: {result.route.boundary_distance_m:.1f} m from the grid boundary "
-            f"(near {near}); a dispatcher should confirm the grid"
+            t(
+                "cli.issues.boundary",
+                lang,
+                distance=f"{result.route.boundary_distance_m:.1f}",
+                near=near,
+            )
         )
     for dup in result.duplicates.itertuples(index=False):
-        _out(f"possible duplicate: {dup.code} (id {dup.id}, {dup.status}, {dup.distance_m:.0f} m)")
+        _out(
+            t(
+                "cli.issues.duplicate",
+                lang,
+                code=dup.code,
+                id=dup.id,
+                status=_status(dup.status, lang),
+                distance=f"{dup.distance_m:.0f}",
+            )
+        )
     return EXIT_OK
 
 
@@ -199,8 +237,7 @@ def cmd_move(args: argparse.Namespace) -> int:
 
     target = args.to or args.state
     if not target:
-        msg = f"say where to move the report: STATE or --to STATE ({_STATES})"
-        raise InputError(msg)
+        raise InputError.keyed("cli.move_where", states=_STATES)
     store, user, issue_id, version = _open_issue(args, version=args.version)
     photos = _read_photos(args.photo)
     new_version = issues.move_issue(
@@ -214,7 +251,17 @@ def cmd_move(args: argparse.Namespace) -> int:
         worker=args.worker,
     )
     row = store.get("issue_reports", issue_id)
-    _out(f"{row['code']} (id {issue_id}) is now {row['status']} (version {new_version})")
+    lang = lang_of(args)
+    _out(
+        t(
+            "cli.issues.moved",
+            lang,
+            code=row["code"],
+            id=issue_id,
+            status=_status(row["status"], lang),
+            version=new_version,
+        )
+    )
     return EXIT_OK
 
 
@@ -241,7 +288,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
     store, user, issue_id, version = _open_issue(args)
     issues.merge_duplicate(store, user, issue_id, into=args.into, version=version, note=args.note)
-    _out(f"report {args.issue} closed as a duplicate of {args.into}")
+    _out(t("cli.issues.merged", lang_of(args), issue=args.issue, into=args.into))
     return EXIT_OK
 
 
@@ -251,7 +298,7 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
     store, user, issue_id, version = _open_issue(args)
     issues.confirm_grid(store, user, issue_id, grid=args.grid, version=version)
-    _out(f"report {args.issue} belongs to grid {args.grid}")
+    _out(t("cli.issues.confirmed", lang_of(args), issue=args.issue, grid=args.grid))
     return EXIT_OK
 
 
@@ -266,14 +313,29 @@ def cmd_show(args: argparse.Namespace) -> int:
         payload["moves"] = [m.target.value for m in detail["moves"]]
         print_json(payload, default=_iso)
         return EXIT_OK
+    lang = lang_of(args)
+    names = {k: k if lang == "en" else field_label(k, lang) for k in detail["values"]}
+    width = max([12, *(text_width(n) for n in names.values())])
     for key, value in detail["values"].items():
-        _out(f"{key:>12}: {format_value(value) if _iso(value) else '-'}")
+        shown = format_value(value) if _iso(value) else "-"
+        if key == "status":
+            shown = _status(value, lang)
+        _out(t("cli.field", lang, name=pad(names[key], width, right=True), value=shown))
     for event in detail["timeline"]:
         _out(
-            f"  {format_time(event['at'])}  {event['user']}: {event['from_status'] or '-'} -> "
-            f"{event['to_status']}  {event['note'] or ''}"
+            t(
+                "cli.issues.event",
+                lang,
+                at=format_time(event["at"]),
+                user=event["user"],
+                source=_status(event["from_status"], lang),
+                target=_status(event["to_status"], lang),
+                note=event["note"] or "",
+            )
         )
-    _out("next: " + (", ".join(m.target.value for m in detail["moves"]) or "-"))
+    sep = ", " if lang == "en" else "、"
+    moves = sep.join(_status(m.target.value, lang) for m in detail["moves"]) or "-"
+    _out(t("cli.issues.next", lang, moves=moves))
     return EXIT_OK
 
 
@@ -281,6 +343,7 @@ def cmd_daily(args: argparse.Namespace) -> int:
     """Print each worker's daily list (每日反馈)."""
     from gridmap import issues
 
+    lang = lang_of(args)
     store = _open_store(args)
     user = acting_user(store, args.user)
     day = parse_date(args.date, option="--date")
@@ -294,12 +357,29 @@ def cmd_daily(args: argparse.Namespace) -> int:
     else:
         lists = issues.daily_lists(store, day=day, user=user, config=cfg)
     for code, table in lists.items():
-        _out(f"== {code}: {len(table)} open, {int(table['overdue'].sum())} overdue")
+        _out(
+            t(
+                "cli.daily.head",
+                lang,
+                worker=code,
+                open=len(table),
+                overdue=int(table["overdue"].sum()),
+            )
+        )
         for row in table.itertuples(index=False):
-            flag = "OVERDUE" if row.overdue else ("today" if row.due_today else "")
+            flag = "overdue" if row.overdue else ("today" if row.due_today else "")
             _out(
-                f"  {row.code}  {row.status:<10} {row.category}/{row.subcategory or '-'}  "
-                f"grid {row.grid}  due {_local(row.deadline, cfg.working_hours.zone)} {flag}"
+                t(
+                    "cli.daily.row",
+                    lang,
+                    code=row.code,
+                    status=pad(_status(row.status, lang), 10),
+                    category=row.category,
+                    subcategory=row.subcategory or "-",
+                    grid=row.grid,
+                    due=_local(row.deadline, cfg.working_hours.zone),
+                    flag=t(f"cli.daily.{flag}", lang) if flag else "",
+                )
             )
     return EXIT_OK
 
@@ -308,17 +388,46 @@ def cmd_scores(args: argparse.Namespace) -> int:
     """Print the month's ranking per grid and worker; optionally write the XLSX."""
     from gridmap import issues
 
+    lang = lang_of(args)
     store = _open_store(args)
     user = acting_user(store, args.user)
     for by in ("grid", "worker"):
         table = issues.month_scores(store, month=args.month, by=by, user=user)
-        _out(f"== {args.month} by {by}")
-        _out(table.to_string(index=False) if len(table) else "  (no cases)")
+        _out(t(f"cli.scores.by_{by}", lang, month=args.month))
+        if not len(table):
+            _out(t("cli.scores.none", lang))
+        elif lang == "en":
+            _out(table.to_string(index=False))
+        else:
+            print_records(
+                _score_rows(table),
+                "table",
+                list(table.columns),
+                headers=headers_of(list(table.columns), lang),
+            )
     if args.xlsx:
         data = issues.scores_workbook(store, month=args.month, user=user)
         Path(args.xlsx).write_bytes(data)
-        _out(f"wrote {args.xlsx}")
+        _out(t("cli.wrote", lang, out=args.xlsx))
     return EXIT_OK
+
+
+def _score_rows(table: Any) -> list[dict[str, Any]]:
+    """Return the ranking's cells as shown in Chinese: rates in %, hours to 0.1."""
+    rows = []
+    for record in table.to_dict("records"):
+        row: dict[str, Any] = {}
+        for key, value in record.items():
+            if value is None or value != value:
+                row[key] = ""
+            elif key.endswith("_rate"):
+                row[key] = f"{float(value) * 100:.1f}%"
+            elif key.endswith("_h") or key == "score":
+                row[key] = f"{float(value):.1f}"
+            else:
+                row[key] = format_value(value)
+        rows.append(row)
+    return rows
 
 
 # --- parser -----------------------------------------------------------------------------

@@ -17,11 +17,14 @@ from gridmap._cli import (
     EXIT_OK,
     add_db_argument,
     add_user_argument,
+    lang_of,
     local_operator,
+    pad,
     print_json,
 )
 from gridmap._cli import open_store as _store
 from gridmap._cli import out as _out
+from gridmap.i18n import t
 
 __all__ = ["add_parsers"]
 
@@ -31,26 +34,38 @@ def cmd_notify(args: argparse.Namespace) -> int:
     from gridmap.notify import config, outbox
     from gridmap.store import outbox as store_outbox
 
+    lang = lang_of(args)
     store = _store(args, upgrade=args.action == "run")
     if args.action == "test":
         if not args.channel:
-            names = ", ".join(c.name for c in config.load_notify().channels) or "none"
-            _out(f"give a channel: {names}")
+            sep = ", " if lang == "en" else "、"
+            names = sep.join(c.name for c in config.load_notify().channels) or t(
+                "cli.notify.no_channels", lang
+            )
+            _out(t("cli.notify.give_channel", lang, names=names))
             return EXIT_ERROR
         result = outbox.send_test(store, args.channel, by=local_operator(args.user))
         if result["status"] == "sent":
-            _out(f"test message {result['id']} delivered over {args.channel}")
+            _out(t("cli.notify.test_sent", lang, id=result["id"], channel=args.channel))
             return EXIT_OK
-        _out(f"test message {result['id']} over {args.channel} failed: {result['error']}")
+        _out(
+            t(
+                "cli.notify.test_failed",
+                lang,
+                id=result["id"],
+                channel=args.channel,
+                error=result["error"],
+            )
+        )
         return EXIT_ERROR
     if args.action == "run":
         settings = config.load_notify()
         if args.once:
             counts = outbox.tick(store, settings=settings)
             if counts is None:
-                _out("nothing to do: no channels, or another sender holds the lease")
+                _out(t("cli.notify.idle", lang))
             else:
-                _out(", ".join(f"{k} {v}" for k, v in counts.items()))
+                _out(_counts(counts, lang))
             return EXIT_OK
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -58,7 +73,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
             while not stop.is_set():
                 counts = outbox.tick(store, settings=config.load_notify())
                 if counts and any(counts.values()):
-                    _out(", ".join(f"{k} {v}" for k, v in counts.items()))
+                    _out(_counts(counts, lang))
                 stop.wait(settings.interval_s)
         except KeyboardInterrupt:
             pass
@@ -72,14 +87,33 @@ def cmd_notify(args: argparse.Namespace) -> int:
         print_json(records, default=str)
         return EXIT_OK
     if frame.empty:
-        _out("no notifications")
+        _out(t("cli.notify.none", lang))
     for r in frame.itertuples():
         title = (r.payload or {}).get("title", "")
+        status = r.status if lang == "en" else t(f"notify.status.{r.status}", lang)
+        kind = r.kind if lang == "en" else t(f"cli.notify.kind.{r.kind}", lang)
+        error = ("- " + r.last_error) if r.last_error and r.status != "sent" else ""
         _out(
-            f"{r.id:>6} {r.status:<8} {r.kind:<11} {r.channel:<12} tries {r.attempts} "
-            f"{title} {('- ' + r.last_error) if r.last_error and r.status != 'sent' else ''}"
+            t(
+                "cli.notify.row",
+                lang,
+                id=f"{r.id:>6}",
+                status=pad(status, 8),
+                kind=pad(kind, 11),
+                channel=pad(r.channel, 12),
+                tries=r.attempts,
+                title=title,
+                error=error,
+            )
         )
     return EXIT_OK
+
+
+def _counts(counts: dict[str, int], lang: str) -> str:
+    """One round's counts: ``written 2, sent 2, pending 0, dead 0`` (写入 2，已发送 2 …)."""
+    if lang == "en":
+        return ", ".join(f"{k} {v}" for k, v in counts.items())
+    return "，".join(t(f"cli.notify.count.{k}", lang, n=v) for k, v in counts.items())
 
 
 def add_parsers(sub: Any) -> None:

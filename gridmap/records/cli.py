@@ -14,6 +14,8 @@ from gridmap._cli import (
     acting_user,
     add_db_argument,
     add_user_argument,
+    headers_of,
+    lang_of,
     local_operator,
     parse_date,
     print_json,
@@ -22,6 +24,7 @@ from gridmap._cli import (
 from gridmap._cli import open_store as _store
 from gridmap._cli import out as _out
 from gridmap.errors import InputError
+from gridmap.i18n import format_time, label, t
 from gridmap.model import UserRole
 from gridmap.records import tokens, users, workers
 
@@ -30,6 +33,7 @@ __all__ = ["add_parsers"]
 
 def cmd_workers(args: argparse.Namespace) -> int:
     """List, add, edit or deactivate workers."""
+    lang = lang_of(args)
     store = _store(args)
     user = local_operator(getattr(args, "user", None))
     if args.action == "list":
@@ -42,16 +46,13 @@ def cmd_workers(args: argparse.Namespace) -> int:
             print_json(records, default=str)
             return EXIT_OK
         for r in frame.itertuples():
-            state = "" if r.active else " (inactive)"
-            _out(
-                f"{r.code:<8} {r.name}{state}: {r.n_grids} grids, {r.households} households, "
-                f"{r.open_issues} open issues"
-            )
+            state = "" if r.active else t("cli.workers.inactive", lang)
+            _out(t("cli.workers.line", lang, code=r.code, name=r.name, state=state,
+                   grids=r.n_grids, households=r.households, open=r.open_issues))
         return EXIT_OK
     if args.action == "add":
         if not args.name:
-            msg = "workers add needs --name"
-            raise InputError(msg)
+            raise InputError.keyed("cli.needs", command="workers add", option="--name")
         code = workers.add_worker(
             store,
             user,
@@ -62,28 +63,26 @@ def cmd_workers(args: argparse.Namespace) -> int:
             active_from=parse_date(args.active_from, option="--active-from"),
             active_to=parse_date(args.active_to, option="--active-to"),
         )
-        _out(f"added worker {code}")
+        _out(t("cli.workers.added", lang, code=code))
         return EXIT_OK
     if not args.code:
-        msg = f"workers {args.action} needs --code"
-        raise InputError(msg)
+        raise InputError.keyed("cli.needs", command=f"workers {args.action}", option="--code")
     if args.action == "edit":
         values = {k: getattr(args, k) for k in ("name", "phone", "notes") if getattr(args, k)}
         for k in ("active_from", "active_to"):
             if getattr(args, k):
                 values[k] = parse_date(getattr(args, k), option=f"--{k.replace('_', '-')}")
         if not values:
-            msg = "nothing to change; give --name, --phone, --notes, --active-from or --active-to"
-            raise InputError(msg)
+            raise InputError.keyed("cli.workers_nothing")
         workers.update_worker(store, user, args.code, **values)
-        _out(f"updated worker {args.code}")
+        _out(t("cli.workers.updated", lang, code=args.code))
         return EXIT_OK
     flagged = workers.deactivate_worker(
         store, user, args.code, on=parse_date(args.on, option="--on")
     )
-    _out(f"deactivated worker {args.code}")
+    _out(t("cli.workers.deactivated", lang, code=args.code))
     if flagged:
-        _out(f"grids to reassign: {', '.join(flagged)}")
+        _out(t("cli.workers.reassign", lang, grids=(", " if lang == "en" else "、").join(flagged)))
     return EXIT_OK
 
 
@@ -91,6 +90,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     """List users, add one (a field worker linked to a worker record) or import worker accounts."""
     from gridmap import auth
 
+    lang = lang_of(args)
     store = _store(args)
     user = acting_user(store, getattr(args, "user", None))
     if args.action == "list":
@@ -101,32 +101,39 @@ def cmd_users(args: argparse.Namespace) -> int:
              "worker": r.get("worker_code") or "", "disabled": bool(r["disabled"])}
             for r in frame.to_dict("records")
         ]
-        print_records(rows, "json" if args.json else "table",
-                      ["username", "role", "scope", "worker", "disabled"])
+        columns = ["username", "role", "scope", "worker", "disabled"]
+        if args.json:
+            print_records(rows, "json", columns)
+            return EXIT_OK
+        if lang != "en":
+            for r in rows:
+                r["role"] = label(r["role"], lang, field="user_role")
+                r["scope"] = t("cli.scope.all", lang) if r["scope"] == "all" else r["scope"]
+                r["disabled"] = t("cli.yes", lang) if r["disabled"] else ""
+        print_records(rows, "table", columns, headers=headers_of(columns, lang))
         return EXIT_OK
     if args.action == "import":
         if not args.name:
-            msg = "users import needs a CSV or XLSX file of worker codes"
-            raise InputError(msg)
+            raise InputError.keyed("cli.users_file")
         from gridmap.io.tabular import read_table
 
         table = read_table(args.name)
         made = users.import_worker_accounts(store, table, by=user)
-        print_records(made.to_dict("records"), "json" if args.json else "table",
-                      ["username", "worker", "password"])
-        _out(f"created {len(made)} worker accounts; copy the passwords now: "
-             "they are shown only this once")
+        columns = ["username", "worker", "password"]
+        print_records(made.to_dict("records"), "json" if args.json else "table", columns,
+                      headers=headers_of(columns, lang))
+        _out(t("cli.users.imported", lang, n=len(made)))
         return EXIT_OK
     if not args.name:
-        msg = "users add needs a user name"
-        raise InputError(msg)
+        raise InputError.keyed("cli.users_name")
     password = args.password or auth.random_password()
     users.add_user(store, args.name, password, role=args.role, scope=_codes(args.scope),
                    worker=args.worker, by=user)
-    _out(f"added user {args.name} ({args.role})")
+    role = args.role if lang == "en" else label(args.role, lang, field="user_role")
+    _out(t("cli.users.added", lang, name=args.name, role=role))
     if not args.password:
-        _out(f"password: {password}")
-        _out("copy it now: it is shown only this once")
+        _out(t("cli.users.password", lang, password=password))
+        _out(t("cli.users.copy", lang))
     return EXIT_OK
 
 
@@ -140,6 +147,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
     """Create, list or revoke API tokens."""
     import datetime as dt
 
+    lang = lang_of(args)
     store = _store(args)
     user = acting_user(store, getattr(args, "user", None))
     if args.action == "list":
@@ -148,21 +156,29 @@ def cmd_tokens(args: argparse.Namespace) -> int:
             {k: (None if v is None or v != v else v) for k, v in r.items()}
             for r in frame.to_dict("records")
         ]
+        times = ("expires_at", "revoked_at", "created_at", "last_used_at")
         for r in rows:
             r["scope"] = "all" if r["scope"] is None else ",".join(r["scope"])
-            r["rights"] = ",".join(r["rights"] or [])
-            for k in ("expires_at", "revoked_at", "created_at", "last_used_at"):
-                r[k] = None if r[k] is None else str(r[k])[:19]
-        print_records(rows, "json" if args.json else "table",
-                      ["name", "prefix", "state", "rights", "scope", "rate_limit", "expires_at",
-                       "last_used_at"])
+            rights = list(r["rights"] or [])
+            r["rights"] = ",".join(rights)
+            if args.json:
+                r.update({k: None if r[k] is None else str(r[k])[:19] for k in times})
+                continue
+            r.update({k: format_time(r[k]) or None for k in times})  # local time
+            if lang != "en":
+                r["scope"] = t("cli.scope.all", lang) if r["scope"] == "all" else r["scope"]
+                r["state"] = t(f"tokens.state.{r['state']}", lang)
+                r["rights"] = [t(f"cli.right.{x}", lang) for x in rights]
+        columns = ["name", "prefix", "state", "rights", "scope", "rate_limit", "expires_at",
+                   "last_used_at"]
+        print_records(rows, "json" if args.json else "table", columns,
+                      headers=headers_of(columns, lang))
         return EXIT_OK
     if not args.name:
-        msg = f"tokens {args.action} needs --name"
-        raise InputError(msg)
+        raise InputError.keyed("cli.needs", command=f"tokens {args.action}", option="--name")
     if args.action == "revoke":
         tokens.revoke_token(store, args.name, by=user)
-        _out(f"revoked API token {args.name}: every call with it is refused from now on")
+        _out(t("cli.tokens.revoked", lang, name=args.name))
         return EXIT_OK
     expires = parse_date(args.expires, option="--expires")
     made = tokens.create_token(
@@ -179,9 +195,9 @@ def cmd_tokens(args: argparse.Namespace) -> int:
         print_json({"name": made.name, "token": made.token,
                     "expires_at": made.expires_at.isoformat()})
         return EXIT_OK
-    _out(f"created API token {made.name} (expires {made.expires_at:%Y-%m-%d %H:%M} UTC)")
+    _out(t("cli.tokens.created", lang, name=made.name, expires=format_time(made.expires_at)))
     _out(made.token)
-    _out("copy it now: it is shown only this once (the store keeps only its hash)")
+    _out(t("cli.tokens.copy", lang))
     return EXIT_OK
 
 

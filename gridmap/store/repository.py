@@ -239,21 +239,14 @@ class Store:
         try:
             parsed = make_url(self.url)
         except (exc.ArgumentError, ValueError):
-            msg = (
-                f"not a database URL: {self.safe_url!r} "
-                "(use sqlite:///path or postgresql+psycopg://...)"
-            )
-            raise StoreError(msg) from None
+            raise StoreError(key="store.url_bad", url=repr(self.safe_url)) from None
         self._password = parsed.password or parsed.query.get("password") or None
         if not isinstance(self._password, str):
             self._password = None
         self.dialect = parsed.get_backend_name()
         if self.dialect not in ("sqlite", "postgresql"):
-            msg = (
-                f"unsupported database {self.dialect!r} in {self.safe_url}: "
-                "use SQLite or PostgreSQL"
-            )
-            raise StoreError(msg)
+            raise StoreError(key="store.url_backend", backend=repr(self.dialect),
+                             url=self.safe_url)
         self.engine = self._create_engine(parsed)
         try:
             with self.engine.connect() as conn:

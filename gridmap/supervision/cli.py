@@ -17,7 +17,9 @@ from gridmap._cli import (
     EXIT_OK,
     acting_user,
     add_store_arguments,
+    headers_of,
     help_by_default,
+    lang_of,
     parse_date,
     print_records,
 )
@@ -31,18 +33,41 @@ _COLUMNS = ("id", "number", "grid", "community", "state", "deadline", "items", "
             "overdue")  # fmt: skip
 
 
-def _state(value: str) -> str:
+def _state(value: str, lang: str = "en") -> str:
+    """Return an order's state: ``已下发/issued`` in English (both names), 已下发 in Chinese."""
+    if lang != "en":
+        return t(f"supervision.state.{value}", lang)
     return f"{t(f'supervision.state.{value}', 'zh')}/{value}"
 
 
-def _records(frame: Any) -> list[dict[str, Any]]:
+def _action(value: str, lang: str) -> str:
+    """Return an action on an order: ``accept`` in English, 签收 in Chinese."""
+    return value if lang == "en" else t(f"supervision.action.{value}", lang)
+
+
+def _rule_title(rule_id: str | None, lang: str) -> str:
+    """Return what an item is: its rule's id in English, its title in Chinese; else a case."""
+    if not rule_id:
+        return t("cli.supervision.case", lang)
+    if lang == "en":
+        return rule_id
+    from gridmap.checks.registry import get_rule
+    from gridmap.errors import InputError
+
+    try:
+        return get_rule(rule_id).title(lang)
+    except InputError:  # a rule since removed: its id
+        return rule_id
+
+
+def _records(frame: Any, lang: str = "en") -> list[dict[str, Any]]:
     return [
         {
             "id": int(r.id),
             "number": r.number,
             "grid": r.grid,
             "community": r.community,
-            "state": _state(r.state),
+            "state": _state(r.state, lang),
             "deadline": r.deadline.isoformat(),
             "items": int(r.items),
             "resolved": int(r.resolved),
@@ -62,7 +87,18 @@ def cmd_list(args: argparse.Namespace) -> int:
         store, user, states=args.state, overdue=args.overdue,
         today=parse_date(args.today, option="--today"),
     )  # fmt: skip
-    print_records(_records(frame), args.format, _COLUMNS)
+    if args.format != "table":
+        print_records(_records(frame), args.format, _COLUMNS)
+        return EXIT_OK
+    lang = lang_of(args)
+    rows = _records(frame, lang)
+    if lang != "en":
+        for row in rows:
+            row["overdue"] = t("cli.supervision.overdue_mark", lang) if row["overdue"] else ""
+    headers = headers_of(_COLUMNS, lang)
+    if lang != "en":
+        headers["deadline"] = t("checks.col.fix_by", lang)  # 整改期限, not a case's 处置时限
+    print_records(rows, "table", _COLUMNS, headers=headers)
     return EXIT_OK
 
 
@@ -73,22 +109,57 @@ def cmd_show(args: argparse.Namespace) -> int:
     store = _open_store(args)
     user = acting_user(store, args.user)
     d = supervision.order_detail(store, user, args.order)
-    flag = "  (逾期 overdue)" if d["overdue"] else ""
-    _out(f"{d['number']}  grid {d['grid']}  {_state(d['state'])}  fix by {d['deadline']}{flag}")
-    _out(f"items ({int(d['resolved'])}/{int(d['items'])} fixed):")
+    lang = lang_of(args)
+    flag = t("cli.supervision.overdue", lang) if d["overdue"] else ""
+    _out(
+        t(
+            "cli.supervision.head",
+            lang,
+            number=d["number"],
+            grid=d["grid"],
+            state=_state(d["state"], lang),
+            deadline=d["deadline"],
+            flag=flag,
+        )
+    )
+    _out(t("cli.supervision.items", lang, resolved=int(d["resolved"]), items=int(d["items"])))
     for item in d["items_table"].itertuples(index=False):
         mark = "x" if item.resolved_at is not None and str(item.resolved_at) != "NaT" else " "
-        what = item.rule_id or "case"
-        _out(f"  [{mark}] {what} {item.object_id}: {item.message or ''}")
-    _out("history:")
+        _out(
+            t(
+                "cli.supervision.item",
+                lang,
+                mark=mark,
+                what=_rule_title(item.rule_id, lang),
+                object=item.object_id,
+                message=item.message or "",
+            )
+        )
+    _out(t("cli.supervision.history", lang))
     for e in d["events"].itertuples(index=False):
-        src = "" if e.from_state is None or str(e.from_state) == "nan" else f"{e.from_state} -> "
+        src = (
+            ""
+            if e.from_state is None or str(e.from_state) == "nan"
+            else f"{_event_state(e.from_state, lang)} -> "
+        )
         note = "" if e.note is None or str(e.note) == "nan" else f"  {e.note}"
-        _out(f"  {format_time(e.at)}  {e.user or '-'}  {src}{e.to_state}{note}")
+        _out(f"  {format_time(e.at)}  {e.user or '-'}  {src}{_event_state(e.to_state, lang)}{note}")
     if d["photos"]:
-        _out(f"photos: {len(d['photos'])}")
-    _out(f"next: {', '.join(d['actions']) or '-'}")
+        _out(t("cli.supervision.photos", lang, n=len(d["photos"])))
+    sep = ", " if lang == "en" else "、"
+    _out(
+        t(
+            "cli.supervision.next",
+            lang,
+            actions=sep.join(_action(a, lang) for a in d["actions"]) or "-",
+        )
+    )
     return EXIT_OK
+
+
+def _event_state(value: str, lang: str) -> str:
+    """Return a state in an order's history: as stored in English, its label in Chinese."""
+    return value if lang == "en" else _state(value, lang)
 
 
 def cmd_move(args: argparse.Namespace) -> int:
@@ -103,15 +174,25 @@ def cmd_move(args: argparse.Namespace) -> int:
         try:
             photos.append(Path(path).read_bytes())
         except OSError as exc:
-            msg = f"cannot read the photo: {exc.strerror or exc}"
-            raise InputError(msg, file=str(path)) from None
+            raise InputError.keyed(
+                "cli.photo", file=str(path), reason=exc.strerror or str(exc)
+            ) from None
     row = supervision.move_order(
         store, user, args.order, args.action, version=args.version, note=args.note,
         photos=photos, as_of=parse_date(args.as_of, option="--as-of"),
     )  # fmt: skip
-    _out(f"{row['number']} is now {_state(row['state'])} (version {row['version']})")
+    lang = lang_of(args)
+    _out(
+        t(
+            "cli.supervision.moved",
+            lang,
+            number=row["number"],
+            state=_state(row["state"], lang),
+            version=row["version"],
+        )
+    )
     if "remaining" in row:
-        _out(f"re-check: {row['fixed']} fixed, {row['remaining']} left")
+        _out(t("cli.supervision.rechecked", lang, fixed=row["fixed"], left=row["remaining"]))
     return EXIT_OK
 
 
@@ -131,9 +212,19 @@ def cmd_issue(args: argparse.Namespace) -> int:
             store, user, community=args.community, grids=args.grid, rules=args.rule,
             as_of=as_of, deadline_days=args.days,
         )  # fmt: skip
+    lang = lang_of(args)
     for o in orders:
-        _out(f"{o['number']}  grid {o['grid']}  {o['failures']} item(s)  fix by {o['deadline']}")
-    _out(f"{len(orders)} order(s) issued")
+        _out(
+            t(
+                "cli.supervision.issued_one",
+                lang,
+                number=o["number"],
+                grid=o["grid"],
+                n=o["failures"],
+                deadline=o["deadline"],
+            )
+        )
+    _out(t("cli.supervision.issued", lang, n=len(orders)))
     return EXIT_OK
 
 

@@ -16,6 +16,7 @@ import shutil
 
 import pytest
 from apptest_login import app_as
+from latin_text import english_left
 
 from gridmap import auth
 from gridmap.model import UserRole
@@ -37,43 +38,6 @@ def _cases() -> list[tuple[str, str]]:
         if refused and user in ("viewer", "wk"):
             out.append((user, refused[-1]))
     return out
-
-#: Names that stay as they are in a Chinese UI (formats, systems, standards, products).
-ALLOWED = (
-    "gridmap", "GeoJSON", "GeoPackage", "Shapefile", "GPKG", "CSV", "XLSX", "XLS", "PDF",
-    "DOCX", "HTML", "JSON", "PNG", "JPEG", "JPG", "KML", "ZIP", "SHP", "WGS-84", "WGS84",
-    "GCJ-02", "BD-09", "CGCS2000", "EPSG", "API", "Open311", "OpenStreetMap", "OSM", "URL",
-    "SQLite", "PostgreSQL", "PostGIS", "Token", "token", "ID", "id", "GPS", "SMS", "HTTP",
-    "HTTPS", "UTF-8", "GBK", "Excel", "WPS", "Streamlit", "XYZ", "TMS", "WMTS", "Amap",
-    "Tianditu", "DataV", "Markdown",
-    "English",  # the language switch names each language in itself
-    "leaflet_markercluster", "leaflet", "jquery", "XStatic",  # packages (about page)
-    "STARTTLS", "SSL", "MBTiles",
-)
-_ALLOWED_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(map(re.escape, ALLOWED)) + r")(?![A-Za-z])")
-_TOKENS = re.compile(
-    r"[a-z][\w+.-]*://\S*|\S+@\S+|[\w./-]+\.(?:py|csv|xlsx|json|geojson|gpkg|zip|pdf|docx|toml|png"
-    r"|sqlite|shp|prj)\b"  # URLs, addresses, file names
-    r"|\b[A-Z]{1,4}-?\d[\w-]*|\b\d[\w.,:/%-]*"  # codes (AJ2026…, W0001), numbers with units
-    r"|--[\w-]+|`[^`]*`|\$\w+|:[a-z_]+:|:material/[a-z_]+:"  # options, code, env, icons
-    r"|(?:km²|m²)|\b(?:km|m|kg|L|px|MB|KB|GB|h|min|s|x|y|lon|lat)\b"
-)
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-WORD = re.compile(r"[A-Za-z]{2,}")
-
-
-def english_left(text: str) -> str | None:
-    """Return the offending rest of ``text`` when it is English, else ``None``."""
-    plain = re.sub(r"\\(.)", r"\1", str(text))  # markdown escapes
-    plain = _ALLOWED_RE.sub(" ", _TOKENS.sub(" ", plain))
-    words = WORD.findall(plain)
-    if not words:
-        return None
-    if not CJK.search(plain):
-        return plain.strip()
-    if re.search(r"[A-Za-z]{2,}(?:[\s,;'’-]+[A-Za-z]{2,}){2,}", plain):
-        return plain.strip()
-    return None
 
 
 def _headers(table) -> list[str]:
