@@ -105,7 +105,7 @@ def test_rebalance_and_plan_import_speak_chinese(demo_store, tmp_path, capsys):
     assert main(["--lang", "zh", "plan", "import", str(bad)]) == 3
     err = capsys.readouterr().err
     assert "bad.csv，第 1 行，网格编码列：没有编码为 999999999999999 的网格" in err
-    assert "有 1 个问题，未做任何修改" in err
+    assert "bad.csv：1 个问题，未做任何修改" in err
     assert main(["--lang", "en", "plan", "import", str(bad)]) == 3
     assert "row 1, column 'grid_code': no grid with code 999999999999999" in (
         capsys.readouterr().err
