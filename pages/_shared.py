@@ -119,6 +119,17 @@ def lbl(value: object, field: str | None = None) -> str:
     return i18n.label(value, lang(), field=field)
 
 
+def issue_config() -> Any:
+    """The issue settings (:func:`gridmap.issues.load_issue_config`); a bad file stops the page."""
+    from gridmap import issues
+
+    try:
+        return issues.load_issue_config()
+    except GridmapError as exc:
+        st.error(tr("error.generic", message=err_text(exc)))
+        st.stop()
+
+
 def settings() -> dict[str, Any]:
     """Current settings (defaults overridden by the TOML file); defaults if the file is bad."""
     try:
@@ -532,10 +543,22 @@ def visible_communities(user: User) -> Any:
 # --- widgets ------------------------------------------------------------------------------
 
 
-def community_names(frames: Mapping[str, Any]) -> dict[str, str]:
-    """Visible community code -> name."""
-    comms = frames["communities"]
-    return dict(zip(comms["code"], comms["name"], strict=True))
+#: Visible community code -> name (:func:`gridmap.maps.panels.community_names`).
+community_names = panels.community_names
+
+
+def one_or_all(
+    where: Any, label: str, options: list, *, key: str, format_func: Callable | None = None
+) -> Any:
+    """A selectbox (in ``where``, a column or ``st``) of 全部 (None) and ``options``."""
+    shown = format_func or str
+    return where.selectbox(
+        label,
+        [None, *options],
+        key=key,
+        format_func=lambda v: tr("map.filter.all") if v is None else shown(v),
+        placeholder=tr("widget.choose"),
+    )
 
 
 def column_input(column: Column, value: Any, *, key: str) -> Any:
@@ -710,14 +733,11 @@ def show_pick(frames: Mapping[str, Any], picked: tuple[float, float] | None) -> 
         st.caption(tr("pick.hint"))
         return
     lon, lat = picked
-    grids = frames.get("grids")
-    code = panels.grid_at(grids, lon, lat) if grids is not None and len(grids) else None
-    if code is None:
+    place = panels.picked_place(frames, lon, lat)
+    if place is None:
         st.caption(tr("pick.outside", lon=lon, lat=lat))
         return
-    row = grids[grids["code"] == code].iloc[0]
-    community = community_names(frames).get(row.get("community"), row.get("community") or "—")
-    st.caption(tr("pick.where", lon=lon, lat=lat, grid=code, community=community))
+    st.caption(tr("pick.where", lon=lon, lat=lat, grid=place[0], community=place[1]))
 
 
 def phone_page() -> None:
