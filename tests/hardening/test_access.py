@@ -449,9 +449,13 @@ READS: set[Callable] = {
     issues.month_scores,
     issues.overdue_counts,
     issues.resolve_issue,
+    issues.timeline_frame,
     importing.street_center,
     importing.street_area,
     importing.safe_file_name,
+    importing.stage_upload,  # a temporary file, not the store
+    importing.discard_upload,
+    importing.problems_table,
     config.mask_url,
     config.street_zone,
     exports._common.file_name,
