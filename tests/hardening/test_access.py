@@ -428,6 +428,7 @@ READS: set[Callable] = {
     points.point_panel,
     points.validate_values,
     users.list_users,
+    users.display_table,
     workers.get_worker,
     workers.list_workers,
     workers.unstaffed_grids,
