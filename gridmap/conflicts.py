@@ -160,7 +160,7 @@ def changed_values(entered: Mapping[str, Any], read: Mapping[str, Any]) -> dict[
     >>> changed_values({"name": "张三", "households": 3.0, "note": ""},
     ...                {"name": "张三", "households": 3, "note": None})
     {}
-    >>> changed_values({"households": 4, "phone": "138"}, {"households": 3})
-    {'households': 4, 'phone': '138'}
+    >>> changed_values({"households": 4, "status": "ok"}, {"households": 3})
+    {'households': 4, 'status': 'ok'}
     """
     return {k: v for k, v in entered.items() if k not in read or not _same(v, read[k])}
