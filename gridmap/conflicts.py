@@ -13,6 +13,7 @@ version or apply the user's change on top of it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from gridmap.errors import ConflictError
 if TYPE_CHECKING:
     from gridmap.store import Store
 
-__all__ = ["FieldChange", "OtherChange", "other_change"]
+__all__ = ["FieldChange", "OtherChange", "changed_values", "other_change"]
 
 #: Columns every save changes: not worth telling.
 _BOOKKEEPING = {"version", "updated_at", "created_at", "id"}
@@ -134,3 +135,32 @@ def other_change(store: Store, error: ConflictError) -> OtherChange | None:
         fields=tuple(fields),
         deleted=deleted,
     )
+
+
+def _same(entry: Any, read: Any) -> bool:
+    """Whether a form entry equals the value as read (blank is blank; 3 == 3.0; "3" == 3)."""
+    if entry in (None, "") and read in (None, ""):
+        return True
+    if isinstance(entry, bool) or isinstance(read, bool):
+        return bool(entry) == bool(read)
+    if isinstance(entry, int | float) and isinstance(read, int | float):
+        return float(entry) == float(read)
+    return entry == read or str(entry) == str(read)
+
+
+def changed_values(entered: Mapping[str, Any], read: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the entries of a form that differ from the record as the user read it.
+
+    Saving only these, a change applied again after a refused stale save keeps what
+    the other person changed in the fields the user left alone. An entry the read
+    record does not hold counts as changed.
+
+    Examples
+    --------
+    >>> changed_values({"name": "张三", "households": 3.0, "note": ""},
+    ...                {"name": "张三", "households": 3, "note": None})
+    {}
+    >>> changed_values({"households": 4, "status": "ok"}, {"households": 3})
+    {'households': 4, 'status': 'ok'}
+    """
+    return {k: v for k, v in entered.items() if k not in read or not _same(v, read[k])}

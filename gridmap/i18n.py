@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from enum import Enum
 from typing import Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "LABELS",
     "LANGS",
     "STRINGS",
+    "escape_markdown",
     "field_label",
     "format_date",
     "format_frame",
@@ -2091,3 +2093,28 @@ def _is_number(value: object) -> bool:
     import numbers
 
     return isinstance(value, numbers.Real)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&=^\"'])")
+#: Where GFM would find an auto-link in the *text* (after escapes are resolved, so
+#: backslashes cannot stop it): ``scheme://``, ``www.`` and ``@`` of an e-mail address.
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?=@)")
+_WORD_JOINER = "\u2060"  # invisible, not a word character: breaks the auto-link patterns
+
+
+def escape_markdown(value: object) -> str:
+    r"""Return user text escaped for anything that renders Markdown (the app's one escaping).
+
+    Every ASCII punctuation Markdown could use is backslash-escaped, so user text
+    stays text: no images, links, HTML, math, emoji shortcodes, ``:color[...]``
+    directives, headings or lists; line breaks become spaces. GFM finds auto-links
+    in the text after escapes are resolved, so an invisible word joiner goes after
+    ``scheme:``, ``www`` and before ``@``: no URL or e-mail address becomes a link.
+
+    Examples
+    --------
+    >>> escape_markdown("**bold** [x](y)")
+    '\\*\\*bold\\*\\* \\[x\\]\\(y\\)'
+    """
+    text = _AUTOLINK.sub(_WORD_JOINER, " ".join(str(value).splitlines()))
+    return _MD_SPECIAL.sub(r"\\\1", text)

@@ -10,6 +10,8 @@ for new grids. Then it writes every row in one transaction, or nothing.
 from __future__ import annotations
 
 import functools
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap import config
+from gridmap import config, i18n
 from gridmap.auth import SYSTEM, User, require
 from gridmap.errors import ImportReport, InputError, PermissionDenied
 from gridmap.grids.scope import communities_of_points, grid_placement_problems
@@ -32,8 +34,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "POINT_RECORD_LAYERS",
+    "discard_upload",
     "import_file",
+    "problems_table",
     "safe_file_name",
+    "stage_upload",
     "street_area",
     "street_center",
 ]
@@ -499,3 +504,49 @@ def safe_file_name(name: str, *, max_bytes: int = MAX_NAME_BYTES) -> str:
     room = max(1, max_bytes - len(suffix.encode("utf-8")))
     stem = stem.encode("utf-8")[:room].decode("utf-8", "ignore").strip() or "upload"
     return stem + suffix
+
+
+def stage_upload(name: str, data: bytes | memoryview) -> Path:
+    """Save an uploaded file in a new temporary folder under a safe name; return its path.
+
+    The folder's name starts with ``gridmap-upload-``; :func:`discard_upload` removes it.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be written (the folder is removed first).
+    """
+    folder = Path(tempfile.mkdtemp(prefix="gridmap-upload-"))
+    path = folder / safe_file_name(name)  # a 300-character name fits too
+    try:
+        path.write_bytes(data)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return path
+
+
+def discard_upload(path: str | Path) -> None:
+    """Remove the temporary folder of a file :func:`stage_upload` saved (gone already is fine)."""
+    shutil.rmtree(Path(path).parent, ignore_errors=True)
+
+
+def problems_table(report: ImportReport, lang: str, *, limit: int | None = None) -> pd.DataFrame:
+    """Return the first ``limit`` problems of a report as a table with headers in ``lang``.
+
+    Columns: row (blank for the whole file), column, severity and the problem's text.
+    """
+    header = {
+        name: i18n.t(f"import.{name}", lang) for name in ("row", "column", "severity", "problem")
+    }
+    return pd.DataFrame(
+        [
+            {
+                header["row"]: "" if p.row is None else str(p.row),
+                header["column"]: p.column or "",
+                header["severity"]: i18n.t(f"import.{p.severity}", lang),
+                header["problem"]: p.text(lang),
+            }
+            for p in report.problems[:limit]
+        ]
+    )

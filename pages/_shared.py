@@ -8,7 +8,6 @@ column schemas into inputs.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -81,26 +80,9 @@ def lang() -> str:
     return i18n.normalize_lang(st.session_state.get(K_LANG))
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&=^\"'])")
-#: Where GFM would find an auto-link in the *text* (after escapes are resolved, so
-#: backslashes cannot stop it): ``scheme://``, ``www.`` and ``@`` of an e-mail address.
-_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?=@)")
-_WORD_JOINER = "\u2060"  # invisible, not a word character: breaks the auto-link patterns
-
-
-def md(value: object) -> str:
-    """Escape user text for anything Streamlit renders as Markdown: the one escaping helper.
-
-    st.markdown/caption/info/..., widget labels, radio and pill options, metric values and
-    st.table cells all interpret Markdown. Every ASCII punctuation Markdown could use is
-    backslash-escaped, so user text stays text: no images, links, HTML, math, emoji
-    shortcodes, ``:color[...]`` directives, headings or lists; line breaks become spaces.
-    GFM finds auto-links in the text after escapes are resolved, so an invisible word
-    joiner goes after ``scheme:``, ``www`` and before ``@``: no URL or e-mail address
-    becomes a link.
-    """
-    text = _AUTOLINK.sub(_WORD_JOINER, " ".join(str(value).splitlines()))
-    return _MD_SPECIAL.sub(r"\\\1", text)
+#: Escape user text for anything Streamlit renders as Markdown (st.markdown, captions,
+#: messages, widget labels, options, metric values, st.table cells): the one escaping.
+md = i18n.escape_markdown
 
 
 def tr(key: str, **fmt: object) -> str:
@@ -117,6 +99,17 @@ def err_text(exc: BaseException) -> str:
 def lbl(value: object, field: str | None = None) -> str:
     """Display name of a canonical value in the session's language."""
     return i18n.label(value, lang(), field=field)
+
+
+def issue_config() -> Any:
+    """The issue settings (:func:`gridmap.issues.load_issue_config`); a bad file stops the page."""
+    from gridmap import issues
+
+    try:
+        return issues.load_issue_config()
+    except GridmapError as exc:
+        st.error(tr("error.generic", message=err_text(exc)))
+        st.stop()
 
 
 def settings() -> dict[str, Any]:
@@ -273,16 +266,6 @@ def read_version(key: str, fresh: Any, values: Mapping[str, Any] | None = None) 
     return int(versions[key][0])
 
 
-def _same(entry: Any, read: Any) -> bool:
-    if entry in (None, "") and read in (None, ""):
-        return True
-    if isinstance(entry, bool) or isinstance(read, bool):
-        return bool(entry) == bool(read)
-    if isinstance(entry, int | float) and isinstance(read, int | float):
-        return float(entry) == float(read)
-    return entry == read or str(entry) == str(read)
-
-
 def changed_values(key: str, entered: Mapping[str, Any]) -> dict[str, Any]:
     """The entries of form ``key`` that differ from the record as the user read it.
 
@@ -290,7 +273,7 @@ def changed_values(key: str, entered: Mapping[str, Any]) -> dict[str, Any]:
     other person changed in the fields the user left alone.
     """
     read = st.session_state.get(K_READ, {}).get(key, (None, {}))[1]
-    return {k: v for k, v in entered.items() if k not in read or not _same(v, read[k])}
+    return conflicts.changed_values(entered, read)
 
 
 def forget_read_versions(prefix: str, *, keep: str | None = None) -> None:
@@ -532,10 +515,22 @@ def visible_communities(user: User) -> Any:
 # --- widgets ------------------------------------------------------------------------------
 
 
-def community_names(frames: Mapping[str, Any]) -> dict[str, str]:
-    """Visible community code -> name."""
-    comms = frames["communities"]
-    return dict(zip(comms["code"], comms["name"], strict=True))
+#: Visible community code -> name (:func:`gridmap.maps.panels.community_names`).
+community_names = panels.community_names
+
+
+def one_or_all(
+    where: Any, label: str, options: list, *, key: str, format_func: Callable | None = None
+) -> Any:
+    """A selectbox (in ``where``, a column or ``st``) of 全部 (None) and ``options``."""
+    shown = format_func or str
+    return where.selectbox(
+        label,
+        [None, *options],
+        key=key,
+        format_func=lambda v: tr("map.filter.all") if v is None else shown(v),
+        placeholder=tr("widget.choose"),
+    )
 
 
 def column_input(column: Column, value: Any, *, key: str) -> Any:
@@ -710,14 +705,11 @@ def show_pick(frames: Mapping[str, Any], picked: tuple[float, float] | None) -> 
         st.caption(tr("pick.hint"))
         return
     lon, lat = picked
-    grids = frames.get("grids")
-    code = panels.grid_at(grids, lon, lat) if grids is not None and len(grids) else None
-    if code is None:
+    place = panels.picked_place(frames, lon, lat)
+    if place is None:
         st.caption(tr("pick.outside", lon=lon, lat=lat))
         return
-    row = grids[grids["code"] == code].iloc[0]
-    community = community_names(frames).get(row.get("community"), row.get("community") or "—")
-    st.caption(tr("pick.where", lon=lon, lat=lat, grid=code, community=community))
+    st.caption(tr("pick.where", lon=lon, lat=lat, grid=place[0], community=place[1]))
 
 
 def phone_page() -> None:

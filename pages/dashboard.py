@@ -5,17 +5,12 @@ import datetime as dt
 import streamlit as st
 
 from gridmap import auth, i18n, issues, ledger
-from gridmap.errors import GridmapError
 from pages import _shared as sh
 
 user = sh.require_login()
 store = sh.get_store()
 st.subheader(sh.tr("nav.dashboard"))
-try:
-    cfg = issues.load_issue_config()
-except GridmapError as exc:
-    st.error(sh.tr("error.generic", message=sh.err_text(exc)))
-    st.stop()
+cfg = sh.issue_config()
 lang = sh.lang()
 
 found = issues.list_issues(store, user, config=cfg)

@@ -1,10 +1,7 @@
 """Import page: upload a file, choose layer and coordinate system, dry run, then commit."""
 
-import shutil
-import tempfile
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from gridmap import importing
@@ -16,7 +13,7 @@ user = sh.require_login("import")
 store = sh.get_store()
 max_mb = float(sh.settings()["max_upload_mb"])
 SHOWN = 200  # problems shown in the table; all of them are in the CSV download
-K_JOB = "gm_import_job"  # {"dir", "path", "file_id", "options", "report"}
+K_JOB = "gm_import_job"  # {"path", "file_id", "options", "report"}
 
 st.subheader(sh.tr("nav.import"))
 upload = st.file_uploader(
@@ -64,7 +61,7 @@ options = {
 def _forget_job() -> None:
     job = st.session_state.pop(K_JOB, None)
     if job:
-        shutil.rmtree(job["dir"], ignore_errors=True)
+        importing.discard_upload(job["path"])
 
 
 job = st.session_state.get(K_JOB)
@@ -75,45 +72,22 @@ if job and (upload is None or job["file_id"] != upload.file_id or job["options"]
 if upload is not None and upload.size > max_mb * 1024 * 1024:
     st.error(sh.tr("import.too_large", mb=int(max_mb)))
 elif upload is not None and st.button(sh.tr("import.check"), key="gm_import_check"):
-    folder = Path(tempfile.mkdtemp(prefix="gridmap-upload-"))
-    path = folder / importing.safe_file_name(upload.name)  # a 300-character name fits too
     try:
-        path.write_bytes(upload.getbuffer())
+        path = importing.stage_upload(upload.name, upload.getbuffer())
     except OSError as exc:
-        shutil.rmtree(folder, ignore_errors=True)
         st.error(sh.tr("import.cannot_save", message=exc.strerror or str(exc)))
         st.stop()
     report = None
     try:
         with st.spinner(sh.tr("import.checking")):
             report = sh.run_action(
-                lambda: importing.import_file(
-                    store,
-                    options["layer"],
-                    path,
-                    crs=options["crs"],
-                    columns=options["columns"],
-                    code_prefix=options["code_prefix"],
-                    dry_run=True,
-                    repair=options["repair"],
-                    replace=options["replace"],
-                    allow_outside=options["allow_outside"],
-                    user=user,
-                )
+                lambda: importing.import_file(store, path=path, dry_run=True, user=user, **options)
             )
     finally:  # whatever happened, a failed check leaves no temporary folder behind
         if report is None:
-            shutil.rmtree(folder, ignore_errors=True)
-    if report is None:
-        shutil.rmtree(folder, ignore_errors=True)
-    else:
-        job = {
-            "dir": str(folder),
-            "path": str(path),
-            "file_id": upload.file_id,
-            "options": options,
-            "report": report,
-        }
+            importing.discard_upload(path)
+    if report is not None:
+        job = {"path": str(path), "file_id": upload.file_id, "options": options, "report": report}
         st.session_state[K_JOB] = job
 
 if job:
@@ -126,21 +100,7 @@ if job:
     )
     st.markdown(f"**{summary}**")
     if report.problems:
-        shown = report.problems[:SHOWN]
-        sh.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        sh.tr("import.row"): "" if p.row is None else str(p.row),
-                        sh.tr("import.column"): p.column or "",
-                        sh.tr("import.severity"): sh.tr(f"import.{p.severity}"),
-                        sh.tr("import.problem"): p.text(sh.lang()),
-                    }
-                    for p in shown
-                ]
-            ),
-            hide_index=True,
-        )
+        sh.dataframe(importing.problems_table(report, sh.lang(), limit=SHOWN), hide_index=True)
         if len(report.problems) > SHOWN:
             st.warning(sh.tr("import.more_problems", shown=SHOWN, n=len(report.problems)))
         st.download_button(
@@ -159,18 +119,12 @@ if job:
             done = sh.run_action(
                 lambda: importing.import_file(
                     store,
-                    options["layer"],
-                    job["path"],
-                    crs=options["crs"],
-                    columns=options["columns"],
-                    code_prefix=options["code_prefix"],
-                    repair=options["repair"],
-                    replace=options["replace"],
-                    allow_outside=options["allow_outside"],
+                    path=job["path"],
                     user=user,
                     progress=lambda fraction, stage: bar.progress(
                         fraction, text=sh.tr(f"import.stage.{stage}")
                     ),
+                    **options,
                 )
             )
             bar.progress(1.0, text=sh.tr("import.finished"))

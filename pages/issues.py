@@ -1,4 +1,9 @@
-"""Issue cases: filters, map by status, a case's timeline, photos and moves; daily lists."""
+"""Issue cases: filters, map by status, a case's timeline, photos and moves; daily lists.
+
+Longer than 150 lines because the case panel is one fragment (a move or an edit reruns
+only it, not the map) holding five versioned actions of the case: confirm its grid,
+move it with a note, photos and a worker, link and merge duplicates.
+"""
 
 import datetime as dt
 
@@ -7,7 +12,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from gridmap import auth, issues, maps, snapshot
-from gridmap.errors import GridmapError
 from gridmap.maps import panels
 from gridmap.model import IssueStatus
 from pages import _shared as sh
@@ -15,13 +19,9 @@ from pages import _shared as sh
 user = sh.require_login()
 store = sh.get_store()
 st.subheader(sh.tr("nav.issues"))
-try:
-    cfg = issues.load_issue_config()
-except GridmapError as exc:
-    st.error(sh.tr("error.generic", message=sh.err_text(exc)))
-    st.stop()
+cfg = sh.issue_config()
 frames = sh.visible_frames(user)
-workers = sorted({n for names in frames["grids"]["worker_names"] for n in names})
+workers = panels.worker_names(frames)
 
 c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
 status = c1.multiselect(
@@ -31,20 +31,10 @@ status = c1.multiselect(
     placeholder=sh.tr("map.filter.all"),
     key="gm_iss_status",
 )
-grid = c2.selectbox(
-    sh.tr("issues.filter.grid"),
-    [None, *sorted(frames["grids"]["code"])],
-    key="gm_iss_grid",
-    format_func=lambda g: sh.tr("map.filter.all") if g is None else g,
-    placeholder=sh.tr("widget.choose"),
+grid = sh.one_or_all(
+    c2, sh.tr("issues.filter.grid"), sorted(frames["grids"]["code"]), key="gm_iss_grid"
 )
-worker = c3.selectbox(
-    sh.tr("map.filter.worker"),
-    [None, *workers],
-    key="gm_iss_worker",
-    format_func=lambda w: sh.tr("map.filter.all") if w is None else w,
-    placeholder=sh.tr("widget.choose"),
-)
+worker = sh.one_or_all(c3, sh.tr("map.filter.worker"), workers, key="gm_iss_worker")
 overdue = c4.checkbox(sh.tr("issues.filter.overdue"), key="gm_iss_overdue")
 found = issues.list_issues(
     store, user, status=status, grid=grid, worker=worker, overdue=overdue, config=cfg
@@ -81,6 +71,12 @@ def case_panel(found: pd.DataFrame) -> None:
         sh.forget_read_versions("gm_iss_", keep=row_key)
         read = sh.read_version(row_key, detail["version"])
         sh.conflict_notice(row_key)
+
+        def act(change, success: str) -> None:
+            """Save a versioned change of this case; a saved one reruns the panel."""
+            done = sh.versioned_action(change, key=row_key, version=read, success=success)
+            done is not None and sh.rerun_fragment()
+
         if detail["overdue"]:
             st.warning(sh.tr("issues.overdue_badge"))
         if detail["flagged"]:
@@ -99,14 +95,10 @@ def case_panel(found: pd.DataFrame) -> None:
                     key=f"gm_iss_grid_{pick}",
                 )
                 if g2.button(sh.tr("issues.confirm_grid"), key=f"gm_iss_confirm_{pick}"):
-                    sh.versioned_action(
-                        lambda v: issues.confirm_grid(
-                            store, user, pick, grid=chosen, version=v
-                        ),
-                        key=row_key,
-                        version=read,
-                        success=sh.tr("issues.grid_confirmed", grid=chosen),
-                    ) is not None and sh.rerun_fragment()
+                    act(
+                        lambda v: issues.confirm_grid(store, user, pick, grid=chosen, version=v),
+                        sh.tr("issues.grid_confirmed", grid=chosen),
+                    )
         if detail["duplicate_of"]:
             st.info(sh.tr("issues.duplicate_of", code=detail["duplicate_of"]))
         if detail["duplicates"]:
@@ -115,11 +107,7 @@ def case_panel(found: pd.DataFrame) -> None:
             st.caption(sh.tr("issues.linked", codes="、".join(detail["linked"])))
         sh.show_fields(detail["values"])
         st.markdown(f"**{sh.tr('issues.timeline')}**")
-        sh.show_frame(
-            pd.DataFrame(
-                detail["timeline"], columns=["at", "user", "from_status", "to_status", "note"]
-            )
-        )
+        sh.show_frame(issues.timeline_frame(detail))
         for photo in detail["photos"]:
             st.image(
                 issues.issue_photo(store, user, photo["id"]),
@@ -137,14 +125,11 @@ def case_panel(found: pd.DataFrame) -> None:
                     format_func=lambda m: sh.tr(f"issues.action.{m.action}"),
                 )
                 note = st.text_area(sh.tr("issues.note"))
-                grid_workers = store.workers_of(detail["grid"]) if detail["grid"] else []
                 to_worker = st.selectbox(
                     sh.tr("issues.worker"),
-                    [None, *[w["code"] for w in grid_workers]],
+                    [None, *detail["dispatch_to"]],
                     format_func=lambda c: (
-                        sh.tr("issues.worker_all")
-                        if c is None
-                        else next(w["name"] for w in grid_workers if w["code"] == c)
+                        sh.tr("issues.worker_all") if c is None else detail["dispatch_to"][c]
                     ),
                 )
                 files = st.file_uploader(
@@ -155,7 +140,7 @@ def case_panel(found: pd.DataFrame) -> None:
                 st.caption(sh.tr("issues.handle_note"))
                 if st.form_submit_button(sh.tr("issues.move"), type="primary"):
                     photos = [f.getvalue() for f in files or []]
-                    sh.versioned_action(
+                    act(
                         lambda v: issues.move_issue(
                             store,
                             user,
@@ -167,33 +152,25 @@ def case_panel(found: pd.DataFrame) -> None:
                             worker=to_worker if move.target.value == "dispatched" else None,
                             config=cfg,
                         ),
-                        key=row_key,
-                        version=read,
-                        success=sh.tr(
-                            "issues.moved", status=sh.lbl(move.target.value, "status")
-                        ),
-                    ) is not None and sh.rerun_fragment()
+                        sh.tr("issues.moved", status=sh.lbl(move.target.value, "status")),
+                    )
         if auth.can(user, "edit_issues", community=detail["community"]):
             other = st.text_input(sh.tr("issues.other"), key=f"gm_iss_other_{pick}")
             b1, b2 = st.columns(2)
             if b1.button(sh.tr("report.link"), key=f"gm_iss_link_{pick}", disabled=not other):
-                sh.versioned_action(
+                act(
                     lambda v: issues.link_duplicate(
                         store, user, pick, other=other.strip(), version=v
                     ),
-                    key=row_key,
-                    version=read,
-                    success=sh.tr("report.linked"),
-                ) is not None and sh.rerun_fragment()
+                    sh.tr("report.linked"),
+                )
             if b2.button(sh.tr("report.merge"), key=f"gm_iss_merge_{pick}", disabled=not other):
-                sh.versioned_action(
+                act(
                     lambda v: issues.merge_duplicate(
                         store, user, pick, into=other.strip(), version=v
                     ),
-                    key=row_key,
-                    version=read,
-                    success=sh.tr("report.merged"),
-                ) is not None and sh.rerun_fragment()
+                    sh.tr("report.merged"),
+                )
 
 
 view = sh.sections({"list": "issues.tab.list", "daily": "issues.tab.daily"}, key="gm_iss_view")
@@ -216,18 +193,7 @@ if view == "list":
             hit = panels.point_at({"issues": found}, lon, lat)
             if hit:
                 st.session_state["gm_iss_pick"] = hit[1]
-        columns = [
-            "code",
-            "status",
-            "category",
-            "subcategory",
-            "grid",
-            "reported_at",
-            "deadline",
-            "overdue",
-            "age_h",
-        ]
-        sh.show_frame(found[columns], height=260)
+        sh.show_frame(found[list(issues.LIST_COLUMNS)], height=260)
     with right:
         case_panel(found)
 

@@ -4,6 +4,10 @@ A store above the ``map_tile_threshold`` setting is drawn from the app's tiles
 (:func:`gridmap.maps.tiles.use_tiles`): the page then reads only what it shows
 (the scope's extent, a grid found by code, the feature under a click). The map
 and its side panel run in a fragment, so a click reruns only them.
+
+Longer than 150 lines because it draws the map two ways (from tiles for a large city,
+from the frames below the threshold), each a fragment with its own side panel and
+filters, and both share the point and grid panels and the basemap choice.
 """
 
 import streamlit as st
@@ -18,13 +22,6 @@ conf = sh.settings()
 basemap = st.session_state.get("gm_map_basemap", conf["basemap"])
 st.subheader(sh.tr("nav.map"))
 K_VIEW = "gm_map_view"  # the map's last (center, zoom): filter changes keep the view
-
-
-def shown_in(shown, point) -> bool:
-    """Whether a point record (layer, id) is among the filtered frames."""
-    layer, row_id = point
-    frame = shown.get(layer)
-    return frame is not None and "id" in frame.columns and bool((frame["id"] == row_id).any())
 
 
 def show_point(attrs: dict, names: dict) -> None:
@@ -113,9 +110,7 @@ def layer_map(frames, shown, center, zoom, found_grid, names) -> None:
             if point is None and code is None:
                 st.info(sh.tr("map.no_grid"))
         # the filters hide the selected object: the panel is cleared, not left stale
-        if (point is not None and not shown_in(shown, point)) or (
-            code is not None and code not in set(shown["grids"]["code"])
-        ):
+        if not panels.shows(shown, point=point, grid=code):
             point, code = None, None
             st.info(sh.tr("map.filtered_out"))
         if point is not None:
@@ -129,9 +124,8 @@ if sh.tile_mode():
     names = dict(zip(communities["code"], communities["name"], strict=True))
     st.caption(sh.tr("map.tiles_note", n=f"{sh.map_size():,}"))
     c1, c2 = st.columns(2)
-    chosen = c1.selectbox(sh.tr("map.filter.community"), [None, *names],
-                          format_func=lambda c: sh.tr("map.filter.all") if c is None
-                          else names.get(c, c), key="gm_t_comm")  # fmt: skip
+    chosen = sh.one_or_all(c1, sh.tr("map.filter.community"), list(names), key="gm_t_comm",
+                           format_func=lambda c: names.get(c, c))
     query = c2.text_input(sh.tr("map.search"), key="gm_t_search",
                           placeholder=sh.tr("map.search_code_hint"))
     bounds = sh.visible_extent(user)
@@ -143,15 +137,13 @@ if sh.tile_mode():
         if found is None:
             st.info(sh.tr("map.search_none"))
         else:
-            minx, miny, maxx, maxy = found.bounds
-            center, zoom = ((miny + maxy) / 2, (minx + maxx) / 2), 17
+            center, zoom = panels.search_view(found.bounds)
     tile_map(bounds, center, zoom, found.grid if found else None, names)
 else:
     frames = sh.visible_frames(user)
     names = sh.community_names(frames)
-    workers = sorted({n for names_ in frames["grids"]["worker_names"] for n in names_})
-    statuses = sorted({s for layer in snapshot.POINT_LAYERS
-                       for s in frames[layer]["status"].dropna()})  # fmt: skip
+    workers = panels.worker_names(frames)
+    statuses = panels.point_statuses(frames)
     c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 2])
     chosen_communities = c1.multiselect(
         sh.tr("map.filter.community"),
@@ -190,8 +182,7 @@ else:
                 format_func=lambda h: h.label,
                 key="gm_f_hit",
             )
-            minx, miny, maxx, maxy = found.bounds
-            center, zoom = ((miny + maxy) / 2, (minx + maxx) / 2), 17
+            center, zoom = panels.search_view(found.bounds)
         else:
             st.info(sh.tr("map.search_none"))
     shown = snapshot.filter_frames(

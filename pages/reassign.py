@@ -1,4 +1,9 @@
-"""Reassign page (planners): select grids, assign workers, watch the balance, save safely."""
+"""Reassign page (planners): select grids, assign workers, watch the balance, save safely.
+
+Longer than 150 lines because it is one workflow on one unsaved plan kept in the
+session: select grids on the map or in the table, assign, lock, undo and redo, watch
+the workload bars against their bounds, review a proposed rebalance, validate and save.
+"""
 
 import altair as alt
 import pandas as pd
@@ -58,8 +63,7 @@ if c4.button(sh.tr("reassign.reload")) or state is None or state["communities"] 
     st.session_state[K_SELECTED] = []
     st.session_state.pop(K_MOVES, None)
 inputs: grid_service.WorkloadInputs = state["inputs"]
-plan, metrics, adjacency, active = inputs.plan, inputs.metrics, inputs.adjacency, inputs.active
-idle = inputs.idle  # active workers without any grid: shown in the bars, may receive grids
+plan, metrics = inputs.plan, inputs.metrics
 
 totals = balance.worker_totals(plan, metrics, roles=[role])
 default = balance.default_bounds(totals, metrics=[metric]).get(metric, balance.Bounds(0, 0, 0))
@@ -73,12 +77,8 @@ contiguous = b4.checkbox(sh.tr("reassign.contiguity"), value=True, key="gm_reass
 bounds = {metric: balance.Bounds(min(lo, hi), target, max(lo, hi))}
 
 grids = frames["grids"]
-grids = grids[grids["community"].isin(chosen)]
-holders = [plan.holder(g, role) for g in grids["code"]]
-shown = grids.assign(
-    worker=[worker_names.get(w, w) for w in holders],
-    locked=[g in plan.locked for g in grids["code"]],
-)
+shown = balance.plan_grids(grids[grids["community"].isin(chosen)], plan, role=role,
+                           names=worker_names)
 left, right = st.columns([3, 2])
 with left:
     fmap = maps.new_map(bounds=shown.total_bounds if len(shown) else None, lang=sh.lang())
@@ -130,7 +130,7 @@ with right:
                               placeholder=sh.tr("widget.choose"))
     worker = st.selectbox(
         sh.tr("field.worker"),
-        active,
+        inputs.active,
         key="gm_reassign_worker",
         format_func=lambda w: f"{worker_names.get(w, w)} ({w})",
     )
@@ -149,19 +149,13 @@ with right:
         sh.run_action(edits[True])
         st.rerun()
     if u3.button(sh.tr("reassign.rebalance")):
-        st.session_state[K_MOVES] = balance.rebalance(
-            plan,
-            metrics,
-            bounds,
-            adjacency=adjacency,
-            role=role,
-            workers=idle,
-            require_contiguity=contiguous,
+        st.session_state[K_MOVES] = inputs.rebalance(
+            bounds, role=role, require_contiguity=contiguous
         )
 
 st.markdown(f"**{sh.tr('reassign.bars')}**")
-table = balance.workload_table(plan, metrics, bounds, metric=metric, roles=[role], workers=idle)
-table["name"] = [f"{worker_names.get(w, w)} ({w})" for w in table["worker"]]
+# idle workers (active, holding no grid) are shown in the bars and may receive grids
+table = inputs.workload(bounds, metric=metric, role=role, names=worker_names)
 bars = (
     alt.Chart(table)
     .mark_bar()
@@ -186,14 +180,7 @@ if moves is not None:
     if not moves:
         st.info(sh.tr("reassign.no_moves"))
     else:
-        diff = pd.DataFrame(
-            {
-                "accept": True,
-                "grid": [m.grid for m in moves],
-                "from_worker": [worker_names.get(m.from_worker, m.from_worker) for m in moves],
-                "to_worker": [worker_names.get(m.to_worker, m.to_worker) for m in moves],
-            }
-        )
+        diff = balance.moves_table(moves, worker_names)
         edited = st.data_editor(
             diff.rename(columns=lambda c: sh.tr(f"field.{c}")),
             hide_index=True,
@@ -210,16 +197,7 @@ changes = plan.changes()
 st.caption(sh.tr("reassign.changes", n=len(changes)))
 v1, v2 = st.columns(2)
 if v1.button(sh.tr("reassign.validate")):
-    findings = balance.validate_plan(
-        plan,
-        metrics,
-        bounds,
-        adjacency=adjacency,
-        require_contiguity=contiguous,
-        roles=[role],
-        active_workers=active,
-        workers=idle,
-    )
+    findings = inputs.validate(bounds, role=role, require_contiguity=contiguous)
     if not findings:
         st.success(sh.tr("reassign.valid"))
     for f in findings:

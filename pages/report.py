@@ -9,7 +9,7 @@ import hashlib
 
 import streamlit as st
 
-from gridmap import auth, i18n, issues, photos, snapshot
+from gridmap import auth, issues, snapshot
 from gridmap.errors import GridmapError
 from gridmap.issues import field
 from pages import _shared as sh
@@ -20,11 +20,7 @@ K_PHOTO_SIG = "gm_rep_photo_sig"  # digest of the upload already kept in the dra
 user = sh.require_login("report")
 store = sh.get_store()
 sh.phone_page()
-try:
-    cfg = issues.load_issue_config()
-except GridmapError as exc:
-    st.error(sh.tr("error.generic", message=sh.err_text(exc)))
-    st.stop()
+cfg = sh.issue_config()
 lang = sh.lang()
 draft = field.load_draft(store, user)
 changes: dict = {}
@@ -40,13 +36,8 @@ cat_key = f"gm_rep_cat_{draft.token}"
 if cat_key not in st.session_state and draft.category in cats:
     st.session_state[cat_key] = draft.category
 category = st.pills(
-    sh.tr("field.category"),
-    cats,
-    format_func=lambda c: cfg.categories[c].label(lang),
-    key=cat_key,
+    sh.tr("field.category"), cats, format_func=lambda c: cfg.categories[c].label(lang), key=cat_key
 )
-if category != draft.category:
-    changes["category"] = category
 
 upload = st.file_uploader(
     sh.tr("report.photo"), type=["jpg", "jpeg", "png", "webp"], key=f"gm_rep_photo_{draft.token}"
@@ -66,8 +57,6 @@ description = st.text_input(
     sh.tr("field.description"), value=draft.description, key=f"gm_rep_text_{draft.token}",
     placeholder=sh.tr("report.description_hint"),
 )
-if description != draft.description:
-    changes["description"] = description
 with st.expander(sh.tr("report.camera")):
     shot = st.camera_input(sh.tr("report.camera"), key=f"gm_rep_camera_{draft.token}",
                            label_visibility="collapsed")
@@ -81,26 +70,22 @@ with st.expander(sh.tr("report.more")):
         format_func=lambda s: "—" if s is None else cat.subcategory_label(s, lang),
         key=f"gm_rep_sub_{category}",
     )
-    if subcategory != draft.subcategory:
-        changes["subcategory"] = subcategory
     reporter = st.text_input(sh.tr("report.reporter"), value=user.username,
                              key="gm_rep_reporter")
     lon_t, lat_t, crs_t = sh.coordinate_inputs(None, None, key="gm_rep")
     typed = lon_t is not None and lat_t is not None
 
+changes.update(
+    field.draft_changes(draft, category=category, description=description, subcategory=subcategory)
+)
 new_photo = (shot or upload).getvalue() if (shot or upload) else None
-if new_photo:
-    sig = hashlib.sha256(new_photo).hexdigest()
-    if sig != st.session_state.get(K_PHOTO_SIG):
-        st.session_state[K_PHOTO_SIG] = sig
-        try:
-            found = photos.photo_location(new_photo)
-            changes["photo"] = new_photo
-        except GridmapError as exc:
-            found = None
-            st.error(sh.tr("error.generic", message=sh.err_text(exc)))
-        if found and draft.lon is None and "lon" not in changes:
-            changes.update(lon=found[0], lat=found[1], location_source="photo")
+sig = hashlib.sha256(new_photo).hexdigest() if new_photo else None
+if sig and sig != st.session_state.get(K_PHOTO_SIG):
+    st.session_state[K_PHOTO_SIG] = sig
+    try:
+        changes.update(field.photo_changes(draft, new_photo, located="lon" in changes))
+    except GridmapError as exc:
+        st.error(sh.tr("error.generic", message=sh.err_text(exc)))
 if draft.photo and not new_photo:
     c1, c2 = kept.columns([1, 2], vertical_alignment="center")
     c1.image(draft.photo, width=96)
@@ -110,52 +95,35 @@ if draft.photo and not new_photo:
 if changes:
     draft = field.save_draft(store, user, draft, **changes)
 
-ready = bool(draft.category) and (draft.lon is not None or typed)
 # the button's key carries the form's token: after a success the token changes, so a
 # second tap that arrives later finds no such button and records nothing
 with action:  # warnings and errors show under the button
     if st.button(sh.tr("report.submit"), type="primary", use_container_width=True,
                  key=f"gm_rep_submit_{draft.token}"):
-        if not draft.category:
-            st.warning(sh.tr("report.no_category"))
-        elif not ready:
-            st.warning(sh.tr("report.no_pick"))
+        if missing := field.draft_missing(draft, typed=typed):
+            st.warning(sh.tr(f"report.{missing}"))
         else:
             done = sh.run_action(
-                lambda: issues.report_issue(
+                lambda: field.submit_draft(
                     store,
                     user,
-                    category=draft.category,
-                    subcategory=draft.subcategory,
-                    lon=lon_t if typed else draft.lon,
-                    lat=lat_t if typed else draft.lat,
-                    crs=crs_t if typed else "wgs84",
-                    description=draft.description,
+                    draft,
                     reporter=reporter,
-                    photos=[draft.photo] if draft.photo else [],
+                    position=(lon_t, lat_t, crs_t) if typed else None,
                     config=cfg,
-                    client_token=draft.token,
                 )
             )
             if done is not None:
-                field.clear_draft(store, user)
                 st.session_state[K_DONE] = done
-                for key in ("gm_rep_cat", "gm_rep_photo", "gm_rep_camera", K_PHOTO_SIG,
-                            "gm_rep_map_pos"):
+                for key in (K_PHOTO_SIG, "gm_rep_map_pos"):  # the inputs' keys carry the token
                     st.session_state.pop(key, None)
                 st.rerun()
 
 if result is not None:
-    deadline = i18n.format_time(result.deadline, tz=cfg.working_hours.zone)
-    names = "、".join(w["name"] for w in result.workers) or "—"
-    st.caption(
-        sh.tr("report.done", code=result.code, grid=result.grid, workers=names, deadline=deadline)
-    )
+    done = field.report_done_fields(result, config=cfg)
+    st.caption(sh.tr("report.done", **done))
     if result.route.flagged:
-        near = "、".join(result.route.neighbours) or "—"
-        st.warning(
-            sh.tr("report.flagged", distance=result.route.boundary_distance_m, neighbours=near)
-        )
+        st.warning(sh.tr("report.flagged", **done))
     if len(result.duplicates) and auth.can(user, "edit_issues"):
         st.info(sh.tr("report.duplicates", n=len(result.duplicates)))
         version = store.get("issue_reports", result.id)["version"]

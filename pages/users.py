@@ -7,6 +7,7 @@ their login sessions (gridmap.records.users).
 
 import streamlit as st
 
+from gridmap.io.tabular import read_table_bytes
 from gridmap.model import UserRole
 from gridmap.records import users
 from pages import _shared as sh
@@ -26,17 +27,7 @@ def worker_label(code: str | None) -> str:
 
 st.subheader(sh.tr("nav.users"))
 table = users.list_users(store, by=admin)
-shown = table.assign(
-    role=[sh.lbl(r, "user_role") for r in table["role"]],
-    scope=[
-        sh.tr("app.scope_all") if s is None else "、".join(names.get(c, c) for c in s)
-        for s in table["scope"]
-    ],
-)
-sh.dataframe(
-    shown.drop(columns=["id", "version"]).rename(columns=lambda c: sh.tr(f"users.col.{c}")),
-    hide_index=True,
-)
+sh.dataframe(users.display_table(table, names=names, lang=sh.lang()), hide_index=True)
 
 
 def scope_inputs(key: str, current: list | None = None) -> list | None:
@@ -147,16 +138,8 @@ with import_tab:
                                   key="gm_user_import")
     if table_file is not None and st.button(sh.tr("users.import_workers"), type="primary",
                                             key="gm_user_import_go"):
-        import tempfile
-        from pathlib import Path
-
-        from gridmap.io.tabular import read_table
-
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(table_file.name).name
-            path.write_bytes(table_file.getvalue())
-            made = sh.run_action(lambda: users.import_worker_accounts(
-                store, read_table(path), by=admin))
+        made = sh.run_action(lambda: users.import_worker_accounts(
+            store, read_table_bytes(table_file.name, table_file.getvalue()), by=admin))
         if made is not None:
             st.success(sh.tr("users.imported", n=len(made)))
             st.dataframe(made.rename(columns=lambda c: sh.tr(f"users.col.{c}")),

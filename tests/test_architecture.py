@@ -44,6 +44,47 @@ def test_library_modules_found():
     assert len(LIBRARY) > 10
 
 
+# --- pages stay thin: at most PAGE_LINES lines, or the reason written at the top ------------
+
+PAGE_LINES = 150
+#: A line of a page's module docstring starting with this says why the page is longer.
+LONG_PAGE = "Longer than 150 lines because"
+PAGE_FILES = [p for p in sorted((ROOT / "pages").glob("*.py")) if not p.name.startswith("_")]
+
+
+def _long_page_reason(path: Path) -> str | None:
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    lines = doc.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip().startswith(LONG_PAGE):
+            rest = " ".join([line.strip()[len(LONG_PAGE):], *lines[i + 1 : i + 4]])
+            return rest.strip()
+    return None
+
+
+@pytest.mark.parametrize("path", PAGE_FILES, ids=lambda p: p.name)
+def test_a_page_is_at_most_150_lines_or_says_why_at_its_top(path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    reason = _long_page_reason(path)
+    if lines > PAGE_LINES:
+        assert reason, (
+            f"{path.name} has {lines} lines: move its logic into the library, or start a line "
+            f"of its module docstring with {LONG_PAGE!r} and the reason (docs/architecture.md)"
+        )
+        assert len(reason) >= 20, f"{path.name}: say why in words, not just the marker"
+    else:
+        assert reason is None, f"{path.name} has {lines} lines now: drop its stale reason"
+
+
+def test_the_page_length_rule_finds_the_pages_and_the_marker(tmp_path):
+    assert len(PAGE_FILES) > 10 and all(p.name != "_shared.py" for p in PAGE_FILES)
+    page = tmp_path / "page.py"
+    page.write_text(f'"""A page.\n\n{LONG_PAGE} it draws two maps\nin two fragments.\n"""\n')
+    assert _long_page_reason(page) == "it draws two maps in two fragments."
+    page.write_text('"""A page."""\n' + "x = 1\n" * 200)
+    assert _long_page_reason(page) is None
+
+
 # --- the map package: domain modules use the data snapshot, never the map code -------------
 
 DOMAIN = ("grids", "records", "issues", "checks", "export")

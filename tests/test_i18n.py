@@ -163,3 +163,12 @@ def test_t_never_raises(key, lang, fmt):
 @given(st.sampled_from(sorted(STRINGS)), st.sampled_from(LANGS))
 def test_t_returns_the_entry(key, lang):
     assert t(key, lang) == STRINGS[key][lang]
+
+
+def test_escape_markdown_keeps_user_text_text():
+    from gridmap.i18n import escape_markdown
+
+    assert escape_markdown("a\n# b") == "a \\# b"
+    assert escape_markdown("![x](http://e.cn)") == "\\!\\[x\\]\\(http\\:\u2060//e\\.cn\\)"
+    assert escape_markdown("me@example.cn") == "me\u2060\\@example\\.cn"
+    assert escape_markdown(3) == "3"

@@ -218,3 +218,31 @@ def test_safe_file_name_fits_any_file_system():
     name = importing.safe_file_name("网格垃圾桶点位" * 43 + ".xlsx")
     assert name.endswith(".xlsx") and len(name.encode("utf-8")) <= 120
     assert name.startswith("网格垃圾桶点位")
+
+
+def test_an_upload_is_staged_under_a_safe_name_and_discarded_with_its_folder():
+    path = importing.stage_upload("../网格" * 60 + ".csv", b"code,name\n")
+    try:
+        assert path.read_bytes() == b"code,name\n"
+        assert path.suffix == ".csv" and len(path.name.encode("utf-8")) <= 120
+        assert path.parent.name.startswith("gridmap-upload-")
+    finally:
+        importing.discard_upload(path)
+    assert not path.parent.exists()
+    importing.discard_upload(path)  # gone already: fine
+
+
+def test_problems_table_has_headers_and_severities_in_the_language():
+    from gridmap.errors import ImportReport
+
+    report = ImportReport("a.csv", "bins")
+    report.add("the file has no rows")
+    report.add_key("points.required", row=3, column="households")
+    report.add("odd value", row=4, severity="warning")
+    zh = importing.problems_table(report, "zh", limit=2)
+    assert list(zh.columns) == ["行", "列", "级别", "问题"]
+    assert zh["行"].tolist() == ["", "3"] and zh["列"].tolist() == ["", "households"]
+    assert zh["级别"].tolist() == ["错误", "错误"]
+    assert zh["问题"].iloc[1] == report.problems[1].text("zh") != report.problems[1].text("en")
+    en = importing.problems_table(report, "en")
+    assert len(en) == 3 and en["Severity"].tolist() == ["error", "error", "warning"]

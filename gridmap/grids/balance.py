@@ -40,6 +40,8 @@ __all__ = [
     "grid_adjacency",
     "grid_metrics",
     "is_contiguous",
+    "moves_table",
+    "plan_grids",
     "rebalance",
     "validate_plan",
     "worker_totals",
@@ -971,3 +973,37 @@ def rebalance(
         if first_owner[g] != b:
             out.append(Move(g, first_owner[g], b, role))
     return out
+
+
+# --------------------------------------------------------------------------- tables for a page
+
+
+def plan_grids(
+    grids: pd.DataFrame, plan: Plan, *, role: str, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Return ``grids`` with ``worker`` (who holds each for ``role``) and ``locked`` added.
+
+    ``names`` maps worker codes to the names shown; a code without a name stays a code.
+    """
+    names = names or {}
+    codes = list(grids["code"])
+    return grids.assign(
+        worker=[names.get(w, w) for w in (plan.holder(g, role) for g in codes)],
+        locked=[g in plan.locked for g in codes],
+    )
+
+
+def moves_table(moves: Sequence[Move], names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Return proposed moves as rows to accept: ``accept`` (True), ``grid``, from and to whom.
+
+    ``names`` maps worker codes to the names shown; a code without a name stays a code.
+    """
+    names = names or {}
+    return pd.DataFrame(
+        {
+            "accept": True,
+            "grid": [m.grid for m in moves],
+            "from_worker": [names.get(m.from_worker, m.from_worker) for m in moves],
+            "to_worker": [names.get(m.to_worker, m.to_worker) for m in moves],
+        }
+    )

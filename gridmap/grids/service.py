@@ -35,7 +35,8 @@ import shapely
 from gridmap.auth import User, require
 from gridmap.crs import metric_crs, to_metric
 from gridmap.errors import ConflictError, ImportReport, InputError, NotFound, TopologyError
-from gridmap.grids.balance import Plan
+from gridmap.grids import balance
+from gridmap.grids.balance import Bounds, Finding, Move, Plan
 from gridmap.grids.codes import assign_grid_codes, grid_code_problems, normalize_code
 from gridmap.grids.scope import grid_placement_problems
 from gridmap.grids.tiling import validate_tiling
@@ -209,6 +210,48 @@ class WorkloadInputs:
     adjacency: dict[str, set[str]]
     active: list[str]  # codes of every active worker
     idle: list[str]  # active workers holding no grid anywhere (e.g. new ones)
+
+    def rebalance(
+        self, bounds: dict[str, Bounds], *, role: str, require_contiguity: bool = True
+    ) -> list[Move]:
+        """Propose moves for ``role``, idle workers included (:func:`.balance.rebalance`)."""
+        return balance.rebalance(
+            self.plan,
+            self.metrics,
+            bounds,
+            adjacency=self.adjacency,
+            role=role,
+            workers=self.idle,
+            require_contiguity=require_contiguity,
+        )
+
+    def validate(
+        self, bounds: dict[str, Bounds], *, role: str, require_contiguity: bool = True
+    ) -> list[Finding]:
+        """List what must be fixed before saving (:func:`.balance.validate_plan`)."""
+        return balance.validate_plan(
+            self.plan,
+            self.metrics,
+            bounds,
+            adjacency=self.adjacency,
+            require_contiguity=require_contiguity,
+            roles=[role],
+            active_workers=self.active,
+            workers=self.idle,
+        )
+
+    def workload(
+        self, bounds: dict[str, Bounds], *, metric: str, role: str, names: dict[str, str]
+    ) -> pd.DataFrame:
+        """Return the balance bars' rows (:func:`.balance.workload_table`) with ``name``.
+
+        ``name`` is ``名字 (code)``; a worker without a name in ``names`` shows its code twice.
+        """
+        table = balance.workload_table(
+            self.plan, self.metrics, bounds, metric=metric, roles=[role], workers=self.idle
+        )
+        table["name"] = [f"{names.get(w, w)} ({w})" for w in table["worker"]]
+        return table
 
 
 def workload_inputs(

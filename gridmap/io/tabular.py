@@ -34,6 +34,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -50,6 +51,7 @@ __all__ = [
     "decode_text",
     "find_coordinate_columns",
     "read_table",
+    "read_table_bytes",
 ]
 
 #: File extensions read by :func:`read_table`.
@@ -605,3 +607,17 @@ def find_wkt_column(headers: list[str]) -> str | None:
     """Return the header of a WKT geometry column, or ``None``."""
     wanted = {normalize_header(h) for h in WKT_COLUMNS}
     return next((h for h in headers if normalize_header(h) in wanted), None)
+
+
+def read_table_bytes(name: str, data: bytes, **options: Any) -> pd.DataFrame:
+    """Read an uploaded table (its file name and bytes) with :func:`read_table`.
+
+    The bytes are saved under the name's last part in a temporary folder, removed
+    afterwards; ``options`` are those of :func:`read_table`.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(data)
+        return read_table(path, **options)

@@ -28,6 +28,7 @@ from gridmap.issues import (
 from gridmap.issues.categories import IssueConfig, load_issue_config
 from gridmap.issues.lifecycle import MOVES, Move, parse_status
 from gridmap.issues.queries import (
+    LIST_COLUMNS,
     daily_list,
     daily_lists,
     issue_detail,
@@ -38,6 +39,7 @@ from gridmap.issues.queries import (
     overdue_counts,
     record_scores_export,
     scores_workbook,
+    timeline_frame,
 )
 from gridmap.issues.service import (
     ReportResult,
@@ -50,6 +52,7 @@ from gridmap.issues.service import (
 )
 
 __all__ = [
+    "LIST_COLUMNS",
     "MOVES",
     "IssueConfig",
     "Move",
@@ -80,4 +83,5 @@ __all__ = [
     "scores",
     "scores_workbook",
     "service",
+    "timeline_frame",
 ]

@@ -309,7 +309,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     store = _open_store(args)
     detail = issues.issue_detail(store, acting_user(store, args.user), args.issue)
     if args.json:
-        payload = {k: v for k, v in detail.items() if k != "moves"}
+        payload = {k: v for k, v in detail.items() if k not in ("moves", "dispatch_to")}
         payload["moves"] = [m.target.value for m in detail["moves"]]
         print_json(payload, default=_iso)
         return EXIT_OK

@@ -24,8 +24,8 @@ from gridmap import auth, i18n
 from gridmap.errors import InputError, NotFound, PermissionDenied
 from gridmap.issues._common import S, _config, _now, resolve_issue
 from gridmap.issues.queries import list_issues
-from gridmap.issues.service import _is_own_case, _write, move_issue
-from gridmap.photos import clean_photo
+from gridmap.issues.service import ReportResult, _is_own_case, _write, move_issue, report_issue
+from gridmap.photos import clean_photo, photo_location
 from gridmap.store import assignments as store_assignments
 from gridmap.store import drafts as store_drafts
 from gridmap.store import issues as store_issues
@@ -40,12 +40,17 @@ __all__ = [
     "acknowledge",
     "case_photos",
     "clear_draft",
+    "draft_changes",
+    "draft_missing",
     "handle_case",
     "load_draft",
     "my_grids",
     "my_reports",
+    "photo_changes",
+    "report_done_fields",
     "request_return",
     "save_draft",
+    "submit_draft",
     "todo",
 ]
 
@@ -287,3 +292,92 @@ def clear_draft(store: Store, user: User) -> None:
     user_id = _user_id(store, user)
     if user_id is not None:
         store_drafts.delete_draft(store, user_id)
+
+
+def draft_changes(draft: ReportDraft, **entered: Any) -> dict[str, Any]:
+    """Return the entered form fields that differ from the draft (what to save)."""
+    return {name: value for name, value in entered.items() if value != getattr(draft, name)}
+
+
+def draft_missing(draft: ReportDraft, *, typed: bool = False) -> str | None:
+    """Return what the draft still needs before it can be submitted, or None.
+
+    ``"no_category"`` before ``"no_pick"`` (no position picked and none ``typed``).
+    """
+    if not draft.category:
+        return "no_category"
+    if draft.lon is None and not typed:
+        return "no_pick"
+    return None
+
+
+def photo_changes(draft: ReportDraft, photo: bytes, *, located: bool = False) -> dict[str, Any]:
+    """Return the draft changes a new photo brings: the photo, and where it was taken.
+
+    The photo's EXIF GPS position (WGS-84) becomes the draft's position only when
+    the draft has none and none was ``located`` (picked on the map) in the same run.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the data is not an image (the draft keeps its old photo).
+    """
+    found = photo_location(photo)
+    changes: dict[str, Any] = {"photo": photo}
+    if found and draft.lon is None and not located:
+        changes.update(lon=found[0], lat=found[1], location_source="photo")
+    return changes
+
+
+def submit_draft(
+    store: Store,
+    user: User,
+    draft: ReportDraft,
+    *,
+    reporter: str | None = None,
+    position: tuple[float, float, str] | None = None,
+    config: IssueConfig | None = None,
+) -> ReportResult:
+    """Record the draft as a report (:func:`~gridmap.issues.service.report_issue`), then forget it.
+
+    ``position`` is a typed ``(lon, lat, crs)``; without it the draft's picked
+    WGS-84 position is used. The draft's token is the report's client token, so a
+    second submit of the same form returns the first report.
+    """
+    lon, lat, crs = position if position is not None else (draft.lon, draft.lat, "wgs84")
+    result = report_issue(
+        store,
+        user,
+        category=draft.category or "",
+        subcategory=draft.subcategory,
+        lon=lon,
+        lat=lat,
+        crs=crs,
+        description=draft.description,
+        reporter=reporter,
+        photos=[draft.photo] if draft.photo else [],
+        config=config,
+        client_token=draft.token,
+    )
+    clear_draft(store, user)
+    return result
+
+
+def report_done_fields(
+    result: ReportResult, *, config: IssueConfig | None = None
+) -> dict[str, Any]:
+    """Return what the confirmation of a new report names.
+
+    ``code``, ``grid``, ``workers`` (names joined by 、, — for none), ``deadline``
+    (in the local time of the working hours' zone) and, for a report near a grid
+    boundary, ``distance`` (metres) and ``neighbours`` (codes joined by 、, — for none).
+    """
+    zone = _config(config).working_hours.zone
+    return {
+        "code": result.code,
+        "grid": result.grid,
+        "workers": "、".join(w["name"] for w in result.workers) or "—",
+        "deadline": i18n.format_time(result.deadline, tz=zone),
+        "distance": result.route.boundary_distance_m,
+        "neighbours": "、".join(result.route.neighbours) or "—",
+    }

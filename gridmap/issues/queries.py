@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from gridmap.store import Store
 
 __all__ = [
+    "LIST_COLUMNS",
     "daily_list",
     "daily_lists",
     "issue_detail",
@@ -50,7 +51,21 @@ __all__ = [
     "overdue_counts",
     "record_scores_export",
     "scores_workbook",
+    "timeline_frame",
 ]
+
+#: Columns of :func:`list_issues` the issues page lists, in order.
+LIST_COLUMNS = (
+    "code",
+    "status",
+    "category",
+    "subcategory",
+    "grid",
+    "reported_at",
+    "deadline",
+    "overdue",
+    "age_h",
+)
 
 
 #: Fields of a report shown in lists and in its detail, in order.
@@ -328,8 +343,9 @@ def issue_detail(
         community, workers, overdue, flagged, boundary_distance_m, neighbours,
         duplicate_of`` (code), ``duplicates`` (codes merged into it), ``linked``,
         ``timeline`` (events with their photo ids), ``photos`` (id, kind,
-        event_id) and ``moves`` (allowed :class:`~gridmap.issues.lifecycle.Move`
-        objects for ``user``).
+        event_id), ``moves`` (allowed :class:`~gridmap.issues.lifecycle.Move`
+        objects for ``user``) and ``dispatch_to`` (code -> name of the workers
+        answering for its grid today, grid head first: whom a dispatch may name).
 
     Raises
     ------
@@ -407,7 +423,16 @@ def issue_detail(
         "timeline": timeline,
         "photos": photos,
         "moves": moves,
+        "dispatch_to": {
+            w["code"]: w["name"] for w in (store.workers_of(row["grid"]) if row["grid"] else [])
+        },
     }
+
+
+def timeline_frame(detail: dict[str, Any]) -> pd.DataFrame:
+    """Return the timeline of an :func:`issue_detail` as a table (at, user, statuses, note)."""
+    columns = ["at", "user", "from_status", "to_status", "note"]
+    return pd.DataFrame(detail["timeline"], columns=columns)
 
 
 def issue_photo(store: Store, user: User, photo_id: int) -> bytes:

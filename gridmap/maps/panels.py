@@ -31,7 +31,21 @@ if TYPE_CHECKING:
     from gridmap.auth import User
     from gridmap.store import Store
 
-__all__ = ["feature_attributes", "grid_at", "grid_panel", "point_at"]
+__all__ = [
+    "community_names",
+    "feature_attributes",
+    "grid_at",
+    "grid_panel",
+    "picked_place",
+    "point_at",
+    "point_statuses",
+    "search_view",
+    "shows",
+    "worker_names",
+]
+
+#: Zoom a map opens at on a search hit.
+SEARCH_ZOOM = 17
 
 #: Default radius of :func:`point_at`, in metres.
 CLICK_RADIUS_M = 3.0
@@ -330,3 +344,64 @@ def _grid_panel_from_store(store: Store, grid_code: str, *, user: User,
         "lat": float(inside.y),
         "bounds": (minx, miny, maxx, maxy),
     }
+
+
+# --- what the pages' filters and captions read from the frames ----------------------------
+
+
+def community_names(frames: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """Return community code -> name of the communities in ``frames`` (in their order)."""
+    comms = frames["communities"]
+    return dict(zip(comms["code"], comms["name"], strict=True))
+
+
+def worker_names(frames: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Return the names of the workers answering for the grids in ``frames``, sorted, once each."""
+    return sorted({name for names in frames["grids"]["worker_names"] for name in names})
+
+
+def point_statuses(frames: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Return the statuses the point layers of ``frames`` hold, sorted, once each."""
+    return sorted({s for layer in POINT_LAYERS for s in frames[layer]["status"].dropna()})
+
+
+def shows(
+    shown: Mapping[str, pd.DataFrame],
+    *,
+    point: tuple[str, int] | None = None,
+    grid: str | None = None,
+) -> bool:
+    """Whether filtered frames still hold a point record ``(layer, id)`` or a grid code.
+
+    Returns True when neither is given (nothing selected is hidden by a filter).
+    """
+    if point is not None:
+        layer, row_id = point
+        frame = shown.get(layer)
+        if frame is None or "id" not in frame.columns or not (frame["id"] == row_id).any():
+            return False
+    return grid is None or grid in set(shown["grids"]["code"])
+
+
+def search_view(
+    bounds: tuple[float, float, float, float],
+) -> tuple[tuple[float, float], int]:
+    """Return the map's ``((lat, lon), zoom)`` centred on a search hit's WGS-84 bounds."""
+    minx, miny, maxx, maxy = bounds
+    return ((miny + maxy) / 2, (minx + maxx) / 2), SEARCH_ZOOM
+
+
+def picked_place(
+    frames: Mapping[str, pd.DataFrame], lon: float, lat: float
+) -> tuple[str, str] | None:
+    """Return ``(grid code, community name)`` of a picked WGS-84 position, or None outside.
+
+    The community shows by its name, else by its code, else as ``—``.
+    """
+    grids = frames.get("grids")
+    code = grid_at(grids, lon, lat) if grids is not None and len(grids) else None
+    if code is None:
+        return None
+    row = grids[grids["code"] == code].iloc[0]
+    community = row.get("community")
+    return code, community_names(frames).get(community, community or "—")

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from gridmap import auth
+from gridmap import auth, i18n
 from gridmap.errors import InputError, NotFound, PermissionDenied
 from gridmap.model import UserRole
 
@@ -36,6 +36,7 @@ __all__ = [
     "USER_COLUMNS",
     "add_user",
     "disable_user",
+    "display_table",
     "enable_user",
     "import_worker_accounts",
     "list_users",
@@ -479,3 +480,21 @@ def unlock_user(store: Store, username: str, *, by: User) -> None:
         return
     _require_manage(by, _scope_of(row), username)
     _save(store, row, {"failed_logins": 0, "locked_until": None}, by)  # audited
+
+
+def display_table(table: pd.DataFrame, *, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """Return :func:`list_users` as shown: roles and scopes in words, headers in ``lang``.
+
+    A scope lists its communities by name (``names``: code -> name; an unknown code
+    stays a code), joined by 、; no scope reads as the whole street. The ``id`` and
+    ``version`` columns are left out.
+    """
+    whole = i18n.t("app.scope_all", lang)
+    shown = table.assign(
+        role=[i18n.label(r, lang, field="user_role") for r in table["role"]],
+        scope=[
+            whole if s is None else "、".join(names.get(c, c) for c in s) for s in table["scope"]
+        ],
+    )
+    shown = shown.drop(columns=["id", "version"])
+    return shown.rename(columns=lambda c: i18n.t(f"users.col.{c}", lang))

@@ -160,6 +160,7 @@ READS = {
     points.point_panel,
     points.validate_values,
     users.list_users,
+    users.display_table,
 }
 
 _ORDER = [UserRole.VIEWER, UserRole.INSPECTOR, UserRole.PLANNER, UserRole.ADMIN]

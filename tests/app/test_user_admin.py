@@ -103,3 +103,23 @@ def test_user_changes_are_audited_without_secrets(app_store):
     row = app_store.read_audit(table="users", limit=1).iloc[0]
     assert row["username"] == "admin"
     assert row["after"]["password_hash"] == "***"
+
+
+
+def test_display_table_shows_roles_and_scopes_in_words(app_store):
+    from gridmap import i18n
+
+    table = users.list_users(app_store, by=ADMIN)
+    first = _community(app_store)  # the scoped users' one community
+    zh = users.display_table(table, names={first: "第一社区"}, lang="zh")
+    assert list(zh.columns) == [
+        i18n.t(f"users.col.{c}", "zh") for c in table.columns if c not in ("id", "version")
+    ]
+    rows = dict(zip(table["username"], zh.to_dict("records"), strict=True))
+    scope, role = i18n.t("users.col.scope", "zh"), i18n.t("users.col.role", "zh")
+    assert rows["scoped_planner"][scope] == "第一社区"
+    assert rows["viewer"][scope] == "全街道"
+    assert rows["admin"][role] == i18n.label("admin", "zh", field="user_role") != "admin"
+    en = users.display_table(table, names={}, lang="en")
+    rows = dict(zip(table["username"], en.to_dict("records"), strict=True))
+    assert rows["scoped_planner"][i18n.t("users.col.scope", "en")] == first  # no name: the code

@@ -389,3 +389,45 @@ def test_rebalance_never_moves_locked_grids_nor_breaks_contiguity(scenario):
     miss_before = sum(bounds.miss(v) for v in worker_totals(before, m, workers=extra)["households"])
     miss_after = sum(bounds.miss(v) for v in worker_totals(after, m, workers=extra)["households"])
     assert miss_after <= miss_before + 1e-9
+
+
+# --------------------------------------------------------------------------- page tables
+
+
+def test_plan_grids_and_moves_table_name_the_workers():
+    from gridmap.grids.balance import moves_table, plan_grids
+
+    plan = Plan({"g0": {"W0": "full_time", "H": "grid_head"}, "g1": {"W1": "full_time"}})
+    plan.lock(["g1"])
+    grids = pd.DataFrame({"code": ["g0", "g1"], "households": [3, 4]})
+    shown = plan_grids(grids, plan, role="full_time", names={"W0": "张三"})
+    assert shown["worker"].tolist() == ["张三", "W1"] and shown["locked"].tolist() == [False, True]
+    heads = plan_grids(grids, plan, role="grid_head")["worker"]
+    assert heads.iloc[0] == "H" and pd.isna(heads.iloc[1])  # g1 has no head
+    assert "worker" not in grids.columns  # a copy
+    table = moves_table([Move("g0", "W0", "W1")], {"W1": "李四"})
+    assert table.to_dict("records") == [
+        {"accept": True, "grid": "g0", "from_worker": "W0", "to_worker": "李四"}
+    ]
+    assert moves_table([]).empty
+
+
+def test_workload_inputs_rebalance_validate_and_bars_include_idle_workers():
+    from gridmap.grids.service import WorkloadInputs
+
+    adj = lattice_adjacency(4, 1)
+    plan = Plan({f"g{i}_0": {"W0": "full_time"} for i in range(4)})
+    m = metrics_for({g: 100 for g in plan.grids})
+    inputs = WorkloadInputs(plan, m, adj, active=["W0", "NEW"], idle=["NEW"])
+    bounds = {"households": Bounds(150, 200, 250)}
+    bars = inputs.workload(bounds, metric="households", role="full_time", names={"W0": "张三"})
+    assert dict(zip(bars["name"], bars["value"], strict=True)) == {
+        "张三 (W0)": 400.0,
+        "NEW (NEW)": 0.0,
+    }
+    before = {(f.kind, f.worker) for f in inputs.validate(bounds, role="full_time")}
+    assert {("low", "NEW"), ("high", "W0")} <= before
+    plan.apply(inputs.rebalance(bounds, role="full_time"))
+    assert len(plan.grids_of("NEW")) == 2
+    after = inputs.validate(bounds, role="full_time", require_contiguity=True)
+    assert {f.kind for f in after} == {"no_head"}  # within bounds, each in one piece

@@ -392,3 +392,12 @@ def test_convert_says_what_it_can_write(tmp_path):
     src.write_text(f"名称,类型,经度,纬度\n甲,垃圾桶,{LON},{LAT}\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"cannot write \.dwg.*\.kml.*\.shp"):
         convert_file(src, tmp_path / "out.dwg", from_crs="gcj02", to_crs="wgs84")
+
+
+def test_an_uploaded_table_is_read_from_its_bytes():
+    from gridmap.io.tabular import read_table_bytes
+
+    frame = read_table_bytes("folder/workers.csv", "编号,姓名\nW1,张三\n".encode("gb18030"))
+    assert frame.to_dict("records") == [{"编号": "W1", "姓名": "张三"}]
+    with pytest.raises(InputError):
+        read_table_bytes("workers.pdf", b"%PDF-1.4")

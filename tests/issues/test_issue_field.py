@@ -300,3 +300,46 @@ def test_a_draft_is_kept_server_side_until_cleared(issue_store, make_gps_jpeg):
     assert field.load_draft(issue_store, vol).category is None
     with pytest.raises(PermissionDenied):
         field.load_draft(issue_store, User("viewer", UserRole.VIEWER))
+
+
+def test_the_report_form_saves_what_changed_and_says_what_is_missing():
+    draft = field.ReportDraft(token="t", category="市容环境", description="old")
+    changed = field.draft_changes(draft, category="市容环境", description="new", subcategory=None)
+    assert changed == {"description": "new"}
+    assert field.draft_missing(field.ReportDraft(token="t")) == "no_category"
+    assert field.draft_missing(draft) == "no_pick"
+    assert field.draft_missing(draft, typed=True) is None
+    assert field.draft_missing(dataclasses.replace(draft, lon=120.1, lat=30.2)) is None
+
+
+def test_a_new_photo_brings_its_position_only_to_a_draft_without_one(make_gps_jpeg):
+    photo = make_gps_jpeg(120.185, 30.248)
+    empty = field.ReportDraft(token="t")
+    changes = field.photo_changes(empty, photo)
+    assert changes["photo"] is photo and changes["location_source"] == "photo"
+    assert changes["lon"] == pytest.approx(120.185, abs=1e-4)
+    assert changes["lat"] == pytest.approx(30.248, abs=1e-4)
+    assert field.photo_changes(empty, photo, located=True) == {"photo": photo}
+    placed = dataclasses.replace(empty, lon=120.0, lat=30.0)
+    assert field.photo_changes(placed, photo) == {"photo": photo}
+    with pytest.raises(InputError):
+        field.photo_changes(empty, b"not an image")
+
+
+def test_submitting_a_draft_records_it_once_and_forgets_it(issue_store):
+    vol = field_user(issue_store, "vol2", "volunteer")
+    grid, point, _ = grid_and_worker(issue_store)
+    draft = field.save_draft(issue_store, vol, field.load_draft(issue_store, vol),
+                             category="市容环境", lon=point.x, lat=point.y)
+    result = field.submit_draft(issue_store, vol, draft, reporter="张三")
+    assert result.grid == grid
+    assert field.load_draft(issue_store, vol).token != draft.token  # a new form
+    assert field.submit_draft(issue_store, vol, draft).id == result.id  # same token: once
+    typed = field.submit_draft(issue_store, vol, dataclasses.replace(draft, token="t2"),
+                               position=(point.x + 0.0001, point.y, "wgs84"))
+    assert typed.id != result.id and typed.lon == pytest.approx(point.x + 0.0001)
+    done = field.report_done_fields(result)
+    assert done["code"] == result.code and done["grid"] == grid
+    assert done["workers"] == ("、".join(w["name"] for w in result.workers) or "—")
+    assert done["deadline"].startswith(str(result.deadline.year))
+    assert done["neighbours"] == ("、".join(result.route.neighbours) or "—")

@@ -396,3 +396,18 @@ def test_link_and_merge_stay_within_the_users_communities(issue_store):
     assert issues.issue_detail(issue_store, ADMIN, own.id)["linked"] == []
     issues.link_duplicate(issue_store, scoped, own.id, other=own2.id, version=1)
     assert issues.issue_detail(issue_store, ADMIN, own.id)["linked"] == [own2.code]
+
+
+def test_detail_names_whom_a_dispatch_may_name_and_its_timeline_table(issue_store):
+    grid, _, point = inside(issue_store, 2)
+    result = report(issue_store, point)
+    issues.move_issue(issue_store, ADMIN, result.id, "registered", version=1, note="ok", at=AT)
+    detail = issues.issue_detail(issue_store, ADMIN, result.id, now=AT)
+    assert detail["dispatch_to"]
+    assert detail["dispatch_to"] == {w["code"]: w["name"] for w in issue_store.workers_of(grid)}
+    table = issues.timeline_frame(detail)
+    assert list(table.columns) == ["at", "user", "from_status", "to_status", "note"]
+    assert table["to_status"].iloc[-1] == "registered"
+    assert len(table) == len(detail["timeline"]) >= 2
+    listed = issues.list_issues(issue_store, ADMIN, now=AT)
+    assert set(issues.LIST_COLUMNS) <= set(listed.columns)

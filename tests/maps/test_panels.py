@@ -79,3 +79,42 @@ def test_the_store_panel_equals_the_frames_panel_for_every_grid(demo_store, fram
                     "residents", "lon", "lat", "bounds"):
             assert from_store[key] == from_frames[key], (code, key)
         assert from_store["area_m2"] == pytest.approx(from_frames["area_m2"])
+
+
+def test_names_and_statuses_the_filters_offer(frames):
+    names = panels.community_names(frames)
+    assert list(names) == list(frames["communities"]["code"])
+    assert names[frames["communities"]["code"].iloc[0]] == frames["communities"]["name"].iloc[0]
+    workers = panels.worker_names(frames)
+    assert workers == sorted(set(workers))
+    assert set(workers) == {n for names_ in frames["grids"]["worker_names"] for n in names_}
+    one_grid = {**frames, "grids": frames["grids"].iloc[[0]]}
+    assert panels.worker_names(one_grid) == sorted(set(frames["grids"]["worker_names"].iloc[0]))
+    statuses = panels.point_statuses(frames)
+    assert statuses == sorted(set(statuses)) and statuses
+    assert set(frames["boards"]["status"].dropna()) <= set(statuses)
+
+
+def test_shows_tells_whether_a_filter_hides_the_selection(frames):
+    board = ("boards", int(frames["boards"]["id"].iloc[0]))
+    grid = frames["grids"]["code"].iloc[0]
+    assert panels.shows(frames, point=board) and panels.shows(frames, grid=grid)
+    assert panels.shows(frames)
+    no_boards = snapshot.filter_frames(frames, layers=["bins"])
+    assert not panels.shows(no_boards, point=board)
+    assert not panels.shows(frames, point=("boards", -1))
+    assert not panels.shows(frames, grid="no-such-grid")
+
+
+def test_search_view_centres_the_hit():
+    assert panels.search_view((120.0, 30.0, 120.2, 30.4)) == ((30.2, 120.1), 17)
+
+
+def test_picked_place_names_the_grid_and_its_community(frames):
+    grid = frames["grids"].iloc[2]
+    inside = grid.geometry.representative_point()
+    code, community = panels.picked_place(frames, inside.x, inside.y)
+    assert code == grid["code"]
+    assert community == panels.community_names(frames)[grid["community"]]
+    assert panels.picked_place(frames, 100.0, 20.0) is None
+    assert panels.picked_place({**frames, "grids": frames["grids"].iloc[:0]}, 120, 30) is None

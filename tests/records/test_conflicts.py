@@ -73,3 +73,18 @@ def test_a_stale_issue_move_names_the_other_change(demo_store):
 
 def test_an_error_without_a_row_tells_nothing(demo_store):
     assert other_change(demo_store, ConflictError("plan changed")) is None
+
+
+def test_changed_values_keeps_only_what_the_user_changed():
+    from gridmap.conflicts import changed_values
+
+    read = {"name": "张三", "households": 3, "note": None, "active": True, "code": "A1"}
+    same = {"name": "张三", "households": 3.0, "note": "", "active": 1, "code": "A1"}
+    assert changed_values(same, read) == {}
+    entered = {**same, "households": 4, "active": False, "phone": "13800000000"}
+    assert changed_values(entered, read) == {
+        "households": 4,
+        "active": False,
+        "phone": "13800000000",  # not in the record as read: changed
+    }
+    assert changed_values({"households": "3"}, {"households": 3}) == {}
