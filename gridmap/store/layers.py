@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 
 from gridmap.errors import CRSError, InputError, StoreError
 from gridmap.model import LAYERS, POINT_KINDS, layer_spec
-from gridmap.store import counters, schema, spatial
+from gridmap.store import counters, schema, spatial, versions
 from gridmap.store._base import guard, reason, utcnow
 from gridmap.store.assignments import valid_on
 from gridmap.store.convert import (
@@ -363,6 +363,7 @@ def _write_layer(
         for name in ("created_at", "updated_at"):
             if name in table.c:
                 constants[name] = now
+        versions.touch(conn, *versions.written_keys(layer))  # the bulk insert runs raw SQL
         try:
             with spatial.bulk_insert(conn, table.name):
                 _bulk_insert(conn, table, values, constants, n)
@@ -627,7 +628,7 @@ def _delete_layer(conn: Connection, layer: str, file: str | None) -> int:
         what = ", ".join(f"{count} rows of {name}" for name, count in refs)
         msg = f"cannot replace {layer}: {what} refer to them; remove those first"
         raise InputError(msg, file=file)
-    stmt = delete(table)
+    stmt = delete(table).execution_options(**{versions.OPTION: versions.written_keys(layer)})
     if condition is not None:
         stmt = stmt.where(condition)
     return conn.execute(stmt).rowcount
