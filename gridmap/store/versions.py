@@ -169,8 +169,9 @@ def _on_commit(conn: Connection) -> None:
         from sqlalchemy.dialects.sqlite import insert as upsert
     for name in sorted(touched):  # one order for every writer: no deadlock
         stmt = upsert(t).values(name=name, version=1)
-        conn.execute(stmt.on_conflict_do_update(index_elements=[t.c.name],
-                                                set_={"version": t.c.version + 1}))
+        conn.execute(
+            stmt.on_conflict_do_update(index_elements=[t.c.name], set_={"version": t.c.version + 1})
+        )
 
 
 def install(engine: Engine) -> None:
