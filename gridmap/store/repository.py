@@ -574,13 +574,14 @@ class Store:
         as_of: dt.date | None = None,
         include_retired: bool = False,
         bbox: Sequence[float] | None = None,
+        where: Mapping[str, Any] | None = None,
     ) -> pd.DataFrame:
         """Read one layer as a frame with its canonical columns.
 
         See :func:`gridmap.store.layers.read_layer`.
         """
         return layers.read_layer(self, layer, as_of=as_of, include_retired=include_retired,
-                                 bbox=bbox)
+                                 bbox=bbox, where=where)
 
     def write_layer(
         self,
