@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +52,7 @@ __all__ = [
     "MAP_LAYERS",
     "POINT_LAYERS",
     "REFERENCE_LAYERS",
+    "ReadCache",
     "Reader",
     "SearchHit",
     "data_version",
@@ -198,6 +201,64 @@ FRAME_LAYERS: tuple[str, ...] = (*MAP_LAYERS, "workers", "assignments")
 #: :func:`load_frames` reads a layer (default :meth:`gridmap.store.Store.read_layer`;
 #: the app passes one that caches each read per layer version).
 Reader = Callable[..., pd.DataFrame]
+
+
+class ReadCache:
+    """Layer reads kept per (store, layer, arguments), each at the newest data version seen.
+
+    A :data:`Reader` from :meth:`reader` returns the kept frame while the layer's
+    version is the one given, and reads the store again once it changed: a write
+    invalidates only the reads of the layers it changed, and an older version of a
+    read is dropped as soon as a newer one is kept. Shared between threads; the
+    frames are shared too, so treat them as read-only.
+
+    Parameters
+    ----------
+    max_reads
+        The most reads kept (least recently used dropped first).
+    """
+
+    def __init__(self, max_reads: int = 64):
+        self.max_reads = max_reads
+        self._items: OrderedDict[Hashable, tuple[int, pd.DataFrame]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.reads = 0  # reads that went to the store
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def reader(self, store: Store, versions: Mapping[str, int]) -> Reader:
+        """Return a :data:`Reader` of ``store`` for layers at ``versions`` (layer -> version)."""
+
+        def read(layer: str, **kwargs: Any) -> pd.DataFrame:
+            key = (store.url, layer, _hashable(kwargs))
+            version = versions[layer]
+            with self._lock:
+                found = self._items.get(key)
+                if found is not None and found[0] == version:
+                    self._items.move_to_end(key)
+                    return found[1]
+            frame = store.read_layer(layer, **kwargs)
+            with self._lock:
+                self.reads += 1
+                kept = self._items.get(key)
+                if kept is None or kept[0] <= version:  # versions only grow
+                    self._items[key] = (version, frame)
+                    self._items.move_to_end(key)
+                while len(self._items) > self.max_reads:
+                    self._items.popitem(last=False)
+            return frame
+
+        return read
+
+
+def _hashable(value: Any) -> Hashable:
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _hashable(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_hashable(v) for v in value]
+        return tuple(sorted(items, key=repr) if isinstance(value, set | frozenset) else items)
+    return value
 
 
 def _check_layers(layers: Iterable[str] | None) -> tuple[str, ...]:
