@@ -20,7 +20,7 @@ try:
 except GridmapError as exc:
     st.error(sh.tr("error.generic", message=sh.err_text(exc)))
     st.stop()
-frames = sh.visible_frames(user)
+frames = sh.visible_frames(user, snapshot.MAP_LAYERS)
 workers = sorted({n for names in frames["grids"]["worker_names"] for n in names})
 
 c1, c2, c3, c4 = st.columns([3, 2, 2, 1])

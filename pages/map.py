@@ -147,7 +147,7 @@ if sh.tile_mode():
             center, zoom = ((miny + maxy) / 2, (minx + maxx) / 2), 17
     tile_map(bounds, center, zoom, found.grid if found else None, names)
 else:
-    frames = sh.visible_frames(user)
+    frames = sh.visible_frames(user, snapshot.MAP_LAYERS)
     names = sh.community_names(frames)
     workers = sorted({n for names_ in frames["grids"]["worker_names"] for n in names_})
     statuses = sorted({s for layer in snapshot.POINT_LAYERS
