@@ -146,8 +146,8 @@ def _on_execute(
     if not isinstance(clauseelement, UpdateBase):
         return
     name = getattr(getattr(clauseelement, "table", None), "name", None)
-    if name is None or name in UNTRACKED or name.startswith("sidx_"):
-        return
+    if name is None or name in UNTRACKED or name not in schema.metadata.tables:
+        return  # not data, or not a gridmap table (a migration's copy, an index side table)
     keys = execution_options.get(OPTION)
     if keys is None:
         keys = _statement_keys(clauseelement, multiparams, params)
@@ -162,6 +162,8 @@ def _on_commit(conn: Connection) -> None:
     touched = conn.info.pop(_INFO, None)
     if not touched or conn.get_execution_options().get(UNTRACKED_OPTION):
         return
+    if not _has_table(conn):  # a store at a revision before 0012 (being migrated)
+        return
     t = schema.data_versions
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
@@ -172,6 +174,16 @@ def _on_commit(conn: Connection) -> None:
         conn.execute(
             stmt.on_conflict_do_update(index_elements=[t.c.name], set_={"version": t.c.version + 1})
         )
+
+
+def _has_table(conn: Connection) -> bool:
+    if conn.dialect.name == "postgresql":
+        found = conn.exec_driver_sql("SELECT to_regclass('data_versions') IS NOT NULL").scalar()
+    else:
+        found = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'data_versions'"
+        ).scalar()
+    return bool(found)
 
 
 def install(engine: Engine) -> None:
