@@ -96,7 +96,9 @@ def test_scoped_reads_equal_the_restricted_full_read(demo, layers, pick, role):
                    for layer, kwargs in calls if layer in ("boards", "roads"))  # fmt: skip
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.data())
 def test_any_scope_and_layers_see_what_the_full_read_shows(demo, data):
     store, full = demo
@@ -130,3 +132,41 @@ def test_scoped_reads_on_postgis_equal_the_restricted_full_read(make_store):
         _same(snapshot.visible_frames(store, user), want)
         _same(snapshot.visible_frames(store, user, layers=["boards", "grids"]),
               {"boards": want["boards"], "grids": want["grids"]})  # fmt: skip
+
+
+def test_a_rerun_after_a_write_reads_again_only_what_changed(demo_store):
+    cache = snapshot.ReadCache()
+    viewer = auth.User("viewer", UserRole.VIEWER)
+
+    def rerun():
+        reads = snapshot.frame_reads(snapshot.MAP_LAYERS)
+        versions = demo_store.data_versions(reads)
+        before = cache.reads
+        frames = snapshot.visible_frames(demo_store, viewer, layers=snapshot.MAP_LAYERS,
+                                         read=cache.reader(demo_store, versions))  # fmt: skip
+        return frames, cache.reads - before
+
+    first, reads = rerun()
+    assert reads == len(snapshot.frame_reads(snapshot.MAP_LAYERS))
+    assert rerun()[1] == 0
+    auth.create_user(demo_store, "late", "late-login-2026", role="viewer")
+    assert auth.authenticate(demo_store, "late", "late-login-2026") is not None
+    assert rerun()[1] == 0  # a login changes no layer
+    board = first["boards"].iloc[0]
+    demo_store.update("points", int(board["id"]), {"status": "damaged"},
+                      version=int(board["version"]), username="t")  # fmt: skip
+    again, reads = rerun()
+    assert reads == 1  # the boards, and nothing else
+    assert again["boards"].set_index("id").loc[int(board["id"]), "status"] == "damaged"
+    assert len(cache) == len(snapshot.frame_reads(snapshot.MAP_LAYERS))  # the old read dropped
+
+
+def test_read_layer_filters_by_a_column(demo):
+    store, full = demo
+    code = sorted(full["communities"]["code"])[1]
+    grids = store.read_layer("grids", where={"community": [code]})
+    expected = full["grids"].loc[full["grids"]["community"] == code, "code"]
+    assert len(grids) and set(grids["code"]) == set(expected)
+    assert len(store.read_layer("boards", where={"id": []})) == 0
+    with pytest.raises(InputError, match="cannot be filtered"):
+        store.read_layer("grids", where={"no_such_column": [1]})
