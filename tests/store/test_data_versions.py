@@ -65,8 +65,8 @@ def test_a_board_write_moves_boards_and_not_grids(street):
                   version=int(board["version"]), username="t")  # fmt: skip
     after = street.data_versions(["boards", "fitness", "bins", "grids", "assignments"])
     assert after["boards"] == before["boards"] + 1
-    assert {k: v for k, v in after.items() if k != "boards"} == {
-        k: v for k, v in before.items() if k != "boards"}
+    unchanged = {k: v for k, v in before.items() if k != "boards"}
+    assert {k: v for k, v in after.items() if k != "boards"} == unchanged
     new = street.insert("points", {"kind": "bin", "status": "active",
                                    "geom": board.geometry, "source_crs": "wgs84"},
                         username="t")  # fmt: skip
