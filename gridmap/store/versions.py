@@ -155,6 +155,8 @@ def _on_execute(
 
 
 def _forget(conn: Connection) -> None:
+    if conn.invalidated:  # a lost connection: its notes go with it (and begin clears them)
+        return
     conn.info.pop(_INFO, None)
 
 
