@@ -1,8 +1,11 @@
 """The data snapshot a page shows: the layers a user may see, annotated, filtered and searched.
 
-:func:`visible_frames` reads every map layer of the store, annotates it and
-restricts it to the user's scope (phones masked by role); filters and search
-work on the frames in memory, so a widget change never reads the store again.
+:func:`visible_frames` reads the map layers a page asks for (and what their
+annotation needs, :func:`frame_reads`), with a scoped user's communities pushed
+into the store reads, annotates them and restricts them to the user's scope
+(phones masked by role); filters and search work on the frames in memory, so a
+widget change never reads the store again. :func:`data_version` is the key to
+cache them by: it changes only when the layers read change.
 :func:`gridmap.maps.street_map` draws the frames. Domain modules may use this
 module without importing any map code.
 
