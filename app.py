@@ -59,7 +59,7 @@ def sidebar(user: auth.User) -> None:
         if user.scope is None:
             scope = sh.tr("app.scope_all")
         else:
-            names = sh.community_names(sh.visible_frames(user))
+            names = sh.community_names(sh.visible_frames(user, ["communities"]))
             scope = sh.md("、".join(names.get(c, c) for c in user.scope))
         st.caption(f"{sh.tr('app.scope')}: {scope}")
         if auth.can(user, "manage_users"):  # the store URL is for admins only (masked)

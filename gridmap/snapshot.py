@@ -1,8 +1,11 @@
 """The data snapshot a page shows: the layers a user may see, annotated, filtered and searched.
 
-:func:`visible_frames` reads every map layer of the store, annotates it and
-restricts it to the user's scope (phones masked by role); filters and search
-work on the frames in memory, so a widget change never reads the store again.
+:func:`visible_frames` reads the map layers a page asks for (and what their
+annotation needs, :func:`frame_reads`), with a scoped user's communities pushed
+into the store reads, annotates them and restricts them to the user's scope
+(phones masked by role); filters and search work on the frames in memory, so a
+widget change never reads the store again. :func:`data_version` is the key to
+cache them by: it changes only when the layers read change.
 :func:`gridmap.maps.street_map` draws the frames. Domain modules may use this
 module without importing any map code.
 
@@ -26,7 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +41,7 @@ import pandas as pd
 import shapely
 
 from gridmap import auth
+from gridmap.errors import InputError
 from gridmap.locate import locate_points
 from gridmap.model import POINT_KINDS, WorkerRole
 
@@ -45,13 +51,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLOSED_ISSUE_STATUSES",
+    "FRAME_LAYERS",
     "MAP_LAYERS",
     "POINT_LAYERS",
     "REFERENCE_LAYERS",
+    "ReadCache",
+    "Reader",
     "SearchHit",
     "data_version",
     "filter_frames",
     "find_grid",
+    "frame_reads",
     "load_frames",
     "map_size",
     "mask_phone",
@@ -76,22 +86,25 @@ MAP_LAYERS: tuple[str, ...] = ("communities", "grids", *POINT_LAYERS, *REFERENCE
 CLOSED_ISSUE_STATUSES = frozenset({"closed"})
 
 
-
-def data_version(store: Store) -> tuple[int, int]:
-    """Return a stamp that changes whenever the store's data changes (a cache key).
+def data_version(store: Store, layers: Iterable[str] | None = None) -> tuple[tuple[str, int], ...]:
+    """Return a stamp that changes whenever the data of ``layers`` changes (a cache key).
 
     Parameters
     ----------
     store
         The store.
+    layers
+        Layers (or table names) the cached thing shows; ``None``: every table of data.
 
     Returns
     -------
-    tuple of int
-        :meth:`gridmap.store.Store.data_stamp`: the newest audit id and the number of
-        audit rows (every write appends one).
+    tuple
+        ``(name, version)`` pairs, sorted (:meth:`gridmap.store.Store.data_versions`):
+        a commit that changed a layer changes its version; logins, sessions, API
+        token use and exports change none.
     """
-    return store.data_stamp()
+    names = None if layers is None else sorted(set(layers))
+    return tuple(sorted(store.data_versions(names).items()))
 
 
 _COUNTRY_PREFIX = re.compile(r"^\s*(\+\s*86|0086)[\s-]*")
@@ -184,8 +197,155 @@ def _worker_columns(
     return out
 
 
-def load_frames(store: Store, *, on: dt.date | None = None) -> dict[str, pd.DataFrame]:
-    """Read every map layer of the store and annotate it (no scope applied).
+#: Every frame :func:`load_frames` can return: the map layers, workers and assignments.
+FRAME_LAYERS: tuple[str, ...] = (*MAP_LAYERS, "workers", "assignments")
+
+#: ``read(layer, *, bbox=None, where=None, as_of=None, include_retired=False)``: how
+#: :func:`load_frames` reads a layer (default :meth:`gridmap.store.Store.read_layer`;
+#: the app passes one that caches each read per layer version).
+Reader = Callable[..., pd.DataFrame]
+
+
+class ReadCache:
+    """Layer reads kept per (store, layer, arguments), each at the newest data version seen.
+
+    A :data:`Reader` from :meth:`reader` returns the kept frame while the layer's
+    version is the one given, and reads the store again once it changed: a write
+    invalidates only the reads of the layers it changed, and an older version of a
+    read is dropped as soon as a newer one is kept. Shared between threads; the
+    frames are shared too, so treat them as read-only.
+
+    Parameters
+    ----------
+    max_reads
+        The most reads kept (least recently used dropped first).
+    """
+
+    def __init__(self, max_reads: int = 64):
+        self.max_reads = max_reads
+        self._items: OrderedDict[Hashable, tuple[int, pd.DataFrame]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.reads = 0  # reads that went to the store
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def reader(self, store: Store, versions: Mapping[str, int]) -> Reader:
+        """Return a :data:`Reader` of ``store`` for layers at ``versions`` (layer -> version)."""
+
+        def read(layer: str, **kwargs: Any) -> pd.DataFrame:
+            key = (store.url, layer, _hashable(kwargs))
+            version = versions[layer]
+            with self._lock:
+                found = self._items.get(key)
+                if found is not None and found[0] == version:
+                    self._items.move_to_end(key)
+                    return found[1]
+            frame = store.read_layer(layer, **kwargs)
+            with self._lock:
+                self.reads += 1
+                kept = self._items.get(key)
+                if kept is None or kept[0] <= version:  # versions only grow
+                    self._items[key] = (version, frame)
+                    self._items.move_to_end(key)
+                while len(self._items) > self.max_reads:
+                    self._items.popitem(last=False)
+            return frame
+
+        return read
+
+
+def _hashable(value: Any) -> Hashable:
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _hashable(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_hashable(v) for v in value]
+        return tuple(sorted(items, key=repr) if isinstance(value, set | frozenset) else items)
+    return value
+
+
+def _check_layers(layers: Iterable[str] | None) -> tuple[str, ...]:
+    if layers is None:
+        return FRAME_LAYERS
+    wanted = tuple(dict.fromkeys(layers))
+    unknown = [name for name in wanted if name not in FRAME_LAYERS]
+    if unknown:
+        msg = f"no frame {', '.join(map(repr, unknown))}; use some of {', '.join(FRAME_LAYERS)}"
+        raise InputError(msg)
+    return wanted
+
+
+def frame_reads(layers: Iterable[str] | None = None, *, scoped: bool = False) -> tuple[str, ...]:
+    """Return the layers :func:`visible_frames` reads to give ``layers`` (its cache's key).
+
+    Point layers are located in the grids, whose worker columns read workers and
+    assignments; the counts of the grids read every point layer; a scoped user's
+    assignments, workers and reference layers are restricted through the grids and
+    communities.
+
+    Parameters
+    ----------
+    layers
+        Frames wanted (of :data:`FRAME_LAYERS`; ``None``: all).
+    scoped
+        Whether the user is scoped to communities.
+
+    Returns
+    -------
+    tuple of str
+        Layers of :data:`gridmap.model.LAYERS`, in :data:`FRAME_LAYERS` order.
+
+    Examples
+    --------
+    >>> frame_reads(["communities"])
+    ('communities',)
+    >>> frame_reads(["bins"])
+    ('grids', 'bins', 'workers', 'assignments')
+    """
+    wanted = set(_check_layers(layers))
+    reads = set(wanted)
+    if "grids" in wanted:  # community names and the counts of every point layer
+        reads |= {"communities", *POINT_LAYERS}
+    if reads & {*POINT_LAYERS, "workers", "assignments"}:
+        reads.add("grids")  # points are located in grids; assignments restricted by them
+    if "grids" in reads:
+        reads |= {"workers", "assignments"}  # the grids' worker columns
+    if scoped and reads & {*REFERENCE_LAYERS, "grids"}:
+        reads.add("communities")
+    return tuple(name for name in FRAME_LAYERS if name in reads)
+
+
+def _store_reader(store: Store) -> Reader:
+    def read(layer: str, **kwargs: Any) -> pd.DataFrame:
+        return store.read_layer(layer, **kwargs)
+
+    return read
+
+
+def _bounds(frame: pd.DataFrame) -> tuple[float, float, float, float] | None:
+    if not len(frame):
+        return None
+    minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
+    return (minx, miny, maxx, maxy)
+
+
+def load_frames(
+    store: Store,
+    *,
+    on: dt.date | None = None,
+    layers: Iterable[str] | None = None,
+    scope: Iterable[str] | None = None,
+    read: Reader | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Read map layers of the store and annotate them.
+
+    Only the layers asked for are returned, and only what their annotation needs
+    is read (:func:`frame_reads`). With ``scope`` the reads are narrowed in the
+    store to what a user scoped to those communities can see: communities by
+    code, grids by community, points and reference features by the bounding box
+    (spatial index) of the scope's grids and communities; the frames then hold at
+    least what :func:`restrict_frames` keeps for such a user, annotated exactly
+    as in a full read (a point is located among every grid that could hold it).
 
     Parameters
     ----------
@@ -193,34 +353,98 @@ def load_frames(store: Store, *, on: dt.date | None = None) -> dict[str, pd.Data
         The store.
     on
         The day whose assignments count (default today).
+    layers
+        Frames to return (of :data:`FRAME_LAYERS`); ``None``: all of them.
+    scope
+        Community codes to narrow the reads to (``None``: the whole store). Pass
+        the frames to :func:`restrict_frames` to apply the scope exactly.
+    read
+        How a layer is read (:data:`Reader`; default the store's ``read_layer``).
 
     Returns
     -------
     dict
-        Layer name (:data:`MAP_LAYERS`) -> GeoDataFrame in EPSG:4326 with the
-        columns described in the module docstring, plus ``"workers"`` (active
-        workers) and ``"assignments"`` (valid on ``on``) as plain frames.
+        Layer name -> GeoDataFrame in EPSG:4326 with the columns described in the
+        module docstring; ``"workers"`` (active and inactive workers) and
+        ``"assignments"`` (valid on ``on``) are plain frames.
 
     Raises
     ------
+    gridmap.errors.InputError
+        If a layer is not one of :data:`FRAME_LAYERS`.
     gridmap.errors.StoreError
         If the store cannot be read.
     """
-    day = on or dt.date.today()
-    frames: dict[str, pd.DataFrame] = {name: store.read_layer(name) for name in MAP_LAYERS}
-    workers = store.read_layer("workers", include_retired=True)
-    assignments = store.read_layer("assignments", as_of=day)
-    frames["workers"] = workers
-    frames["assignments"] = assignments
+    wanted = _check_layers(layers)
+    frames = _load(store, wanted, on=on, scope=scope, read=read)
+    return {name: frames[name] for name in wanted}
 
-    communities = frames["communities"]
-    grids = _worker_columns(frames["grids"], assignments, workers)
-    community_names = dict(zip(communities["code"], communities["name"], strict=True))
-    grids["community_name"] = [community_names.get(c, c) for c in grids["community"]]
+
+def _load(
+    store: Store,
+    wanted: Sequence[str],
+    *,
+    on: dt.date | None,
+    scope: Iterable[str] | None,
+    read: Reader | None,
+) -> dict[str, pd.DataFrame]:
+    """Every frame :func:`frame_reads` names for ``wanted``, annotated (see :func:`load_frames`)."""
+    day = on or dt.date.today()
+    read = read or _store_reader(store)
+    codes = None if scope is None else sorted(set(scope))
+    reads = frame_reads(wanted, scoped=codes is not None)
+    nothing = {"id": ()}  # a read that returns the layer's columns and no row
+    frames: dict[str, pd.DataFrame] = {}
+    if "communities" in reads:
+        frames["communities"] = read(
+            "communities", **({} if codes is None else {"where": {"code": codes}})
+        )
+    box: tuple[float, float, float, float] | None = None
+    if "grids" in reads:
+        if codes is None:
+            grids = read("grids")
+        else:
+            grids = read("grids", where={"community": codes})
+            box = _bounds(grids)
+            if box is not None and any(layer in reads for layer in POINT_LAYERS):
+                # every grid that could hold a point of the scope's grids, in store order:
+                # a point is located in the first grid holding it, as in a full read
+                grids = read("grids", bbox=box)
+        frames["workers"] = read("workers", include_retired=True)
+        frames["assignments"] = read("assignments", as_of=day)
+        frames["grids"] = _worker_columns(grids, frames["assignments"], frames["workers"])
+    for layer in POINT_LAYERS:
+        if layer in reads:
+            if codes is None:
+                frames[layer] = read(layer)
+            else:
+                frames[layer] = read(layer, where=nothing) if box is None else read(layer, bbox=box)
+    for layer in REFERENCE_LAYERS:
+        if layer in reads:
+            if codes is None:
+                frames[layer] = read(layer)
+            else:
+                area = _bounds(frames["communities"])
+                frames[layer] = (
+                    read(layer, where=nothing) if area is None else read(layer, bbox=area)
+                )
+    if "grids" in frames:
+        _annotate(frames, counts="grids" in wanted)
+    return frames
+
+
+def _annotate(frames: dict[str, pd.DataFrame], *, counts: bool) -> None:
+    """Locate the points in the grids; with ``counts``, name and count the grids (in place)."""
+    grids = frames["grids"]
+    if "communities" in frames:
+        communities = frames["communities"]
+        community_names = dict(zip(communities["code"], communities["name"], strict=True))
+        grids["community_name"] = [community_names.get(c, c) for c in grids["community"]]
     grid_community = dict(zip(grids["code"], grids["community"], strict=True))
     grid_worker = dict(zip(grids["code"], grids["worker"], strict=True))
-
     for layer in POINT_LAYERS:
+        if layer not in frames:
+            continue
         points = frames[layer].copy()
         grid_codes = (
             locate_points(points, grids, column="code")
@@ -231,15 +455,15 @@ def load_frames(store: Store, *, on: dt.date | None = None) -> dict[str, pd.Data
         points["community"] = [grid_community.get(g) for g in points["grid"]]
         points["worker"] = [grid_worker.get(g) for g in points["grid"]]
         frames[layer] = points
+        if not counts:
+            continue
         if layer == "issues":
             open_mask = ~points["status"].isin(CLOSED_ISSUE_STATUSES)
-            counts = points.loc[open_mask, "grid"].value_counts()
-            grids["open_issues"] = [int(counts.get(c, 0)) for c in grids["code"]]
+            found = points.loc[open_mask, "grid"].value_counts()
+            grids["open_issues"] = [int(found.get(c, 0)) for c in grids["code"]]
         else:
-            counts = points["grid"].value_counts()
-            grids[layer] = [int(counts.get(c, 0)) for c in grids["code"]]
-    frames["grids"] = grids
-    return frames
+            found = points["grid"].value_counts()
+            grids[layer] = [int(found.get(c, 0)) for c in grids["code"]]
 
 
 def _intersecting(frame: gpd.GeoDataFrame, areas: np.ndarray) -> np.ndarray:
@@ -275,9 +499,10 @@ def restrict_frames(frames: Mapping[str, pd.DataFrame], user: User) -> dict[str,
     """
     out = dict(frames)
     if not auth.can(user, "see_phones"):
-        grids = out["grids"].copy()
-        grids["phone"] = [mask_phone(p) for p in grids["phone"]]
-        out["grids"] = grids
+        if "grids" in out:
+            grids = out["grids"].copy()
+            grids["phone"] = [mask_phone(p) for p in grids["phone"]]
+            out["grids"] = grids
         if "workers" in out:
             workers = out["workers"].copy()
             workers["phone"] = [mask_phone(p) for p in workers["phone"]]
@@ -285,31 +510,52 @@ def restrict_frames(frames: Mapping[str, pd.DataFrame], user: User) -> dict[str,
     if user.scope is None:
         return out
     scope = set(user.scope)
-    communities = out["communities"]
-    out["communities"] = communities[communities["code"].isin(scope)].copy()
-    grids = out["grids"]
-    out["grids"] = grids[grids["community"].isin(scope)].copy()
-    grid_codes = set(out["grids"]["code"])
+    if "communities" in out:
+        communities = out["communities"]
+        out["communities"] = communities[communities["code"].isin(scope)].copy()
+    if "grids" in out:
+        grids = out["grids"]
+        out["grids"] = grids[grids["community"].isin(scope)].copy()
     for layer in POINT_LAYERS:
-        points = out[layer]
-        out[layer] = points[points["community"].isin(scope)].copy()
+        if layer in out:
+            points = out[layer]
+            out[layer] = points[points["community"].isin(scope)].copy()
     if "assignments" in out:
+        _need(out, "grids", "assignments")
+        grid_codes = set(out["grids"]["code"])
         assignments = out["assignments"]
         out["assignments"] = assignments[assignments["grid"].isin(grid_codes)].copy()
-        if "workers" in out:
-            workers = out["workers"]
-            out["workers"] = workers[workers["code"].isin(set(out["assignments"]["worker"]))].copy()
-    areas = out["communities"].geometry.to_numpy()
+    if "workers" in out:
+        _need(out, "assignments", "workers")
+        workers = out["workers"]
+        out["workers"] = workers[workers["code"].isin(set(out["assignments"]["worker"]))].copy()
     for layer in REFERENCE_LAYERS:
-        frame = out[layer]
-        out[layer] = frame[_intersecting(frame, areas)].copy()
+        if layer in out:
+            _need(out, "communities", layer)
+            frame = out[layer]
+            areas = out["communities"].geometry.to_numpy()
+            out[layer] = frame[_intersecting(frame, areas)].copy()
     return out
 
 
+def _need(frames: Mapping[str, Any], needed: str, layer: str) -> None:
+    if needed not in frames:  # restricting without it would show the whole layer
+        msg = f"restricting {layer} to a scope needs the {needed} frame"
+        raise InputError(msg)
+
+
 def visible_frames(
-    store: Store, user: User, *, on: dt.date | None = None
+    store: Store,
+    user: User,
+    *,
+    on: dt.date | None = None,
+    layers: Iterable[str] | None = None,
+    read: Reader | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Return the map layers ``user`` may see: :func:`load_frames` then :func:`restrict_frames`.
+    """Return the frames ``user`` may see: :func:`load_frames` then :func:`restrict_frames`.
+
+    The user's scope is pushed into the reads (``scope=`` of :func:`load_frames`),
+    so a user scoped to a community reads about that community only.
 
     Parameters
     ----------
@@ -319,6 +565,10 @@ def visible_frames(
         Who looks (needs the ``view`` right).
     on
         The day whose assignments count (default today).
+    layers
+        Frames to return (of :data:`FRAME_LAYERS`); ``None``: all of them.
+    read
+        How a layer is read (see :func:`load_frames`).
 
     Returns
     -------
@@ -329,9 +579,14 @@ def visible_frames(
     ------
     gridmap.errors.PermissionDenied
         If the user may not view.
+    gridmap.errors.InputError
+        If a layer is not one of :data:`FRAME_LAYERS`.
     """
     auth.require(user, "view")
-    return restrict_frames(load_frames(store, on=on), user)
+    wanted = _check_layers(layers)
+    frames = _load(store, wanted, on=on, scope=user.scope, read=read)
+    restricted = restrict_frames(frames, user)
+    return {name: restricted[name] for name in wanted}
 
 
 def _contains_any(values: Iterable[Any], wanted: set[str]) -> bool:

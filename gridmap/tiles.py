@@ -26,8 +26,10 @@ Rules of the drawing
   (grids of other communities, points outside the user's grids);
 * every tile is cached by (store, data version, day, layer, z, x, y, scope) in
   an in-process LRU bounded in bytes (:class:`TileCache`) and optionally on disk;
-  every write changes the data version (:func:`gridmap.snapshot.data_version`),
-  so a changed feature is drawn anew on the next request.
+  the data version is that of the layers the tile reads (:func:`tile_version`,
+  :data:`TILE_READS`): a write changes the versions of the layers it changed, so a
+  changed feature is drawn anew on the next request and the tiles of other layers
+  stay cached.
 
 Nothing here imports Streamlit or a web framework.
 """
@@ -73,6 +75,7 @@ __all__ = [
     "MAX_ZOOM",
     "POINT_MIN_ZOOM",
     "TILE_LAYERS",
+    "TILE_READS",
     "TILE_SIZE",
     "TileCache",
     "empty_tile",
@@ -80,6 +83,7 @@ __all__ = [
     "render_tile",
     "tile_bounds",
     "tile_of",
+    "tile_versions",
 ]
 
 #: Tile width and height in pixels.
@@ -100,6 +104,14 @@ GRID_OUTLINE_MIN_ZOOM = 13
 CLICK_TOLERANCE_PX = 6
 
 _POINT_LAYERS = ("boards", "fitness", "bins", "issues")
+#: What the scope and grid colours of a tile are read from (:func:`_context`).
+_CONTEXT_READS = ("assignments", "communities", "grids", "workers")
+#: The layers each tile layer's drawing reads: its cache key holds their versions.
+TILE_READS: dict[str, tuple[str, ...]] = {
+    "communities": ("communities",),
+    "grids": _CONTEXT_READS,
+    **{layer: ("communities", "grids", layer) for layer in _POINT_LAYERS},
+}
 _KIND_OF_LAYER = {"boards": "board", "fitness": "fitness", "bins": "bin", "issues": "issue"}
 _GRID_FILL_ALPHA = round(0.45 * 255)
 _GRID_LINE = (0x44, 0x44, 0x44, round(0.9 * 255))
@@ -238,8 +250,9 @@ class TileCache:
         if self.directory is None:
             return None
         store_dir = hashlib.sha256(str(key[0]).encode()).hexdigest()[:16]
+        layer_dir = hashlib.sha256(repr(key[3:4]).encode()).hexdigest()[:16]  # versions per layer
         name = hashlib.sha256(repr(key[2:]).encode()).hexdigest()
-        return Path(self.directory) / store_dir / str(key[1]) / f"{name}.png"
+        return Path(self.directory) / store_dir / layer_dir / str(key[1]) / f"{name}.png"
 
     def get(self, key: tuple[Any, ...]) -> bytes | None:
         """Return the tile cached under ``key`` or ``None``."""
@@ -263,7 +276,7 @@ class TileCache:
             return
         version_dir = path.parent
         if not version_dir.is_dir() and version_dir.parent.is_dir():
-            for old in version_dir.parent.iterdir():  # a newer version: drop older tiles
+            for old in version_dir.parent.iterdir():  # a newer version of the layer: drop older
                 shutil.rmtree(old, ignore_errors=True)
         version_dir.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{threading.get_ident()}.part")
@@ -512,6 +525,34 @@ def _draw(store: Store, layer: str, z: int, x: int, y: int, context: _Context) -
     return _encode(image)
 
 
+def _stamp(versions: dict[str, int], layers: Sequence[str]) -> str:
+    return "-".join(str(versions[layer]) for layer in layers)
+
+
+def tile_versions(store: Store, layers: Sequence[str] = TILE_LAYERS) -> dict[str, str]:
+    """Return the data version of each tile layer, in one store query.
+
+    A tile layer's version is made of the versions of the layers its drawing reads
+    (:data:`TILE_READS`): it changes when one of them is written, and only then.
+
+    Parameters
+    ----------
+    store
+        The store.
+    layers
+        Layers of :data:`TILE_LAYERS`.
+
+    Returns
+    -------
+    dict
+        Layer -> version text (part of the tile's cache key and of its URL,
+        :func:`gridmap.maps.tiles.tile_url`).
+    """
+    reads = sorted({name for layer in layers for name in TILE_READS[layer]})
+    versions = store.data_versions(reads)
+    return {layer: _stamp(versions, TILE_READS[layer]) for layer in layers}
+
+
 def _scope_of(user: User) -> tuple[str, ...] | None:
     return None if user.scope is None else tuple(sorted(set(user.scope)))
 
@@ -544,8 +585,8 @@ def render_tile(
     cache
         The tile cache (default :data:`DEFAULT_CACHE`; ``None``: no caching).
     version
-        The store's data version if the caller has just read it
-        (:func:`gridmap.snapshot.data_version`); ``None`` reads it.
+        The data version of the layer if the caller has just read it
+        (:func:`tile_versions`); ``None`` reads it.
     on
         The day whose worker assignments colour the grids (default today).
 
@@ -569,17 +610,22 @@ def render_tile(
         msg = f"no tile layer {layer!r}; use one of {', '.join(TILE_LAYERS)}"
         raise InputError(msg)
     _check_tile(z, x, y)
+    context_version = None
     if version is None:
-        version = store.data_stamp()
+        versions = store.data_versions(sorted({*TILE_READS[layer], *_CONTEXT_READS}))
+        version = _stamp(versions, TILE_READS[layer])
+        context_version = _stamp(versions, _CONTEXT_READS)
+    elif isinstance(version, tuple):
+        version = "-".join(str(v) for v in version)
     day = on or dt.date.today()
     scope = _scope_of(user)
-    key = (store.url, f"{version[0]}-{version[1]}" if isinstance(version, tuple) else version,
-           day.isoformat(), layer, z, x, y, scope)  # fmt: skip
+    key = (store.url, version, day.isoformat(), layer, z, x, y, scope)
     if cache is not None:
         found = cache.get(key)
         if found is not None:
             return found
-    data = _draw(store, layer, z, x, y, _context(store, version, scope, day))
+    context = _context(store, context_version or f"tile:{layer}:{version}", scope, day)
+    data = _draw(store, layer, z, x, y, context)
     if cache is not None:
         cache.put(key, data)
     return data
@@ -629,7 +675,8 @@ def identify(
     """
     auth.require(user, "view")
     scope = _scope_of(user)
-    context = _context(store, store.data_stamp(), scope, dt.date.today())
+    versions = store.data_versions(_CONTEXT_READS)
+    context = _context(store, _stamp(versions, _CONTEXT_READS), scope, dt.date.today())
     z = int(min(max(zoom, 0), MAX_ZOOM))
     here = shapely.Point(lon, lat)
 

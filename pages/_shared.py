@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from gridmap import auth, config, conflicts, i18n, maps, snapshot
+from gridmap import tiles as map_tiles
 from gridmap.auth import User
 from gridmap.errors import ConflictError, GridmapError
 from gridmap.maps import panels
@@ -408,31 +409,53 @@ def show_notice() -> None:
 # --- cached data --------------------------------------------------------------------------
 
 
-def data_version() -> int:
-    """Version stamp of the store's data (changes on every write)."""
-    return snapshot.data_version(get_store())
+def data_version(layers: Any = None) -> tuple:
+    """Version stamp of the data of ``layers`` (default all data): changes only when they do."""
+    return snapshot.data_version(get_store(), layers)
+
+
+@st.cache_resource(show_spinner=False)
+def _read_cache(url: str) -> snapshot.ReadCache:
+    return snapshot.ReadCache(max_reads=64)
+
+
+def _reader(url: str, versions: tuple) -> snapshot.Reader:
+    return _read_cache(url).reader(_store(url), dict(versions))
+
+
+#: What the grid panels read (the grids with their counts).
+_PANEL_READS = snapshot.frame_reads(["grids", *snapshot.POINT_LAYERS])
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _all_frames(url: str, version: int, day: dt.date) -> dict:
-    return snapshot.load_frames(_store(url), on=day)
+def _all_frames(url: str, versions: tuple, day: dt.date) -> dict:
+    return snapshot.load_frames(_store(url), on=day, layers=_PANEL_READS,
+                                read=_reader(url, versions))  # fmt: skip
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _user_frames(
-    url: str, version: int, day: dt.date, scope: tuple[str, ...] | None, role: str
-) -> dict:
+    url: str, versions: tuple, day: dt.date, layers: tuple[str, ...],
+    scope: tuple[str, ...] | None, role: str,
+) -> dict:  # fmt: skip
     user = User("cache", auth.UserRole(role), scope)
-    return snapshot.restrict_frames(_all_frames(url, version, day), user)
+    return snapshot.visible_frames(_store(url), user, on=day, layers=layers,
+                                   read=_reader(url, versions))  # fmt: skip
 
 
-def visible_frames(user: User) -> dict:
-    """The map layers the user may see, cached per data version, day, scope and role.
+def visible_frames(user: User, layers: Any = None) -> dict:
+    """The frames the user may see: ``layers`` (default all of ``snapshot.FRAME_LAYERS``).
 
-    The frames are shared between sessions: treat them as read-only.
+    Cached per day, scope, role and the versions of the layers read for them
+    (:func:`gridmap.snapshot.frame_reads`): a write to another layer, a login or an
+    export keeps the cache; each layer read is itself kept per its own version, so
+    after a write only the changed layers are read again. The frames are shared
+    between sessions: treat them as read-only.
     """
     role = "inspector" if auth.can(user, "see_phones") else "viewer"
-    return _user_frames(store_url(), data_version(), dt.date.today(), user.scope, role)
+    wanted = tuple(snapshot.FRAME_LAYERS if layers is None else layers)
+    versions = data_version(snapshot.frame_reads(wanted, scoped=user.scope is not None))
+    return _user_frames(store_url(), versions, dt.date.today(), wanted, user.scope, role)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -452,10 +475,11 @@ def grid_panel(user: User, code: str) -> dict:
     it uses the frames the map already loaded.
     """
     role = "inspector" if auth.can(user, "see_phones") else "viewer"
+    version = data_version(_PANEL_READS)
     if tile_mode():
-        return _grid_panel_of_store(store_url(), data_version(), dt.date.today(), code,
+        return _grid_panel_of_store(store_url(), version, dt.date.today(), code,
                                     user.scope, role)
-    return _grid_panel(store_url(), data_version(), dt.date.today(), code, user.scope, role)
+    return _grid_panel(store_url(), version, dt.date.today(), code, user.scope, role)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -481,7 +505,7 @@ def tile_threshold() -> int:
 
 def map_size() -> int:
     """Features a map of the store draws (cached per data version)."""
-    return _map_size(store_url(), data_version())
+    return _map_size(store_url(), data_version(("communities", "grids", *snapshot.POINT_LAYERS)))
 
 
 def tile_mode() -> bool:
@@ -496,7 +520,7 @@ def _visible_extent(url: str, version: Any, scope: tuple[str, ...] | None) -> An
 
 def visible_extent(user: User) -> tuple[float, float, float, float] | None:
     """Bounds of the communities the user may see (cached per data version)."""
-    return _visible_extent(store_url(), data_version(), user.scope)
+    return _visible_extent(store_url(), data_version(("communities",)), user.scope)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -509,7 +533,7 @@ def _communities(url: str, version: Any, scope: tuple[str, ...] | None) -> Any:
 
 def visible_communities(user: User) -> Any:
     """The communities the user may see, with their outlines (cached per data version)."""
-    return _communities(store_url(), data_version(), user.scope)
+    return _communities(store_url(), data_version(("communities",)), user.scope)
 
 
 # --- widgets ------------------------------------------------------------------------------
@@ -629,7 +653,7 @@ def street_map(
     conf = settings()
     basemap = basemap or conf["basemap"]
     tiles.setdefault("tile_threshold", tile_threshold())
-    tiles.setdefault("tile_version", data_version())
+    tiles.setdefault("tile_version", map_tiles.tile_versions(get_store()))
     try:
         fmap = maps.street_map(
             frames,

@@ -15,7 +15,7 @@ K_REPORT = "gm_chk_report"
 user = sh.require_login("run_checks")
 store = sh.get_store()
 st.subheader(sh.tr("nav.checks"))
-frames = sh.visible_frames(user)
+frames = sh.visible_frames(user, snapshot.MAP_LAYERS)
 names = sh.community_names(frames)
 lang = sh.lang()
 try:

@@ -10,7 +10,7 @@ from pages import _shared as sh
 
 user = sh.require_login("export")
 store = sh.get_store()
-frames = sh.visible_frames(user)
+frames = sh.visible_frames(user, ["communities", "grids", "workers"])
 K_RESULT = "gm_export_result"  # (options, file name, bytes, rows)
 
 KINDS = [k for k in export.KINDS if k != "supervision" or auth.can(user, "run_checks")]

@@ -20,7 +20,7 @@ user = sh.require_login()
 store = sh.get_store()
 st.subheader(sh.tr("nav.issues"))
 cfg = sh.issue_config()
-frames = sh.visible_frames(user)
+frames = sh.visible_frames(user, snapshot.MAP_LAYERS)
 workers = panels.worker_names(frames)
 
 c1, c2, c3, c4 = st.columns([3, 2, 2, 1])

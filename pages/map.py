@@ -140,7 +140,7 @@ if sh.tile_mode():
             center, zoom = panels.search_view(found.bounds)
     tile_map(bounds, center, zoom, found.grid if found else None, names)
 else:
-    frames = sh.visible_frames(user)
+    frames = sh.visible_frames(user, snapshot.MAP_LAYERS)
     names = sh.community_names(frames)
     workers = panels.worker_names(frames)
     statuses = panels.point_statuses(frames)

@@ -125,7 +125,8 @@ if view == "add":
         st.info(sh.tr("auth.no_right", role=sh.lbl(user.role, "user_role")))
     else:
         st.caption(sh.tr("points.add_hint"))
-        frames = snapshot.filter_frames(sh.visible_frames(user), layers=[layer])
+        shown = sh.visible_frames(user, snapshot.MAP_LAYERS)
+        frames = snapshot.filter_frames(shown, layers=[layer])
         picked = sh.pick_location(frames, key="gm_pick_map", height=360, reference=())
         lon0, lat0 = picked if picked is not None else (None, None)
         with st.form("gm_add_form"):

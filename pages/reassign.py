@@ -25,7 +25,7 @@ K_TABLE = "gm_reassign_table_rows"  # the grid table's last row selection alread
 
 user = sh.require_login("assign")
 store = sh.get_store()
-frames = sh.visible_frames(user)
+frames = sh.visible_frames(user, ["communities", "grids", "workers"])
 names = {c: n for c, n in sh.community_names(frames).items() if user.in_scope(c)}
 worker_names = dict(zip(frames["workers"]["code"], frames["workers"]["name"], strict=True))
 

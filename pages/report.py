@@ -44,7 +44,7 @@ upload = st.file_uploader(
 )
 kept = st.container()  # the photo kept in the draft (after a reload), filled below
 
-frames = snapshot.filter_frames(sh.visible_frames(user), layers=["issues"])
+frames = snapshot.filter_frames(sh.visible_frames(user, snapshot.MAP_LAYERS), layers=["issues"])
 current = (draft.lon, draft.lat) if draft.lon is not None else None
 picked = sh.pick_location(frames, key="gm_rep_map", height=240, current=current)
 if picked is not None and picked != current:

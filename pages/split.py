@@ -12,7 +12,7 @@ K_PREVIEW = "gm_split_preview"  # (community, method, GeoDataFrame) of the last 
 
 user = sh.require_login("edit_grids")
 store = sh.get_store()
-frames = sh.visible_frames(user)
+frames = sh.visible_frames(user, ["communities"])
 names = {c: n for c, n in sh.community_names(frames).items() if user.in_scope(c)}
 
 st.subheader(sh.tr("nav.split"))

@@ -96,7 +96,7 @@ for case in cases.itertuples(index=False):
 
 st.markdown(f"**{sh.tr('todo.map')}**")
 st.caption(sh.tr("todo.grids", grids="、".join(grids) or "—"))
-frames = sh.visible_frames(user)
+frames = sh.visible_frames(user, snapshot.MAP_LAYERS)
 mine = frames["grids"][frames["grids"]["code"].isin(grids)]
 if len(mine):
     from streamlit_folium import st_folium

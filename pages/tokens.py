@@ -7,7 +7,7 @@ from pages import _shared as sh
 
 admin = sh.require_login("manage_users")
 store = sh.get_store()
-names = sh.community_names(sh.visible_frames(admin))
+names = sh.community_names(sh.visible_frames(admin, ["communities"]))
 
 st.subheader(sh.tr("nav.tokens"))
 st.caption(sh.tr("tokens.intro"))

@@ -14,7 +14,7 @@ from pages import _shared as sh
 
 admin = sh.require_login("manage_users")
 store = sh.get_store()
-frames = sh.visible_frames(admin)
+frames = sh.visible_frames(admin, ["communities", "workers"])
 names = sh.community_names(frames)
 roles = [r.value for r in UserRole]
 worker_codes = [None, *frames["workers"]["code"]]

@@ -9,7 +9,7 @@ from pages import _shared as sh
 
 user = sh.require_login("assign")
 store = sh.get_store()
-frames = sh.visible_frames(user)
+frames = sh.visible_frames(user, ["grids", "workers", "assignments"])
 
 st.subheader(sh.tr("nav.workers"))
 overview = workers.worker_overview(frames)

@@ -183,6 +183,38 @@ def test_a_write_changes_the_cached_tile(city):
     assert _image(after)[row, col, 3] == 0
 
 
+def test_a_point_write_keeps_the_grid_tiles_cached(city):
+    cache = tiles.TileCache()
+    lon, lat = _centre(1, 0)
+    z = 16
+    x, y, _, _ = _pixel(lon, lat, z)
+    before = tiles.tile_versions(city)
+    grid_tile = tiles.render_tile(city, "grids", z, x, y, user=SYSTEM, cache=cache)
+    board_tile = tiles.render_tile(city, "boards", z, x, y, user=SYSTEM, cache=cache)
+    board = city.read_layer("boards").iloc[0]
+    city.update("points", int(board["id"]), {"status": "damaged"},
+                version=int(board["version"]), username="t")  # fmt: skip
+    after = tiles.tile_versions(city)
+    assert after["boards"] != before["boards"]
+    assert {k: v for k, v in after.items() if k != "boards"} == {
+        k: v for k, v in before.items() if k != "boards"}
+    assert tiles.render_tile(city, "grids", z, x, y, user=SYSTEM, cache=cache) is grid_tile
+    assert tiles.render_tile(city, "boards", z, x, y, user=SYSTEM, cache=cache) is not board_tile
+    m = folium.Map(tiles=None)
+    maps.tiles.add_tile_layers(m, version=after, layers=["grids", "boards"])
+    page = m.get_root().render()
+    assert f"/tiles/grids/{{z}}/{{x}}/{{y}}.png?v={after['grids']}" in page
+    assert f"/tiles/boards/{{z}}/{{x}}/{{y}}.png?v={after['boards']}" in page
+
+
+def test_disk_tiles_of_one_layer_survive_a_new_version_of_another(tmp_path):
+    disk = tiles.TileCache(directory=tmp_path)
+    disk.put(("s", "1", "d", "grids", 1, 0, 0, None), b"grids")
+    disk.put(("s", "7", "d", "boards", 1, 0, 0, None), b"boards")
+    fresh = tiles.TileCache(directory=tmp_path)
+    assert fresh.get(("s", "1", "d", "grids", 1, 0, 0, None)) == b"grids"
+
+
 def test_the_cache_is_bounded_in_bytes_and_can_live_on_disk(tmp_path):
     cache = tiles.TileCache(max_bytes=100)
     for i in range(5):

@@ -135,7 +135,7 @@ def street_map(
     tile_threshold
         The ``map_tile_threshold`` setting: above it the map is drawn from tiles.
     tile_version
-        The store's data version (:func:`gridmap.snapshot.data_version`), part of
+        The tile layers' data versions (:func:`gridmap.tiles.tile_versions`), part of
         every tile URL; needed when the map is drawn from tiles.
     tile_base_url
         Where the app serves tiles.

@@ -10,7 +10,7 @@ Leaflet draws raster tiles natively: no plugin is needed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import folium
@@ -56,8 +56,9 @@ def tile_url(layer: str, *, version: Any, base_url: str = "/tiles") -> str:
     layer
         A layer of :data:`gridmap.tiles.TILE_LAYERS`.
     version
-        The store's data version (:func:`gridmap.snapshot.data_version`); a new
-        version makes the browser fetch new tiles instead of its cached ones.
+        The layer's data version (:func:`gridmap.tiles.tile_versions`), or a mapping
+        layer -> version; a new version makes the browser fetch new tiles instead of
+        its cached ones.
     base_url
         Where the app serves tiles.
 
@@ -71,6 +72,8 @@ def tile_url(layer: str, *, version: Any, base_url: str = "/tiles") -> str:
     >>> tile_url("grids", version=(12, 40))
     '/tiles/grids/{z}/{x}/{y}.png?v=12-40'
     """
+    if isinstance(version, Mapping):
+        version = version[layer]
     if isinstance(version, tuple):
         version = "-".join(str(v) for v in version)
     return f"{base_url.rstrip('/')}/{layer}/{{z}}/{{x}}/{{y}}.png?v={version}"
@@ -92,7 +95,8 @@ def add_tile_layers(
     m
         The map (:func:`gridmap.maps.new_map`).
     version
-        The store's data version, part of every tile URL (see :func:`tile_url`).
+        The data version, part of every tile URL: layer -> version
+        (:func:`gridmap.tiles.tile_versions`) or one for all (see :func:`tile_url`).
     layers
         Layers of :data:`gridmap.tiles.TILE_LAYERS`, drawn in this order (the
         first at the bottom).

@@ -30,6 +30,8 @@ module outside ``gridmap/store/`` runs or builds SQL).
                  SQLite), bounding-box reads, the map tiles' lean reads
 ``mapreads``     what a city-size map page reads: feature count, extent of a
                  scope, one grid and the points and issues inside it
+``versions``     per-layer data versions: counters bumped at commit by every data
+                 write (not by logins, sessions, tokens or exports), the caches' keys
 ``baseline``     plain-SQL baselines the benchmark compares the store with
 ``schema``       the tables (SQLAlchemy Core), checked against the migrations
 ``types``        geometry / UTC timestamp / JSON column types for both backends

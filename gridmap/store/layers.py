@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 
 from gridmap.errors import CRSError, InputError, StoreError
 from gridmap.model import LAYERS, POINT_KINDS, layer_spec
-from gridmap.store import counters, schema, spatial
+from gridmap.store import counters, schema, spatial, versions
 from gridmap.store._base import guard, reason, utcnow
 from gridmap.store.assignments import valid_on
 from gridmap.store.convert import (
@@ -152,6 +152,7 @@ def read_layer(
     as_of: dt.date | None = None,
     include_retired: bool = False,
     bbox: Sequence[float] | None = None,
+    where: Mapping[str, Collection[Any]] | None = None,
 ) -> pd.DataFrame:
     """Read one layer as a frame with its canonical columns.
 
@@ -169,6 +170,10 @@ def read_layer(
         ``(minx, miny, maxx, maxy)`` in EPSG:4326 degrees: only the features
         whose envelope intersects it, found with the spatial index
         (:mod:`gridmap.store.spatial`). Geometry layers only.
+    where
+        Column -> values: only the rows whose column holds one of the values, e.g.
+        ``{"community": ["110101001001"]}`` (the grids of a community; a reference
+        column is matched by the code it returns) or ``{"id": [...]}``.
 
     Returns
     -------
@@ -193,6 +198,7 @@ def read_layer(
     attr_columns = _point_attr_columns(layer)
 
     selected: list[Any] = [table.c.id.label("id")]
+    exprs: dict[str, Any] = {"id": table.c.id}  # canonical column -> its SQL expression
     source: Any = table
     dtypes: dict[str, str] = {"id": "int"}
     for column in spec.columns:
@@ -202,6 +208,7 @@ def read_layer(
             target = ref.target.alias(f"ref_{column.name}")
             source = source.outerjoin(target, table.c[ref.fk] == target.c.id)
             selected.append(target.c[ref.by].label(column.name))
+            exprs[column.name] = target.c[ref.by]
         elif layer == "communities" and column.name == "street":
             street = schema.streets.alias("ref_street")
             source = source.outerjoin(street, table.c.street_id == street.c.id)
@@ -212,6 +219,7 @@ def read_layer(
             continue
         else:
             selected.append(_raw(table.c[column.name], column.dtype).label(column.name))
+            exprs[column.name] = table.c[column.name]
     if attr_columns:
         # JSON text, decoded below in one call rather than one call per row
         selected.append(cast(table.c.attrs, Text).label("__attrs"))
@@ -238,6 +246,11 @@ def read_layer(
         stmt = stmt.where(valid_on(table, as_of))
     if bbox is not None:
         stmt = stmt.where(spatial.bbox_condition(store.dialect, table, bbox))
+    for name, wanted in (where or {}).items():
+        if name not in exprs:
+            msg = f"{layer} cannot be filtered by {name!r}"
+            raise InputError(msg)
+        stmt = stmt.where(exprs[name].in_(list(wanted)))
 
     frames: list[pd.DataFrame] = []
     geom_parts: list[np.ndarray] = []
@@ -374,6 +387,7 @@ def _write_layer(
         for name in ("created_at", "updated_at"):
             if name in table.c:
                 constants[name] = now
+        versions.touch(conn, *versions.written_keys(layer))  # the bulk insert runs raw SQL
         try:
             with spatial.bulk_insert(conn, table.name, bounds=bounds):
                 _bulk_insert(conn, table, values, constants, n)
@@ -651,7 +665,7 @@ def _delete_layer(conn: Connection, layer: str, file: str | None) -> int:
         what = ", ".join(f"{count} rows of {name}" for name, count in refs)
         msg = f"cannot replace {layer}: {what} refer to them; remove those first"
         raise InputError(msg, file=file)
-    stmt = delete(table)
+    stmt = delete(table).execution_options(**{versions.OPTION: versions.written_keys(layer)})
     if condition is not None:
         stmt = stmt.where(condition)
     return conn.execute(stmt).rowcount

@@ -50,7 +50,7 @@ from gridmap.config import mask_url
 from gridmap.errors import ConflictError, InputError, NotFound, StoreError
 from gridmap.messages import Msg
 from gridmap.model import LAYERS, POINT_KINDS
-from gridmap.store import assignments, layers, schema, sessions, spatial
+from gridmap.store import assignments, layers, schema, sessions, spatial, versions
 from gridmap.store._base import guard as _guard
 from gridmap.store._base import reason as _reason
 from gridmap.store._base import utcnow as _utcnow
@@ -295,6 +295,7 @@ class Store:
             raise StoreError(self._hide(msg)) from None
         if self.dialect == "sqlite":
             _configure_sqlite(engine)
+        versions.install(engine)
         return engine
 
     def _store_error(self, err: BaseException) -> StoreError:
@@ -475,6 +476,7 @@ class Store:
         config = self._alembic_config()
         try:
             with self._write() as conn:
+                conn.execution_options(**{versions.UNTRACKED_OPTION: True})
                 if self.dialect == "postgresql":
                     conn.execute(
                         text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
@@ -566,13 +568,14 @@ class Store:
         as_of: dt.date | None = None,
         include_retired: bool = False,
         bbox: Sequence[float] | None = None,
+        where: Mapping[str, Any] | None = None,
     ) -> pd.DataFrame:
         """Read one layer as a frame with its canonical columns.
 
         See :func:`gridmap.store.layers.read_layer`.
         """
         return layers.read_layer(self, layer, as_of=as_of, include_retired=include_retired,
-                                 bbox=bbox)
+                                 bbox=bbox, where=where)
 
     def write_layer(
         self,
@@ -716,7 +719,9 @@ class Store:
             self._check_unique(c, t, row)
             try:
                 with c.begin_nested():
-                    row_id = c.execute(insert(t).values(**row)).inserted_primary_key[0]
+                    stmt = insert(t).values(**row).execution_options(
+                        **{versions.OPTION: _version_keys(t, row)})
+                    row_id = c.execute(stmt).inserted_primary_key[0]
             except exc.IntegrityError as err:
                 msg = f"cannot add to {t.name}: {_reason(err)}"
                 raise InputError(msg) from None
@@ -796,6 +801,7 @@ class Store:
                 update(t)
                 .where(t.c.id == row_id, t.c.version == version)
                 .values(**row, version=t.c.version + 1)
+                .execution_options(**{versions.OPTION: _version_keys(t, before, row)})
             )
             try:
                 with c.begin_nested():
@@ -849,7 +855,8 @@ class Store:
                 what = ", ".join(f"{count} rows of {name}" for name, count in refs)
                 msg = f"cannot delete {t.name} row {row_id}: {what} refer to it"
                 raise InputError(msg)
-            c.execute(delete(t).where(t.c.id == row_id, t.c.version == version))
+            c.execute(delete(t).where(t.c.id == row_id, t.c.version == version)
+                      .execution_options(**{versions.OPTION: _version_keys(t, before)}))
             self.audit(
                 "delete", username=username, table=t.name, row_id=row_id, before=before, conn=c
             )
@@ -946,6 +953,27 @@ class Store:
             rows = conn.execute(
                 select(func.count()).where(log.c.id > newest - STAMP_WINDOW)).scalar()
         return newest, int(rows)
+
+    @_guard
+    def data_versions(self, names: Sequence[str] | None = None) -> dict[str, int]:
+        """Return the data version of each layer (or table) in ``names``, in one query.
+
+        A layer's version changes when a commit changed its rows or the rows it
+        reads codes from, and never for logins, sessions, API token use or exports
+        (see :mod:`gridmap.store.versions`).
+
+        Parameters
+        ----------
+        names
+            Layers of :data:`~gridmap.model.LAYERS` or table names; ``None``: every
+            counter kept, by key (``grids``, ``points.board`` ...).
+
+        Returns
+        -------
+        dict
+            Name -> version (0 for data never written).
+        """
+        return versions.read_versions(self, names)
 
     @_guard
     def read_audit(
@@ -1147,6 +1175,16 @@ class Store:
             rows = conn.execute(select(*columns).order_by(users.c.username)).mappings().all()
         return [dict(r) for r in rows]
 
+
+
+def _version_keys(table: Table, *rows: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """Version keys a row edit of ``table`` changes (point records: the rows' kinds)."""
+    if table is not schema.points:
+        return (table.name,)
+    kinds = {row.get("kind") for row in rows if row is not None and row.get("kind")}
+    if not kinds:
+        return tuple(versions.point_key(k) for k in POINT_KINDS.values())
+    return tuple(versions.point_key(str(k)) for k in sorted(kinds))
 
 
 def _configure_sqlite(engine: Engine) -> None:

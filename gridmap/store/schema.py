@@ -142,6 +142,15 @@ code_counters = Table(
     Column("value", BigInteger, nullable=False),
 )
 
+#: The data version of each table (points: of each kind), bumped by every commit that
+#: changed it (see :mod:`gridmap.store.versions`); a missing row is version 0.
+data_versions = Table(  # revision 0012_data_versions
+    "data_versions",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+
 streets = Table(
     "streets",
     metadata,

@@ -307,7 +307,7 @@ def test_points_page_views_render(app_url, app_store, view):
 def test_an_unreachable_store_shows_a_message_not_a_traceback(app_url, monkeypatch):
     from gridmap.errors import StoreError
 
-    def down(store):
+    def down(store, layers=None):
         msg = "cannot use the database: the store is unreachable (connection refused)"
         raise StoreError(msg)
 
