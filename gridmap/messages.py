@@ -780,6 +780,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "cannot write settings: {reason}",
     },
     # check rules (gridmap.checks)
+    "rules.where": {"zh": "检查规则“{rule}”的 {setting}", "en": "rule {rule!r}: {setting}"},
     "rules.defaults_unreadable": {
         "zh": "无法读取默认检查规则配置：{reason}；gridmap 的安装可能不完整，请重新安装",
         "en": "cannot read the default rule configuration: {reason}",
@@ -821,8 +822,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "[rules.{rule}] must be a table",
     },
     "rules.no_setting": {
-        "zh": "检查规则“{rule}”没有设置项“{key}”；可用：{known}",
-        "en": "rule {rule!r} has no setting {key!r}; known: {known}",
+        "zh": "检查规则“{rule}”没有设置项“{setting}”；可用：{known}",
+        "en": "rule {rule!r} has no setting {setting!r}; known: {known}",
     },
     "rules.unknown_family": {
         "zh": "未知规则类别“{family}”；可用：{known}",
@@ -969,8 +970,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "working hours: days must be a list of ISO weekdays 1-7, got {value!r}",
     },
     "workhours.duplicates": {
-        "zh": "重复案件设置：“{key}”必须是不小于 0 的数字，现为“{value}”",
-        "en": "duplicates: {key!r} must be a number of at least 0, got {value!r}",
+        "zh": "重复案件设置：“{setting}”必须是不小于 0 的数字，现为“{value}”",
+        "en": "duplicates: {setting!r} must be a number of at least 0, got {value!r}",
     },
     "workhours.no_categories": {
         "zh": "[issues.categories] 下至少要有一个问题分类",
