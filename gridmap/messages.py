@@ -945,6 +945,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "未知问题分类“{name}”；可选：{known}",
         "en": "unknown issue category {name!r}; choose one of: {known}",
     },
+    "workhours.where_category": {"zh": "问题分类“{name}”", "en": "category {name!r}"},
+    "workhours.where_sub": {"zh": "问题小类“{name}/{sub}”", "en": "subcategory {name}/{sub}"},
     "workhours.hours": {
         "zh": "{where}：处置时限 hours 必须是大于 0 的数字，现为“{value}”",
         "en": "{where}: 'hours' must be a number above 0, got {value!r}",
