@@ -50,8 +50,7 @@ def cmd_workers(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.action == "add":
         if not args.name:
-            msg = "workers add needs --name"
-            raise InputError(msg)
+            raise InputError.keyed("args.workers_name")
         code = workers.add_worker(
             store,
             user,
@@ -65,16 +64,14 @@ def cmd_workers(args: argparse.Namespace) -> int:
         _out(f"added worker {code}")
         return EXIT_OK
     if not args.code:
-        msg = f"workers {args.action} needs --code"
-        raise InputError(msg)
+        raise InputError.keyed("args.workers_code", action=args.action)
     if args.action == "edit":
         values = {k: getattr(args, k) for k in ("name", "phone", "notes") if getattr(args, k)}
         for k in ("active_from", "active_to"):
             if getattr(args, k):
                 values[k] = parse_date(getattr(args, k), option=f"--{k.replace('_', '-')}")
         if not values:
-            msg = "nothing to change; give --name, --phone, --notes, --active-from or --active-to"
-            raise InputError(msg)
+            raise InputError.keyed("args.workers_nothing")
         workers.update_worker(store, user, args.code, **values)
         _out(f"updated worker {args.code}")
         return EXIT_OK
@@ -106,8 +103,7 @@ def cmd_users(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.action == "import":
         if not args.name:
-            msg = "users import needs a CSV or XLSX file of worker codes"
-            raise InputError(msg)
+            raise InputError.keyed("args.users_file")
         from gridmap.io.tabular import read_table
 
         table = read_table(args.name)
@@ -118,8 +114,7 @@ def cmd_users(args: argparse.Namespace) -> int:
              "they are shown only this once")
         return EXIT_OK
     if not args.name:
-        msg = "users add needs a user name"
-        raise InputError(msg)
+        raise InputError.keyed("args.users_name")
     password = args.password or auth.random_password()
     users.add_user(store, args.name, password, role=args.role, scope=_codes(args.scope),
                    worker=args.worker, by=user)
@@ -158,8 +153,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
                        "last_used_at"])
         return EXIT_OK
     if not args.name:
-        msg = f"tokens {args.action} needs --name"
-        raise InputError(msg)
+        raise InputError.keyed("args.tokens_name", action=args.action)
     if args.action == "revoke":
         tokens.revoke_token(store, args.name, by=user)
         _out(f"revoked API token {args.name}: every call with it is refused from now on")
