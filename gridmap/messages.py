@@ -1187,6 +1187,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the CJK font {path} cannot be embedded in PDFs ({problem}); name a TrueType "
         ".ttf/.ttc file with Chinese characters",
     },
+    "fonts.no_file": {"zh": "文件不存在", "en": "no such file"},
+    "fonts.no_chinese": {"zh": "字体中没有中文字符", "en": "it has no Chinese characters"},
     "fonts.missing": {
         "zh": "未找到用于 PDF 和地图导出的 TrueType 中文字体；请安装一种（Debian/Ubuntu："
         "apt-get install {package}），或在设置 cjk_font 或环境变量 ${env} 中指定 .ttf/.ttc 文件",

@@ -80,8 +80,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     suffix = Path(args.out).suffix.lstrip(".").lower() if args.out else ""
     fmt = args.format or (suffix if suffix in formats else formats[0])
     if fmt not in formats:
-        msg = f"export {kind} writes {' or '.join(formats)}, not {fmt}"
-        raise GridmapError(msg)
+        raise GridmapError.keyed("exports.format", kind=kind, formats=list(formats), fmt=fmt)
     store = _open_store(args)
     try:
         user = acting_user(store, args.user, must_exist=True)
