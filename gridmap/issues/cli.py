@@ -123,8 +123,9 @@ def _read_photos(paths: list[str] | None) -> list[bytes]:
         try:
             out.append(Path(path).read_bytes())
         except OSError as exc:
-            msg = f"cannot read the photo: {exc.strerror or exc}"
-            raise InputError(msg, file=str(path)) from None
+            raise InputError.keyed(
+                "files.photo_unreadable", file=str(path), reason=exc.strerror or exc
+            ) from None
     return out
 
 
@@ -199,8 +200,7 @@ def cmd_move(args: argparse.Namespace) -> int:
 
     target = args.to or args.state
     if not target:
-        msg = f"say where to move the report: STATE or --to STATE ({_STATES})"
-        raise InputError(msg)
+        raise InputError.keyed("args.move_to", states=_STATES)
     store, user, issue_id, version = _open_issue(args, version=args.version)
     photos = _read_photos(args.photo)
     new_version = issues.move_issue(

@@ -103,8 +103,9 @@ def cmd_move(args: argparse.Namespace) -> int:
         try:
             photos.append(Path(path).read_bytes())
         except OSError as exc:
-            msg = f"cannot read the photo: {exc.strerror or exc}"
-            raise InputError(msg, file=str(path)) from None
+            raise InputError.keyed(
+                "files.photo_unreadable", file=str(path), reason=exc.strerror or exc
+            ) from None
     row = supervision.move_order(
         store, user, args.order, args.action, version=args.version, note=args.note,
         photos=photos, as_of=parse_date(args.as_of, option="--as-of"),
