@@ -74,17 +74,10 @@ def get_path(name: str = "demo") -> Path:
     try:
         relative = DATASETS[name]
     except KeyError:
-        msg = f"no dataset called {name!r}; choose one of: {', '.join(DATASETS)}"
-        raise NotFound(msg) from None
+        raise NotFound.keyed("datasets.unknown", name=name, known=list(DATASETS)) from None
     folder = _ROOT / relative
     if not (folder / _MANIFEST).is_file():
-        msg = (
-            f"the {name!r} dataset is not installed: {folder / _MANIFEST} is missing. "
-            "The demo files ship with the source repository (data/geo/); install gridmap "
-            "from a checkout with `pip install -e .`, or regenerate them with "
-            "`python scripts/make_demo.py`."
-        )
-        raise NotFound(msg)
+        raise NotFound.keyed("datasets.not_installed", name=name, path=folder / _MANIFEST)
     return folder
 
 
@@ -94,11 +87,9 @@ def _read_manifest(name: str = "demo") -> tuple[Path, dict]:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        msg = f"cannot read the dataset manifest: {exc}"
-        raise InputError(msg, file=str(path)) from None
+        raise InputError.keyed("datasets.manifest_unreadable", file=str(path), reason=exc) from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("layers"), list):
-        msg = "the dataset manifest has no list of layers"
-        raise InputError(msg, file=str(path))
+        raise InputError.keyed("datasets.no_layers", file=str(path))
     return folder, manifest
 
 
@@ -129,12 +120,10 @@ def demo_manifest() -> list[DemoLayer]:
         try:
             layer, file, crs = item["layer"], item["file"], item.get("crs")
         except (KeyError, TypeError):
-            msg = "a layer entry needs 'layer' and 'file'"
-            raise InputError(msg, file=str(path), row=i) from None
+            raise InputError.keyed("datasets.layer_entry", file=str(path), row=i) from None
         layer_path = folder / file
         if not layer_path.is_file():
-            msg = f"the demo street's {layer} file {layer_path} is missing"
-            raise NotFound(msg)
+            raise NotFound.keyed("datasets.file_missing", layer=layer, path=layer_path)
         entries.append(DemoLayer(layer=str(layer), path=layer_path, crs=crs))
     return entries
 
@@ -163,6 +152,5 @@ def demo_street() -> dict[str, str]:
     folder, manifest = _read_manifest("demo")
     street = manifest.get("street")
     if not isinstance(street, dict) or not {"code", "name"} <= street.keys():
-        msg = "the dataset manifest has no street with a code and a name"
-        raise InputError(msg, file=str(folder / _MANIFEST))
+        raise InputError.keyed("datasets.no_street", file=str(folder / _MANIFEST))
     return {str(k): str(v) for k, v in street.items()}

@@ -320,8 +320,7 @@ def import_file(store: Store, layer: str, path: str | Path, *, user: User = SYST
     """
     require(user, "import")
     if replace and user.scope is not None:
-        msg = f"user {user.username!r} may not replace a whole layer (scoped to communities)"
-        raise PermissionDenied(msg)
+        raise PermissionDenied.keyed("importing.replace_scoped", user=user.username)
     layer_spec(layer)  # unknown layer: InputError before reading anything
     step = progress or (lambda fraction, stage: None)
     path = Path(path)
@@ -387,11 +386,9 @@ def import_demo(store: Store, *, user: User = SYSTEM) -> dict[str, int]:
 
     require(user, "import")
     if user.scope is not None:
-        msg = f"user {user.username!r} may not load a whole street (scoped to communities)"
-        raise PermissionDenied(msg)
+        raise PermissionDenied.keyed("importing.demo_scoped", user=user.username)
     if not store.is_empty():
-        msg = "the store already holds data; the demo street loads only into an empty store"
-        raise InputError(msg)
+        raise InputError.keyed("importing.demo_not_empty")
     manifest = datasets.demo_manifest()
     street = datasets.demo_street()
     store.insert("streets", street, username=user.username)

@@ -1223,6 +1223,69 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "用户“{user}”不能结束“{target}”的会话",
         "en": "user {user!r} may not end sessions of {target!r}",
     },
+    # demo datasets, whole-layer imports, case pairs, map styles (same pass)
+    "datasets.unknown": {
+        "zh": "没有名为“{name}”的数据集；可选：{known}",
+        "en": "no dataset called {name!r}; choose one of: {known}",
+    },
+    "datasets.not_installed": {
+        "zh": "数据集“{name}”未安装：缺少 {path}。演示文件随源代码仓库提供（data/geo/）；"
+        "请在源代码目录中用 pip install -e . 安装 gridmap，或运行 python scripts/make_demo.py "
+        "重新生成。",
+        "en": "the {name!r} dataset is not installed: {path} is missing. The demo files ship "
+        "with the source repository (data/geo/); install gridmap from a checkout with "
+        "`pip install -e .`, or regenerate them with `python scripts/make_demo.py`.",
+    },
+    "datasets.manifest_unreadable": {
+        "zh": "无法读取数据集清单：{reason}",
+        "en": "cannot read the dataset manifest: {reason}",
+    },
+    "datasets.no_layers": {
+        "zh": "数据集清单中没有图层列表",
+        "en": "the dataset manifest has no list of layers",
+    },
+    "datasets.layer_entry": {
+        "zh": "图层条目需要 layer 和 file 两项",
+        "en": "a layer entry needs 'layer' and 'file'",
+    },
+    "datasets.file_missing": {
+        "zh": "演示街道的{layer:@layer}文件 {path} 不存在",
+        "en": "the demo street's {layer} file {path} is missing",
+    },
+    "datasets.no_street": {
+        "zh": "数据集清单中没有带编码和名称的街道",
+        "en": "the dataset manifest has no street with a code and a name",
+    },
+    "importing.replace_scoped": {
+        "zh": "用户“{user}”只管辖部分社区，不能替换整个图层",
+        "en": "user {user!r} may not replace a whole layer (scoped to communities)",
+    },
+    "importing.demo_scoped": {
+        "zh": "用户“{user}”只管辖部分社区，不能载入整个街道",
+        "en": "user {user!r} may not load a whole street (scoped to communities)",
+    },
+    "importing.demo_not_empty": {
+        "zh": "数据库中已有数据；演示街道只能载入空数据库",
+        "en": "the store already holds data; the demo street loads only into an empty store",
+    },
+    "issues.verb_merge": {"zh": "合并到", "en": "merge into"},
+    "issues.verb_link": {"zh": "关联到", "en": "link to"},
+    "issues.pair_out_of_scope": {
+        "zh": "用户“{user}”不能{verb}问题 {code}：该问题不在其管辖社区内",
+        "en": "user {user!r} may not {verb} report {code}: it lies outside the user's communities",
+    },
+    "mapstyle.bounds_shape": {
+        "zh": "地图范围应为（最小经度, 最小纬度, 最大经度, 最大纬度），现为 {bounds}",
+        "en": "bounds must be (min_lon, min_lat, max_lon, max_lat), got {bounds!r}",
+    },
+    "mapstyle.bounds_range": {
+        "zh": "地图范围不是经纬度（最小经度, 最小纬度, 最大经度, 最大纬度）：{bounds}",
+        "en": "bounds are not lon/lat (min_lon, min_lat, max_lon, max_lat): {bounds!r}",
+    },
+    "mapstyle.colour": {
+        "zh": "{what}：“{color}”不是颜色值；请写成 #1f77b4 这样的格式",
+        "en": "{what}: {color!r} is not a CSS colour like '#1f77b4'",
+    },
     # --- scope from geometry and bounded imports (refs #14) -----------------------------
     "io.scope.grid_outside": {
         "zh": "网格 {grid} 有 {area} m² 超出其所属社区 {community} 的边界；"
