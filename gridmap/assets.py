@@ -75,8 +75,7 @@ def _module(name: str):
     try:
         return importlib.import_module(module_name)
     except ImportError:
-        msg = f"map assets missing: install the {dist} package (pip install {dist})"
-        raise GridmapError(msg) from None
+        raise GridmapError.keyed("assets.missing", dist=dist) from None
 
 
 def asset_dirs() -> dict[str, Path]:
@@ -251,6 +250,5 @@ def install_static(static_dir: Path | str) -> Path:
                     elif rel not in wanted and not _is_temp(old):
                         old.unlink(missing_ok=True)
     except OSError as exc:
-        msg = f"cannot install map assets into {vendor}: {exc}"
-        raise GridmapError(msg) from exc
+        raise GridmapError.keyed("assets.install", folder=vendor, reason=exc) from exc
     return vendor

@@ -186,8 +186,9 @@ def write_password_file(password: str, path: str | os.PathLike[str] | None = Non
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as err:
-        msg = f"cannot write the password file {path}: {err.strerror or err}"
-        raise InputError(msg) from None
+        raise InputError.keyed(
+            "auth.password_file", path=path, reason=err.strerror or err
+        ) from None
     return path
 
 

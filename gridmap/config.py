@@ -192,17 +192,14 @@ def load_settings(path: Path | None = None) -> dict[str, Any]:
 def _checked(name: str, value: Any, *, file: str | None = None) -> Any:
     """Return ``value`` if it suits setting ``name``; raise InputError otherwise."""
     if name not in _BY_NAME:
-        msg = f"unknown setting {name!r}; known: {', '.join(_BY_NAME)}"
-        raise InputError(msg, file=file)
+        raise InputError.keyed("config.unknown", file=file, name=name, known=list(_BY_NAME))
     default = _BY_NAME[name].default
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if isinstance(default, int | float) and not isinstance(default, bool):
         if not is_number or value < 0:
-            msg = f"setting {name!r} must be a number of at least 0, got {value!r}"
-            raise InputError(msg, file=file)
+            raise InputError.keyed("config.number", file=file, name=name, value=value)
     elif isinstance(default, str) and not isinstance(value, str):
-        msg = f"setting {name!r} must be text, got {value!r}"
-        raise InputError(msg, file=file)
+        raise InputError.keyed("config.text", file=file, name=name, value=value)
     return value
 
 
@@ -220,9 +217,11 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+        raise InputError.keyed("config.toml", file=str(path), reason=exc) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+        raise InputError.keyed(
+            "config.unreadable", file=str(path), reason=exc.strerror or exc
+        ) from None
 
 
 def get(name: str) -> Any:
@@ -270,8 +269,7 @@ def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        msg = f"unknown time zone {name!r}; use an IANA name such as Asia/Shanghai"
-        raise InputError(msg) from None
+        raise InputError.keyed("config.timezone", name=name) from None
 
 
 def save_settings(values: dict[str, Any], *, by: Any, path: Path | None = None) -> Path:
@@ -310,8 +308,7 @@ def save_settings(values: dict[str, Any], *, by: Any, path: Path | None = None) 
     if "timezone" in values:
         street_zone(merged["timezone"])  # an unknown zone is refused before it is saved
     if merged.get("basemap", "none") not in ("none", "osm", "tianditu", "amap", "custom"):
-        msg = f"unknown basemap {merged['basemap']!r}; use none, osm, tianditu, amap or custom"
-        raise InputError(msg)
+        raise InputError.keyed("config.basemap", name=merged["basemap"])
     return write_table(("settings",), merged, path=path)
 
 
@@ -345,7 +342,9 @@ def write_table(keys: tuple[str, ...], values: dict[str, Any], *, path: Path | N
         )
         os.replace(tmp, path)
     except OSError as exc:
-        raise InputError(f"cannot write settings: {exc.strerror or exc}", file=str(path)) from None
+        raise InputError.keyed(
+            "config.unwritable", file=str(path), reason=exc.strerror or exc
+        ) from None
     return path
 
 

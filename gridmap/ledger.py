@@ -72,8 +72,7 @@ def month_end(month: str, *, today: dt.date | None = None) -> dt.date:
     try:
         first = dt.date.fromisoformat(f"{month}-01")
     except ValueError:
-        msg = f"month must look like 2026-10, got {month!r}"
-        raise InputError(msg) from None
+        raise InputError.keyed("period.month", month=month) from None
     last = (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date()
     return min(last, today or dt.date.today())
 
@@ -173,8 +172,7 @@ def ledger_scores(store: Store, lines: pd.DataFrame, *, level: str, month: str,
         (``100 - deducted``, at least 0; never NaN), best first.
     """
     if level not in LEVELS:
-        msg = f"the ledger is by {', '.join(LEVELS)}, not {level!r}"
-        raise InputError(msg)
+        raise InputError.keyed("ledgers.level", levels=list(LEVELS), level=level)
     end = month_end(month)
     scope = None if user is None or user.scope is None else set(user.scope)
     if level in ("grid", "community"):

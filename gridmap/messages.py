@@ -1281,6 +1281,708 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no grid with code {codes} (deleted by someone else?)",
     },
     "grids.no_workers": {"zh": "没有编码为 {codes} 的网格员", "en": "no worker with code {codes}"},
+    # --- store, settings, notifications, exports: keyed errors (refs #17) ---------------
+    "store.folder": {
+        "zh": "无法创建数据文件夹 {folder}：{reason}；请确认该位置可写，或用环境变量 GRIDMAP_DB "
+        "指定数据库",
+        "en": "cannot create the data folder {folder}: {reason}",
+    },
+    "store.no_driver": {
+        "zh": "无法打开 {url}：缺少数据库驱动{hint}：{reason}",
+        "en": "cannot open {url}: database driver not available{hint}: {reason}",
+    },
+    "store.open_failed": {
+        "zh": "无法打开数据库 {url}：{reason}",
+        "en": "cannot open {url}: {reason}",
+    },
+    "store.not_initialised": {
+        "zh": "{url} 不是已初始化的 gridmap 数据库（{reason}）；请先运行 gridmap init",
+        "en": "{url} is not an initialised gridmap store ({reason}); run `gridmap init` first",
+    },
+    "store.full": {
+        "zh": "数据库 {url} 已满（{reason}），未保存任何内容。请释放磁盘空间（或调高数据库的"
+        "容量上限）后重试。",
+        "en": "the store {url} is full ({reason}); nothing was saved. Free disk space (or raise "
+        "the database's size limit) and try again.",
+    },
+    "store.read_only": {
+        "zh": "数据库 {url} 是只读的（{reason}），未保存任何内容。请让数据库文件及其文件夹可写"
+        "（或连接主数据库服务器）后重试。",
+        "en": "the store {url} is read-only ({reason}); nothing was saved. Make the store file "
+        "and its folder writable (or connect to the primary database server), then try again.",
+    },
+    "store.unreachable": {
+        "zh": "无法使用数据库 {url}：连接不上（{reason}）。进行中的修改已撤销；请确认数据库服务器"
+        "正在运行后重试。",
+        "en": "cannot use the database {url}: the store is unreachable ({reason}). A change in "
+        "progress was rolled back; check that the database server is running, then try again.",
+    },
+    "store.sqlite_failed": {
+        "zh": "无法使用 SQLite 数据库 {url}：{reason}。请确认其文件夹存在且可写。",
+        "en": "cannot use the SQLite store {url}: {reason}. Check that its folder exists and "
+        "is writable.",
+    },
+    "store.db_failed": {
+        "zh": "无法使用数据库 {url}：{reason}",
+        "en": "cannot use the database {url}: {reason}",
+    },
+    "store.upgrade_failed": {
+        "zh": "无法升级数据库 {url}：{reason}。该数据库可能由更新版本的 gridmap 写入；"
+        "请升级 gridmap。",
+        "en": "cannot upgrade {url}: {reason}. The store may have been written by a newer "
+        "gridmap; upgrade gridmap.",
+    },
+    "store.integrity": {
+        "zh": "该修改与数据库中已有的数据冲突：{reason}",
+        "en": "the change conflicts with data already in the store: {reason}",
+    },
+    "store.unknown_table": {"zh": "未知数据表“{name}”", "en": "unknown table {name!r}"},
+    "store.table_internal": {
+        "zh": "数据表 {table} 由系统自动写入，不能直接修改",
+        "en": "{table} is written by the store itself",
+    },
+    "store.no_column": {
+        "zh": "数据表 {table} 没有字段 {columns}",
+        "en": "{table} has no column {columns}",
+    },
+    "store.not_settable": {
+        "zh": "数据表 {table} 的字段 {columns} 不能直接设置",
+        "en": "{columns} of {table} cannot be set directly",
+    },
+    "store.no_row": {
+        "zh": "数据表 {table} 中没有第 {row_id} 号记录（可能已被他人删除）",
+        "en": "{table} row {row_id} does not exist",
+    },
+    "store.points_kind": {
+        "zh": "点位必须有类别：{kinds:@layer}之一",
+        "en": "points need a kind: one of {kinds}",
+    },
+    "store.add_failed": {
+        "zh": "无法向数据表 {table} 添加记录：{reason}",
+        "en": "cannot add to {table}: {reason}",
+    },
+    "store.duplicate": {
+        "zh": "{table}：{column:@field}“{value}”在数据库中已存在",
+        "en": "{table}: {column} {value!r} is already in the store",
+    },
+    "store.change_failed": {
+        "zh": "无法修改数据表 {table} 的第 {row_id} 号记录：{reason}",
+        "en": "cannot change {table} row {row_id}: {reason}",
+    },
+    "store.change_conflict": {
+        "zh": "数据表 {table} 的第 {row_id} 号记录未能修改；请刷新后重试",
+        "en": "{table} row {row_id} could not be changed; reload it and try again",
+    },
+    "store.ref_rows": {"zh": "{table} 中的 {n} 条记录", "en": "{n} rows of {table}"},
+    "store.delete_referenced": {
+        "zh": "不能删除数据表 {table} 的第 {row_id} 号记录：{what}引用了它",
+        "en": "cannot delete {table} row {row_id}: {what} refer to it",
+    },
+    "store.append_only": {
+        "zh": "数据表 {table} 只能追加，其记录不能修改或删除",
+        "en": "{table} is append-only: its rows cannot be changed or deleted",
+    },
+    "store.bbox_four": {
+        "zh": "范围框应为四个数：西,南,东,北；收到的是 {bbox}",
+        "en": "a bounding box is four numbers west,south,east,north; got {bbox!r}",
+    },
+    "store.bbox_finite": {
+        "zh": "范围框必须是有限的数字",
+        "en": "the bounding box must hold finite numbers",
+    },
+    "store.bbox_order": {
+        "zh": "范围框应按 西,南,东,北 排列，且西 ≤ 东、南 ≤ 北：{bbox}",
+        "en": "the bounding box must be west,south,east,north with west <= east and "
+        "south <= north: {bbox!r}",
+    },
+    "store.bbox_bad": {
+        "zh": "不是范围框（最小经度, 最小纬度, 最大经度, 最大纬度）：{bbox}",
+        "en": "not a bounding box (minx, miny, maxx, maxy): {bbox!r}",
+    },
+    "store.bbox_layer": {
+        "zh": "没有可按范围查询的图层“{layer}”；可用：{layers:@layer}",
+        "en": "no indexed map layer {layer!r}; use one of {layers}",
+    },
+    "store.no_grid": {"zh": "没有编码为 {code} 的网格", "en": "no grid with code {code!r}"},
+    "store.dtype.int": {"zh": "整数", "en": "a whole number"},
+    "store.dtype.float": {"zh": "数字", "en": "a number"},
+    "store.dtype.bool": {"zh": "是/否", "en": "yes/no"},
+    "store.dtype.date": {"zh": "日期（YYYY-MM-DD）", "en": "a date"},
+    "store.dtype.datetime": {"zh": "日期时间", "en": "a date and time"},
+    "store.dtype.str": {"zh": "文本", "en": "text"},
+    "store.value_type": {
+        "zh": "{column:@field}列的值“{value}”不是{kind:@store.dtype}",
+        "en": "column {column!r}: {value!r} is not {kind:@store.dtype}",
+    },
+    "store.value_enum": {
+        "zh": "{column:@field}列的值“{value}”无效；可填：{allowed:@label}",
+        "en": "column {column!r}: unknown value {value!r} (allowed: {allowed})",
+    },
+    "store.value_exists": {
+        "zh": "{column:@field}“{value}”在数据库中已存在（{table:@layer}）；请换一个，"
+        "或改为替换导入",
+        "en": "{column} {value!r} is already in the store ({table})",
+    },
+    "store.value_repeated": {
+        "zh": "{column:@field}“{value}”在文件中出现了不止一次；每行须各不相同",
+        "en": "{column} {value!r} appears more than once in the file",
+    },
+    "store.ref_ambiguous": {
+        "zh": "{column:@field}“{value}”对应多条{table:@layer}记录；请改用唯一的{by:@field}",
+        "en": "{column} {value!r} matches several {table}; use a unique {by}",
+    },
+    "store.ref_ambiguous_alt": {
+        "zh": "{column:@field}“{value}”按{alt:@field}对应多条{table:@layer}记录；请改填{by:@field}",
+        "en": "{column} {value!r} matches several {table} by {alt}; use the {by}",
+    },
+    "store.ref_unknown": {
+        "zh": "未知{column:@field}“{value}”：{table:@layer}中没有这个{by:@field}；"
+        "请更正该值，或先导入{table:@layer}",
+        "en": "unknown {column} {value!r}: no such {by} in {table}",
+    },
+    "store.required_empty": {
+        "zh": "{column:@field}列必须填写，但此行为空",
+        "en": "column {column!r} is required but empty",
+    },
+    "store.needs_geometry": {
+        "zh": "{layer:@layer}需要几何图形（EPSG:4326 经纬度）；请提供带坐标或图形的文件",
+        "en": "{layer} needs geometries: pass a GeoDataFrame in EPSG:4326",
+    },
+    "store.crs_not_wgs84": {
+        "zh": "{layer:@layer}的坐标系是 {crs}，数据库只接受 EPSG:4326 经纬度；请先转换",
+        "en": "{layer} is in {crs}, the store takes EPSG:4326 lon/lat; convert it first",
+    },
+    "store.no_geometry": {
+        "zh": "该行没有几何图形（位置或边界为空）",
+        "en": "the row has no geometry",
+    },
+    "store.column_empty": {
+        "zh": "{layer:@layer}：{column:@field}列为空",
+        "en": "{layer}: column {column!r} is empty",
+    },
+    "store.grid_code_empty": {
+        "zh": "{layer:@layer}：{column:@field}列为空；请先为网格编号（gridmap.grids）再保存",
+        "en": "{layer}: column {column!r} is empty; number the grids (gridmap.grids) before "
+        "storing them",
+    },
+    "store.replace_referenced": {
+        "zh": "不能替换{layer:@layer}：{what}引用了它们；请先删除这些记录",
+        "en": "cannot replace {layer}: {what} refer to them; remove those first",
+    },
+    "store.layer_failed": {
+        "zh": "{layer:@layer}未能保存：{reason}",
+        "en": "{layer} could not be stored: {reason}",
+    },
+    "store.points_unreadable": {
+        "zh": "无法读取 {url} 中的点位记录：{reason}",
+        "en": "cannot read the point records of {url}: {reason}",
+    },
+    "store.mbtiles_missing": {
+        "zh": "找不到底图包：{path}",
+        "en": "basemap package not found: {path}",
+    },
+    "store.mbtiles_bad": {
+        "zh": "不是 MBTiles 底图包（{reason}）",
+        "en": "not an MBTiles package ({reason})",
+    },
+    "apitoken.exists": {
+        "zh": "已有名为“{name}”的 API 令牌；请换一个名称",
+        "en": "an API token called {name!r} exists; choose another name",
+    },
+    "apitoken.no_such": {"zh": "没有名为“{name}”的 API 令牌", "en": "no API token called {name!r}"},
+    "apitoken.unknown_rights": {
+        "zh": "未知的令牌权限：{rights}；可选：{known}",
+        "en": "unknown token right(s) {rights}; choose from {known}",
+    },
+    "apitoken.no_rights": {
+        "zh": "令牌至少需要一项权限（{known}）",
+        "en": "a token needs at least one right ({known})",
+    },
+    "apitoken.out_of_scope": {
+        "zh": "用户“{user}”只能管理其管辖范围内的 API 令牌，不能管理“{name}”",
+        "en": "user {user!r} may handle API tokens only within their own scope, not {name!r}",
+    },
+    "apitoken.name": {
+        "zh": "API 令牌名称须为 1 到 100 个字符",
+        "en": "an API token needs a name of 1 to 100 characters",
+    },
+    "apitoken.days": {
+        "zh": "令牌有效期须为 1 到 {max_days} 天，现为“{days}”",
+        "en": "a token lives 1 to {max_days} days, not {days!r}",
+    },
+    "apitoken.expiry": {
+        "zh": "到期时间须在今后 {max_days} 天之内，现为 {at}",
+        "en": "the expiry must lie in the next {max_days} days, not {at}",
+    },
+    "apitoken.rate": {
+        "zh": "调用频率上限须为每分钟 1 到 10000 次，现为“{rate}”",
+        "en": "the rate limit is 1 to 10000 calls a minute, not {rate!r}",
+    },
+    # settings file (gridmap.config)
+    "config.unknown": {
+        "zh": "未知设置项“{name}”；可用的设置项：{known}",
+        "en": "unknown setting {name!r}; known: {known}",
+    },
+    "config.number": {
+        "zh": "设置项“{name}”必须是不小于 0 的数字，现为“{value}”",
+        "en": "setting {name!r} must be a number of at least 0, got {value!r}",
+    },
+    "config.text": {
+        "zh": "设置项“{name}”必须是文本，现为“{value}”",
+        "en": "setting {name!r} must be text, got {value!r}",
+    },
+    "config.toml": {
+        "zh": "不是有效的 TOML 设置文件：{reason}；请检查引号、方括号和等号",
+        "en": "not valid TOML: {reason}",
+    },
+    "config.unreadable": {"zh": "无法读取：{reason}", "en": "cannot read: {reason}"},
+    "config.timezone": {
+        "zh": "未知时区“{name}”；请使用 IANA 时区名，如 Asia/Shanghai",
+        "en": "unknown time zone {name!r}; use an IANA name such as Asia/Shanghai",
+    },
+    "config.basemap": {
+        "zh": "未知底图“{name}”；可选 none（无底图）、osm、tianditu（天地图）、amap（高德）"
+        "或 custom（自定义）",
+        "en": "unknown basemap {name!r}; use none, osm, tianditu, amap or custom",
+    },
+    "config.unwritable": {
+        "zh": "无法保存设置：{reason}；请确认设置文件及其文件夹可写",
+        "en": "cannot write settings: {reason}",
+    },
+    # check rules (gridmap.checks)
+    "rules.where": {"zh": "检查规则“{rule}”的 {setting}", "en": "rule {rule!r}: {setting}"},
+    "rules.defaults_unreadable": {
+        "zh": "无法读取默认检查规则配置：{reason}；gridmap 的安装可能不完整，请重新安装",
+        "en": "cannot read the default rule configuration: {reason}",
+    },
+    "rules.severity": {
+        "zh": '{where} 必须是 "failure"（不合格）或 "advisory"（提示），现为“{value}”',
+        "en": '{where} must be "failure" or "advisory", not {value!r}',
+    },
+    "rules.bool": {
+        "zh": "{where} 必须是 true（是）或 false（否），现为“{value}”",
+        "en": "{where} must be true or false, not {value!r}",
+    },
+    "rules.number": {
+        "zh": "{where} 必须是不小于 0 的数字，现为“{value}”",
+        "en": "{where} must be a number of at least 0, not {value!r}",
+    },
+    "rules.text": {
+        "zh": "{where} 必须是文本，现为“{value}”",
+        "en": "{where} must be text, not {value!r}",
+    },
+    "rules.text_list": {
+        "zh": '{where} 必须是文本列表（如 ["a", "b"]），现为“{value}”',
+        "en": "{where} must be a list of texts, not {value!r}",
+    },
+    "rules.number_table": {
+        "zh": "{where} 必须是由“名称 = 数字”组成的表，现为“{value}”",
+        "en": "{where} must be a table of numbers, not {value!r}",
+    },
+    "rules.not_table": {
+        "zh": "[rules] 必须由若干 [rules.<规则编号>] 表组成",
+        "en": "[rules] must be a table of [rules.<id>] tables",
+    },
+    "rules.unknown": {
+        "zh": "未知检查规则“{rule}”；可用：{known}",
+        "en": "unknown rule {rule!r}; known: {known}",
+    },
+    "rules.rule_not_table": {
+        "zh": "[rules.{rule}] 必须是一个表",
+        "en": "[rules.{rule}] must be a table",
+    },
+    "rules.no_setting": {
+        "zh": "检查规则“{rule}”没有设置项“{setting}”；可用：{known}",
+        "en": "rule {rule!r} has no setting {setting!r}; known: {known}",
+    },
+    "rules.unknown_family": {
+        "zh": "未知规则类别“{family}”；可用：{known}",
+        "en": "unknown rule family {family!r}; known: {known}",
+    },
+    "rules.as_of": {
+        "zh": "检查日期必须是日期或日期时间，现为“{value}”",
+        "en": "as_of must be a date or a datetime, not {value!r}",
+    },
+    "rules.did_not_run": {
+        "zh": "检查规则“{rule}”没有运行；已运行：{ran}",
+        "en": "rule {rule!r} did not run; ran: {ran}",
+    },
+    "rules.score_level": {
+        "zh": "未知评分层级“{level}”；可选 grid（网格）、community（社区）或 worker（网格员）",
+        "en": "unknown score level {level!r}; use grid, community or worker",
+    },
+    "rules.orders_by": {
+        "zh": "督办单按 grid（网格）或 worker（网格员）生成，不能按“{by}”",
+        "en": "supervision orders go by grid or worker, not {by!r}",
+    },
+    "rules.format": {
+        "zh": "未知格式“{fmt}”；可选：{formats}",
+        "en": "unknown format {fmt!r}; use one of {formats}",
+    },
+    "rules.unknown_community": {
+        "zh": "未知社区“{community}”；已有社区：{known}",
+        "en": "unknown community {community!r}; known: {known}",
+    },
+    "files.unwritable": {
+        "zh": "无法写入：{reason}；请确认文件夹存在且可写",
+        "en": "cannot write: {reason}",
+    },
+    # notification settings and delivery (gridmap.notify)
+    "channels.no_such": {
+        "zh": "没有通知渠道“{name}”；已有渠道：{known}",
+        "en": "no notification channel {name!r}; channels: {known}",
+    },
+    "channels.text_list": {"zh": "{what} 必须是文本列表", "en": "{what} must be a list of text"},
+    "channels.unknown_items": {
+        "zh": "{what}：未知的 {bad}；可选：{allowed}",
+        "en": "{what}: unknown {bad}; use {allowed}",
+    },
+    "channels.bad_name": {
+        "zh": "{where}：渠道名称须为 1-64 个字母、数字、“_”或“-”",
+        "en": "{where}: a channel name has 1-64 letters, digits, '_' or '-'",
+    },
+    "channels.bad_type": {
+        "zh": "{where}：type 必须是 {types} 之一，现为“{kind}”",
+        "en": "{where}: type must be one of {types}, not {kind!r}",
+    },
+    "channels.needs_url": {
+        "zh": "{where}：需要填写 http(s) 地址（url）",
+        "en": "{where}: needs an http(s) url",
+    },
+    "channels.needs_host": {
+        "zh": "{where}：邮件（smtp）渠道需要填写邮件服务器地址（host）",
+        "en": "{where}: an smtp channel needs a host",
+    },
+    "channels.bad_role": {
+        "zh": "{where}：role 必须是 {roles} 之一",
+        "en": "{where}: role must be one of {roles}",
+    },
+    "channels.bad_security": {
+        "zh": "{where}：security 必须是 ssl、starttls 或 none",
+        "en": "{where}: security must be ssl, starttls or none",
+    },
+    "channels.numbers": {
+        "zh": "{where}：port 和 timeout_s 必须是数字",
+        "en": "{where}: port and timeout_s must be numbers",
+    },
+    "channels.daily_at": {
+        "zh": "[notify] daily_at 必须是 08:30 这样的时间，现为“{value}”",
+        "en": "[notify] daily_at must be a time like 08:30, not {value!r}",
+    },
+    "channels.notify_numbers": {
+        "zh": "[notify]：warn_share、max_attempts、backoff_s、lease_s、interval_s 必须是数字",
+        "en": "[notify]: warn_share, max_attempts, backoff_s, lease_s, interval_s must be numbers",
+    },
+    "channels.warn_share": {
+        "zh": "[notify] warn_share 必须在 0 到 1 之间，现为 {value}",
+        "en": "[notify] warn_share must be between 0 and 1, not {value}",
+    },
+    "channels.max_attempts": {
+        "zh": "[notify] max_attempts 至少为 1",
+        "en": "[notify] max_attempts must be at least 1",
+    },
+    "delivery.not_webhook": {
+        "zh": "渠道“{name}”的类型是 {type}，不是 webhook",
+        "en": "channel {name!r} of type {type!r} is not a webhook",
+    },
+    "delivery.http": {"zh": "接收方返回 HTTP {status}：{answer}", "en": "HTTP {status}: {answer}"},
+    "delivery.not_json": {
+        "zh": "接收方的答复不是 JSON：{answer}",
+        "en": "the receiver answered something that is not JSON: {answer!r}",
+    },
+    "delivery.refused": {
+        "zh": "接收方拒收：错误码 {detail}",
+        "en": "refused by the receiver: code {detail}",
+    },
+    "delivery.unreachable": {
+        "zh": "无法连接接收方：{reason}；请检查网络和地址",
+        "en": "cannot reach the receiver: {reason}",
+    },
+    "delivery.no_to": {
+        "zh": "渠道“{name}”的 to 中没有收件地址",
+        "en": "channel {name!r} has no addresses in 'to'",
+    },
+    "delivery.smtp": {
+        "zh": "邮件服务器拒收或无法连接：{reason}",
+        "en": "the mail server refused or could not be reached: {reason}",
+    },
+    # issue categories, working hours, routing, queries (gridmap.issues)
+    "workhours.unknown_category": {
+        "zh": "未知问题分类“{name}”；可选：{known}",
+        "en": "unknown issue category {name!r}; choose one of: {known}",
+    },
+    "workhours.where_category": {"zh": "问题分类“{name}”", "en": "category {name!r}"},
+    "workhours.where_sub": {"zh": "问题小类“{name}/{sub}”", "en": "subcategory {name}/{sub}"},
+    "workhours.hours": {
+        "zh": "{where}：处置时限 hours 必须是大于 0 的数字，现为“{value}”",
+        "en": "{where}: 'hours' must be a number above 0, got {value!r}",
+    },
+    "workhours.working": {
+        "zh": "{where}：working（是否按工作时间计时）必须是 true 或 false，现为“{value}”",
+        "en": "{where}: 'working' must be true or false, got {value!r}",
+    },
+    "workhours.time": {
+        "zh": "工作时间：“{value}”不是 09:00 这样的时间",
+        "en": "working hours: {value!r} is not a time like '09:00'",
+    },
+    "workhours.date": {
+        "zh": "工作时间：“{value}”不是 2026-10-01 这样的日期",
+        "en": "working hours: {value!r} is not a date like '2026-10-01'",
+    },
+    "workhours.periods": {
+        "zh": "工作时间：periods 必须是 [开始, 结束] 时间对，现为 {value}",
+        "en": "working hours: periods must be [start, end] pairs, got {value!r}",
+    },
+    "workhours.days": {
+        "zh": "工作时间：days 必须是 1-7 的星期数列表（1 为星期一），现为 {value}",
+        "en": "working hours: days must be a list of ISO weekdays 1-7, got {value!r}",
+    },
+    "workhours.duplicates": {
+        "zh": "重复案件设置：“{setting}”必须是不小于 0 的数字，现为“{value}”",
+        "en": "duplicates: {setting!r} must be a number of at least 0, got {value!r}",
+    },
+    "workhours.no_categories": {
+        "zh": "[issues.categories] 下至少要有一个问题分类",
+        "en": "at least one issue category is needed under [issues.categories]",
+    },
+    "workhours.category_table": {
+        "zh": "问题分类“{name}”必须是一个表",
+        "en": "category {name!r} must be a table",
+    },
+    "workhours.separation": {
+        "zh": '[issues.separation] 应把一个操作对应到一组操作，如 verify = ["handle"]',
+        "en": '[issues.separation] maps an action to a list of actions, e.g. verify = ["handle"]',
+    },
+    "workhours.issues_table": {"zh": "[issues] 必须是一个表", "en": "[issues] must be a table"},
+    "workhours.timezone": {
+        "zh": "工作时间中的时区“{tz}”未知；请使用 IANA 时区名，如 Asia/Shanghai",
+        "en": "unknown time zone {tz!r} in the working hours",
+    },
+    "workhours.weekdays": {
+        "zh": "工作日必须是 1-7 的星期数（1 为星期一），现为 {days}",
+        "en": "working days must be ISO weekdays 1-7, got {days}",
+    },
+    "workhours.period_order": {
+        "zh": "工作时段必须是（开始, 结束）时间对：开始早于结束，按先后排列，互不重叠",
+        "en": "working periods must be (start, end) pairs, start < end, in order, no overlap",
+    },
+    "workhours.hours_number": {
+        "zh": "需要填写小时数，现为“{value}”",
+        "en": "a number of hours is needed, got {value!r}",
+    },
+    "workhours.hours_finite": {
+        "zh": "小时数必须是不小于 0 的有限数字，现为“{value}”",
+        "en": "hours must be a finite number of at least 0, got {value!r}",
+    },
+    "workhours.no_time": {
+        "zh": "工作时间设置中没有任何可工作的时段；请检查 [issues.working_hours]",
+        "en": "the working hours leave no working time; check [issues.working_hours]",
+    },
+    "routing.no_position": {
+        "zh": "问题上报需要位置（一个点）",
+        "en": "the report needs a position (a point)",
+    },
+    "routing.no_grids": {
+        "zh": "数据库中还没有网格，无法分派问题；请先导入网格",
+        "en": "there are no grids in the store, so the report cannot be routed",
+    },
+    "routing.outside": {
+        "zh": "位置 ({x:.6f}, {y:.6f}) 不在任何网格内；最近的网格 {grid} 相距 {distance:.0f} 米。"
+        "请核对坐标及其坐标系（wgs84、gcj02、bd09）。",
+        "en": "the position ({x:.6f}, {y:.6f}) lies outside every grid; the nearest grid {grid} "
+        "is {distance:.0f} m away. Check the coordinates and their coordinate system (wgs84, "
+        "gcj02, bd09).",
+    },
+    "period.month": {
+        "zh": "月份应写成 2026-10 这样，现为“{month}”",
+        "en": "month must look like 2026-10, got {month!r}",
+    },
+    "scores.by": {
+        "zh": "考核只能按 grid（网格）或 worker（网格员）统计，不能按“{by}”",
+        "en": "scores are by 'grid' or 'worker', not {by!r}",
+    },
+    "queries.overdue_by": {
+        "zh": "超期统计只能按 grid（网格）或 worker（网格员），不能按“{by}”",
+        "en": "overdue counts are by 'grid' or 'worker', not {by!r}",
+    },
+    "queries.no_worker": {
+        "zh": "没有编号或姓名为“{worker}”的网格员",
+        "en": "no grid worker with code or name {worker!r}",
+    },
+    "queries.no_photo": {"zh": "没有编号为 {photo} 的照片", "en": "no photo {photo}"},
+    "queries.no_photo_scope": {
+        "zh": "您的管辖范围内没有编号为 {photo} 的照片",
+        "en": "no photo {photo} in your scope",
+    },
+    "queries.not_yours": {
+        "zh": "没有由您负责的问题“{issue}”",
+        "en": "no issue report {issue!r} of yours",
+    },
+    "queries.ack_status": {
+        "zh": "只有已派遣的案件才能签收；该案件状态为“{status:@status}”",
+        "en": "only a dispatched case can be acknowledged (签收); this one is {status}",
+    },
+    # command-line arguments (raised by gridmap.records.cli, gridmap.issues.cli)
+    # user accounts and workers (gridmap.records)
+    "users.worker_role_only": {
+        "zh": "只有网格员角色的用户才关联网格员档案，{role:@role}不关联",
+        "en": "only a user of role worker is linked to a worker record, not a {role}",
+    },
+    "users.worker_code_needed": {
+        "zh": "网格员角色的用户需要填写其网格员编号（--worker 编号）",
+        "en": "a user of role worker needs the code of their worker record (--worker CODE)",
+    },
+    "users.no_worker_code": {
+        "zh": "没有编号为“{code}”的网格员；请先添加该网格员（gridmap workers add）",
+        "en": "no worker with code {code!r}; add the worker first (gridmap workers add)",
+    },
+    "users.worker_column": {
+        "zh": "表格需要网格员编号列（worker、code 或 工号）；现有列：{found}",
+        "en": "the table needs a worker column (worker, code, 工号); found: {found}",
+    },
+    "users.name_taken": {
+        "zh": "用户名“{name}”为空、重复或已被占用",
+        "en": "user name {name!r} is empty, repeated or taken",
+    },
+    "workers.deactivate_scope": {
+        "zh": "用户“{user}”只能停用在其管辖社区工作的网格员；{name}（{code}）自 {day} 起"
+        "没有负责的网格：请找全街道用户办理",
+        "en": "user {user!r} may deactivate only workers who work in their communities; "
+        "{name} ({code}) holds no grid from {day}: ask a whole-street user",
+    },
+    "auth.password_file": {
+        "zh": "无法写入密码文件 {path}：{reason}",
+        "en": "cannot write the password file {path}: {reason}",
+    },
+    # exports (gridmap.export, gridmap.ledger)
+    "exports.unknown": {
+        "zh": "未知导出类型“{kind}”；可选：{kinds}",
+        "en": "unknown export {kind!r}; choose one of: {kinds}",
+    },
+    "exports.format": {
+        "zh": "导出“{kind}”只能生成 {formats} 格式，不能生成 {fmt}",
+        "en": "export {kind} writes {formats} only, not {fmt}",
+    },
+    "exports.bad_date": {
+        "zh": "“{value}”不是日期（格式为 YYYY-MM-DD）",
+        "en": "not a date: {value!r} (use YYYY-MM-DD)",
+    },
+    "exports.no_week": {"zh": "没有这一周：“{value}”", "en": "no such week: {value!r}"},
+    "exports.bad_week": {
+        "zh": "“{value}”不是周次（格式为 YYYY-Www，如 2026-W45）",
+        "en": "not a week: {value!r} (use YYYY-Www, e.g. 2026-W45)",
+    },
+    "exports.no_community": {
+        "zh": "没有编码为“{code}”的社区",
+        "en": "no community with code {code!r}",
+    },
+    "exports.no_grid_in": {
+        "zh": "社区 {community} 中没有编码为 {code} 的网格",
+        "en": "no grid with code {code!r} in community {community}",
+    },
+    "exports.out_of_scope": {
+        "zh": "用户“{user}”不能导出其管辖社区以外的数据",
+        "en": "user {user!r} may not export outside their communities",
+    },
+    "exports.unwritable": {
+        "zh": "无法写入 {path}：{reason}；请确认文件夹存在且可写",
+        "en": "cannot write {path}: {reason}",
+    },
+    "exports.crs": {
+        "zh": "数据只能按 {crs_names} 导出，不能按“{crs}”",
+        "en": "data can be exported in {crs_names} only, not {crs!r}",
+    },
+    "exports.gpkg": {
+        "zh": "无法写入 GeoPackage 文件：{reason}",
+        "en": "cannot write the GeoPackage: {reason}",
+    },
+    "exports.geojson": {
+        "zh": "无法写入 GeoJSON 文件：{reason}",
+        "en": "cannot write GeoJSON files: {reason}",
+    },
+    "exports.no_grids": {"zh": "{scope}没有可导出的网格", "en": "no grids to export in {scope}"},
+    "exports.scope_street": {"zh": "全街道", "en": "street"},
+    "exports.roster_format": {
+        "zh": "未知花名册格式“{fmt}”；可选：{formats}",
+        "en": "unknown roster format {fmt!r}; use one of: {formats}",
+    },
+    "exports.weekly_format": {
+        "zh": "未知周报格式“{fmt}”；可选：{formats}",
+        "en": "unknown weekly report format {fmt!r}; use one of: {formats}",
+    },
+    "exports.deadline_days": {
+        "zh": "督办期限天数不能小于 0，现为 {days}",
+        "en": "deadline_days must be 0 or more, got {days}",
+    },
+    "ledgers.level": {
+        "zh": "台账只能按 {levels} 统计，不能按“{level}”",
+        "en": "the ledger is by {levels}, not {level!r}",
+    },
+    "fonts.face": {
+        "zh": "中文字体“{spec}”：“#”后的字形序号必须是数字",
+        "en": "CJK font {spec!r}: the face index after '#' must be a number",
+    },
+    "fonts.not_embeddable": {
+        "zh": "中文字体 {path} 无法嵌入 PDF（{problem}）；"
+        "请指定含中文字符的 TrueType .ttf/.ttc 文件",
+        "en": "the CJK font {path} cannot be embedded in PDFs ({problem}); name a TrueType "
+        ".ttf/.ttc file with Chinese characters",
+    },
+    "fonts.no_file": {"zh": "文件不存在", "en": "no such file"},
+    "fonts.no_chinese": {"zh": "字体中没有中文字符", "en": "it has no Chinese characters"},
+    "fonts.missing": {
+        "zh": "未找到用于 PDF 和地图导出的 TrueType 中文字体；请安装一种（Debian/Ubuntu："
+        "apt-get install {package}），或在设置 cjk_font 或环境变量 ${env} 中指定 .ttf/.ttc 文件",
+        "en": "no TrueType Chinese font found for PDF and map exports; install one "
+        "(Debian/Ubuntu: apt-get install {package}) or set the cjk_font setting or ${env} to "
+        "a .ttf/.ttc file",
+    },
+    # map assets, tiles, the web server and its sessions
+    "assets.missing": {
+        "zh": "缺少地图资源：请安装 {dist} 包（pip install {dist}）",
+        "en": "map assets missing: install the {dist} package (pip install {dist})",
+    },
+    "assets.install": {
+        "zh": "无法把地图资源安装到 {folder}：{reason}",
+        "en": "cannot install map assets into {folder}: {reason}",
+    },
+    "tiles.no_tile": {
+        "zh": "没有瓦片 {z}/{x}/{y}（缩放级别 0-{max_zoom}；级别 {z} 下 x、y 为 0-{top}）",
+        "en": "no tile {z}/{x}/{y} (zoom 0-{max_zoom}, x and y 0-{top} at zoom {z})",
+    },
+    "tiles.no_layer": {
+        "zh": "没有瓦片图层“{layer}”；可选：{layers}",
+        "en": "no tile layer {layer!r}; use one of {layers}",
+    },
+    "server.no_app": {
+        "zh": "在 {path} 找不到网页应用；请在 gridmap 源代码文件夹中用“pip install -e .”安装",
+        "en": "the web app was not found at {path}; install gridmap from its source folder "
+        "with 'pip install -e .'",
+    },
+    "websession.no_such": {"zh": "没有进行中的会话 {session}", "en": "no live session {session}"},
+    "websession.not_allowed": {
+        "zh": "用户“{user}”不能结束“{target}”的会话",
+        "en": "user {user!r} may not end sessions of {target!r}",
+    },
+    # whole-layer imports, case pairs, map styles (same pass)
+    "issues.verb_merge": {"zh": "合并到", "en": "merge into"},
+    "issues.verb_link": {"zh": "关联到", "en": "link to"},
+    "issues.pair_out_of_scope": {
+        "zh": "用户“{user}”不能{verb}问题 {code}：该问题不在其管辖社区内",
+        "en": "user {user!r} may not {verb} report {code}: it lies outside the user's communities",
+    },
+    "mapstyle.bounds_shape": {
+        "zh": "地图范围应为（最小经度, 最小纬度, 最大经度, 最大纬度），现为 {bounds}",
+        "en": "bounds must be (min_lon, min_lat, max_lon, max_lat), got {bounds!r}",
+    },
+    "mapstyle.bounds_range": {
+        "zh": "地图范围不是经纬度（最小经度, 最小纬度, 最大经度, 最大纬度）：{bounds}",
+        "en": "bounds are not lon/lat (min_lon, min_lat, max_lon, max_lat): {bounds!r}",
+    },
+    "mapstyle.colour": {
+        "zh": "{what}：“{color}”不是颜色值；请写成 #1f77b4 这样的格式",
+        "en": "{what}: {color!r} is not a CSS colour like '#1f77b4'",
+    },
     # --- scope from geometry and bounded imports (refs #14) -----------------------------
     "io.scope.grid_outside": {
         "zh": "网格 {grid} 有 {area} m² 超出其所属社区 {community} 的边界；"

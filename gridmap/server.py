@@ -29,9 +29,7 @@ def app_path() -> Path:
     """
     path = Path(__file__).resolve().parents[1] / "app.py"
     if not path.exists():
-        msg = (f"the web app was not found at {path}; install gridmap from its source folder "
-               "with 'pip install -e .'")
-        raise StoreError(msg)
+        raise StoreError.keyed("server.no_app", path=path)
     return path
 
 

@@ -271,7 +271,7 @@ def _check_layers(layers: Iterable[str] | None) -> tuple[str, ...]:
     unknown = [name for name in wanted if name not in FRAME_LAYERS]
     if unknown:
         msg = f"no frame {', '.join(map(repr, unknown))}; use some of {', '.join(FRAME_LAYERS)}"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     return wanted
 
 
@@ -541,7 +541,7 @@ def restrict_frames(frames: Mapping[str, pd.DataFrame], user: User) -> dict[str,
 def _need(frames: Mapping[str, Any], needed: str, layer: str) -> None:
     if needed not in frames:  # restricting without it would show the whole layer
         msg = f"restricting {layer} to a scope needs the {needed} frame"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
 
 
 def visible_frames(

@@ -133,8 +133,7 @@ def _rgb(color: str) -> tuple[int, int, int]:
 
 def _check_tile(z: int, x: int, y: int) -> None:
     if not (0 <= z <= MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z):
-        msg = f"no tile {z}/{x}/{y} (zoom 0-{MAX_ZOOM}, x and y 0-{2**z - 1} at zoom {z})"
-        raise InputError(msg)
+        raise InputError.keyed("tiles.no_tile", z=z, x=x, y=y, max_zoom=MAX_ZOOM, top=2**z - 1)
 
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
@@ -607,8 +606,7 @@ def render_tile(
     """
     auth.require(user, "view")
     if layer not in TILE_LAYERS:
-        msg = f"no tile layer {layer!r}; use one of {', '.join(TILE_LAYERS)}"
-        raise InputError(msg)
+        raise InputError.keyed("tiles.no_layer", layer=layer, layers=list(TILE_LAYERS))
     _check_tile(z, x, y)
     context_version = None
     if version is None:

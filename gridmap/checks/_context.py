@@ -489,8 +489,9 @@ class Context:
         self.community_geoms = communities.geometry.to_numpy()
         known = (set(self.community_codes) | set(self.grid_community)) - {None}
         if community is not None and community not in known:
-            msg = f"unknown community {community!r}; known: {', '.join(sorted(known))}"
-            raise InputError(msg)
+            raise InputError.keyed(
+                "rules.unknown_community", community=community, known=sorted(known)
+            )
         self.grid_workers, self.grid_roles = self._workers()
 
     # ----------------------------------------------------------------- layers
@@ -554,7 +555,7 @@ class Context:
         frame = self.frame(layer)
         if not isinstance(frame, gpd.GeoDataFrame):
             msg = f"layer {layer!r} has no geometry"
-            raise InputError(msg)
+            raise InputError(msg)  # programmer error
         geoms = frame.geometry
         keep = ~(geoms.isna() | geoms.is_empty).to_numpy()
         frame = frame[keep]

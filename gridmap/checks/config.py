@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from gridmap.errors import InputError
+from gridmap.messages import Msg
 
 __all__ = [
     "COMMON_KEYS",
@@ -79,8 +80,9 @@ def _defaults_raw() -> dict[str, dict[str, Any]]:
     try:
         data = tomllib.loads(DEFAULTS_PATH.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:  # pragma: no cover - packaging bug
-        msg = f"cannot read the default rule configuration: {exc}"
-        raise InputError(msg, file=str(DEFAULTS_PATH)) from None
+        raise InputError.keyed(
+            "rules.defaults_unreadable", file=str(DEFAULTS_PATH), reason=exc
+        ) from None
     return data.get("rules", {})
 
 
@@ -117,41 +119,35 @@ def _is_number(value: Any) -> bool:
 
 def _check_value(rule_id: str, key: str, value: Any, default: Any, file: str | None) -> Any:
     """Return ``value`` if it has the type of ``default``; raise InputError otherwise."""
-    where = f"rule {rule_id!r}: {key}"
+    where = Msg("rules.where", rule=rule_id, setting=key)
     if key == "severity":
         if value not in _SEVERITIES:
-            msg = f'{where} must be "failure" or "advisory", not {value!r}'
-            raise InputError(msg, file=file)
+            raise InputError.keyed("rules.severity", file=file, where=where, value=value)
         return value
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            msg = f"{where} must be true or false, not {value!r}"
-            raise InputError(msg, file=file)
+            raise InputError.keyed("rules.bool", file=file, where=where, value=value)
         return value
     if _is_number(default):
         if not _is_number(value) or value < 0 or math.isnan(value):
-            msg = f"{where} must be a number of at least 0, not {value!r}"
-            raise InputError(msg, file=file)
+            raise InputError.keyed("rules.number", file=file, where=where, value=value)
         return float(value) if isinstance(default, float) else value
     if isinstance(default, str):
         if not isinstance(value, str):
-            msg = f"{where} must be text, not {value!r}"
-            raise InputError(msg, file=file)
+            raise InputError.keyed("rules.text", file=file, where=where, value=value)
         return value
     if isinstance(default, list):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            msg = f"{where} must be a list of texts, not {value!r}"
-            raise InputError(msg, file=file)
+            raise InputError.keyed("rules.text_list", file=file, where=where, value=value)
         return list(value)
     if isinstance(default, dict):
         if not isinstance(value, Mapping):
-            msg = f"{where} must be a table of numbers, not {value!r}"
-            raise InputError(msg, file=file)
+            raise InputError.keyed("rules.number_table", file=file, where=where, value=value)
         merged = dict(default)
         for k, v in value.items():
             if not _is_number(v) or v < 0:
-                msg = f"{where}.{k} must be a number of at least 0, not {v!r}"
-                raise InputError(msg, file=file)
+                item = Msg("rules.where", rule=rule_id, setting=f"{key}.{k}")
+                raise InputError.keyed("rules.number", file=file, where=item, value=v)
             merged[str(k)] = float(v)
         return merged
     return value  # pragma: no cover - every default has one of the types above
@@ -162,15 +158,12 @@ def _merge(
 ) -> dict[str, RuleConfig]:
     out = dict(defaults)
     if not isinstance(overrides, Mapping):
-        msg = "[rules] must be a table of [rules.<id>] tables"
-        raise InputError(msg, file=file)
+        raise InputError.keyed("rules.not_table", file=file)
     for rule_id, table in overrides.items():
         if rule_id not in defaults:
-            msg = f"unknown rule {rule_id!r}; known: {', '.join(defaults)}"
-            raise InputError(msg, file=file)
+            raise InputError.keyed("rules.unknown", file=file, rule=rule_id, known=list(defaults))
         if not isinstance(table, Mapping):
-            msg = f"[rules.{rule_id}] must be a table"
-            raise InputError(msg, file=file)
+            raise InputError.keyed("rules.rule_not_table", file=file, rule=rule_id)
         base = defaults[rule_id]
         current = {
             "enabled": base.enabled,
@@ -180,8 +173,9 @@ def _merge(
         }
         for key, value in table.items():
             if key not in current:
-                msg = f"rule {rule_id!r} has no setting {key!r}; known: {', '.join(current)}"
-                raise InputError(msg, file=file)
+                raise InputError.keyed(
+                    "rules.no_setting", file=file, rule=rule_id, setting=key, known=list(current)
+                )
             current[key] = _check_value(rule_id, key, value, current[key], file)
         out[rule_id] = _config(rule_id, current)
     return out

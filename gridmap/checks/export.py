@@ -372,8 +372,7 @@ def supervision_orders(
         If ``by`` is not ``"grid"`` or ``"worker"``.
     """
     if by not in ("grid", "worker"):
-        msg = f"supervision orders go by grid or worker, not {by!r}"
-        raise InputError(msg)
+        raise InputError.keyed("rules.orders_by", by=by)
     table = _failure_table(report, lang)
     table["fix_by"] = (report.as_of + dt.timedelta(days=int(fix_days))).isoformat()
     orders: dict[str, pd.DataFrame] = {}
@@ -470,14 +469,15 @@ def write_report(
                 with tmp.open("w", encoding="utf-8") as fh:
                     stream_report(report, fmt, fh, lang=lang)
     except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
+        raise InputError.keyed(
+            "files.unwritable", file=str(target), reason=exc.strerror or exc
+        ) from None
     return b"" if binary else ""
 
 
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
-        msg = f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}"
-        raise InputError(msg)
+        raise InputError.keyed("rules.format", fmt=fmt, formats=list(FORMATS))
 
 
 def stream_report(report: CheckReport, fmt: str, fh: IO[Any], *, lang: str = "en") -> None:

@@ -185,18 +185,18 @@ def rule(
     units = {p.name: p.unit for p in params}
     if threshold is None and not params:
         msg = f"rule {id!r} names no threshold and has no parameters"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     threshold = params[0].name if threshold is None else threshold
     first = threshold[0] if isinstance(threshold, tuple) else threshold
     if unit is None and first not in units:
         msg = f"rule {id!r}: threshold {first!r} is not one of its parameters"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     unit = units[first] if unit is None else unit
 
     def decorate(func: Callable[[Context, Mapping[str, Any]], Outcome]) -> Callable:
         if id in _REGISTRY and _REGISTRY[id].func is not func:
             msg = f"rule {id!r} registered twice"
-            raise InputError(msg)
+            raise InputError(msg)  # programmer error
         from gridmap.checks.sources import citation
 
         _REGISTRY[id] = Rule(
@@ -250,8 +250,8 @@ def get_rule(rule_id: str) -> Rule:
     try:
         return _REGISTRY[rule_id]
     except KeyError:
-        msg = f"unknown rule {rule_id!r}; known: {', '.join(r.id for r in all_rules())}"
-        raise InputError(msg) from None
+        known = [r.id for r in all_rules()]
+        raise InputError.keyed("rules.unknown", rule=rule_id, known=known) from None
 
 
 def select_rules(
@@ -286,8 +286,9 @@ def select_rules(
         wanted_families = set(families)
         unknown = wanted_families - set(FAMILIES)
         if unknown:
-            msg = f"unknown rule family {sorted(unknown)[0]!r}; known: {', '.join(FAMILIES)}"
-            raise InputError(msg)
+            raise InputError.keyed(
+                "rules.unknown_family", family=sorted(unknown)[0], known=list(FAMILIES)
+            )
         everything = [r for r in everything if r.family in wanted_families]
     if rules is not None:
         wanted = list(dict.fromkeys(rules))
@@ -429,8 +430,7 @@ def _moment(as_of: dt.date | dt.datetime | None) -> tuple[dt.date, dt.datetime]:
             return as_of, now
         start = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=FIELD_TZ)
         return as_of, start.astimezone(dt.UTC)
-    msg = f"as_of must be a date or a datetime, not {as_of!r}"
-    raise InputError(msg)
+    raise InputError.keyed("rules.as_of", value=as_of)
 
 
 def _details_to_lonlat(details: dict[str, np.ndarray], ctx: Context) -> dict[str, np.ndarray]:
@@ -647,7 +647,7 @@ def run(
         rule_cfg = cfg.get(r.id)
         if rule_cfg is None:
             msg = f"rule {r.id!r} has no configuration"
-            raise InputError(msg)
+            raise InputError(msg)  # programmer error
         t0 = time.perf_counter()
         outcome = r.func(ctx, dict(rule_cfg.params))
         results.append(_finish(r, rule_cfg, ctx, outcome, time.perf_counter() - t0))

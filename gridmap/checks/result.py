@@ -721,8 +721,8 @@ class CheckReport:
         for r in self.results:
             if r.rule == rule:
                 return r
-        msg = f"rule {rule!r} did not run; ran: {', '.join(r.rule for r in self.results)}"
-        raise InputError(msg)
+        ran = [r.rule for r in self.results]
+        raise InputError.keyed("rules.did_not_run", rule=rule, ran=ran)
 
     @property
     def failures(self) -> list[Failure]:
@@ -819,8 +819,7 @@ class CheckReport:
             For an unknown level.
         """
         if level not in ("grid", "community", "worker"):
-            msg = f"unknown score level {level!r}; use grid, community or worker"
-            raise InputError(msg)
+            raise InputError.keyed("rules.score_level", level=level)
         weights = {r.rule: float(self.weights.get(r.rule, 1.0)) for r in self.results}
         total = sum(weights.values())
         grids = self.grids

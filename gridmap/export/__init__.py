@@ -150,12 +150,10 @@ def run_export(
     from gridmap.errors import InputError
 
     if kind not in KINDS:
-        msg = f"unknown export {kind!r}; choose one of: {', '.join(KINDS)}"
-        raise InputError(msg)
+        raise InputError.keyed("exports.unknown", kind=kind, kinds=list(KINDS))
     fmt = fmt or FORMATS[kind][0]
     if fmt not in FORMATS[kind] and not (kind == "geojson" and fmt == "geojson"):
-        msg = f"export {kind} writes {' or '.join(FORMATS[kind])}, not {fmt}"
-        raise InputError(msg)
+        raise InputError.keyed("exports.format", kind=kind, formats=list(FORMATS[kind]), fmt=fmt)
     exporter, names = _EXPORTERS[kind]
     options = {
         "community": community,

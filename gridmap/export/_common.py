@@ -106,8 +106,7 @@ def parse_date(value: str | dt.date | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        msg = f"not a date: {value!r} (use YYYY-MM-DD)"
-        raise InputError(msg) from None
+        raise InputError.keyed("exports.bad_date", value=value) from None
 
 
 _WEEK_RE = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
@@ -142,14 +141,12 @@ def parse_week(value: str | dt.date | None) -> tuple[dt.date, dt.date]:
             try:
                 day = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
             except ValueError:
-                msg = f"no such week: {value!r}"
-                raise InputError(msg) from None
+                raise InputError.keyed("exports.no_week", value=value) from None
         else:
             try:
                 day = dt.date.fromisoformat(str(value).strip())
             except ValueError:
-                msg = f"not a week: {value!r} (use YYYY-Www, e.g. 2026-W45)"
-                raise InputError(msg) from None
+                raise InputError.keyed("exports.bad_week", value=value) from None
     monday = day - dt.timedelta(days=day.weekday())
     return monday, monday + dt.timedelta(days=6)
 
@@ -349,33 +346,31 @@ def select_grids(data: dict[str, Any], scope: Scope, user: User) -> gpd.GeoDataF
     grids = data["grids"]
     if scope.community:
         if scope.community not in set(data["communities"]["code"]):
-            msg = f"no community with code {scope.community!r}"
-            raise NotFound(msg)
+            raise NotFound.keyed("exports.no_community", code=scope.community)
         auth.require(user, "export", community=scope.community)
         grids = grids[grids["community"] == scope.community]
     if scope.grid:
         rows = grids[grids["code"] == scope.grid]
         if rows.empty:
-            msg = f"no grid with code {scope.grid!r}"
             if scope.community:
-                msg += f" in community {scope.community}"
-            raise NotFound(msg)
+                raise NotFound.keyed(
+                    "exports.no_grid_in", code=scope.grid, community=scope.community
+                )
+            raise NotFound.keyed("store.no_grid", code=scope.grid)
         auth.require(user, "export", community=str(rows["community"].iloc[0]))
         grids = rows
     if scope.worker:
         workers = data["workers"]
         match = workers[(workers["code"] == scope.worker) | (workers["name"] == scope.worker)]
         if match.empty:
-            msg = f"no worker with code or name {scope.worker!r}"
-            raise NotFound(msg)
+            raise NotFound.keyed("queries.no_worker", worker=scope.worker)
         assignments = data["assignments"]
         mine = set(assignments.loc[assignments["worker"].isin(set(match["code"])), "grid"])
         grids = grids[grids["code"].isin(mine)]
     if user.scope is not None:
         grids = grids[grids["community"].isin(set(user.scope))]
         if grids.empty and (scope.community or scope.grid):
-            msg = f"user {user.username!r} may not export outside their communities"
-            raise PermissionDenied(msg)
+            raise PermissionDenied.keyed("exports.out_of_scope", user=user.username)
     return grids.sort_values("code", kind="stable")
 
 
@@ -462,8 +457,9 @@ def write_output(out: Output, payload: bytes) -> Path | None:
         try:
             write_atomic(path, payload)
         except OSError as err:
-            msg = f"cannot write {path}: {err.strerror or err}"
-            raise InputError(msg) from None
+            raise InputError.keyed(
+                "exports.unwritable", path=path, reason=err.strerror or err
+            ) from None
         return path
     out.write(payload)
     return None

@@ -61,8 +61,7 @@ def _check_crs(crs: str) -> str:
     if name == "cgcs2000":
         name = "wgs84"
     if name not in EXPORT_CRS:
-        msg = f"data can be exported in {' or '.join(EXPORT_CRS)}, not {crs!r}"
-        raise InputError(msg)
+        raise InputError.keyed("exports.crs", crs_names=list(EXPORT_CRS), crs=crs)
     return name
 
 
@@ -108,8 +107,7 @@ def layer_frames(
     wanted: set[str] | None = None
     if community is not None:
         if community not in set(communities["code"]):
-            msg = f"no community with code {community!r}"
-            raise NotFound(msg)
+            raise NotFound.keyed("exports.no_community", code=community)
         wanted = {community}
     if user.scope is not None:
         wanted = set(user.scope) if wanted is None else wanted & set(user.scope)
@@ -226,8 +224,7 @@ def export_gpkg(
             total += len(frame)
         payload = path.read_bytes()
     except OSError as err:
-        msg = f"cannot write the GeoPackage: {err.strerror or err}"
-        raise InputError(msg) from None
+        raise InputError.keyed("exports.gpkg", reason=err.strerror or err) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return finish_export(
@@ -295,8 +292,7 @@ def export_geojson(
         else:
             written = folder
     except OSError as err:
-        msg = f"cannot write GeoJSON files: {err.strerror or err}"
-        raise InputError(msg) from None
+        raise InputError.keyed("exports.geojson", reason=err.strerror or err) from None
     finally:
         if as_zip:
             shutil.rmtree(folder, ignore_errors=True)

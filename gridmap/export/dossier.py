@@ -380,6 +380,7 @@ def export_dossier(
 
     from gridmap.errors import NotFound
     from gridmap.export._pdf import build_pdf, para, styles
+    from gridmap.messages import Msg
 
     scope = Scope(community, grid)
     auth.require(user, "export", community=community)
@@ -388,8 +389,8 @@ def export_dossier(
         data[layer] = store.read_layer(layer)
     grids = select_grids(data, scope, user)
     if grids.empty:
-        msg = f"no grids to export in {scope.describe()}"
-        raise NotFound(msg)
+        where = scope.describe() if scope.describe() != "street" else Msg("exports.scope_street")
+        raise NotFound.keyed("exports.no_grids", scope=where)
     failures = current_failures(store, community=community, as_of=data["as_of"], lang=lang)
     projected = project_frames(data)
     staff = workers_by_grid(data)

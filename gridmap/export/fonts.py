@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from gridmap.errors import GridmapError
+from gridmap.messages import Msg
 
 __all__ = [
     "FONT_PACKAGE",
@@ -84,23 +85,22 @@ def _parse(spec: str) -> CJKFont:
     try:
         face = int(index) if index else 0
     except ValueError:
-        msg = f"CJK font {spec!r}: the face index after '#' must be a number"
-        raise GridmapError(msg) from None
+        raise GridmapError.keyed("fonts.face", spec=spec) from None
     return CJKFont(Path(path).expanduser(), face)
 
 
-def _usable(font: CJKFont) -> str | None:
+def _usable(font: CJKFont) -> Msg | str | None:
     """Return why ``font`` cannot be embedded, or ``None`` when it can."""
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     if not font.path.is_file():
-        return "no such file"
+        return Msg("fonts.no_file")
     try:
         face = TTFont("probe", str(font.path), subfontIndex=font.index)
     except (TTFError, OSError, ValueError, IndexError) as err:
         return str(err)
     if 0x7F51 not in face.face.charToGlyph:  # 网
-        return "it has no Chinese characters"
+        return Msg("fonts.no_chinese")
     return None
 
 
@@ -129,11 +129,7 @@ def find_cjk_font(spec: str | os.PathLike[str] | None = None) -> CJKFont:
         font = _parse(wanted)
         problem = _usable(font)
         if problem:
-            msg = (
-                f"the CJK font {font.path} cannot be embedded in PDFs ({problem}); "
-                "name a TrueType .ttf/.ttc file with Chinese characters"
-            )
-            raise GridmapError(msg)
+            raise GridmapError.keyed("fonts.not_embeddable", path=font.path, problem=problem)
         return font
     return _default_font()
 
@@ -144,12 +140,7 @@ def _default_font() -> CJKFont:
         font = CJKFont(Path(path), index)
         if font.path.is_file() and _usable(font) is None:
             return font
-    msg = (
-        f"no TrueType Chinese font found for PDF and map exports; install one "
-        f"(Debian/Ubuntu: apt-get install {FONT_PACKAGE}) or set the cjk_font setting "
-        f"or ${FONT_ENV} to a .ttf/.ttc file"
-    )
-    raise GridmapError(msg)
+    raise GridmapError.keyed("fonts.missing", package=FONT_PACKAGE, env=FONT_ENV)
 
 
 @functools.cache

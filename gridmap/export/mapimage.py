@@ -210,8 +210,7 @@ def grid_map_png(
     grids = frames["grids"]
     rows = grids[grids["code"] == grid_code]
     if rows.empty:
-        msg = f"no grid with code {grid_code!r}"
-        raise NotFound(msg)
+        raise NotFound.keyed("store.no_grid", code=grid_code)
     geom = rows.geometry.iloc[0]
     community = rows["community"].iloc[0] if "community" in rows else None
     minx, miny, maxx, maxy = window = _window(geom, aspect=width_in / height_in)

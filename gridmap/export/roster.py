@@ -283,8 +283,7 @@ def export_roster(
         If the community, grid or worker does not exist.
     """
     if fmt not in FORMATS:
-        msg = f"unknown roster format {fmt!r}; use one of: {', '.join(FORMATS)}"
-        raise InputError(msg)
+        raise InputError.keyed("exports.roster_format", fmt=fmt, formats=list(FORMATS))
     scope = Scope(community, grid, worker)
     auth.require(user, "export", community=community)
     data = load_data(store, as_of=as_of, points="counts")

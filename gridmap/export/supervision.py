@@ -422,8 +422,7 @@ def export_supervision(
     from gridmap.export._pdf import build_pdf, styles
 
     if deadline_days < 0:
-        msg = f"deadline_days must be 0 or more, got {deadline_days}"
-        raise InputError(msg)
+        raise InputError.keyed("exports.deadline_days", days=deadline_days)
     auth.require(user, "run_checks", community=community)
     scope = Scope(community, grid, worker)
     data = load_data(store, as_of=as_of)

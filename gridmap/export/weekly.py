@@ -610,8 +610,7 @@ def export_weekly(
         If the user may not export.
     """
     if fmt not in FORMATS:
-        msg = f"unknown weekly report format {fmt!r}; use one of: {', '.join(FORMATS)}"
-        raise InputError(msg)
+        raise InputError.keyed("exports.weekly_format", fmt=fmt, formats=list(FORMATS))
     report = weekly_report(store, user=user, week=week, community=community, lang=lang)
     charts = _charts(report, lang)
     payload = _xlsx(report, charts, lang) if fmt == "xlsx" else _pdf(report, charts, user, lang)

@@ -26,6 +26,7 @@ from typing import Any
 from gridmap import config
 from gridmap.errors import InputError
 from gridmap.issues.deadlines import TimeLimit, WorkingHours
+from gridmap.messages import Msg
 
 __all__ = ["DEFAULTS_PATH", "Category", "IssueConfig", "load_issue_config"]
 
@@ -77,8 +78,8 @@ class IssueConfig:
         """
         found = self.categories.get(str(name).strip())
         if found is None:
-            msg = f"unknown issue category {name!r}; choose one of: {', '.join(self.categories)}"
-            raise InputError(msg)
+            known = list(self.categories)
+            raise InputError.keyed("workhours.unknown_category", name=name, known=known)
         return found
 
     def limit_for(self, category: str, subcategory: str | None = None) -> TimeLimit:
@@ -111,16 +112,14 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _limit(entry: Mapping[str, Any], parent: TimeLimit | None, where: str, file: str) -> TimeLimit:
+def _limit(entry: Mapping[str, Any], parent: TimeLimit | None, where: Msg, file: str) -> TimeLimit:
     hours = entry.get("hours", parent.hours if parent else None)
     working = entry.get("working", parent.working if parent else False)
     source = entry.get("source", parent.source if parent else "")
     if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not hours > 0:
-        msg = f"{where}: 'hours' must be a number above 0, got {hours!r}"
-        raise InputError(msg, file=file)
+        raise InputError.keyed("workhours.hours", file=file, where=where, value=hours)
     if not isinstance(working, bool):
-        msg = f"{where}: 'working' must be true or false, got {working!r}"
-        raise InputError(msg, file=file)
+        raise InputError.keyed("workhours.working", file=file, where=where, value=working)
     return TimeLimit(float(hours), working, str(source))
 
 
@@ -128,8 +127,7 @@ def _time(text: Any, file: str) -> dt.time:
     try:
         return dt.time.fromisoformat(str(text))
     except ValueError:
-        msg = f"working hours: {text!r} is not a time like '09:00'"
-        raise InputError(msg, file=file) from None
+        raise InputError.keyed("workhours.time", file=file, value=text) from None
 
 
 def _date(text: Any, file: str) -> dt.date:
@@ -138,8 +136,7 @@ def _date(text: Any, file: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(text))
     except ValueError:
-        msg = f"working hours: {text!r} is not a date like '2026-10-01'"
-        raise InputError(msg, file=file) from None
+        raise InputError.keyed("workhours.date", file=file, value=text) from None
 
 
 def _working_hours(data: Mapping[str, Any], file: str) -> WorkingHours:
@@ -147,15 +144,13 @@ def _working_hours(data: Mapping[str, Any], file: str) -> WorkingHours:
     if not isinstance(periods, list) or any(
         not isinstance(p, list) or len(p) != 2 for p in periods
     ):
-        msg = f"working hours: periods must be [start, end] pairs, got {periods!r}"
-        raise InputError(msg, file=file)
+        raise InputError.keyed("workhours.periods", file=file, value=periods)
     pairs = tuple((_time(s, file), _time(e, file)) for s, e in periods)
     days = data.get("days", [1, 2, 3, 4, 5])
     if not isinstance(days, list) or any(
         isinstance(d, bool) or not isinstance(d, int) for d in days
     ):
-        msg = f"working hours: days must be a list of ISO weekdays 1-7, got {days!r}"
-        raise InputError(msg, file=file)
+        raise InputError.keyed("workhours.days", file=file, value=days)
     try:
         return WorkingHours(
             timezone=str(data.get("timezone", "Asia/Shanghai")),
@@ -164,15 +159,14 @@ def _working_hours(data: Mapping[str, Any], file: str) -> WorkingHours:
             holidays=frozenset(_date(d, file) for d in data.get("holidays", [])),
             extra_workdays=frozenset(_date(d, file) for d in data.get("extra_workdays", [])),
         )
-    except InputError as exc:
-        raise InputError(exc.message, file=file) from None
+    except InputError as exc:  # the same refusal, located in the file
+        raise InputError(message=exc.message, file=file, key=exc.key, params=exc.params) from None
 
 
 def _number(data: Mapping[str, Any], key: str, default: float, file: str) -> float:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        msg = f"duplicates: {key!r} must be a number of at least 0, got {value!r}"
-        raise InputError(msg, file=file)
+        raise InputError.keyed("workhours.duplicates", file=file, setting=key, value=value)
     return float(value)
 
 
@@ -201,21 +195,19 @@ def config_from_dict(
     """
     raw = data.get("categories") or {}
     if not isinstance(raw, Mapping) or not raw:
-        msg = "at least one issue category is needed under [issues.categories]"
-        raise InputError(msg, file=file)
+        raise InputError.keyed("workhours.no_categories", file=file)
     categories: dict[str, Category] = {}
     for name, entry in raw.items():
         if not isinstance(entry, Mapping):
-            msg = f"category {name!r} must be a table"
-            raise InputError(msg, file=file)
-        limit = _limit(entry, None, f"category {name!r}", file)
+            raise InputError.keyed("workhours.category_table", file=file, name=name)
+        limit = _limit(entry, None, Msg("workhours.where_category", name=name), file)
         subs: dict[str, tuple[str, TimeLimit]] = {}
         for sub, sub_entry in (entry.get("subcategories") or {}).items():
             if not isinstance(sub_entry, Mapping):
                 sub_entry = {}
             subs[str(sub)] = (
                 str(sub_entry.get("en", "")),
-                _limit(sub_entry, limit, f"subcategory {name}/{sub}", file),
+                _limit(sub_entry, limit, Msg("workhours.where_sub", name=name, sub=sub), file),
             )
         categories[str(name)] = Category(str(name), str(entry.get("en", "")), limit, subs)
     dup = data.get("duplicates") or {}
@@ -226,9 +218,7 @@ def config_from_dict(
             isinstance(v, list | tuple) and all(isinstance(a, str) for a in v)
             for v in sep.values()
         ):
-            msg = ('[issues.separation] maps an action to a list of actions, '
-                   'e.g. verify = ["handle"]')
-            raise InputError(msg, file=file)
+            raise InputError.keyed("workhours.separation", file=file)
         separation = {str(k): tuple(v) for k, v in sep.items()}
     extra = {} if separation is None else {"separation": separation}
     return IssueConfig(
@@ -272,8 +262,7 @@ def load_issue_config(path: Path | str | None = None) -> IssueConfig:
     if settings_path.exists():
         user = config.read_toml(settings_path).get("issues") or {}
         if not isinstance(user, Mapping):
-            msg = "[issues] must be a table"
-            raise InputError(msg, file=str(settings_path))
+            raise InputError.keyed("workhours.issues_table", file=str(settings_path))
         if user:
             data = _merge(data, user)
             file = str(settings_path)

@@ -68,18 +68,13 @@ class WorkingHours:
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            msg = f"unknown time zone {self.timezone!r} in the working hours"
-            raise InputError(msg) from None
+            raise InputError.keyed("workhours.timezone", tz=self.timezone) from None
         if any(not 1 <= d <= 7 for d in self.days):
-            msg = f"working days must be ISO weekdays 1-7, got {list(self.days)}"
-            raise InputError(msg)
+            raise InputError.keyed("workhours.weekdays", days=str(list(self.days)))
         last = dt.time(0, 0)
         for start, end in self.periods:
             if not start < end or start < last:
-                msg = (
-                    "working periods must be (start, end) pairs, start < end, in order, no overlap"
-                )
-                raise InputError(msg)
+                raise InputError.keyed("workhours.period_order")
             last = end
 
     @property
@@ -125,7 +120,7 @@ def to_utc(when: dt.datetime) -> dt.datetime:
         when = when.to_pydatetime()
     if not isinstance(when, dt.datetime):
         msg = f"expected a date and time, got {when!r}"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     if when.tzinfo is None:
         return when.replace(tzinfo=dt.UTC)
     return when.astimezone(dt.UTC)
@@ -135,11 +130,9 @@ def _check_hours(hours: float) -> float:
     try:
         value = float(hours)
     except (TypeError, ValueError):
-        msg = f"a number of hours is needed, got {hours!r}"
-        raise InputError(msg) from None
+        raise InputError.keyed("workhours.hours_number", value=hours) from None
     if not value >= 0 or value == float("inf"):
-        msg = f"hours must be a finite number of at least 0, got {hours!r}"
-        raise InputError(msg)
+        raise InputError.keyed("workhours.hours_finite", value=hours)
     return value
 
 
@@ -195,8 +188,7 @@ def add_hours(
                 return (begin + remaining).astimezone(dt.UTC)
             remaining -= available
         day += dt.timedelta(days=1)
-    msg = "the working hours leave no working time; check [issues.working_hours]"
-    raise InputError(msg)
+    raise InputError.keyed("workhours.no_time")
 
 
 def hours_between(

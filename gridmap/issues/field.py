@@ -58,10 +58,7 @@ __all__ = [
 def _worker_code(user: User) -> str:
     auth.require(user, "todo")
     if not user.worker:
-        raise PermissionDenied(
-            f"{i18n.t('field.not_linked', 'zh', user=user.username)} "
-            f"({i18n.t('field.not_linked', 'en', user=user.username)})"
-        )
+        raise PermissionDenied(key="field.not_linked", user=user.username)
     return user.worker
 
 
@@ -158,8 +155,7 @@ def case_photos(store: Store, user: User, issue: int | str) -> list[dict[str, An
     """
     issue_id = resolve_issue(store, issue)
     if not _may_see(store, user, issue_id):
-        msg = f"no issue report {issue!r} of yours"
-        raise NotFound(msg)
+        raise NotFound.keyed("queries.not_yours", issue=issue)
     out = []
     for photo in store_issues.issue_photos(store, issue_id):
         found = store_issues.read_issue_photo(store, int(photo["id"]))
@@ -190,8 +186,7 @@ def acknowledge(
 
     def extra(row: dict[str, Any], history: Sequence[Any], when: dt.datetime) -> dict[str, Any]:
         if row["status"] != S.DISPATCHED.value:
-            msg = f"only a dispatched case can be acknowledged (签收); this one is {row['status']}"
-            raise InputError(msg)
+            raise InputError.keyed("queries.ack_status", status=row["status"])
         attrs = dict(row.get("attrs") or {})
         attrs["acknowledged"] = {"by": user.username, "at": when.isoformat()}
         return {"attrs": attrs}

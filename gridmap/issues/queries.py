@@ -205,8 +205,7 @@ def overdue_counts(issues: pd.DataFrame, *, by: str = "grid") -> pd.DataFrame:
         ``grid`` (or ``worker``), ``open``, ``overdue``; most overdue first.
     """
     if by not in ("grid", "worker"):
-        msg = f"overdue counts are by 'grid' or 'worker', not {by!r}"
-        raise InputError(msg)
+        raise InputError.keyed("queries.overdue_by", by=by)
     frame = pd.DataFrame(issues.drop(columns="geometry", errors="ignore"))
     frame = frame[frame["status"] != S.CLOSED.value]
     if by == "worker":
@@ -297,8 +296,7 @@ def daily_list(
     cfg = _config(config)
     workers = store.read_layer("workers", include_retired=True)
     if worker not in set(workers["code"]) and worker not in set(workers["name"]):
-        msg = f"no grid worker with code or name {worker!r}"
-        raise NotFound(msg)
+        raise NotFound.keyed("queries.no_worker", worker=worker)
     start, end = _day_window(day, cfg)
     frame = list_issues(store, user, now=end, config=cfg)
     return _daily_rows(frame, worker, start, end)
@@ -357,8 +355,7 @@ def issue_detail(
     rows = frame[frame["id"] == issue_id]
     row = rows.iloc[0]
     if not _can_see(user, row["community"]):
-        msg = f"no issue report {issue!r} in your scope"
-        raise NotFound(msg)
+        raise NotFound.keyed("issues.not_in_scope", issue=issue)
     events = _events(store, [issue_id])
     photos = store_issues.issue_photos(store, issue_id)
     merged = store_issues.merged_into(store, issue_id)
@@ -445,14 +442,12 @@ def issue_photo(store: Store, user: User, photo_id: int) -> bytes:
     """
     found = store_issues.read_issue_photo(store, int(photo_id))
     if found is None:
-        msg = f"no photo {photo_id}"
-        raise NotFound(msg)
+        raise NotFound.keyed("queries.no_photo", photo=photo_id)
     issue_id, jpeg = found
     if user.scope is not None:
         community = _community_of_row(store, store.get("issue_reports", issue_id))
         if not _can_see(user, community):
-            msg = f"no photo {photo_id} in your scope"
-            raise NotFound(msg)
+            raise NotFound.keyed("queries.no_photo_scope", photo=photo_id)
     return jpeg
 
 

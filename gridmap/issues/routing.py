@@ -78,11 +78,9 @@ def route_point(
         its distance).
     """
     if not isinstance(point, shapely.Point) or point.is_empty:
-        msg = "the report needs a position (a point)"
-        raise InputError(msg)
+        raise InputError.keyed("routing.no_position")
     if grids_gdf.empty:
-        msg = "there are no grids in the store, so the report cannot be routed"
-        raise InputError(msg)
+        raise InputError.keyed("routing.no_grids")
     geoms = grids_gdf.geometry.to_numpy()
     crs = metric_crs(point.x, point.y)
     here = _metric([point], crs).iloc[0]
@@ -90,12 +88,10 @@ def route_point(
     if index < 0:
         distances = _metric(geoms, crs).distance(here).to_numpy()
         nearest = int(np.argmin(distances))
-        msg = (
-            f"the position ({point.x:.6f}, {point.y:.6f}) lies outside every grid; the nearest "
-            f"grid {grids_gdf['code'].iloc[nearest]} is {distances[nearest]:.0f} m away. "
-            "Check the coordinates and their coordinate system (wgs84, gcj02, bd09)."
+        raise InputError.keyed(
+            "routing.outside", x=point.x, y=point.y, grid=grids_gdf["code"].iloc[nearest],
+            distance=float(distances[nearest]),
         )
-        raise InputError(msg)
     window = shapely.buffer(point, max(boundary_flag_m, 1.0) / 50_000.0)  # ~2x in degrees
     near = shapely.STRtree(geoms).query(window, predicate="intersects")
     near = np.union1d(near, [index]).astype(int)

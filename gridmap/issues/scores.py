@@ -64,8 +64,7 @@ _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 def _month_bounds(month: str, timezone: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     if not _MONTH_RE.match(str(month)):
-        msg = f"month must look like 2026-10, got {month!r}"
-        raise InputError(msg)
+        raise InputError.keyed("period.month", month=month)
     start = pd.Timestamp(f"{month}-01", tz=timezone)
     return start.tz_convert("UTC"), (start + pd.offsets.MonthBegin(1)).tz_convert("UTC")
 
@@ -155,8 +154,7 @@ def monthly_scores(
         If ``month`` or ``by`` is malformed.
     """
     if by not in ("grid", "worker"):
-        msg = f"scores are by 'grid' or 'worker', not {by!r}"
-        raise InputError(msg)
+        raise InputError.keyed("scores.by", by=by)
     start, end = _month_bounds(month, timezone)
     columns = ["rank", by, *SCORE_COLUMNS]
     if issues.empty:

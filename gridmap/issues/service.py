@@ -86,7 +86,7 @@ def _check_version(row: dict[str, Any] | None, issue_id: int, version: int) -> d
 
 
 def _report_and_other(
-    store: Store, user: User, issue: int | str, other: int | str, *, self_key: str, verb: str
+    store: Store, user: User, issue: int | str, other: int | str, *, self_key: str, verb: Msg
 ) -> tuple[int, int, dict[str, Any]]:
     """Resolve a report and a second one (link or merge target): ``(id, other id, other row)``.
 
@@ -101,9 +101,9 @@ def _report_and_other(
     if user.scope is not None:
         community = _community_of_row(store, row)
         if community is None or not user.in_scope(community):
-            msg = (f"user {user.username!r} may not {verb} report {row['code']}: it lies outside "
-                   "the user's communities")
-            raise PermissionDenied(msg)
+            raise PermissionDenied.keyed(
+                "issues.pair_out_of_scope", user=user.username, verb=verb, code=row["code"]
+            )
     return issue_id, other_id, row
 
 
@@ -607,7 +607,7 @@ def merge_duplicate(
         user's communities.
     """
     issue_id, into_id, target = _report_and_other(
-        store, user, issue, into, self_key="issues.duplicate_self", verb="merge into"
+        store, user, issue, into, self_key="issues.duplicate_self", verb=Msg("issues.verb_merge")
     )
     if target.get("duplicate_of") is not None:
         raise InputError.keyed("issues.merged_target", code=target["code"])
@@ -724,7 +724,7 @@ def link_duplicate(
         scoped user).
     """
     issue_id, _, other_row = _report_and_other(
-        store, user, issue, other, self_key="issues.link_self", verb="link to"
+        store, user, issue, other, self_key="issues.link_self", verb=Msg("issues.verb_link")
     )
     other_code = other_row["code"]
 

@@ -165,16 +165,16 @@ def _check_gdf(gdf: object, what: str) -> gpd.GeoDataFrame:
     """Check type and CRS; return the rows with a non-empty geometry (a view-free copy)."""
     if not isinstance(gdf, gpd.GeoDataFrame):
         msg = f"{what}: expected a GeoDataFrame, got {type(gdf).__name__}"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     if gdf.crs is None:
         msg = f"{what}: the data has no coordinate system; expected EPSG:4326 (WGS-84 lon/lat)"
-        raise CRSError(msg)
+        raise CRSError(msg)  # programmer error
     if gdf.crs.to_epsg() != 4326:
         msg = (
             f"{what}: coordinates are in {gdf.crs.to_string()}, expected EPSG:4326 "
             "(WGS-84 lon/lat); convert them first"
         )
-        raise CRSError(msg)
+        raise CRSError(msg)  # programmer error
     geoms = gdf.geometry.to_numpy()
     keep = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     return gdf.loc[keep]
@@ -279,16 +279,14 @@ def _check_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
     try:
         minx, miny, maxx, maxy = (float(v) for v in bounds)
     except (TypeError, ValueError):
-        msg = f"bounds must be (min_lon, min_lat, max_lon, max_lat), got {bounds!r}"
-        raise InputError(msg) from None
+        raise InputError.keyed("mapstyle.bounds_shape", bounds=bounds) from None
     ok = (
         all(math.isfinite(v) for v in (minx, miny, maxx, maxy))
         and -180 <= minx <= maxx <= 180
         and -90 <= miny <= maxy <= 90
     )
     if not ok:
-        msg = f"bounds are not lon/lat (min_lon, min_lat, max_lon, max_lat): {bounds!r}"
-        raise InputError(msg)
+        raise InputError.keyed("mapstyle.bounds_range", bounds=bounds)
     return minx, miny, maxx, maxy
 
 
@@ -640,7 +638,7 @@ def point_render_mode(n_points: int, cluster: bool | str = "auto") -> str:
         return "canvas" if n_points > CANVAS_MIN_POINTS else "plain"
     if cluster != "auto":
         msg = f"cluster must be 'auto', True or False, got {cluster!r}"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     if n_points > CANVAS_MIN_POINTS:
         return "canvas"
     if n_points > CLUSTER_MIN_POINTS:
@@ -741,7 +739,7 @@ def add_points(
             f"{gdf.geometry.iloc[first].geom_type} at index {gdf.index[first]!r}); "
             "a points layer takes Point geometries only"
         )
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     mode = point_render_mode(len(gdf), cluster)
     group = _new_group(_layer_name(layer_name, lang), show=show)
     base_color = KIND_COLORS.get(kind, KIND_DEFAULT_COLOR)
@@ -1042,7 +1040,7 @@ def add_legend(
     """
     if position not in ("topleft", "topright", "bottomleft", "bottomright"):
         msg = f"legend position must be a Leaflet corner, got {position!r}"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     pairs = items.items() if isinstance(items, Mapping) else items
     entries: list[LegendItem] = []
     for item in pairs:
@@ -1053,7 +1051,7 @@ def add_legend(
             entries.append(LegendItem(*item))
         except TypeError:
             msg = f"legend item must be (label, color[, shape[, size_px]]), got {item!r}"
-            raise InputError(msg) from None
+            raise InputError(msg) from None  # programmer error
     element = leaflet.Legend(
         _legend_html(entries, title, i18n.normalize_lang(lang), limit), position
     )

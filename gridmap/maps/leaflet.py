@@ -101,7 +101,7 @@ def static_text(name: str) -> str:
     """
     if name not in STATIC_FILES:
         msg = f"no map static file {name!r}; the files are: {', '.join(STATIC_FILES)}"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
 
 
@@ -170,7 +170,7 @@ class PlainMacro(MacroElement):
         figure = self.get_root()
         if not isinstance(figure, Figure):
             msg = "a map element can only be rendered inside a folium map"
-            raise InputError(msg)
+            raise InputError(msg)  # programmer error
         module = self._template.module.__dict__
         for part in ("header", "html", "script"):
             macro = module.get(part)

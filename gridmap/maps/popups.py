@@ -205,7 +205,7 @@ def resolve_columns(gdf: pd.DataFrame, kind: str, popup_columns: Sequence[str] |
         missing = [c for c in popup_columns if c not in gdf.columns]
         if missing:
             msg = f"popup columns not in the data: {', '.join(map(str, missing))}"
-            raise InputError(msg)
+            raise InputError(msg)  # programmer error
         return list(popup_columns)
     chosen = []
     for alternatives in POPUP_COLUMNS.get(kind, _POPUP_DEFAULT):

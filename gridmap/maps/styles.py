@@ -285,8 +285,7 @@ def safe_color(color: str, what: str) -> str:
         If it is not a colour (e.g. ``url(javascript:...)``).
     """
     if not isinstance(color, str) or not _COLOR_RE.match(color):
-        msg = f"{what}: {color!r} is not a CSS colour like '#1f77b4'"
-        raise InputError(msg)
+        raise InputError.keyed("mapstyle.colour", what=what, color=color)
     return color
 
 

@@ -173,30 +173,27 @@ def build_request(
             headers["X-Gridmap-Signature"] = webhook_signature(channel.secret, data)
         return HttpRequest(url, headers, data)
     else:
-        msg = f"channel {channel.name!r} of type {channel.type!r} is not a webhook"
-        raise DeliveryError(msg)
+        raise DeliveryError.keyed("delivery.not_webhook", name=channel.name, type=channel.type)
     return HttpRequest(url, headers, _json(body))
 
 
 def _accepted(channel: Channel, status: int, answer: bytes) -> None:
     """Raise DeliveryError unless the receiver's answer means delivered."""
     if not 200 <= status < 300:
-        msg = f"HTTP {status}: {answer[:200].decode('utf-8', 'replace')}"
-        raise DeliveryError(msg)
+        shown = answer[:200].decode("utf-8", "replace")
+        raise DeliveryError.keyed("delivery.http", status=status, answer=shown)
     if channel.type == "webhook":
         return
     try:
         data = json.loads(answer.decode("utf-8") or "{}")
     except (UnicodeDecodeError, ValueError):
-        msg = f"the receiver answered something that is not JSON: {answer[:100]!r}"
-        raise DeliveryError(msg) from None
+        raise DeliveryError.keyed("delivery.not_json", answer=answer[:100]) from None
     if not isinstance(data, dict):
         data = {}
     code = data.get("errcode", data.get("code", data.get("StatusCode", 0)))
     if code not in (0, "0", None):
         text = data.get("errmsg") or data.get("msg") or data.get("StatusMessage") or ""
-        msg = f"refused by the receiver: code {code} {text}".strip()
-        raise DeliveryError(msg)
+        raise DeliveryError.keyed("delivery.refused", detail=f"{code} {text}".strip())
 
 
 def _post(channel: Channel, request: HttpRequest) -> None:
@@ -211,8 +208,7 @@ def _post(channel: Channel, request: HttpRequest) -> None:
         _accepted(channel, err.code, body)
     except (urllib.error.URLError, OSError, TimeoutError) as err:
         reason = getattr(err, "reason", None) or err
-        msg = f"cannot reach the receiver: {reason}"
-        raise DeliveryError(msg) from None
+        raise DeliveryError.keyed("delivery.unreachable", reason=reason) from None
 
 
 def build_email(channel: Channel, message: dict[str, Any]) -> EmailMessage:
@@ -229,8 +225,7 @@ def build_email(channel: Channel, message: dict[str, Any]) -> EmailMessage:
 
 def _mail(channel: Channel, message: dict[str, Any]) -> None:
     if not channel.to:
-        msg = f"channel {channel.name!r} has no addresses in 'to'"
-        raise DeliveryError(msg)
+        raise DeliveryError.keyed("delivery.no_to", name=channel.name)
     mail = build_email(channel, message)
     try:
         if channel.security == "ssl":
@@ -247,8 +242,7 @@ def _mail(channel: Channel, message: dict[str, Any]) -> None:
                 client.login(channel.user, channel.password)
             client.send_message(mail)
     except (smtplib.SMTPException, OSError, TimeoutError) as err:
-        msg = f"the mail server refused or could not be reached: {err}"
-        raise DeliveryError(msg) from None
+        raise DeliveryError.keyed("delivery.smtp", reason=err) from None
 
 
 def send(channel: Channel, message: dict[str, Any]) -> None:

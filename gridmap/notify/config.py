@@ -148,9 +148,8 @@ class NotifySettings:
         for c in self.channels:
             if c.name == name:
                 return c
-        known = ", ".join(c.name for c in self.channels) or "none configured"
-        msg = f"no notification channel {name!r}; channels: {known}"
-        raise InputError(msg)
+        known = [c.name for c in self.channels]
+        raise InputError.keyed("channels.no_such", name=name, known=known)
 
     def backoff(self, attempts: int) -> float:
         """Seconds to wait after the ``attempts``-th failed attempt."""
@@ -164,13 +163,13 @@ def _strings(value: Any, what: str, *, allowed: tuple[str, ...] | None = None) -
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        msg = f"{what} must be a list of text"
-        raise InputError(msg)
+        raise InputError.keyed("channels.text_list", what=what)
     if allowed is not None:
         bad = [v for v in value if v not in allowed]
         if bad:
-            msg = f"{what}: unknown {', '.join(bad)}; use {', '.join(allowed)}"
-            raise InputError(msg)
+            raise InputError.keyed(
+                "channels.unknown_items", what=what, bad=bad, allowed=list(allowed)
+            )
     return tuple(value)
 
 
@@ -191,33 +190,28 @@ def channel_from_dict(name: str, data: dict[str, Any]) -> Channel:
     """
     where = f"[notify.channels.{name}]"
     if not _NAME.match(name):
-        msg = f"{where}: a channel name has 1-64 letters, digits, '_' or '-'"
-        raise InputError(msg)
+        raise InputError.keyed("channels.bad_name", where=where)
     kind = str(data.get("type", ""))
     if kind not in CHANNEL_TYPES:
-        msg = f"{where}: type must be one of {', '.join(CHANNEL_TYPES)}, not {kind!r}"
-        raise InputError(msg)
+        raise InputError.keyed(
+            "channels.bad_type", where=where, types=list(CHANNEL_TYPES), kind=kind
+        )
     url = str(data.get("url") or "")
     if kind != "smtp" and not url.startswith(("http://", "https://")):
-        msg = f"{where}: needs an http(s) url"
-        raise InputError(msg)
+        raise InputError.keyed("channels.needs_url", where=where)
     if kind == "smtp" and not data.get("host"):
-        msg = f"{where}: an smtp channel needs a host"
-        raise InputError(msg)
+        raise InputError.keyed("channels.needs_host", where=where)
     role = str(data.get("role", "viewer"))
     if role not in _ROLES:
-        msg = f"{where}: role must be one of {', '.join(_ROLES)}"
-        raise InputError(msg)
+        raise InputError.keyed("channels.bad_role", where=where, roles=list(_ROLES))
     security = str(data.get("security", "starttls"))
     if security not in ("ssl", "starttls", "none"):
-        msg = f"{where}: security must be ssl, starttls or none"
-        raise InputError(msg)
+        raise InputError.keyed("channels.bad_security", where=where)
     try:
         port = int(data.get("port") or {"ssl": 465, "starttls": 587}.get(security, 25))
         timeout = float(data.get("timeout_s", 10.0))
     except (TypeError, ValueError):
-        msg = f"{where}: port and timeout_s must be numbers"
-        raise InputError(msg) from None
+        raise InputError.keyed("channels.numbers", where=where) from None
     audience = _strings(data.get("audience"), f"{where} audience", allowed=AUDIENCES)
     return Channel(
         name=name,
@@ -245,8 +239,7 @@ def _time(text: Any) -> dt.time:
     try:
         return dt.time.fromisoformat(str(text))
     except ValueError:
-        msg = f"[notify] daily_at must be a time like 08:30, not {text!r}"
-        raise InputError(msg) from None
+        raise InputError.keyed("channels.daily_at", value=text) from None
 
 
 def load_notify(path: Path | None = None) -> NotifySettings:
@@ -268,14 +261,11 @@ def load_notify(path: Path | None = None) -> NotifySettings:
         lease = float(data.get("lease_s", 120.0))
         interval = float(data.get("interval_s", 15.0))
     except (TypeError, ValueError):
-        msg = "[notify]: warn_share, max_attempts, backoff_s, lease_s, interval_s must be numbers"
-        raise InputError(msg, file=str(path)) from None
+        raise InputError.keyed("channels.notify_numbers", file=str(path)) from None
     if not 0 < share < 1:
-        msg = f"[notify] warn_share must be between 0 and 1, not {share}"
-        raise InputError(msg, file=str(path))
+        raise InputError.keyed("channels.warn_share", file=str(path), value=share)
     if attempts < 1:
-        msg = "[notify] max_attempts must be at least 1"
-        raise InputError(msg, file=str(path))
+        raise InputError.keyed("channels.max_attempts", file=str(path))
     return NotifySettings(
         channels=channels,
         public_url=str(data.get("public_url") or "").rstrip("/"),

@@ -140,11 +140,9 @@ def _clean_rights(rights: Iterable[str]) -> list[str]:
     picked = sorted({str(r).strip().lower() for r in rights if str(r).strip()})
     unknown = [r for r in picked if r not in RIGHTS]
     if unknown:
-        msg = f"unknown token right(s) {', '.join(unknown)}; choose from {', '.join(RIGHTS)}"
-        raise InputError(msg)
+        raise InputError.keyed("apitoken.unknown_rights", rights=unknown, known=list(RIGHTS))
     if not picked:
-        msg = f"a token needs at least one right ({', '.join(RIGHTS)})"
-        raise InputError(msg)
+        raise InputError.keyed("apitoken.no_rights", known=list(RIGHTS))
     return picked
 
 
@@ -156,9 +154,7 @@ def _scope_of(row: dict[str, Any]) -> tuple[str, ...] | None:
 def _require_within(by: User, scope: Sequence[str] | None, name: str) -> None:
     auth.require(by, "manage_users")
     if not _within(scope, by.scope):
-        msg = (f"user {by.username!r} may handle API tokens only within their own scope, "
-               f"not {name!r}")
-        raise PermissionDenied(msg)
+        raise PermissionDenied.keyed("apitoken.out_of_scope", user=by.username, name=name)
 
 
 def create_token(
@@ -211,23 +207,21 @@ def create_token(
     now = _now(at)
     name = str(name or "").strip()
     if not name or len(name) > 100:
-        msg = "an API token needs a name of 1 to 100 characters"
-        raise InputError(msg)
+        raise InputError.keyed("apitoken.name")
     scope = _clean_scope(store, scope)
     _require_within(by, scope, name)
     picked = _clean_rights(rights)
     if expires_at is None:
         if days is None or not 0 < float(days) <= MAX_DAYS:
-            msg = f"a token lives 1 to {MAX_DAYS} days, not {days!r}"
-            raise InputError(msg)
+            raise InputError.keyed("apitoken.days", max_days=MAX_DAYS, days=days)
         expires_at = now + dt.timedelta(days=float(days))
     expires_at = _now(expires_at)
     if expires_at <= now or expires_at > now + dt.timedelta(days=MAX_DAYS):
-        msg = f"the expiry must lie in the next {MAX_DAYS} days, not {expires_at.isoformat()}"
-        raise InputError(msg)
+        raise InputError.keyed(
+            "apitoken.expiry", max_days=MAX_DAYS, at=expires_at.isoformat()
+        )
     if isinstance(rate_limit, bool) or not 1 <= int(rate_limit) <= 10_000:
-        msg = f"the rate limit is 1 to 10000 calls a minute, not {rate_limit!r}"
-        raise InputError(msg)
+        raise InputError.keyed("apitoken.rate", rate=rate_limit)
     secret = _PREFIX + secrets.token_urlsafe(32)
     prefix = secret[:10]
     token_id = sql.insert_token(
@@ -286,8 +280,7 @@ def revoke_token(store: Store, name: str, *, by: User, at: dt.datetime | None = 
     auth.require(by, "manage_users")
     row = sql.find_token(store, name)
     if row is None or not _within(_scope_of(row), by.scope):
-        msg = f"no API token called {name!r}"
-        raise NotFound(msg)
+        raise NotFound.keyed("apitoken.no_such", name=name)
     sql.revoke_token(store, name, username=by.username, at=_now(at))
 
 

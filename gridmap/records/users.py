@@ -228,15 +228,12 @@ def _clean_worker(store: Store, role: str, worker: str | None) -> str | None:
     code = (worker or "").strip() or None
     if role != UserRole.WORKER:
         if code is not None:
-            msg = f"only a user of role worker is linked to a worker record, not a {role}"
-            raise InputError(msg)
+            raise InputError.keyed("users.worker_role_only", role=role)
         return None
     if code is None:
-        msg = "a user of role worker needs the code of their worker record (--worker CODE)"
-        raise InputError(msg)
+        raise InputError.keyed("users.worker_code_needed")
     if store_assignments.find_worker(store, code) is None:
-        msg = f"no worker with code {code!r}; add the worker first (gridmap workers add)"
-        raise InputError(msg)
+        raise InputError.keyed("users.no_worker_code", code=code)
     return code
 
 
@@ -293,9 +290,8 @@ def import_worker_accounts(
                 found[key] = columns[name]
                 break
     if "worker" not in found:
-        msg = "the table needs a worker column (worker, code, 工号); found: " + ", ".join(
-            map(str, table.columns))
-        raise InputError(msg)
+        found_columns = [str(c) for c in table.columns]
+        raise InputError.keyed("users.worker_column", found=found_columns)
     rows = []
     seen: set[str] = set()
     for number, record in enumerate(table.to_dict("records"), start=1):
@@ -309,13 +305,12 @@ def import_worker_accounts(
         try:
             _clean_worker(store, UserRole.WORKER, code)
             if not name or name in seen or store.find_user(name) is not None:
-                msg = f"user name {name!r} is empty, repeated or taken"
-                raise InputError(msg)
+                raise InputError.keyed("users.name_taken", name=name)
             if len(password) < auth.MIN_PASSWORD_LENGTH:
-                msg = f"password must have at least {auth.MIN_PASSWORD_LENGTH} characters"
-                raise InputError(msg)
-        except InputError as exc:
-            raise InputError(exc.message, row=number) from None
+                raise InputError.keyed("auth.password_short", n=auth.MIN_PASSWORD_LENGTH)
+        except InputError as exc:  # the same refusal, located in the table
+            raise InputError(message=exc.message, row=number, key=exc.key,
+                             params=exc.params) from None
         seen.add(name)
         rows.append({"username": name, "worker": code, "password": password})
     for row in rows:

@@ -210,10 +210,10 @@ def deactivate_worker(
     with store.transaction() as conn:
         rows = store_assignments.worker_assignments(conn, int(row["id"]), since=day)
         if user.scope is not None and not rows:  # a worker with no grid belongs to the street
-            msg = (f"user {user.username!r} may deactivate only workers who work in their "
-                   f"communities; {row['name']} ({row['code']}) holds no grid from "
-                   f"{day.isoformat()}: ask a whole-street user")
-            raise PermissionDenied(msg)
+            raise PermissionDenied.keyed(
+                "workers.deactivate_scope", user=user.username, name=row["name"],
+                code=row["code"], day=day.isoformat(),
+            )
         for r in rows:
             require(user, "assign", community=r["community"])
         for r in rows:

@@ -51,8 +51,7 @@ def guard(function: Callable[..., _T]) -> Callable[..., _T]:
         except GridmapError:
             raise
         except exc.IntegrityError as err:
-            msg = f"the change conflicts with data already in the store: {reason(err)}"
-            raise InputError(msg) from None
+            raise InputError.keyed("store.integrity", reason=reason(err)) from None
         except (exc.DBAPIError, exc.ResourceClosedError) as err:
             raise store._store_error(err) from None
 

@@ -100,8 +100,7 @@ def workers_of(store: Store, grid_code: str, *, on: dt.date | None = None) -> li
     with store.connect() as conn:
         grid_id = conn.execute(select(g.c.id).where(g.c.code == grid_code)).scalar()
         if grid_id is None:
-            msg = f"no grid with code {grid_code!r}"
-            raise NotFound(msg)
+            raise NotFound.keyed("store.no_grid", code=grid_code)
         rows = (
             conn.execute(
                 select(w.c.name, w.c.code, w.c.phone, a.c.role, a.c.valid_from, a.c.valid_to)

@@ -43,12 +43,20 @@ __all__ = [
 
 
 class BadValueError(Exception):
-    """A cell that cannot be converted; carries the 0-based row (store-internal)."""
+    """A cell that cannot be converted; carries the 0-based row (store-internal).
 
-    def __init__(self, index: int, message: str):
-        super().__init__(message)
+    ``key`` and ``params`` name the message of :mod:`gridmap.messages`; ``message`` is its
+    English text.
+    """
+
+    def __init__(self, index: int, key: str, **params: Any):
+        from gridmap.messages import text
+
         self.index = index
-        self.message = message
+        self.key = key
+        self.params = params
+        self.message = text(key, "en", **params)
+        super().__init__(self.message)
 
 
 _TRUE = {"true", "1", "yes", "y", "t", "是", "有", "√"}
@@ -134,13 +142,8 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "datetime": to_datetime,
 }
 
-_DTYPE_WORDS = {
-    "int": "a whole number",
-    "float": "a number",
-    "bool": "yes/no",
-    "date": "a date",
-    "datetime": "a date and time",
-}
+#: Column types named in a refusal (``store.dtype.<type>`` messages); others read as text.
+_DTYPE_NAMED = ("int", "float", "bool", "date", "datetime")
 
 
 def python_list(series: pd.Series) -> list[Any]:
@@ -180,8 +183,10 @@ def clean_column(series: pd.Series, column: Column) -> list[Any]:
         try:
             append(convert(value))
         except (ValueError, TypeError, OverflowError):
-            word = _DTYPE_WORDS.get(dtype, "text")
-            raise BadValueError(i, f"column {column.name!r}: {value!r} is not {word}") from None
+            kind = dtype if dtype in _DTYPE_NAMED else "str"
+            raise BadValueError(
+                i, "store.value_type", column=column.name, value=value, kind=kind
+            ) from None
     return out
 
 
@@ -209,9 +214,9 @@ def canonical_enum(values: list[Any], column: Column) -> list[Any]:
             continue
         mapped = lookup.get(str(value).strip().casefold())
         if mapped is None:
-            allowed = ", ".join(column.choices)
             raise BadValueError(
-                i, f"column {column.name!r}: unknown value {value!r} (allowed: {allowed})"
+                i, "store.value_enum", column=column.name, value=value,
+                allowed=list(column.choices),
             )
         out.append(mapped)
     return out

@@ -29,15 +29,11 @@ def _check_bbox(bbox: tuple[float, float, float, float]) -> tuple[float, float, 
     try:
         west, south, east, north = (float(v) for v in bbox)
     except (TypeError, ValueError):
-        msg = f"a bounding box is four numbers west,south,east,north; got {bbox!r}"
-        raise InputError(msg) from None
+        raise InputError.keyed("store.bbox_four", bbox=bbox) from None
     if not all(math.isfinite(v) for v in (west, south, east, north)):
-        msg = "the bounding box must hold finite numbers"
-        raise InputError(msg)
+        raise InputError.keyed("store.bbox_finite")
     if west > east or south > north:
-        msg = (f"the bounding box must be west,south,east,north with west <= east and "
-               f"south <= north: {bbox!r}")
-        raise InputError(msg)
+        raise InputError.keyed("store.bbox_order", bbox=bbox)
     return west, south, east, north
 
 

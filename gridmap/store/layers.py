@@ -26,6 +26,7 @@ from sqlalchemy import String, Table, Text, cast, delete, exc, func, insert, sel
 from sqlalchemy.engine import Connection
 
 from gridmap.errors import CRSError, InputError, StoreError
+from gridmap.messages import Msg
 from gridmap.model import LAYERS, POINT_KINDS, layer_spec
 from gridmap.store import counters, schema, spatial, versions
 from gridmap.store._base import guard, reason, utcnow
@@ -249,7 +250,7 @@ def read_layer(
     for name, wanted in (where or {}).items():
         if name not in exprs:
             msg = f"{layer} cannot be filtered by {name!r}"
-            raise InputError(msg)
+            raise InputError(msg)  # programmer error
         stmt = stmt.where(exprs[name].in_(list(wanted)))
 
     frames: list[pd.DataFrame] = []
@@ -374,7 +375,7 @@ def _write_layer(
         try:
             _resolve(conn, layer, values, file)
         except BadValueError as bad:
-            raise InputError(bad.message, file=file, row=bad.index + 1) from None
+            raise InputError.keyed(bad.key, file=file, row=bad.index + 1, **bad.params) from None
         _check_required(table, spec.name, values, file)
         constants: dict[str, Any] = {}
         if wkb is not None:
@@ -392,10 +393,11 @@ def _write_layer(
             with spatial.bulk_insert(conn, table.name, bounds=bounds):
                 _bulk_insert(conn, table, values, constants, n)
         except exc.IntegrityError as err:
-            msg = f"{layer} could not be stored: {reason(err)}"
+            clash = InputError.keyed("store.layer_failed", file=file, layer=layer,
+                                     reason=reason(err))
             if generates and layer in ("workers", *POINT_KINDS):
-                raise _CodeClash(InputError(msg, file=file)) from None
-            raise InputError(msg, file=file) from None
+                raise _CodeClash(clash) from None
+            raise clash from None
         conn.execute(
             insert(schema.layer_sources).values(
                 layer=layer,
@@ -426,7 +428,9 @@ def _prepare(
                 if column.dtype == "enum":
                     cleaned = canonical_enum(cleaned, column)
             except BadValueError as bad:
-                raise InputError(bad.message, file=file, row=bad.index + 1) from None
+                raise InputError.keyed(
+                    bad.key, file=file, row=bad.index + 1, **bad.params
+                ) from None
         else:
             cleaned = [None] * n
         if column.default is not None and not column.required:
@@ -434,28 +438,26 @@ def _prepare(
         if column.required:
             bad = _first(i for i, v in enumerate(cleaned) if v is None or v == "")
             if bad is not None:
-                msg = f"column {column.name!r} is required but empty"
-                raise InputError(msg, file=file, row=bad + 1)
+                raise InputError.keyed(
+                    "store.required_empty", file=file, row=bad + 1, column=column.name
+                )
         values[column.name] = cleaned
 
     wkb = None
     spec_geometry = spec.geometry
     if spec_geometry is not None:
         if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
-            msg = f"{layer} needs geometries: pass a GeoDataFrame in EPSG:4326"
-            raise InputError(msg, file=file)
+            raise InputError.keyed("store.needs_geometry", file=file, layer=layer)
         crs = frame.crs
         if crs is not None and crs.to_epsg() not in (4326, 4490):
-            msg = (
-                f"{layer} is in {crs.to_string()}, the store takes EPSG:4326 lon/lat; "
-                "convert it first"
+            raise CRSError.keyed(
+                "store.crs_not_wgs84", file=file, layer=layer, crs=crs.to_string()
             )
-            raise CRSError(msg, file=file)
         geoms = np.asarray(frame.geometry.values, dtype=object)
         missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
         if layer != "issues" and missing.any():
             bad = int(np.flatnonzero(missing)[0])
-            raise InputError("the row has no geometry", file=file, row=bad + 1)
+            raise InputError.keyed("store.no_geometry", file=file, row=bad + 1)
         wkb = to_wkb(geoms).tolist() if n else []
         values["__bounds__"] = shapely.bounds(geoms)  # for the spatial index (NaN: none)
     if layer in POINT_KINDS:
@@ -512,11 +514,11 @@ def _resolve(
             if value is None:
                 continue
             if value in existing:
-                msg = f"{column.name} {value!r} is already in the store ({table.name})"
-                raise BadValueError(i, msg)
+                raise BadValueError(
+                    i, "store.value_exists", column=column.name, value=value, table=table.name
+                )
             if value in seen:
-                msg = f"{column.name} {value!r} appears more than once in the file"
-                raise BadValueError(i, msg)
+                raise BadValueError(i, "store.value_repeated", column=column.name, value=value)
             seen.add(value)
 
 def _lookup(conn: Connection, ref: _Ref, codes: list[Any], name: str) -> list[Any]:
@@ -541,22 +543,23 @@ def _lookup(conn: Connection, ref: _Ref, codes: list[Any], name: str) -> list[An
             ids.append(None)
             continue
         if code in primary_ambiguous:
-            msg = f"{name} {code!r} matches several {target.name}; use a unique {ref.by}"
-            raise BadValueError(i, msg)
+            raise BadValueError(
+                i, "store.ref_ambiguous", column=name, value=code, table=target.name, by=ref.by
+            )
         found = primary.get(code)
         if found is None and ref.alt is not None:
             if alternative is None:
                 alternative = index(ref.alt)
             if code in alternative[1]:
-                msg = (
-                    f"{name} {code!r} matches several {target.name} by {ref.alt}; "
-                    f"use the {ref.by}"
+                raise BadValueError(
+                    i, "store.ref_ambiguous_alt", column=name, value=code, table=target.name,
+                    alt=ref.alt, by=ref.by,
                 )
-                raise BadValueError(i, msg)
             found = alternative[0].get(code)
         if found is None:
-            msg = f"unknown {name} {code!r}: no such {ref.by} in {target.name}"
-            raise BadValueError(i, msg)
+            raise BadValueError(
+                i, "store.ref_unknown", column=name, value=code, table=target.name, by=ref.by
+            )
         ids.append(found)
     return ids
 
@@ -628,10 +631,9 @@ def _check_required(
             continue
         bad = _first(i for i, v in enumerate(column_values) if v is None)
         if bad is not None:
-            msg = f"{layer}: column {name!r} is empty"
-            if name == "code" and layer == "grids":
-                msg += "; number the grids (gridmap.grids) before storing them"
-            raise InputError(msg, file=file, row=bad + 1)
+            grid_code = name == "code" and layer == "grids"
+            key = "store.grid_code_empty" if grid_code else "store.column_empty"
+            raise InputError.keyed(key, file=file, row=bad + 1, layer=layer, column=name)
 
 def _layer_condition(layer: str) -> Any:
     table = schema.LAYER_TABLES[layer]
@@ -662,9 +664,8 @@ def _delete_layer(conn: Connection, layer: str, file: str | None) -> int:
         ids = ids.where(condition)
     refs = references(conn, table, ids)
     if refs:
-        what = ", ".join(f"{count} rows of {name}" for name, count in refs)
-        msg = f"cannot replace {layer}: {what} refer to them; remove those first"
-        raise InputError(msg, file=file)
+        what = [Msg("store.ref_rows", n=count, table=name) for name, count in refs]
+        raise InputError.keyed("store.replace_referenced", file=file, layer=layer, what=what)
     stmt = delete(table).execution_options(**{versions.OPTION: versions.written_keys(layer)})
     if condition is not None:
         stmt = stmt.where(condition)
@@ -789,8 +790,9 @@ def read_point_geometries(store: Store) -> tuple[np.ndarray, np.ndarray]:
                     )
                 ).all()
     except exc.SQLAlchemyError as err:
-        msg = f"cannot read the point records of {store.safe_url}: {err.__class__.__name__}"
-        raise StoreError(msg) from None
+        raise StoreError.keyed(
+            "store.points_unreadable", url=store.safe_url, reason=err.__class__.__name__
+        ) from None
     kinds = np.array(list(map(itemgetter(0), rows)), dtype=object)
     blobs = [bytes(b) if isinstance(b, memoryview) else b for b in map(itemgetter(1), rows)]
     if None not in blobs and sum(map(len, blobs)) == _WKB_POINT.itemsize * len(blobs):

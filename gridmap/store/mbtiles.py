@@ -44,14 +44,12 @@ class MBTiles:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         if not self.path.is_file():
-            msg = f"basemap package not found: {self.path}"
-            raise InputError(msg, file=str(self.path))
+            raise InputError.keyed("store.mbtiles_missing", file=str(self.path), path=self.path)
         self._local = threading.local()
         try:
             meta = dict(self._conn().execute("SELECT name, value FROM metadata").fetchall())
         except sqlite3.DatabaseError as err:
-            msg = f"not an MBTiles package ({err})"
-            raise InputError(msg, file=str(self.path)) from None
+            raise InputError.keyed("store.mbtiles_bad", file=str(self.path), reason=err) from None
         self.metadata: dict[str, str] = {str(k): str(v) for k, v in meta.items()}
         fmt = self.metadata.get("format", "png").lower()
         self.format = fmt

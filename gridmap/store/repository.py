@@ -105,8 +105,9 @@ def default_url() -> str:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        msg = f"cannot create the data folder {folder}: {err.strerror or err}"
-        raise StoreError(msg) from None
+        raise StoreError.keyed(
+            "store.folder", folder=folder, reason=err.strerror or err
+        ) from None
     return f"sqlite:///{(folder / 'gridmap.sqlite').as_posix()}"
 
 
@@ -288,11 +289,13 @@ class Store:
             engine = create_engine(parsed, **kwargs)
         except (exc.NoSuchModuleError, ImportError) as err:
             hint = " (pip install 'gridmap[postgis]')" if self.dialect == "postgresql" else ""
-            msg = f"cannot open {self.safe_url}: database driver not available{hint}: {err}"
-            raise StoreError(self._hide(msg)) from None
+            raise StoreError.keyed(
+                "store.no_driver", url=self.safe_url, hint=hint, reason=self._hide(str(err))
+            ) from None
         except exc.ArgumentError as err:
-            msg = f"cannot open {self.safe_url}: {err}"
-            raise StoreError(self._hide(msg)) from None
+            raise StoreError.keyed(
+                "store.open_failed", url=self.safe_url, reason=self._hide(str(err))
+            ) from None
         if self.dialect == "sqlite":
             _configure_sqlite(engine)
         versions.install(engine)
@@ -304,35 +307,18 @@ class Store:
         if fault is None and self.dialect == "sqlite" and self._sqlite_disk_full():
             fault = "full"  # SQLite reports a full disk as an I/O error when opening
         if "no such table" in reason or ("does not exist" in reason and "relation" in reason):
-            msg = (
-                f"{self.safe_url} is not an initialised gridmap store ({reason}); "
-                "run `gridmap init` first"
-            )
+            key = "store.not_initialised"
         elif fault == "full":
-            msg = (
-                f"the store {self.safe_url} is full ({reason}); nothing was saved. "
-                "Free disk space (or raise the database's size limit) and try again."
-            )
+            key = "store.full"
         elif fault == "read-only":
-            msg = (
-                f"the store {self.safe_url} is read-only ({reason}); nothing was saved. "
-                "Make the store file and its folder writable (or connect to the primary "
-                "database server), then try again."
-            )
+            key = "store.read_only"
         elif fault == "unreachable":
-            msg = (
-                f"cannot use the database {self.safe_url}: the store is unreachable ({reason}). "
-                "A change in progress was rolled back; check that the database server is "
-                "running, then try again."
-            )
+            key = "store.unreachable"
         elif self.dialect == "sqlite":
-            msg = (
-                f"cannot use the SQLite store {self.safe_url}: {reason}. "
-                "Check that its folder exists and is writable."
-            )
+            key = "store.sqlite_failed"
         else:
-            msg = f"cannot use the database {self.safe_url}: {reason}"
-        return StoreError(self._hide(msg))
+            key = "store.db_failed"
+        return StoreError.keyed(key, url=self.safe_url, reason=self._hide(reason))
 
     def _sqlite_disk_full(self) -> bool:
         """Whether the disk holding the SQLite file has (almost) no space left."""
@@ -412,8 +398,7 @@ class Store:
             with self._write() as conn:
                 yield conn
         except exc.IntegrityError as err:
-            msg = f"the change conflicts with data already in the store: {_reason(err)}"
-            raise InputError(msg) from None
+            raise InputError.keyed("store.integrity", reason=_reason(err)) from None
 
     @contextmanager
     def startup_lock(self) -> Iterator[None]:
@@ -484,11 +469,9 @@ class Store:
                 config.attributes["connection"] = conn
                 command.upgrade(config, revision)
         except CommandError as err:
-            msg = (
-                f"cannot upgrade {self.safe_url}: {err}. "
-                "The store may have been written by a newer gridmap; upgrade gridmap."
-            )
-            raise StoreError(self._hide(msg)) from None
+            raise StoreError.keyed(
+                "store.upgrade_failed", url=self.safe_url, reason=self._hide(str(err))
+            ) from None
 
     @_guard
     def schema_version(self) -> str | None:
@@ -603,15 +586,13 @@ class Store:
         if table is None and name in schema.LAYER_TABLES:
             table = schema.LAYER_TABLES[name]
         if table is None:
-            msg = f"unknown table {name!r}"
-            raise InputError(msg)
+            raise InputError.keyed("store.unknown_table", name=name)
         return table
 
     def _editable_table(self, name: str) -> Table:
         table = self._table(name)
         if table.name in _PROTECTED_TABLES:
-            msg = f"{table.name} is written by the store itself"
-            raise InputError(msg)
+            raise InputError.keyed("store.table_internal", table=table.name)
         return table
 
     @staticmethod
@@ -628,12 +609,12 @@ class Store:
     def _check_columns(table: Table, values: Mapping[str, Any], forbidden: Sequence[str]) -> None:
         unknown = [k for k in values if k not in table.c]
         if unknown:
-            msg = f"{table.name} has no column {', '.join(map(repr, unknown))}"
-            raise InputError(msg)
+            columns = [repr(k) for k in unknown]
+            raise InputError.keyed("store.no_column", table=table.name, columns=columns)
         bad = [k for k in values if k in forbidden]
         if bad:
-            msg = f"{', '.join(map(repr, bad))} of {table.name} cannot be set directly"
-            raise InputError(msg)
+            columns = [repr(k) for k in bad]
+            raise InputError.keyed("store.not_settable", table=table.name, columns=columns)
 
     @_guard
     def get(self, table: str, row_id: int, *, conn: Connection | None = None) -> dict[str, Any]:
@@ -660,8 +641,7 @@ class Store:
             with self._connect() as c:
                 row = self._row(c, t, row_id)
         if row is None:
-            msg = f"{t.name} row {row_id} does not exist"
-            raise NotFound(msg)
+            raise NotFound.keyed("store.no_row", table=t.name, row_id=row_id)
         return row
 
     @_guard
@@ -713,8 +693,8 @@ class Store:
             if t is schema.points and row.get("code") is None:
                 layer = {v: k for k, v in POINT_KINDS.items()}.get(row.get("kind"))
                 if layer is None:
-                    msg = f"points need a kind: one of {', '.join(POINT_KINDS.values())}"
-                    raise InputError(msg)
+                    kinds = list(POINT_KINDS.values())
+                    raise InputError.keyed("store.points_kind", kinds=kinds)
                 row["code"] = fill_codes(c, layer, [None])[0]
             self._check_unique(c, t, row)
             try:
@@ -723,8 +703,9 @@ class Store:
                         **{versions.OPTION: _version_keys(t, row)})
                     row_id = c.execute(stmt).inserted_primary_key[0]
             except exc.IntegrityError as err:
-                msg = f"cannot add to {t.name}: {_reason(err)}"
-                raise InputError(msg) from None
+                raise InputError.keyed(
+                    "store.add_failed", table=t.name, reason=_reason(err)
+                ) from None
             after = self._row(c, t, row_id)
             self.audit(
                 "insert", username=username, table=t.name, row_id=row_id, after=after, conn=c
@@ -742,8 +723,10 @@ class Store:
             if row_id is not None:
                 stmt = stmt.where(table.c.id != row_id)
             if conn.execute(stmt.limit(1)).first():
-                msg = f"{table.name}: {column.name} {row[column.name]!r} is already in the store"
-                raise InputError(msg)
+                raise InputError.keyed(
+                    "store.duplicate", table=table.name, column=column.name,
+                    value=row[column.name],
+                )
 
     @_guard
     def update(
@@ -807,12 +790,12 @@ class Store:
                 with c.begin_nested():
                     done = c.execute(stmt).rowcount
             except exc.IntegrityError as err:
-                msg = f"cannot change {t.name} row {row_id}: {_reason(err)}"
-                raise InputError(msg) from None
+                raise InputError.keyed(
+                    "store.change_failed", table=t.name, row_id=row_id, reason=_reason(err)
+                ) from None
             if not done:  # changed between the locked read and the update: cannot happen
                 self._check_version(t, row_id, self._row(c, t, row_id), version)
-                msg = f"{t.name} row {row_id} could not be changed; reload it and try again"
-                raise ConflictError(msg)
+                raise ConflictError.keyed("store.change_conflict", table=t.name, row_id=row_id)
             after = self._row(c, t, row_id)
             self.audit(
                 "update",
@@ -852,9 +835,10 @@ class Store:
             self._check_version(t, row_id, before, version)
             refs = references(c, t, [row_id])
             if refs:
-                what = ", ".join(f"{count} rows of {name}" for name, count in refs)
-                msg = f"cannot delete {t.name} row {row_id}: {what} refer to it"
-                raise InputError(msg)
+                what = [Msg("store.ref_rows", n=count, table=name) for name, count in refs]
+                raise InputError.keyed(
+                    "store.delete_referenced", table=t.name, row_id=row_id, what=what
+                )
             c.execute(delete(t).where(t.c.id == row_id, t.c.version == version)
                       .execution_options(**{versions.OPTION: _version_keys(t, before)}))
             self.audit(
@@ -864,8 +848,7 @@ class Store:
     def _versioned_table(self, name: str) -> Table:
         t = self._editable_table(name)
         if "version" not in t.c:
-            msg = f"{t.name} is append-only: its rows cannot be changed or deleted"
-            raise InputError(msg)
+            raise InputError.keyed("store.append_only", table=t.name)
         return t
 
     @staticmethod
@@ -1116,8 +1099,7 @@ class Store:
         with self._write() as conn:
             name = conn.execute(select(users.c.username).where(users.c.id == user_id)).scalar()
             if name is None:
-                msg = f"users row {user_id} does not exist"
-                raise NotFound(msg)
+                raise NotFound.keyed("store.no_row", table="users", row_id=user_id)
             conn.execute(update(users).where(users.c.id == user_id).values(**values))
             failed, now_locked = conn.execute(
                 select(users.c.failed_logins, users.c.locked_until).where(users.c.id == user_id)

@@ -362,8 +362,7 @@ def _key_ranges(minx: float, miny: float, maxx: float, maxy: float) -> list[tupl
 def _check_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
     minx, miny, maxx, maxy = (float(v) for v in bbox)
     if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)) or minx > maxx or miny > maxy:
-        msg = f"not a bounding box (minx, miny, maxx, maxy): {tuple(bbox)!r}"
-        raise InputError(msg)
+        raise InputError.keyed("store.bbox_bad", bbox=tuple(bbox))
     return minx, miny, maxx, maxy
 
 
@@ -396,7 +395,7 @@ def bbox_condition(dialect: str, geo_table: Any, bbox: Sequence[float]) -> Colum
     minx, miny, maxx, maxy = _check_bbox(bbox)
     if geo_table.name not in INDEXED_TABLES:
         msg = f"{geo_table.name!r} has no geometry to read by bounding box"
-        raise InputError(msg)
+        raise InputError(msg)  # programmer error
     if dialect == "postgresql":
         envelope = func.ST_MakeEnvelope(minx, miny, maxx, maxy, SRID)
         return literal_column(f'"{geo_table.name}".geom').op("&&")(envelope)
@@ -535,8 +534,7 @@ def read_layer_bbox(
     from gridmap.model import POINT_KINDS
 
     if layer not in _BBOX_LAYERS:
-        msg = f"no indexed map layer {layer!r}; use one of {', '.join(_BBOX_LAYERS)}"
-        raise InputError(msg)
+        raise InputError.keyed("store.bbox_layer", layer=layer, layers=list(_BBOX_LAYERS))
     table = schema.metadata.tables[_BBOX_LAYERS[layer]]
     where: list[Any] = []
     if layer in POINT_KINDS:

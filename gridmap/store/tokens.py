@@ -80,8 +80,7 @@ def insert_token(
     with store.transaction() as conn:
         taken = conn.execute(select(_T.c.id).where(_T.c.name == values["name"])).first()
         if taken is not None:
-            msg = f"an API token called {values['name']!r} exists; choose another name"
-            raise InputError(msg)
+            raise InputError.keyed("apitoken.exists", name=values["name"])
         token_id = int(conn.execute(insert(_T).values(**row)).inserted_primary_key[0])
         store.audit("token_create", username=username, table="api_tokens", row_id=token_id,
                     after=_audit_text({"id": token_id, **row}), conn=conn, at=at)
@@ -113,8 +112,7 @@ def revoke_token(store: Store, name: str, *, username: str, at: dt.datetime) -> 
     with store.transaction() as conn:
         row = conn.execute(select(_T).where(_T.c.name == name).with_for_update()).mappings().first()
         if row is None:
-            msg = f"no API token called {name!r}"
-            raise NotFound(msg)
+            raise NotFound.keyed("apitoken.no_such", name=name)
         before = dict(row)
         if before["revoked_at"] is None:
             conn.execute(

@@ -199,15 +199,15 @@ def end_session(store: Store, session_id: int, *, by: auth.User, reason: str = "
     live = {s["id"]: s for s in store_sessions.list_sessions(store, at=now)}
     target = live.get(session_id)
     if target is None:
-        msg = f"no live session {session_id}"
-        raise NotFound(msg)
+        raise NotFound.keyed("websession.no_such", session=session_id)
     if target["user_id"] != by.id:
         auth.require(by, "manage_users")
         owner = store.find_user(target["username"])
         scope = None if owner is None or owner.get("scope") is None else set(owner["scope"])
         if by.scope is not None and (scope is None or not scope <= set(by.scope)):
-            msg = f"user {by.username!r} may not end sessions of {target['username']!r}"
-            raise PermissionDenied(msg)
+            raise PermissionDenied.keyed(
+                "websession.not_allowed", user=by.username, target=target["username"]
+            )
     store_sessions.revoke_sessions(store, reason=reason, at=now, session_id=session_id)
 
 

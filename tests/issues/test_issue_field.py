@@ -181,8 +181,9 @@ def test_a_case_dispatched_to_another_worker_of_the_grid_is_not_mine(issue_store
 def test_office_users_and_unlinked_workers_have_no_todo(issue_store):
     with pytest.raises(PermissionDenied):
         field.todo(issue_store, INSPECTOR)
-    with pytest.raises(PermissionDenied, match="没有关联"):
+    with pytest.raises(PermissionDenied, match="linked to no worker record") as caught:
         field.todo(issue_store, User("w", UserRole.WORKER))
+    assert "没有关联网格员档案" in caught.value.text("zh")
 
 
 # --------------------------------------------------------------------------- separation
