@@ -74,7 +74,7 @@ def get_path(name: str = "demo") -> Path:
     try:
         relative = DATASETS[name]
     except KeyError:
-        raise NotFound.keyed("datasets.unknown", name=repr(name), names=tuple(DATASETS)) from None
+        raise NotFound.keyed("datasets.unknown", name=name, names=tuple(DATASETS)) from None
     folder = _ROOT / relative
     if not (folder / _MANIFEST).is_file():
         raise NotFound.keyed(

@@ -907,8 +907,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "split.problem.line": {"zh": "{code}：{problem}", "en": "{code}: {problem}"},
     # demo data and whole-street loads (gridmap.datasets, gridmap.importing)
     "datasets.unknown": {
-        "zh": "没有名为 {name} 的数据集；可选：{names}",
-        "en": "no dataset called {name}; choose one of: {names}",
+        "zh": "没有名为“{name}”的数据集；可选：{names}",
+        "en": "no dataset called {name!r}; choose one of: {names}",
     },
     "datasets.not_installed": {
         "zh": "数据集 {name} 未安装：缺少 {path}。演示数据随源码仓库提供（data/geo/）；"
@@ -2252,8 +2252,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "export {kind} writes one of {formats} (not {fmt})",
     },
     "store.url_bad": {
-        "zh": "不是数据库地址：{url}（应为 sqlite:///路径 或 postgresql+psycopg://...）",
-        "en": "not a database URL: {url} (use sqlite:///path or postgresql+psycopg://...)",
+        "zh": "不是数据库地址：“{url}”（应为 sqlite:///路径 或 postgresql+psycopg://...）",
+        "en": "not a database URL: {url!r} (use sqlite:///path or postgresql+psycopg://...)",
     },
     "store.url_backend": {
         "zh": "不支持的数据库 {backend}（{url}）：请使用 SQLite 或 PostgreSQL",

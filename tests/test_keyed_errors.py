@@ -137,7 +137,7 @@ def test_a_bad_database_url_in_chinese_on_the_command_line(monkeypatch, capsys):
     monkeypatch.setenv("GRIDMAP_DB", "/tmp/x.db")
     assert cli.main(["--lang", "zh", "info"]) != 0
     err = capsys.readouterr().err
-    assert "“/tmp/x.db”不是数据库地址" in err and "not a database URL" not in err
+    assert "不是数据库地址：“/tmp/x.db”" in err and "not a database URL" not in err
     assert cli.main(["--lang", "en", "info"]) != 0
     assert "not a database URL: '/tmp/x.db'" in capsys.readouterr().err
 

@@ -240,7 +240,7 @@ class Store:
         try:
             parsed = make_url(self.url)
         except (exc.ArgumentError, ValueError):
-            raise StoreError(key="store.url_bad", url=repr(self.safe_url)) from None
+            raise StoreError(key="store.url_bad", url=self.safe_url) from None
         self._password = parsed.password or parsed.query.get("password") or None
         if not isinstance(self._password, str):
             self._password = None

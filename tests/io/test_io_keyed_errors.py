@@ -197,4 +197,4 @@ def test_a_typed_position_out_of_range_suggests_swapped_axes():
 def test_an_unknown_dataset_in_chinese():
     with pytest.raises(NotFound, match=r"no dataset called 'nope'.*demo") as info:
         datasets.get_path("nope")
-    assert info.value.text("zh") == "没有名为 'nope' 的数据集；可选：demo"
+    assert info.value.text("zh") == "没有名为“nope”的数据集；可选：demo"
