@@ -439,6 +439,10 @@ def _draw_points(
     image: Image.Image, layer: str, statuses: np.ndarray, geoms: np.ndarray, z: int
 ) -> None:
     kind_rgb = _rgb(KIND_COLORS.get(_KIND_OF_LAYER[layer], "#3366cc"))
+    # a point the index read just outside the clip rectangle (a float at its edge) is
+    # clipped to empty: drop it with its status, so dots and colours stay aligned
+    drawn = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    statuses, geoms = np.asarray(statuses)[drawn], np.asarray(geoms)[drawn]
     xy = shapely.get_coordinates(geoms)
     if len(xy) > MAX_DOTS:  # density: 4-pixel cells, opacity by log count
         cells = TILE_SIZE // 4

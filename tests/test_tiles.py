@@ -274,3 +274,17 @@ def test_add_tile_layers_points_leaflet_at_the_tile_route():
     assert not maps.tiles.use_tiles(maps.tiles.TILE_THRESHOLD)
     with pytest.raises(ValueError, match="no tile layer"):
         maps.tiles.add_tile_layers(m, version=1, layers=["roads"])
+
+
+def test_a_point_on_the_edge_of_the_read_box_draws_nothing_and_breaks_nothing(city):
+    """The bbox read is inclusive; the clip to the tile is not: the edge point is dropped."""
+    lon, lat = _centre(2, 1)
+    z = 16
+    x, y = tiles.tile_of(lon, lat, z)
+    west, _, _, _ = tiles._query_box(z, x, y)
+    edge = gpd.GeoDataFrame({"code": ["EDGE"], "board_type": ["panel"], "status": ["damaged"]},
+                            geometry=[shapely.Point(west, lat)], crs=4326)  # fmt: skip
+    city.write_layer("boards", edge, source_crs="wgs84", username="t")
+    pixels = _image(tiles.render_tile(city, "boards", z, x, y, user=SYSTEM, cache=None))
+    _, _, col, row = _pixel(lon, lat, z)
+    assert pixels[row, col, 3] > 0  # the other boards are still drawn
