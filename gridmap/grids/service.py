@@ -941,16 +941,16 @@ def _read_plan_file(path: Path, report: ImportReport) -> pd.DataFrame | None:
                 except UnicodeDecodeError:
                     continue
             else:
-                report.add("the file is neither UTF-8 nor GBK text")
+                report.add_key("io.table.undecodable")
                 return None
             import io
 
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (OSError, ValueError) as exc:
-        report.add(f"cannot read the file: {exc}")
+        report.add_key("io.file.unreadable", detail=str(exc))
         return None
     except Exception as exc:
-        report.add(f"cannot read the file: {type(exc).__name__}: {exc}")
+        report.add_key("io.file.unreadable", detail=f"{type(exc).__name__}: {exc}")
         return None
     rename = {}
     for column in frame.columns:
@@ -961,9 +961,9 @@ def _read_plan_file(path: Path, report: ImportReport) -> pd.DataFrame | None:
     frame = frame.rename(columns=rename)
     for name in ("grid_code", "role"):
         if name not in frame.columns:
-            report.add(f"the file has no column {name!r}")
+            report.add_key("io.plan.no_column", name=name)
     if "worker_code" not in frame.columns and "worker_name" not in frame.columns:
-        report.add("the file has neither a 'worker_code' nor a 'worker_name' column")
+        report.add_key("io.plan.no_worker_column")
     return None if report.errors else frame
 
 

@@ -239,7 +239,7 @@ def _numbers(
                 parsed[key] = exc
         result = parsed[key]
         if isinstance(result, CoordinateError):
-            report.add_key(result.key, row=int(rows[i]), column=header, **result.params)
+            report.add_key(result.key, row=int(rows[i]), column=header, params=result.params)
         else:
             out[i] = result
     return out
@@ -269,7 +269,7 @@ def _points_from_location(
         try:
             geoms[i] = shapely.Point(parse_location(value))
         except CoordinateError as exc:
-            report.add_key(exc.key, row=int(rows[i]), column=header, **exc.params)
+            report.add_key(exc.key, row=int(rows[i]), column=header, params=exc.params)
     return geoms
 
 
@@ -1286,7 +1286,7 @@ def read_layer_file(
         return _typed_empty(spec), report
     for row, message, severity in problems:
         if isinstance(message, Msg):
-            report.add_key(message.key, row=row, severity=severity, **message.params)
+            report.add_key(message.key, row=row, severity=severity, params=message.params)
         else:
             report.add(message, row=row, severity=severity)
     try:
@@ -1295,7 +1295,7 @@ def read_layer_file(
         _add_error(report, exc)
         return _typed_empty(spec), report
     for key, params in raw.notes:
-        report.add_key(key, severity="info", **params)
+        report.add_key(key, severity="info", params=params)
     if suffix in (".shp", ".zip") and raw.file_crs is None and report.crs_assumed:
         report.add_key("io.crs.assumed", severity="warning")
     frame = _validate(
