@@ -14,6 +14,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from gridmap import importing
 from gridmap.errors import ImportReport, InputError
 from gridmap.io import read_layer_file
@@ -250,3 +252,87 @@ def test_a_plan_file_without_its_columns_in_chinese(demo_store, tmp_path):
     assert "文件既没有“网格员编码”列，也没有“网格员姓名”列；请至少给出其中一列" in texts
     assert "the file has no column 'role'" in [p.message for p in report.problems]
     assert all(CJK.search(t) for t in texts)
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _tiles(cells, community_geoms=None):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    c1 = "330102011001"
+    x0, y0 = 514436.0, 3347836.0  # metres in EPSG:4549 near Hangzhou
+
+    def sq(x, y, w, h=None):
+        return box(x0 + x, y0 + y, x0 + x + w, y0 + y + (w if h is None else h))
+
+    geoms = [g if not isinstance(g, tuple) else sq(*g) for g in cells]
+    communities = gpd.GeoDataFrame(
+        {"code": [c1], "name": ["社区"]}, geometry=[sq(0, 0, 300)], crs="EPSG:4549"
+    ).to_crs("EPSG:4326")
+    grids = gpd.GeoDataFrame(
+        {"code": [f"{c1}{i + 1:03d}" for i in range(len(geoms))], "community": [c1] * len(geoms)},
+        geometry=geoms,
+        crs="EPSG:4549",
+    ).to_crs("EPSG:4326")
+    return communities, grids
+
+
+def test_a_tiling_error_names_its_first_finding_in_chinese():
+    from gridmap.errors import TopologyError
+    from gridmap.grids.tiling import validate_tiling
+
+    cells = [(i * 100.0, j * 100.0, 100.0) for j in range(3) for i in range(3)]
+    cells[0] = (0.0, 0.0, 105.0, 100.0)  # overlaps its neighbour
+    cells[8] = (200.0, 200.0, 90.0, 100.0)  # leaves a gap
+    report = validate_tiling(*_tiles(cells))
+    with pytest.raises(TopologyError) as caught:
+        report.raise_for_findings()
+    zh = caught.value.text("zh")
+    assert zh.startswith(
+        "2 处网格拼接问题：缝隙 1 处、重叠 1 处；第一处：社区 330102011001 在 (120."
+    )
+    assert "m² 的缝隙，未被任何网格覆盖" in zh and "gap of" not in zh
+    assert "; first: gap of " in str(caught.value)
+    gap, overlap = report.findings
+    assert overlap.text("zh").startswith("社区 330102011001 的网格 330102011001001 和")
+    assert overlap.message.startswith("grids 330102011001001 and 330102011001002 of community")
+    frame = report.to_frame("zh")
+    assert list(frame["message"]) == [gap.text("zh"), overlap.text("zh")]
+    assert list(report.to_frame()["message"]) == [gap.message, overlap.message]
+
+
+def test_an_invalid_or_non_polygon_grid_is_explained_in_chinese():
+    from shapely.geometry import LineString, Polygon
+
+    from gridmap.grids.tiling import validate_tiling
+
+    x0, y0 = 514436.0, 3347836.0
+    bowtie = Polygon([(x0, y0), (x0 + 300, y0 + 300), (x0 + 300, y0), (x0, y0 + 300)])
+    line = LineString([(x0, y0), (x0 + 300, y0 + 300)])
+    report = validate_tiling(*_tiles([bowtie, line]))
+    invalid = report.of_kind("invalid")
+    texts = {f.grids[0]: f.text("zh") for f in invalid}
+    assert texts["330102011001001"].startswith("网格 330102011001001 的边界几何无效：自相交[120.")
+    assert texts["330102011001002"].startswith(
+        "网格 330102011001002 的边界是线（LineString），不是面，位置"
+    )
+    messages = {f.grids[0]: f.message for f in invalid}
+    assert "has an invalid geometry: Self-intersection[120." in messages["330102011001001"]
+    assert "is a LineString, not a polygon near (" in messages["330102011001002"]
+
+
+def test_a_placement_refusal_in_both_languages():
+    from gridmap.grids.scope import Placement
+
+    outside = Placement(2, "outside", None, "330102011001", 12.34)
+    assert outside.message == (
+        "grid #3 reaches 12.3 m² outside the polygon of its community 330102011001; "
+        "a grid must lie inside its community"
+    )
+    assert outside.text("zh").startswith("网格 #3 有 12.3 m² 超出其所属社区 330102011001 的边界")
+    over = Placement(0, "overlap", "330102011001001", "330102011001", 5.0, "330102011002001")
+    assert over.text("zh") == (
+        "网格 330102011001001（社区 330102011001）与其他社区的网格 330102011002001 重叠 5.0 m²"
+    )

@@ -297,15 +297,6 @@ def workload_inputs(
 # --------------------------------------------------------------------------- grids
 
 
-def _placement_msg(p: Any) -> Msg:
-    """Return a :class:`~gridmap.grids.scope.Placement` refusal as a message (zh/en)."""
-    grid = p.grid or f"#{p.row + 1}"
-    area = f"{p.area_m2:.1f}"
-    if p.kind == "outside":
-        return Msg("io.scope.grid_outside", grid=grid, community=p.community, area=area)
-    return Msg("io.scope.grid_overlap", grid=grid, community=p.community, other=p.other, area=area)
-
-
 def _overlap_shares(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> list[tuple[int, int, float]]:
     """(old position, new position, share of the old grid's area the new one covers)."""
     if len(old) == 0 or len(new) == 0:
@@ -418,9 +409,7 @@ def save_grids(
     # polygons overlap: the grids of another community may not be covered either
     clashes = grid_placement_problems(new, communities, stored, tolerance_m2=tolerance_m2)
     if clashes:
-        raise TopologyError.keyed(
-            "grids.placement", problems=tuple(_placement_msg(p) for p in clashes)
-        )
+        raise TopologyError.keyed("grids.placement", problems=tuple(p.msg for p in clashes))
     old = stored[stored["community"] == community_code].reset_index(drop=True)
     if base_versions is not None:
         now_versions = {c: int(v) for c, v in zip(old["code"], old["version"], strict=True)}
