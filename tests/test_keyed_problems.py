@@ -336,3 +336,12 @@ def test_a_placement_refusal_in_both_languages():
     assert over.text("zh") == (
         "网格 330102011001001（社区 330102011001）与其他社区的网格 330102011002001 重叠 5.0 m²"
     )
+
+
+def test_issue_settings_without_a_file_name_say_issue_settings_in_chinese():
+    from gridmap.issues.categories import config_from_dict
+
+    with pytest.raises(InputError) as caught:
+        config_from_dict({"categories": {"道路": {"hours": 0}}})
+    assert str(caught.value).startswith("issues configuration: category '道路'")
+    assert caught.value.text("zh").startswith("案件设置：问题分类“道路”：处置时限 hours")
