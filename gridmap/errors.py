@@ -264,11 +264,9 @@ class ImportProblem:
 
     def text(self, lang: str = "en") -> str:
         """Return the message in ``lang`` (``zh`` or ``en``) when it has a message key."""
-        if self.key is None or lang == "en":
+        if self.key is None or str(lang).lower().startswith("en"):
             return self.message
-        from gridmap.io._messages import text
-
-        return text(self.key, lang, **dict(self.params))
+        return _key_text(self.key, lang, dict(self.params))
 
     @property
     def kind(self) -> str:
@@ -320,15 +318,43 @@ class ImportReport:
         self.problems.append(ImportProblem(self.file, row, message, severity, column))
 
     def add_key(self, key: str, *, row: int | None = None, column: str | None = None,
-                severity: str = "error", **params: object) -> None:
-        """Record a problem by message key (see :mod:`gridmap.io._messages`).
+                severity: str = "error", params: dict[str, object] | None = None,
+                **more: object) -> None:
+        """Record a problem by message key (see :mod:`gridmap.messages`).
 
         ``message`` holds the English text; :meth:`ImportProblem.text` gives Chinese.
+        The key's parameters come as keywords or, when one is called ``row``,
+        ``column`` or ``severity`` (names this method keeps for itself), as ``params=``.
         """
-        from gridmap.io._messages import text
+        params = {**(params or {}), **more}
+        self.problems.append(ImportProblem(self.file, row, _key_text(key, "en", params),
+                                           severity, column, key, tuple(params.items())))
 
-        self.problems.append(ImportProblem(self.file, row, text(key, "en", **params), severity,
-                                           column, key, tuple(params.items())))
+    def add_error(self, exc: GridmapError, *, row: int | None = None,
+                  column: str | None = None, severity: str = "error") -> None:
+        """Record ``exc`` as a problem: by its message key and parameters when it has them.
+
+        Examples
+        --------
+        >>> report = ImportReport("a.csv", "workers")
+        >>> report.add_error(InputError.keyed("workers.name_required"), row=2)
+        >>> report.problems[0].text("zh")
+        '网格员须填写姓名'
+        """
+        if exc.key:
+            self.add_key(exc.key, row=row, column=column, severity=severity, params=exc.params)
+        else:
+            self.add(getattr(exc, "message", str(exc)), row=row, column=column,
+                     severity=severity)
+
+    def add_problem(self, problem: ImportProblem, *, severity: str | None = None) -> None:
+        """Record ``problem`` (of another report) here, keeping its key and parameters."""
+        level = problem.severity if severity is None else severity
+        if problem.key:
+            self.add_key(problem.key, row=problem.row, column=problem.column, severity=level,
+                         params=dict(problem.params))
+        else:
+            self.add(problem.message, row=problem.row, column=problem.column, severity=level)
 
     def kinds(self) -> dict[str, int]:
         """Count the problems by kind (most frequent first)."""

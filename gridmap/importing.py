@@ -74,12 +74,10 @@ def _check_inside_grids(
     rows = _row_numbers(frame)
     for i in np.flatnonzero(idx < 0):
         pt = frame.geometry.iloc[i]
-        where = f" at ({pt.x:.6f}, {pt.y:.6f})" if isinstance(pt, shapely.Point) else ""
-        report.add(
-            f"lies outside every grid{where}; check its coordinates or the declared "
-            "coordinate system (use --allow-outside to import it anyway)",
-            row=rows[i],
-        )
+        if isinstance(pt, shapely.Point):
+            report.add_key("io.point.outside_grids_at", row=rows[i], x=pt.x, y=pt.y)
+        else:
+            report.add_key("io.point.outside_grids", row=rows[i])
 
 
 def _assign_missing_grid_codes(
@@ -94,12 +92,12 @@ def _assign_missing_grid_codes(
     try:
         coded = assign_grid_codes(both)
     except InputError as exc:
-        report.add(exc.message)
+        report.add_error(exc)
         return frame
     out = frame.copy()
     out["code"] = coded.loc[coded["_new"], "code"].to_numpy()
     n = int(frame["code"].isna().sum())
-    report.add(f"generated codes for {n} grids (west to east, north to south)", severity="info")
+    report.add_key("io.grid.codes_generated", severity="info", n=n)
     return out
 
 
@@ -122,9 +120,8 @@ def _check_scope(
     if user.scope is None or frame.empty:
         return
     if layer in _STREET_LAYERS:
-        report.add(
-            f"layer {layer} belongs to the whole street; user {user.username!r} may "
-            f"import only within communities {', '.join(user.scope)}"
+        report.add_key(
+            "io.scope.street_layer", layer=layer, user=user.username, communities=tuple(user.scope)
         )
         return
     if layer in _COMMUNITY_COLUMN:
@@ -136,9 +133,8 @@ def _check_scope(
     rows = _row_numbers(frame)
     for i, community in enumerate(communities):
         if community is not None and not user.in_scope(community):
-            report.add(
-                f"lies in community {community}, outside the communities of user {user.username!r}",
-                row=rows[i],
+            report.add_key(
+                "io.scope.row_outside", row=rows[i], community=community, user=user.username
             )
 
 
@@ -307,7 +303,7 @@ def _read_capped(path: Path, layer: str, **options: object) -> tuple[pd.DataFram
         if exc.key is None:
             raise
         report = ImportReport(file=path.name, layer=layer)
-        report.add_key(exc.key, **exc.params)
+        report.add_error(exc)
         return pd.DataFrame(), report
 
 
@@ -416,8 +412,7 @@ def import_file(
         sub = ImportReport(report.file, layer)
         _check_inside_grids(frame, grids(), sub)
         for p in sub.problems:
-            severity = "warning" if allow_outside else "error"
-            report.add(p.message, row=p.row, severity=severity)
+            report.add_problem(p, severity="warning" if allow_outside else "error")
     if report.ok and layer == "grids" and isinstance(frame, gpd.GeoDataFrame):
         _check_grid_placement(frame, communities(), grids(), report, replace=replace)
     if report.ok and user.scope is not None:
@@ -438,7 +433,7 @@ def import_file(
             replace=replace,
         )
     except InputError as exc:
-        report.add(exc.message, row=exc.row)
+        report.add_error(exc, row=exc.row)
     step(1.0, "done")
     return report
 

@@ -1006,6 +1006,298 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "gridmap {command}：错误：{message}",
         "en": "gridmap {command}: error: {message}",
     },
+    # --- import problems and findings: keyed (refs #17, #18) ---------------------------
+    # geometries of an imported file (gridmap.io.layers)
+    "io.geom.not_wkt": {
+        "zh": "不是 WKT 几何（{detail}）；请写成 POINT (120.15 30.28) 这样的 WKT 文本",
+        "en": "not a WKT geometry ({detail})",
+    },
+    "io.geom.none_points": {
+        "zh": "没有位置：{layer:@layer}图层需要坐标列——一对经纬度列（如 经度/纬度、lon/lat、"
+        "lng/lat、longitude/latitude 或 x/y）、一个写成“经度,纬度”的 location 列"
+        "（或一个 WKT geometry 列）；文件的列：{headers}",
+        "en": "no geometry: layer {layer!r} needs coordinate columns: a pair such as "
+        "经度/纬度, lon/lat, lng/lat, longitude/latitude or x/y, a 'location' column "
+        "holding \"lng,lat\" (or a WKT 'geometry' column); headers found: {headers}",
+    },
+    "io.geom.none_shapes": {
+        "zh": "没有几何图形：{layer:@layer}图层需要一个 WKT geometry 列（面和线请用 GeoJSON、"
+        "Shapefile 或 GeoPackage 文件导入）；文件的列：{headers}",
+        "en": "no geometry: layer {layer!r} needs a WKT 'geometry' column (use GeoJSON, "
+        "Shapefile or GeoPackage for shapes); headers found: {headers}",
+    },
+    "io.geom.empty": {
+        "zh": "几何为空：该要素没有坐标；请补上位置或删除该行",
+        "en": "empty geometry: the feature has no coordinates",
+    },
+    "io.geom.z_dropped": {
+        "zh": "三维几何：已去掉高程（Z）值",
+        "en": "3-D geometry: the Z (height) values were dropped",
+    },
+    "io.geom.nonfinite": {
+        "zh": "有坐标缺失、为 NaN 或为无穷大；请填写有效的坐标",
+        "en": "a coordinate is missing, NaN or infinite",
+    },
+    "io.geom.wrong_type": {
+        "zh": "几何类型不对：该要素是{found:@io.geom.what}；{layer:@layer}图层需要"
+        "{needs:@io.geom.needs}",
+        "en": "wrong geometry type: the feature is a {found:@io.geom.what}; layer {layer!r} "
+        "needs {needs:@io.geom.needs}",
+    },
+    "io.geom.what.Point": {"zh": "点（Point）", "en": "Point"},
+    "io.geom.what.LinearRing": {"zh": "线环（LinearRing）", "en": "LinearRing"},
+    "io.geom.what.MultiLineString": {"zh": "多线（MultiLineString）", "en": "MultiLineString"},
+    "io.geom.what.MultiPolygon": {"zh": "多面（MultiPolygon）", "en": "MultiPolygon"},
+    "io.geom.what.GeometryCollection": {
+        "zh": "几何集合（GeometryCollection）",
+        "en": "GeometryCollection",
+    },
+    "io.geom.what.unknown": {"zh": "未知几何", "en": "unknown geometry"},
+    "io.geom.multipoint_of": {
+        "zh": "含 {n} 个点的多点（MultiPoint）",
+        "en": "MultiPoint of {n} points",
+    },
+    "io.geom.needs.polygon": {
+        "zh": "面（Polygon 或 MultiPolygon）",
+        "en": "a Polygon or MultiPolygon",
+    },
+    "io.geom.needs.point": {"zh": "点（Point）", "en": "a Point"},
+    "io.geom.needs.line": {
+        "zh": "线（LineString 或 MultiLineString）",
+        "en": "a LineString or MultiLineString",
+    },
+    "io.geom.needs.point_or_polygon": {
+        "zh": "点或面（Point、Polygon 或 MultiPolygon）",
+        "en": "a Point, Polygon or MultiPolygon",
+    },
+    "io.geom.invalid_polygon": {
+        "zh": "面无效：{reason:@io.geos}{at}；请修正该图形，或导入时选择修复"
+        "（--repair，用 shapely.make_valid 自动修复）",
+        "en": "invalid polygon: {reason:@io.geos}{at}; fix it, or import with repair "
+        "(--repair) to apply shapely.make_valid",
+    },
+    "io.geom.repair_empty": {
+        "zh": "面无效：{reason:@io.geos}{at}；修复后没有剩下面积，请修正该图形",
+        "en": "invalid polygon: {reason:@io.geos}{at}; repairing left no area",
+    },
+    "io.geom.repaired": {
+        "zh": "无效的面已自动修复（{reason:@io.geos}{at}）；请核对其形状",
+        "en": "invalid polygon repaired ({reason:@io.geos}{at}); check its shape",
+    },
+    # GEOS's reasons for an invalid geometry (shapely.is_valid_reason), by their head
+    "io.geos.Self-intersection": {"zh": "自相交", "en": "Self-intersection"},
+    "io.geos.Ring Self-intersection": {"zh": "环自相交", "en": "Ring Self-intersection"},
+    "io.geos.Too few points in geometry component": {
+        "zh": "图形的点数太少",
+        "en": "Too few points in geometry component",
+    },
+    "io.geos.Hole lies outside shell": {"zh": "内环位于外环之外", "en": "Hole lies outside shell"},
+    "io.geos.Nested holes": {"zh": "内环相互嵌套", "en": "Nested holes"},
+    "io.geos.Interior is disconnected": {"zh": "内部不连通", "en": "Interior is disconnected"},
+    "io.geos.Nested shells": {"zh": "外环相互嵌套", "en": "Nested shells"},
+    "io.geos.Duplicate Rings": {"zh": "环重复", "en": "Duplicate Rings"},
+    "io.geos.Invalid Coordinate": {"zh": "坐标无效", "en": "Invalid Coordinate"},
+    "io.geos.Ring is not closed": {"zh": "环未闭合", "en": "Ring is not closed"},
+    # coordinate systems and implausible coordinates (gridmap.io.layers)
+    "io.crs.src_assumed": {
+        "zh": "未声明坐标系，已按 {src} 读取",
+        "en": "{src} was assumed: no coordinate system was declared",
+    },
+    "io.crs.src_declared": {"zh": "声明的坐标系为 {src}", "en": "{src} was declared"},
+    "io.crs.unrecognised": {
+        "zh": "无法识别文件自带的坐标系（{name}...）；已假定为 WGS-84，若不对请声明其 EPSG 编码",
+        "en": "the file's coordinate system is not recognised ({name}...); assumed "
+        "WGS-84: declare its EPSG code if that is wrong",
+    },
+    "io.crs.conflict_lonlat": {
+        "zh": "文件声明其坐标为 {in_file}（经纬度），但导入时指定了 {declared}，两者矛盾："
+        "请去掉导入时的坐标系声明，或修正文件",
+        "en": "the file declares its coordinates as {in_file} (longitude/latitude) but "
+        "{declared} was given; the two conflict: remove the declaration or fix the file",
+    },
+    "io.crs.converted": {
+        "zh": "文件声明的坐标系为 {in_file}；坐标已转换为 WGS-84",
+        "en": "the file declares {in_file}; its coordinates were converted to WGS-84",
+    },
+    "io.crs.conflict": {
+        "zh": "文件声明的坐标系为 {in_file}，但导入时指定了 {declared}，两者矛盾："
+        "请去掉导入时的坐标系声明，或修正文件",
+        "en": "the file declares its coordinate system as {in_file} but {declared} was "
+        "given; the two conflict: remove the declaration or fix the file",
+    },
+    "io.crs.xy_swapped": {
+        "zh": "X 和 Y 似乎颠倒了（{x:.2f}, {y:.2f}）：按 {src} 只有交换后该点才落在中国境内"
+        "（测量成果表通常先列北坐标 X）；请交换这两列",
+        "en": "x and y look swapped ({x:.2f}, {y:.2f}): in {src} the point lands in China "
+        "only when they are exchanged (Chinese survey tables list the northing X first)",
+    },
+    "io.crs.cannot_convert": {
+        "zh": "坐标 ({x:.2f}, {y:.2f}) 无法从 {src} 转换；请检查声明的坐标系",
+        "en": "the coordinates ({x:.2f}, {y:.2f}) cannot be converted from {src}; check "
+        "the declared coordinate system",
+    },
+    "io.coord.finding.projected": {
+        "zh": "坐标 ({x}, {y}) 不是经纬度，看起来是以米为单位的投影坐标（{src_said}）；"
+        "请声明文件的 EPSG 编码（如国家 2000 高斯-克吕格投影带 EPSG:4513-4554）",
+        "en": "the coordinates ({x}, {y}) are not longitude/latitude but look like "
+        "projected metres although {src_said}; declare the file's EPSG code "
+        "(e.g. a CGCS2000 Gauss-Kruger zone, EPSG:4513-4554)",
+    },
+    "io.coord.finding.swapped": {
+        "zh": "经纬度似乎颠倒了（{x}, {y}）：交换后该点才落在中国境内；请交换这两列",
+        "en": "longitude and latitude look swapped ({x}, {y}): the point falls inside "
+        "China only when they are exchanged; swap the columns",
+    },
+    "io.coord.finding.invalid": {
+        "zh": "坐标 ({x}, {y}) 超出范围：经度须在 ±180 之内，纬度须在 ±90 之内",
+        "en": "coordinates ({x}, {y}) are out of range: longitude must lie within ±180 "
+        "and latitude within ±90",
+    },
+    "io.coord.finding.outside_china": {
+        "zh": "点 ({x}, {y}) 位于中国境外；请检查坐标系（{src_said}）和经纬度列的顺序",
+        "en": "the point ({x}, {y}) lies outside China; check the coordinate system "
+        "({src_said}) and the column order",
+    },
+    "io.coord.finding.far_from_center": {
+        "zh": "点 ({x}, {y}) 距街道中心 {km:.1f} 公里，超过 {max_km:g} 公里：多半是坐标系不对"
+        "（{src_said}）或经纬度列颠倒",
+        "en": "the point ({x}, {y}) is {km:.1f} km from the street centre, more than "
+        "{max_km:g} km: almost always a wrong coordinate system ({src_said}) "
+        "or swapped columns",
+    },
+    "io.coord.more_rows": {
+        "zh": "……另有 {n} 行存在同样的问题（{kind:@io.coord.kind}）",
+        "en": "... and {n} more rows with the same problem ({kind:@io.coord.kind})",
+    },
+    "io.coord.kind.projected": {"zh": "疑似投影坐标", "en": "projected"},
+    "io.coord.kind.swapped": {"zh": "经纬度颠倒", "en": "swapped"},
+    "io.coord.kind.invalid": {"zh": "坐标超出范围", "en": "invalid"},
+    "io.coord.kind.outside_china": {"zh": "位于中国境外", "en": "outside_china"},
+    "io.coord.kind.far_from_center": {"zh": "距街道中心过远", "en": "far_from_center"},
+    "io.coord.kind.far_from_street": {"zh": "距社区过远", "en": "far_from_street"},
+    # columns and rows of an imported file (gridmap.io.layers)
+    "io.geom.ignored": {
+        "zh": "{layer:@layer}图层没有几何；已忽略文件中的几何",
+        "en": "layer {layer!r} has no geometry; the file's geometries were ignored",
+    },
+    "io.table.header_duplicate": {
+        "zh": "列“{header}”也表示“{canonical:@field}”；已使用列“{used}”，忽略列“{header}”",
+        "en": "column {header!r} also means {canonical!r}; used {used!r} and ignored {header!r}",
+    },
+    "io.table.extra_columns": {
+        "zh": "已忽略 {n} 个{layer:@layer}图层没有的列：{columns}",
+        "en": "ignored {n} column(s) that layer {layer!r} does not have: {columns}",
+    },
+    "io.table.missing_column": {
+        "zh": "缺少必填列“{field:@field}”；文件的列：{headers}",
+        "en": "missing required column {field!r}; headers found: {headers}",
+    },
+    "io.table.missing_column_aliases": {
+        "zh": "缺少必填列“{field:@field}”（表头可写作 {field}、{aliases}）；文件的列：{headers}",
+        "en": "missing required column {field!r} (or {aliases}); headers found: {headers}",
+    },
+    "io.table.no_rows": {"zh": "文件中没有数据行", "en": "the file holds no data rows"},
+    "io.value.duplicate": {
+        "zh": "{field:@field}“{value}”重复：第 {first} 行和第 {second} 行的值相同；请改为不同的值",
+        "en": "duplicate {field} {value!r}: rows {first} and {second} have the same value",
+    },
+    "io.file.unsupported": {
+        "zh": "不支持的文件类型“{suffix}”；请使用以下格式之一：{formats}",
+        "en": "unsupported file type '{suffix}'; use one of {formats}",
+    },
+    "io.file.none": {"zh": "无扩展名", "en": "(no extension)"},
+    # checks of an import against the store (gridmap.importing)
+    "io.point.outside_grids_at": {
+        "zh": "位于 ({x:.6f}, {y:.6f})，不在任何网格内；请检查坐标或声明的坐标系"
+        "（确需导入可使用 --allow-outside）",
+        "en": "lies outside every grid at ({x:.6f}, {y:.6f}); check its coordinates or the "
+        "declared coordinate system (use --allow-outside to import it anyway)",
+    },
+    "io.point.outside_grids": {
+        "zh": "不在任何网格内；请检查坐标或声明的坐标系（确需导入可使用 --allow-outside）",
+        "en": "lies outside every grid; check its coordinates or the declared coordinate "
+        "system (use --allow-outside to import it anyway)",
+    },
+    "io.grid.codes_generated": {
+        "zh": "已为 {n} 个网格生成编码（自西向东、自北向南）",
+        "en": "generated codes for {n} grids (west to east, north to south)",
+    },
+    "io.scope.street_layer": {
+        "zh": "{layer:@layer}图层属于整个街道；用户“{user}”只能导入所辖社区"
+        "（{communities}）内的数据",
+        "en": "layer {layer} belongs to the whole street; user {user!r} may import only "
+        "within communities {communities}",
+    },
+    "io.scope.row_outside": {
+        "zh": "位于社区 {community}，不在用户“{user}”所辖的社区内",
+        "en": "lies in community {community}, outside the communities of user {user!r}",
+    },
+    # plan files (gridmap.grids.service)
+    "io.plan.no_column": {
+        "zh": "文件缺少“{name:@field}”列",
+        "en": "the file has no column {name!r}",
+    },
+    "io.plan.no_worker_column": {
+        "zh": "文件既没有“网格员编码”列，也没有“网格员姓名”列；请至少给出其中一列",
+        "en": "the file has neither a 'worker_code' nor a 'worker_name' column",
+    },
+    # tiling findings (gridmap.grids.tiling)
+    "tiling.at": {"zh": "({x:.5f}, {y:.5f})", "en": "({x:.5f}, {y:.5f})"},
+    "tiling.at_unknown": {"zh": "（位置不明）", "en": "(unknown place)"},
+    "tiling.reason.not_polygon": {
+        "zh": "是{type:@io.geom.what}，不是面",
+        "en": "is a {type:@io.geom.what}, not a polygon",
+    },
+    "tiling.reason.invalid": {
+        "zh": "几何无效：{reason:@io.geos}{at}",
+        "en": "has an invalid geometry: {reason:@io.geos}{at}",
+    },
+    "tiling.find.community_empty": {
+        "zh": "社区 {community} 没有边界几何",
+        "en": "community {community} has no geometry",
+    },
+    "tiling.find.community_invalid": {
+        "zh": "社区 {community} 的边界{reason}，位置 {near}",
+        "en": "community {community} {reason} near {near}",
+    },
+    "tiling.find.grid_empty": {"zh": "网格 {grid} 没有几何", "en": "grid {grid} has no geometry"},
+    "tiling.find.grid_invalid": {
+        "zh": "网格 {grid} 的边界{reason}，位置 {near}",
+        "en": "grid {grid} {reason} near {near}",
+    },
+    "tiling.find.no_community": {
+        "zh": "网格 {grid} 没有所属社区编码，位置 {near}",
+        "en": "grid {grid} has no community code near {near}",
+    },
+    "tiling.find.unknown_community": {
+        "zh": "网格 {grid} 的所属社区 {community} 不在社区图层中，位置 {near}",
+        "en": "grid {grid} names community {community}, which is not in the communities "
+        "layer near {near}",
+    },
+    "tiling.find.gap": {
+        "zh": "社区 {community} 在 {near} 附近有 {area:.1f} m² 的缝隙，未被任何网格覆盖",
+        "en": "gap of {area:.1f} m² in community {community} near {near}",
+    },
+    "tiling.find.gap_no_grids": {
+        "zh": "社区 {community} 在 {near} 附近有 {area:.1f} m² 的缝隙（该社区还没有网格）",
+        "en": "gap of {area:.1f} m² in community {community} near {near} (the community "
+        "has no grids)",
+    },
+    "tiling.find.outside": {
+        "zh": "网格 {grid} 在 {near} 附近有 {area:.1f} m² 超出所属社区 {community}",
+        "en": "grid {grid} extends {area:.1f} m² outside its community {community} near {near}",
+    },
+    "tiling.find.overlap": {
+        "zh": "社区 {community} 的网格 {grid} 和 {other} 在 {near} 附近重叠 {area:.1f} m²",
+        "en": "grids {grid} and {other} of community {community} overlap by {area:.1f} m² "
+        "near {near}",
+    },
+    # notifications and issue settings (gridmap.notify.outbox, gridmap.issues.categories)
+    "delivery.interrupted": {
+        "zh": "发送中断：发送程序在报告结果前已停止（租约已过期）",
+        "en": "interrupted: the sender stopped before it reported (lease ran out)",
+    },
+    "workhours.config_file": {"zh": "案件设置", "en": "issues configuration"},
     # --- rights and passwords (gridmap.auth) -------------------------------------------
     "auth.may_not": {
         "zh": "用户“{user}”（{role}）无权{right:@auth.right}；需要{need}角色",

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from gridmap.notify import outbox as notify_outbox
 from gridmap.store import outbox
 from pages import _shared as sh
 
@@ -24,6 +25,7 @@ if frame.empty:
 shown = frame.assign(
     title=[(p or {}).get("title", "") for p in frame["payload"]],
     status=[sh.tr(f"notify.status.{s}") for s in frame["status"]],
+    last_error=[notify_outbox.error_text(e, sh.lang()) for e in frame["last_error"]],
 )[["id", "created_at", "kind", "channel", "title", "recipient", "status", "attempts",
    "next_at", "sent_at", "last_error"]]
 st.dataframe(shown, hide_index=True, key="gm_notify_table")
@@ -33,7 +35,9 @@ if picked is not None:
     row = frame[frame["id"] == picked].iloc[0]
     st.text((row["payload"] or {}).get("text", ""))
     st.markdown(f"**{sh.tr('notify.log.attempts')}**")
-    st.dataframe(outbox.read_attempts(store, int(picked)), hide_index=True)
+    attempts = outbox.read_attempts(store, int(picked))
+    attempts["error"] = [notify_outbox.error_text(e, sh.lang()) for e in attempts["error"]]
+    st.dataframe(attempts, hide_index=True)
     if row["status"] in ("dead", "sent") and st.button(sh.tr("notify.log.requeue"),
                                                        key="gm_notify_requeue"):
         import datetime as dt

@@ -85,7 +85,9 @@ for channel in notify_cfg.channels if notify_cfg else ():
     )
     if right.button(sh.tr("notify.test"), key=f"gm_notify_test_{channel.name}"):
         result = sh.run_action(
-            lambda c=channel.name: notify_outbox.send_test(sh.get_store(), c, by=admin)
+            lambda c=channel.name: notify_outbox.send_test(
+                sh.get_store(), c, by=admin, lang=sh.lang()
+            )
         )
         if result and result["status"] == "sent":
             st.success(sh.tr("notify.test_ok", name=channel.name))

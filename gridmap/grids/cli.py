@@ -66,13 +66,12 @@ def cmd_grids_split(args: argparse.Namespace) -> int:
         f"{pad(heads[0], 16)} {pad(heads[1], 10, right=True)} {pad(heads[2], 10, right=True)} "
         f"{pad(heads[3], 10, right=True)}  {t('cli.split.problem', lang)}"
     )
-    for row in grids.itertuples():
+    texts = split.problem_texts(grids, lang)  # each grid's problem in the CLI's language
+    for row, problem in zip(grids.itertuples(), texts, strict=True):
         hh = "" if row.households is None or str(row.households) == "<NA>" else row.households
         rs = "" if row.residents is None or str(row.residents) == "<NA>" else row.residents
-        _out(
-            f"{row.code or '':<16} {hh!s:>10} {rs!s:>10} {row.area_m2:>10,.0f}  {row.problem or ''}"
-        )
-    problems = split.split_problems(grids)
+        _out(f"{row.code or '':<16} {hh!s:>10} {rs!s:>10} {row.area_m2:>10,.0f}  {problem or ''}")
+    problems = split.split_problems(grids, lang)
     _out(t("cli.split.total", lang, grids=len(grids), outside=len(problems)))
     if args.out:
         from gridmap.io.writers import write_layer_file

@@ -24,6 +24,7 @@ import shapely
 
 from gridmap.crs import metric_crs, to_metric
 from gridmap.locate import polygon_index_of_points
+from gridmap.messages import Msg
 
 __all__ = ["Placement", "communities_of_points", "grid_placement_problems"]
 
@@ -45,18 +46,28 @@ class Placement:
     other: str | None = None
 
     @property
-    def message(self) -> str:
-        """The refusal in English (the importers' message keys give Chinese)."""
-        name = f"grid {self.grid}" if self.grid else "the grid"
+    def msg(self) -> Msg:
+        """The refusal as a message in the reader's language (``#n``: the n-th grid, no code)."""
+        grid = self.grid or f"#{self.row + 1}"
+        area = f"{self.area_m2:.1f}"
         if self.kind == "outside":
-            return (
-                f"{name} reaches {self.area_m2:.1f} m² outside the polygon of its community "
-                f"{self.community}; a grid must lie inside its community"
-            )
-        return (
-            f"{name} (community {self.community}) overlaps grid {self.other} of another "
-            f"community by {self.area_m2:.1f} m²"
+            return Msg("io.scope.grid_outside", grid=grid, community=self.community, area=area)
+        return Msg(
+            "io.scope.grid_overlap",
+            grid=grid,
+            community=self.community,
+            other=self.other,
+            area=area,
         )
+
+    @property
+    def message(self) -> str:
+        """The refusal in English."""
+        return self.msg.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        """Return the refusal in ``lang`` (``zh`` or ``en``)."""
+        return self.msg.text(lang)
 
 
 def communities_of_points(points: np.ndarray, communities: gpd.GeoDataFrame) -> list[str | None]:

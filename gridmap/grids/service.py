@@ -297,15 +297,6 @@ def workload_inputs(
 # --------------------------------------------------------------------------- grids
 
 
-def _placement_msg(p: Any) -> Msg:
-    """Return a :class:`~gridmap.grids.scope.Placement` refusal as a message (zh/en)."""
-    grid = p.grid or f"#{p.row + 1}"
-    area = f"{p.area_m2:.1f}"
-    if p.kind == "outside":
-        return Msg("io.scope.grid_outside", grid=grid, community=p.community, area=area)
-    return Msg("io.scope.grid_overlap", grid=grid, community=p.community, other=p.other, area=area)
-
-
 def _overlap_shares(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> list[tuple[int, int, float]]:
     """(old position, new position, share of the old grid's area the new one covers)."""
     if len(old) == 0 or len(new) == 0:
@@ -418,9 +409,7 @@ def save_grids(
     # polygons overlap: the grids of another community may not be covered either
     clashes = grid_placement_problems(new, communities, stored, tolerance_m2=tolerance_m2)
     if clashes:
-        raise TopologyError.keyed(
-            "grids.placement", problems=tuple(_placement_msg(p) for p in clashes)
-        )
+        raise TopologyError.keyed("grids.placement", problems=tuple(p.msg for p in clashes))
     old = stored[stored["community"] == community_code].reset_index(drop=True)
     if base_versions is not None:
         now_versions = {c: int(v) for c, v in zip(old["code"], old["version"], strict=True)}
@@ -941,16 +930,16 @@ def _read_plan_file(path: Path, report: ImportReport) -> pd.DataFrame | None:
                 except UnicodeDecodeError:
                     continue
             else:
-                report.add("the file is neither UTF-8 nor GBK text")
+                report.add_key("io.table.undecodable")
                 return None
             import io
 
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (OSError, ValueError) as exc:
-        report.add(f"cannot read the file: {exc}")
+        report.add_key("io.file.unreadable", detail=str(exc))
         return None
     except Exception as exc:
-        report.add(f"cannot read the file: {type(exc).__name__}: {exc}")
+        report.add_key("io.file.unreadable", detail=f"{type(exc).__name__}: {exc}")
         return None
     rename = {}
     for column in frame.columns:
@@ -961,9 +950,9 @@ def _read_plan_file(path: Path, report: ImportReport) -> pd.DataFrame | None:
     frame = frame.rename(columns=rename)
     for name in ("grid_code", "role"):
         if name not in frame.columns:
-            report.add(f"the file has no column {name!r}")
+            report.add_key("io.plan.no_column", name=name)
     if "worker_code" not in frame.columns and "worker_name" not in frame.columns:
-        report.add("the file has neither a 'worker_code' nor a 'worker_name' column")
+        report.add_key("io.plan.no_worker_column")
     return None if report.errors else frame
 
 

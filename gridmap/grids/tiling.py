@@ -26,6 +26,7 @@ from shapely.validation import explain_validity
 from gridmap.crs import metric_crs, require_crs, to_metric, to_wgs84
 from gridmap.errors import CRSError, InputError, TopologyError
 from gridmap.grids.codes import normalize_code
+from gridmap.io.layers import geos_reason
 from gridmap.messages import Msg
 
 __all__ = ["KINDS", "TilingFinding", "TilingReport", "validate_tiling"]
@@ -60,10 +61,13 @@ class TilingFinding:
         A point inside the problem area, lon/lat (EPSG:4326); ``None`` when there is
         no geometry (kind ``"empty"``).
     message
-        One English sentence saying what is wrong and where.
+        One English sentence saying what is wrong and where (:meth:`text` gives it
+        in another language).
     geometry
         The problem area in EPSG:4326 (the gap, the shared area, the overhang, or the
         grid itself), if any.
+    key, params
+        The message key of :mod:`gridmap.messages` and its parameters.
     """
 
     kind: str
@@ -73,6 +77,17 @@ class TilingFinding:
     location: Point | None
     message: str
     geometry: BaseGeometry | None = field(default=None, repr=False, compare=False)
+    key: str | None = field(default=None, repr=False, compare=False)
+    params: tuple[tuple[str, object], ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def msg(self) -> Msg | str:
+        """The sentence as a message, shown in the reader's language (plain text if unkeyed)."""
+        return Msg(self.key, **dict(self.params)) if self.key else self.message
+
+    def text(self, lang: str = "en") -> str:
+        """Return the sentence in ``lang`` (``zh`` or ``en``)."""
+        return self.msg.text(lang) if isinstance(self.msg, Msg) else self.message
 
     def __str__(self) -> str:
         return self.message
@@ -164,11 +179,16 @@ class TilingReport:
         """
         if not self.ok:
             raise TopologyError.keyed(
-                "tiling.failed", summary=self.summary_msg(), first=self.findings[0].message
+                "tiling.failed", summary=self.summary_msg(), first=self.findings[0].msg
             )
 
-    def to_frame(self) -> gpd.GeoDataFrame:
+    def to_frame(self, lang: str = "en") -> gpd.GeoDataFrame:
         """Return the findings as a GeoDataFrame in EPSG:4326.
+
+        Parameters
+        ----------
+        lang
+            The language of the ``message`` column (``zh`` or ``en``).
 
         Returns
         -------
@@ -182,7 +202,7 @@ class TilingReport:
             "community": [f.community for f in self.findings],
             "grids": [", ".join(f.grids) for f in self.findings],
             "area_m2": np.array([f.area_m2 for f in self.findings], dtype=float),
-            "message": [f.message for f in self.findings],
+            "message": [f.text(lang) for f in self.findings],
             "lon": np.array([_xy(f.location)[0] for f in self.findings], dtype=float),
             "lat": np.array([_xy(f.location)[1] for f in self.findings], dtype=float),
         }
@@ -208,7 +228,8 @@ class _Raw:
     grids: tuple[str, ...]
     area_m2: float
     geometry: Any  # metric CRS, or None
-    text: str  # message with "{near}" for the location
+    key: str  # the message key; its "near" (the location) is filled in by _finish
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 def _check_layer(gdf: Any, layer: str, columns: tuple[str, ...]) -> None:
@@ -240,7 +261,7 @@ def _polygon_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _clean(
     original: np.ndarray, metric: np.ndarray
-) -> tuple[np.ndarray, list[str | None], np.ndarray]:
+) -> tuple[np.ndarray, list[Msg | None], np.ndarray]:
     """Check and repair polygon geometries.
 
     ``original`` are the geometries as given (their coordinates appear in the reasons),
@@ -250,17 +271,17 @@ def _clean(
     """
     n = len(original)
     empty = shapely.is_missing(original) | shapely.is_empty(original)
-    reasons: list[str | None] = [None] * n
+    reasons: list[Msg | None] = [None] * n
     out = np.array([None] * n, dtype=object)
     for i in np.flatnonzero(~empty):
         geom = original[i]
         type_id = shapely.get_type_id(geom)
         if type_id not in (_POLYGON, 6):  # Polygon, MultiPolygon
-            reasons[i] = f"is a {geom.geom_type}, not a polygon"
+            reasons[i] = Msg("tiling.reason.not_polygon", type=geom.geom_type)
             if type_id != 7:  # keep the polygons of a GeometryCollection
                 continue
         elif not shapely.is_valid(geom):
-            reasons[i] = f"has an invalid geometry: {explain_validity(geom)}"
+            reasons[i] = Msg("tiling.reason.invalid", **geos_reason(explain_validity(geom)))
         repaired = metric[i]
         if not shapely.is_valid(repaired):
             repaired = shapely.make_valid(repaired)
@@ -307,10 +328,6 @@ def _inside_point(geom: Any) -> Point:
         if not shapely.is_empty(core):
             return shapely.point_on_surface(core)
     return shapely.point_on_surface(geom)
-
-
-def _fmt_area(area_m2: float) -> str:
-    return f"{area_m2:.1f} m²"
 
 
 # --------------------------------------------------------------------------- main
@@ -391,7 +408,17 @@ def validate_tiling(
     pieces: dict[str, list[Any]] = {}
     for i, label in enumerate(community_labels):
         if c_empty[i]:
-            raws.append(_Raw("empty", label, (), 0.0, None, f"community {label} has no geometry"))
+            raws.append(
+                _Raw(
+                    "empty",
+                    label,
+                    (),
+                    0.0,
+                    None,
+                    "tiling.find.community_empty",
+                    {"community": label},
+                )
+            )
             continue
         if c_reasons[i] is not None:
             raws.append(
@@ -401,7 +428,8 @@ def validate_tiling(
                     (),
                     _area(c_geoms[i]),
                     c_geoms[i],
-                    f"community {label} {c_reasons[i]} near {{near}}",
+                    "tiling.find.community_invalid",
+                    {"community": label, "reason": c_reasons[i]},
                 )
             )
         if c_geoms[i] is not None:
@@ -419,7 +447,15 @@ def validate_tiling(
         community = grid_community[i]
         if g_empty[i]:
             raws.append(
-                _Raw("empty", community, (label,), 0.0, None, f"grid {label} has no geometry")
+                _Raw(
+                    "empty",
+                    community,
+                    (label,),
+                    0.0,
+                    None,
+                    "tiling.find.grid_empty",
+                    {"grid": label},
+                )
             )
             continue
         if g_reasons[i] is not None:
@@ -430,7 +466,8 @@ def validate_tiling(
                     (label,),
                     _area(g_geoms[i]),
                     g_geoms[i],
-                    f"grid {label} {g_reasons[i]} near {{near}}",
+                    "tiling.find.grid_invalid",
+                    {"grid": label, "reason": g_reasons[i]},
                 )
             )
         if g_geoms[i] is None:
@@ -443,7 +480,8 @@ def validate_tiling(
                     (label,),
                     _area(g_geoms[i]),
                     g_geoms[i],
-                    f"grid {label} has no community code near {{near}}",
+                    "tiling.find.no_community",
+                    {"grid": label},
                 )
             )
         elif community not in known:
@@ -454,8 +492,8 @@ def validate_tiling(
                     (label,),
                     _area(g_geoms[i]),
                     g_geoms[i],
-                    f"grid {label} names community {community}, which is not in the "
-                    "communities layer near {near}",
+                    "tiling.find.unknown_community",
+                    {"grid": label, "community": community},
                 )
             )
         usable[i] = True
@@ -493,7 +531,6 @@ def _gaps(
     out = []
     for part, pos, area in zip(parts, index, areas, strict=True):
         label = labels[pos]
-        suffix = "" if has_cover[pos] else " (the community has no grids)"
         out.append(
             _Raw(
                 "gap",
@@ -501,7 +538,8 @@ def _gaps(
                 (),
                 float(area),
                 part,
-                f"gap of {_fmt_area(area)} in community {label} near {{near}}{suffix}",
+                "tiling.find.gap" if has_cover[pos] else "tiling.find.gap_no_grids",
+                {"community": label, "area": float(area)},
             )
         )
     return out
@@ -534,8 +572,8 @@ def _outside(
                 (grid_labels[i],),
                 area,
                 geom,
-                f"grid {grid_labels[i]} extends {_fmt_area(area)} outside its community "
-                f"{community} near {{near}}",
+                "tiling.find.outside",
+                {"grid": grid_labels[i], "community": community, "area": float(area)},
             )
         )
     return out
@@ -575,8 +613,8 @@ def _overlaps(
                 pair,
                 area,
                 geom,
-                f"grids {pair[0]} and {pair[1]} of community {c} overlap by "
-                f"{_fmt_area(area)} near {{near}}",
+                "tiling.find.overlap",
+                {"grid": pair[0], "other": pair[1], "community": c, "area": float(area)},
             )
         )
     return out
@@ -598,9 +636,10 @@ def _finish(raws: list[_Raw], crs: Any) -> list[TilingFinding]:
     findings = []
     for raw, geom, point in zip(raws, geoms, points, strict=True):
         location = None if point is None or point.is_empty else point
-        near = "(unknown place)"
+        near = Msg("tiling.at_unknown")
         if location is not None:
-            near = f"({location.x:.5f}, {location.y:.5f})"
+            near = Msg("tiling.at", x=location.x, y=location.y)
+        params = {**raw.params, "near": near}
         findings.append(
             TilingFinding(
                 raw.kind,
@@ -608,8 +647,10 @@ def _finish(raws: list[_Raw], crs: Any) -> list[TilingFinding]:
                 raw.grids,
                 round(raw.area_m2, 3),
                 location,
-                raw.text.replace("{near}", near),
+                Msg(raw.key, **params).text("en"),
                 geom,
+                raw.key,
+                tuple(params.items()),
             )
         )
     order = {kind: k for k, kind in enumerate(KINDS)}

@@ -49,7 +49,6 @@ from gridmap import crs as crs_mod
 from gridmap.errors import GridmapError, ImportReport, InputError
 from gridmap.io._columns import (
     converter,
-    describe_column,
     header_lookup,
     is_empty,
     match_headers,
@@ -240,7 +239,7 @@ def _numbers(
                 parsed[key] = exc
         result = parsed[key]
         if isinstance(result, CoordinateError):
-            report.add_key(result.key, row=int(rows[i]), column=header, **result.params)
+            report.add_key(result.key, row=int(rows[i]), column=header, params=result.params)
         else:
             out[i] = result
     return out
@@ -270,7 +269,7 @@ def _points_from_location(
         try:
             geoms[i] = shapely.Point(parse_location(value))
         except CoordinateError as exc:
-            report.add_key(exc.key, row=int(rows[i]), column=header, **exc.params)
+            report.add_key(exc.key, row=int(rows[i]), column=header, params=exc.params)
     return geoms
 
 
@@ -285,7 +284,7 @@ def _geometries_from_wkt(
         try:
             geoms[i] = shapely.from_wkt(str(value).strip())
         except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
-            report.add(f"not a WKT geometry ({exc})", row=int(rows[i]), column=header)
+            report.add_key("io.geom.not_wkt", row=int(rows[i]), column=header, detail=str(exc))
             reported[i] = True
     return geoms, reported
 
@@ -322,18 +321,9 @@ def _table_geometry(
     if wkt is not None:
         geoms, reported = _geometries_from_wkt(raw.frame[wkt], wkt, raw.rows, report)
         return geoms, [wkt], reported
-    if spec.geometry in ("point", "point_or_polygon"):
-        need = (
-            "coordinate columns: a pair such as 经度/纬度, lon/lat, lng/lat, "
-            "longitude/latitude or x/y, a 'location' column holding \"lng,lat\" "
-            "(or a WKT 'geometry' column)"
-        )
-    else:
-        need = "a WKT 'geometry' column (use GeoJSON, Shapefile or GeoPackage for shapes)"
-    report.add(
-        f"no geometry: layer {spec.name!r} needs {need}; headers found: "
-        f"{', '.join(headers) or 'none'}"
-    )
+    points = spec.geometry in ("point", "point_or_polygon")
+    key = "io.geom.none_points" if points else "io.geom.none_shapes"
+    report.add_key(key, layer=spec.name, headers=tuple(headers))
     return none, [], everything
 
 
@@ -366,14 +356,12 @@ def _check_geometries(
     n = len(geoms)
     bad = np.zeros(n, dtype=bool) if reported is None else reported.copy()
     for i in np.flatnonzero((shapely.is_missing(geoms) | shapely.is_empty(geoms)) & ~bad):
-        report.add("empty geometry: the feature has no coordinates", row=int(rows[i]))
+        report.add_key("io.geom.empty", row=int(rows[i]))
         bad[i] = True
     bad |= shapely.is_missing(geoms)
     has_z = shapely.has_z(geoms) & ~bad
     for i in np.flatnonzero(has_z):
-        report.add(
-            "3-D geometry: the Z (height) values were dropped", row=int(rows[i]), severity="warning"
-        )
+        report.add_key("io.geom.z_dropped", row=int(rows[i]), severity="warning")
     if has_z.any():
         geoms[has_z] = shapely.force_2d(geoms[has_z])
     ok = np.flatnonzero(~bad)
@@ -381,7 +369,7 @@ def _check_geometries(
     nonfinite = np.unique(index[~np.isfinite(coords).all(axis=1)])
     for j in nonfinite:
         i = ok[j]
-        report.add("a coordinate is missing, NaN or infinite", row=int(rows[i]))
+        report.add_key("io.geom.nonfinite", row=int(rows[i]))
         bad[i] = True
     kinds = shapely.get_type_id(geoms)
     if spec.geometry in ("point", "point_or_polygon"):
@@ -396,15 +384,18 @@ def _check_geometries(
             indices=np.repeat(np.arange(ring.sum()), shapely.get_num_coordinates(geoms[ring])),
         )
         kinds[ring] = 1
-    allowed, needs = _ALLOWED_TYPES[spec.geometry]
+    allowed, _needs = _ALLOWED_TYPES[spec.geometry]
     wrong = ~bad & ~np.isin(kinds, allowed)
     for i in np.flatnonzero(wrong):
-        found = _TYPE_NAMES.get(int(kinds[i]), "unknown geometry")
+        found: str | Msg = _TYPE_NAMES.get(int(kinds[i]), "unknown")
         if kinds[i] == 4:
-            found = f"MultiPoint of {shapely.get_num_geometries(geoms[i])} points"
-        report.add(
-            f"wrong geometry type: the feature is a {found}; layer {spec.name!r} needs {needs}",
+            found = Msg("io.geom.multipoint_of", n=int(shapely.get_num_geometries(geoms[i])))
+        report.add_key(
+            "io.geom.wrong_type",
             row=int(rows[i]),
+            found=found,
+            layer=spec.name,
+            needs=spec.geometry,
         )
         bad[i] = True
     polygonal = np.flatnonzero(~bad & np.isin(kinds, (3, 6)))
@@ -412,27 +403,35 @@ def _check_geometries(
         invalid = polygonal[~shapely.is_valid(geoms[polygonal])]
         reasons = shapely.is_valid_reason(geoms[invalid]) if invalid.size else []
         for i, reason in zip(invalid, reasons, strict=True):
+            why = geos_reason(reason)
             if not repair:
-                report.add(
-                    f"invalid polygon: {reason}; fix it, or import with repair "
-                    "(--repair) to apply shapely.make_valid",
-                    row=int(rows[i]),
-                )
+                report.add_key("io.geom.invalid_polygon", row=int(rows[i]), **why)
                 bad[i] = True
                 continue
             fixed = _polygonal_part(shapely.make_valid(geoms[i]))
             if fixed is None:
-                report.add(f"invalid polygon: {reason}; repairing left no area", row=int(rows[i]))
+                report.add_key("io.geom.repair_empty", row=int(rows[i]), **why)
                 bad[i] = True
                 continue
             geoms[i] = fixed
             report.repaired += 1
-            report.add(
-                f"invalid polygon repaired ({reason}); check its shape",
-                row=int(rows[i]),
-                severity="warning",
-            )
+            report.add_key("io.geom.repaired", row=int(rows[i]), severity="warning", **why)
     return geoms, bad
+
+
+def geos_reason(reason: str) -> dict[str, str]:
+    """Split GEOS's reason (``"Self-intersection[120.1 30.2]"``) into its head and place.
+
+    The head is shown through ``{reason:@io.geos}`` (Chinese where known), the place
+    ``at`` as it is.
+
+    Examples
+    --------
+    >>> geos_reason("Self-intersection[120.1 30.2]")
+    {'reason': 'Self-intersection', 'at': '[120.1 30.2]'}
+    """
+    head, bracket, rest = str(reason).partition("[")
+    return {"reason": head, "at": bracket + rest}
 
 
 # ---------------------------------------------------------------- coordinate systems
@@ -453,33 +452,19 @@ def _resolve_crs(declared: str, file_crs: str | None, report: ImportReport) -> s
     except GridmapError:
         if default:
             short = " ".join(str(file_crs).split())[:80]
-            report.add(
-                f"the file's coordinate system is not recognised ({short}...); assumed "
-                "WGS-84: declare its EPSG code if that is wrong",
-                severity="warning",
-            )
+            report.add_key("io.crs.unrecognised", severity="warning", name=short)
         return declared
     if in_file in _WGS84_LIKE:
         if declared.startswith("EPSG:"):
-            report.add(
-                f"the file declares its coordinates as {in_file} (longitude/latitude) "
-                f"but {declared} was given; the two conflict: remove the declaration "
-                "or fix the file"
-            )
+            report.add_key("io.crs.conflict_lonlat", in_file=in_file, declared=declared)
             return None
         return in_file if default else declared
     if in_file == declared:
         return in_file
     if default:
-        report.add(
-            f"the file declares {in_file}; its coordinates were converted to WGS-84",
-            severity="info",
-        )
+        report.add_key("io.crs.converted", severity="info", in_file=in_file)
         return in_file
-    report.add(
-        f"the file declares its coordinate system as {in_file} but {declared} was "
-        "given; the two conflict: remove the declaration or fix the file"
-    )
+    report.add_key("io.crs.conflict", in_file=in_file, declared=declared)
     return None
 
 
@@ -487,32 +472,6 @@ def _centres(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return the centres of the geometries' bounding boxes (NaN for missing ones)."""
     bounds = shapely.bounds(geoms)
     return bounds[:, 0] / 2 + bounds[:, 2] / 2, bounds[:, 1] / 2 + bounds[:, 3] / 2
-
-
-_FINDING_TEXT = {
-    "projected": (
-        "the coordinates ({x}, {y}) are not longitude/latitude but look like "
-        "projected metres although {src_said}; declare the file's EPSG code "
-        "(e.g. a CGCS2000 Gauss-Kruger zone, EPSG:4513-4554)"
-    ),
-    "swapped": (
-        "longitude and latitude look swapped ({x}, {y}): the point falls inside China "
-        "only when they are exchanged; swap the columns"
-    ),
-    "invalid": (
-        "coordinates ({x}, {y}) are out of range: longitude must lie within ±180 and "
-        "latitude within ±90"
-    ),
-    "outside_china": (
-        "the point ({x}, {y}) lies outside China; check the coordinate "
-        "system ({src_said}) and the column order"
-    ),
-    "far_from_center": (
-        "the point ({x}, {y}) is {km:.1f} km from the street centre, more than "
-        "{max_km:g} km: almost always a wrong coordinate system ({src_said}) "
-        "or swapped columns"
-    ),
-}
 
 
 def _report_findings(
@@ -544,38 +503,29 @@ def _report_findings(
         expected_center=tuple(street_center) if use_distance else None,
         max_km=max_km if use_distance else None,
     )
-    src_said = (
-        f"{src} was assumed: no coordinate system was declared"
-        if report.crs_assumed
-        else f"{src} was declared"
-    )
+    src_said = Msg("io.crs.src_assumed" if report.crs_assumed else "io.crs.src_declared", src=src)
     for finding in findings:
         positions = idx[np.asarray(finding.rows, dtype=int)]
-        template = _FINDING_TEXT.get(finding.kind)
         for count, i in enumerate(positions):
             if count == MAX_ROW_PROBLEMS:
-                report.add(
-                    f"... and {len(positions) - MAX_ROW_PROBLEMS} more rows with the "
-                    f"same problem ({finding.kind})"
+                report.add_key(
+                    "io.coord.more_rows", n=len(positions) - MAX_ROW_PROBLEMS, kind=finding.kind
                 )
                 break
-            if template is None:
-                message = finding.message
-            else:
-                km = (
-                    float(crs_mod.distance_m(x[i], y[i], *street_center)) / 1000
-                    if use_distance
-                    else 0.0
-                )
-                message = template.format(
-                    x=_short(x[i]),
-                    y=_short(y[i]),
-                    src=src,
-                    src_said=src_said,
-                    km=km,
-                    max_km=max_km or 0,
-                )
-            report.add(message, row=int(rows[i]))
+            km = (
+                float(crs_mod.distance_m(x[i], y[i], *street_center)) / 1000
+                if use_distance
+                else 0.0
+            )
+            report.add_key(
+                f"io.coord.finding.{finding.kind}",  # one key per crs.FINDING_KINDS
+                row=int(rows[i]),
+                x=_short(x[i]),
+                y=_short(y[i]),
+                src_said=src_said,
+                km=km,
+                max_km=max_km or 0,
+            )
         bad[positions] = True
     if use_area:
         _report_far_from_area(
@@ -605,7 +555,7 @@ def _report_far_from_area(
     *,
     area: np.ndarray,
     max_km: float,
-    src_said: str,
+    src_said: Msg,
 ) -> None:
     """Report points farther than ``max_km`` from the nearest polygon of ``area``."""
     if not idx.size:
@@ -625,9 +575,8 @@ def _report_far_from_area(
     far = np.flatnonzero(km > max_km)
     for count, j in enumerate(far):
         if count == MAX_ROW_PROBLEMS:
-            report.add(
-                f"... and {len(far) - MAX_ROW_PROBLEMS} more rows with the same "
-                "problem (far_from_street)"
+            report.add_key(
+                "io.coord.more_rows", n=len(far) - MAX_ROW_PROBLEMS, kind="far_from_street"
             )
             break
         i = idx[todo[nearest[0][j]]]
@@ -701,19 +650,22 @@ def _convert_coordinates(
     if failed.any():
         swapped[failed] = _swapped_projected(x[good][failed], y[good][failed], src)
     for j in np.flatnonzero(swapped):
-        report.add(
-            f"x and y look swapped ({x[good[j]]:.2f}, {y[good[j]]:.2f}): in {src} the "
-            "point lands in China only when they are exchanged (Chinese survey tables "
-            "list the northing X first)",
+        report.add_key(
+            "io.crs.xy_swapped",
             row=int(rows[good[j]]),
+            x=float(x[good[j]]),
+            y=float(y[good[j]]),
+            src=src,
         )
         bad[good[j]] = True
     nonfinite = failed & ~swapped & ~(np.isfinite(cx) & np.isfinite(cy))
     for j in np.flatnonzero(nonfinite):
-        report.add(
-            f"the coordinates ({x[good[j]]:.2f}, {y[good[j]]:.2f}) cannot be converted "
-            f"from {src}; check the declared coordinate system",
+        report.add_key(
+            "io.crs.cannot_convert",
             row=int(rows[good[j]]),
+            x=float(x[good[j]]),
+            y=float(y[good[j]]),
+            src=src,
         )
         bad[good[j]] = True
     keep = ~(swapped | nonfinite)
@@ -801,16 +753,16 @@ def _validate(
         elif geoms is None:
             geoms = np.full(n, None, dtype=object)
     elif geoms is not None and n and not bool(shapely.is_missing(geoms).all()):
-        report.add(
-            f"layer {spec.name!r} has no geometry; the file's geometries were ignored",
-            severity="warning",
-        )
+        report.add_key("io.geom.ignored", severity="warning", layer=spec.name)
 
     match = match_headers(headers, spec)
     for header, canonical, used in match.duplicates:
-        report.add(
-            f"column {header!r} also means {canonical!r}; used {used!r} and ignored {header!r}",
+        report.add_key(
+            "io.table.header_duplicate",
             severity="warning",
+            header=header,
+            canonical=canonical,
+            used=used,
         )
     extra = [
         h
@@ -818,10 +770,12 @@ def _validate(
         if h not in geometry_headers and not (h.startswith("column ") and frame[h].isna().all())
     ]
     if extra:
-        report.add(
-            f"ignored {len(extra)} column(s) that layer {spec.name!r} does not have: "
-            f"{', '.join(extra)}",
+        report.add_key(
+            "io.table.extra_columns",
             severity="warning",
+            n=len(extra),
+            layer=spec.name,
+            columns=tuple(extra),
         )
     if (
         raw.feature_ids is not None
@@ -848,9 +802,13 @@ def _validate(
         header = match.mapping.get(column.name)
         if header is None:
             if column.required and column.name not in skip_missing:
-                report.add(
-                    f"missing required column {describe_column(column)}; headers "
-                    f"found: {', '.join(headers) or 'none'}"
+                report.add_key(
+                    "io.table.missing_column_aliases"
+                    if column.aliases
+                    else "io.table.missing_column",
+                    field=column.name,
+                    aliases=tuple(column.aliases),
+                    headers=tuple(headers),
                 )
             columns[column.name] = _default_column(column, n)
             continue
@@ -883,7 +841,7 @@ def _validate(
                 max_km=max_km,
             )
     if n == 0 and not report.errors:
-        report.add("the file holds no data rows")
+        report.add_key("io.table.no_rows")
     report.rows = n
     report.problems.sort(key=lambda p: -1 if p.row is None else p.row)
     out = (
@@ -1152,11 +1110,14 @@ def _check_duplicates(
         value = cells[i]
         if value in first:
             shown = "id" if header == "\x00id" else header
-            report.add(
-                f"duplicate {key} {value!r}: rows {first[value]} and {int(rows[i])} "
-                "have the same value",
+            report.add_key(
+                "io.value.duplicate",
                 row=int(rows[i]),
                 column=shown,
+                field=key,
+                value=value,
+                first=first[value],
+                second=int(rows[i]),
             )
         else:
             first[value] = int(rows[i])
@@ -1301,9 +1262,10 @@ def read_layer_file(
     report = ImportReport(file=label or path.name, layer=layer)
     suffix = path.suffix.lower()
     if suffix not in LAYER_FORMATS:
-        report.add(
-            f"unsupported file type {suffix or '(no extension)'!r}; use one of "
-            f"{', '.join(LAYER_FORMATS)}"
+        report.add_key(
+            "io.file.unsupported",
+            suffix=suffix or Msg("io.file.none"),
+            formats=tuple(LAYER_FORMATS),
         )
         return _typed_empty(spec), report
     declared = _declare_crs(report, crs)
@@ -1324,7 +1286,7 @@ def read_layer_file(
         return _typed_empty(spec), report
     for row, message, severity in problems:
         if isinstance(message, Msg):
-            report.add_key(message.key, row=row, severity=severity, **message.params)
+            report.add_key(message.key, row=row, severity=severity, params=message.params)
         else:
             report.add(message, row=row, severity=severity)
     try:
@@ -1333,7 +1295,7 @@ def read_layer_file(
         _add_error(report, exc)
         return _typed_empty(spec), report
     for key, params in raw.notes:
-        report.add_key(key, severity="info", **params)
+        report.add_key(key, severity="info", params=params)
     if suffix in (".shp", ".zip") and raw.file_crs is None and report.crs_assumed:
         report.add_key("io.crs.assumed", severity="warning")
     frame = _validate(
@@ -1355,10 +1317,7 @@ def read_layer_file(
 
 def _add_error(report: ImportReport, exc: GridmapError, *, row: int | None = None) -> None:
     """Record ``exc`` in ``report``: by its message key when it has one (zh/en)."""
-    if exc.key:
-        report.add_key(exc.key, row=row, **exc.params)
-    else:
-        report.add(getattr(exc, "message", str(exc)), row=row)
+    report.add_error(exc, row=row)
 
 
 def _declare_crs(report: ImportReport, crs: str | None) -> str | None:

@@ -171,7 +171,7 @@ def _number(data: Mapping[str, Any], key: str, default: float, file: str) -> flo
 
 
 def config_from_dict(
-    data: Mapping[str, Any], *, file: str = "issues configuration", boundary_flag_m: float = 10.0
+    data: Mapping[str, Any], *, file: str | Msg | None = None, boundary_flag_m: float = 10.0
 ) -> IssueConfig:
     """Build an :class:`IssueConfig` from parsed TOML data (the shape of ``defaults.toml``).
 
@@ -180,7 +180,8 @@ def config_from_dict(
     data
         Mapping with ``categories``, ``working_hours`` and ``duplicates`` tables.
     file
-        Name used in error messages.
+        Name used in error messages; by default "案件设置" ("issues configuration"), in
+        the reader's language.
     boundary_flag_m
         Distance to a grid boundary under which reports are flagged (m).
 
@@ -193,6 +194,8 @@ def config_from_dict(
     gridmap.errors.InputError
         If a value is missing or malformed.
     """
+    if file is None:
+        file = Msg("workhours.config_file")  # shown in the reader's language
     raw = data.get("categories") or {}
     if not isinstance(raw, Mapping) or not raw:
         raise InputError.keyed("workhours.no_categories", file=file)

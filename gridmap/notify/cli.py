@@ -44,7 +44,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
             )
             _out(t("cli.notify.give_channel", lang, names=names))
             return EXIT_ERROR
-        result = outbox.send_test(store, args.channel, by=local_operator(args.user))
+        result = outbox.send_test(store, args.channel, by=local_operator(args.user), lang=lang)
         if result["status"] == "sent":
             _out(t("cli.notify.test_sent", lang, id=result["id"], channel=args.channel))
             return EXIT_OK
@@ -82,7 +82,11 @@ def cmd_notify(args: argparse.Namespace) -> int:
     if args.json:
         records: list[dict[str, Any]] = []
         for row in frame.to_dict("records"):
-            row["attempt_log"] = store_outbox.read_attempts(store, row["id"]).to_dict("records")
+            row["last_error"] = outbox.error_text(row["last_error"], lang)
+            attempts = store_outbox.read_attempts(store, row["id"]).to_dict("records")
+            for attempt in attempts:
+                attempt["error"] = outbox.error_text(attempt["error"], lang)
+            row["attempt_log"] = attempts
             records.append(row)
         print_json(records, default=str)
         return EXIT_OK
@@ -92,7 +96,8 @@ def cmd_notify(args: argparse.Namespace) -> int:
         title = (r.payload or {}).get("title", "")
         status = r.status if lang == "en" else t(f"notify.status.{r.status}", lang)
         kind = r.kind if lang == "en" else t(f"cli.notify.kind.{r.kind}", lang)
-        error = ("- " + r.last_error) if r.last_error and r.status != "sent" else ""
+        shown = outbox.error_text(r.last_error, lang)
+        error = ("- " + shown) if shown and r.status != "sent" else ""
         _out(
             t(
                 "cli.notify.row",

@@ -22,11 +22,17 @@ Delivery is **at least once**: a row is marked sent only after the receiver
 accepted it. If the sender dies between the receiver's acceptance and that
 mark, the row's lease runs out and it is sent again (the receiver may see it
 twice); a row is never lost, and never sent by two senders at the same time.
+
+A failed attempt keeps its reason in ``last_error`` (and the attempts log) as JSON
+``{"key", "params", "text"}`` when the error has a message key, so the notification
+log shows it in the reader's language (:func:`error_text`); other reasons, and rows
+written before, are plain text and shown as they are.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import socket
@@ -34,7 +40,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from gridmap import i18n
-from gridmap.errors import GridmapError
+from gridmap.errors import GridmapError, InputError
 from gridmap.notify import channels as gm_channels
 from gridmap.notify import rules
 from gridmap.notify.config import NotifySettings, load_notify
@@ -52,11 +58,13 @@ __all__ = [
     "enqueue",
     "enqueue_daily",
     "enqueue_supervision",
+    "error_text",
     "on_issue_move",
     "on_supervision_move",
     "scan_deadlines",
     "send_test",
     "sender_name",
+    "stored_error",
     "tick",
 ]
 
@@ -67,6 +75,72 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     if now is None:
         return dt.datetime.now(dt.UTC)
     return now if now.tzinfo else now.replace(tzinfo=dt.UTC)
+
+
+#: Longest text kept of one parameter of a stored error (the column keeps 2000 characters).
+_PARAM_CHARS = 400
+
+
+def _short_param(value: object) -> object:
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    return str(value)[:_PARAM_CHARS]
+
+
+def stored_error(err: BaseException) -> str:
+    """Return the text kept in ``last_error`` for ``err``.
+
+    A keyed :class:`~gridmap.errors.GridmapError` is kept as JSON (key, parameters,
+    English text) so it can be shown in any language; anything else as plain text.
+
+    Examples
+    --------
+    >>> from gridmap.notify.channels import DeliveryError
+    >>> kept = stored_error(DeliveryError.keyed("delivery.http", status=502, answer="x"))
+    >>> error_text(kept, "en"), error_text(kept, "zh")
+    ('HTTP 502: x', '接收方返回 HTTP 502：x')
+    """
+    if isinstance(err, GridmapError) and err.key:
+        record: dict[str, Any] = {
+            "key": err.key,
+            "params": {k: _short_param(v) for k, v in err.params.items()},
+            "text": str(err)[:_PARAM_CHARS],
+        }
+        if isinstance(err, InputError):
+            record.update(file=err.file, row=err.row)
+        return json.dumps(record, ensure_ascii=False)
+    if isinstance(err, GridmapError):
+        return str(err) or type(err).__name__
+    return f"{type(err).__name__}: {err}"
+
+
+def error_text(stored: str | None, lang: str = "en") -> str | None:
+    """Return a stored delivery error (``last_error``) in ``lang``; plain text as it is.
+
+    Examples
+    --------
+    >>> error_text("HTTP 500: boom", "zh")
+    'HTTP 500: boom'
+    >>> error_text(None, "zh") is None
+    True
+    """
+    if not isinstance(stored, str) or not stored.startswith("{"):
+        return stored
+    try:
+        record = json.loads(stored)
+    except ValueError:
+        return stored
+    if not (isinstance(record, dict) and isinstance(record.get("key"), str)):
+        return stored
+    params = record.get("params")
+    err = InputError(
+        None,
+        file=record.get("file"),
+        row=record.get("row"),
+        key=record["key"],
+        params=params if isinstance(params, dict) else {},
+    )
+    return err.text(lang)
 
 
 def sender_name() -> str:
@@ -381,7 +455,13 @@ def deliver_due(
     for _ in range(limit):
         # one row per lease: a lease never runs out while the row waits behind others
         claimed = store_outbox.claim(
-            store, now=when, lease_s=cfg.lease_s, limit=1, sender=me, ids=ids
+            store,
+            now=when,
+            lease_s=cfg.lease_s,
+            limit=1,
+            sender=me,
+            ids=ids,
+            interrupted=_INTERRUPTED,
         )
         if not claimed:
             break
@@ -390,10 +470,8 @@ def deliver_due(
             channel = cfg.channel(row["channel"])
             gm_channels.send(channel, dict(row["payload"] or {}))
             error = None
-        except GridmapError as err:
-            error = str(err) or type(err).__name__
         except Exception as err:
-            error = f"{type(err).__name__}: {err}"
+            error = stored_error(err)
         done = _now(None) if now is None else when
         retry_at = None
         if error is not None and int(row["attempts"]) < cfg.max_attempts:
@@ -407,6 +485,10 @@ def deliver_due(
                 "notification %s over %s: %s (%s)", row["id"], row["channel"], error, status
             )
     return counts
+
+
+#: The reason logged for an attempt whose sender stopped before it reported.
+_INTERRUPTED = stored_error(GridmapError(key="delivery.interrupted"))
 
 
 def tick(
@@ -444,6 +526,7 @@ def send_test(
     by: User,
     now: dt.datetime | None = None,
     settings: NotifySettings | None = None,
+    lang: str = "en",
 ) -> dict[str, Any]:
     """Send a test message over channel ``name`` now, logged like any other.
 
@@ -453,7 +536,7 @@ def send_test(
     -------
     dict
         ``id`` of the outbox row, ``status`` (``sent``, or ``pending``/``dead``
-        when it failed) and ``error`` (the receiver's answer or ``None``).
+        when it failed) and ``error`` (why it failed, in ``lang``, or ``None``).
 
     Raises
     ------
@@ -490,7 +573,7 @@ def send_test(
     return {
         "id": row_id,
         "status": row["status"],
-        "error": None if row["status"] == "sent" else row["last_error"],
+        "error": None if row["status"] == "sent" else error_text(row["last_error"], lang),
     }
 
 

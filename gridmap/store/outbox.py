@@ -125,6 +125,10 @@ def dedupe_taken(store: Store, keys: Iterable[str]) -> set[str]:
     return found
 
 
+#: The reason logged for an attempt whose lease ran out (the sender passes a keyed one).
+INTERRUPTED = "interrupted: the sender stopped before it reported (lease ran out)"
+
+
 @guard
 def claim(
     store: Store,
@@ -134,11 +138,13 @@ def claim(
     limit: int,
     sender: str,
     ids: Iterable[int] | None = None,
+    interrupted: str = INTERRUPTED,
 ) -> list[dict[str, Any]]:
     """Lease up to ``limit`` due rows to ``sender`` and return them, oldest first.
 
     Due: ``pending`` rows whose ``next_at`` has come, and ``sending`` rows whose
-    lease ran out (their sender died or hung; the interrupted attempt is logged).
+    lease ran out (their sender died or hung; the interrupted attempt is logged with
+    the reason ``interrupted``).
     Each claimed row's ``attempts`` goes up by one before it is sent, so a message
     that kills its sender still ends in dead-letter. ``ids`` limits the claim to
     those rows (a test message sent at once).
@@ -173,7 +179,7 @@ def claim(
                         outbox_id=row.id,
                         at=now,
                         ok=False,
-                        error="interrupted: the sender stopped before it reported (lease ran out)",
+                        error=interrupted,
                         sender=None,
                     )
                 )

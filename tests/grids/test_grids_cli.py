@@ -110,3 +110,19 @@ def test_rebalance_and_plan_import_speak_chinese(demo_store, tmp_path, capsys):
     assert "row 1, column 'grid_code': no grid with code 999999999999999" in (
         capsys.readouterr().err
     )
+
+
+def test_split_prints_each_grids_problem_in_the_clis_language(demo_store, capsys):
+    """Issue #17: the problem column of ``grids split`` was English under ``--lang zh``."""
+    from gridmap.cli import main
+
+    args = ["grids", "split", "330102011002", "--method", "streets", "--max", "500"]
+    assert main(["--lang", "zh", *args]) == 0
+    out = capsys.readouterr().out
+    assert "户，超过上限 500" in out or "户，少于下限" in out
+    assert "households, more than" not in out and "fewer than the minimum" not in out
+    assert "个超出户数范围" in out
+    assert main(["--lang", "en", *args]) == 0
+    out = capsys.readouterr().out
+    assert "households, more than the maximum 500" in out or "fewer than the minimum" in out
+    assert "outside the bounds" in out and "超过上限" not in out

@@ -71,3 +71,29 @@ def test_failing_test_shows_the_receivers_answer(demo_db, tmp_path, receiver, na
     at = next(b for b in at.button if b.key == "gm_notify_test_hook").click().run()
     assert not at.exception
     assert len(at.error) == 1 and "HTTP 500" in at.error[0].value
+
+
+def test_a_failed_delivery_is_shown_in_the_readers_language(
+    demo_db, demo_store, tmp_path, receiver, navigation_only
+):
+    """Issue #17: last_error was kept as English text and shown so on the Chinese pages."""
+    from gridmap.notify import outbox
+
+    (tmp_path / "gridmap.toml").write_text(
+        f'[notify.channels.hook]\ntype = "webhook"\nurl = "{receiver.url}/in"\n', encoding="utf-8"
+    )
+    receiver.fail_next = 1
+    at = _admin_app().switch_page("pages/settings.py").run()
+    at = next(b for b in at.button if b.key == "gm_notify_test_hook").click().run()
+    assert not at.exception
+    (shown,) = [e.value for e in at.error]
+    assert "接收方返回 HTTP 500" in shown
+    (kept,) = store_outbox.read_outbox(demo_store)["last_error"].tolist()
+    assert outbox.error_text(kept, "en").startswith("HTTP 500: ")
+    assert outbox.error_text(kept, "zh").startswith("接收方返回 HTTP 500：")
+
+    log = _admin_app().switch_page("pages/notify_log.py").run()
+    assert not log.exception
+    (error,) = log.dataframe[0].value["last_error"].tolist()
+    assert error == outbox.error_text(kept, "zh")
+    assert log.dataframe[1].value["error"].tolist() == [error]  # the attempts of the row picked

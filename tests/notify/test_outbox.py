@@ -335,3 +335,24 @@ def test_the_web_apps_lifespan_runs_the_sender(demo_store, tmp_path, receiver):
     # stopping gave the sender lease up: another process may take it at once
     assert store_outbox.take_sender_lease(demo_store, "other", now=dt.datetime.now(dt.UTC),
                                           ttl_s=60)
+
+
+def test_a_delivery_error_is_kept_by_key_and_read_in_both_languages(demo_store, tmp_path, receiver):
+    """Issue #17: last_error keeps the key (JSON); rows written before stay plain text."""
+    import json
+
+    from gridmap.notify.channels import DeliveryError
+
+    configure(tmp_path, receiver)
+    receiver.fail_next = 1
+    failed = notify.send_test(demo_store, "hook", by=ADMIN, lang="zh")
+    assert failed["error"].startswith("接收方返回 HTTP 500：")
+    kept = rows(demo_store)["last_error"].iloc[0]
+    assert json.loads(kept)["key"] == "delivery.http"
+    assert outbox.error_text(kept, "en").startswith("HTTP 500: ")
+    assert outbox.error_text("HTTP 500: old row", "zh") == "HTTP 500: old row"  # plain: as is
+    assert outbox.error_text('{"not": "ours"}', "zh") == '{"not": "ours"}'
+    assert outbox.error_text("{broken", "zh") == "{broken"
+    assert outbox.stored_error(ValueError("x")) == "ValueError: x"
+    long = outbox.stored_error(DeliveryError.keyed("delivery.http", status=500, answer="x" * 5000))
+    assert len(long) < 2000 and outbox.error_text(long, "zh").startswith("接收方返回 HTTP 500")
