@@ -47,6 +47,23 @@ def _grace_s() -> float:
                  or st.get_option("server.disconnectedSessionTTL"))
 
 
+def _register_components() -> None:
+    """Register the map component in this process before any page runs.
+
+    Streamlit registers a custom component when its module is first imported inside
+    a script run, in that process only. With ``gridmap serve --workers N`` the
+    browser's request for the map's iframe may reach a worker that has not run a
+    page yet: it answered 404 and the map stayed blank. Registering at start-up
+    makes every worker serve it.
+    """
+    import streamlit_folium
+
+    if Runtime.exists():
+        Runtime.instance().component_registry.register_component(
+            streamlit_folium._component_func
+        )
+
+
 @asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[None]:
     """Run gridmap's lifespan, plus the sweeper that closes sessions whose browser has gone.
@@ -55,6 +72,7 @@ async def lifespan(app: Any) -> AsyncIterator[None]:
     state and uploaded files stayed in memory (:mod:`gridmap.web.memory`).
     """
     async with web.lifespan(app):
+        _register_components()
         task = asyncio.create_task(memory.reap_forever(_is_connected, _close, _grace_s))
         try:
             yield

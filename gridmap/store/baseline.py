@@ -18,7 +18,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from gridmap.store.repository import Store
 
-__all__ = ["insert_points_bare", "roster_tables_plain"]
+__all__ = ["insert_points_bare", "insert_rows_bare", "roster_tables_plain"]
 
 
 def insert_points_bare(path: str | Path, rows: Iterable[tuple[str, str, bytes]]) -> None:
@@ -36,6 +36,22 @@ def insert_points_bare(path: str | Path, rows: Iterable[tuple[str, str, bytes]])
         con.execute("CREATE TABLE p (id INTEGER PRIMARY KEY, code TEXT, kind TEXT, geom BLOB)")
         with con:
             con.executemany("INSERT INTO p (code, kind, geom) VALUES (?, ?, ?)", rows)
+    finally:
+        con.close()
+
+
+def insert_rows_bare(path: str | Path, columns: list[str], rows: Iterable[tuple]) -> None:
+    """Write rows of ``columns`` into a new SQLite table ``p`` with bare ``sqlite3`` executemany.
+
+    The table has an integer primary key and the named columns, untyped, no index.
+    """
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" * len(columns))
+    con = sqlite3.connect(path)
+    try:
+        con.execute(f"CREATE TABLE p (id INTEGER PRIMARY KEY, {names})")
+        with con:
+            con.executemany(f"INSERT INTO p ({names}) VALUES ({marks})", rows)
     finally:
         con.close()
 

@@ -500,3 +500,21 @@ def test_two_app_processes_share_one_postgis_store(two_apps):
     assert blocked == [], f"the page asked for non-local resources: {blocked}"
     for app in two_apps["apps"]:
         assert app["proc"].poll() is None
+
+
+@pytest.mark.postgis
+@pytest.mark.slow
+def test_a_fresh_app_process_serves_the_map_component_before_any_page_ran(two_apps):
+    """With several processes the map iframe's request may reach one that ran no page yet."""
+    import urllib.error
+    import urllib.request
+
+    for app in two_apps["apps"]:
+        address = (f"http://127.0.0.1:{app['port']}/component/streamlit_folium.st_folium/"
+                   "index.html")  # fmt: skip
+        try:
+            with urllib.request.urlopen(address, timeout=30) as response:  # localhost only
+                status = response.status
+        except urllib.error.HTTPError as err:
+            status = err.code
+        assert status == 200, app["log"].read_text()[-2000:]
