@@ -245,3 +245,22 @@ def test_two_servers_on_one_postgis_store_accept_each_others_sessions(postgis_se
             if server is not None:
                 server.stop()
         postgis_server.release(database)
+
+
+def test_scripts_are_sent_gzipped_and_pages_are_not(served):
+    import gzip
+    import re
+
+    _, _, page = served.get("/", headers={"Accept-Encoding": "gzip"})
+    script = re.search(rb'src="\.?/?(static/js/[^"]+\.js)"', page).group(1).decode()
+    status, headers, body = served.get(f"/{script}", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["content-encoding"] == "gzip"
+    _, plain_headers, plain = served.get(f"/{script}")  # a client that asks for no encoding
+    assert "content-encoding" not in plain_headers and gzip.decompress(body) == plain
+    assert len(body) < len(plain) / 2
+    assert headers["x-content-type-options"] == "nosniff"  # still behind the security headers
+    _, page_headers, _ = served.get("/", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in page_headers  # pages may carry a user's data: never
+    status, leaflet_headers, _ = served.get("/app/static/vendor/leaflet/leaflet.js",
+                                            headers={"Accept-Encoding": "gzip"})  # fmt: skip
+    assert status == 200 and leaflet_headers["content-encoding"] == "gzip"
