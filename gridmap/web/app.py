@@ -318,8 +318,8 @@ GZIP_PREFIXES = ("/static/", "/app/static/", "/component/")
 class AssetGZipMiddleware:
     """Gzip the app's scripts and styles: under uvicorn Streamlit sends them uncompressed.
 
-    A phone's first visit fetches about 3 MB of Streamlit's JavaScript; compressed it is
-    about a third of that. Only public asset paths (:data:`GZIP_PREFIXES`) are
+    A first visit fetches about 3 MB of Streamlit's JavaScript (slow on a mobile network);
+    compressed it is about a third of that. Only public asset paths (:data:`GZIP_PREFIXES`) are
     compressed: pages and API answers that carry a user's data are sent as they are,
     so no compression side channel (BREACH) can reach a secret. Images are left alone.
     """
