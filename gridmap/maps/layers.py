@@ -801,9 +801,10 @@ def add_points(
             )
             for k in present
         ]
+        named = {KIND_SHAPES["collection_point"]: "collection_point"}  # symbol -> bin type
         for other in sorted(set(shapes) - {main}):  # e.g. collection points among bins
-            items.append(LegendItem(i18n.label(other, lang, field="bin_type"), "#ffffff", other,
-                                    outline=base_color))
+            items.append(LegendItem(i18n.label(named.get(other, other), lang, field="bin_type"),
+                                    "#ffffff", other, outline=base_color))  # fmt: skip
         title = i18n.t(f"field.{color_by}", lang) if color_by else _layer_name(layer_name, lang)
         add_legend(group, items, title=f"{_layer_name(layer_name, lang)} · {title}")
     _attach(m, group)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import shapely
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -73,3 +74,11 @@ def test_symbols_stay_within_their_drawn_box(shape, r):
     # the canvas sprite is 1.35 r wide on each side: no corner may leave it
     for x, y in styles.symbol_points(shape, r):
         assert abs(x) <= 1.35 * r + 1e-6 and abs(y) <= 1.35 * r + 1e-6
+
+
+@pytest.mark.parametrize(("lang", "word"), [("zh", "垃圾收集点"), ("en", "collection point")])
+def test_the_bins_legend_names_collection_points_not_their_symbol(lang, word):
+    bins = _points({"status": ["active", "active"], "bin_type": ["other", "collection_point"]})
+    group = maps.add_points(None, bins, layer_name="bins", kind="bin", legend=True, lang=lang)
+    (legend,) = [c for c in group._children.values() if isinstance(c, leaflet.Legend)]
+    assert word in legend.html.lower() and "diamond" not in legend.html
