@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import shapely
 import pytest
+import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 
