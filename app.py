@@ -51,6 +51,16 @@ def no_such_page() -> None:
     st.page_link(default_page, label=sh.tr("notfound.home"))
 
 
+def start_page() -> None:
+    """The site root: go on to the user's first page, whose own address then stays valid.
+
+    Streamlit serves its default page at the root only: the default page's own
+    address (a bookmark of /map, the login's way back to it) answered with an
+    English "Page not found" dialog over the page. So no real page is the default.
+    """
+    st.switch_page(default_page)
+
+
 def sidebar(user: auth.User) -> None:
     store = sh.get_store()
     with st.sidebar:
@@ -79,13 +89,15 @@ if sh.resolve_login():
     for page_def in PAGES:
         if page_def in allowed:
             page = st.Page(page_def.file, title=sh.tr(page_def.title),
-                           icon=f":material/{page_def.icon}:", url_path=page_def.url_path,
-                           default=default_page is None)
+                           icon=f":material/{page_def.icon}:", url_path=page_def.url_path)
             default_page = default_page or page
             sections.setdefault(sh.tr(page_def.section), []).append(page)
         else:  # registered hidden, so a bookmark of it gets a Chinese answer, not a dialog
             hidden.append(st.Page(no_such_page, title=sh.tr("notfound.title"),
                                   url_path=page_def.url_path, visibility="hidden"))
+    if default_page is not None:  # the root goes on to the first page (start_page)
+        hidden.append(st.Page(start_page, title=default_page.title, url_path="start",
+                              default=True, visibility="hidden"))
     if hidden:
         sections.setdefault(sh.tr(PAGES[-1].section), []).extend(hidden)
     current = st.navigation(sections, expanded=True)
@@ -97,8 +109,10 @@ if sh.resolve_login():
         st.error(sh.tr("error.generic", message=sh.err_text(exc)))
 else:
     # every page address shows the login form, which returns to that page afterwards
-    pages = [st.Page(login_page, title=sh.tr("auth.login"), url_path=p.url_path,
-                     default=i == 0) for i, p in enumerate(PAGES)]
+    # (the root is a page of its own: the default page's address would not be found)
+    pages = [st.Page(login_page, title=sh.tr("auth.login"), url_path="start", default=True)]
+    pages += [st.Page(login_page, title=sh.tr("auth.login"), url_path=p.url_path)
+              for p in PAGES]
     current = st.navigation(pages, position="hidden")
-    current_path = "" if current.url_path == PAGES[0].url_path else current.url_path
+    current_path = "" if current.url_path in ("", "start") else current.url_path
     current.run()

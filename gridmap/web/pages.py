@@ -62,6 +62,6 @@ ACCOUNT_PAGE = "sessions"
 
 def page_paths() -> dict[str, str]:
     """Every page address (``""`` is the default page) -> the right it needs."""
-    paths = {"": "view"}
+    paths = {"": "view", "start": "view"}  # the root, and the page that forwards from it
     paths.update({p.url_path: p.right for p in PAGES})
     return paths

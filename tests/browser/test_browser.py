@@ -324,3 +324,28 @@ def test_login_survives_reload_deep_link_and_tabs_and_admin_changes_end_it(serve
                 browser.close()
     finally:
         store.close()
+
+
+def test_the_first_page_keeps_its_own_address_before_and_after_login(server):
+    """A bookmark of /map (the admin's first page) once got Streamlit's "Page not found"."""
+    from playwright.sync_api import sync_playwright
+
+    base = server["url"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=OFFLINE_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 900})
+            page.goto(base + "map")  # logged out: the login form, usable
+            page.get_by_label("用户名").fill("admin")
+            page.get_by_label("密码").fill(PASSWORD)
+            page.get_by_role("button", name="登录").click()
+            page.get_by_role("heading", name="地图").wait_for(timeout=60_000)
+            assert page.url == base + "map"
+            page.goto(base)  # the root goes on to the first page, under its own address
+            page.get_by_role("heading", name="地图").wait_for(timeout=60_000)
+            page.wait_for_url(base + "map", timeout=30_000)
+            page.goto(base + "map")
+            page.get_by_role("heading", name="地图").wait_for(timeout=60_000)
+            assert page.get_by_text("Page not found").count() == 0
+        finally:
+            browser.close()
