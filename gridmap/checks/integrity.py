@@ -149,7 +149,7 @@ def check_tiling(ctx: Context, params: Mapping[str, Any]) -> Outcome:
                 name=None,
                 measured=float(f.area_m2),
                 key=f"tiling_{f.kind}",
-                args={"what": label, "area": float(f.area_m2), "detail": f.message},
+                args={"what": label, "area": float(f.area_m2), "detail": f.msg},
                 geometry=geom,
                 anchor=anchor,
                 grid=f.grids[0] if f.grids and f.kind != "gap" else None,

@@ -31,6 +31,7 @@ from shapely.geometry.base import BaseGeometry
 from gridmap import i18n
 from gridmap.checks._context import ABSENT
 from gridmap.errors import InputError
+from gridmap.messages import Msg
 
 __all__ = [
     "FAILURE_COLUMNS",
@@ -376,6 +377,10 @@ class FailureTable:
         thresholds = self.threshold_texts(lang)
         keys = self.key.tolist()
         args = {k: v.tolist() for k, v in self.args.items()}
+        for col in args.values():  # a value that is a message itself (a tiling finding's
+            for i, value in enumerate(col):  # reason) is shown in the same language
+                if isinstance(value, Msg):
+                    col[i] = value.text(lang)
         groups: dict[str, list[int]] = {}
         for i, k in enumerate(keys):
             groups.setdefault(k, []).append(i)

@@ -195,3 +195,16 @@ def test_grid_heads_the_same_worker_twice_is_no_conflict():
         [layers["assignments"], pd.DataFrame([again])], ignore_index=True
     )
     assert run(layers, "grid_heads").ok
+
+
+def test_an_invalid_grid_is_explained_in_the_readers_language():
+    layers = make_street()
+    bow_tie = shapely.Polygon([(0, 0), (500, 1000), (500, 0), (0, 1000)])  # self-intersecting
+    layers["grids"] = frame([bow_tie, box(500, 0, 500, 1000)], code=[G1, G2],
+                            community=[COMMUNITY] * 2)  # fmt: skip
+    result = run(layers, "tiling")
+    (invalid,) = [f for f in result.failures if f.details["kind"] == "invalid"]
+    assert "自相交" in invalid.message_zh or "无效" in invalid.message_zh
+    words = [w for w in invalid.message_zh.replace(G1, "").split() if w.isascii() and w.isalpha()]
+    assert words == [], invalid.message_zh  # no English reason inside the Chinese sentence
+    assert "invalid" in invalid.message.lower()
