@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -69,7 +69,11 @@ def test_geometry_distance_is_from_the_wall_not_the_centre():
 @settings(max_examples=50, deadline=None)
 def test_count_within_equals_brute_force(src, dst, radius):
     a, b = shapely.points(src), shapely.points(dst)
-    expected = (shapely.distance(a[:, None], b[None, :]) <= radius).sum(axis=1)
+    distances = shapely.distance(a[:, None], b[None, :])
+    # GEOS's dwithin and a computed distance may round apart exactly at the radius
+    # (e.g. a distance of 1 + 1e-36 against 1.0): a measure-zero edge, not a real case
+    assume(not np.isclose(distances, radius, rtol=1e-12, atol=1e-12).any())
+    expected = (distances <= radius).sum(axis=1)
     np.testing.assert_array_equal(core.count_within(a, b, radius), expected)
 
 
