@@ -79,14 +79,14 @@ def bench_tiles(
     """
     bounds = tuple(frames["grids"].total_bounds)
     chosen = city_tiles(bounds, n=n)  # type: ignore[arg-type]
-    version = store.data_stamp()  # type: ignore[attr-defined]
+    versions = tiles.tile_versions(store, ("grids", "boards"))  # type: ignore[arg-type]
 
     def ours() -> int:
         total = 0
         for z, x, y in chosen:
             for layer in ("grids", "boards"):
                 total += len(tiles.render_tile(store, layer, z, x, y, user=SYSTEM,  # type: ignore[arg-type]
-                                               cache=None, version=version))  # fmt: skip
+                                               cache=None, version=versions[layer]))  # fmt: skip
         return total
 
     def plain() -> int:

@@ -180,10 +180,6 @@ def _fault(err: BaseException, reason: str) -> str | None:
     return None
 
 
-#: Audit ids counted by :meth:`Store.data_stamp` (far more than writes in flight at once).
-STAMP_WINDOW = 10_000
-
-
 def _audit_json(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """Audit form of a row: JSON-safe, without secrets and binary blobs."""
     if row is None:
@@ -918,24 +914,6 @@ class Store:
                 )
             )
             return int(result.inserted_primary_key[0])
-
-    @_guard
-    def data_stamp(self) -> tuple[int, int]:
-        """Return ``(newest audit id, recent audit rows)``: it changes whenever data changes.
-
-        Every write appends an audit row. The count of the rows among the newest
-        :data:`STAMP_WINDOW` ids is part of the stamp because on PostgreSQL a
-        transaction holding a lower id can commit after a higher id was already seen;
-        the newest id alone would then miss it. Counting only that window keeps the
-        stamp (read on every page rerun) a short primary-key range scan however long
-        the audit log grows.
-        """
-        log = schema.audit_log
-        with self._connect() as conn:
-            newest = int(conn.execute(select(func.max(log.c.id))).scalar() or 0)
-            rows = conn.execute(
-                select(func.count()).where(log.c.id > newest - STAMP_WINDOW)).scalar()
-        return newest, int(rows)
 
     @_guard
     def data_versions(self, names: Sequence[str] | None = None) -> dict[str, int]:
