@@ -161,25 +161,9 @@ def _check_grid_placement(
     ):
         grid = p.grid or f"#{rows[p.row]}"
         area = f"{p.area_m2:.1f}"
-        if p.kind == "outside":
-            report.add_key(
-                "io.scope.grid_outside",
-                row=rows[p.row],
-                column="geometry",
-                grid=grid,
-                community=p.community,
-                area=area,
-            )
-        else:
-            report.add_key(
-                "io.scope.grid_overlap",
-                row=rows[p.row],
-                column="geometry",
-                grid=grid,
-                community=p.community,
-                other=p.other,
-                area=area,
-            )
+        key = "io.scope.grid_outside" if p.kind == "outside" else "io.scope.grid_overlap"
+        report.add_key(key, row=rows[p.row], column="geometry", grid=grid,
+                       community=p.community, other=p.other, area=area)  # fmt: skip
 
 
 def street_area(store: Store) -> np.ndarray | None:

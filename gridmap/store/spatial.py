@@ -48,7 +48,7 @@ from sqlalchemy import func, literal_column, select, text, type_coerce
 
 from gridmap.errors import InputError
 from gridmap.store import schema
-from gridmap.store.types import SRID, GeometryWKB
+from gridmap.store.types import SRID, GeometryWKB, wkb_array
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -323,7 +323,7 @@ def bulk_insert(
                  "AND geom IS NOT NULL ORDER BY id"), {"before": before},
         ).all()  # fmt: skip
         ids = np.array([r[0] for r in rows], dtype=np.int64)
-        geoms = shapely.from_wkb(np.array([bytes(r[1]) for r in rows], dtype=object))
+        geoms = shapely.from_wkb(wkb_array([r[1] for r in rows]))
         bounds = shapely.bounds(geoms) if rows else np.empty((0, 4))
     if len(ids):
         keys = cell_keys(bounds)

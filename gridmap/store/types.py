@@ -171,12 +171,6 @@ class GeometryWKB(Geometry):
         """Return no processor: the raw values are decoded per column by the reader."""
         return None
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> bytes | None:
-        """Return the WKB bytes unchanged."""
-        if value is None:
-            return None
-        return bytes(value)
-
 
 class UTCDateTime(TypeDecorator):
     """A timestamp stored in UTC and returned as an aware UTC datetime.
