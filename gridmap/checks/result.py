@@ -377,10 +377,9 @@ class FailureTable:
         thresholds = self.threshold_texts(lang)
         keys = self.key.tolist()
         args = {k: v.tolist() for k, v in self.args.items()}
-        for col in args.values():  # a value that is a message itself (a tiling finding's
-            for i, value in enumerate(col):  # reason) is shown in the same language
-                if isinstance(value, Msg):
-                    col[i] = value.text(lang)
+        for name, col in args.items():  # a value that is a message itself (a tiling
+            if Msg in set(map(type, col)):  # finding's reason) is shown in the same language
+                args[name] = [v.text(lang) if type(v) is Msg else v for v in col]
         groups: dict[str, list[int]] = {}
         for i, k in enumerate(keys):
             groups.setdefault(k, []).append(i)
