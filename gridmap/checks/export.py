@@ -51,7 +51,6 @@ FORMATS = ("table", "json", "csv", "geojson")
 #: Rows rendered and written at a time by the streaming writers.
 CHUNK_ROWS = 20_000
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 #: Columns of the failure sheets: one title and one message (in the sheet's language)
 #: before the failure columns from ``layer`` on.
@@ -204,13 +203,9 @@ def write_json(report: CheckReport, fh: IO[str]) -> None:
         fh.write(',\n      "failures": [')
         first = True
         for piece in r.table.chunks(CHUNK_ROWS):
-            records = piece.records()
-            if records:
-                # One encoder call per chunk; a line break before each failure. The text
-                # '}, {"layer": ' cannot occur inside a JSON string (its quotes would be
-                # escaped), so the break only ever lands between values.
-                text = _ENCODE(records)[1:-1].replace('}, {"layer": ', '},\n        {"layer": ')
-                fh.write(("\n        " if first else ",\n        ") + text)
+            lines = piece.json_lines()
+            if lines:
+                fh.write(("\n        " if first else ",\n        ") + ",\n        ".join(lines))
                 first = False
         fh.write("]" if first else "\n      ]")
         fh.write("\n    }")

@@ -21,6 +21,7 @@ import math
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import geopandas as gpd
@@ -29,7 +30,9 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from gridmap import i18n
+from gridmap.checks import _encode
 from gridmap.checks._context import ABSENT
+from gridmap.checks._encode import is_absent
 from gridmap.errors import InputError
 from gridmap.messages import Msg
 
@@ -351,61 +354,79 @@ class FailureTable:
 
     def threshold_texts(self, lang: str = "en") -> list[str]:
         """Return each row's threshold as text in ``lang`` (each distinct one formatted once)."""
-        cache: dict[int, str] = {}
-        seen: dict[str, str] = {}
-        out = []
-        for value in self.threshold.tolist():
-            ident = id(value)
-            if ident not in cache:
-                rep = repr(value)
-                if rep not in seen:
-                    seen[rep] = threshold_text(value, self.unit, lang=lang)
-                cache[ident] = seen[rep]
-            out.append(cache[ident])
-        return out
+        return self._per_threshold(lambda value: threshold_text(value, self.unit, lang=lang))
+
+    def _per_threshold(self, render: Any) -> list[Any]:
+        """Return ``render(threshold)`` of each row, computed once per distinct threshold.
+
+        Rows share threshold objects (a rule holds every row to one figure), so
+        the objects are told apart by identity first (no hashing of lists or
+        tables), then by ``repr``.
+        """
+        values = self.threshold.tolist()
+        if not values:
+            return []
+        ids = np.fromiter(map(id, values), dtype=np.uint64, count=len(values))
+        _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+        by_repr: dict[str, Any] = {}
+        rendered = np.empty(len(first), dtype=object)
+        for j, i in enumerate(first.tolist()):
+            rep = repr(values[i])
+            if rep not in by_repr:
+                by_repr[rep] = render(values[i])
+            rendered[j] = by_repr[rep]
+        return rendered[inverse.ravel()].tolist()
 
     def messages(self, lang: str = "en") -> list[str]:
         """Return each row's message in ``lang``, formatted from its key and values.
 
-        Each template is looked up once; a row whose values do not fit its
-        template gets the template unformatted (as :func:`gridmap.i18n.t` does).
+        Each template is looked up once and, where every row of a key has every
+        field, applied by one ``str.format`` per row with no Python loop around
+        it; a row whose values do not fit its template gets the template
+        unformatted (as :func:`gridmap.i18n.t` does).
         """
         n = len(self)
-        out: list[str] = [""] * n
         if not n:
-            return out
-        thresholds = self.threshold_texts(lang)
-        keys = self.key.tolist()
-        args = {k: v.tolist() for k, v in self.args.items()}
-        for name, col in args.items():  # a value that is a message itself (a tiling
-            if Msg in set(map(type, col)):  # finding's reason) is shown in the same language
-                args[name] = [v.text(lang) if type(v) is Msg else v for v in col]
-        groups: dict[str, list[int]] = {}
-        for i, k in enumerate(keys):
-            groups.setdefault(k, []).append(i)
-        for k, rows in groups.items():
-            template = i18n.t(f"checks.msg.{k}", lang)
-            names = [(name, col) for name, col in args.items()
-                     if any(col[i] is not ABSENT for i in rows)]
-            sparse = {name for name, col in names if any(col[i] is ABSENT for i in rows)}
-            positional = None if sparse else _positional(template, [n for n, _ in names])
-            if positional is not None:  # the fast path: every row has every field
-                fmt = positional.format
-                columns = [col for _, col in names]
-                try:
-                    for i in rows:
-                        out[i] = fmt(*[col[i] for col in columns], thresholds[i])
-                    continue
-                except (IndexError, ValueError, KeyError, TypeError, AttributeError):
-                    pass  # a value that does not fit: format row by row below
-            fmt = template.format
-            for i in rows:
-                values = {name: col[i] for name, col in names
-                          if name not in sparse or col[i] is not ABSENT}
-                try:
-                    out[i] = fmt(**values, threshold=thresholds[i])
-                except (KeyError, IndexError, ValueError):
-                    out[i] = template
+            return []
+        thresholds = np.array(self.threshold_texts(lang), dtype=object)
+        codes, keys = pd.factorize(self.key)
+        if len(keys) == 1:
+            return self._messages_of(str(keys[0]), slice(None), thresholds, lang)
+        out = np.empty(n, dtype=object)
+        for code, key in enumerate(keys):
+            rows = np.flatnonzero(codes == code)
+            out[rows] = self._messages_of(str(key), rows, thresholds, lang)
+        return out.tolist()
+
+    def _messages_of(self, key: str, rows: Any, thresholds: np.ndarray, lang: str) -> list[str]:
+        """Return the messages of the rows ``rows``, which all have the message key ``key``."""
+        template = i18n.t(f"checks.msg.{key}", lang)
+        columns, sparse = {}, set()
+        for name, col in self.args.items():
+            values = col[rows].tolist()
+            missing = sum(is_absent(values, ABSENT))
+            if missing == len(values):
+                continue
+            if Msg in set(map(type, values)):  # a value that is a message itself (a tiling
+                values = [v.text(lang) if type(v) is Msg else v for v in values]  # reason)
+            columns[name] = values
+            if missing:
+                sparse.add(name)
+        held = thresholds[rows].tolist()
+        positional = None if sparse else _positional(template, list(columns))
+        if positional is not None:  # the fast path: every row has every field
+            try:
+                return list(map(positional.format, *columns.values(), held))
+            except (IndexError, ValueError, KeyError, TypeError, AttributeError):
+                pass  # a value that does not fit: format row by row below
+        out = []
+        for i, threshold in enumerate(held):
+            values = {name: col[i] for name, col in columns.items()
+                      if name not in sparse or col[i] is not ABSENT}
+            try:
+                out.append(template.format(**values, threshold=threshold))
+            except (KeyError, IndexError, ValueError):
+                out.append(template)
         return out
 
     def detail_rows(self) -> list[dict[str, Any]]:
@@ -454,6 +475,42 @@ class FailureTable:
                 strict=True,
             )
         ]
+
+    def json_lines(
+        self, *, messages: tuple[list[str], list[str]] | None = None
+    ) -> list[str]:
+        """Return each row as compact JSON text: ``json.dumps`` of :meth:`records`, column-wise.
+
+        The text is what ``json.dumps(record, ensure_ascii=False)`` writes for each
+        record, built a column at a time (:mod:`gridmap.checks._encode`) so that a
+        city's hundreds of thousands of failures are written without a dict each.
+        """
+        n = len(self)
+        if not n:
+            return []
+        en, zh = messages if messages is not None else (self.messages("en"), self.messages("zh"))
+        worker_texts = {g: _encode.json_cells([list(w)], _jsonable)[0]
+                        for g, w in self.workers_by_grid.items()}
+        grids = self.grid.tolist()
+        fields: list[tuple[str, Any]] = [
+            ("layer", _encode.json_cells(self.layer.tolist(), _jsonable)),
+            ("object_id", _encode.json_cells(self.object_id.tolist(), _jsonable)),
+            ("name", _encode.json_cells(self.name.tolist(), _jsonable)),
+            ("community", _encode.json_cells(self.community.tolist(), _jsonable)),
+            ("grid", _encode.json_cells(grids, _jsonable)),
+            ("workers", list(map(worker_texts.get, grids, repeat("[]")))),
+            ("measured", _encode.float_cells(self.measured)),
+            ("unit", _encode.json_cells([self.unit], _jsonable)[0]),
+            ("threshold", self._per_threshold(
+                lambda value: _encode.json_cells([value], _jsonable)[0])),
+            ("severity", _encode.json_cells([self.severity], _jsonable)[0]),
+            ("message", _encode.json_cells(en, _jsonable)),
+            ("message_zh", _encode.json_cells(zh, _jsonable)),
+            ("lon", _encode.float_cells(self.lon)),
+            ("lat", _encode.float_cells(self.lat)),
+            ("details", _encode.object_cells(self.details, n, ABSENT, _jsonable)),
+        ]
+        return _encode.row_texts(fields, n)
 
     def failures(self) -> list[Failure]:
         """Return the rows as :class:`Failure` objects (messages rendered for these rows)."""

@@ -83,6 +83,12 @@ def test_records_equal_the_failures_as_dicts(report):
         assert r.ok == (not r.failures)
 
 
+def test_json_lines_are_the_text_json_writes_for_each_record(report):
+    for r in report.results:
+        want = [json.dumps(rec, ensure_ascii=False) for rec in r.table.records()]
+        assert r.table.json_lines() == want
+
+
 def _reference_json(report):
     return {
         "as_of": report.as_of.isoformat(),

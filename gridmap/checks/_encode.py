@@ -1,0 +1,112 @@
+"""JSON text of failure columns, a column at a time.
+
+A check run on a city has hundreds of thousands of failures; building a dict per
+failure and handing the list to :mod:`json` is most of the time of writing its
+report. The functions here encode whole columns instead: each distinct value of a
+column of strings is escaped once (by the same C function :mod:`json` uses),
+floats are rounded and written by ``float.__repr__`` (as :mod:`json` writes
+them), and rows are assembled by one ``str.format`` call each. The text is the
+text ``json.dumps(record, ensure_ascii=False)`` gives for the same record;
+``tests/checks/test_checks_columnar.py`` holds the two side by side.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import operator
+from collections.abc import Callable, Sequence
+from itertools import repeat
+from typing import Any
+
+import numpy as np
+
+__all__ = ["float_cells", "is_absent", "json_cells", "object_cells", "row_texts"]
+
+_ENCODE: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False).encode
+_ESCAPE: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_NONE = type(None)
+
+
+def is_absent(values: Sequence[Any], absent: Any) -> list[bool]:
+    """Return, for each value, whether it is the sentinel ``absent`` (one C-level pass)."""
+    return list(map(operator.is_, values, repeat(absent)))
+
+
+def json_cells(values: Sequence[Any], jsonable: Callable[[Any], Any]) -> list[str]:
+    """Return each value as JSON text: ``_ENCODE(jsonable(value))``, faster where it can be.
+
+    Strings and ``None`` (the common case: layers, ids, names, grids, messages)
+    are escaped once per distinct value; other values go through ``jsonable``.
+    """
+    types = set(map(type, values))
+    if types <= {str, _NONE}:
+        distinct = dict.fromkeys(values)
+        distinct.pop(None, None)
+        texts = dict(zip(distinct, map(_ESCAPE, distinct), strict=True))
+        texts[None] = "null"  # type: ignore[index]
+        return list(map(texts.__getitem__, values))
+    if types <= {float, np.float64}:
+        return float_cells(np.asarray(values, dtype=np.float64))
+    if types <= {int}:
+        return list(map(int.__repr__, values))
+    return [_ENCODE(jsonable(v)) for v in values]
+
+
+def float_cells(values: np.ndarray) -> list[str]:
+    """Return floats as JSON text rounded to 3 decimals, ``null`` where not finite."""
+    floats = values.astype(np.float64, copy=False).tolist()
+    finite = np.isfinite(values)
+    if finite.all():
+        return list(map(float.__repr__, map(round, floats, repeat(3))))
+    return [float.__repr__(round(v, 3)) if math.isfinite(v) else "null" for v in floats]
+
+
+def object_cells(
+    columns: dict[str, np.ndarray], n: int, absent: Any, jsonable: Callable[[Any], Any]
+) -> list[str]:
+    """Return one JSON object per row from named columns, leaving out ``absent`` cells.
+
+    The text of ``{name: jsonable(value) for each column whose row is not absent}``.
+    """
+    pieces = []
+    sparse = False
+    for name, col in columns.items():
+        values = col.tolist()
+        missing = is_absent(values, absent)
+        head = _ESCAPE(str(name)) + ": "
+        if any(missing):
+            sparse = True
+            present = [v for v, m in zip(values, missing, strict=True) if not m]
+            cells = iter(json_cells(present, jsonable))
+            pieces.append(["" if m else head + next(cells) for m in missing])
+        else:
+            pieces.append(list(map(head.__add__, json_cells(values, jsonable))))
+    if not pieces:
+        return ["{}"] * n
+    if sparse:
+        inner = [", ".join(filter(None, row)) for row in zip(*pieces, strict=True)]
+    else:
+        inner = list(map(", ".join, zip(*pieces, strict=True)))
+    return list(map("{{{}}}".format, inner))
+
+
+def row_texts(fields: Sequence[tuple[str, Sequence[str] | str]], n: int) -> list[str]:
+    """Return one JSON object text per row from (name, cells) pairs.
+
+    ``cells`` is a list of JSON texts (one per row) or one JSON text every row
+    shares. The objects have the fields in the given order, written as
+    :mod:`json` writes them (``", "`` and ``": "`` between).
+    """
+    parts, columns = [], []
+    for name, cells in fields:
+        head = _ESCAPE(name) + ": "
+        if isinstance(cells, str):
+            parts.append((head + cells).replace("{", "{{").replace("}", "}}"))
+        else:
+            parts.append(head.replace("{", "{{").replace("}", "}}") + "{}")
+            columns.append(cells)
+    template = "{{" + ", ".join(parts) + "}}"
+    if not columns:
+        return [template.format()] * n
+    return list(map(template.format, *columns))
