@@ -15,6 +15,7 @@ import datetime as dt
 import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -114,18 +115,28 @@ _READ_ROWS = 100_000
 
 
 def _columns_frame(
-    keys: list[str], rows: Sequence[Any], dtypes: dict[str, str], attr_columns: Any
+    keys: list[str],
+    rows: Sequence[Any],
+    dtypes: dict[str, str],
+    attr_columns: Any,
+    processors: Mapping[str, Any] | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """Return some rows of a layer query as a frame of typed columns, and their geometries."""
+    """Return some rows of a layer query as a frame of typed columns, and their geometries.
+
+    ``rows`` are the driver's tuples; ``processors`` maps a column to the
+    function that turns its driver values into Python values.
+    """
     columns = (
         dict(zip(keys, zip(*rows, strict=True), strict=True)) if rows else {k: () for k in keys}
     )
+    for key, proc in (processors or {}).items():
+        columns[key] = list(map(proc, columns[key]))
     attrs = _decode_json_texts(columns.pop("__attrs", ()))
     wkb = columns.pop("__geom", None)
     data: dict[str, pd.Series] = {}
     for name, dtype in dtypes.items():
         if name in attr_columns:
-            values = [None if a is None else a.get(name) for a in attrs]
+            values = list(map(dict.get, attrs, repeat(name)))
             if dtype in ("date", "datetime"):
                 values = [None if v is None else CONVERTERS[dtype](v) for v in values]
         else:
@@ -258,12 +269,24 @@ def read_layer(
     with store.connect() as conn:
         result = conn.execute(stmt)
         keys = list(result.keys())
-        # Rows become columns a partition at a time, so a million-row layer never
-        # holds every row as Python objects at once (the peak memory of a read).
-        for rows in result.partitions(_READ_ROWS):
-            frame, geoms = _columns_frame(keys, rows, dtypes, attr_columns)
-            frames.append(frame)
-            geom_parts.append(geoms)
+        dialect = conn.dialect
+        processors = {
+            key: proc for key, expr, desc in zip(
+                keys, selected, result.cursor.description, strict=True)
+            if (proc := expr.type.dialect_impl(dialect).result_processor(dialect, desc[1]))
+        }
+        # Rows come from the driver's cursor as its tuples and become columns a
+        # partition at a time, so a million-row layer never holds every row as
+        # Python objects at once (the peak memory of a read); the few columns with a
+        # result processor (SQLite's dates and booleans) are converted a column at a
+        # time rather than SQLAlchemy building a Row per row.
+        try:
+            while rows := result.cursor.fetchmany(_READ_ROWS):
+                frame, geoms = _columns_frame(keys, rows, dtypes, attr_columns, processors)
+                frames.append(frame)
+                geom_parts.append(geoms)
+        finally:
+            result.close()
     if not frames:
         frame, geoms = _columns_frame(keys, [], dtypes, attr_columns)
     elif len(frames) == 1:
@@ -672,11 +695,14 @@ def _delete_layer(conn: Connection, layer: str, file: str | None) -> int:
     return conn.execute(stmt).rowcount
 
 
-def _decode_json_texts(texts: Sequence[str | None]) -> list[Any]:
-    """Decode many JSON documents at once (``None`` stays ``None``)."""
+def _decode_json_texts(texts: Sequence[str | None]) -> list[dict[str, Any]]:
+    """Decode many JSON objects at once (``None``, JSON null or a non-object read as ``{}``)."""
     if not texts:
         return []
-    return json.loads("[" + ",".join("null" if t is None else t for t in texts) + "]")
+    decoded = json.loads("[" + ",".join(["{}" if t is None else t for t in texts]) + "]")
+    if set(map(type, decoded)) - {dict}:
+        decoded = [d if type(d) is dict else {} for d in decoded]
+    return decoded
 
 
 def _bulk_insert(
