@@ -284,12 +284,24 @@ class Objects:
         place_key: str | None = None,
     ) -> None:
         self.layer = layer
-        self.frame = ctx.metric(layer) if frame is None else frame
-        self.geoms = self.frame.geometry.to_numpy()
-        self.ids = object_ids(self.frame)
-        self.labels = names(self.frame)
         self._ctx = ctx
         self._place_key = place_key
+        self._whole = frame is None  # the whole layer: what it costs is kept for the run
+        self.frame = ctx.metric(layer) if frame is None else frame
+        self.geoms = self.frame.geometry.to_numpy()
+        self.ids, self.labels = self._per_run("labels", lambda: (
+            object_ids(self.frame), names(self.frame)))
+
+    def _per_run(self, what: str, make: Any) -> Any:
+        """Return ``make()``, computed once per run for a whole layer (rules share layers)."""
+        if not self._whole:
+            return make()
+        return self._ctx.cache(f"objects:{self.layer}:{what}", make)
+
+    @cached_property
+    def grid_index(self) -> NDArray[np.int64]:
+        """Position of the grid holding each object's geometry (points), -1 for none."""
+        return self._per_run("grid_index", lambda: self._ctx.grid_index(self.geoms))
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -302,7 +314,8 @@ class Objects:
     @cached_property
     def _places(self) -> tuple[NDArray[np.object_] | None, NDArray[np.object_]]:
         if self._place_key is None:
-            return None, self._ctx.community_of(self.geoms)
+            return None, self._per_run("community", lambda: self._ctx.community_of(
+                self.geoms, grid_index=self.grid_index))
         return self._ctx.place(self._place_key, self.geoms)
 
     @property
@@ -360,6 +373,13 @@ class Objects:
         }
         if self.anchors is not None:
             fields["anchor"] = self.anchors[rows]
+            if not {"anchor", "grid", "community"} & more.keys():
+                # the grid the registry would find for the anchor, found once per run
+                gi = self._ctx.place_grid(self._place_key, self.geoms)[rows]
+                if len(self._ctx.grid_codes):
+                    inside, safe = gi >= 0, np.clip(gi, 0, None)
+                    fields["grid"] = np.where(inside, self._ctx.grid_codes[safe], None)
+                    fields["community"] = np.where(inside, self._ctx.grid_community[safe], None)
         return Findings.build(len(rows), **{**fields, **more}, measured=measured, key=key,
                               args=args)
 
@@ -432,12 +452,16 @@ def text(value: Any) -> str | None:
 
 def object_ids(frame: pd.DataFrame) -> NDArray[np.object_]:
     """Return one identifier per row: its code, else its name, else its store id, else ``#n``."""
-    out = np.array([f"#{i + 1}" for i in range(len(frame))], dtype=object)
-    for column in ("id", "name", "code"):  # later columns win
+    out = np.full(len(frame), None, dtype=object)
+    missing = np.arange(len(frame))
+    for column in ("code", "name", "id"):  # earlier columns win
+        if not len(missing):
+            break
         if column in frame.columns:
-            values = texts(frame[column])
-            have = values != None  # noqa: E711 - elementwise
-            out[have] = values[have]
+            values = texts(frame[column].iloc[missing])
+            out[missing] = values
+            missing = missing[values == None]  # noqa: E711 - elementwise
+    out[missing] = [f"#{i + 1}" for i in missing.tolist()]
     return out
 
 
@@ -477,6 +501,9 @@ class Context:
         self.community = community
         self._metric: dict[str, gpd.GeoDataFrame] = {}
         self._cache: dict[str, Any] = {}
+        # id of a metric geometry -> (that geometry, it in EPSG:4326): rules report the
+        # same buildings and anchors again (a rule and its advisory), reprojected once
+        self._wgs84: dict[int, tuple[Any, Any]] = {}
         self.crs = self._choose_crs()
 
         grids = self.metric("grids")
@@ -527,12 +554,25 @@ class Context:
         """
         arr = np.asarray(geoms, dtype=object)
 
-        def make() -> tuple[NDArray[np.object_], NDArray[np.object_]]:
-            anchors = shapely.point_on_surface(arr) if len(arr) else arr
-            return anchors, self.community_of(anchors)
-
-        anchors, communities = self.cache(f"place:{key}:{len(arr)}", make)
+        anchors, communities, _ = self._place(key, arr)
         return anchors, communities
+
+    def place_grid(self, key: str, geoms: Any) -> NDArray[np.int64]:
+        """Return the grid of each anchor of :meth:`place` (the nearest one outside every grid).
+
+        The position in :attr:`grid_codes`, -1 where there is no anchor or no grid;
+        what the registry would find for the anchors, computed once per run.
+        """
+        return self._place(key, np.asarray(geoms, dtype=object))[2]
+
+    def _place(self, key: str, arr: NDArray[np.object_]) -> tuple[Any, Any, Any]:
+        def make() -> tuple[Any, Any, Any]:
+            anchors = shapely.point_on_surface(arr) if len(arr) else arr
+            inside = self.grid_index(anchors) if len(arr) else np.zeros(0, dtype=np.int64)
+            communities = self.community_of(anchors, grid_index=inside)
+            return anchors, communities, self._nearest_grid(anchors, inside.copy())
+
+        return self.cache(f"place:{key}:{len(arr)}", make)
 
     def frame(self, layer: str) -> pd.DataFrame:
         """Return layer ``layer`` as given (EPSG:4326), or an empty frame with its columns."""
@@ -571,8 +611,25 @@ class Context:
         arr = np.asarray(list(geoms), dtype=object)
         if len(arr) == 0 or self.crs is None:
             return arr
-        series = gpd.GeoSeries(arr, crs=self.crs)
-        return to_wgs84(series).to_numpy()
+        memo = self._wgs84  # holds each geometry, so its id is not reused during the run
+        ids = list(map(id, arr.tolist()))
+        known = np.fromiter(map(memo.__contains__, ids), dtype=bool, count=len(ids))
+        if known.all():
+            out = np.empty(len(arr), dtype=object)
+            out[:] = [memo[i][1] for i in ids]
+            return out
+        todo = np.flatnonzero(~known)
+        fresh = to_wgs84(gpd.GeoSeries(arr[todo], crs=self.crs)).to_numpy()
+        if not known.any():
+            out = fresh
+        else:
+            out = np.empty(len(arr), dtype=object)
+            done = np.flatnonzero(known)
+            out[done] = [memo[ids[i]][1] for i in done.tolist()]
+            out[todo] = fresh
+        memo.update(zip([ids[i] for i in todo.tolist()],
+                        zip(arr[todo].tolist(), fresh.tolist(), strict=True), strict=True))
+        return out
 
     def from_wgs84(self, geoms: Iterable[Any]) -> NDArray[np.object_]:
         """Return EPSG:4326 geometries in the run's metric CRS."""
@@ -590,7 +647,11 @@ class Context:
         """
         pts = np.asarray(points, dtype=object)
         idx = polygon_index_of_points(pts, self.grid_geoms)
-        if nearest and len(self.grid_geoms) and (idx < 0).any():
+        return self._nearest_grid(pts, idx) if nearest else idx
+
+    def _nearest_grid(self, pts: NDArray[np.object_], idx: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Fill ``idx`` (of :meth:`grid_index`) with the nearest grid where a point is in none."""
+        if len(self.grid_geoms) and (idx < 0).any():
             missing = np.flatnonzero((idx < 0) & ~shapely.is_missing(pts))
             missing = missing[~shapely.is_empty(pts[missing])]
             if len(missing):
@@ -599,13 +660,18 @@ class Context:
                 idx[missing[src]] = dst
         return idx
 
-    def community_of(self, points: Any) -> NDArray[np.object_]:
-        """Return the community code of each point (metric): its grid's, else the polygon's."""
+    def community_of(
+        self, points: Any, *, grid_index: NDArray[np.int64] | None = None
+    ) -> NDArray[np.object_]:
+        """Return the community code of each point (metric): its grid's, else the polygon's.
+
+        ``grid_index`` is :meth:`grid_index` of the points when the caller has it.
+        """
         pts = np.asarray(points, dtype=object)
         out = np.full(len(pts), None, dtype=object)
         if len(pts) == 0:
             return out
-        gi = self.grid_index(pts)
+        gi = self.grid_index(pts) if grid_index is None else grid_index
         have = gi >= 0
         out[have] = self.grid_community[gi[have]]
         rest = np.flatnonzero(~have)

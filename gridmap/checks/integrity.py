@@ -371,7 +371,7 @@ def check_points_in_grids(ctx: Context, params: Mapping[str, Any]) -> Outcome:
         points = Objects(ctx, layer)
         if points.empty:
             continue
-        gi = ctx.grid_index(points.geoms)
+        gi = points.grid_index
         checked.append(points.checked)
         wrong = np.zeros(len(points), dtype=bool)
         expected = np.full(len(points), None, dtype=object)

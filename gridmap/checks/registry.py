@@ -441,10 +441,10 @@ def _details_to_lonlat(details: dict[str, np.ndarray], ctx: Context) -> dict[str
     plain: dict[str, np.ndarray] = {}
     spots: dict[str, np.ndarray] = {}
     for name, col in details.items():
-        is_geom = np.array([isinstance(v, shapely.Geometry) for v in col.tolist()], dtype=bool)
-        if not is_geom.any():
+        if not any(issubclass(t, shapely.Geometry) for t in set(map(type, col.tolist()))):
             plain[name] = col
             continue
+        is_geom = np.array([isinstance(v, shapely.Geometry) for v in col.tolist()], dtype=bool)
         is_point = np.array([isinstance(v, shapely.Point) for v in col.tolist()], dtype=bool)
         out = col.copy()
         out[is_geom] = ABSENT
@@ -495,16 +495,17 @@ def _finish(
         pts = np.full(len(on), None, dtype=object)
         pts[ok] = shapely.point_on_surface(on[ok])
         anchors[need] = pts
-    located = np.array([a is not None for a in anchors.tolist()], dtype=bool)
+    known_grid = np.full(n, None, dtype=object) if cols.grid is None else cols.grid
+    no_grid = np.array([g is None for g in known_grid.tolist()], dtype=bool)
+    # only a row that names no grid is placed by its anchor
+    located = no_grid & np.array([a is not None for a in anchors.tolist()], dtype=bool)
     grid_idx = np.full(n, -1, dtype=np.int64)
     if located.any():
         grid_idx[located] = ctx.grid_index(anchors[located], nearest=True)
 
-    known_grid = np.full(n, None, dtype=object) if cols.grid is None else cols.grid
     known_comm = np.full(n, None, dtype=object) if cols.community is None else cols.community
     has = grid_idx >= 0
     safe = np.clip(grid_idx, 0, None)
-    no_grid = np.array([g is None for g in known_grid.tolist()], dtype=bool)
     grids = known_grid.copy()
     if len(ctx.grid_codes):
         fill = no_grid & has
