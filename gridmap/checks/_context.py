@@ -289,14 +289,22 @@ class Objects:
         self._whole = frame is None  # the whole layer: what it costs is kept for the run
         self.frame = ctx.metric(layer) if frame is None else frame
         self.geoms = self.frame.geometry.to_numpy()
-        self.ids, self.labels = self._per_run("labels", lambda: (
-            object_ids(self.frame), names(self.frame)))
 
     def _per_run(self, what: str, make: Any) -> Any:
         """Return ``make()``, computed once per run for a whole layer (rules share layers)."""
         if not self._whole:
             return make()
         return self._ctx.cache(f"objects:{self.layer}:{what}", make)
+
+    @cached_property
+    def ids(self) -> NDArray[np.object_]:
+        """Identifier of each object (:func:`object_ids`), made when first asked for."""
+        return self._per_run("ids", lambda: object_ids(self.frame))
+
+    @cached_property
+    def labels(self) -> NDArray[np.object_]:
+        """Name of each object (``None`` where missing), made when first asked for."""
+        return self._per_run("labels", lambda: col(self.frame, "name"))
 
     @cached_property
     def grid_index(self) -> NDArray[np.int64]:
@@ -368,7 +376,7 @@ class Objects:
         fields: dict[str, Any] = {
             "layer": self.layer,
             "object_id": self.ids[rows],
-            "name": np.asarray(self.labels, dtype=object)[rows] if len(rows) else [],
+            "name": self.labels[rows] if len(rows) else [],
             "geometry": self.geoms[rows],
         }
         if self.anchors is not None:
@@ -386,7 +394,7 @@ class Objects:
     def label_of(self, rows: Any) -> NDArray[np.object_]:
         """Return the names of objects ``rows``, else their ids (:meth:`label`, vectorised)."""
         rows = np.asarray(rows, dtype=np.int64)
-        labels = np.asarray(self.labels, dtype=object)[rows] if len(rows) else np.zeros(0, object)
+        labels = self.labels[rows] if len(rows) else np.zeros(0, object)
         ids = self.ids[rows]
         out = labels.copy()
         empty = np.array([not v for v in labels.tolist()], dtype=bool)
@@ -598,7 +606,8 @@ class Context:
             raise InputError(msg)  # programmer error
         geoms = frame.geometry
         keep = ~(geoms.isna() | geoms.is_empty).to_numpy()
-        frame = frame[keep]
+        if not keep.all():  # (a mask copies every column even when it keeps every row)
+            frame = frame[keep]
         if self.crs is None or frame.empty:
             out = frame.copy() if self.crs is None else frame.set_crs(self.crs, allow_override=True)
         else:

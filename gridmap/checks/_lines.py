@@ -305,7 +305,8 @@ def reach_outcome(
         lambda: nearest_geometry_distance_m(homes.geoms, targets),
     )
     walk = np.full(len(dist), np.nan)
-    method = np.full(len(dist), "straight", dtype=object)
+    method = np.empty(len(dist), dtype=object)
+    method.fill("straight")  # one shared text (np.full would make one per row)
     measured = dist.copy()
     nearest_idx = idx.copy()
     roads = ctx.metric("roads")
@@ -332,10 +333,13 @@ def reach_outcome(
     have = nearest_idx[rows] >= 0
     nearest[have] = np.asarray(target_ids, dtype=object)[nearest_idx[rows][have]]
     straight, walking = dist[rows], walk[rows]
-    keys = np.where(finite, np.where(how == "network", f"{key}_network", key), f"{key}_none")
+    keys = np.empty(len(rows), dtype=object)  # three shared texts, not one per row
+    keys.fill(f"{key}_none")
+    keys[finite] = key
+    keys[finite & (how == "network")] = f"{key}_network"
     findings = homes.findings(
         rows,
-        key=keys.astype(object),
+        key=keys,
         measured=np.where(finite, d, np.nan),
         args={"name": homes.label_of(rows), "distance": d, "straight": straight,
               "nearest": nearest},

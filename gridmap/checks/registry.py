@@ -700,13 +700,9 @@ def run_checks_on_store(
     selected = select_rules(rules, cfg, families=families)
     wanted = list(dict.fromkeys([*BASE_LAYERS, *(name for r in selected for name in r.layers)]))
     layers: dict[str, pd.DataFrame] = {}
-    for name in wanted:
-        if name == "assignments":  # every period: the context keeps those valid on the day
-            layers[name] = store.read_layer(name)
-        elif name == "workers":
-            layers[name] = store.read_layer(name, include_retired=True)
-        else:
-            layers[name] = store.read_layer(name)
+    for name in wanted:  # (assignments of every period: the context keeps those of the day)
+        layers[name] = store.read_layer(name, include_retired=name == "workers",
+                                        bookkeeping=False)
     return run(
         layers,
         rules=[r.id for r in selected],

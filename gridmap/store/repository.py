@@ -548,13 +548,14 @@ class Store:
         include_retired: bool = False,
         bbox: Sequence[float] | None = None,
         where: Mapping[str, Any] | None = None,
+        bookkeeping: bool = True,
     ) -> pd.DataFrame:
         """Read one layer as a frame with its canonical columns.
 
         See :func:`gridmap.store.layers.read_layer`.
         """
         return layers.read_layer(self, layer, as_of=as_of, include_retired=include_retired,
-                                 bbox=bbox, where=where)
+                                 bbox=bbox, where=where, bookkeeping=bookkeeping)
 
     def write_layer(
         self,

@@ -20,3 +20,16 @@ def test_a_layer_read_in_partitions_equals_one_read(demo_store, monkeypatch, lay
     bbox = demo_store.read_layer(layer, bbox=(-180, -90, 180, 90)) if "geometry" in whole else None
     if bbox is not None:
         assert bbox["id"].tolist() == whole["id"].tolist()
+
+
+@pytest.mark.parametrize("layer", ["grids", "boards", "bins", "workers", "issues"])
+def test_a_read_without_bookkeeping_is_the_full_read_less_those_columns(demo_store, layer):
+    full = demo_store.read_layer(layer)
+    lean = demo_store.read_layer(layer, bookkeeping=False)
+    left_out = [c for c in ("version", "source_crs", "retired_at") if c in full.columns]
+    assert "version" in left_out
+    assert not set(left_out) & set(lean.columns)
+    pd.testing.assert_frame_equal(pd.DataFrame(lean), pd.DataFrame(full.drop(columns=left_out)))
+    if "retired_at" in full.columns:  # asked for, retired records keep their date
+        assert "retired_at" in demo_store.read_layer(layer, include_retired=True,
+                                                     bookkeeping=False).columns
