@@ -14,6 +14,7 @@ when there is nothing to check).
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -66,6 +67,9 @@ class Finding:
     threshold
         The threshold this object was held to, when it differs by object (e.g. the
         spacing of its road class); default the rule's.
+    geometry_wgs84
+        ``geometry`` in EPSG:4326 when the rule has it (an object's own shape as
+        read), so that it is not projected back; default projected.
     """
 
     layer: str
@@ -80,6 +84,7 @@ class Finding:
     community: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
     threshold: Any = None
+    geometry_wgs84: Any = None
 
 
 class _Absent:
@@ -126,10 +131,11 @@ class Findings:
 
     Parameters
     ----------
-    layer, object_id, name, measured, key, geometry, anchor, grid, community, threshold
+    layer, object_id, name, measured, key, geometry, anchor, grid, community, threshold, \
+    geometry_wgs84
         As for :class:`Finding`; ``measured`` is float64 with NaN for "cannot be
-        measured"; ``anchor``, ``grid``, ``community`` and ``threshold`` are
-        ``None`` (every row unset) or one value per row.
+        measured"; ``anchor``, ``grid``, ``community``, ``threshold`` and
+        ``geometry_wgs84`` are ``None`` (every row unset) or one value per row.
     args, details
         Name -> one value per row.
     """
@@ -146,6 +152,7 @@ class Findings:
     grid: NDArray[np.object_] | None = None
     community: NDArray[np.object_] | None = None
     threshold: NDArray[np.object_] | None = None
+    geometry_wgs84: NDArray[np.object_] | None = None
 
     def __len__(self) -> int:
         return len(self.object_id)
@@ -167,6 +174,7 @@ class Findings:
         grid: Any = None,
         community: Any = None,
         threshold: Any = None,
+        geometry_wgs84: Any = None,
     ) -> Findings:
         """Return ``n`` findings; each field is one value for all rows or one per row."""
         m = np.asarray(measured, dtype=object) if not np.isscalar(measured) else measured
@@ -189,6 +197,7 @@ class Findings:
             grid=None if grid is None else _column(grid, n),
             community=None if community is None else _column(community, n),
             threshold=None if threshold is None else _column(threshold, n),
+            geometry_wgs84=None if geometry_wgs84 is None else _column(geometry_wgs84, n),
         )
 
     @classmethod
@@ -220,6 +229,7 @@ class Findings:
             grid=optional("grid"),
             community=optional("community"),
             threshold=optional("threshold"),
+            geometry_wgs84=optional("geometry_wgs84"),
         )
 
 
@@ -307,6 +317,28 @@ class Objects:
         return self._per_run("labels", lambda: col(self.frame, "name"))
 
     @cached_property
+    def _shapes_wgs84(self) -> NDArray[np.object_] | None:
+        """Each object's shape as read (EPSG:4326) where it is a row of the layer, else None."""
+        ctx = self._ctx
+        if self._whole:
+            return ctx.geoms_wgs84(self.layer)
+        frame = ctx.layers.get(self.layer)
+        if not isinstance(frame, gpd.GeoDataFrame) or self.frame.empty:
+            return None
+        metric = ctx.metric(self.layer)
+        if not metric.index.is_unique:
+            return None
+        pos = metric.index.get_indexer(self.frame.index)
+        found = np.flatnonzero(pos >= 0)
+        # the very geometry object of the layer's row (not one the rule made from it)
+        same = np.fromiter(map(operator.is_, self.geoms[found].tolist(),
+                               metric.geometry.to_numpy()[pos[found]].tolist()),
+                           dtype=bool, count=len(found))
+        out = np.full(len(self.frame), None, dtype=object)
+        out[found[same]] = ctx.geoms_wgs84(self.layer)[pos[found[same]]]
+        return out
+
+    @cached_property
     def grid_index(self) -> NDArray[np.int64]:
         """Position of the grid holding each object's geometry (points), -1 for none."""
         return self._per_run("grid_index", lambda: self._ctx.grid_index(self.geoms))
@@ -354,6 +386,8 @@ class Objects:
             "name": self.labels[i],
             "geometry": self.geoms[i],
         }
+        if self._shapes_wgs84 is not None and "geometry" not in more:
+            fields["geometry_wgs84"] = self._shapes_wgs84[i]
         if self.anchors is not None:
             fields["anchor"] = self.anchors[i]
         return Finding(**{**fields, **more}, measured=measured, key=key, args=args)
@@ -379,6 +413,8 @@ class Objects:
             "name": self.labels[rows] if len(rows) else [],
             "geometry": self.geoms[rows],
         }
+        if self._shapes_wgs84 is not None and "geometry" not in more:
+            fields["geometry_wgs84"] = self._shapes_wgs84[rows]  # as read: not projected back
         if self.anchors is not None:
             fields["anchor"] = self.anchors[rows]
             if not {"anchor", "grid", "community"} & more.keys():
@@ -509,9 +545,7 @@ class Context:
         self.community = community
         self._metric: dict[str, gpd.GeoDataFrame] = {}
         self._cache: dict[str, Any] = {}
-        # id of a metric geometry -> (that geometry, it in EPSG:4326): rules report the
-        # same buildings and anchors again (a rule and its advisory), reprojected once
-        self._wgs84: dict[int, tuple[Any, Any]] = {}
+        self._wgs84: dict[str, NDArray[np.object_]] = {}
         self.crs = self._choose_crs()
 
         grids = self.metric("grids")
@@ -608,6 +642,7 @@ class Context:
         keep = ~(geoms.isna() | geoms.is_empty).to_numpy()
         if not keep.all():  # (a mask copies every column even when it keeps every row)
             frame = frame[keep]
+        self._wgs84[layer] = frame.geometry.to_numpy()
         if self.crs is None or frame.empty:
             out = frame.copy() if self.crs is None else frame.set_crs(self.crs, allow_override=True)
         else:
@@ -620,25 +655,12 @@ class Context:
         arr = np.asarray(list(geoms), dtype=object)
         if len(arr) == 0 or self.crs is None:
             return arr
-        memo = self._wgs84  # holds each geometry, so its id is not reused during the run
-        ids = list(map(id, arr.tolist()))
-        known = np.fromiter(map(memo.__contains__, ids), dtype=bool, count=len(ids))
-        if known.all():
-            out = np.empty(len(arr), dtype=object)
-            out[:] = [memo[i][1] for i in ids]
-            return out
-        todo = np.flatnonzero(~known)
-        fresh = to_wgs84(gpd.GeoSeries(arr[todo], crs=self.crs)).to_numpy()
-        if not known.any():
-            out = fresh
-        else:
-            out = np.empty(len(arr), dtype=object)
-            done = np.flatnonzero(known)
-            out[done] = [memo[ids[i]][1] for i in done.tolist()]
-            out[todo] = fresh
-        memo.update(zip([ids[i] for i in todo.tolist()],
-                        zip(arr[todo].tolist(), fresh.tolist(), strict=True), strict=True))
-        return out
+        return to_wgs84(gpd.GeoSeries(arr, crs=self.crs)).to_numpy()
+
+    def geoms_wgs84(self, layer: str) -> NDArray[np.object_]:
+        """Return the geometries of :meth:`metric` ``layer`` as read, in EPSG:4326 (row for row)."""
+        self.metric(layer)
+        return self._wgs84[layer]
 
     def from_wgs84(self, geoms: Iterable[Any]) -> NDArray[np.object_]:
         """Return EPSG:4326 geometries in the run's metric CRS."""

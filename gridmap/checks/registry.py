@@ -457,6 +457,19 @@ def _details_to_lonlat(details: dict[str, np.ndarray], ctx: Context) -> dict[str
     return {**plain, **spots}
 
 
+def _geometry_wgs84(cols: Findings, keep: np.ndarray, ctx: Context) -> np.ndarray:
+    """Return the findings' geometries in EPSG:4326: as the rule gave them, else projected."""
+    geoms = cols.geometry[keep]
+    if cols.geometry_wgs84 is None:
+        return ctx.to_wgs84(geoms)
+    out = cols.geometry_wgs84[keep]
+    todo = np.flatnonzero(np.array([g is None for g in out.tolist()], dtype=bool)
+                          & ~shapely.is_missing(geoms))
+    if len(todo):
+        out[todo] = ctx.to_wgs84(geoms[todo])
+    return out
+
+
 def _coverage_maker(outcome: Outcome, ctx: Context) -> Callable[[], gpd.GeoDataFrame] | None:
     """Return a function building the coverage frame (EPSG:4326) when first asked for."""
     if outcome.coverage is None:
@@ -549,7 +562,7 @@ def _finish(
         threshold=thresholds,
         key=cols.key[keep],
         args={k: v[keep] for k, v in cols.args.items()},
-        geometry=ctx.to_wgs84(geoms[keep]),
+        geometry=_geometry_wgs84(cols, keep, ctx),
         lon=lonlat[:, 0].copy(),
         lat=lonlat[:, 1].copy(),
         details=_details_to_lonlat({k: v[keep] for k, v in cols.details.items()}, ctx),

@@ -202,3 +202,13 @@ def test_columns_and_a_list_of_findings_finish_alike(demo_layers, demo_report, r
     b = _finish(rule, cfg, ctx, as_list, 0.0)
     assert a.table.records() == b.table.records()
     assert a.table.records() == demo_report.result(rule_id).table.records()
+
+
+def test_a_buildings_own_shape_is_reported_as_read_not_projected_back(demo_layers, demo_report):
+    shapes = dict(zip(demo_layers["buildings"]["code"].astype(str),
+                      demo_layers["buildings"].geometry, strict=True))
+    reach = [f for r in demo_report.results if r.rule in ("bin_reach", "fitness_reach")
+             for f in r.failures]
+    assert reach
+    for f in reach:
+        assert f.geometry.equals_exact(shapes[f.object_id], tolerance=0), f.object_id
