@@ -27,6 +27,7 @@ volunteer  文明巡访队 随手拍: report, 我的上报 (only their own repor
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import secrets
@@ -288,7 +289,7 @@ def login(store: Store, username: str, password: str, *,
     row = store.find_user(name) if name else None
     if row is None:
         locked = _minutes_until(store.unknown_name_lock(name[:100]), now)
-        verify_password(_DUMMY_HASH, password)  # same time as a real check
+        verify_password(_dummy_hash(), password)  # same time as a real check
         if locked is None:
             until = store.count_unknown_failure(
                 name, at=now, lock_after=MAX_FAILED_LOGINS, locked_until=now + LOCKOUT,
@@ -297,7 +298,7 @@ def login(store: Store, username: str, password: str, *,
         return LoginResult(None, locked)
     locked = _minutes_until(row.get("locked_until"), now)
     if locked is not None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         return LoginResult(None, locked)
     if verify_password(row["password_hash"], password) and not row.get("disabled"):
         record_login(store, row["id"], success=True, at=now)
@@ -410,7 +411,10 @@ def record_login(store: Store, user_id: int, *, success: bool,
                                lock_after=MAX_FAILED_LOGINS)
 
 
-_DUMMY_HASH = _HASHER.hash("not-a-real-password")
+@functools.cache
+def _dummy_hash() -> str:
+    """Return a hash to verify against for an unknown user (made on first use, not at import)."""
+    return _HASHER.hash("not-a-real-password")
 
 
 def _require_within_scope(by: User, scope: list[str] | tuple[str, ...] | None,
