@@ -691,8 +691,24 @@ def _draw_street_map(
 
 
 @st.cache_resource(show_spinner=False)
-def _drawn_maps() -> maps.MapCache:
-    return maps.MapCache(max_maps=16)
+def _drawn_maps() -> maps.FramesCache:
+    return maps.FramesCache(max_entries=16)
+
+
+@st.cache_resource(show_spinner=False)
+def _filtered() -> maps.FramesCache:
+    return maps.FramesCache(max_entries=32)
+
+
+def filter_frames(frames: Mapping[str, Any], **filters: Any) -> dict:
+    """:func:`gridmap.snapshot.filter_frames`, the same frames out for the same frames and filters.
+
+    So a rerun with unchanged filters (a search, the basemap) draws with frames
+    :func:`show_street_map` has already drawn, and its kept map is sent again.
+    """
+    key = tuple((name, tuple(v) if isinstance(v, list | tuple) else v)
+                for name, v in sorted(filters.items()))
+    return _filtered().get(frames, key, lambda: snapshot.filter_frames(frames, **filters))
 
 
 def show_street_map(
@@ -704,17 +720,24 @@ def show_street_map(
     center: Any = None,
     zoom: int | None = None,
     basemap: str | None = None,
+    view_key: str | None = None,
     **tiles: Any,
 ) -> tuple[dict | None, str]:
     """Show :func:`street_map` of ``frames`` (st_folium); (what st_folium returned, basemap used).
 
     Drawing the map and rendering it for the browser is done once and kept
-    (:class:`gridmap.maps.MapCache`) per the frames, which the caches above hand
-    out per data version, day, scope and role, and per everything else the
-    drawing reads (language, basemap, settings, tile arguments, the st_folium
-    arguments): a click, which reruns the map's fragment with the same frames,
-    sends the kept map again without drawing it. ``center`` and ``zoom`` move the
-    shown map (streamlit-folium keeps the map and only sets its view).
+    (:class:`gridmap.maps.FramesCache`) per the frames, which the caches above hand
+    out per data version, day, scope and role (:func:`filter_frames` per filters),
+    and per everything else the drawing reads (language, basemap, settings, tile
+    arguments, the st_folium arguments): a click, which reruns the map's fragment
+    with the same frames, sends the kept map again without drawing it. ``center``
+    and ``zoom`` move the shown map (streamlit-folium keeps it, only sets its view).
+
+    ``view_key``: a session-state key keeping the view the browser last reported
+    (``center`` and ``zoom`` must then be in ``returned_objects``). Another map
+    (the filters changed) opens at that view; the same map is left where the user
+    has it: setting it back to a view reported one rerun earlier would move it,
+    which the browser reports, which reruns, and so on for ever.
     """
     tiles, conf = _tile_args(tiles), settings()
     options = (key, height, tuple(returned_objects), basemap or conf["basemap"], lang(),
@@ -729,8 +752,15 @@ def show_street_map(
     sent, used, warning = _drawn_maps().get(frames, options, draw)
     if warning:
         st.warning(warning)
+    view = st.session_state.get(view_key) if view_key else None
+    if center is None and view is not None and view[0] != sent["key"]:
+        center, zoom = view[1], view[2]  # another map: open it where the user was
     fresh = {"default": copy.deepcopy(sent["default"]), "center": center, "zoom": zoom}
-    return _FOLIUM.gridmap_wrapped(**{**sent, **fresh}), used  # the kept map is not changed
+    out = _FOLIUM.gridmap_wrapped(**{**sent, **fresh})  # the kept map is not changed
+    if view_key and out and out.get("center") and out.get("zoom"):
+        st.session_state[view_key] = (sent["key"], (out["center"]["lat"], out["center"]["lng"]),
+                                      out["zoom"])
+    return out, used
 
 
 class _FoliumSend(threading.local):

@@ -20,7 +20,7 @@ user = sh.require_login()
 conf = sh.settings()
 basemap = st.session_state.get("gm_map_basemap", conf["basemap"])
 st.subheader(sh.tr("nav.map"))
-K_VIEW = "gm_map_view"  # the map's last (center, zoom): filter changes keep the view
+K_VIEW = "gm_map_view"  # (map, center, zoom) the browser last showed: filter changes keep it
 
 
 def show_point(attrs: dict, names: dict) -> None:
@@ -77,17 +77,12 @@ def tile_map(bounds, center, zoom, found_grid, names) -> None:
 @st.fragment
 def layer_map(frames, shown, center, zoom, found_grid, names) -> None:
     """The street's layers drawn in the browser and the side panel; a click reruns only this."""
-    view = st.session_state.get(K_VIEW)
-    if center is None and view is not None:  # no search target: stay where the user was
-        center, zoom = view
     left, right = st.columns([3, 1])
-    with left:
+    with left:  # no search target: filter changes keep the view (K_VIEW)
         out, shown_basemap = sh.show_street_map(
             shown, key="gm_map", height=640, center=center, zoom=zoom, basemap=basemap,
-            returned_objects=["last_object_clicked", "last_clicked", "center", "zoom"])
-        if out and out.get("center") and out.get("zoom"):
-            st.session_state[K_VIEW] = ((out["center"]["lat"], out["center"]["lng"]),
-                                        out["zoom"])
+            returned_objects=["last_object_clicked", "last_clicked", "center", "zoom"],
+            view_key=K_VIEW)
         points = sum(len(shown[layer]) for layer in snapshot.POINT_LAYERS)
         st.caption(sh.tr("map.counts", grids=len(shown["grids"]), points=points))
     click = (out or {}).get("last_object_clicked") or (out or {}).get("last_clicked")
@@ -181,7 +176,7 @@ else:
             center, zoom = panels.search_view(found.bounds)
         else:
             st.info(sh.tr("map.search_none"))
-    shown = snapshot.filter_frames(
+    shown = sh.filter_frames(
         frames,
         communities=chosen_communities,
         workers=chosen_workers,

@@ -28,7 +28,7 @@ from gridmap.maps import street as street
 from gridmap.maps import styles as styles
 from gridmap.maps import tiles as tiles  # raster tile overlays for city-size stores
 from gridmap.maps.basemaps import BASEMAPS, basemap_needs_gcj
-from gridmap.maps.cache import MapCache
+from gridmap.maps.cache import FramesCache
 from gridmap.maps.issues import add_issue_layer
 from gridmap.maps.layers import (
     CANVAS_MIN_POINTS,
@@ -72,8 +72,8 @@ __all__ = [
     "SIMPLIFY_M",
     "STATUS_COLORS",
     "UNASSIGNED_COLOR",
+    "FramesCache",
     "LegendItem",
-    "MapCache",
     "add_check_layers",
     "add_communities",
     "add_grids",

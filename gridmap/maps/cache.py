@@ -1,10 +1,10 @@
-"""Drawn maps kept per the frames they draw, so that a click does not draw the map again.
+"""What was made of some frames (a drawn map), kept per the frames, so a click does not redo it.
 
 Drawing a street's map and rendering it to Leaflet's script takes most of a
 map page's rerun, and a click on the map reruns the page's map fragment with
-the very same frames. :class:`MapCache` keeps what was drawn per the *identity*
-of the frames (the objects, not their content) and the options it was drawn
-with:
+the very same frames. :class:`FramesCache` keeps what was made per the
+*identity* of the frames (the objects, not their content) and the options it
+was made with:
 
 - the frames come from caches kept per data version, day and the user's scope
   and role (:func:`gridmap.snapshot.visible_frames` behind the app's caches):
@@ -24,26 +24,28 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeVar
 
-__all__ = ["MapCache"]
+__all__ = ["FramesCache"]
 
 T = TypeVar("T")
 
 
-class MapCache:
-    """What was drawn of some frames (a rendered map), kept per the frames and the options.
+class FramesCache:
+    """What was made of some frames (a drawn map, filtered frames), kept per frames and options.
 
-    Shared between threads; while one thread draws an entry, another asking for
-    the same one waits for it instead of drawing it too.
+    Shared between threads; while one thread makes an entry, another asking for
+    the same one waits for it instead of making it too. Frames made by an entry
+    (filtered frames) are themselves new objects, kept as long as the entry: a
+    cache of drawn maps keyed by them hits while the entry is kept.
 
     Parameters
     ----------
-    max_maps
+    max_entries
         The most entries kept (least recently used dropped first).
 
     Examples
     --------
     >>> import pandas as pd
-    >>> cache, frames = MapCache(), {"grids": pd.DataFrame({"code": ["A1"]})}
+    >>> cache, frames = FramesCache(), {"grids": pd.DataFrame({"code": ["A1"]})}
     >>> cache.get(frames, ("zh",), lambda: "drawn once")
     'drawn once'
     >>> cache.get(frames, ("zh",), lambda: "not drawn again")
@@ -52,12 +54,12 @@ class MapCache:
     'other options'
     """
 
-    def __init__(self, max_maps: int = 16):
-        self.max_maps = max_maps
+    def __init__(self, max_entries: int = 16):
+        self.max_entries = max_entries
         self._items: OrderedDict[Hashable, tuple[tuple[Any, ...], Any]] = OrderedDict()
-        self._drawing: dict[Hashable, threading.Lock] = {}
+        self._making: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
-        self.draws = 0  # entries drawn (misses)
+        self.made = 0  # entries made (misses)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -75,37 +77,37 @@ class MapCache:
             self._items.move_to_end(key)
             return True, found[1]
 
-    def get(self, frames: Mapping[str, Any], options: Hashable, draw: Callable[[], T]) -> T:
-        """Return what ``draw()`` gave for these very frames and ``options``; draw it once.
+    def get(self, frames: Mapping[str, Any], options: Hashable, make: Callable[[], T]) -> T:
+        """Return what ``make()`` gave for these very frames and ``options``; make it once.
 
         Parameters
         ----------
         frames
-            Layer name -> frame, as drawn (the objects are the key: treat them as read-only).
+            Layer name -> frame (the objects are the key: treat them as read-only).
         options
-            Everything else the drawing depends on (language, basemap, settings, …).
-        draw
-            Draws the entry; an exception is passed on and nothing is kept.
+            Everything else ``make`` depends on (language, basemap, settings, filters, …).
+        make
+            Makes the entry; an exception is passed on and nothing is kept.
         """
         key = self.key(frames, options)
         found, value = self._kept(key)
         if found:
             return value
         with self._lock:
-            drawing = self._drawing.setdefault(key, threading.Lock())
+            making = self._making.setdefault(key, threading.Lock())
         try:
-            with drawing:
-                found, value = self._kept(key)  # drawn by another thread meanwhile
+            with making:
+                found, value = self._kept(key)  # made by another thread meanwhile
                 if found:
                     return value
-                value = draw()
+                value = make()
                 with self._lock:
-                    self.draws += 1
+                    self.made += 1
                     self._items[key] = (tuple(frames.values()), value)  # pins the ids
-                    while len(self._items) > self.max_maps:
+                    while len(self._items) > self.max_entries:
                         self._items.popitem(last=False)
                 return value
         finally:
             with self._lock:
-                if self._drawing.get(key) is drawing and not drawing.locked():
-                    del self._drawing[key]
+                if self._making.get(key) is making and not making.locked():
+                    del self._making[key]

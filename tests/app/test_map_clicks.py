@@ -39,12 +39,12 @@ def _sent(at: AppTest) -> dict:
     return json.loads(_street_map(at).proto.json_args)
 
 
-def _click(at: AppTest, lon: float, lat: float) -> AppTest:
+def _click(at: AppTest, lon: float, lat: float, *, center=None, zoom=None) -> AppTest:
     """What the browser sends when the map is clicked at (lon, lat): the component's new value."""
     key = _street_map(at).proto.id.rsplit("-", 1)[1]
     spot = {"lat": lat, "lng": lon}
     at.session_state[key] = {"last_object_clicked": spot, "last_clicked": spot,
-                             "center": None, "zoom": None}
+                             "center": center, "zoom": zoom}
     at.run()
     assert not at.exception
     return at
@@ -77,6 +77,28 @@ def test_a_click_shows_the_grid_panel_and_sends_the_same_map(app_url, app_store)
     _click(at, *_inside(other))
     assert any(other["code"] in text for text in _texts(at))
     assert _sent(at) == before
+
+
+def test_the_shown_map_keeps_the_users_view_and_a_new_map_opens_at_it(app_url, app_store):
+    grid = snapshot.load_frames(app_store)["grids"].iloc[4]
+    at = _map_page("viewer")
+    assert _sent(at)["center"] is None
+    view = {"lat": float(grid.geometry.centroid.y), "lng": float(grid.geometry.centroid.x)}
+    _click(at, *_inside(grid), center=view, zoom=18)
+    # the map the browser shows is not set back to a view it reported (that moved it,
+    # the browser reported the move, which reran the page, and so on for ever)
+    assert _sent(at)["center"] is None
+    at.run()
+    assert _sent(at)["center"] is None
+    community = sorted(app_store.read_layer("communities")["code"])[0]
+    at.multiselect(key="gm_f_comm").select(community).run()  # another map: where the user was
+    assert not at.exception
+    assert _sent(at)["center"] == [view["lat"], view["lng"]] and _sent(at)["zoom"] == 18
+    grids = app_store.read_layer("grids")
+    others = grids.loc[grids["community"] != community, "code"]
+    assert not [code for code in others if code in _sent(at)["script"]]
+    at.multiselect(key="gm_f_comm").unselect(community).run()  # the filter off: all again
+    assert all(code in _sent(at)["script"] for code in others)
 
 
 def test_after_a_write_the_map_and_the_panel_show_it(app_url, app_store):

@@ -1,4 +1,4 @@
-"""gridmap.maps.MapCache: drawn once per the very frames and options, held, bounded, shared."""
+"""gridmap.maps.FramesCache: drawn once per the very frames and options, held, bounded, shared."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import weakref
 import pandas as pd
 import pytest
 
-from gridmap.maps import MapCache
+from gridmap.maps import FramesCache
 
 
 def _frames(code: str = "A1") -> dict:
@@ -27,17 +27,17 @@ def _drawer(log: list):
 
 
 def test_the_same_frames_and_options_are_drawn_once():
-    cache, log = MapCache(), []
+    cache, log = FramesCache(), []
     draw = _drawer(log)
     frames = _frames()
     assert cache.get(frames, ("zh", "none"), draw(frames, "first")) == "first:A1"
     assert cache.get(frames, ("zh", "none"), draw(frames, "again")) == "first:A1"
     assert cache.get(dict(frames), ("zh", "none"), draw(frames, "same objects")) == "first:A1"
-    assert log == ["first"] and cache.draws == 1
+    assert log == ["first"] and cache.made == 1
 
 
 def test_other_frames_or_options_are_drawn_anew():
-    cache, log = MapCache(), []
+    cache, log = FramesCache(), []
     draw = _drawer(log)
     old, new = _frames("A1"), _frames("A1")  # equal content, other objects (a new version)
     cache.get(old, ("zh",), draw(old, "old"))
@@ -49,7 +49,7 @@ def test_other_frames_or_options_are_drawn_anew():
 
 
 def test_an_entry_holds_its_frames_so_their_ids_are_not_reused():
-    cache = MapCache()
+    cache = FramesCache()
     frames = _frames()
     ref = weakref.ref(frames["grids"])
     cache.get(frames, (), lambda: "drawn")
@@ -59,7 +59,7 @@ def test_an_entry_holds_its_frames_so_their_ids_are_not_reused():
 
 
 def test_the_least_recently_used_entry_is_dropped():
-    cache, log = MapCache(max_maps=2), []
+    cache, log = FramesCache(max_entries=2), []
     draw = _drawer(log)
     a, b, c = _frames("A"), _frames("B"), _frames("C")
     cache.get(a, (), draw(a, "a"))
@@ -73,7 +73,7 @@ def test_the_least_recently_used_entry_is_dropped():
 
 
 def test_a_failed_drawing_keeps_nothing():
-    cache, frames = MapCache(), _frames()
+    cache, frames = FramesCache(), _frames()
 
     def fail():
         raise ValueError("bad basemap")
@@ -85,7 +85,7 @@ def test_a_failed_drawing_keeps_nothing():
 
 
 def test_threads_asking_for_the_same_map_draw_it_once():
-    cache, frames, log = MapCache(), _frames(), []
+    cache, frames, log = FramesCache(), _frames(), []
 
     def slow():
         time.sleep(0.2)  # ordering only: the other threads ask while this one draws
