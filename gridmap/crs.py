@@ -657,8 +657,31 @@ def _lonlat_name(name: str) -> str:
 
 @lru_cache(maxsize=64)
 def _transformer(src: str, dst: str) -> pyproj.Transformer:
-    """Return a cached, thread-safe pyproj transformer with lon/lat (x/y) axis order."""
+    """Return a cached, thread-safe pyproj transformer with lon/lat (x/y) axis order.
+
+    Between WGS-84 and a CRS on the CGCS2000 datum (the Gauss–Krüger zones of
+    :func:`metric_crs`) the WGS-84 side is taken as CGCS2000 lon/lat (EPSG:4490):
+    gridmap treats the two as equal, and so does PROJ (its operation is a
+    "ballpark" offset of zero), so the coordinates are the same to the last bit;
+    PROJ then builds the transformer in a millisecond instead of searching its
+    database for datum shifts (a fifth of a second: the first area or distance
+    of a street, a grid panel's area, waited for it).
+    """
+    if src == "EPSG:4326" and _on_cgcs2000(dst):
+        src = "EPSG:4490"
+    elif dst == "EPSG:4326" and _on_cgcs2000(src):
+        dst = "EPSG:4490"
     return pyproj.Transformer.from_crs(src, dst, always_xy=True)
+
+
+def _on_cgcs2000(name: str) -> bool:
+    """Whether the CRS ``name`` (``EPSG:n``) is on the CGCS2000 datum (not CGCS2000 lon/lat)."""
+    try:
+        crs = pyproj.CRS.from_user_input(name)
+    except _PyprojCRSError:
+        return False
+    geodetic = crs.geodetic_crs
+    return crs.is_projected and geodetic is not None and geodetic.to_epsg() == 4490
 
 
 def _pyproj_transform(x: ArrayLike, y: ArrayLike, src: str, dst: str) -> Coords:

@@ -7,7 +7,9 @@ column schemas into inputs.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -423,14 +425,8 @@ def _reader(url: str, versions: tuple) -> snapshot.Reader:
     return _read_cache(url).reader(_store(url), dict(versions))
 
 
-#: What the grid panels read (the grids with their counts).
+#: What the grid panels of a store drawn from tiles read (the grids with their counts).
 _PANEL_READS = snapshot.frame_reads(["grids", *snapshot.POINT_LAYERS])
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _all_frames(url: str, versions: tuple, day: dt.date) -> dict:
-    return snapshot.load_frames(_store(url), on=day, layers=_PANEL_READS,
-                                read=_reader(url, versions))  # fmt: skip
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -443,6 +439,14 @@ def _user_frames(
                                    read=_reader(url, versions))  # fmt: skip
 
 
+def _frames_key(user: User, layers: Any) -> tuple:
+    """The key of :func:`_user_frames`: store, versions of the reads, day, layers, scope, role."""
+    role = "inspector" if auth.can(user, "see_phones") else "viewer"
+    wanted = tuple(snapshot.FRAME_LAYERS if layers is None else layers)
+    versions = data_version(snapshot.frame_reads(wanted, scoped=user.scope is not None))
+    return store_url(), versions, dt.date.today(), wanted, user.scope, role
+
+
 def visible_frames(user: User, layers: Any = None) -> dict:
     """The frames the user may see: ``layers`` (default all of ``snapshot.FRAME_LAYERS``).
 
@@ -452,34 +456,32 @@ def visible_frames(user: User, layers: Any = None) -> dict:
     after a write only the changed layers are read again. The frames are shared
     between sessions: treat them as read-only.
     """
-    role = "inspector" if auth.can(user, "see_phones") else "viewer"
-    wanted = tuple(snapshot.FRAME_LAYERS if layers is None else layers)
-    versions = data_version(snapshot.frame_reads(wanted, scoped=user.scope is not None))
-    return _user_frames(store_url(), versions, dt.date.today(), wanted, user.scope, role)
+    return _user_frames(*_frames_key(user, layers))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _grid_panel(
-    url: str, version: int, day: dt.date, code: str, scope: tuple[str, ...] | None, role: str
-) -> dict:
+    url: str, versions: tuple, day: dt.date, layers: tuple[str, ...],
+    scope: tuple[str, ...] | None, role: str, code: str, _frames: Mapping[str, Any],
+) -> dict:  # fmt: skip
     user = User("cache", auth.UserRole(role), scope)
-    frames = _all_frames(url, version, day)
-    return panels.grid_panel(_store(url), code, user=user, on=day, frames=frames)
+    return panels.grid_panel(_store(url), code, user=user, on=day, frames=_frames)
 
 
 def grid_panel(user: User, code: str) -> dict:
-    """The side panel of one grid (cached per data version; read from the store by its code).
+    """The side panel of one grid (cached per data version, scope and role).
 
     On a store drawn from tiles the panel reads only its grid from the store
     (:func:`gridmap.maps.panels.grid_panel` without frames); below the threshold
-    it uses the frames the map already loaded.
+    it uses the frames the map page draws (``visible_frames(user, MAP_LAYERS)``,
+    already loaded), so a click reads nothing more.
     """
-    role = "inspector" if auth.can(user, "see_phones") else "viewer"
-    version = data_version(_PANEL_READS)
     if tile_mode():
-        return _grid_panel_of_store(store_url(), version, dt.date.today(), code,
-                                    user.scope, role)
-    return _grid_panel(store_url(), version, dt.date.today(), code, user.scope, role)
+        role = "inspector" if auth.can(user, "see_phones") else "viewer"
+        return _grid_panel_of_store(store_url(), data_version(_PANEL_READS), dt.date.today(),
+                                    code, user.scope, role)
+    key = _frames_key(user, snapshot.MAP_LAYERS)
+    return _grid_panel(*key, code, _frames=_user_frames(*key))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -650,10 +652,26 @@ def street_map(
     ``tile_version``, ``bounds``); the threshold is the ``map_tile_threshold`` setting.
     ``picking``: a map to pick a position on (gridmap.maps.street_map).
     """
-    conf = settings()
-    basemap = basemap or conf["basemap"]
+    fmap, basemap, warning = _draw_street_map(frames, basemap=basemap, reference=reference,
+                                              picking=picking, tiles=_tile_args(tiles))
+    if warning:
+        st.warning(warning)
+    return fmap, basemap
+
+
+def _tile_args(tiles: dict[str, Any]) -> dict[str, Any]:
     tiles.setdefault("tile_threshold", tile_threshold())
     tiles.setdefault("tile_version", map_tiles.tile_versions(get_store()))
+    return tiles
+
+
+def _draw_street_map(
+    frames: Mapping[str, Any], *, basemap: str | None, reference: tuple[str, ...],
+    picking: bool, tiles: dict[str, Any],
+) -> tuple[Any, str, str | None]:  # fmt: skip
+    """(map, basemap used, the warning of a basemap that fell back to none, or None)."""
+    conf = settings()
+    basemap = basemap or conf["basemap"]
     try:
         fmap = maps.street_map(
             frames,
@@ -666,11 +684,130 @@ def street_map(
             **tiles,
         )
     except GridmapError as exc:
-        st.warning(tr("map.basemap_failed", message=err_text(exc)))
-        basemap = "none"
         fmap = maps.street_map(frames, lang=lang(), reference=reference, picking=picking,
                                **tiles)
-    return fmap, basemap
+        return fmap, "none", tr("map.basemap_failed", message=err_text(exc))
+    return fmap, basemap, None
+
+
+@st.cache_resource(show_spinner=False)
+def _drawn_maps() -> maps.FramesCache:
+    return maps.FramesCache(max_entries=16)
+
+
+@st.cache_resource(show_spinner=False)
+def _filtered() -> maps.FramesCache:
+    return maps.FramesCache(max_entries=32)
+
+
+def filter_frames(frames: Mapping[str, Any], **filters: Any) -> dict:
+    """:func:`gridmap.snapshot.filter_frames`, the same frames out for the same frames and filters.
+
+    So a rerun with unchanged filters (a search, the basemap) draws with frames
+    :func:`show_street_map` has already drawn, and its kept map is sent again.
+    """
+    key = tuple((name, tuple(v) if isinstance(v, list | tuple) else v)
+                for name, v in sorted(filters.items()))
+    return _filtered().get(frames, key, lambda: snapshot.filter_frames(frames, **filters))
+
+
+def show_street_map(
+    frames: Mapping[str, Any],
+    *,
+    key: str,
+    height: int,
+    returned_objects: list[str],
+    center: Any = None,
+    zoom: int | None = None,
+    basemap: str | None = None,
+    view_key: str | None = None,
+    **tiles: Any,
+) -> tuple[dict | None, str]:
+    """Show :func:`street_map` of ``frames`` (st_folium); (what st_folium returned, basemap used).
+
+    Drawing the map and rendering it for the browser is done once and kept
+    (:class:`gridmap.maps.FramesCache`) per the frames, which the caches above hand
+    out per data version, day, scope and role (:func:`filter_frames` per filters),
+    and per everything else the drawing reads (language, basemap, settings, tile
+    arguments, the st_folium arguments): a click, which reruns the map's fragment
+    with the same frames, sends the kept map again without drawing it. ``center``
+    and ``zoom`` move the shown map (streamlit-folium keeps it, only sets its view).
+
+    ``view_key``: a session-state key keeping the view the browser last reported
+    (``center`` and ``zoom`` must then be in ``returned_objects``). Another map
+    (the filters changed) opens at that view; the same map is left where the user
+    has it: setting it back to a view reported one rerun earlier would move it,
+    which the browser reports, which reruns, and so on for ever.
+    """
+    tiles, conf = _tile_args(tiles), settings()
+    options = (key, height, tuple(returned_objects), basemap or conf["basemap"], lang(),
+               repr(sorted(conf.items())), repr(sorted(tiles.items())))
+
+    def draw() -> tuple[dict, str, str | None]:
+        fmap, used, warning = _draw_street_map(frames, basemap=basemap, reference=("roads",),
+                                               picking=False, tiles=tiles)
+        return _folium_sent(fmap, key=key, height=height, returned_objects=returned_objects), \
+            used, warning
+
+    sent, used, warning = _drawn_maps().get(frames, options, draw)
+    if warning:
+        st.warning(warning)
+    view = st.session_state.get(view_key) if view_key else None
+    if center is None and view is not None and view[0] != sent["key"]:
+        center, zoom = view[1], view[2]  # another map: open it where the user was
+    fresh = {"default": copy.deepcopy(sent["default"]), "center": center, "zoom": zoom}
+    out = _FOLIUM.gridmap_wrapped(**{**sent, **fresh})  # the kept map is not changed
+    if view_key and out and out.get("center") and out.get("zoom"):
+        st.session_state[view_key] = (sent["key"], (out["center"]["lat"], out["center"]["lng"]),
+                                      out["zoom"])
+    return out, used
+
+
+class _FoliumSend(threading.local):
+    """streamlit-folium's component call, which can keep what st_folium sends instead.
+
+    st_folium renders the map to Leaflet's script on every call; :func:`_folium_sent`
+    runs it once with ``keep`` set to get the component's arguments, which
+    :func:`show_street_map` then sends as they are. Every other st_folium call
+    goes through unchanged.
+    """
+
+    keep: dict | None = None
+
+    def __init__(self, component: Callable) -> None:
+        self.gridmap_wrapped = component
+
+    def __call__(self, **kwargs: Any) -> Any:
+        if self.keep is not None:
+            self.keep.update(kwargs)
+            return None
+        return self.gridmap_wrapped(**kwargs)
+
+
+def _install_folium_send() -> _FoliumSend:
+    import streamlit_folium
+
+    component = streamlit_folium._component_func
+    # this module loaded again (Streamlit reloads a changed file): wrap the component once
+    send = _FoliumSend(getattr(component, "gridmap_wrapped", component))
+    streamlit_folium._component_func = send
+    return send
+
+
+_FOLIUM = _install_folium_send()
+
+
+def _folium_sent(fmap: Any, *, key: str, height: int, returned_objects: list[str]) -> dict:
+    """The arguments ``st_folium(fmap, ...)`` gives streamlit-folium's component."""
+    from streamlit_folium import st_folium
+
+    _FOLIUM.keep = sent = {}
+    try:
+        st_folium(fmap, key=key, height=height, use_container_width=True,
+                  returned_objects=returned_objects)
+    finally:
+        _FOLIUM.keep = None
+    return sent
 
 
 def pick_location(

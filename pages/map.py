@@ -11,7 +11,6 @@ filters, and both share the point and grid panels and the basemap choice.
 """
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from gridmap import maps, snapshot, tiles
 from gridmap.maps import panels
@@ -21,7 +20,7 @@ user = sh.require_login()
 conf = sh.settings()
 basemap = st.session_state.get("gm_map_basemap", conf["basemap"])
 st.subheader(sh.tr("nav.map"))
-K_VIEW = "gm_map_view"  # the map's last (center, zoom): filter changes keep the view
+K_VIEW = "gm_map_view"  # (map, center, zoom) the browser last showed: filter changes keep it
 
 
 def show_point(attrs: dict, names: dict) -> None:
@@ -45,12 +44,11 @@ def show_grid(code: str) -> None:
 @st.fragment
 def tile_map(bounds, center, zoom, found_grid, names) -> None:
     """The city map drawn from tiles and its side panel; a click asks the store what is there."""
-    fmap, shown_basemap = sh.street_map({}, basemap=basemap, n_features=sh.map_size(),
-                                        bounds=bounds)
     left, right = st.columns([3, 1])
     with left:
-        out = st_folium(fmap, key="gm_map_tiles", height=640, use_container_width=True,
-                        returned_objects=["last_clicked", "zoom"], center=center, zoom=zoom)
+        out, shown_basemap = sh.show_street_map(
+            {}, key="gm_map_tiles", height=640, returned_objects=["last_clicked", "zoom"],
+            center=center, zoom=zoom, basemap=basemap, n_features=sh.map_size(), bounds=bounds)
     click = (out or {}).get("last_clicked")
     click_wgs = (maps.display_to_wgs84(click["lng"], click["lat"], basemap=shown_basemap)
                  if click else None)
@@ -79,19 +77,12 @@ def tile_map(bounds, center, zoom, found_grid, names) -> None:
 @st.fragment
 def layer_map(frames, shown, center, zoom, found_grid, names) -> None:
     """The street's layers drawn in the browser and the side panel; a click reruns only this."""
-    fmap, shown_basemap = sh.street_map(shown, basemap=basemap)
-    view = st.session_state.get(K_VIEW)
-    if center is None and view is not None:  # no search target: stay where the user was
-        center, zoom = view
     left, right = st.columns([3, 1])
-    with left:
-        out = st_folium(fmap, key="gm_map", height=640, use_container_width=True,
-                        returned_objects=["last_object_clicked", "last_clicked", "center",
-                                          "zoom"],
-                        center=center, zoom=zoom)
-        if out and out.get("center") and out.get("zoom"):
-            st.session_state[K_VIEW] = ((out["center"]["lat"], out["center"]["lng"]),
-                                        out["zoom"])
+    with left:  # no search target: filter changes keep the view (K_VIEW)
+        out, shown_basemap = sh.show_street_map(
+            shown, key="gm_map", height=640, center=center, zoom=zoom, basemap=basemap,
+            returned_objects=["last_object_clicked", "last_clicked", "center", "zoom"],
+            view_key=K_VIEW)
         points = sum(len(shown[layer]) for layer in snapshot.POINT_LAYERS)
         st.caption(sh.tr("map.counts", grids=len(shown["grids"]), points=points))
     click = (out or {}).get("last_object_clicked") or (out or {}).get("last_clicked")
@@ -185,7 +176,7 @@ else:
             center, zoom = panels.search_view(found.bounds)
         else:
             st.info(sh.tr("map.search_none"))
-    shown = snapshot.filter_frames(
+    shown = sh.filter_frames(
         frames,
         communities=chosen_communities,
         workers=chosen_workers,

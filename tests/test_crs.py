@@ -459,6 +459,23 @@ def test_a_100_m_offset_measures_100_m_in_the_metric_crs():
     assert back.geometry.iloc[1].y == pytest.approx(lat1, abs=1e-9)
 
 
+@pytest.mark.parametrize("epsg", [4549, 4547, 4526, 32650])  # Gauss–Krüger zones, and UTM
+def test_to_metric_and_back_equal_proj_to_the_last_bit(epsg):
+    # gridmap builds a Gauss–Krüger transformer from CGCS2000 lon/lat (PROJ's own way from
+    # WGS-84 is a zero "ballpark" shift): the coordinates must be PROJ's, bit for bit
+    rng = np.random.default_rng(7)
+    lon0 = pyproj.CRS.from_epsg(epsg).coordinate_operation.params[1].value  # central meridian
+    lon, lat = lon0 + rng.uniform(-1.4, 1.4, 200), rng.uniform(18, 52, 200)
+    layer = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    metric = crs.to_metric(layer, crs=epsg)
+    proj = pyproj.Transformer.from_crs(4326, epsg, always_xy=True)
+    x, y = proj.transform(lon, lat)
+    assert np.array_equal(metric.geometry.x, x) and np.array_equal(metric.geometry.y, y)
+    back = crs.to_wgs84(metric)
+    bx, by = pyproj.Transformer.from_crs(epsg, 4326, always_xy=True).transform(x, y)
+    assert np.array_equal(back.geometry.x, bx) and np.array_equal(back.geometry.y, by)
+
+
 def test_to_metric_checks_its_input():
     layer = gpd.GeoDataFrame(geometry=[Point(120.2, 30.25)], crs=4326)
     assert crs.to_metric(layer, crs=4547).crs.to_epsg() == 4547

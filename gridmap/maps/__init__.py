@@ -10,6 +10,7 @@
 ``street``    the street map of a snapshot (:mod:`gridmap.snapshot`) and check layers
 ``issues``    the case layer, coloured by status
 ``panels``    what a click on the map shows: the grid or point under it and its side panel
+``cache``     drawn maps kept per the frames they draw, so a click does not draw again
 
 The common calls are re-exported here: ``gridmap.maps.add_grids(m, grids_gdf)``.
 """
@@ -17,6 +18,7 @@ The common calls are re-exported here: ``gridmap.maps.add_grids(m, grids_gdf)``.
 from __future__ import annotations
 
 from gridmap.maps import basemaps as basemaps
+from gridmap.maps import cache as cache
 from gridmap.maps import issues as issues
 from gridmap.maps import layers as layers
 from gridmap.maps import leaflet as leaflet
@@ -26,6 +28,7 @@ from gridmap.maps import street as street
 from gridmap.maps import styles as styles
 from gridmap.maps import tiles as tiles  # raster tile overlays for city-size stores
 from gridmap.maps.basemaps import BASEMAPS, basemap_needs_gcj
+from gridmap.maps.cache import FramesCache
 from gridmap.maps.issues import add_issue_layer
 from gridmap.maps.layers import (
     CANVAS_MIN_POINTS,
@@ -69,6 +72,7 @@ __all__ = [
     "SIMPLIFY_M",
     "STATUS_COLORS",
     "UNASSIGNED_COLOR",
+    "FramesCache",
     "LegendItem",
     "add_check_layers",
     "add_communities",
@@ -81,6 +85,7 @@ __all__ = [
     "add_polygons",
     "basemap_needs_gcj",
     "basemaps",
+    "cache",
     "display_to_wgs84",
     "escape_text",
     "issues",

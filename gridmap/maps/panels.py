@@ -226,7 +226,7 @@ def grid_panel(
     if frames is None:
         return _grid_panel_from_store(store, grid_code, user=user, day=day)
     grids = frames["grids"]
-    rows = grids[grids["code"] == grid_code]
+    rows = grids.iloc[np.flatnonzero((grids["code"] == grid_code).to_numpy())]
     if rows.empty:
         if grid_code in set(store.read_layer("grids")["code"]):
             raise PermissionDenied.keyed("maps.grid_out_of_scope", grid=grid_code,
@@ -243,19 +243,17 @@ def grid_panel(
     open_issues: list[dict[str, Any]] = []
     for layer in POINT_LAYERS:
         points = frames[layer]
-        here = points[points["grid"] == grid_code] if "grid" in points else points.iloc[0:0]
+        here = ((points["grid"] == grid_code).to_numpy(dtype=bool) if "grid" in points
+                else np.zeros(len(points), dtype=bool))  # masks: no frame is copied
         if layer == "issues":
-            here = here[~here["status"].isin(CLOSED_ISSUE_STATUSES)]
+            here = here & ~points["status"].isin(CLOSED_ISSUE_STATUSES).to_numpy(dtype=bool)
+            shown = points.loc[here, ["code", "category", "status", "reported_at"]]
             open_issues = [
-                {
-                    "code": r["code"],
-                    "category": r["category"],
-                    "status": r["status"],
-                    "reported_at": r["reported_at"],
-                }
-                for _, r in here.sort_values("reported_at").iterrows()
+                {"code": r["code"], "category": r["category"], "status": r["status"],
+                 "reported_at": r["reported_at"]}
+                for _, r in shown.sort_values("reported_at").iterrows()
             ]
-        counts[layer] = len(here)
+        counts[layer] = int(here.sum())
 
     def _number(value: Any) -> int | None:
         return None if value is None or pd.isna(value) else int(value)
