@@ -14,6 +14,7 @@ import streamlit as st
 
 from gridmap import maps, snapshot, tiles
 from gridmap.maps import panels
+from pages import _mapview as mapview
 from pages import _shared as sh
 
 user = sh.require_login()
@@ -46,7 +47,7 @@ def tile_map(bounds, center, zoom, found_grid, names) -> None:
     """The city map drawn from tiles and its side panel; a click asks the store what is there."""
     left, right = st.columns([3, 1])
     with left:
-        out, shown_basemap = sh.show_street_map(
+        out, shown_basemap = mapview.show_street_map(
             {}, key="gm_map_tiles", height=640, returned_objects=["last_clicked", "zoom"],
             center=center, zoom=zoom, basemap=basemap, n_features=sh.map_size(), bounds=bounds)
     click = (out or {}).get("last_clicked")
@@ -79,7 +80,7 @@ def layer_map(frames, shown, center, zoom, found_grid, names) -> None:
     """The street's layers drawn in the browser and the side panel; a click reruns only this."""
     left, right = st.columns([3, 1])
     with left:  # no search target: filter changes keep the view (K_VIEW)
-        out, shown_basemap = sh.show_street_map(
+        out, shown_basemap = mapview.show_street_map(
             shown, key="gm_map", height=640, center=center, zoom=zoom, basemap=basemap,
             returned_objects=["last_object_clicked", "last_clicked", "center", "zoom"],
             view_key=K_VIEW)
@@ -176,7 +177,7 @@ else:
             center, zoom = panels.search_view(found.bounds)
         else:
             st.info(sh.tr("map.search_none"))
-    shown = sh.filter_frames(
+    shown = mapview.filter_frames(
         frames,
         communities=chosen_communities,
         workers=chosen_workers,

@@ -1,7 +1,7 @@
 """The map page keeps its drawn map between reruns: a click shows the panel, writes and scope hold.
 
 The street map is drawn and rendered once per frames (cached per data version,
-day, scope and role) and options (``pages._shared.show_street_map``); these
+day, scope and role) and options (``pages._mapview.show_street_map``); these
 tests check what a user sees: the map a click reruns with, the panel, the map
 after a write, and a scoped user's map after a wider one was kept.
 """
@@ -159,10 +159,11 @@ sys.path.insert(0, {str(ROOT)!r})
 from streamlit_folium import st_folium
 from gridmap import auth, snapshot
 from gridmap.model import UserRole
+from pages import _mapview as mapview
 from pages import _shared as sh
 
 frames = sh.visible_frames(auth.User("admin", UserRole.ADMIN, None), snapshot.MAP_LAYERS)
-sh.show_street_map(frames, key="kept", height=500, returned_objects=["last_clicked"])
+mapview.show_street_map(frames, key="kept", height=500, returned_objects=["last_clicked"])
 fmap, _ = sh.street_map(frames)
 st_folium(fmap, key="plain", height=500, use_container_width=True,
           returned_objects=["last_clicked"])
