@@ -11,29 +11,20 @@ Never run ``playwright install``: the browser is the system's /usr/bin/chromium.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
 import pytest
 import shapely
+from appserver import CHROMIUM, ROOT, need_chromium, serving
 
 from gridmap import snapshot
 from gridmap.store import open_store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "browser-test-pw-1"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 CHROMIUM_ARGS = [
@@ -42,55 +33,13 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            msg = f"gridmap serve exited with code {proc.returncode}"
-            raise RuntimeError(msg)
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # localhost only
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    msg = f"the app did not answer at {url} within {timeout_s} s"
-    raise TimeoutError(msg)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
+    need_chromium()
     folder = tmp_path_factory.mktemp("served")
     url = f"sqlite:///{folder / 'store.sqlite'}"
-    port = _free_port()
-    env = dict(os.environ, GRIDMAP_CONFIG=str(folder / "gridmap.toml"), GRIDMAP_DB=url)
-    log = (folder / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gridmap", "serve", "--db", url, "--port", str(port),
-         "--admin-password", PASSWORD],
-        stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=ROOT,
-    )  # fmt: skip
-    try:
-        _wait_healthy(f"http://localhost:{port}/_stcore/health", proc)
-        yield {"url": f"http://localhost:{port}/", "db": url, "folder": folder}
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
+    with serving(folder, url, "--db", url, "--admin-password", PASSWORD) as base:
+        yield {"url": base, "db": url, "folder": folder}
 
 
 def _click_target(db_url: str) -> tuple[str, float, float]:

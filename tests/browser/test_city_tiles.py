@@ -10,10 +10,7 @@ features drawn in them, and that a click on a grid shows that grid's panel.
 from __future__ import annotations
 
 import io
-import os
 import shutil
-import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +23,8 @@ import shapely
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_browser import CHROMIUM, OFFLINE_ARGS, ROOT, _free_port, _wait_healthy
+from appserver import CHROMIUM, ROOT, need_chromium, serving
+from test_browser import OFFLINE_ARGS
 
 from gridmap.store import open_store
 
@@ -74,33 +72,13 @@ def _build(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
+    need_chromium()
     folder = tmp_path_factory.mktemp("city")
     url = f"sqlite:///{folder / 'store.sqlite'}"
     _build(url)
     (folder / "gridmap.toml").write_text("[settings]\nmap_tile_threshold = 1000\n")
-    port = _free_port()
-    env = dict(os.environ, GRIDMAP_CONFIG=str(folder / "gridmap.toml"), GRIDMAP_DB=url)
-    log = (folder / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gridmap", "serve", "--db", url, "--port", str(port),
-         "--no-demo", "--admin-password", PASSWORD],
-        stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=ROOT,
-    )  # fmt: skip
-    try:
-        _wait_healthy(f"http://localhost:{port}/_stcore/health", proc)
-        yield {"url": f"http://localhost:{port}/", "db": url}
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
+    with serving(folder, url, "--db", url, "--no-demo", "--admin-password", PASSWORD) as base:
+        yield {"url": base, "db": url}
 
 
 def test_a_city_store_is_drawn_from_tiles_and_a_click_shows_the_grid(city, tmp_path):

@@ -12,13 +12,8 @@ visible as the literal text it is.
 from __future__ import annotations
 
 import http.server
-import os
-import signal
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -26,14 +21,8 @@ from gridmap import auth
 from gridmap.importing import import_demo
 from gridmap.records import points
 from gridmap.store import open_store
-from tests.browser.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    ROOT,
-    _click_target,
-    _free_port,
-    _wait_healthy,
-)
+from tests.browser.appserver import CHROMIUM, need_chromium, serving
+from tests.browser.test_browser import CHROMIUM_ARGS, _click_target
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -72,9 +61,7 @@ def _payload(port: int, n: int) -> str:
 
 @pytest.fixture(scope="module")
 def payload_server(tmp_path_factory, counter) -> Iterator[dict]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
+    need_chromium()
     folder = tmp_path_factory.mktemp("markup")
     url = f"sqlite:///{folder / 'store.sqlite'}"
     store = open_store(url)
@@ -94,26 +81,9 @@ def payload_server(tmp_path_factory, counter) -> Iterator[dict]:
                                 version=int(row["version"]))
     finally:
         store.close()
-    app_port = _free_port()
-    env = dict(os.environ, GRIDMAP_CONFIG=str(folder / "gridmap.toml"), GRIDMAP_DB=url,
-               GRIDMAP_ADMIN_PASSWORD=PASSWORD, XDG_DATA_HOME=str(folder / "data"))
-    log = (folder / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gridmap", "serve", "--no-demo", "--port", str(app_port)],
-        stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=ROOT,
-    )  # fmt: skip
-    try:
-        _wait_healthy(f"http://localhost:{app_port}/_stcore/health", proc)
-        yield {"url": f"http://localhost:{app_port}/", "db": url}
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
+    env = {"GRIDMAP_ADMIN_PASSWORD": PASSWORD, "XDG_DATA_HOME": str(folder / "data")}
+    with serving(folder, url, "--no-demo", env=env) as base:
+        yield {"url": base, "db": url}
 
 
 _LIVE_ELEMENTS = """(port) => [...document.querySelectorAll('img[src], a[href], [srcset]')]
