@@ -19,7 +19,6 @@ import asyncio
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,17 +26,12 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from gridmap.bench._process import free_port
 from gridmap.web.memory import rss_mb
 
 __all__ = ["measure_sessions"]
 
 _PASSWORD = "bench-sessions-pw-1"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _request(port: int, method: str, path: str, **kw: object) -> tuple[int, dict, bytes]:
@@ -107,7 +101,7 @@ def measure_sessions(n: int = 50, *, ttl_s: int = 2, settle_s: float = 10.0) -> 
         import_demo(store)
         auth.create_user(store, "admin", _PASSWORD, role="admin")
         store.close()
-        port = _free_port()
+        port = free_port()
         env = dict(os.environ, GRIDMAP_CONFIG=str(folder / "gridmap.toml"), GRIDMAP_DB=db,
                    STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL=str(ttl_s))
         log = (folder / "serve.log").open("w")

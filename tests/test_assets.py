@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from gridmap.assets import (
     markercluster_links,
     offline_links,
 )
+from gridmap.bench._process import free_port
 
 
 def _all_links(base_url: str = STATIC_URL) -> list[tuple[str, str]]:
@@ -148,12 +148,6 @@ def test_install_static_reports_unwritable_folder(tmp_path):
 # --- Streamlit really serves the copies (and not symlinks into site-packages) -------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str) -> tuple[int, bytes, str]:
     try:
         with urllib.request.urlopen(url, timeout=5) as r:
@@ -176,7 +170,7 @@ def test_streamlit_serves_installed_assets(tmp_path):
         link.symlink_to(asset_dirs()["leaflet"], target_is_directory=True)
     except OSError:
         link = None
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",

@@ -14,12 +14,7 @@ from pathlib import Path
 import pytest
 
 from gridmap import server
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from gridmap.bench._process import free_port
 
 
 def _port_open(port: int) -> bool:
@@ -76,7 +71,7 @@ def _process_tree(pid: int) -> list[int]:
 
 @pytest.mark.slow
 def test_serve_prints_login_and_stops_on_sigterm(tmp_path):
-    port = _free_port()
+    port = free_port()
     db = f"sqlite:///{tmp_path / 's.sqlite'}"
     log = tmp_path / "serve.log"
     env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"))  # the password file
@@ -110,7 +105,7 @@ def test_serve_prints_login_and_stops_on_sigterm(tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
 def test_serve_keeps_the_admin_password_off_every_command_line(tmp_path):
-    port = _free_port()
+    port = free_port()
     db = f"sqlite:///{tmp_path / 's.sqlite'}"
     log = tmp_path / "serve.log"
     password = "cmdline-secret-2026"

@@ -25,12 +25,9 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,6 +38,7 @@ import numpy as np
 import shapely
 
 from gridmap.bench import Figure
+from gridmap.bench._process import free_port, stop_group, wait_healthy
 
 __all__ = [
     "CHROMIUM",
@@ -158,12 +156,6 @@ def build_store(path: Path, city: Mapping[str, gpd.GeoDataFrame]) -> str:
     return url
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serve(url: str, folder: Path, *, workers: int = 1, threshold: int | None = None,
           timeout_s: float = 180) -> Iterator[dict]:
@@ -176,7 +168,7 @@ def serve(url: str, folder: Path, *, workers: int = 1, threshold: int | None = N
     conf.write_text("[settings]\n" + (f"map_tile_threshold = {threshold}\n" if threshold else ""),
                     encoding="utf-8")
     password = secrets.token_urlsafe(12)
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, GRIDMAP_CONFIG=str(conf), GRIDMAP_DB=url,
                GRIDMAP_ADMIN_PASSWORD=password)
     log = (folder / f"serve-{port}.log").open("w")
@@ -185,30 +177,12 @@ def serve(url: str, folder: Path, *, workers: int = 1, threshold: int | None = N
          "--no-demo", "--workers", str(workers)],
         stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=_ROOT)
     try:
-        health = f"http://localhost:{port}/_stcore/health"
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if proc.poll() is not None:
-                msg = f"gridmap serve exited with code {proc.returncode} (log: {log.name})"
-                raise RuntimeError(msg)
-            try:
-                with urllib.request.urlopen(health, timeout=2) as response:  # localhost only
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"the app did not answer at {health}") from None
-                time.sleep(0.5)
+        wait_healthy(f"http://localhost:{port}/_stcore/health", proc, timeout_s=timeout_s,
+                     log=Path(log.name))
         yield {"url": f"http://localhost:{port}/", "password": password, "db": url,
                "config": str(conf)}
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_group(proc)
         log.close()
 
 

@@ -9,17 +9,15 @@ SIGKILL) when the fixture ends.
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from gridmap.bench._process import free_port, stop_group, wait_healthy
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,30 +28,6 @@ def need_chromium() -> None:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
     pytest.importorskip("playwright.sync_api")
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 90) -> None:
-    """Wait until ``url`` answers 200; fail if the server exits or the time runs out."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            msg = f"gridmap serve exited with code {proc.returncode}"
-            raise RuntimeError(msg)
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # localhost only
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    msg = f"the app did not answer at {url} within {timeout_s} s"
-    raise TimeoutError(msg)
 
 
 @contextmanager
@@ -73,13 +47,8 @@ def serving(folder: Path, url: str, *args: str,
             stdout=log, stderr=subprocess.STDOUT, env=environ, start_new_session=True, cwd=ROOT,
         )  # fmt: skip
         try:
-            wait_healthy(f"http://localhost:{port}/_stcore/health", proc)
+            wait_healthy(f"http://localhost:{port}/_stcore/health", proc,
+                         log=folder / "serve.log")
             yield f"http://localhost:{port}/"
         finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
+            stop_group(proc)

@@ -25,7 +25,6 @@ import datetime as dt
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -40,6 +39,7 @@ import shapely
 from sqlalchemy import event, insert, inspect, text
 
 from gridmap import auth, cli
+from gridmap.bench._process import free_port
 from gridmap.errors import StoreError
 from gridmap.store import Store, open_store, schema
 
@@ -124,12 +124,6 @@ def _sqlite_writing(path: Path) -> bool:
         return "locked" in str(err)
     finally:
         con.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # --- 2a: SIGKILL in the middle of a large import ------------------------------------------
@@ -221,7 +215,7 @@ class _Cluster:
         versions = sorted(Path("/etc/postgresql").iterdir(), key=lambda p: float(p.name))
         self.version = versions[-1].name
         self.name = f"gmfault{os.getpid()}"
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def ctl(self, action: str) -> None:

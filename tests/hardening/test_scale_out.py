@@ -14,13 +14,9 @@
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import textwrap
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -29,6 +25,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from gridmap import auth, snapshot
+from gridmap.bench._process import free_port, stop_group, wait_healthy
 from gridmap.errors import ConflictError
 from gridmap.importing import import_demo
 from gridmap.store import Store, open_store
@@ -39,12 +36,6 @@ PASSWORD = "scale-out-pw-1"
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _second_store(store: Store) -> Store:
@@ -381,32 +372,6 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            msg = f"gridmap serve exited with code {proc.returncode}: {log.read_text()[-2000:]}"
-            raise AssertionError(msg)
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # 127.0.0.1 only
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    msg = f"the app did not answer at {url} within {timeout_s} s: {log.read_text()[-2000:]}"
-    raise AssertionError(msg)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 @pytest.fixture
 def two_apps(postgis_server, tmp_path: Path) -> Iterator[dict]:
     """Two ``gridmap serve`` processes started at once on one fresh PostGIS database."""
@@ -416,7 +381,7 @@ def two_apps(postgis_server, tmp_path: Path) -> Iterator[dict]:
     apps, logs = [], []
     try:
         for i in range(2):
-            port = _free_port()
+            port = free_port()
             log = tmp_path / f"serve{i}.log"
             logs.append(log.open("w"))
             proc = subprocess.Popen(
@@ -427,12 +392,12 @@ def two_apps(postgis_server, tmp_path: Path) -> Iterator[dict]:
             )  # fmt: skip
             apps.append({"proc": proc, "port": port, "log": log})
         for app in apps:
-            _wait_healthy(f"http://127.0.0.1:{app['port']}/_stcore/health", app["proc"],
-                          app["log"])  # fmt: skip
+            wait_healthy(f"http://127.0.0.1:{app['port']}/_stcore/health", app["proc"],
+                         timeout_s=120, log=Path(app["log"].name))
         yield {"url": url, "apps": apps}
     finally:
         for app in apps:
-            _stop(app["proc"])
+            stop_group(app["proc"])
         for log in logs:
             log.close()
         postgis_server.release(database)

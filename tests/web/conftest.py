@@ -15,7 +15,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,15 +26,11 @@ from typing import Any
 
 import pytest
 
+from gridmap.bench._process import free_port
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 MAX_BODY = 64 * 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -88,7 +83,7 @@ class ApiClient:
 
 
 def _start(url: str, tmp: Path, *, max_body: int = MAX_BODY) -> ApiClient:
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ)
     env.update({
         "GRIDMAP_DB": url,

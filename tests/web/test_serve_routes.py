@@ -9,7 +9,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,16 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from gridmap.bench._process import free_port
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "serve-test-pw-1"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _request(port: int, method: str, path: str, *, body: str | None = None,
@@ -46,7 +41,7 @@ class Served:
     """One ``python -m gridmap serve`` process."""
 
     def __init__(self, db: str, folder: Path, *extra: str) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.folder = folder
         self.log = (folder / f"serve-{self.port}.log").open("w")
         env = dict(os.environ, GRIDMAP_CONFIG=str(folder / "gridmap.toml"), GRIDMAP_DB=db)
