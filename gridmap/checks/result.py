@@ -256,11 +256,6 @@ def _optional_float(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
-def _round_or_none(values: np.ndarray) -> list[float | None]:
-    """Return floats as JSON data the way :func:`_jsonable` does: 3 decimals, None for NaN/inf."""
-    return [round(v, 3) if math.isfinite(v) else None for v in values.tolist()]
-
-
 @dataclass(eq=False)
 class FailureTable:
     """The failures of one rule as columns: one array per field, one row per failure.
@@ -429,52 +424,14 @@ class FailureTable:
                 out.append(template)
         return out
 
-    def detail_rows(self) -> list[dict[str, Any]]:
-        """Return each row's details as JSON data."""
-        n = len(self)
-        rows: list[dict[str, Any]] = [{} for _ in range(n)]
-        for name, col in self.details.items():
-            for row, value in zip(rows, col.tolist(), strict=True):
-                if value is not ABSENT:
-                    row[name] = _jsonable(value)
-        return rows
-
     def records(
         self, *, messages: tuple[list[str], list[str]] | None = None
     ) -> list[dict[str, Any]]:
-        """Return the rows as JSON data (the shape of :meth:`Failure.as_dict`)."""
-        en, zh = messages if messages is not None else (self.messages("en"), self.messages("zh"))
-        thresholds: dict[int, Any] = {}
-        for value in self.threshold.tolist():
-            if id(value) not in thresholds:
-                thresholds[id(value)] = _jsonable(value)
-        return [
-            {
-                "layer": layer,
-                "object_id": oid,
-                "name": name,
-                "community": community,
-                "grid": grid,
-                "workers": list(workers),
-                "measured": measured,
-                "unit": self.unit,
-                "threshold": thresholds[id(threshold)],
-                "severity": self.severity,
-                "message": m_en,
-                "message_zh": m_zh,
-                "lon": lon,
-                "lat": lat,
-                "details": details,
-            }
-            for layer, oid, name, community, grid, workers, measured, threshold, m_en, m_zh,
-            lon, lat, details in zip(
-                self.layer.tolist(), self.object_id.tolist(), self.name.tolist(),
-                self.community.tolist(), self.grid.tolist(), self.workers(),
-                _round_or_none(self.measured), self.threshold.tolist(), en, zh,
-                _round_or_none(self.lon), _round_or_none(self.lat), self.detail_rows(),
-                strict=True,
-            )
-        ]
+        """Return the rows as JSON data (the shape of :meth:`Failure.as_dict`).
+
+        :meth:`json_lines` read back, so the two never differ.
+        """
+        return [json.loads(line) for line in self.json_lines(messages=messages)]
 
     def json_lines(
         self, *, messages: tuple[list[str], list[str]] | None = None
