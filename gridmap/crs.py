@@ -70,6 +70,7 @@ __all__ = [
     "metric_crs",
     "metric_epsg",
     "normalize_crs_name",
+    "points_lonlat",
     "require_crs",
     "to_metric",
     "to_wgs84",
@@ -1334,3 +1335,41 @@ def lonlat_to_wgs84(
         raise InputError.keyed("crs.position_out_of_range", x=x, y=y)
     wx, wy = transform(x, y, src=system, dst="wgs84")
     return float(wx), float(wy)
+
+
+def points_lonlat(points: Any, crs: Any) -> NDArray[np.float64]:
+    """Return the WGS-84 lon/lat of 2-D points in ``crs`` as an ``(n, 2)`` array.
+
+    What :func:`to_wgs84` followed by :func:`shapely.get_coordinates` gives, without
+    making a point object per row; ``NaN`` where a point is missing or empty.
+
+    Parameters
+    ----------
+    points
+        Shapely points (``None`` allowed) in ``crs``.
+    crs
+        Their coordinate system (EPSG code or pyproj CRS).
+
+    Raises
+    ------
+    InputError
+        If a geometry is not a point (programmer error).
+    """
+    arr = np.asarray(points, dtype=object)
+    out = np.full((len(arr), 2), np.nan)
+    have = np.flatnonzero(~(shapely.is_missing(arr) | shapely.is_empty(arr)))
+    if not len(have):
+        return out
+    shown = arr[have]
+    if (shapely.get_type_id(shown) != 0).any():
+        msg = "points_lonlat takes points only"
+        raise InputError(msg)  # programmer error
+    src = pyproj.CRS.from_user_input(crs)
+    xy = shapely.get_coordinates(shown)
+    if src.to_epsg() == 4326:
+        out[have] = xy
+        return out
+    transformer = _transformer(src.to_string(), pyproj.CRS.from_epsg(4326).to_string())
+    lon, lat = transformer.transform(xy[:, 0], xy[:, 1])
+    out[have, 0], out[have, 1] = lon, lat
+    return out

@@ -665,3 +665,31 @@ def test_distance_m():
         crs.distance_m(120.16, 30.27, 116.4, 39.9)
     )
     assert np.isnan(crs.distance_m(np.nan, 30.0, 120.0, 30.0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.tuples(st.floats(200_000, 800_000), st.floats(2_000_000, 5_000_000)),
+        ),
+        max_size=30,
+    )
+)
+def test_points_lonlat_is_to_wgs84_without_the_points(coords):
+    """points_lonlat gives the very floats of to_wgs84 + get_coordinates, NaN for None."""
+    metric = 4549
+    pts = np.array([None if c is None else shapely.Point(*c) for c in coords], dtype=object)
+    got = crs.points_lonlat(pts, metric)
+    assert got.shape == (len(pts), 2)
+    have = np.array([c is not None for c in coords], dtype=bool)
+    assert np.isnan(got[~have]).all()
+    if have.any():
+        back = crs.to_wgs84(gpd.GeoSeries(pts[have], crs=metric)).to_numpy()
+        np.testing.assert_array_equal(got[have], shapely.get_coordinates(back))
+
+
+def test_points_lonlat_refuses_polygons():
+    with pytest.raises(InputError):
+        crs.points_lonlat([shapely.box(0, 0, 1, 1)], 4549)

@@ -18,6 +18,7 @@ import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import repeat
 from typing import Any
 
 import geopandas as gpd
@@ -26,7 +27,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
-from gridmap.crs import metric_crs, to_metric, to_wgs84
+from gridmap.crs import metric_crs, points_lonlat, to_metric, to_wgs84
 from gridmap.errors import InputError
 from gridmap.locate import polygon_index_of_points
 from gridmap.model import LAYERS
@@ -486,6 +487,16 @@ def to_timestamp(series: pd.Series) -> pd.Series:
     return out
 
 
+def rounded_or_none(values: Any, digits: int) -> NDArray[np.object_]:
+    """Return ``round(v, digits)`` of each finite value, ``None`` for the others (vectorised)."""
+    floats = np.asarray(values, dtype=np.float64)
+    out = np.full(len(floats), None, dtype=object)
+    finite = np.flatnonzero(np.isfinite(floats))
+    if len(finite):
+        out[finite] = list(map(round, floats[finite].tolist(), repeat(digits)))
+    return out
+
+
 def text(value: Any) -> str | None:
     """Return a value as text, or ``None`` when it is missing."""
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
@@ -656,6 +667,13 @@ class Context:
         if len(arr) == 0 or self.crs is None:
             return arr
         return to_wgs84(gpd.GeoSeries(arr, crs=self.crs)).to_numpy()
+
+    def lonlat(self, points: Any) -> NDArray[np.float64]:
+        """Return the lon/lat of metric points as an ``(n, 2)`` array (``NaN`` for ``None``)."""
+        arr = np.asarray(points, dtype=object)
+        if self.crs is None:
+            return points_lonlat(arr, 4326)
+        return points_lonlat(arr, self.crs)
 
     def geoms_wgs84(self, layer: str) -> NDArray[np.object_]:
         """Return the geometries of :meth:`metric` ``layer`` as read, in EPSG:4326 (row for row)."""

@@ -15,7 +15,16 @@ import shapely
 from numpy.typing import NDArray
 from shapely.ops import substring
 
-from gridmap.checks._context import Context, Finding, Objects, Outcome, col, names, to_bool
+from gridmap.checks._context import (
+    Context,
+    Finding,
+    Objects,
+    Outcome,
+    col,
+    names,
+    rounded_or_none,
+    to_bool,
+)
 from gridmap.checks.core import (
     count_within,
     gaps_along_lines,
@@ -346,10 +355,8 @@ def reach_outcome(
         details={
             "nearest": nearest,
             "method": how,
-            "straight_m": np.array([round(float(v), 1) if np.isfinite(v) else None
-                                    for v in straight], dtype=object),
-            "walking_m": np.array([None if np.isnan(v) else round(float(v), 1)
-                                   for v in walking], dtype=object),
+            "straight_m": rounded_or_none(straight, 1),
+            "walking_m": rounded_or_none(walking, 1),
         },
     )  # fmt: skip
 

@@ -119,9 +119,13 @@ def check_community_entrance_boards(ctx: Context, params: Mapping[str, Any]) -> 
         e_comm = np.where(named != None, named, e_comm)  # noqa: E711
     boards = _boards(ctx)
     b_pts = boards.geometry.to_numpy()
-    b_idx = polygon_index_of_points(b_pts, polys)
-    b_comm = np.where(b_idx >= 0, codes[np.clip(b_idx, 0, None)], None) if len(b_pts) else b_idx
     bi, ei = pairs_within(b_pts, e_pts, radius)
+    # only a board near an entrance is counted: only those are located
+    b_comm = np.full(len(b_pts), None, dtype=object)
+    near = np.unique(bi)
+    if len(near):
+        b_idx = polygon_index_of_points(b_pts[near], polys)
+        b_comm[near] = np.where(b_idx >= 0, codes[np.clip(b_idx, 0, None)], None)
     same = b_comm[bi] == e_comm[ei] if len(bi) else np.zeros(0, dtype=bool)
     bi, ei = bi[same], ei[same]
     per_entrance = np.bincount(ei, minlength=len(e_pts))

@@ -538,11 +538,7 @@ def _finish(
     else:
         keep = np.flatnonzero(np.array([c == ctx.community for c in communities.tolist()],
                                        dtype=bool))
-    anchors_wgs = ctx.to_wgs84(anchors[keep])
-    lonlat = np.full((len(keep), 2), np.nan)
-    have = np.array([a is not None for a in anchors_wgs.tolist()], dtype=bool)
-    if have.any():
-        lonlat[have] = shapely.get_coordinates(anchors_wgs[have].astype(object))
+    lonlat = ctx.lonlat(anchors[keep])
     thresholds = np.empty(len(keep), dtype=object)
     thresholds.fill(threshold)
     if cols.threshold is not None:

@@ -16,10 +16,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from checkfixtures import AS_OF, bins, box, buildings, make_street, pt
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gridmap import checks, datasets, i18n
 from gridmap.checks import export
-from gridmap.checks._context import ABSENT, Finding, Findings, Outcome
+from gridmap.checks._context import ABSENT, Finding, Findings, Outcome, rounded_or_none
 from gridmap.checks.config import load_rules
 from gridmap.checks.registry import _finish, get_rule
 from gridmap.checks.result import FAILURE_COLUMNS, threshold_text
@@ -212,3 +214,11 @@ def test_a_buildings_own_shape_is_reported_as_read_not_projected_back(demo_layer
     assert reach
     for f in reach:
         assert f.geometry.equals_exact(shapes[f.object_id], tolerance=0), f.object_id
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), max_size=40),
+       st.integers(0, 4))
+def test_rounded_or_none_is_round_per_value(values, digits):
+    """The vectorised rounding is Python's round of each finite value, None for the rest."""
+    got = rounded_or_none(np.array(values, dtype=np.float64), digits).tolist()
+    assert got == [round(v, digits) if np.isfinite(v) else None for v in values]
