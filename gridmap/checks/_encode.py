@@ -13,7 +13,6 @@ text ``json.dumps(record, ensure_ascii=False)`` gives for the same record;
 from __future__ import annotations
 
 import json
-import math
 import operator
 from collections.abc import Callable, Sequence
 from itertools import repeat
@@ -54,12 +53,30 @@ def json_cells(values: Sequence[Any], jsonable: Callable[[Any], Any]) -> list[st
 
 
 def float_cells(values: np.ndarray) -> list[str]:
-    """Return floats as JSON text rounded to 3 decimals, ``null`` where not finite."""
-    floats = values.astype(np.float64, copy=False).tolist()
-    finite = np.isfinite(values)
+    """Return floats as JSON text rounded to 3 decimals, ``null`` where not finite.
+
+    The text of ``round(v, 3)``. That is ``k / 1000`` for the integer ``k``
+    nearest to ``1000 v`` (IEEE division is correctly rounded, as is the
+    decimal ``round`` returns), computed for the whole column; only a value
+    whose ``1000 v`` lies too near a half to be sure of ``k``, or too large, is
+    rounded one at a time by ``round``.
+    """
+    floats = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(floats)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = floats * 1000.0
+        whole = np.rint(scaled)
+        unsure = finite & (
+            (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6 + np.abs(scaled) * 1e-12)
+            | (np.abs(floats) >= 1e12)
+        )
+    rounded = (whole / 1000.0).tolist()
+    for i in np.flatnonzero(unsure).tolist():
+        rounded[i] = round(float(floats[i]), 3)
     if finite.all():
-        return list(map(float.__repr__, map(round, floats, repeat(3))))
-    return [float.__repr__(round(v, 3)) if math.isfinite(v) else "null" for v in floats]
+        return list(map(float.__repr__, rounded))
+    return [float.__repr__(v) if ok else "null" for v, ok in zip(rounded, finite.tolist(),
+                                                                 strict=True)]
 
 
 def object_cells(

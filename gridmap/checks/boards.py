@@ -63,16 +63,23 @@ def _boards(
     boards = ctx.metric("boards")
     if boards.empty:
         return boards
+    # the columns read as texts and flags once per run (several rules filter the boards)
+    of = ctx.cache("boards:columns", lambda: {
+        "board_type": col(boards, "board_type") if "board_type" in boards.columns else None,
+        "fixed": to_bool(boards["fixed"], True) if "fixed" in boards.columns else None,
+        "outdoor": to_bool(boards["outdoor"], True) if "outdoor" in boards.columns else None,
+        "live": col(boards, "status") != "retired" if "status" in boards.columns else None,
+    })
     keep = np.ones(len(boards), dtype=bool)
-    if types is not None and "board_type" in boards.columns:
-        keep &= np.isin(col(boards, "board_type"), list(types))
-    if fixed is not None and "fixed" in boards.columns:
-        keep &= to_bool(boards["fixed"], True) == fixed
-    if outdoor is not None and "outdoor" in boards.columns:
-        keep &= to_bool(boards["outdoor"], True) == outdoor
-    if "status" in boards.columns:
-        keep &= col(boards, "status") != "retired"
-    return boards[keep]
+    if types is not None and of["board_type"] is not None:
+        keep &= np.isin(of["board_type"], list(types))
+    if fixed is not None and of["fixed"] is not None:
+        keep &= of["fixed"] == fixed
+    if outdoor is not None and of["outdoor"] is not None:
+        keep &= of["outdoor"] == outdoor
+    if of["live"] is not None:
+        keep &= of["live"]
+    return boards if keep.all() else boards[keep]
 
 
 def _panels(boards: pd.DataFrame) -> NDArray[np.float64]:

@@ -40,6 +40,18 @@ def test_float_cells_round_to_three_decimals_and_write_null_for_nan(column):
     assert got == want
 
 
+halves = st.integers(-10**12, 10**12).map(lambda k: (k + 0.5) / 1000)
+near_halves = st.tuples(halves, st.integers(-3, 3)).map(lambda p: math.nextafter(
+    p[0], math.copysign(math.inf, p[1])) if p[1] else p[0])
+
+
+@given(st.lists(halves | near_halves | st.floats(-1e16, 1e16), max_size=30))
+def test_float_cells_round_halves_as_round_does(column):
+    """Values at or next to a half of the third decimal: the column-wise rounding is round's."""
+    got = _encode.float_cells(np.array(column, dtype=np.float64))
+    assert got == [json.dumps(round(v, 3)) for v in column]
+
+
 @given(st.dictionaries(texts, st.lists(values | st.just(ABSENT), min_size=4, max_size=4),
                        max_size=4))
 def test_object_cells_leave_out_absent_values(columns):
