@@ -345,7 +345,10 @@ class FailureTable:
         """Return the number of distinct (layer, object) pairs with at least one row."""
         if not len(self):
             return 0
-        return len(set(zip(self.layer.tolist(), self.object_id.tolist(), strict=True)))
+        ids = self.object_id.tolist()
+        if len(set(self.layer.tolist())) == 1:  # the common case: no pairs to make
+            return len(set(ids))
+        return len(set(zip(self.layer.tolist(), ids, strict=True)))
 
     def threshold_texts(self, lang: str = "en") -> list[str]:
         """Return each row's threshold as text in ``lang`` (each distinct one formatted once)."""
