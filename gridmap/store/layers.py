@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection
 from gridmap.errors import CRSError, InputError, StoreError
 from gridmap.messages import Msg
 from gridmap.model import LAYERS, POINT_KINDS, layer_spec
-from gridmap.store import counters, schema, spatial, versions
+from gridmap.store import counters, jsontext, schema, spatial, versions
 from gridmap.store._base import guard, reason, utcnow
 from gridmap.store.assignments import valid_on
 from gridmap.store.convert import (
@@ -501,13 +501,10 @@ def _point_values(layer: str, values: dict[str, list[Any]]) -> dict[str, list[An
     attr_names = _point_attr_columns(layer)
     # cleaned columns hold None, str, int, float (never NaN) and bool, or dates: only the
     # columns holding anything else go through jsonable, once per column
-    attr_lists = [_json_ready(values.pop(name)) for name in attr_names]
-    attrs: list[dict[str, Any] | None] = []
-    for row in zip(*attr_lists, strict=True) if attr_lists else [()] * n:
-        doc = {k: v for k, v in zip(attr_names, row, strict=True) if v is not None}
-        attrs.append(doc or None)
+    attr_lists = {name: _json_ready(values.pop(name)) for name in attr_names}
     values["subtype"] = values.pop(POINT_SUBTYPE[layer])
-    values["attrs"] = attrs
+    # JSON text written a column at a time, as json.dumps writes each row's dict
+    values["attrs"] = jsontext.object_texts(attr_lists, n)
     return values
 
 def _json_ready(column: list[Any]) -> list[Any]:
@@ -741,6 +738,8 @@ def _bulk_insert(
         return
 
     def processed(key: str, values: list[Any]) -> list[Any]:
+        if isinstance(values, jsontext.JSONTexts):
+            return jsontext.bound(values, dialect.name)
         column_type = table.c[key].type
         if isinstance(column_type, Geometry) and all(
             v is None or isinstance(v, bytes) for v in values[:1]
