@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,8 +47,10 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyproj
 import shapely
+from geopandas.array import GeometryArray
 from numpy.typing import ArrayLike, NDArray
 from pyproj.exceptions import CRSError as _PyprojCRSError
 
@@ -104,6 +107,9 @@ _M_PER_DEG = _EARTH_RADIUS_M * math.pi / 180.0
 _BLOCK = 8192
 
 Coords = tuple[Any, Any]
+
+#: pandas 3 copies on write, so a shallow copy of a frame is as independent as a deep one.
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 
 
 # ---------------------------------------------------------------------------
@@ -903,15 +909,48 @@ def to_metric(gdf: gpd.GeoDataFrame, *, crs: Any = None) -> gpd.GeoDataFrame:
         If the layer has no CRS or is not lon/lat, or is empty and no ``crs`` is given.
     """
     _check_geographic(gdf.crs)
+    geoms = np.asarray(gdf.geometry.array)
+    lonlat = _point_coordinates(geoms)
     if crs is None:
-        if gdf.empty or not np.isfinite(gdf.total_bounds).all():
+        # the bounds of a point layer come from the coordinates it needs anyway
+        bounds = gdf.total_bounds if lonlat is None else _bounds(*lonlat)
+        if gdf.empty or not np.isfinite(bounds).all():
             raise CRSError.keyed("crs.empty_layer")
-        crs = metric_crs(gdf)
-    return _reproject(gdf, crs)
+        # metric_crs(gdf) without computing the bounds a second time
+        crs = metric_crs((bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0)
+    return _reproject(gdf, crs, geoms, lonlat)
 
 
-def _reproject(gdf: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
-    """Reproject with a cached transformer on the coordinate array (faster than to_crs)."""
+def _point_coordinates(geoms: np.ndarray) -> tuple[NDArray, NDArray] | None:
+    """Return (x, y) of a layer whose geometries are all 2-D points, none empty, else ``None``."""
+    if not len(geoms) or not (shapely.get_type_id(geoms) == 0).all():
+        return None
+    if shapely.has_z(geoms).any() or shapely.is_empty(geoms).any():
+        return None
+    return shapely.get_x(geoms), shapely.get_y(geoms)  # new arrays: projected in place
+
+
+def _bounds(x: NDArray, y: NDArray) -> NDArray:
+    """Return ``total_bounds`` of points from their coordinates (NaN ignored, as geopandas)."""
+    bounds = np.array([x.min(), y.min(), x.max(), y.max()])
+    if np.isnan(bounds).any():
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+            bounds = np.array([np.nanmin(x), np.nanmin(y), np.nanmax(x), np.nanmax(y)])
+    return bounds
+
+
+def _reproject(
+    gdf: gpd.GeoDataFrame,
+    crs: Any,
+    geoms: np.ndarray | None = None,
+    lonlat: tuple[NDArray, NDArray] | None = None,
+) -> gpd.GeoDataFrame:
+    """Reproject with a cached transformer on the coordinate array (faster than to_crs).
+
+    ``geoms`` and ``lonlat`` are the layer's geometries and :func:`_point_coordinates`
+    when the caller has them already.
+    """
     dst = pyproj.CRS.from_user_input(crs)
     transformer = _transformer(gdf.crs.to_string(), dst.to_string())
 
@@ -919,24 +958,21 @@ def _reproject(gdf: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
         x, y = transformer.transform(xy[:, 0], xy[:, 1])
         return np.column_stack([x, y, *xy[:, 2:].T])  # Z values kept as they are
 
-    src_geoms = np.asarray(gdf.geometry.array)
-    type_ids = shapely.get_type_id(src_geoms)
-    if len(src_geoms) and (type_ids == 0).all() and not shapely.has_z(src_geoms).any():
-        # all 2-D points: build new points straight from the projected arrays
-        xy = shapely.get_coordinates(src_geoms)
-        geoms = shapely.points(*transformer.transform(xy[:, 0], xy[:, 1]))
-        if len(xy) != len(src_geoms):  # empty points among them
-            geoms = shapely.transform(src_geoms, project)
+    if geoms is None:
+        geoms = np.asarray(gdf.geometry.array)
+        lonlat = _point_coordinates(geoms)
+    if lonlat is not None:  # 2-D points: new points straight from the projected arrays
+        out = shapely.points(*transformer.transform(*lonlat, inplace=True))
     else:
-        geoms = shapely.transform(src_geoms, project, include_z=None)
+        out = shapely.transform(geoms, project, include_z=None)
+    projected = GeometryArray(out, crs=dst)  # no from_shapely: these are all geometries
     if not isinstance(gdf, gpd.GeoDataFrame):
-        return gpd.GeoSeries(geoms, index=gdf.index, crs=dst, name=gdf.name)
-    name = gdf.geometry.name
-    # no gdf.copy(): it would clone every geometry only to replace them
-    out = gpd.GeoDataFrame(
-        gdf.drop(columns=name), geometry=gpd.GeoSeries(geoms, index=gdf.index, name=name), crs=dst
-    )
-    return out[list(gdf.columns)]
+        return gpd.GeoSeries(projected, index=gdf.index, name=gdf.name)
+    # a copy with its geometry column replaced (no geometry is cloned), columns in order;
+    # under copy-on-write the other columns are shared, not copied
+    result = gdf.copy(deep=not _COPY_ON_WRITE)
+    result[gdf.geometry.name] = projected
+    return result
 
 
 def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -476,6 +476,39 @@ def test_to_metric_and_back_equal_proj_to_the_last_bit(epsg):
     assert np.array_equal(back.geometry.x, bx) and np.array_equal(back.geometry.y, by)
 
 
+@pytest.mark.parametrize(
+    "odd",
+    [None, Point(), Point(120.22, 30.27, 8.0), LineString([(120.2, 30.2), (120.3, 30.3)])],
+    ids=["points", "an empty point", "a 3-D point", "a line"],
+)
+def test_to_metric_keeps_the_frame_and_leaves_the_input_alone(odd):
+    # points take a fast path; whatever the path, every vertex is PROJ's, bit for bit,
+    # and the frame keeps its columns, their order, its index and its geometry's name
+    where = [Point(120.2, 30.25), Point(120.21, 30.26), odd or Point(120.23, 30.24)]
+    layer = gpd.GeoDataFrame(
+        {"a": [1, 2, 3], "where": where, "b": list("xyz")},
+        geometry="where",
+        crs=4326,
+        index=["p", "q", "r"],
+    )
+    before = layer.copy()
+    metric = crs.to_metric(layer)
+    assert list(metric.columns) == ["a", "where", "b"] and metric.geometry.name == "where"
+    assert metric.index.equals(layer.index) and metric.crs == crs.metric_crs(layer)
+    assert metric[["a", "b"]].equals(layer[["a", "b"]])
+    proj = pyproj.Transformer.from_crs(4326, metric.crs, always_xy=True)
+    expected = shapely.transform(
+        np.asarray(layer.geometry.array),
+        lambda xy: np.column_stack([*proj.transform(xy[:, 0], xy[:, 1]), *xy[:, 2:].T]),
+        include_z=None,
+    )
+    assert all(shapely.equals_identical(np.asarray(metric.geometry.array), expected))
+    series = crs.to_metric(layer.geometry)
+    assert series.name == "where" and all(series.geom_equals_identical(metric.geometry))
+    metric.loc["p", "a"] = 0
+    assert layer.equals(before)
+
+
 def test_to_metric_checks_its_input():
     layer = gpd.GeoDataFrame(geometry=[Point(120.2, 30.25)], crs=4326)
     assert crs.to_metric(layer, crs=4547).crs.to_epsg() == 4547

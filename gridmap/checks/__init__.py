@@ -25,35 +25,48 @@ Nothing here draws or imports Streamlit.
 
 from __future__ import annotations
 
-from . import boards as boards
-from . import config as config
-from . import core as core
-from . import display as display
-from . import export as export
-from . import fitness as fitness
+from gridmap._lazy import lazy_exports
 
-# The rule modules register their rules on import (after the registry exists).
-from . import integrity as integrity
-from . import issues as issues
-from . import registry as registry
-from . import result as result
-from . import schools as schools
-from . import waste as waste
-from .config import RuleConfig, load_rules, save_rules
-from .registry import (
-    FAMILIES,
-    Param,
-    Rule,
-    all_rules,
-    editable_rules,
-    get_rule,
-    rule_changes,
-    rules_table,
-    run,
-    run_checks_on_store,
-    select_rules,
+#: Formats of :func:`gridmap.checks.export.write_report` (its ``FORMATS``), here so that
+#: ``gridmap check --help`` lists them without loading pandas.
+REPORT_FORMATS = ("table", "json", "csv", "geojson")
+
+# Everything loads on first use: ``gridmap check --help`` needs none of it. The rule
+# modules register their rules when the registry first lists them (registry._load).
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    modules=(
+        "boards",
+        "config",
+        "core",
+        "display",
+        "export",
+        "fitness",
+        "integrity",
+        "issues",
+        "registry",
+        "result",
+        "schools",
+        "waste",
+    ),
+    names={
+        "config": ("RuleConfig", "load_rules", "save_rules"),
+        "registry": (
+            "FAMILIES",
+            "Param",
+            "Rule",
+            "all_rules",
+            "editable_rules",
+            "get_rule",
+            "rule_changes",
+            "rules_table",
+            "run",
+            "run_checks_on_store",
+            "select_rules",
+        ),
+        "result": ("SEVERITIES", "CheckReport", "CheckResult", "Failure"),
+    },
 )
-from .result import SEVERITIES, CheckReport, CheckResult, Failure
 
 __all__ = [
     "FAMILIES",

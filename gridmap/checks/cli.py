@@ -128,7 +128,7 @@ def add_parsers(subparsers: Any) -> None:
     subparsers
         The object returned by :meth:`argparse.ArgumentParser.add_subparsers`.
     """
-    from gridmap.checks.export import FORMATS
+    from gridmap.checks import REPORT_FORMATS
 
     p = subparsers.add_parser(
         "check",
@@ -148,7 +148,7 @@ def add_parsers(subparsers: Any) -> None:
     )
     p.add_argument("--community", metavar="CODE", help="only this community's objects")
     p.add_argument(
-        "--format", choices=FORMATS, default="table", help="output format (default table)"
+        "--format", choices=REPORT_FORMATS, default="table", help="output format (default table)"
     )
     p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of printing")
     p.add_argument(

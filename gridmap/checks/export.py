@@ -22,6 +22,7 @@ from typing import IO, Any
 import pandas as pd
 
 from gridmap import i18n
+from gridmap.checks import REPORT_FORMATS
 from gridmap.checks.result import FAILURE_COLUMNS, CheckReport
 from gridmap.errors import InputError
 from gridmap.io.writers import csv_text, xlsx_plain_text
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 #: Formats of :func:`write_report` (and ``gridmap check --format``).
-FORMATS = ("table", "json", "csv", "geojson")
+FORMATS = REPORT_FORMATS
 
 #: Rows rendered and written at a time by the streaming writers.
 CHUNK_ROWS = 20_000

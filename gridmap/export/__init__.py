@@ -20,34 +20,38 @@ a binary file object, and writes one audit row (who, what, scope, when).
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from gridmap.export import data as data
-from gridmap.export import dossier as dossier
-from gridmap.export import fonts as fonts
-from gridmap.export import mapimage as mapimage
-from gridmap.export import roster as roster
-from gridmap.export import supervision as supervision
-from gridmap.export import weekly as weekly
-from gridmap.export._common import (
-    ExportResult,
-    Output,
-    Progress,
-    Scope,
-    file_name,
-    parse_date,
-    parse_week,
-    suggested_file_name,
+from gridmap._lazy import lazy_exports
+
+# Everything loads on first use: ``gridmap export --help`` needs none of it.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    modules=("data", "dossier", "fonts", "mapimage", "roster", "supervision", "weekly"),
+    names={
+        "_common": (
+            "ExportResult",
+            "Output",
+            "Progress",
+            "Scope",
+            "file_name",
+            "parse_date",
+            "parse_week",
+            "suggested_file_name",
+        ),
+        "data": ("export_geojson", "export_gpkg"),
+        "dossier": ("export_dossier",),
+        "roster": ("export_roster",),
+        "supervision": ("current_failures", "export_supervision"),
+        "weekly": ("export_weekly",),
+    },
 )
-from gridmap.export.data import export_geojson, export_gpkg
-from gridmap.export.dossier import export_dossier
-from gridmap.export.roster import export_roster
-from gridmap.export.supervision import current_failures, export_supervision
-from gridmap.export.weekly import export_weekly
 
 if TYPE_CHECKING:
     from gridmap.auth import User
+    from gridmap.export._common import ExportResult, Output, Progress
     from gridmap.store import Store
 
 __all__ = [
@@ -98,14 +102,15 @@ SCOPES: dict[str, tuple[str, ...]] = {
     "geojson": ("street", "community"),
 }
 
-#: Each export's function and the options of :func:`run_export` it takes.
-_EXPORTERS: dict[str, tuple[Callable[..., ExportResult], tuple[str, ...]]] = {
-    "roster": (export_roster, ("fmt", "community", "grid", "worker", "as_of", "lang")),
-    "dossier": (export_dossier, ("community", "grid", "as_of", "lang", "progress")),
-    "supervision": (export_supervision, ("community", "grid", "worker", "as_of", "lang")),
-    "weekly": (export_weekly, ("week", "community", "fmt", "lang")),
-    "gpkg": (export_gpkg, ("community", "crs")),
-    "geojson": (export_geojson, ("community", "crs")),
+#: Each export's function (a name above, loaded when it runs) and the options of
+#: :func:`run_export` it takes.
+_EXPORTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "roster": ("export_roster", ("fmt", "community", "grid", "worker", "as_of", "lang")),
+    "dossier": ("export_dossier", ("community", "grid", "as_of", "lang", "progress")),
+    "supervision": ("export_supervision", ("community", "grid", "worker", "as_of", "lang")),
+    "weekly": ("export_weekly", ("week", "community", "fmt", "lang")),
+    "gpkg": ("export_gpkg", ("community", "crs")),
+    "geojson": ("export_geojson", ("community", "crs")),
 }
 
 
@@ -154,7 +159,8 @@ def run_export(
     fmt = fmt or FORMATS[kind][0]
     if fmt not in FORMATS[kind] and not (kind == "geojson" and fmt == "geojson"):
         raise InputError.keyed("exports.format", kind=kind, formats=list(FORMATS[kind]), fmt=fmt)
-    exporter, names = _EXPORTERS[kind]
+    function, names = _EXPORTERS[kind]
+    exporter: Callable[..., ExportResult] = getattr(sys.modules[__name__], function)
     options = {
         "community": community,
         "grid": grid,

@@ -6,21 +6,30 @@ Pure functions from GeoDataFrames to results; nothing here reads or writes the s
 
 from __future__ import annotations
 
-from . import balance as balance
-from . import codes as codes
-from . import split as split
-from . import tiling as tiling
-from .codes import (
-    GridCode,
-    assign_grid_codes,
-    check_code_order,
-    check_grid_codes,
-    normalize_code,
-    order_west_east_north_south,
-    parse_grid_code,
-    validate_grid_code,
+from gridmap._lazy import lazy_exports
+
+#: The grid generators of :mod:`gridmap.grids.split` (its ``METHODS``), here so that
+#: ``gridmap grids split --help`` lists them without loading geopandas.
+SPLIT_METHODS = ("streets", "cells", "households")
+
+# Everything loads on first use: ``gridmap grids --help`` needs none of it.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    modules=("balance", "codes", "split", "tiling"),
+    names={
+        "codes": (
+            "GridCode",
+            "assign_grid_codes",
+            "check_code_order",
+            "check_grid_codes",
+            "normalize_code",
+            "order_west_east_north_south",
+            "parse_grid_code",
+            "validate_grid_code",
+        ),
+        "tiling": ("KINDS", "TilingFinding", "TilingReport", "validate_tiling"),
+    },
 )
-from .tiling import KINDS, TilingFinding, TilingReport, validate_tiling
 
 __all__ = [
     "KINDS",

@@ -307,7 +307,7 @@ def add_parsers(subparsers: Any) -> None:
     subparsers
         The object returned by ``ArgumentParser.add_subparsers``.
     """
-    from gridmap.grids.split import METHODS
+    from gridmap.grids import SPLIT_METHODS
     from gridmap.model import WorkerRole
 
     roles = [r.value for r in WorkerRole]
@@ -316,7 +316,7 @@ def add_parsers(subparsers: Any) -> None:
     gsub = grids.add_subparsers(dest="grids_command", metavar="ACTION", required=True)
     p = gsub.add_parser("split", help="split a community into grids (preview; --save to store)")
     p.add_argument("community", metavar="COMMUNITY", help="12-digit community code")
-    p.add_argument("--method", choices=METHODS, required=True)
+    p.add_argument("--method", choices=SPLIT_METHODS, required=True)
     p.add_argument(
         "--cell-m",
         "--size",

@@ -40,6 +40,7 @@ from shapely.geometry.base import BaseGeometry
 
 from gridmap.crs import metric_crs, require_crs, to_metric, to_wgs84
 from gridmap.errors import CRSError, InputError, TopologyError
+from gridmap.grids import SPLIT_METHODS
 from gridmap.grids.codes import (
     COMMUNITY_CODE_LENGTH,
     MAX_SEQUENCE,
@@ -59,7 +60,7 @@ __all__ = [
     "split_problems",
 ]
 
-METHODS = ("streets", "cells", "households")
+METHODS = SPLIT_METHODS
 """The names of the three generators (as used by the CLI and the split page)."""
 
 OUTPUT_COLUMNS = (

@@ -15,40 +15,48 @@ The common calls are re-exported here: ``gridmap.issues.report_issue(...)``.
 
 from __future__ import annotations
 
-from gridmap.issues import (
-    categories,
-    deadlines,
-    field,
-    lifecycle,
-    queries,
-    routing,
-    scores,
-    service,
-)
-from gridmap.issues.categories import IssueConfig, load_issue_config
-from gridmap.issues.lifecycle import MOVES, Move, parse_status
-from gridmap.issues.queries import (
-    LIST_COLUMNS,
-    daily_list,
-    daily_lists,
-    issue_detail,
-    issue_photo,
-    issue_stats,
-    list_issues,
-    month_scores,
-    overdue_counts,
-    record_scores_export,
-    scores_workbook,
-    timeline_frame,
-)
-from gridmap.issues.service import (
-    ReportResult,
-    confirm_grid,
-    link_duplicate,
-    merge_duplicate,
-    move_issue,
-    report_issue,
-    resolve_issue,
+from gridmap._lazy import lazy_exports
+
+# Everything loads on first use: ``gridmap issues --help`` needs none of it.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    modules=(
+        "categories",
+        "deadlines",
+        "field",
+        "lifecycle",
+        "queries",
+        "routing",
+        "scores",
+        "service",
+    ),
+    names={
+        "categories": ("IssueConfig", "load_issue_config"),
+        "lifecycle": ("MOVES", "Move", "parse_status"),
+        "queries": (
+            "LIST_COLUMNS",
+            "daily_list",
+            "daily_lists",
+            "issue_detail",
+            "issue_photo",
+            "issue_stats",
+            "list_issues",
+            "month_scores",
+            "overdue_counts",
+            "record_scores_export",
+            "scores_workbook",
+            "timeline_frame",
+        ),
+        "service": (
+            "ReportResult",
+            "confirm_grid",
+            "link_duplicate",
+            "merge_duplicate",
+            "move_issue",
+            "report_issue",
+            "resolve_issue",
+        ),
+    },
 )
 
 __all__ = [

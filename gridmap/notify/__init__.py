@@ -12,16 +12,25 @@ Nothing here imports Streamlit; the SQL is in :mod:`gridmap.store.outbox`.
 
 from __future__ import annotations
 
-from gridmap.notify.config import Channel, NotifySettings, load_notify
-from gridmap.notify.outbox import (
-    Sender,
-    deliver_due,
-    enqueue_daily,
-    enqueue_supervision,
-    on_issue_move,
-    scan_deadlines,
-    send_test,
-    tick,
+from gridmap._lazy import lazy_exports
+
+# Everything loads on first use: ``gridmap notify --help`` needs none of it.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    modules=("channels", "config", "messages", "outbox", "rules"),
+    names={
+        "config": ("Channel", "NotifySettings", "load_notify"),
+        "outbox": (
+            "Sender",
+            "deliver_due",
+            "enqueue_daily",
+            "enqueue_supervision",
+            "on_issue_move",
+            "scan_deadlines",
+            "send_test",
+            "tick",
+        ),
+    },
 )
 
 __all__ = [

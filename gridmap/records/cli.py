@@ -26,13 +26,15 @@ from gridmap._cli import out as _out
 from gridmap.errors import InputError
 from gridmap.i18n import format_time, label, t
 from gridmap.model import UserRole
-from gridmap.records import tokens, users, workers
+from gridmap.records import TOKEN_DAYS, TOKEN_RATE_LIMIT
 
 __all__ = ["add_parsers"]
 
 
 def cmd_workers(args: argparse.Namespace) -> int:
     """List, add, edit or deactivate workers."""
+    from gridmap.records import workers
+
     lang = lang_of(args)
     store = _store(args)
     user = local_operator(getattr(args, "user", None))
@@ -89,6 +91,7 @@ def cmd_workers(args: argparse.Namespace) -> int:
 def cmd_users(args: argparse.Namespace) -> int:
     """List users, add one (a field worker linked to a worker record) or import worker accounts."""
     from gridmap import auth
+    from gridmap.records import users
 
     lang = lang_of(args)
     store = _store(args)
@@ -146,6 +149,8 @@ def _codes(text: str | None) -> list[str] | None:
 def cmd_tokens(args: argparse.Namespace) -> int:
     """Create, list or revoke API tokens."""
     import datetime as dt
+
+    from gridmap.records import tokens
 
     lang = lang_of(args)
     store = _store(args)
@@ -256,11 +261,11 @@ def add_parsers(subparsers: Any) -> None:
                         "(default report,read)")
     p.add_argument("--scope", metavar="CODES",
                    help="create: comma-separated community codes (default the whole street)")
-    p.add_argument("--days", type=float, default=tokens.DEFAULT_DAYS,
-                   help=f"create: lifetime in days (default {tokens.DEFAULT_DAYS})")
+    p.add_argument("--days", type=float, default=TOKEN_DAYS,
+                   help=f"create: lifetime in days (default {TOKEN_DAYS})")
     p.add_argument("--expires", metavar="DATE", help="create: expiry date (instead of --days)")
-    p.add_argument("--rate-limit", type=int, default=tokens.DEFAULT_RATE_LIMIT,
-                   help=f"create: calls per minute (default {tokens.DEFAULT_RATE_LIMIT})")
+    p.add_argument("--rate-limit", type=int, default=TOKEN_RATE_LIMIT,
+                   help=f"create: calls per minute (default {TOKEN_RATE_LIMIT})")
     p.add_argument("--json", action="store_true", help="print JSON")
     add_db_argument(p)
     add_user_argument(p, help="admin acting (a store user, else the local operator; "

@@ -36,6 +36,7 @@ import pandas as pd
 from gridmap import auth
 from gridmap.errors import InputError, NotFound, PermissionDenied
 from gridmap.model import UserRole
+from gridmap.records import TOKEN_DAYS, TOKEN_RATE_LIMIT
 from gridmap.records.users import _clean_scope, _within
 from gridmap.store import tokens as sql
 
@@ -62,11 +63,11 @@ __all__ = [
 #: The rights a token can carry.
 RIGHTS: tuple[str, ...] = ("report", "read", "phones")
 #: Default lifetime of a new token (days).
-DEFAULT_DAYS = 90
+DEFAULT_DAYS = TOKEN_DAYS
 #: Longest lifetime of a token (days): tokens must expire.
 MAX_DAYS = 3 * 365
 #: Default rate limit (calls per :data:`WINDOW_S` seconds).
-DEFAULT_RATE_LIMIT = 60
+DEFAULT_RATE_LIMIT = TOKEN_RATE_LIMIT
 #: Length of the rate-limit window (s).
 WINDOW_S = 60.0
 _PREFIX = "gm_"

@@ -10,15 +10,23 @@ The monthly 考核 ledger that counts overdue orders is :mod:`gridmap.ledger`.
 
 from __future__ import annotations
 
-from gridmap.supervision import lifecycle, queries, service
-from gridmap.supervision.lifecycle import MOVES, State, parse_state
-from gridmap.supervision.queries import list_orders, order_detail
-from gridmap.supervision.service import (
-    issue_from_cases,
-    issue_from_failures,
-    move_order,
-    recheck,
-    resolve_order,
+from gridmap._lazy import lazy_exports
+
+# Everything loads on first use: ``gridmap supervision --help`` needs none of it.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    modules=("lifecycle", "queries", "service"),
+    names={
+        "lifecycle": ("MOVES", "State", "parse_state"),
+        "queries": ("list_orders", "order_detail"),
+        "service": (
+            "issue_from_cases",
+            "issue_from_failures",
+            "move_order",
+            "recheck",
+            "resolve_order",
+        ),
+    },
 )
 
 __all__ = [
