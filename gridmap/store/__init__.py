@@ -12,6 +12,7 @@ module outside ``gridmap/store/`` runs or builds SQL).
 ``layers``       layers in and out (frames <-> rows, codes <-> foreign keys, bulk
                  import), the lean point read of the exporters
 ``convert``      cell values <-> column dtypes, JSON-safe values
+``jsontext``     JSON documents of many rows written a column at a time (import attrs)
 ``assignments``  who holds which grid when: validity, workers of a grid, a
                  worker's grids, ending assignments, plan state, grid history
 ``issues``       issue reports, their status moves and photos
