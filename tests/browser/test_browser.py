@@ -196,8 +196,10 @@ def test_a_click_sends_one_value_at_once_and_a_pan_stays_debounced(server, tmp_p
 
             def frame():
                 found = next(f for f in page.frames if "st_folium" in f.url)
-                found.wait_for_function("() => window.L && window.map && window.Streamlit",
-                                        timeout=60_000)
+                found.wait_for_function(  # streamlit-folium loaded, the grids drawn
+                    "() => { if (!(window.L && window.map && window.Streamlit)) return false;"
+                    " let n = 0; window.map.eachLayer(l => { if (l instanceof L.Polygon) n++; });"
+                    " return n > 0; }", timeout=60_000)
                 return found
 
             def spot(lon: float, lat: float) -> tuple[float, float]:
