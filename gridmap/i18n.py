@@ -505,7 +505,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "panel.grid": {"zh": "网格", "en": "Grid"},
     "panel.field": {"zh": "项目", "en": "Field"},
     "panel.value": {"zh": "内容", "en": "Value"},
-    "panel.count": {"zh": "数量", "en": "Count"},
     "field.date": {"zh": "日期", "en": "Date"},
     "field.action": {"zh": "维护类型", "en": "Action"},
     "field.note": {"zh": "备注", "en": "Note"},

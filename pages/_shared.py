@@ -880,35 +880,43 @@ def show_fields(values: Mapping[str, Any], *, skip: tuple[str, ...] = ()) -> Non
     st.table(frame.astype(str))
 
 
+def static_table(frame: pd.DataFrame) -> None:
+    """Show a few rows as a static table (``st.table``): every cell escaped, times local.
+
+    ``st.table`` renders each cell as Markdown, so every cell is escaped (:func:`md`);
+    it draws a plain HTML table, which the browser draws far sooner than the data grid
+    of ``st.dataframe``.
+    """
+    shown = i18n.format_frame(frame).astype(object)
+    st.table(shown.map(lambda v: md(str(v))), hide_index=True)
+
+
 def show_grid_panel(panel: Mapping[str, Any]) -> None:
-    """Show the side panel of a grid (gridmap.maps.panels.grid_panel)."""
+    """Show the side panel of a grid (gridmap.maps.panels.grid_panel).
+
+    A heading and static tables (:func:`static_table`): the grid's figures and point
+    counts in one table, its workers, its open cases. A map click redraws the panel.
+    """
     st.markdown(f"#### {tr('panel.grid')} {md(panel['code'])}")
-    st.markdown(f"{tr('field.community')}: {md(panel['community_name'])}")
-    c1, c2 = st.columns(2)
-    c1.metric(tr("field.households"), panel["households"] or "—")
-    c2.metric(tr("field.residents"), panel["residents"] or "—")
-    st.markdown(f"{tr('field.area_m2')}: {panel['area_m2']:,.0f}")
-    table(
-        [
-            {"name": w["name"], "role": lbl(w["role"], "role"), "phone": w["phone"] or ""}
-            for w in panel["workers"]
-        ]
-    )
-    counts = {lbl(k, "layer"): v for k, v in panel["counts"].items()}
-    dataframe(pd.Series(counts, name=tr("panel.count")).to_frame())
+    facts = [
+        (tr("field.community"), panel["community_name"]),
+        (tr("field.households"), panel["households"] or "—"),
+        (tr("field.residents"), panel["residents"] or "—"),
+        (tr("field.area_m2"), f"{panel['area_m2']:,.0f}"),
+        *((lbl(k, "layer"), n) for k, n in panel["counts"].items()),
+    ]
+    static_table(pd.DataFrame(facts, columns=[tr("panel.field"), tr("panel.value")]))
+    heads = [i18n.field_label(c, lang(), layer="workers") for c in ("name", "role", "phone")]
+    workers = [(w["name"], lbl(w["role"], "role"), w["phone"] or "") for w in panel["workers"]]
+    static_table(pd.DataFrame(workers, columns=heads))
     if panel["open_issues"]:
         st.markdown(f"**{tr('field.open_issues')}**")
-        table(
-            [
-                {
-                    "code": i["code"],
-                    "category": i["category"],
-                    "status": lbl(i["status"], "status"),
-                    "reported_at": i["reported_at"],
-                }
-                for i in panel["open_issues"]
-            ]
-        )
+        heads = [tr(f"field.{c}") for c in ("code", "category", "status", "reported_at")]
+        cases = [
+            (i["code"], i["category"], lbl(i["status"], "status"), i["reported_at"])
+            for i in panel["open_issues"]
+        ]
+        static_table(pd.DataFrame(cases, columns=heads))
 
 
 def sections(titles: Mapping[str, str], *, key: str) -> str:

@@ -331,8 +331,9 @@ def new_map(
     -------
     folium.Map
         A map with canvas rendering, a metric scale bar, an attribution without
-        Leaflet's flag prefix and the offline asset links set
-        on the instance (``m.default_js`` / ``m.default_css``).
+        Leaflet's flag prefix, clicks sent to the app at once when shown by
+        streamlit-folium (:class:`gridmap.maps.leaflet.ClickSend`) and the offline
+        asset links set on the instance (``m.default_js`` / ``m.default_css``).
 
     Raises
     ------
@@ -364,6 +365,7 @@ def new_map(
         location=location, zoom_start=zoom, tiles=None, prefer_canvas=True, control_scale=False
     )
     m.add_child(leaflet.MapChrome(), name="gridmap_chrome")  # metric scale, plain attribution
+    m.add_child(leaflet.ClickSend(), name="gridmap_click_send")  # clicks not debounced
     m.options["max_zoom"] = int(max_zoom)
     js, css = offline_links(asset_base)
     m.default_js = js

@@ -42,6 +42,7 @@ __all__ = [
     "STATIC_FILES",
     "Bind",
     "CanvasPoints",
+    "ClickSend",
     "Css",
     "LabelZoom",
     "Legend",
@@ -58,6 +59,7 @@ STATIC_FILES: tuple[str, ...] = (
     "gridmap.css",
     "bind.js",
     "canvas-points.js",
+    "click-send.js",
     "label-zoom.js",
     "legend.js",
     "pick.js",
@@ -257,6 +259,28 @@ class MapChrome(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "GridmapChrome"
+
+
+class ClickSend(PlainMacro):
+    """In streamlit-folium's frame, sends a map click to the app at once.
+
+    streamlit-folium reports a click through a 250 ms debounce; this element's
+    script, after Leaflet and streamlit-folium have handled a click, sends the
+    value streamlit-folium would send (its ``returned_objects`` and key order)
+    with Streamlit's component message, and stores it as streamlit-folium's
+    ``previous_data`` so that the debounced call finds nothing new. A popup the
+    click opens pans the map without animation, so the click sends the view the
+    pan leaves and the pan sends nothing more: one value, one rerun, per click.
+    Pans and zooms stay debounced. Outside streamlit-folium (no
+    ``window.__GLOBAL_DATA__``) the script does nothing.
+    """
+
+    library = "click-send.js"
+    _template = _script_template("L.gridmap.clickSend({{ this._parent.get_name() }});")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "GridmapClickSend"
 
 
 class LabelZoom(PlainMacro):

@@ -60,10 +60,11 @@ def _inside(grid) -> tuple[float, float]:
 
 
 def _counts(at: AppTest) -> dict:
-    """The grid panel's counts table: layer label -> count."""
-    column = i18n.t("panel.count")
-    frame = next(df.value for df in at.dataframe if column in df.value.columns)
-    return dict(zip(frame.index, frame[column], strict=True))
+    """The grid panel's counts (rows of its figures table): layer label -> count."""
+    field, value = i18n.t("panel.field"), i18n.t("panel.value")
+    frame = next(t.value for t in at.table if field in t.value.columns)
+    layers = {i18n.label(layer, "zh", field="layer") for layer in snapshot.POINT_LAYERS}
+    return {k: int(v) for k, v in zip(frame[field], frame[value], strict=True) if k in layers}
 
 
 def test_a_click_shows_the_grid_panel_and_sends_the_same_map(app_url, app_store):

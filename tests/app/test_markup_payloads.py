@@ -11,6 +11,7 @@ or the test would prove nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from gridmap import auth
 from gridmap.model import UserRole
 from gridmap.records import points
+from gridmap.store import assignments
 from gridmap.web.pages import PAGES
 from pages import _shared as sh
 
@@ -89,8 +91,10 @@ def payload_store(app_store):
     workers = store.read_layer("workers")
     put("workers", workers.iloc[0], {"name": PAYLOADS["html"], "notes": PAYLOADS["jinja"]})
     put("workers", workers.iloc[1], {"name": PAYLOADS["formula"]})
+    held = assignments.worker_grids(store, str(workers.iloc[0]["code"]), on=dt.date.today())
     return {"issue": int(issue["id"]), "board": int(board["id"]), "grid": str(grid["code"]),
-            "board_lonlat": (float(board.geometry.x), float(board.geometry.y))}
+            "board_lonlat": (float(board.geometry.x), float(board.geometry.y)),
+            "worker_grid": held[0]}
 
 
 def _login(username: str) -> str:
@@ -169,6 +173,8 @@ def test_map_panels_show_names_as_text(payload_store):
     assert any("\\!\\[PXL\\]" in s for s in point)  # the board's name in its details
     grid = _check(_run("pages/map.py", {sh.K_SEL: ("grid", payload_store["grid"])}))
     assert any("www\u2060\\.PXL" in s for s in grid)  # the community's name in the grid panel
+    held = _check(_run("pages/map.py", {sh.K_SEL: ("grid", payload_store["worker_grid"])}))
+    assert any("\\<img src" in s for s in held)  # a worker's name in the panel's workers table
 
 
 def test_the_escaping_helper_kills_every_construct():

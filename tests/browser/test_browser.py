@@ -42,14 +42,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         yield {"url": base, "db": url, "folder": folder}
 
 
-def _click_target(db_url: str) -> tuple[str, float, float]:
-    """A grid and a spot inside it at least a few metres from every point marker."""
+def _click_target(db_url: str, index: int = 7) -> tuple[str, float, float]:
+    """A grid (the ``index``-th) and a spot inside it a few metres from every point marker."""
     store = open_store(db_url, upgrade=False)
     try:
         frames = snapshot.load_frames(store)
     finally:
         store.close()
-    grid = frames["grids"].iloc[7]
+    grid = frames["grids"].iloc[index]
     markers = np.concatenate([frames[layer].geometry.to_numpy() for layer in snapshot.POINT_LAYERS])
     tree = shapely.STRtree(markers)
     minx, miny, maxx, maxy = grid.geometry.bounds
@@ -154,6 +154,92 @@ def test_map_draws_offline_and_a_grid_click_shows_its_panel(server, tmp_path):
     shutil.copyfile(shot, out / "browser-map.png")
     assert shot.stat().st_size > 50_000
     assert blocked == [], f"the page asked for non-local resources: {blocked}"
+
+
+#: In the page: the values the map's frame posts; in the frame: count streamlit-folium's own
+#: (debounced) sends, in the page, which keeps the count if a rerun remounts the frame
+_COUNT_PAGE = """() => { window.gmSent = []; window.gmDebounced = 0;
+  window.addEventListener('message', e => {
+    if (e.data && e.data.type === 'streamlit:setComponentValue') window.gmSent.push(e.data.value);
+  }); }"""
+_COUNT_FRAME = """() => { const send = window.Streamlit.setComponentValue;
+  window.Streamlit.setComponentValue = v => { window.parent.gmDebounced++; return send(v); }; }"""
+
+
+def test_a_click_sends_one_value_at_once_and_a_pan_stays_debounced(server, tmp_path):
+    """A grid click: its panel, one value, sent by gridmap's hook (leaflet.ClickSend).
+
+    The popup the click opens may pan the map; that pan sends nothing more (one
+    rerun per click). A drag of the map is still sent by streamlit-folium, after its
+    debounce, once.
+    """
+    from playwright.sync_api import sync_playwright
+
+    # a grid on the top row: its popup does not fit and pans the map; then one to the south
+    targets = [_click_target(server["db"], index) for index in (1, 20)]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=OFFLINE_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.goto(server["url"])
+            page.get_by_label("用户名").fill("admin")
+            page.get_by_label("密码").fill(PASSWORD)
+            page.get_by_role("button", name="登录").click()
+            iframe = page.locator("iframe[title='streamlit_folium.st_folium']")
+            iframe.wait_for(timeout=60_000)
+
+            def settle() -> None:
+                page.wait_for_timeout(2000)  # past streamlit-folium's 250 ms debounce
+                page.wait_for_function(
+                    "() => !document.querySelector('[data-testid=stStatusWidget]')",
+                    timeout=60_000)
+
+            def frame():
+                found = next(f for f in page.frames if "st_folium" in f.url)
+                found.wait_for_function(  # streamlit-folium loaded, the grids drawn
+                    "() => { if (!(window.L && window.map && window.Streamlit)) return false;"
+                    " let n = 0; window.map.eachLayer(l => { if (l instanceof L.Polygon) n++; });"
+                    " return n > 0; }", timeout=60_000)
+                return found
+
+            def spot(lon: float, lat: float) -> tuple[float, float]:
+                x, y = frame().evaluate(
+                    f"() => {{ const p = window.map.latLngToContainerPoint([{lat}, {lon}]);"
+                    " return [p.x, p.y]; }")
+                box = iframe.bounding_box()
+                return box["x"] + x, box["y"] + y
+
+            settle()
+            page.evaluate(_COUNT_PAGE)
+            frame().evaluate(_COUNT_FRAME)
+            before = frame().evaluate("() => window.map.getCenter()")
+            for n, (code, lon, lat) in enumerate(targets, start=1):
+                page.mouse.click(*spot(lon, lat))
+                page.get_by_text(code).first.wait_for(timeout=30_000)
+                settle()
+                sent = page.evaluate("() => window.gmSent")
+                assert len(sent) == n, sent  # one value per click, the popup's pan included
+                assert page.evaluate("() => window.gmDebounced") == 0
+                clicked = sent[-1]["last_object_clicked"]
+                assert abs(clicked["lng"] - lon) < 1e-4 and abs(clicked["lat"] - lat) < 1e-4
+                assert set(sent[-1]) == {"last_object_clicked", "last_clicked", "center", "zoom"}
+            assert sent[0]["center"] != {"lat": before["lat"], "lng": before["lng"]}  # it panned
+            page.screenshot(path=str(tmp_path / "clicked.png"))
+
+            x, y = spot(*targets[0][1:])  # a drag: a pan, sent after the debounce
+            page.mouse.move(x, y)
+            page.mouse.down()
+            for step in range(1, 11):
+                page.mouse.move(x + 15 * step, y + 10 * step)
+            page.mouse.up()
+            settle()
+            sent = page.evaluate("() => window.gmSent")
+            assert len(sent) == len(targets) + 1
+            assert page.evaluate("() => window.gmDebounced") == 1
+            assert sent[-1]["center"] != sent[-2]["center"]
+            assert sent[-1]["last_object_clicked"] == sent[-2]["last_object_clicked"]
+        finally:
+            browser.close()
 
 
 #: Sidebar entries of an admin, in order; pages with a map must draw it with a height.

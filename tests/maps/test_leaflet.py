@@ -19,7 +19,7 @@ from gridmap.maps import leaflet
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "gridmap" / "maps" / "static"
 ELEMENTS = (leaflet.Bind, leaflet.Legend, leaflet.LabelZoom, leaflet.PointLayer,
-            leaflet.CanvasPoints, leaflet.Pick)  # fmt: skip
+            leaflet.CanvasPoints, leaflet.Pick, leaflet.ClickSend)  # fmt: skip
 CALL_RE = re.compile(r"L\.gridmap\.(\w+)\(")
 DEFINITION = "gm.{} = function("
 
@@ -64,6 +64,7 @@ def _bare(cls):
         leaflet.Legend: lambda: cls("<div></div>", "topright"),
         leaflet.LabelZoom: lambda: cls(15),
         leaflet.Pick: lambda: cls(locate="我的位置"),
+        leaflet.ClickSend: cls,
     }.get(cls, lambda: cls({"xy": [], "cat": [], "styles": [], "cols": [], "tip": None}))
     element = args()
     folium.FeatureGroup().add_child(element)
