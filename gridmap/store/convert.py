@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
+from pandas.api.types import pandas_dtype
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Boolean, Date, Integer
 
@@ -31,6 +32,7 @@ __all__ = [
     "canonical_enum",
     "clean_column",
     "jsonable",
+    "quick_series",
     "series_of",
     "sql_dtype",
     "to_bool",
@@ -244,8 +246,19 @@ def jsonable(value: Any) -> Any:
 
 
 
-def series_of(values: list[Any], dtype: str) -> pd.Series:
-    """Build a column of read_layer output with the pandas dtype for ``dtype``."""
+def series_of(values: Sequence[Any], dtype: str) -> pd.Series:
+    """Build a column of read_layer output with the pandas dtype for ``dtype``.
+
+    Values all of the type a driver returns for the dtype go the quick way
+    (:func:`quick_series`); others (numbers as text, a date's text ...) are converted
+    by pandas, value by value.
+    """
+    quick = quick_series(values, dtype)
+    return quick if quick is not None else _inferred_series(list(values), dtype)
+
+
+def _inferred_series(values: list[Any], dtype: str) -> pd.Series:
+    """:func:`series_of` by pandas' own conversion of each value (any value types)."""
     if dtype in ("str", "enum"):
         return pd.Series(values, dtype="str")
     if dtype == "int":
@@ -262,6 +275,74 @@ def series_of(values: list[Any], dtype: str) -> pd.Series:
             dtype="datetime64[us, UTC]",
         )
     return pd.Series(values, dtype=object)
+
+
+#: dtype -> the one Python type of its values that :func:`quick_series` takes (besides None).
+_QUICK_TYPES: dict[str, type] = {
+    "str": str,
+    "enum": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "date": dt.date,
+}
+
+
+def quick_series(values: Sequence[Any], dtype: str) -> pd.Series | None:
+    """Return :func:`series_of` built from whole arrays, or ``None`` where it cannot be.
+
+    Only when every value is ``None`` or exactly of the type the drivers return for
+    the dtype (``str`` for ``str``/``enum``, ``int``, ``float``, ``bool``,
+    ``datetime.date``): then the column is made from one numpy (or, for pandas'
+    pyarrow-backed ``str`` dtype, pyarrow) array instead of pandas inferring and
+    converting each value, with the same dtype and the same values, on pandas 2 and 3.
+    ``None`` for other value types, ints beyond 64 bits, text pyarrow refuses
+    (lone surrogates) and timestamps: :func:`series_of` converts those.
+    """
+    wanted = _QUICK_TYPES.get(dtype)
+    if wanted is None:
+        return None
+    types = set(map(type, values))
+    if types - {wanted, type(None)}:
+        return None
+    try:
+        if wanted is str:
+            return _quick_str(values)
+        if wanted is dt.date:
+            return pd.Series(list(values), dtype=object)
+        numpy_type = _NUMPY_TYPES[wanted]
+        if type(None) in types:
+            array = np.array(values, dtype=object)  # 1-D: the values are scalars
+            mask = pd.isna(array)
+            # pandas' masked arrays hold 1 (Int64) and False (boolean) under the mask
+            array[mask] = {int: 1, bool: False, float: np.nan}[wanted]
+            data = array.astype(numpy_type)
+        else:
+            data = np.fromiter(values, dtype=numpy_type, count=len(values))
+            mask = np.zeros(len(data), dtype=np.bool_)
+    except (OverflowError, TypeError, ValueError):  # beyond int64; pyarrow's refusals
+        return None
+    if wanted is int:
+        return pd.Series(pd.arrays.IntegerArray(data, mask))
+    if wanted is bool:
+        return pd.Series(pd.arrays.BooleanArray(data, mask))
+    return pd.Series(data)
+
+
+_NUMPY_TYPES: dict[type, type] = {int: np.int64, float: np.float64, bool: np.bool_}
+
+
+def _quick_str(values: Sequence[Any]) -> pd.Series | None:
+    """``pd.Series(values, dtype="str")`` for values that are all ``str`` or ``None``."""
+    target = pandas_dtype("str")
+    if isinstance(target, np.dtype) and target.kind == "U":  # pandas 2: objects
+        return pd.Series(list(values), dtype=object)
+    if isinstance(target, pd.StringDtype) and target.storage.startswith("pyarrow"):
+        import pyarrow as pa  # there: pandas stores this dtype with it
+
+        # one pyarrow array (None -> null) wrapped by pandas without a copy
+        return pd.Series(pa.array(values, type=pa.large_string()), dtype=target)
+    return None
 
 
 def sql_dtype(column: Any) -> str:

@@ -30,7 +30,16 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator, UserDefinedType
 
-__all__ = ["SRID", "Geometry", "GeometryWKB", "JSONType", "UTCDateTime", "to_wkb"]
+__all__ = [
+    "SRID",
+    "Geometry",
+    "GeometryWKB",
+    "JSONType",
+    "UTCDateTime",
+    "geometries_from_wkb",
+    "to_wkb",
+    "wkb_array",
+]
 
 #: The spatial reference of every stored geometry (WGS-84 / CGCS2000 lon/lat).
 SRID = 4326
@@ -220,7 +229,40 @@ class UTCDateTime(TypeDecorator):
 
 def wkb_array(values: Sequence[Any]) -> np.ndarray:
     """Return an object array of WKB ``bytes`` (``None`` kept) from raw driver values."""
-    out = np.array(list(values), dtype=object)
-    if len(out) and any(not (v is None or isinstance(v, bytes)) for v in out[:1000]):
-        out = np.array([None if v is None else bytes(v) for v in out], dtype=object)
-    return out
+    values = list(values)
+    if any(not (v is None or isinstance(v, bytes)) for v in values[:1000]):
+        values = [None if v is None else bytes(v) for v in values]
+    # fromiter, not np.array: numpy would unpack a memoryview (a buffer) into its bytes
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+#: A 2-D little-endian WKB point: byte order, geometry type, x, y (21 bytes).
+_WKB_POINT = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
+
+
+def geometries_from_wkb(values: Sequence[Any]) -> np.ndarray:
+    """Decode raw driver WKB values (``None`` kept) into an array of shapely geometries.
+
+    The same as ``shapely.from_wkb(wkb_array(values))``, faster for points: when every
+    value is a 2-D little-endian WKB point with real coordinates, the coordinates are
+    read with one :func:`numpy.frombuffer` call and the points made by
+    :func:`shapely.points` (a million points: a tenth of a second, not more than half a
+    second).
+    """
+    wkb = wkb_array(values)
+    blobs = wkb.tolist()
+    try:
+        lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs))
+    except TypeError:  # a None
+        lengths = np.zeros(1, dtype=np.int64)
+    if len(blobs) and (lengths == _WKB_POINT.itemsize).all():
+        raw = np.frombuffer(b"".join(blobs), dtype=_WKB_POINT)
+        x, y = raw["x"], raw["y"]
+        # NaN coordinates read as POINT EMPTY, other orders and types differently
+        if (
+            (raw["order"] == 1).all()
+            and (raw["type"] == 1).all()
+            and not (np.isnan(x).any() or np.isnan(y).any())
+        ):
+            return shapely.points(np.ascontiguousarray(x), np.ascontiguousarray(y))
+    return shapely.from_wkb(wkb)
