@@ -73,6 +73,7 @@ __all__ = [
     "metric_crs",
     "metric_epsg",
     "normalize_crs_name",
+    "points_from_lonlat",
     "points_lonlat",
     "require_crs",
     "to_metric",
@@ -1409,3 +1410,17 @@ def points_lonlat(points: Any, crs: Any) -> NDArray[np.float64]:
     lon, lat = transformer.transform(xy[:, 0], xy[:, 1])
     out[have, 0], out[have, 1] = lon, lat
     return out
+
+
+def points_from_lonlat(lon: ArrayLike, lat: ArrayLike, crs: Any) -> NDArray[np.object_]:
+    """Return the points in ``crs`` of WGS-84 lon/lat arrays (2-D points, no NaN).
+
+    The geometries :func:`to_metric` makes from the same points, to the bit, without
+    making the lon/lat points first (a million points read for a check need only
+    their projected ones).
+    """
+    dst = pyproj.CRS.from_user_input(crs)
+    transformer = _transformer(pyproj.CRS.from_epsg(4326).to_string(), dst.to_string())
+    x = np.array(lon, dtype=np.float64, copy=True)
+    y = np.array(lat, dtype=np.float64, copy=True)
+    return shapely.points(*transformer.transform(x, y, inplace=True))

@@ -27,7 +27,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
-from gridmap.crs import metric_crs, points_lonlat, to_metric, to_wgs84
+from gridmap.crs import metric_crs, points_from_lonlat, points_lonlat, to_metric, to_wgs84
 from gridmap.errors import InputError
 from gridmap.locate import polygon_index_of_points
 from gridmap.model import LAYERS
@@ -324,7 +324,8 @@ class Objects:
         if self._whole:
             return ctx.geoms_wgs84(self.layer)
         frame = ctx.layers.get(self.layer)
-        if not isinstance(frame, gpd.GeoDataFrame) or self.frame.empty:
+        read = isinstance(frame, gpd.GeoDataFrame) or _lonlat_columns(self.layer, frame) is not None
+        if not read or self.frame.empty:
             return None
         metric = ctx.metric(self.layer)
         if not metric.index.is_unique:
@@ -487,6 +488,30 @@ def to_timestamp(series: pd.Series) -> pd.Series:
     return out
 
 
+def _lonlat_columns(layer: str, frame: Any) -> tuple[NDArray, NDArray] | None:
+    """Return a point layer's lon/lat columns when it was read as such (no geometry)."""
+    spec = LAYERS.get(layer)
+    if (spec is None or spec.geometry is None or frame is None
+            or isinstance(frame, gpd.GeoDataFrame)
+            or "lon" not in frame.columns or "lat" not in frame.columns):
+        return None
+    return (frame["lon"].to_numpy(dtype=np.float64), frame["lat"].to_numpy(dtype=np.float64))
+
+
+class LonLatPoints:
+    """WGS-84 points kept as their coordinates, made only for the rows asked for."""
+
+    def __init__(self, lon: NDArray[np.float64], lat: NDArray[np.float64]) -> None:
+        self.lon, self.lat = lon, lat
+
+    def __len__(self) -> int:
+        return len(self.lon)
+
+    def __getitem__(self, rows: Any) -> Any:
+        """Point ``rows`` (an int: one point; an index array or mask: an array of them)."""
+        return shapely.points(self.lon[rows], self.lat[rows])
+
+
 def rounded_or_none(values: Any, digits: int) -> NDArray[np.object_]:
     """Return ``round(v, digits)`` of each finite value, ``None`` for the others (vectorised)."""
     floats = np.asarray(values, dtype=np.float64)
@@ -584,6 +609,10 @@ class Context:
         ]
         for name in order:
             frame = self.layers.get(name)
+            lonlat = _lonlat_columns(name, frame)
+            if lonlat is not None and len(lonlat[0]):
+                lon, lat = lonlat
+                return metric_crs((lon.min() + lon.max()) / 2.0, (lat.min() + lat.max()) / 2.0)
             if not isinstance(frame, gpd.GeoDataFrame) or frame.empty:
                 continue
             geoms = frame.geometry
@@ -646,6 +675,18 @@ class Context:
         if layer in self._metric:
             return self._metric[layer]
         frame = self.frame(layer)
+        lonlat = _lonlat_columns(layer, frame)
+        if lonlat is not None:  # points read as lon/lat: projected points made once
+            rest = frame.drop(columns=["lon", "lat"])
+            if self.crs is None:
+                geoms, crs = shapely.points(*lonlat), "EPSG:4326"
+            else:
+                geoms, crs = points_from_lonlat(*lonlat, self.crs), self.crs
+            self._wgs84[layer] = LonLatPoints(*lonlat)
+            out = gpd.GeoDataFrame(
+                rest, geometry=gpd.GeoSeries(geoms, index=rest.index, crs=crs), crs=crs)
+            self._metric[layer] = out
+            return out
         if not isinstance(frame, gpd.GeoDataFrame):
             msg = f"layer {layer!r} has no geometry"
             raise InputError(msg)  # programmer error

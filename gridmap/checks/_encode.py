@@ -101,11 +101,18 @@ def object_cells(
             pieces.append(list(map(head.__add__, json_cells(values, jsonable))))
     if not pieces:
         return ["{}"] * n
+    if not sparse and all(_shared(p) for p in pieces):  # one object for every row
+        return ["{" + ", ".join(p[0] for p in pieces) + "}"] * n
     if sparse:
         inner = [", ".join(filter(None, row)) for row in zip(*pieces, strict=True)]
     else:
         inner = list(map(", ".join, zip(*pieces, strict=True)))
     return list(map("{{{}}}".format, inner))
+
+
+def _shared(cells: list[str]) -> bool:
+    """Return whether every cell is the same text (a column that is one value)."""
+    return bool(cells) and cells.count(cells[0]) == len(cells)
 
 
 def row_texts(fields: Sequence[tuple[str, Sequence[str] | str]], n: int) -> list[str]:
@@ -118,6 +125,8 @@ def row_texts(fields: Sequence[tuple[str, Sequence[str] | str]], n: int) -> list
     parts, columns = [], []
     for name, cells in fields:
         head = _ESCAPE(name) + ": "
+        if not isinstance(cells, str) and n and _shared(cells):
+            cells = cells[0]  # the same text on every row: written into the template
         if isinstance(cells, str):
             parts.append((head + cells).replace("{", "{{").replace("}", "}}"))
         else:

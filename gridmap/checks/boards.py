@@ -137,7 +137,7 @@ def check_community_entrance_boards(ctx: Context, params: Mapping[str, Any]) -> 
     bi, ei = bi[same], ei[same]
     per_entrance = np.bincount(ei, minlength=len(e_pts))
     counted = pd.DataFrame({"board": bi, "community": b_comm[bi] if len(bi) else []})
-    counts = counted.drop_duplicates("board").groupby("community").size()
+    counts = counted.drop_duplicates("board").groupby("community").size().to_dict()
 
     def circles() -> np.ndarray:
         return shapely.buffer(e_pts, radius, quad_segs=16)

@@ -711,7 +711,7 @@ def run_checks_on_store(
     layers: dict[str, pd.DataFrame] = {}
     for name in wanted:  # (assignments of every period: the context keeps those of the day)
         layers[name] = store.read_layer(name, include_retired=name == "workers",
-                                        bookkeeping=False)
+                                        bookkeeping=False, points_lonlat=True)
     return run(
         layers,
         rules=[r.id for r in selected],

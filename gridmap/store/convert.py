@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -313,7 +315,8 @@ def quick_series(values: Sequence[Any], dtype: str) -> pd.Series | None:
         numpy_type = _NUMPY_TYPES[wanted]
         if type(None) in types:
             array = np.array(values, dtype=object)  # 1-D: the values are scalars
-            mask = pd.isna(array)
+            mask = np.fromiter(map(operator.is_, values, repeat(None)), dtype=np.bool_,
+                               count=len(values))  # a float NaN keeps its own bits
             # pandas' masked arrays hold 1 (Int64) and False (boolean) under the mask
             array[mask] = {int: 1, bool: False, float: np.nan}[wanted]
             data = array.astype(numpy_type)

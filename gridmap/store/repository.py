@@ -549,13 +549,15 @@ class Store:
         bbox: Sequence[float] | None = None,
         where: Mapping[str, Any] | None = None,
         bookkeeping: bool = True,
+        points_lonlat: bool = False,
     ) -> pd.DataFrame:
         """Read one layer as a frame with its canonical columns.
 
         See :func:`gridmap.store.layers.read_layer`.
         """
         return layers.read_layer(self, layer, as_of=as_of, include_retired=include_retired,
-                                 bbox=bbox, where=where, bookkeeping=bookkeeping)
+                                 bbox=bbox, where=where, bookkeeping=bookkeeping,
+                                 points_lonlat=points_lonlat)
 
     def write_layer(
         self,

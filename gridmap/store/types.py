@@ -250,19 +250,28 @@ def geometries_from_wkb(values: Sequence[Any]) -> np.ndarray:
     second).
     """
     wkb = wkb_array(values)
-    blobs = wkb.tolist()
+    xy = points_xy_from_wkb(wkb)
+    if xy is not None:
+        return shapely.points(*xy)
+    return shapely.from_wkb(wkb)
+
+
+def points_xy_from_wkb(values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return (x, y) of raw WKB values that are all 2-D little-endian points, else ``None``.
+
+    ``None`` as well for no values, a missing value or a NaN coordinate (which
+    :func:`shapely.from_wkb` reads as POINT EMPTY).
+    """
+    blobs = wkb_array(values).tolist()
     try:
         lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs))
     except TypeError:  # a None
-        lengths = np.zeros(1, dtype=np.int64)
-    if len(blobs) and (lengths == _WKB_POINT.itemsize).all():
-        raw = np.frombuffer(b"".join(blobs), dtype=_WKB_POINT)
-        x, y = raw["x"], raw["y"]
-        # NaN coordinates read as POINT EMPTY, other orders and types differently
-        if (
-            (raw["order"] == 1).all()
-            and (raw["type"] == 1).all()
-            and not (np.isnan(x).any() or np.isnan(y).any())
-        ):
-            return shapely.points(np.ascontiguousarray(x), np.ascontiguousarray(y))
-    return shapely.from_wkb(wkb)
+        return None
+    if not len(blobs) or not (lengths == _WKB_POINT.itemsize).all():
+        return None
+    raw = np.frombuffer(b"".join(blobs), dtype=_WKB_POINT)
+    x, y = raw["x"], raw["y"]
+    if (raw["order"] == 1).all() and (raw["type"] == 1).all() and not (
+            np.isnan(x).any() or np.isnan(y).any()):
+        return np.ascontiguousarray(x), np.ascontiguousarray(y)
+    return None

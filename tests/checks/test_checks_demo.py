@@ -148,3 +148,24 @@ def test_service_centre_and_hoarding_shortfalls(report):
     assert report.result("service_centre_public_ads").checked == 5
     (hoarding,) = report.result("hoarding_public_ads").failures
     assert hoarding.object_id == "WD03" and hoarding.measured == pytest.approx(20.0)
+
+
+def test_points_read_as_lonlat_give_the_very_report_of_points_read_as_geometries(make_store):
+    """The store run reads point layers as lon/lat (refs #16); the report is byte for byte
+    the one of the same layers read with their point geometries."""
+    from gridmap.checks import export
+    from gridmap.checks.registry import BASE_LAYERS
+    from gridmap.importing import import_demo
+
+    store = make_store()
+    import_demo(store)
+    every = [r.id for r in checks.all_rules()]
+    stored = checks.run_checks_on_store(store, rules=every, as_of=AS_OF)
+    names = {*BASE_LAYERS, *(n for r in checks.all_rules() for n in r.layers)}
+    frames = {n: store.read_layer(n, include_retired=n == "workers", bookkeeping=False)
+              for n in names}
+    assert not any("lon" in f.columns for f in frames.values())
+    direct = checks.run(frames, rules=every, as_of=AS_OF)
+    assert sum(r.failed for r in direct.results) > 20  # the planted cases are there
+    for fmt in ("json", "geojson"):
+        assert export.write_report(stored, fmt) == export.write_report(direct, fmt)

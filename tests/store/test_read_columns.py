@@ -48,7 +48,7 @@ ATTR_DTYPES = {
 # --- the reference: read_layer's conversion before the quick paths ---------------------------
 
 
-def _columns_frame_per_value(keys, rows, dtypes, attr_columns, processors=None):
+def _columns_frame_per_value(keys, rows, dtypes, attr_columns, processors=None, *, lonlat=False):
     """read_layer's ``_columns_frame`` as it was: every value converted on its own."""
     columns = (
         dict(zip(keys, zip(*rows, strict=True), strict=True)) if rows else {k: () for k in keys}
@@ -487,3 +487,27 @@ def test_other_layers_read_as_before(demo_store, monkeypatch, layer):
         quick, reference = _read_both_ways(demo_store, monkeypatch, layer, kwargs)
         assert not isinstance(reference, type), reference
         assert_same_frame(quick, reference)
+
+
+@pytest.mark.parametrize("read_rows", [20_000, 3])
+def test_points_read_as_lonlat_are_the_geometries_coordinates(store, monkeypatch, read_rows):
+    """points_lonlat: the same rows and columns, lon/lat the points' own coordinates."""
+    _write_points(store)
+    monkeypatch.setattr(store_layers, "_READ_ROWS", read_rows)
+    for layer in ("boards", "fitness", "bins"):
+        full = store.read_layer(layer, bookkeeping=False)
+        lean = store.read_layer(layer, bookkeeping=False, points_lonlat=True)
+        assert not isinstance(lean, gpd.GeoDataFrame)
+        assert list(lean.columns) == [*full.columns.drop("geometry"), "lon", "lat"]
+        pd.testing.assert_frame_equal(lean.drop(columns=["lon", "lat"]),
+                                      pd.DataFrame(full.drop(columns="geometry")))
+        xy = shapely.get_coordinates(full.geometry.to_numpy())
+        np.testing.assert_array_equal(lean[["lon", "lat"]].to_numpy(), xy)
+
+
+def test_a_layer_that_is_not_all_points_reads_as_geometries(demo_store):
+    """Polygons (and an empty layer) keep their geometry column with points_lonlat."""
+    grids = demo_store.read_layer("grids", points_lonlat=True)
+    assert isinstance(grids, gpd.GeoDataFrame) and "lon" not in grids.columns
+    empty = demo_store.read_layer("schools", points_lonlat=True)
+    assert isinstance(empty, gpd.GeoDataFrame)
