@@ -27,6 +27,10 @@ _ESCAPE: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[a
 _NONE = type(None)
 
 
+def _text_or_null(value: str | None) -> str:
+    return "null" if value is None else _ESCAPE(value)
+
+
 def is_absent(values: Sequence[Any], absent: Any) -> list[bool]:
     """Return, for each value, whether it is the sentinel ``absent`` (one C-level pass)."""
     return list(map(operator.is_, values, repeat(absent)))
@@ -40,6 +44,8 @@ def json_cells(values: Sequence[Any], jsonable: Callable[[Any], Any]) -> list[st
     """
     types = set(map(type, values))
     if types <= {str, _NONE}:
+        if len(set(values[:1000])) > 900:  # mostly distinct (ids, messages): escape each
+            return list(map(_text_or_null if _NONE in types else _ESCAPE, values))
         distinct = dict.fromkeys(values)
         distinct.pop(None, None)
         texts = dict(zip(distinct, map(_ESCAPE, distinct), strict=True))

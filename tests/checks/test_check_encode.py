@@ -75,3 +75,12 @@ def test_row_texts_write_the_fields_in_order_with_braces_in_names_kept(pairs, n)
     want = "{" + ", ".join(f"{json.dumps(name, ensure_ascii=False)}: "
                            f"{json.dumps(text, ensure_ascii=False)}" for name, text in pairs) + "}"
     assert got == [want] * n
+
+
+@given(st.lists(texts, min_size=5, max_size=40), st.booleans())
+def test_a_column_of_mostly_distinct_texts_equals_json(pieces, with_none):
+    """More than 900 distinct values in the first 1,000 take the escape-each path."""
+    column = [f"{i}{pieces[i % len(pieces)]}" for i in range(1500)]
+    if with_none:
+        column[7] = column[1200] = None
+    assert _encode.json_cells(column, _jsonable) == [_dumps(v) for v in column]
