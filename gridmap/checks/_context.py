@@ -318,7 +318,7 @@ class Objects:
         return self._per_run("labels", lambda: col(self.frame, "name"))
 
     @cached_property
-    def _shapes_wgs84(self) -> NDArray[np.object_] | None:
+    def _shapes_wgs84(self) -> Any:
         """Each object's shape as read (EPSG:4326) where it is a row of the layer, else None."""
         ctx = self._ctx
         if self._whole:
@@ -336,9 +336,9 @@ class Objects:
         same = np.fromiter(map(operator.is_, self.geoms[found].tolist(),
                                metric.geometry.to_numpy()[pos[found]].tolist()),
                            dtype=bool, count=len(found))
-        out = np.full(len(self.frame), None, dtype=object)
-        out[found[same]] = ctx.geoms_wgs84(self.layer)[pos[found[same]]]
-        return out
+        source = np.full(len(self.frame), -1, dtype=np.int64)
+        source[found[same]] = pos[found[same]]
+        return _Picked(ctx.geoms_wgs84(self.layer), source)
 
     @cached_property
     def grid_index(self) -> NDArray[np.int64]:
@@ -496,6 +496,26 @@ def _lonlat_columns(layer: str, frame: Any) -> tuple[NDArray, NDArray] | None:
             or "lon" not in frame.columns or "lat" not in frame.columns):
         return None
     return (frame["lon"].to_numpy(dtype=np.float64), frame["lat"].to_numpy(dtype=np.float64))
+
+
+class _Picked:
+    """Rows of ``base`` by position (``None`` where the position is -1), taken when asked for."""
+
+    def __init__(self, base: Any, source: NDArray[np.int64]) -> None:
+        self.base, self.source = base, source
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def __getitem__(self, rows: Any) -> Any:
+        where = self.source[rows]
+        if np.ndim(where) == 0:
+            return None if where < 0 else self.base[int(where)]
+        out = np.full(len(where), None, dtype=object)
+        have = np.flatnonzero(where >= 0)
+        if len(have):
+            out[have] = self.base[where[have]]
+        return out
 
 
 class LonLatPoints:
