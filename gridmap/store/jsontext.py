@@ -65,6 +65,10 @@ def _cells(values: Sequence[Any]) -> list[str]:
     return list(map(json.dumps, values))
 
 
+#: Rows encoded at a time: a million rows' pieces are never all held at once.
+_CHUNK = 50_000
+
+
 def object_texts(columns: Mapping[str, Sequence[Any]], n: int) -> JSONTexts:
     """Return, per row, ``json.dumps`` of the row's non-``None`` values by column name.
 
@@ -78,6 +82,13 @@ def object_texts(columns: Mapping[str, Sequence[Any]], n: int) -> JSONTexts:
     n
         The number of rows.
     """
+    if n > _CHUNK:
+        out = JSONTexts()
+        for start in range(0, n, _CHUNK):
+            stop = min(start + _CHUNK, n)
+            out.extend(object_texts({k: v[start:stop] for k, v in columns.items()},
+                                    stop - start))
+        return out
     pieces: list[list[str]] = []
     for name, values in columns.items():
         head = json.dumps(str(name)) + ": "

@@ -63,3 +63,16 @@ def test_imported_attrs_are_the_stored_json_text_on_each_backend(store):
 def test_bound_texts_keep_null_as_none(dialect):
     got = jsontext.bound(jsontext.JSONTexts(['{"a": 1}', None]), dialect)
     assert got[1] is None
+
+
+def test_object_texts_in_chunks_are_the_same_texts(monkeypatch):
+    """A column longer than a chunk is encoded a chunk at a time, to the same texts."""
+    monkeypatch.setattr(jsontext, "_CHUNK", 7)
+    columns = {"theme": [None, "核心价值观", "x", None] * 13, "panels": [1, None, 2, 3] * 13,
+               "fixed": [True, False, None, True] * 13}
+    got = jsontext.object_texts(columns, 52)
+    want = []
+    for i in range(52):
+        doc = {k: col[i] for k, col in columns.items() if col[i] is not None}
+        want.append(json.dumps(doc) if doc else None)
+    assert list(got) == want and isinstance(got, jsontext.JSONTexts)
