@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,3 +53,16 @@ def serving(folder: Path, url: str, *args: str,
             yield f"http://localhost:{port}/"
         finally:
             stop_group(proc)
+
+
+#: The street map's frame, as streamlit-folium names it.
+MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def log_in_to_map(page: Any, url: str, password: str, *, user: str = "admin") -> None:
+    """Open ``url``, log in through the form (Chinese labels) and wait for the map's frame."""
+    page.goto(url)
+    page.get_by_label("用户名").fill(user)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.locator(MAP_IFRAME).wait_for(timeout=60_000)

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import numpy as np
 import pytest
 import shapely
-from appserver import CHROMIUM, ROOT, need_chromium, serving
+from appserver import CHROMIUM, MAP_IFRAME, ROOT, log_in_to_map, need_chromium, serving
 
 from gridmap import snapshot
 from gridmap.store import open_store
@@ -88,14 +88,9 @@ def test_map_draws_offline_and_a_grid_click_shows_its_panel(server, tmp_path):
         try:
             page = browser.new_page(viewport={"width": 1500, "height": 1000})
             page.context.route("**/*", route)
-            page.goto(server["url"])
-            page.get_by_label("用户名").fill("admin")
-            page.get_by_label("密码").fill(PASSWORD)
-            page.get_by_role("button", name="登录").click()
-
-            iframe = page.locator("iframe[title='streamlit_folium.st_folium']")
-            iframe.wait_for(timeout=60_000)
-            page.frame_locator("iframe[title='streamlit_folium.st_folium']").locator(
+            log_in_to_map(page, server["url"], PASSWORD)
+            iframe = page.locator(MAP_IFRAME)
+            page.frame_locator(MAP_IFRAME).locator(
                 ".leaflet-container"
             ).wait_for(timeout=60_000)
             frame = next(f for f in page.frames if "st_folium" in f.url)
@@ -181,12 +176,8 @@ def test_a_click_sends_one_value_at_once_and_a_pan_stays_debounced(server, tmp_p
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=OFFLINE_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            page.goto(server["url"])
-            page.get_by_label("用户名").fill("admin")
-            page.get_by_label("密码").fill(PASSWORD)
-            page.get_by_role("button", name="登录").click()
-            iframe = page.locator("iframe[title='streamlit_folium.st_folium']")
-            iframe.wait_for(timeout=60_000)
+            log_in_to_map(page, server["url"], PASSWORD)
+            iframe = page.locator(MAP_IFRAME)
 
             def settle() -> None:
                 page.wait_for_timeout(2000)  # past streamlit-folium's 250 ms debounce

@@ -23,7 +23,7 @@ import shapely
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from appserver import CHROMIUM, ROOT, need_chromium, serving
+from appserver import CHROMIUM, MAP_IFRAME, ROOT, log_in_to_map, need_chromium, serving
 from test_browser import OFFLINE_ARGS
 
 from gridmap.store import open_store
@@ -100,12 +100,8 @@ def test_a_city_store_is_drawn_from_tiles_and_a_click_shows_the_grid(city, tmp_p
         try:
             page = browser.new_page(viewport={"width": 1500, "height": 1000})
             page.on("response", on_response)
-            page.goto(city["url"])
-            page.get_by_label("用户名").fill("admin")
-            page.get_by_label("密码").fill(PASSWORD)
-            page.get_by_role("button", name="登录").click()
-            iframe = page.locator("iframe[title='streamlit_folium.st_folium']")
-            iframe.wait_for(timeout=60_000)
+            log_in_to_map(page, city["url"], PASSWORD)
+            iframe = page.locator(MAP_IFRAME)
             frame = None
             for _ in range(120):
                 frame = next((f for f in page.frames if "st_folium" in f.url), None)

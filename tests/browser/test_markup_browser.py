@@ -21,7 +21,7 @@ from gridmap import auth
 from gridmap.importing import import_demo
 from gridmap.records import points
 from gridmap.store import open_store
-from tests.browser.appserver import CHROMIUM, need_chromium, serving
+from tests.browser.appserver import CHROMIUM, log_in_to_map, need_chromium, serving
 from tests.browser.test_browser import CHROMIUM_ARGS, _click_target
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -118,12 +118,7 @@ def test_markup_in_user_text_makes_no_request_and_no_live_element(payload_server
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            page.goto(payload_server["url"])
-            page.get_by_label("用户名").fill("admin")
-            page.get_by_label("密码").fill(PASSWORD)
-            page.get_by_role("button", name="登录").click()
-            page.locator("iframe[title='streamlit_folium.st_folium']").wait_for(
-                timeout=60_000)
+            log_in_to_map(page, payload_server["url"], PASSWORD)
             _settle(page)
             # find the grid by its code: the side panel shows it (and its community)
             search = page.get_by_label("查找网格")
