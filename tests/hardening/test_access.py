@@ -494,9 +494,11 @@ UNCHECKED = {
 def _public_functions(module) -> set[Callable]:
     prefix = module.__name__
     is_package = hasattr(module, "__path__")
+    # dir(), not vars(): a package's names load on first use (gridmap._lazy)
+    found = {name: getattr(module, name) for name in dir(module) if not name.startswith("_")}
     return {
         obj
-        for name, obj in vars(module).items()
+        for name, obj in found.items()
         if inspect.isfunction(obj)
         and not name.startswith("_")
         and (obj.__module__ == prefix or (is_package and obj.__module__.startswith(prefix + ".")))
