@@ -131,3 +131,22 @@ def test_the_check_command_loads_no_map_or_export_code(demo_db):
         + _loaded(MAP_AND_EXPORT, allowed=("gridmap.export", "gridmap.export.cli"))
     )
     assert _python(code) == []
+
+
+def test_the_cyclic_collector_pauses_for_a_bulk_command_and_comes_back():
+    import gc
+
+    from gridmap._cli import cyclic_gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cyclic_gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("the command failed")
+    assert gc.isenabled()  # back after a failure too
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # not switched on by a command that found it off
+    finally:
+        gc.enable()

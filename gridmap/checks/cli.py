@@ -15,7 +15,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gridmap._cli import EXIT_OK, add_db_argument, lang_of, pad, print_json, text_width
+from gridmap._cli import (
+    EXIT_OK,
+    add_db_argument,
+    cyclic_gc_paused,
+    lang_of,
+    pad,
+    print_json,
+    text_width,
+)
 from gridmap._cli import open_store as _open_store
 from gridmap._cli import out as _out
 from gridmap.i18n import t
@@ -63,17 +71,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     lang = lang_of(args, own=True)
     config = _load_rules(args)
     store = _open_store(args)
-    report = run_checks_on_store(
-        store, rules=args.rule or None, config=config, community=args.community, as_of=args.as_of
-    )
-    if args.out is not None:
-        export.write_report(report, args.format, args.out, lang=lang)
-        failed = sum(r.failed for r in report.results)
-        _out(t("cli.check.wrote", lang, rules=len(report.results), failed=failed, out=args.out))
-    elif args.format == "csv":
-        sys.stdout.write(export.write_report(report, "csv").decode("utf-8-sig"))
-    else:  # streamed, chunk by chunk
-        export.stream_report(report, args.format, sys.stdout, lang=lang)
+    with cyclic_gc_paused():
+        report = run_checks_on_store(store, rules=args.rule or None, config=config,
+                                     community=args.community, as_of=args.as_of)
+        if args.out is not None:
+            export.write_report(report, args.format, args.out, lang=lang)
+            failed = sum(r.failed for r in report.results)
+            _out(t("cli.check.wrote", lang, rules=len(report.results), failed=failed,
+                   out=args.out))
+        elif args.format == "csv":
+            sys.stdout.write(export.write_report(report, "csv").decode("utf-8-sig"))
+        else:  # streamed, chunk by chunk
+            export.stream_report(report, args.format, sys.stdout, lang=lang)
     return EXIT_OK
 
 
