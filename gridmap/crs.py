@@ -963,7 +963,7 @@ def _reproject(
         geoms = np.asarray(gdf.geometry.array)
         lonlat = _point_coordinates(geoms)
     if lonlat is not None:  # 2-D points: new points straight from the projected arrays
-        out = shapely.points(*transformer.transform(*lonlat, inplace=True))
+        out = _projected_points(transformer, *lonlat)
     else:
         out = shapely.transform(geoms, project, include_z=None)
     projected = GeometryArray(out, crs=dst)  # no from_shapely: these are all geometries
@@ -1421,6 +1421,10 @@ def points_from_lonlat(lon: ArrayLike, lat: ArrayLike, crs: Any) -> NDArray[np.o
     """
     dst = pyproj.CRS.from_user_input(crs)
     transformer = _transformer(pyproj.CRS.from_epsg(4326).to_string(), dst.to_string())
-    x = np.array(lon, dtype=np.float64, copy=True)
-    y = np.array(lat, dtype=np.float64, copy=True)
+    return _projected_points(transformer, np.array(lon, dtype=np.float64, copy=True),
+                             np.array(lat, dtype=np.float64, copy=True))
+
+
+def _projected_points(transformer: pyproj.Transformer, x: NDArray, y: NDArray) -> NDArray:
+    """Return the points of ``x``, ``y`` projected by ``transformer`` (overwrites both)."""
     return shapely.points(*transformer.transform(x, y, inplace=True))

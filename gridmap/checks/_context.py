@@ -731,10 +731,7 @@ class Context:
 
     def lonlat(self, points: Any) -> NDArray[np.float64]:
         """Return the lon/lat of metric points as an ``(n, 2)`` array (``NaN`` for ``None``)."""
-        arr = np.asarray(points, dtype=object)
-        if self.crs is None:
-            return points_lonlat(arr, 4326)
-        return points_lonlat(arr, self.crs)
+        return points_lonlat(points, 4326 if self.crs is None else self.crs)
 
     def geoms_wgs84(self, layer: str) -> NDArray[np.object_]:
         """Return the geometries of :meth:`metric` ``layer`` as read, in EPSG:4326 (row for row)."""

@@ -250,7 +250,7 @@ def geometries_from_wkb(values: Sequence[Any]) -> np.ndarray:
     second).
     """
     wkb = wkb_array(values)
-    xy = points_xy_from_wkb(wkb)
+    xy = _point_xy(wkb.tolist())
     if xy is not None:
         return shapely.points(*xy)
     return shapely.from_wkb(wkb)
@@ -262,7 +262,11 @@ def points_xy_from_wkb(values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray] |
     ``None`` as well for no values, a missing value or a NaN coordinate (which
     :func:`shapely.from_wkb` reads as POINT EMPTY).
     """
-    blobs = wkb_array(values).tolist()
+    return _point_xy(wkb_array(values).tolist())
+
+
+def _point_xy(blobs: list[bytes | None]) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`points_xy_from_wkb` of values already made ``bytes`` (or ``None``)."""
     try:
         lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs))
     except TypeError:  # a None
