@@ -595,7 +595,8 @@ class Context:
         now: dt.datetime,
         community: str | None = None,
     ) -> None:
-        self.layers = dict(layers)
+        # (a mapping that reads each layer when first asked for is kept as it is)
+        self.layers = dict(layers) if isinstance(layers, dict) else layers
         self.as_of = as_of
         self.now = now
         self.community = community

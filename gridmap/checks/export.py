@@ -14,7 +14,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -23,14 +23,17 @@ import pandas as pd
 
 from gridmap import i18n
 from gridmap.checks import REPORT_FORMATS
-from gridmap.checks.result import FAILURE_COLUMNS, CheckReport
+from gridmap.checks.result import FAILURE_COLUMNS, CheckReport, CheckResult
 from gridmap.errors import InputError
 from gridmap.io.writers import csv_text, xlsx_plain_text
 
 __all__ = [
     "FORMATS",
+    "STREAMED_FORMATS",
     "Download",
+    "StreamedReport",
     "downloads",
+    "rule_body",
     "stream_report",
     "supervision_orders",
     "supervision_xlsx",
@@ -142,31 +145,16 @@ def to_csv(report: CheckReport) -> bytes:
     return buffer.getvalue()
 
 
-def _chunks(report: CheckReport) -> Any:
-    """Yield (result, piece of its failure table) in order, :data:`CHUNK_ROWS` rows at a time."""
-    for r in report.results:
-        for piece in r.table.chunks(CHUNK_ROWS):
-            yield r, piece
-
-
 def write_csv(report: CheckReport, fh: IO[bytes]) -> None:
     """Write every failure as CSV (UTF-8 with BOM, see :func:`to_csv`) to ``fh``, in chunks."""
-    fh.write("\ufeff".encode())
-    header = True
-    for r, piece in _chunks(report):
-        frame = pd.DataFrame(r.to_frame_of(piece).drop(columns="geometry"))
-        _csv_chunk(frame, fh, header=header)
-        header = False
-    if header:  # no failures: the header alone
-        frame = pd.DataFrame({c: [] for c in FAILURE_COLUMNS})
-        _csv_chunk(frame, fh, header=True)
+    _write_streamed(report, "csv", fh)
 
 
-def _csv_chunk(frame: pd.DataFrame, fh: IO[bytes], *, header: bool) -> None:
+def _csv_chunk(frame: pd.DataFrame, *, header: bool) -> str:
     for name in frame.columns:
         if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name]):
             frame[name] = frame[name].map(csv_text)
-    fh.write(frame.to_csv(index=False, header=header).encode("utf-8"))
+    return frame.to_csv(index=False, header=header)
 
 
 def to_geojson(report: CheckReport) -> str:
@@ -178,14 +166,7 @@ def to_geojson(report: CheckReport) -> str:
 
 def write_geojson(report: CheckReport, fh: IO[str]) -> None:
     """Write every failure as a GeoJSON FeatureCollection to ``fh``, in chunks."""
-    fh.write('{"type": "FeatureCollection", "features": [')
-    first = True
-    for r, piece in _chunks(report):
-        frame = r.to_frame_of(piece)
-        for feature in frame.iterfeatures(na="null", drop_id=True):
-            fh.write(("\n" if first else ",\n") + json.dumps(feature, ensure_ascii=False))
-            first = False
-    fh.write("\n]}")
+    _write_streamed(report, "geojson", fh)
 
 
 def write_json(report: CheckReport, fh: IO[str]) -> None:
@@ -195,22 +176,124 @@ def write_json(report: CheckReport, fh: IO[str]) -> None:
     and written :data:`CHUNK_ROWS` at a time, so memory does not grow with the
     number of failures.
     """
-    head = {"as_of": report.as_of.isoformat(), "community": report.community}
-    fh.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "rules": [')
-    for i, r in enumerate(report.results):
-        rule_head = json.dumps(r.header(), ensure_ascii=False, indent=2)[:-2]
-        fh.write(("\n" if i == 0 else ",\n") + rule_head.replace("\n", "\n    ").replace(
-            "{", "    {", 1))
-        fh.write(',\n      "failures": [')
-        first = True
-        for piece in r.table.chunks(CHUNK_ROWS):
+    _write_streamed(report, "json", fh)
+
+
+#: The formats a report is streamed in rule by rule (:class:`StreamedReport`).
+STREAMED_FORMATS = ("json", "csv", "geojson")
+
+
+def rule_body(result: CheckResult, fmt: str) -> Iterator[str]:
+    """Yield the failures of one rule as they stand in a streamed report, piece by piece.
+
+    A piece is :data:`CHUNK_ROWS` rows; nothing before or after the rule's
+    failures (its JSON fields, the separator from the rule before) is part of
+    it: :class:`StreamedReport` writes those. Any process holding the result may
+    write its body; the report is the same.
+
+    Parameters
+    ----------
+    result
+        One rule's result.
+    fmt
+        One of :data:`STREAMED_FORMATS`.
+    """
+    first = True
+    for piece in result.table.chunks(CHUNK_ROWS):
+        if fmt == "json":
             lines = piece.json_lines()
-            if lines:
-                fh.write(("\n        " if first else ",\n        ") + ",\n        ".join(lines))
-                first = False
-        fh.write("]" if first else "\n      ]")
-        fh.write("\n    }")
-    fh.write("\n  ]\n}" if report.results else "]\n}")
+            text = ("\n        " if first else ",\n        ") + ",\n        ".join(lines)
+        elif fmt == "csv":
+            frame = pd.DataFrame(result.to_frame_of(piece).drop(columns="geometry"))
+            text = _csv_chunk(frame, header=False)
+        else:
+            frame = result.to_frame_of(piece)
+            text = ("" if first else ",\n") + ",\n".join(
+                json.dumps(feature, ensure_ascii=False)
+                for feature in frame.iterfeatures(na="null", drop_id=True))
+        if len(piece):
+            yield text
+            first = False
+
+
+class StreamedReport:
+    """Writes a report in a streamed format: its head, each rule's fields and body, its tail.
+
+    The bodies (:func:`rule_body`) may come from elsewhere, as text or as UTF-8
+    bytes (a worker's file): :meth:`rule` takes them as an iterable of either.
+
+    Parameters
+    ----------
+    fh
+        The file: binary for ``"csv"`` (written as UTF-8 with a BOM), text or
+        binary for the others.
+    fmt
+        One of :data:`STREAMED_FORMATS`.
+    as_of, community
+        The report's date and community (the JSON head).
+    """
+
+    def __init__(self, fh: IO[Any], fmt: str, *, as_of: dt.date, community: str | None) -> None:
+        self.fh = fh
+        self.fmt = fmt
+        self.binary = not isinstance(fh, io.TextIOBase)
+        self.rules = 0
+        self.rows = False  # whether any failure has been written
+        if fmt == "json":
+            head = {"as_of": as_of.isoformat(), "community": community}
+            self._text(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "rules": [')
+        elif fmt == "csv":
+            self._text("\ufeff" + _csv_chunk(pd.DataFrame({c: [] for c in FAILURE_COLUMNS}),
+                                             header=True))
+        else:
+            self._text('{"type": "FeatureCollection", "features": [')
+
+    def _text(self, text: str) -> None:
+        self.fh.write(text.encode("utf-8") if self.binary else text)
+
+    def _body(self, piece: str | bytes) -> None:
+        if isinstance(piece, str):
+            self._text(piece)
+        elif self.binary:
+            self.fh.write(piece)
+        else:  # (pieces are whole UTF-8 texts: see gridmap.checks.parallel)
+            self.fh.write(piece.decode("utf-8"))
+
+    def rule(self, header: Mapping[str, Any], body: Iterable[str | bytes]) -> None:
+        """Write one rule: its fields (:meth:`CheckResult.header`) and its failures."""
+        if self.fmt == "json":
+            rule_head = json.dumps(dict(header), ensure_ascii=False, indent=2)[:-2]
+            self._text(("\n" if self.rules == 0 else ",\n") + rule_head.replace(
+                "\n", "\n    ").replace("{", "    {", 1) + ',\n      "failures": [')
+        empty = True
+        for piece in body:
+            if not piece:
+                continue
+            if empty and self.fmt == "geojson":
+                self._text(",\n" if self.rows else "\n")
+            self._body(piece)
+            empty = False
+        if self.fmt == "json":
+            self._text("]" if empty else "\n      ]")
+            self._text("\n    }")
+        self.rules += 1
+        self.rows = self.rows or not empty
+
+    def close(self, *, newline: bool = True) -> None:
+        """Write the report's tail, and a newline after JSON or GeoJSON (the file stays open)."""
+        end = "\n" if newline else ""
+        if self.fmt == "json":
+            self._text(("\n  ]\n}" if self.rules else "]\n}") + end)
+        elif self.fmt == "geojson":
+            self._text("\n]}" + end)
+
+
+def _write_streamed(report: CheckReport, fmt: str, fh: IO[Any], *, newline: bool = False) -> None:
+    """Write ``report`` in one of :data:`STREAMED_FORMATS`, rule by rule."""
+    out = StreamedReport(fh, fmt, as_of=report.as_of, community=report.community)
+    for r in report.results:
+        out.rule(r.header(), rule_body(r, fmt))
+    out.close(newline=newline)
 
 
 #: How ``gridmap validate`` names a rule's severity (its words predate the rule engine).
@@ -489,14 +572,8 @@ def stream_report(report: CheckReport, fmt: str, fh: IO[Any], *, lang: str = "en
     _check_format(fmt)
     if fmt == "table":
         fh.write(to_table(report, lang=lang))
-    elif fmt == "json":
-        write_json(report, fh)
-        fh.write("\n")
-    elif fmt == "csv":
-        write_csv(report, fh)
     else:
-        write_geojson(report, fh)
-        fh.write("\n")
+        _write_streamed(report, fmt, fh, newline=True)
 
 
 _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,9 +45,12 @@ __all__ = [
     "FAMILIES",
     "Param",
     "Rule",
+    "RuleRun",
+    "StoreLayers",
     "all_rules",
     "editable_rules",
     "get_rule",
+    "layers_for",
     "rule",
     "rule_changes",
     "rules_table",
@@ -645,32 +648,123 @@ def run(
     120.0
     """
     start = time.perf_counter()
-    cfg = load_rules() if config is None else config
-    selected = select_rules(rules, cfg, families=families)
-    day, moment = _moment(as_of)
-    ctx = Context(layers, as_of=day, now=moment, community=community)
+    plan = RuleRun(layers, rules=rules, config=config, as_of=as_of, community=community,
+                   families=families)
+    total = len(plan.selected)
     results = []
-    total = len(selected)
-    for i, r in enumerate(selected):
+    for i, r in enumerate(plan.selected):
         if progress is not None:
             progress(i, total, r.id)
-        rule_cfg = cfg.get(r.id)
-        if rule_cfg is None:
-            msg = f"rule {r.id!r} has no configuration"
-            raise InputError(msg)  # programmer error
-        t0 = time.perf_counter()
-        outcome = r.func(ctx, dict(rule_cfg.params))
-        results.append(_finish(r, rule_cfg, ctx, outcome, time.perf_counter() - t0))
+        results.append(plan.result(i))
     if progress is not None:
         progress(total, total, None)
-    return CheckReport(
-        results=results,
-        as_of=day,
-        community=community,
-        grids=ctx.grid_table(),
-        elapsed_s=time.perf_counter() - start,
-        weights={r.id: cfg[r.id].weight for r in selected},
-    )
+    return plan.report(results, elapsed_s=time.perf_counter() - start)
+
+
+class RuleRun:
+    """One check run prepared: the rules selected, their configuration and the context.
+
+    :func:`run` applies the rules one after another; the parallel writer
+    (:mod:`gridmap.checks.parallel`) hands them to several processes, which
+    each apply :meth:`result` to the rules they take. Both give the same results.
+
+    Parameters
+    ----------
+    layers
+        Layer name -> frame, as for :func:`run`; any mapping (a
+        :class:`StoreLayers` reads each layer when a rule first asks for it).
+    rules, config, as_of, community, families
+        As for :func:`run`.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        For an unknown rule or community, or a bad configuration file.
+    """
+
+    def __init__(
+        self,
+        layers: Mapping[str, pd.DataFrame],
+        *,
+        rules: Iterable[str] | None = None,
+        config: Mapping[str, RuleConfig] | None = None,
+        as_of: dt.date | dt.datetime | None = None,
+        community: str | None = None,
+        families: Iterable[str] | None = None,
+    ) -> None:
+        self.config = load_rules() if config is None else config
+        self.selected = select_rules(rules, self.config, families=families)
+        for r in self.selected:
+            if self.config.get(r.id) is None:
+                msg = f"rule {r.id!r} has no configuration"
+                raise InputError(msg)  # programmer error
+        self.day, moment = _moment(as_of)
+        self.community = community
+        self.ctx = Context(layers, as_of=self.day, now=moment, community=community)
+
+    def result(self, i: int) -> CheckResult:
+        """Apply rule ``i`` of :attr:`selected` and return its result."""
+        r = self.selected[i]
+        rule_cfg = self.config[r.id]
+        t0 = time.perf_counter()
+        outcome = r.func(self.ctx, dict(rule_cfg.params))
+        return _finish(r, rule_cfg, self.ctx, outcome, time.perf_counter() - t0)
+
+    def report(self, results: list[CheckResult], *, elapsed_s: float = 0.0) -> CheckReport:
+        """Return the report of ``results`` (one per rule of :attr:`selected`, in order)."""
+        return CheckReport(
+            results=results,
+            as_of=self.day,
+            community=self.community,
+            grids=self.ctx.grid_table(),
+            elapsed_s=elapsed_s,
+            weights={r.id: self.config[r.id].weight for r in self.selected},
+        )
+
+
+class StoreLayers(Mapping[str, pd.DataFrame]):
+    """The layers of a check run, each read from the store when first asked for.
+
+    A rule run reads only what its rules need; a process of the parallel writer
+    reads only the layers of the rules it takes.
+
+    Parameters
+    ----------
+    store
+        The store.
+    names
+        The layers the run may read (:func:`layers_for`).
+    """
+
+    def __init__(self, store: Store, names: Iterable[str]) -> None:
+        self.store = store
+        self.names = list(dict.fromkeys(names))
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._frames:
+            if name not in self.names:
+                raise KeyError(name)
+            # (assignments of every period: the context keeps those of the day)
+            self._frames[name] = self.store.read_layer(
+                name, include_retired=name == "workers", bookkeeping=False, points_lonlat=True)
+        return self._frames[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @property
+    def loaded(self) -> set[str]:
+        """The layers read so far."""
+        return set(self._frames)
+
+
+def layers_for(selected: Iterable[Rule]) -> list[str]:
+    """Return the layers a run of the rules ``selected`` reads: the base layers, then theirs."""
+    return list(dict.fromkeys([*BASE_LAYERS, *(name for r in selected for name in r.layers)]))
 
 
 def run_checks_on_store(
@@ -707,11 +801,7 @@ def run_checks_on_store(
     """
     cfg = load_rules() if config is None else config
     selected = select_rules(rules, cfg, families=families)
-    wanted = list(dict.fromkeys([*BASE_LAYERS, *(name for r in selected for name in r.layers)]))
-    layers: dict[str, pd.DataFrame] = {}
-    for name in wanted:  # (assignments of every period: the context keeps those of the day)
-        layers[name] = store.read_layer(name, include_retired=name == "workers",
-                                        bookkeeping=False, points_lonlat=True)
+    layers = StoreLayers(store, layers_for(selected))
     return run(
         layers,
         rules=[r.id for r in selected],
