@@ -136,6 +136,8 @@ _ARGPARSE_ERRORS = (
         ),
         "cli.argparse.date",
     ),
+    (re.compile(r"argument (?P<arg>\S+): not a number of processes: (?P<value>.+) "
+                r"\(use 1 or more\)"), "cli.argparse.jobs"),
     (re.compile(r"argument (?P<arg>\S+): (?P<message>.+)"), "cli.argparse.argument"),
 )
 

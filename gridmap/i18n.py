@@ -124,6 +124,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "参数 {arg}：{value} 不是日期（应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM）",
         "en": "argument {arg}: not a date: {value} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
     },
+    "cli.argparse.jobs": {
+        "zh": "参数 {arg}：{value} 不是进程数（应为 1 或更大的整数）",
+        "en": "argument {arg}: not a number of processes: {value} (use 1 or more)",
+    },
     "cli.argparse.argument": {"zh": "参数 {arg}：{message}", "en": "argument {arg}: {message}"},
     "cli.init.store": {"zh": "存储：{url}（数据结构 {schema}）", "en": "store: {url} (schema {schema})"},
     "cli.init.demo": {"zh": "已载入示例街道：{layers} 个图层，共 {rows} 条记录",

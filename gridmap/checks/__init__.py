@@ -15,6 +15,8 @@ Modules
 ``config``     packaged defaults (``gridmap/rules.toml``) and user overrides
 ``core``       the array cores: nearest distances, counts, gaps along lines, clusters
 ``export``     table text, JSON, CSV, GeoJSON, XLSX, supervision orders (督办单), downloads
+``parallel``   :func:`write_checks`: the rules shared between processes, the report streamed
+               (``gridmap check --jobs``)
 ``display``    failures prepared for display: popup columns, filters, translated tables
                (:func:`gridmap.maps.add_check_layers` draws them)
 ``cli``        the ``gridmap check`` and ``gridmap rules`` commands (``add_parsers``)
@@ -44,6 +46,7 @@ __getattr__, __dir__ = lazy_exports(
         "fitness",
         "integrity",
         "issues",
+        "parallel",
         "registry",
         "result",
         "schools",
@@ -64,6 +67,7 @@ __getattr__, __dir__ = lazy_exports(
             "run_checks_on_store",
             "select_rules",
         ),
+        "parallel": ("write_checks",),
         "result": ("SEVERITIES", "CheckReport", "CheckResult", "Failure"),
     },
 )
@@ -87,4 +91,5 @@ __all__ = [
     "run_checks_on_store",
     "save_rules",
     "select_rules",
+    "write_checks",
 ]

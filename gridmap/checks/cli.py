@@ -65,13 +65,31 @@ def _load_rules(args: argparse.Namespace) -> Any:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Run the checks on the store and print or write the results; exit 0 whatever they find."""
+    """Run the checks on the store and print or write the results; exit 0 whatever they find.
+
+    JSON, CSV and GeoJSON are streamed as the rules finish, from ``--jobs``
+    processes (:func:`gridmap.checks.parallel.write_checks`); the table is printed
+    when every rule has run.
+    """
     from gridmap.checks import export, run_checks_on_store
 
     lang = lang_of(args, own=True)
     config = _load_rules(args)
     store = _open_store(args)
     with cyclic_gc_paused():
+        if args.format != "table":
+            from gridmap.checks.parallel import write_checks
+
+            options = {"jobs": args.jobs, "rules": args.rule or None, "config": config,
+                       "community": args.community, "as_of": args.as_of}
+            if args.out is None:  # (no byte order mark on a terminal)
+                write_checks(store, args.format, sys.stdout, bom=False, **options)
+                return EXIT_OK
+            with export.report_file(args.out) as fh:
+                written = write_checks(store, args.format, fh, **options)
+            _out(t("cli.check.wrote", lang, rules=written.rules, failed=written.failed,
+                   out=args.out))
+            return EXIT_OK
         report = run_checks_on_store(store, rules=args.rule or None, config=config,
                                      community=args.community, as_of=args.as_of)
         if args.out is not None:
@@ -79,11 +97,21 @@ def cmd_check(args: argparse.Namespace) -> int:
             failed = sum(r.failed for r in report.results)
             _out(t("cli.check.wrote", lang, rules=len(report.results), failed=failed,
                    out=args.out))
-        elif args.format == "csv":
-            sys.stdout.write(export.write_report(report, "csv").decode("utf-8-sig"))
-        else:  # streamed, chunk by chunk
+        else:
             export.stream_report(report, args.format, sys.stdout, lang=lang)
     return EXIT_OK
+
+
+def _jobs(text: str) -> int:
+    """Parse ``--jobs``: a whole number of processes, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"not a number of processes: {text!r} (use 1 or more)"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -160,6 +188,13 @@ def add_parsers(subparsers: Any) -> None:
         "--format", choices=REPORT_FORMATS, default="table", help="output format (default table)"
     )
     p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of printing")
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="processes to run the rules in for JSON, CSV and GeoJSON (default: the "
+        "machine's cores, at most 4); the report is the same whatever N",
+    )
     p.add_argument(
         "--as-of",
         type=_date,

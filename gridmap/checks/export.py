@@ -10,9 +10,12 @@ so that Excel opens it correctly.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import datetime as dt
 import io
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -31,8 +34,10 @@ __all__ = [
     "FORMATS",
     "STREAMED_FORMATS",
     "Download",
+    "FileSpan",
     "StreamedReport",
     "downloads",
+    "report_file",
     "rule_body",
     "stream_report",
     "supervision_orders",
@@ -216,50 +221,107 @@ def rule_body(result: CheckResult, fmt: str) -> Iterator[str]:
             first = False
 
 
+@dataclass(frozen=True)
+class FileSpan:
+    """``length`` bytes of UTF-8 text from ``offset`` of the open file ``fd``.
+
+    A rule's body as a worker wrote it (:mod:`gridmap.checks.parallel`).
+    """
+
+    fd: int
+    offset: int
+    length: int
+
+    def __bool__(self) -> bool:
+        return self.length > 0
+
+    def chunks(self, size: int = 1 << 24) -> Iterator[bytes]:
+        """Yield the bytes, ``size`` at a time."""
+        offset, end = self.offset, self.offset + self.length
+        while offset < end:
+            data = os.pread(self.fd, min(size, end - offset), offset)
+            if not data:
+                msg = "a worker's file is shorter than it wrote"
+                raise OSError(msg)
+            offset += len(data)
+            yield data
+
+    def send_to(self, fh: IO[bytes]) -> bool:
+        """Copy the bytes into the binary file ``fh`` in the kernel; False where it cannot."""
+        try:
+            out = fh.fileno()
+        except (AttributeError, OSError, ValueError):  # (io.BytesIO has no file number)
+            return False
+        if not hasattr(os, "sendfile"):
+            return False
+        fh.flush()
+        offset, end = self.offset, self.offset + self.length
+        try:
+            while offset < end:
+                sent = os.sendfile(out, self.fd, offset, end - offset)
+                if sent == 0:
+                    msg = "a worker's file is shorter than it wrote"
+                    raise OSError(msg)
+                offset += sent
+        except OSError:
+            if offset != self.offset:
+                raise  # part of it is written: the report fails rather than repeat it
+            return False
+        return True
+
+
 class StreamedReport:
     """Writes a report in a streamed format: its head, each rule's fields and body, its tail.
 
     The bodies (:func:`rule_body`) may come from elsewhere, as text or as UTF-8
-    bytes (a worker's file): :meth:`rule` takes them as an iterable of either.
+    bytes (a worker's file, :mod:`gridmap.checks.parallel`): :meth:`rule` takes
+    them as an iterable of either.
 
     Parameters
     ----------
     fh
-        The file: binary for ``"csv"`` (written as UTF-8 with a BOM), text or
-        binary for the others.
+        A binary file (written as UTF-8) or a text file.
     fmt
         One of :data:`STREAMED_FORMATS`.
     as_of, community
         The report's date and community (the JSON head).
+    bom
+        Start a CSV report with a byte order mark, for spreadsheets (not on a terminal).
     """
 
-    def __init__(self, fh: IO[Any], fmt: str, *, as_of: dt.date, community: str | None) -> None:
+    def __init__(self, fh: IO[Any], fmt: str, *, as_of: dt.date, community: str | None,
+                 bom: bool = True) -> None:
         self.fh = fh
         self.fmt = fmt
         self.binary = not isinstance(fh, io.TextIOBase)
+        self._decode = codecs.getincrementaldecoder("utf-8")().decode
         self.rules = 0
         self.rows = False  # whether any failure has been written
         if fmt == "json":
             head = {"as_of": as_of.isoformat(), "community": community}
             self._text(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "rules": [')
         elif fmt == "csv":
-            self._text("\ufeff" + _csv_chunk(pd.DataFrame({c: [] for c in FAILURE_COLUMNS}),
-                                             header=True))
+            header = _csv_chunk(pd.DataFrame({c: [] for c in FAILURE_COLUMNS}), header=True)
+            self._text(("\ufeff" if bom else "") + header)
         else:
             self._text('{"type": "FeatureCollection", "features": [')
 
     def _text(self, text: str) -> None:
         self.fh.write(text.encode("utf-8") if self.binary else text)
 
-    def _body(self, piece: str | bytes) -> None:
+    def _body(self, piece: str | bytes | FileSpan) -> None:
         if isinstance(piece, str):
             self._text(piece)
+        elif isinstance(piece, FileSpan):
+            if not (self.binary and piece.send_to(self.fh)):
+                for data in piece.chunks():
+                    self._body(data)
         elif self.binary:
             self.fh.write(piece)
-        else:  # (pieces are whole UTF-8 texts: see gridmap.checks.parallel)
-            self.fh.write(piece.decode("utf-8"))
+        else:  # (a piece of bytes may end inside a character: decoded incrementally)
+            self.fh.write(self._decode(piece))
 
-    def rule(self, header: Mapping[str, Any], body: Iterable[str | bytes]) -> None:
+    def rule(self, header: Mapping[str, Any], body: Iterable[str | bytes | FileSpan]) -> None:
         """Write one rule: its fields (:meth:`CheckResult.header`) and its failures."""
         if self.fmt == "json":
             rule_head = json.dumps(dict(header), ensure_ascii=False, indent=2)[:-2]
@@ -531,27 +593,34 @@ def write_report(
         For an unknown format or a file that cannot be written.
     """
     _check_format(fmt)
-    binary = fmt == "csv"
     if path is None:
-        buffer: IO[Any] = io.BytesIO() if binary else io.StringIO()
+        buffer: IO[Any] = io.BytesIO() if fmt == "csv" else io.StringIO()
         stream_report(report, fmt, buffer, lang=lang)
         return buffer.getvalue()
+    with report_file(path) as fh:
+        stream_report(report, fmt, fh, lang=lang)
+    return b"" if fmt == "csv" else ""
+
+
+@contextlib.contextmanager
+def report_file(path: str | Path) -> Iterator[IO[bytes]]:
+    """Open ``path`` to write a report into (binary): it is replaced whole or not at all.
+
+    Raises
+    ------
+    gridmap.errors.InputError
+        If the file cannot be written (naming it and why).
+    """
     from gridmap.io.atomic import replacing
 
     target = Path(path)
     try:
-        with replacing(target) as tmp:  # whole or not at all
-            if binary:
-                with tmp.open("wb") as fh:
-                    stream_report(report, fmt, fh, lang=lang)
-            else:
-                with tmp.open("w", encoding="utf-8") as fh:
-                    stream_report(report, fmt, fh, lang=lang)
+        with replacing(target) as tmp, tmp.open("wb") as fh:
+            yield fh
     except OSError as exc:
         raise InputError.keyed(
             "files.unwritable", file=str(target), reason=exc.strerror or exc
         ) from None
-    return b"" if binary else ""
 
 
 def _check_format(fmt: str) -> None:
@@ -562,7 +631,7 @@ def _check_format(fmt: str) -> None:
 def stream_report(report: CheckReport, fmt: str, fh: IO[Any], *, lang: str = "en") -> None:
     """Write the report in one of :data:`FORMATS` to an open file, in chunks.
 
-    ``fh`` is a binary file for ``"csv"`` (UTF-8 with BOM), a text file otherwise.
+    ``fh`` is a text file or a binary one (written as UTF-8); CSV starts with a BOM.
 
     Raises
     ------
@@ -571,7 +640,8 @@ def stream_report(report: CheckReport, fmt: str, fh: IO[Any], *, lang: str = "en
     """
     _check_format(fmt)
     if fmt == "table":
-        fh.write(to_table(report, lang=lang))
+        text = to_table(report, lang=lang)
+        fh.write(text if isinstance(fh, io.TextIOBase) else text.encode("utf-8"))
     else:
         _write_streamed(report, fmt, fh, newline=True)
 

@@ -272,6 +272,14 @@ class Store:
         """Close all pooled database connections."""
         self.engine.dispose()
 
+    def after_fork(self) -> None:
+        """Make a forked process open its own connections (the parent's stay the parent's).
+
+        Call it first thing in a child process (:mod:`gridmap.checks.parallel`):
+        a database connection must never be shared by two processes.
+        """
+        self.engine.dispose(close=False)
+
     # ----------------------------------------------------------------- engine
 
     def _create_engine(self, parsed: Any) -> Engine:
