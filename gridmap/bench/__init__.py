@@ -400,11 +400,12 @@ def _check_kernels(city: dict) -> float:
     return time.perf_counter() - start
 
 
-#: Runs ``gridmap ARGS`` as ``python -m gridmap`` would and writes the process's own peak
-#: RSS (VmHWM, kB) to stderr at exit. ``wait4``'s figure would count the bench's memory,
+#: Runs ``gridmap ARGS`` as ``python -m gridmap`` would and writes, at exit, the process's
+#: own peak RSS (VmHWM, kB) and the largest peak RSS of the worker processes it forked
+#: (``gridmap check --jobs``) to stderr. ``wait4``'s figure would count the bench's memory,
 #: which the child holds between fork and exec.
 _PEAK_PROBE = """
-import runpy, sys
+import resource, runpy, sys
 sys.argv = ["gridmap", *sys.argv[1:]]
 try:
     runpy.run_module("gridmap", run_name="__main__", alter_sys=True)
@@ -413,9 +414,9 @@ finally:
         with open("/proc/self/status") as fh:
             hwm = [line.split()[1] for line in fh if line.startswith("VmHWM:")]
     except OSError:
-        import resource
         hwm = [str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)]
-    sys.stderr.write(f"GRIDMAP_PEAK {hwm[0]}\\n")
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    sys.stderr.write(f"GRIDMAP_PEAK {hwm[0]} {workers}\\n")
 """
 
 
@@ -446,16 +447,22 @@ def _bench_check_store(city: dict, path: Path) -> list[Figure]:
     if proc.returncode != 0:
         msg = f"gridmap check failed ({proc.returncode}): {errors[-2000:]}"
         raise RuntimeError(msg)  # programmer error
-    peaks = [line.split()[1] for line in errors.splitlines() if line.startswith("GRIDMAP_PEAK")]
-    peak = float(peaks[-1]) / 1024 if peaks else float("nan")
+    peaks = [line.split()[1:] for line in errors.splitlines() if line.startswith("GRIDMAP_PEAK")]
+    peak, worker = (float(v) / 1024 for v in peaks[-1]) if peaks else (float("nan"),) * 2
     with out.open(encoding="utf-8") as fh:
         failures = sum(len(r["failures"]) for r in json.load(fh)["rules"])
     size_mb = out.stat().st_size / 1e6
     tb, _ = best_of(lambda: _check_kernels(city), 1)
+    from gridmap.checks.parallel import default_jobs
+
+    jobs = default_jobs()
+    memory = (f"peak RSS {peak + worker:.0f} MB ({peak:.0f} MB + a worker's {worker:.0f} MB, "
+              "pages shared after the fork counted twice)" if jobs > 1 else
+              f"peak RSS {peak:.0f} MB")
     return [Figure("gridmap check on the store -> JSON", t, tb, "<= 10 s, <= 1.5 GB",
-                   f"peak RSS {peak:.0f} MB; {failures:,} failures, {size_mb:.0f} MB JSON; "
-                   "the command in its own process; baseline: its geometric kernels "
-                   "(projection, STRtree, cKDTree)")]
+                   f"{memory}; {failures:,} failures, {size_mb:.0f} MB JSON; the command in "
+                   f"its own process, rules shared by {jobs} processes (--jobs); baseline: "
+                   "its geometric kernels in one process (projection, STRtree, cKDTree)")]
 
 
 def _bench_tiles(city: dict, path: Path) -> list[Figure]:
