@@ -155,7 +155,7 @@ def write_checks(
         return Written(rules=n, failed=failed, jobs=1)
     with contextlib.ExitStack() as stack:
         spools = [stack.enter_context(tempfile.TemporaryFile()) for _ in range(jobs)]
-        pieces = _forked(plan, store, layers, fmt, spools)
+        pieces, jobs = _forked(plan, store, layers, fmt, spools)
         for i in range(n):  # what no process applied: here, now
             if i not in pieces:
                 pieces[i] = _apply(plan, i, fmt, spools[0], 0)
@@ -256,15 +256,23 @@ def _work(plan: RuleRun, board: _Board, layers: StoreLayers, worker: int, fmt: s
 
 
 def _forked(plan: RuleRun, store: Store, layers: StoreLayers, fmt: str,
-            spools: list[IO[bytes]]) -> dict[int, _Piece]:
-    """Apply the rules in this process and ``len(spools) - 1`` forked ones; return their pieces."""
+            spools: list[IO[bytes]]) -> tuple[dict[int, _Piece], int]:
+    """Apply the rules here and in up to ``len(spools) - 1`` forked processes.
+
+    Returns the pieces of the rules applied, and the number of processes that ran.
+    """
     board = _Board([tuple(r.layers) for r in plan.selected], store.counts(), BIG_ROWS)
     children: list[tuple[int, int]] = []
     pieces: dict[int, _Piece] = {}
     try:
         for worker in range(1, len(spools)):
             read_end, write_end = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # (out of processes or memory: the processes started share the rules)
+                os.close(read_end)
+                os.close(write_end)
+                break
             if pid == 0:  # pragma: no cover - the worker (coverage does not follow a fork)
                 os.close(read_end)
                 _child(plan, store, board, layers, worker, fmt, spools[worker], write_end)
@@ -279,7 +287,7 @@ def _forked(plan: RuleRun, store: Store, layers: StoreLayers, fmt: str,
     for pid, read_end in children:
         for piece in _collect(pid, read_end):
             pieces[piece.index] = piece
-    return pieces
+    return pieces, 1 + len(children)
 
 
 def _child(plan: RuleRun, store: Store, board: _Board, layers: StoreLayers, worker: int,
