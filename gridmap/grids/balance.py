@@ -31,19 +31,29 @@ from gridmap.grids.codes import normalize_code
 from gridmap.model import WorkerRole
 
 __all__ = [
+    "GRID_ROW_COLUMNS",
     "METRICS",
     "Bounds",
     "Finding",
     "Move",
     "Plan",
+    "accepted_moves",
+    "bound_marks",
+    "bounds_between",
+    "codes_at_rows",
     "default_bounds",
     "grid_adjacency",
     "grid_metrics",
+    "grid_rows",
     "is_contiguous",
     "moves_table",
     "plan_grids",
     "rebalance",
+    "selected_grids",
+    "suggested_bounds",
+    "toggle_grid",
     "validate_plan",
+    "worker_label",
     "worker_totals",
     "workload_table",
 ]
@@ -979,13 +989,38 @@ def rebalance(
 
 
 def plan_grids(
-    grids: pd.DataFrame, plan: Plan, *, role: str, names: Mapping[str, str] | None = None
+    grids: pd.DataFrame,
+    plan: Plan,
+    *,
+    role: str,
+    names: Mapping[str, str] | None = None,
+    communities: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Return ``grids`` with ``worker`` (who holds each for ``role``) and ``locked`` added.
 
-    ``names`` maps worker codes to the names shown; a code without a name stays a code.
+    Parameters
+    ----------
+    grids
+        Grids with a ``code`` column (a GeoDataFrame stays one, in its CRS).
+    plan
+        The plan.
+    role
+        The role whose holder fills ``worker``.
+    names
+        Worker code -> name shown; a code without a name stays a code.
+    communities
+        Keep only the grids of these community codes (column ``community``);
+        default all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of the kept rows of ``grids`` (their index kept) with ``worker``
+        (missing where nobody holds the grid in ``role``) and ``locked``.
     """
     names = names or {}
+    if communities is not None:
+        grids = grids[grids["community"].isin(list(communities))]
     codes = list(grids["code"])
     return grids.assign(
         worker=[names.get(w, w) for w in (plan.holder(g, role) for g in codes)],
@@ -1007,3 +1042,206 @@ def moves_table(moves: Sequence[Move], names: Mapping[str, str] | None = None) -
             "to_worker": [names.get(m.to_worker, m.to_worker) for m in moves],
         }
     )
+
+
+#: Columns of the reassign page's grid table (:func:`grid_rows`), in order.
+GRID_ROW_COLUMNS = ("code", "worker", "households", "residents", "locked")
+
+
+def worker_label(code: str, names: Mapping[str, str] | None = None) -> str:
+    """Return how a worker is shown in a choice list or a bar: ``名字 (code)``.
+
+    Parameters
+    ----------
+    code
+        The worker's code.
+    names
+        Worker code -> name; a worker without a name shows its code twice.
+
+    Returns
+    -------
+    str
+        ``"name (code)"``.
+
+    Examples
+    --------
+    >>> worker_label("W0001", {"W0001": "张三"})
+    '张三 (W0001)'
+    >>> worker_label("W0002")
+    'W0002 (W0002)'
+    """
+    return f"{(names or {}).get(code, code)} ({code})"
+
+
+def suggested_bounds(plan: Plan, metrics: pd.DataFrame, *, metric: str, role: str) -> Bounds:
+    """Return the bounds a planner starts from for one figure and one role.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    metrics
+        Per-grid figures (:func:`grid_metrics`), indexed by grid code.
+    metric
+        The figure, one of :data:`METRICS`.
+    role
+        The role whose grids count (see :func:`worker_totals`).
+
+    Returns
+    -------
+    Bounds
+        :func:`default_bounds` of the workers' totals (mean ∓ 25 %, whole numbers) as
+        floats; ``Bounds(0.0, 0.0, 0.0)`` when nobody holds a grid in ``role`` or the
+        figure is unknown.
+    """
+    totals = worker_totals(plan, metrics, roles=[role])
+    found = default_bounds(totals, metrics=[metric]).get(metric, Bounds(0, 0, 0))
+    return Bounds(float(found.min or 0), float(found.target or 0), float(found.max or 0))
+
+
+def bounds_between(low: float, target: float | None, high: float) -> Bounds:
+    """Return bounds from two limits typed in either order and a target.
+
+    Parameters
+    ----------
+    low, high
+        The two limits; the smaller becomes the minimum, the larger the maximum.
+    target
+        The soft target (not checked against the limits).
+
+    Returns
+    -------
+    Bounds
+        ``Bounds(min(low, high), target, max(low, high))``.
+
+    Examples
+    --------
+    >>> bounds_between(300.0, 250.0, 200.0)
+    Bounds(min=200.0, target=250.0, max=300.0)
+    """
+    return Bounds(min(low, high), target, max(low, high))
+
+
+def bound_marks(bounds: Bounds) -> pd.DataFrame:
+    """Return the rule lines drawn over the balance bars: one row per limit.
+
+    Parameters
+    ----------
+    bounds
+        The bounds of the figure the bars show.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``x`` (the value, None where unbounded) and ``kind`` (``"min"``,
+        ``"target"``, ``"max"``), in that order.
+    """
+    return pd.DataFrame(
+        {"x": [bounds.min, bounds.target, bounds.max], "kind": ["min", "target", "max"]}
+    )
+
+
+def toggle_grid(selected: Iterable[str], code: str) -> list[str]:
+    """Return the selection after a click on a grid: removed if selected, else appended.
+
+    Parameters
+    ----------
+    selected
+        Grid codes selected, in the order they were picked.
+    code
+        The grid clicked.
+
+    Returns
+    -------
+    list of str
+        A new list; ``selected`` itself is left alone.
+
+    Examples
+    --------
+    >>> toggle_grid(["a", "b"], "c")
+    ['a', 'b', 'c']
+    >>> toggle_grid(["a", "b"], "a")
+    ['b']
+    """
+    out = list(selected)
+    if code in out:
+        out.remove(code)
+    else:
+        out.append(code)
+    return out
+
+
+def selected_grids(shown: pd.DataFrame, codes: Iterable[str]) -> pd.DataFrame:
+    """Return the rows of ``shown`` whose ``code`` is in ``codes`` (to outline them).
+
+    Parameters
+    ----------
+    shown
+        Grids with a ``code`` column (e.g. :func:`plan_grids`).
+    codes
+        Grid codes selected.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matching rows, in the order of ``shown``, of the same type and CRS.
+    """
+    return shown[shown["code"].isin(list(codes))]
+
+
+def grid_rows(shown: pd.DataFrame) -> pd.DataFrame:
+    """Return the grid table of the reassign page: :data:`GRID_ROW_COLUMNS`, rows numbered.
+
+    Parameters
+    ----------
+    shown
+        Grids from :func:`plan_grids` (with ``households`` and ``residents``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A plain frame (no geometry) indexed 0..n-1, so that a table's selected row
+        positions are its index (see :func:`codes_at_rows`).
+    """
+    return pd.DataFrame(shown[list(GRID_ROW_COLUMNS)]).reset_index(drop=True)
+
+
+def codes_at_rows(rows: pd.DataFrame, positions: Iterable[int]) -> list[str]:
+    """Return the grid codes at the given row positions of a :func:`grid_rows` table.
+
+    Parameters
+    ----------
+    rows
+        The table (``code`` column, index 0..n-1).
+    positions
+        Selected row positions.
+
+    Returns
+    -------
+    list of str
+        The codes, in the order of ``positions``.
+    """
+    return [rows["code"].iloc[i] for i in positions]
+
+
+def accepted_moves(moves: Sequence[Move], accept: Iterable[bool]) -> list[Move]:
+    """Return the proposed moves the planner kept ticked in the :func:`moves_table`.
+
+    Parameters
+    ----------
+    moves
+        The proposed moves, in the order of the table.
+    accept
+        The table's ``accept`` column, one flag per move.
+
+    Returns
+    -------
+    list of Move
+        The moves whose flag is true, in order.
+
+    Raises
+    ------
+    ValueError
+        When there are not as many flags as moves.
+    """
+    return [m for m, ok in zip(moves, accept, strict=True) if ok]

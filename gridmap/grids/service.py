@@ -250,7 +250,7 @@ class WorkloadInputs:
         table = balance.workload_table(
             self.plan, self.metrics, bounds, metric=metric, roles=[role], workers=self.idle
         )
-        table["name"] = [f"{names.get(w, w)} ({w})" for w in table["worker"]]
+        table["name"] = [balance.worker_label(w, names) for w in table["worker"]]
         return table
 
 
