@@ -10,6 +10,8 @@
 ``street``    the street map of a snapshot (:mod:`gridmap.snapshot`) and check layers
 ``issues``    the case layer, coloured by status
 ``panels``    what a click on the map shows: the grid or point under it and its side panel
+``selection`` the map page's decisions: the clicked position, what the side panel shows,
+              a search hit's view, the filters' bounds and counts
 ``cache``     drawn maps kept per the frames they draw, so a click does not draw again
 
 The common calls are re-exported here: ``gridmap.maps.add_grids(m, grids_gdf)``.
@@ -24,6 +26,7 @@ from gridmap.maps import layers as layers
 from gridmap.maps import leaflet as leaflet
 from gridmap.maps import panels as panels
 from gridmap.maps import popups as popups
+from gridmap.maps import selection as selection
 from gridmap.maps import street as street
 from gridmap.maps import styles as styles
 from gridmap.maps import tiles as tiles  # raster tile overlays for city-size stores
@@ -97,6 +100,7 @@ __all__ = [
     "panels",
     "point_render_mode",
     "popups",
+    "selection",
     "shift_for_display",
     "street",
     "street_map",

@@ -347,9 +347,12 @@ def _grid_panel_from_store(store: Store, grid_code: str, *, user: User,
 # --- what the pages' filters and captions read from the frames ----------------------------
 
 
-def community_names(frames: Mapping[str, pd.DataFrame]) -> dict[str, str]:
-    """Return community code -> name of the communities in ``frames`` (in their order)."""
-    comms = frames["communities"]
+def community_names(frames: Mapping[str, pd.DataFrame] | pd.DataFrame) -> dict[str, str]:
+    """Return community code -> name of the communities in ``frames`` (in their order).
+
+    ``frames`` is a mapping of frames with ``communities``, or the communities frame itself.
+    """
+    comms = frames if isinstance(frames, pd.DataFrame) else frames["communities"]
     return dict(zip(comms["code"], comms["name"], strict=True))
 
 
