@@ -7,6 +7,7 @@
 ``scores``      monthly scores per grid and worker, ranking, XLSX (pure)
 ``service``     the store-backed writes: report, move, merge and link duplicates
 ``queries``     the store-backed reading: lists, details, daily lists, dashboard, scores
+``panel``       what the issues page shows of a list and a case, and the actions allowed (pure)
 ``field``       the field side: a worker's cases (我的待办), own reports (我的上报),
                 acknowledging (签收), handling with photos, report drafts
 
@@ -25,6 +26,7 @@ __getattr__, __dir__ = lazy_exports(
         "deadlines",
         "field",
         "lifecycle",
+        "panel",
         "queries",
         "routing",
         "scores",
@@ -47,10 +49,22 @@ __getattr__, __dir__ = lazy_exports(
             "scores_workbook",
             "timeline_frame",
         ),
+        "panel": (
+            "DUPLICATE_ACTIONS",
+            "case_labels",
+            "case_view",
+            "grid_codes",
+            "list_counts",
+            "move_label_key",
+            "move_request",
+            "status_options",
+            "worker_choices",
+        ),
         "service": (
             "ReportResult",
             "confirm_grid",
             "link_duplicate",
+            "mark_duplicate",
             "merge_duplicate",
             "move_issue",
             "report_issue",
@@ -60,28 +74,37 @@ __getattr__, __dir__ = lazy_exports(
 )
 
 __all__ = [
+    "DUPLICATE_ACTIONS",
     "LIST_COLUMNS",
     "MOVES",
     "IssueConfig",
     "Move",
     "ReportResult",
+    "case_labels",
+    "case_view",
     "categories",
     "confirm_grid",
     "daily_list",
     "daily_lists",
     "deadlines",
     "field",
+    "grid_codes",
     "issue_detail",
     "issue_photo",
     "issue_stats",
     "lifecycle",
     "link_duplicate",
+    "list_counts",
     "list_issues",
     "load_issue_config",
+    "mark_duplicate",
     "merge_duplicate",
     "month_scores",
     "move_issue",
+    "move_label_key",
+    "move_request",
     "overdue_counts",
+    "panel",
     "parse_status",
     "queries",
     "record_scores_export",
@@ -91,5 +114,7 @@ __all__ = [
     "scores",
     "scores_workbook",
     "service",
+    "status_options",
     "timeline_frame",
+    "worker_choices",
 ]

@@ -50,6 +50,7 @@ __all__ = [
     "ReportResult",
     "confirm_grid",
     "link_duplicate",
+    "mark_duplicate",
     "merge_duplicate",
     "move_issue",
     "report_issue",
@@ -745,3 +746,47 @@ def link_duplicate(
         action="issue_link",
         extra=extra,
     )
+
+
+def mark_duplicate(
+    store: Store,
+    user: User,
+    issue: int | str,
+    other: str,
+    *,
+    how: str,
+    version: int,
+    at: dt.datetime | None = None,
+) -> int:
+    """Link a report to another (``how="link"``) or merge it into another (``"merge"``).
+
+    Parameters
+    ----------
+    store, user, issue
+        As for :func:`link_duplicate` and :func:`merge_duplicate`.
+    other
+        The other report's code or id as typed (surrounding spaces are dropped).
+    how
+        ``"link"`` (:func:`link_duplicate`) or ``"merge"`` (:func:`merge_duplicate`).
+    version
+        The report's version the user read.
+    at
+        When (default now).
+
+    Returns
+    -------
+    int
+        The report's new version.
+
+    Raises
+    ------
+    ValueError
+        If ``how`` names neither action.
+    """
+    other = other.strip()
+    if how == "link":
+        return link_duplicate(store, user, issue, other=other, version=version, at=at)
+    if how == "merge":
+        return merge_duplicate(store, user, issue, into=other, version=version, at=at)
+    msg = f"unknown duplicate action {how!r}"
+    raise ValueError(msg)
