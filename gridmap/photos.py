@@ -27,6 +27,7 @@ __all__ = [
     "MAX_MEGAPIXELS",
     "MAX_PHOTOS",
     "MAX_PX",
+    "PHOTO_TYPES",
     "check_photos",
     "clean_photo",
     "photo_location",
@@ -40,8 +41,13 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_MEGAPIXELS = 40
 #: Default of the ``max_photos_per_report`` setting.
 MAX_PHOTOS = 9
+#: File types a photo upload offers (phones' JPEG, screenshots' PNG, WebP); any photo
+#: Pillow reads is accepted and stored as JPEG (:func:`clean_photo`).
+PHOTO_TYPES = ("jpg", "jpeg", "png", "webp")
 
 _GPS_IFD = 0x8825
+
+
 def _setting(name: str, default: float) -> float:
     from gridmap import config
 

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from gridmap import auth, config, conflicts, i18n, maps, snapshot
+from gridmap import auth, config, conflicts, i18n, maps, photos, snapshot
 from gridmap import tiles as map_tiles
 from gridmap.auth import User
 from gridmap.errors import ConflictError, GridmapError
@@ -782,7 +782,7 @@ def maintenance_form(store: Store, user: User, point_id: int) -> None:
             format_func=lambda v: "—" if v is None else lbl(v),
         )
         note = st.text_area(tr("field.note"))
-        photo = st.file_uploader(tr("points.photo"), type=["jpg", "jpeg", "png", "webp"])
+        photo = st.file_uploader(tr("points.photo"), type=list(photos.PHOTO_TYPES))
         if st.form_submit_button(tr("points.log_add"), type="primary"):
             done = run_action(
                 lambda: points.add_maintenance(

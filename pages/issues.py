@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap import issues, maps, snapshot
+from gridmap import issues, maps, photos, snapshot
 from gridmap.maps import panels
 from pages import _shared as sh
 
@@ -100,12 +100,12 @@ def case_panel(found: pd.DataFrame) -> None:
             files = st.file_uploader(
                 sh.tr("issues.move_photos"),
                 accept_multiple_files=True,
-                type=["jpg", "jpeg", "png", "webp"],
+                type=list(photos.PHOTO_TYPES),
             )
             st.caption(sh.tr("issues.handle_note"))
             if st.form_submit_button(sh.tr("issues.move"), type="primary"):
-                photos = [f.getvalue() for f in files or []]
-                change = issues.move_request(move, note=note, worker=to_worker, photos=photos)
+                shots = [f.getvalue() for f in files or []]
+                change = issues.move_request(move, note=note, worker=to_worker, photos=shots)
                 status = sh.lbl(move.target.value, "status")
                 act(sh.tr("issues.moved", status=status), issues.move_issue, config=cfg, **change)
     if case.may_link:

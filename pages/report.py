@@ -9,7 +9,7 @@ import hashlib
 
 import streamlit as st
 
-from gridmap import auth, issues, snapshot
+from gridmap import auth, issues, photos, snapshot
 from gridmap.errors import GridmapError
 from gridmap.issues import field
 from pages import _shared as sh
@@ -40,7 +40,7 @@ category = st.pills(
 )
 
 upload = st.file_uploader(
-    sh.tr("report.photo"), type=["jpg", "jpeg", "png", "webp"], key=f"gm_rep_photo_{draft.token}"
+    sh.tr("report.photo"), type=list(photos.PHOTO_TYPES), key=f"gm_rep_photo_{draft.token}"
 )
 kept = st.container()  # the photo kept in the draft (after a reload), filled below
 

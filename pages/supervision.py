@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from gridmap import supervision
+from gridmap import photos, supervision
 from gridmap.i18n import format_time
 from pages import _shared as sh
 
@@ -67,18 +67,18 @@ for e in detail["events"].itertuples(index=False):
 
 if detail["actions"]:
     note = st.text_input(sh.tr("supervision.note"), key="gm_sv_note")
-    photos = []
+    shots = []
     if "report" in detail["actions"]:
-        files = st.file_uploader(sh.tr("supervision.photos"), type=["jpg", "jpeg", "png"],
+        files = st.file_uploader(sh.tr("supervision.photos"), type=list(photos.PHOTO_TYPES),
                                  accept_multiple_files=True, key="gm_sv_photos")  # fmt: skip
-        photos = [f.getvalue() for f in files or []]
+        shots = [f.getvalue() for f in files or []]
     cols = st.columns(len(detail["actions"]))
     for col, action in zip(cols, detail["actions"], strict=True):
         if col.button(sh.tr(f"supervision.action.{action}"), key=f"gm_sv_{action}"):
             row = sh.run_action(
                 lambda action=action: supervision.move_order(
                     store, user, picked, action, version=int(detail["version"]), note=note,
-                    photos=photos, as_of=dt.date.today(),
+                    photos=shots, as_of=dt.date.today(),
                 )
             )  # fmt: skip
             if row is not None:

@@ -6,7 +6,7 @@ the worker record the user is linked to. Every action is checked again in the li
 
 import streamlit as st
 
-from gridmap import maps, snapshot
+from gridmap import maps, photos, snapshot
 from gridmap.errors import GridmapError
 from gridmap.issues import field
 from pages import _shared as sh
@@ -59,9 +59,9 @@ for case in cases.itertuples(index=False):
             ) and st.rerun()
         with st.expander(sh.tr("todo.handle")):
             with st.form(f"gm_todo_handle_{case.id}_{version}", clear_on_submit=True):
-                before = st.file_uploader(sh.tr("todo.before"), type=["jpg", "jpeg", "png", "webp"],
+                before = st.file_uploader(sh.tr("todo.before"), type=list(photos.PHOTO_TYPES),
                                           key=f"gm_todo_before_{case.id}")
-                after = st.file_uploader(sh.tr("todo.after"), type=["jpg", "jpeg", "png", "webp"],
+                after = st.file_uploader(sh.tr("todo.after"), type=list(photos.PHOTO_TYPES),
                                          key=f"gm_todo_after_{case.id}")
                 note = st.text_input(sh.tr("todo.note"), key=f"gm_todo_note_{case.id}")
                 if st.form_submit_button(sh.tr("todo.handle_submit"), type="primary",

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from gridmap.errors import InputError
-from gridmap.photos import MAX_PX, clean_photo, photo_location
+from gridmap.photos import MAX_PX, PHOTO_TYPES, clean_photo, photo_location
 
 
 def test_gps_is_read_before_stripping(make_gps_jpeg):
@@ -29,6 +29,15 @@ def test_png_without_gps():
     assert photo_location(out.getvalue()) is None
     image = Image.open(io.BytesIO(clean_photo(out.getvalue())))
     assert (image.format, image.size, image.mode) == ("JPEG", (40, 30), "RGB")
+
+
+@pytest.mark.parametrize("suffix", PHOTO_TYPES)
+def test_every_type_an_upload_offers_is_stored_as_jpeg(suffix):
+    fmt = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}[suffix]
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, fmt)
+    image = Image.open(io.BytesIO(clean_photo(out.getvalue())))
+    assert (image.format, image.size) == ("JPEG", (64, 48))
 
 
 def test_orientation_is_applied():
