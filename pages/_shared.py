@@ -541,6 +541,8 @@ def visible_communities(user: User) -> Any:
 
 #: Visible community code -> name (:func:`gridmap.maps.panels.community_names`).
 community_names = panels.community_names
+#: Worker code -> name (:func:`gridmap.maps.panels.names_by_code`).
+names_by_code = panels.names_by_code
 
 
 def one_or_all(

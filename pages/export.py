@@ -32,7 +32,7 @@ scope_kind = c1.radio(
 )
 names = sh.community_names(frames)
 grid_names = dict(zip(frames["grids"]["code"], frames["grids"]["name"], strict=True))
-people = dict(zip(frames["workers"]["code"], frames["workers"]["name"], strict=True))
+people = sh.names_by_code(frames)
 # scope -> (choices, label of a choice, widget key)
 PICKERS = {
     "community": (list(names), lambda c: f"{names[c]} ({c})", "gm_export_comm"),

@@ -23,8 +23,8 @@ K_TABLE = "gm_reassign_table_rows"  # the grid table's last row selection alread
 user = sh.require_login("assign")
 store = sh.get_store()
 frames = sh.visible_frames(user, ["communities", "grids", "workers"])
-names = {c: n for c, n in sh.community_names(frames).items() if user.in_scope(c)}
-worker_names = dict(zip(frames["workers"]["code"], frames["workers"]["name"], strict=True))
+names = sh.community_names(frames, user=user)
+worker_names = sh.names_by_code(frames)
 
 st.subheader(sh.tr("nav.reassign"))
 c1, c2, c3, c4 = st.columns([3, 2, 2, 1])

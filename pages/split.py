@@ -13,7 +13,7 @@ K_PREVIEW = "gm_split_preview"  # (community, method, GeoDataFrame) of the last 
 user = sh.require_login("edit_grids")
 store = sh.get_store()
 frames = sh.visible_frames(user, ["communities"])
-names = {c: n for c, n in sh.community_names(frames).items() if user.in_scope(c)}
+names = sh.community_names(frames, user=user)
 
 st.subheader(sh.tr("nav.split"))
 if not names:

@@ -18,7 +18,7 @@ frames = sh.visible_frames(admin, ["communities", "workers"])
 names = sh.community_names(frames)
 roles = [r.value for r in UserRole]
 worker_codes = [None, *frames["workers"]["code"]]
-worker_names = dict(zip(frames["workers"]["code"], frames["workers"]["name"], strict=True))
+worker_names = sh.names_by_code(frames)
 
 
 def worker_label(code: str | None) -> str:

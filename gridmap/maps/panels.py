@@ -36,6 +36,7 @@ __all__ = [
     "feature_attributes",
     "grid_at",
     "grid_panel",
+    "names_by_code",
     "picked_place",
     "point_at",
     "point_statuses",
@@ -347,13 +348,23 @@ def _grid_panel_from_store(store: Store, grid_code: str, *, user: User,
 # --- what the pages' filters and captions read from the frames ----------------------------
 
 
-def community_names(frames: Mapping[str, pd.DataFrame] | pd.DataFrame) -> dict[str, str]:
+def community_names(
+    frames: Mapping[str, pd.DataFrame] | pd.DataFrame, *, user: User | None = None
+) -> dict[str, str]:
     """Return community code -> name of the communities in ``frames`` (in their order).
 
-    ``frames`` is a mapping of frames with ``communities``, or the communities frame itself.
+    ``frames`` is a mapping of frames with ``communities``, or the communities frame itself;
+    with ``user``, only the communities in that user's scope (what a planner may change).
     """
     comms = frames if isinstance(frames, pd.DataFrame) else frames["communities"]
-    return dict(zip(comms["code"], comms["name"], strict=True))
+    names = dict(zip(comms["code"], comms["name"], strict=True))
+    return names if user is None else {c: n for c, n in names.items() if user.in_scope(c)}
+
+
+def names_by_code(frames: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """Return worker code -> name of the workers in ``frames``."""
+    workers = frames["workers"]
+    return dict(zip(workers["code"], workers["name"], strict=True))
 
 
 def worker_names(frames: Mapping[str, pd.DataFrame]) -> list[str]:

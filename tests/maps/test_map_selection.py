@@ -201,3 +201,20 @@ def test_community_names_of_frames_or_of_the_communities_frame(frames):
     names = panels.community_names(frames)
     assert names == panels.community_names(frames["communities"])
     assert list(names) == list(frames["communities"]["code"])
+
+
+def test_community_names_in_a_users_scope(frames):
+    first, *others = list(frames["communities"]["code"])
+    scoped = auth.User("p", UserRole.PLANNER, (first,))
+    assert list(panels.community_names(frames, user=scoped)) == [first]
+    everyone = auth.User("a", UserRole.ADMIN)
+    assert panels.community_names(frames, user=everyone) == panels.community_names(frames)
+    assert others  # the demo street has more than one community
+
+
+def test_names_by_code_of_the_workers(frames):
+    workers = frames["workers"]
+    names = panels.names_by_code(frames)
+    assert len(names) == len(workers) > 0
+    code, name = workers.iloc[0][["code", "name"]]
+    assert names[code] == name
