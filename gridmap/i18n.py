@@ -2027,11 +2027,13 @@ def format_value(value: object, *, tz: Any = None) -> object:
     return value
 
 
-def format_frame(frame: Any, *, tz: Any = None) -> Any:
+def format_frame(frame: Any, *, tz: Any = None, blank_numbers: bool = True) -> Any:
     """Return a copy of a DataFrame for display: time columns local, blanks for missing.
 
     Datetime columns (and object columns holding datetimes or dates) become text in the
     :func:`format_time`/:func:`format_date` form; missing values in any column become ``""``.
+    With ``blank_numbers=False``, a number column keeps its NaN: a data grid that shows
+    missing values blank (``st.dataframe(..., placeholder="")``) still sorts it as numbers.
     """
     import pandas as pd
 
@@ -2046,7 +2048,7 @@ def format_frame(frame: Any, *, tz: Any = None) -> Any:
                 out[col] = [format_value(v, tz=zone) for v in series]
         elif pd.api.types.is_string_dtype(series) and series.isna().any():
             out[col] = series.fillna("")
-        elif pd.api.types.is_float_dtype(series) and series.isna().any():
+        elif blank_numbers and pd.api.types.is_float_dtype(series) and series.isna().any():
             out[col] = series.astype(object).where(series.notna(), "")
     return out
 

@@ -842,8 +842,12 @@ _STATUS_COLUMNS = frozenset({"from_status", "to_status"})
 
 
 def dataframe(frame: pd.DataFrame, **kwargs: Any) -> Any:
-    """``st.dataframe`` with times local (``2026-12-05 14:30``) and blanks for missing values."""
-    return st.dataframe(i18n.format_frame(frame), **kwargs)
+    """``st.dataframe`` with times local (``2026-12-05 14:30``) and blanks for missing values.
+
+    Number columns stay numbers (they sort as numbers); the grid shows their gaps blank.
+    """
+    kwargs.setdefault("placeholder", "")
+    return st.dataframe(i18n.format_frame(frame, blank_numbers=False), **kwargs)
 
 
 def show_frame(frame: pd.DataFrame, **kwargs: Any) -> Any:

@@ -68,6 +68,10 @@ def test_frames_show_local_times_and_blanks():
     assert list(shown["closed"]) == ["2026-12-06", ""]
     assert list(shown["households"]) == [407.0, ""]
     assert list(shown["name"]) == ["张三", ""]
+    # for a data grid: numbers stay numbers (they sort as numbers), the rest as above
+    grid = format_frame(frame, blank_numbers=False)
+    assert grid["households"].dtype == float and grid["households"].isna().tolist() == [False, True]
+    assert list(grid["reported_at"]) == ["2026-12-05 14:00", ""]
 
 
 @given(st.datetimes(min_value=dt.datetime(1992, 1, 1), max_value=dt.datetime(2090, 1, 1)))
