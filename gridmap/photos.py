@@ -41,7 +41,7 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_MEGAPIXELS = 40
 #: Default of the ``max_photos_per_report`` setting.
 MAX_PHOTOS = 9
-#: File types a photo upload offers (phones' JPEG, screenshots' PNG, WebP); any photo
+#: File types a photo upload offers (a camera's JPEG, a screenshot's PNG, WebP); any photo
 #: Pillow reads is accepted and stored as JPEG (:func:`clean_photo`).
 PHOTO_TYPES = ("jpg", "jpeg", "png", "webp")
 

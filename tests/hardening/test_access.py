@@ -292,6 +292,14 @@ def _link_duplicate(c, u, t):
     return issue_service.link_duplicate(c.store, u, b, other=a, version=version, at=AT)
 
 
+def _mark_duplicate(c, u, t):
+    a, b = c.issue_ids[t]
+    version = _version(c, "issue_reports", b)
+    code = c.store.get("issue_reports", a)["code"]  # as typed into the page, spaces and all
+    return issue_service.mark_duplicate(c.store, u, b, f" {code} ", how="link",
+                                        version=version, at=AT)
+
+
 def _confirm_grid(c, u, t):
     iid = c.issue_ids[t][0]
     grid = c.grid_in if t == "in" else c.grid_out
@@ -382,6 +390,7 @@ WRITES: dict[Callable, tuple[str, Callable, bool]] = {
     issue_service.move_issue: ("edit_issues", _move_issue, False),
     issue_service.merge_duplicate: ("edit_issues", _merge_duplicate, False),
     issue_service.link_duplicate: ("edit_issues", _link_duplicate, False),
+    issue_service.mark_duplicate: ("edit_issues", _mark_duplicate, False),
     issue_service.confirm_grid: ("edit_issues", _confirm_grid, False),
     issues.scores_workbook: ("export", _scores_workbook, True),
     issues.record_scores_export: ("export", _record_scores_export, True),
@@ -451,6 +460,14 @@ READS: set[Callable] = {
     issues.overdue_counts,
     issues.resolve_issue,
     issues.timeline_frame,
+    issues.case_labels,
+    issues.case_view,
+    issues.grid_codes,
+    issues.list_counts,
+    issues.move_label_key,
+    issues.move_request,
+    issues.status_options,
+    issues.worker_choices,
     importing.street_center,
     importing.street_area,
     importing.safe_file_name,
