@@ -67,38 +67,24 @@ def _load_rules(args: argparse.Namespace) -> Any:
 def cmd_check(args: argparse.Namespace) -> int:
     """Run the checks on the store and print or write the results; exit 0 whatever they find.
 
-    JSON, CSV and GeoJSON are streamed as the rules finish, from ``--jobs``
-    processes (:func:`gridmap.checks.parallel.write_checks`); the table is printed
-    when every rule has run.
+    The report is streamed as the rules finish, from ``--jobs`` processes
+    (:func:`gridmap.checks.parallel.write_checks`), in every format.
     """
-    from gridmap.checks import export, run_checks_on_store
+    from gridmap.checks import export
+    from gridmap.checks.parallel import write_checks
 
     lang = lang_of(args, own=True)
     config = _load_rules(args)
     store = _open_store(args)
+    options = {"jobs": args.jobs, "rules": args.rule or None, "config": config,
+               "community": args.community, "as_of": args.as_of, "lang": lang}
     with cyclic_gc_paused():
-        if args.format != "table":
-            from gridmap.checks.parallel import write_checks
-
-            options = {"jobs": args.jobs, "rules": args.rule or None, "config": config,
-                       "community": args.community, "as_of": args.as_of}
-            if args.out is None:  # (no byte order mark on a terminal)
-                write_checks(store, args.format, sys.stdout, bom=False, **options)
-                return EXIT_OK
-            with export.report_file(args.out) as fh:
-                written = write_checks(store, args.format, fh, **options)
-            _out(t("cli.check.wrote", lang, rules=written.rules, failed=written.failed,
-                   out=args.out))
+        if args.out is None:  # (no byte order mark on a terminal)
+            write_checks(store, args.format, sys.stdout, bom=False, **options)
             return EXIT_OK
-        report = run_checks_on_store(store, rules=args.rule or None, config=config,
-                                     community=args.community, as_of=args.as_of)
-        if args.out is not None:
-            export.write_report(report, args.format, args.out, lang=lang)
-            failed = sum(r.failed for r in report.results)
-            _out(t("cli.check.wrote", lang, rules=len(report.results), failed=failed,
-                   out=args.out))
-        else:
-            export.stream_report(report, args.format, sys.stdout, lang=lang)
+        with export.report_file(args.out) as fh:
+            written = write_checks(store, args.format, fh, **options)
+    _out(t("cli.check.wrote", lang, rules=written.rules, failed=written.failed, out=args.out))
     return EXIT_OK
 
 
@@ -192,8 +178,8 @@ def add_parsers(subparsers: Any) -> None:
         "--jobs",
         type=_jobs,
         metavar="N",
-        help="processes to run the rules in for JSON, CSV and GeoJSON (default: the "
-        "machine's cores, at most 4); the report is the same whatever N",
+        help="processes to run the rules in (default: the machine's cores, at most 4); "
+        "the report is the same whatever N",
     )
     p.add_argument(
         "--as-of",

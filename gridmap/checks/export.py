@@ -94,39 +94,54 @@ def to_table(report: CheckReport, *, lang: str = "en", limit: int | None = None)
         The text, ending with a total line. In Chinese, titles, units (米, 户, 名) and
         the report's time (local, :func:`gridmap.i18n.format_time`) are Chinese too.
     """
-    lang = "zh" if i18n.normalize_lang(lang) == "zh" else "en"
-    lines = []
-    for r in report.results:
-        flag = "pass" if r.ok else ("fail" if r.severity == "failure" else "advise")
-        lines.append(i18n.t(
-            "cli.check.rule", lang, flag=i18n.t(f"cli.check.{flag}", lang), rule=r.rule,
-            title=r.title(lang), checked=r.checked, failed=r.failed,
-            threshold=r.threshold_label(lang), source=r.source,
-        ))
-        if r.note and not r.checked:
-            lines.append(i18n.t("cli.check.note", lang, note=r.note))
-        shown = r.table if limit is None else r.table.take(slice(0, limit))
-        texts = shown.messages(lang)
+    lang = _table_lang(lang)
+    parts = [text for r in report.results for text in _table_block(r, lang, limit)]
+    failed = sum(r.failed for r in report.results)
+    parts.append(_table_total(len(report.results), failed, report.as_of, report.community, lang))
+    return "".join(parts)
+
+
+def _table_lang(lang: str) -> str:
+    return "zh" if i18n.normalize_lang(lang) == "zh" else "en"
+
+
+def _table_block(r: CheckResult, lang: str, limit: int | None = None) -> Iterator[str]:
+    """Yield one rule's lines of the text table (each ending with a newline), a chunk at a time."""
+    flag = "pass" if r.ok else ("fail" if r.severity == "failure" else "advise")
+    head = [i18n.t(
+        "cli.check.rule", lang, flag=i18n.t(f"cli.check.{flag}", lang), rule=r.rule,
+        title=r.title(lang), checked=r.checked, failed=r.failed,
+        threshold=r.threshold_label(lang), source=r.source,
+    )]
+    if r.note and not r.checked:
+        head.append(i18n.t("cli.check.note", lang, note=r.note))
+    yield "".join(line + "\n" for line in head)
+    shown = r.table if limit is None else r.table.take(slice(0, limit))
+    for piece in shown.chunks(CHUNK_ROWS):
+        texts = piece.messages(lang)
+        lines = []
         for oid, name, grid, workers, measured, text in zip(
-            shown.object_id.tolist(), shown.name.tolist(), shown.grid.tolist(),
-            shown.workers(), shown.measured.tolist(), texts, strict=True,
+            piece.object_id.tolist(), piece.name.tolist(), piece.grid.tolist(),
+            piece.workers(), piece.measured.tolist(), texts, strict=True,
         ):
             who = "、".join(workers) or "—"
             label = oid + (f" {name}" if name and name != oid else "")
             lines.append(i18n.t(
                 "cli.check.failure", lang, object=label, grid=grid or "—", workers=who,
                 measured=_measure(measured, r.unit, lang), message=text,
-            ))
-        if limit is not None and len(r.table) > limit:
-            lines.append(i18n.t("cli.check.more", lang, n=len(r.table) - limit))
-    failed = sum(r.failed for r in report.results)
-    as_of = report.as_of.isoformat() if lang == "en" else i18n.format_time(report.as_of)
-    lines.append(
-        i18n.t("cli.check.total", lang, rules=len(report.results), failed=failed, as_of=as_of)
-        + (i18n.t("cli.check.community", lang, community=report.community)
-           if report.community else "")
-    )
-    return "\n".join(lines) + "\n"
+            ) + "\n")
+        yield "".join(lines)
+    if limit is not None and len(r.table) > limit:
+        yield i18n.t("cli.check.more", lang, n=len(r.table) - limit) + "\n"
+
+
+def _table_total(rules: int, failed: int, as_of: dt.date, community: str | None,
+                 lang: str) -> str:
+    """Return the text table's last line: rules, failed objects, date (and community)."""
+    day = as_of.isoformat() if lang == "en" else i18n.format_time(as_of)
+    return (i18n.t("cli.check.total", lang, rules=rules, failed=failed, as_of=day)
+            + (i18n.t("cli.check.community", lang, community=community) if community else "")
+            + "\n")
 
 
 def _measure(value: float | None, unit: str, lang: str) -> str:
@@ -184,17 +199,18 @@ def write_json(report: CheckReport, fh: IO[str]) -> None:
     _write_streamed(report, "json", fh)
 
 
-#: The formats a report is streamed in rule by rule (:class:`StreamedReport`).
-STREAMED_FORMATS = ("json", "csv", "geojson")
+#: The formats a report is streamed in rule by rule (:class:`StreamedReport`): every one.
+STREAMED_FORMATS = REPORT_FORMATS
 
 
-def rule_body(result: CheckResult, fmt: str) -> Iterator[str]:
+def rule_body(result: CheckResult, fmt: str, *, lang: str = "en") -> Iterator[str]:
     """Yield the failures of one rule as they stand in a streamed report, piece by piece.
 
     A piece is :data:`CHUNK_ROWS` rows; nothing before or after the rule's
     failures (its JSON fields, the separator from the rule before) is part of
-    it: :class:`StreamedReport` writes those. Any process holding the result may
-    write its body; the report is the same.
+    it: :class:`StreamedReport` writes those. In the text table the rule's own
+    line comes first (it holds the rule's counts). Any process holding the result
+    may write its body; the report is the same.
 
     Parameters
     ----------
@@ -202,7 +218,12 @@ def rule_body(result: CheckResult, fmt: str) -> Iterator[str]:
         One rule's result.
     fmt
         One of :data:`STREAMED_FORMATS`.
+    lang
+        The language of the text table.
     """
+    if fmt == "table":
+        yield from _table_block(result, _table_lang(lang))
+        return
     first = True
     for piece in result.table.chunks(CHUNK_ROWS):
         if fmt == "json":
@@ -287,17 +308,23 @@ class StreamedReport:
         The report's date and community (the JSON head).
     bom
         Start a CSV report with a byte order mark, for spreadsheets (not on a terminal).
+    lang
+        The language of the text table.
     """
 
     def __init__(self, fh: IO[Any], fmt: str, *, as_of: dt.date, community: str | None,
-                 bom: bool = True) -> None:
+                 bom: bool = True, lang: str = "en") -> None:
         self.fh = fh
         self.fmt = fmt
+        self.as_of, self.community, self.lang = as_of, community, _table_lang(lang)
         self.binary = not isinstance(fh, io.TextIOBase)
         self._decode = codecs.getincrementaldecoder("utf-8")().decode
         self.rules = 0
+        self.failed = 0  # failed objects, summed over the rules written
         self.rows = False  # whether any failure has been written
-        if fmt == "json":
+        if fmt == "table":
+            pass  # (each rule's body starts with its own line)
+        elif fmt == "json":
             head = {"as_of": as_of.isoformat(), "community": community}
             self._text(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "rules": [')
         elif fmt == "csv":
@@ -339,22 +366,27 @@ class StreamedReport:
             self._text("]" if empty else "\n      ]")
             self._text("\n    }")
         self.rules += 1
+        self.failed += int(header.get("failed", 0))
         self.rows = self.rows or not empty
 
     def close(self, *, newline: bool = True) -> None:
         """Write the report's tail, and a newline after JSON or GeoJSON (the file stays open)."""
         end = "\n" if newline else ""
-        if self.fmt == "json":
+        if self.fmt == "table":  # (its last line ends with a newline either way)
+            self._text(_table_total(self.rules, self.failed, self.as_of, self.community,
+                                    self.lang))
+        elif self.fmt == "json":
             self._text(("\n  ]\n}" if self.rules else "]\n}") + end)
         elif self.fmt == "geojson":
             self._text("\n]}" + end)
 
 
-def _write_streamed(report: CheckReport, fmt: str, fh: IO[Any], *, newline: bool = False) -> None:
+def _write_streamed(report: CheckReport, fmt: str, fh: IO[Any], *, newline: bool = False,
+                    lang: str = "en") -> None:
     """Write ``report`` in one of :data:`STREAMED_FORMATS`, rule by rule."""
-    out = StreamedReport(fh, fmt, as_of=report.as_of, community=report.community)
+    out = StreamedReport(fh, fmt, as_of=report.as_of, community=report.community, lang=lang)
     for r in report.results:
-        out.rule(r.header(), rule_body(r, fmt))
+        out.rule(r.header(), rule_body(r, fmt, lang=lang))
     out.close(newline=newline)
 
 
@@ -639,11 +671,7 @@ def stream_report(report: CheckReport, fmt: str, fh: IO[Any], *, lang: str = "en
         For an unknown format.
     """
     _check_format(fmt)
-    if fmt == "table":
-        text = to_table(report, lang=lang)
-        fh.write(text if isinstance(fh, io.TextIOBase) else text.encode("utf-8"))
-    else:
-        _write_streamed(report, fmt, fh, newline=True)
+    _write_streamed(report, fmt, fh, newline=True, lang=lang)
 
 
 _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

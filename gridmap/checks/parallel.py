@@ -29,11 +29,12 @@ threads (as ``fork`` requires): the ``gridmap check`` command. Elsewhere, or wit
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -45,7 +46,11 @@ from gridmap.errors import InputError
 if TYPE_CHECKING:
     import datetime as dt
 
+    from gridmap.checks.result import CheckResult
     from gridmap.store import Store
+
+    #: One rule's result -> its body in the report's format and language.
+    _Body = Callable[[CheckResult], Iterator[str]]
 
 __all__ = ["BIG_ROWS", "MAX_JOBS", "Written", "default_jobs", "write_checks"]
 
@@ -98,6 +103,7 @@ def write_checks(
     community: str | None = None,
     as_of: dt.date | dt.datetime | None = None,
     bom: bool = True,
+    lang: str = "en",
 ) -> Written:
     """Run the checks on the store and stream the report to ``fh``, in up to ``jobs`` processes.
 
@@ -119,6 +125,8 @@ def write_checks(
         As for :func:`~gridmap.checks.registry.run_checks_on_store`.
     bom
         Start a CSV report with a byte order mark.
+    lang
+        The language of the text table.
 
     Returns
     -------
@@ -143,28 +151,26 @@ def write_checks(
     jobs = max(1, min(default_jobs() if jobs is None else int(jobs), n))
     if not hasattr(os, "fork"):
         jobs = 1
-    out = StreamedReport(fh, fmt, as_of=plan.day, community=community, bom=bom)
-    failed = 0
+    out = StreamedReport(fh, fmt, as_of=plan.day, community=community, bom=bom, lang=lang)
+    body = functools.partial(rule_body, fmt=fmt, lang=lang)
     if jobs == 1:  # straight to the file, rule by rule
         for i in range(n):
             result = plan.result(i)
-            out.rule(result.header(), rule_body(result, fmt))
-            failed += result.failed
+            out.rule(result.header(), body(result))
             del result
         out.close()
-        return Written(rules=n, failed=failed, jobs=1)
+        return Written(rules=n, failed=out.failed, jobs=1)
     with contextlib.ExitStack() as stack:
         spools = [stack.enter_context(tempfile.TemporaryFile()) for _ in range(jobs)]
-        pieces, jobs = _forked(plan, store, layers, fmt, spools)
+        pieces, jobs = _forked(plan, store, layers, body, spools)
         for i in range(n):  # what no process applied: here, now
             if i not in pieces:
-                pieces[i] = _apply(plan, i, fmt, spools[0], 0)
+                pieces[i] = _apply(plan, i, body, spools[0], 0)
         for i in range(n):
             piece = pieces[i]
             out.rule(piece.header, [piece.span(spools[piece.worker])])
-            failed += int(piece.header["failed"])
         out.close()
-    return Written(rules=n, failed=failed, jobs=jobs)
+    return Written(rules=n, failed=out.failed, jobs=jobs)
 
 
 @dataclass(frozen=True)
@@ -183,12 +189,12 @@ class _Piece:
         return FileSpan(spool.fileno(), self.offset, self.length)
 
 
-def _apply(plan: RuleRun, i: int, fmt: str, spool: IO[bytes], worker: int) -> _Piece:
-    """Apply rule ``i`` and append its body to ``spool``."""
+def _apply(plan: RuleRun, i: int, body: _Body, spool: IO[bytes], worker: int) -> _Piece:
+    """Apply rule ``i``; append its body (:func:`~gridmap.checks.export.rule_body`) to ``spool``."""
     result = plan.result(i)
     spool.seek(0, os.SEEK_END)
     offset = spool.tell()
-    for text in rule_body(result, fmt):
+    for text in body(result):
         spool.write(text.encode("utf-8"))
     return _Piece(i, worker, result.header(), offset, spool.tell() - offset)
 
@@ -245,17 +251,17 @@ class _Board:
             return i
 
 
-def _work(plan: RuleRun, board: _Board, layers: StoreLayers, worker: int, fmt: str,
+def _work(plan: RuleRun, board: _Board, layers: StoreLayers, worker: int, body: _Body,
           spool: IO[bytes]) -> list[_Piece]:
     """Apply rules from ``board`` until none is left for ``worker``."""
     pieces = []
     while (i := board.take(worker, layers.loaded)) is not None:
-        pieces.append(_apply(plan, i, fmt, spool, worker))
+        pieces.append(_apply(plan, i, body, spool, worker))
     spool.flush()
     return pieces
 
 
-def _forked(plan: RuleRun, store: Store, layers: StoreLayers, fmt: str,
+def _forked(plan: RuleRun, store: Store, layers: StoreLayers, body: _Body,
             spools: list[IO[bytes]]) -> tuple[dict[int, _Piece], int]:
     """Apply the rules here and in up to ``len(spools) - 1`` forked processes.
 
@@ -275,10 +281,10 @@ def _forked(plan: RuleRun, store: Store, layers: StoreLayers, fmt: str,
                 break
             if pid == 0:  # pragma: no cover - the worker (coverage does not follow a fork)
                 os.close(read_end)
-                _child(plan, store, board, layers, worker, fmt, spools[worker], write_end)
+                _child(plan, store, board, layers, worker, body, spools[worker], write_end)
             os.close(write_end)
             children.append((pid, read_end))
-        for piece in _work(plan, board, layers, 0, fmt, spools[0]):
+        for piece in _work(plan, board, layers, 0, body, spools[0]):
             pieces[piece.index] = piece
     except BaseException:
         for pid, read_end in children:
@@ -291,7 +297,7 @@ def _forked(plan: RuleRun, store: Store, layers: StoreLayers, fmt: str,
 
 
 def _child(plan: RuleRun, store: Store, board: _Board, layers: StoreLayers, worker: int,
-           fmt: str, spool: IO[bytes], write_end: int) -> None:  # pragma: no cover - forked
+           body: _Body, spool: IO[bytes], write_end: int) -> None:  # pragma: no cover - forked
     """Apply rules, send their pieces and exit: a worker's whole life (never returns).
 
     Whatever fails here, the calling process applies this worker's rules again:
@@ -301,7 +307,7 @@ def _child(plan: RuleRun, store: Store, board: _Board, layers: StoreLayers, work
     try:
         gc.disable()  # a collection would touch, and so copy, every page shared with the parent
         store.after_fork()
-        pieces = _work(plan, board, layers, worker, fmt, spool)
+        pieces = _work(plan, board, layers, worker, body, spool)
         with os.fdopen(write_end, "wb") as pipe:
             pickle.dump(pieces, pipe, protocol=pickle.HIGHEST_PROTOCOL)
         status = 0

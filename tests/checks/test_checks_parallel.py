@@ -27,12 +27,14 @@ from gridmap.checks.export import FileSpan, StreamedReport
 from gridmap.importing import import_demo
 
 AS_OF = dt.date(2026, 11, 1)
-FORMATS = ("json", "csv", "geojson")
+FORMATS = ("json", "csv", "geojson", "table")
 
 
-def _one_process(store, fmt: str, **options) -> bytes:
-    """The report as the one-process path writes it: run every rule, then stream."""
+def _one_process(store, fmt: str, lang: str = "en", **options) -> bytes:
+    """The report as the one-process path writes it: run every rule, then write it."""
     report = run_checks_on_store(store, as_of=AS_OF, **options)
+    if fmt == "table":  # the text as it was built before tables were streamed
+        return export.to_table(report, lang=lang).encode()
     buffer = io.BytesIO()
     export.stream_report(report, fmt, buffer)
     return buffer.getvalue()
@@ -69,6 +71,16 @@ def test_big_layers_are_read_by_one_process_and_the_report_is_unchanged(demo_sto
     assert got == expected
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_chinese_table_is_the_same_from_any_number_of_processes(demo_store, tmp_path, jobs):
+    expected = _one_process(demo_store, "table", lang="zh")
+    got, written = _written(demo_store, "table", jobs, tmp_path, lang="zh")
+    assert got == expected
+    text = got.decode()
+    assert "不达标" in text or "未达标" in text or "米" in text
+    assert text.endswith("\n") and str(written.failed) in text.splitlines()[-1]
+
+
 def test_a_community_and_chosen_rules_give_the_one_process_report(demo_store, tmp_path):
     community = sorted(demo_store.read_layer("communities")["code"])[0]
     options = {"community": community, "rules": ["bin_reach", "staffing", "tiling"]}
@@ -82,10 +94,10 @@ def test_a_community_and_chosen_rules_give_the_one_process_report(demo_store, tm
 def test_a_worker_that_dies_leaves_the_report_whole(demo_store, tmp_path, monkeypatch):
     parent, real = os.getpid(), parallel._apply
 
-    def dies_in_a_worker(plan, i, fmt, spool, worker):
+    def dies_in_a_worker(plan, i, body, spool, worker):
         if os.getpid() != parent:
             os._exit(9)  # killed mid-rule: the rule it took is lost with it
-        return real(plan, i, fmt, spool, worker)
+        return real(plan, i, body, spool, worker)
 
     monkeypatch.setattr(parallel, "_apply", dies_in_a_worker)
     expected = _one_process(demo_store, "json")
@@ -106,9 +118,11 @@ def test_a_postgis_store_gives_the_same_report_from_two_processes(make_store, tm
 
 
 def test_an_unknown_format_is_refused_before_anything_runs(demo_store):
-    with pytest.raises(Exception, match="table") as info:
-        parallel.write_checks(demo_store, "table", io.BytesIO())
-    assert "format" in str(info.value).lower() or "格式" in str(info.value)
+    from gridmap.errors import InputError
+
+    with pytest.raises(InputError, match="xlsx") as info:
+        parallel.write_checks(demo_store, "xlsx", io.BytesIO())
+    assert "json" in str(info.value)  # the formats there are
 
 
 def test_the_command_writes_the_same_report_with_any_jobs(demo_db, tmp_path):
