@@ -1026,6 +1026,10 @@ STRINGS: dict[str, dict[str, str]] = {
                                     "en": "grid code {code} does not start with the code of its community {community}"},
     "checks.msg.grid_code_sequence": {"zh": "网格编码 {code} 的顺序号为 000（应为 001–999）",
                                       "en": "grid code {code} has sequence 000; sequences run from 001 to 999"},
+    "grids.code_missing": {"zh": "缺少网格编码", "en": "grid code is missing"},
+    "grids.code_row": {"zh": "第 {row} 行：{problem}", "en": "row {row}: {problem}"},
+    "grids.code_used_by_rows": {"zh": "网格编码 {code} 被 {grids} 个网格使用（第 {rows} 行）",
+                                "en": "grid code {code} is used by {grids} grids (rows {rows})"},
     "checks.msg.grid_code_duplicate": {"zh": "网格编码 {code} 被 {grids} 个网格使用",
                                        "en": "grid code {code} is used by {grids} grids"},
     "checks.msg.grid_code_order": {

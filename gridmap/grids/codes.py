@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap import i18n
 from gridmap.crs import to_metric
 from gridmap.errors import CRSError, InputError
 
@@ -222,7 +223,9 @@ def grid_code_problems(code: Any, *, community_code: Any = None) -> list[tuple[s
     return [(kind, fields) for kind in kinds]
 
 
-def validate_grid_code(code: Any, *, community_code: Any = None) -> list[str]:
+def validate_grid_code(
+    code: Any, *, community_code: Any = None, lang: str = "en"
+) -> list[str]:
     """List what is wrong with one grid code; an empty list means it is fine.
 
     Checks: the code is exactly 15 digits; it starts with the 12-digit code of its
@@ -234,11 +237,14 @@ def validate_grid_code(code: Any, *, community_code: Any = None) -> list[str]:
         The grid code.
     community_code
         The 12-digit code of the community the grid lies in, if known.
+    lang
+        ``"en"`` (the sentences of :data:`CODE_PROBLEMS`) or ``"zh"`` (the check
+        rule ``grid_codes``'s Chinese messages).
 
     Returns
     -------
     list of str
-        One English sentence per problem (:func:`grid_code_problems` gives them as data).
+        One sentence per problem (:func:`grid_code_problems` gives them as data).
 
     Examples
     --------
@@ -246,11 +252,15 @@ def validate_grid_code(code: Any, *, community_code: Any = None) -> list[str]:
     []
     >>> validate_grid_code("330102011001000")
     ['grid code 330102011001000 has sequence 000; sequences run from 001 to 999']
+    >>> validate_grid_code("330102011001000", lang="zh")
+    ['网格编码 330102011001000 的顺序号为 000（应为 001–999）']
     """
-    return [
-        CODE_PROBLEMS[kind].format(**fields)
-        for kind, fields in grid_code_problems(code, community_code=community_code)
-    ]
+    problems = grid_code_problems(code, community_code=community_code)
+    if i18n.normalize_lang(lang) != "zh":
+        return [CODE_PROBLEMS[kind].format(**fields) for kind, fields in problems]
+    return [i18n.t("grids.code_missing", "zh") if kind == "missing"
+            else i18n.t(f"checks.msg.grid_code_{kind}", "zh", **fields)
+            for kind, fields in problems]
 
 
 # --------------------------------------------------------------------------- geometry
@@ -493,7 +503,11 @@ def assign_grid_codes(
 
 
 def check_grid_codes(
-    grids_gdf: gpd.GeoDataFrame, *, community_col: str = "community", code_col: str = "code"
+    grids_gdf: gpd.GeoDataFrame,
+    *,
+    community_col: str = "community",
+    code_col: str = "code",
+    lang: str = "en",
 ) -> list[str]:
     """List bad and duplicate grid codes in a grid layer.
 
@@ -508,6 +522,8 @@ def check_grid_codes(
         Column holding each grid's community code.
     code_col
         Column holding the grid codes.
+    lang
+        Language of the sentences: ``"en"`` or ``"zh"``.
 
     Returns
     -------
@@ -527,15 +543,17 @@ def check_grid_codes(
     ):
         text = normalize_code(code)
         problems.extend(
-            f"row {i + 1}: {p}"
-            for p in validate_grid_code(text, community_code=normalize_code(community))
+            i18n.t("grids.code_row", lang, row=i + 1, problem=p)
+            for p in validate_grid_code(text, community_code=normalize_code(community),
+                                        lang=lang)
         )
         if text is not None:
             seen.setdefault(text, []).append(i + 1)
     for code, rows in seen.items():
         if len(rows) > 1:
-            where = ", ".join(str(r) for r in rows)
-            problems.append(f"grid code {code} is used by {len(rows)} grids (rows {where})")
+            where = ("、" if i18n.normalize_lang(lang) == "zh" else ", ").join(map(str, rows))
+            problems.append(i18n.t("grids.code_used_by_rows", lang, code=code, grids=len(rows),
+                                   rows=where))
     return problems
 
 

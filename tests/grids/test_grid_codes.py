@@ -125,6 +125,35 @@ def test_validate_bad_codes(code, community, fragments):
         assert fragment in problem
 
 
+@pytest.mark.parametrize(
+    ("code", "community", "fragments"),
+    [
+        (None, None, ["缺少网格编码"]),
+        ("33010201100107", None, ["有 14 位，应为 15 位数字"]),
+        ("3301020110010A7", None, ["含有数字以外的字符"]),
+        ("330102011002007", C1, [f"不以所属社区编码 {C1} 开头"]),
+        ("330102011001000", C1, ["顺序号为 000"]),
+        ("330102011001007", "3301020110", ["社区编码 3301020110 不是 12 位数字"]),
+        ("33010201100", C1, ["有 11 位", "不以所属社区编码"]),
+    ],
+)
+def test_validate_bad_codes_in_chinese(code, community, fragments):
+    problems = validate_grid_code(code, community_code=community, lang="zh")
+    assert len(problems) == len(fragments)
+    for problem, fragment in zip(problems, fragments, strict=True):
+        assert fragment in problem
+        assert "{" not in problem  # every field filled
+
+
+@given(code=st.one_of(st.none(), st.text(max_size=18), st.from_regex(r"\d{10,16}", fullmatch=True)),
+       community=st.one_of(st.none(), st.from_regex(r"\d{9,13}", fullmatch=True)))
+def test_both_languages_name_the_same_problems(code, community):
+    en = validate_grid_code(code, community_code=community)
+    zh = validate_grid_code(code, community_code=community, lang="zh")
+    assert len(en) == len(zh)
+    assert all("{" not in text or "{" in str(code) for text in zh)
+
+
 # --------------------------------------------------------------------------- ordering
 
 
@@ -361,3 +390,8 @@ def test_check_grid_codes_reports_bad_and_duplicates():
         f"grid code {C1}005 is used by 2 grids (rows 1, 5)",
     ]
     assert check_grid_codes(lattice_frame(codes=[f"{C1}{s:03d}" for s in range(1, 10)])) == []
+    assert check_grid_codes(lattice_frame(codes=codes), lang="zh") == [
+        f"第 4 行：网格编码 {C2}004 不以所属社区编码 {C1} 开头",
+        "第 7 行：缺少网格编码",
+        f"网格编码 {C1}005 被 2 个网格使用（第 1、5 行）",
+    ]
