@@ -27,14 +27,17 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from gridmap.errors import GridmapError
 
 __all__ = [
     "ASSET_PACKAGES",
+    "FAVICON_COLORS",
     "STATIC_URL",
     "asset_dirs",
     "asset_versions",
+    "favicon_image",
     "install_static",
     "linked_files",
     "markercluster_links",
@@ -252,3 +255,25 @@ def install_static(static_dir: Path | str) -> Path:
     except OSError as exc:
         raise GridmapError.keyed("assets.install", folder=vendor, reason=exc) from exc
     return vendor
+
+
+#: The colours of the favicon's four squares (top left, top right, bottom left, bottom right).
+FAVICON_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759")
+
+
+def favicon_image() -> Any:
+    """Draw the app's favicon: a 32 px grid of four coloured squares (drawn locally, no CDN).
+
+    Returns
+    -------
+    PIL.Image.Image
+        A 32 x 32 RGBA image, transparent between the squares.
+    """
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    for i, color in enumerate(FAVICON_COLORS):
+        x, y = (i % 2) * 16, (i // 2) * 16
+        draw.rectangle([x + 1, y + 1, x + 14, y + 14], fill=color)
+    return image

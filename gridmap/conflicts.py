@@ -7,22 +7,39 @@ save also wrote an audit row with the row before and after.
 :func:`other_change` reads those audit rows and returns who changed the row, when,
 and each field's value as the writer read it and as it is now, so a page can tell
 the user (see ``pages/_shared.conflict_notice``) and offer to reload the other
-version or apply the user's change on top of it.
+version or apply the user's change on top of it. :func:`conflict_title`,
+:func:`change_rows` and :func:`plan_text` say it; :func:`remember_read`,
+:func:`read_values` and :func:`forget_reads` keep the version each open form was read at.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gridmap import i18n
 from gridmap.errors import ConflictError
+from gridmap.model import ENUM_COLUMNS
 
 if TYPE_CHECKING:
     from gridmap.store import Store
 
-__all__ = ["FieldChange", "OtherChange", "changed_values", "other_change"]
+__all__ = [
+    "FieldChange",
+    "OtherChange",
+    "change_rows",
+    "changed_values",
+    "conflict_title",
+    "field_text",
+    "forget_reads",
+    "other_change",
+    "plan_text",
+    "read_values",
+    "remember_read",
+    "value_text",
+]
 
 #: Columns every save changes: not worth telling.
 _BOOKKEEPING = {"version", "updated_at", "created_at", "id"}
@@ -164,3 +181,221 @@ def changed_values(entered: Mapping[str, Any], read: Mapping[str, Any]) -> dict[
     {'households': 4, 'status': 'ok'}
     """
     return {k: v for k, v in entered.items() if k not in read or not _same(v, read[k])}
+
+
+# --- what the user is told ---------------------------------------------------------------
+
+
+def field_text(name: str, lang: str) -> str:
+    """Return a field's name as a conflict's table shows it.
+
+    Parameters
+    ----------
+    name
+        A canonical field name.
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        Its ``field.<name>`` text, or the name itself when there is none.
+
+    Examples
+    --------
+    >>> field_text("households", "en"), field_text("no_such_field", "en")
+    ('Households', 'no_such_field')
+    """
+    text = i18n.t(f"field.{name}", lang)
+    return name if text == f"field.{name}" else text
+
+
+def value_text(name: str, value: Any, lang: str) -> str:
+    """Return a field's value as a conflict's table shows it.
+
+    Parameters
+    ----------
+    name
+        The field's canonical name (an enum field's value shows by its display name).
+    value
+        The value as read or as stored now.
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        ``—`` for none, yes/no for a flag, an enum value's display name, else ``str``.
+
+    Examples
+    --------
+    >>> value_text("note", None, "en"), value_text("note", True, "en"), value_text("n", 3, "en")
+    ('—', 'yes', '3')
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return i18n.t("value.yes" if value else "value.no", lang)
+    if isinstance(value, str) and name in ENUM_COLUMNS:
+        return i18n.label(value, lang, field=name)
+    return str(value)
+
+
+def conflict_title(error: ConflictError, change: OtherChange | None) -> tuple[str, dict[str, Any]]:
+    """Return the i18n key and fields of the warning about a refused stale save.
+
+    Parameters
+    ----------
+    error
+        The refused save's error (its versions).
+    change
+        What the other person saved (:func:`other_change`), or ``None``.
+
+    Returns
+    -------
+    tuple
+        ``("conflict.unknown", {read, current})`` without a known change, else
+        ``("conflict.title", {who, at, read, current})``: the users joined by ``、``,
+        the time of the last save as ``YYYY-MM-DD HH:MM UTC`` (``—`` unknown). The
+        text fields are not escaped.
+    """
+    if change is None:
+        return "conflict.unknown", {"read": error.read_version, "current": error.current_version}
+    at = change.at.strftime("%Y-%m-%d %H:%M UTC") if change.at else "—"
+    return "conflict.title", {
+        "who": "、".join(change.who),
+        "at": at,
+        "read": change.read_version,
+        "current": error.current_version,
+    }
+
+
+def change_rows(change: OtherChange | None, lang: str) -> list[dict[str, str]]:
+    """Return the table of the other person's change: each field before and after.
+
+    Parameters
+    ----------
+    change
+        What the other person saved (:func:`other_change`), or ``None``.
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    list of dict
+        One row per changed field, keyed by the translated headers (field, as you
+        read it, as it is now), in :func:`field_text` and :func:`value_text`; empty
+        without a change or changed fields.
+    """
+    if change is None:
+        return []
+    field, before, after = (i18n.t(k, lang) for k in
+                            ("conflict.field", "conflict.before", "conflict.after"))  # fmt: skip
+    return [
+        {
+            field: field_text(f.field, lang),
+            before: value_text(f.field, f.before, lang),
+            after: value_text(f.field, f.after, lang),
+        }
+        for f in change.fields
+    ]
+
+
+def plan_text(error: BaseException) -> str:
+    """Return the changes a plan's conflict (grids, assignments) lists, as one text.
+
+    Parameters
+    ----------
+    error
+        The refused plan's error; its ``changes`` (when it has them) are listed.
+
+    Returns
+    -------
+    str
+        The changes joined by ``；``, or the error's message when it lists none.
+    """
+    changes = getattr(error, "changes", None) or [str(error)]
+    return "；".join(map(str, changes))
+
+
+# --- the versions the open forms were read at ----------------------------------------------
+# ``versions`` maps a form key to ``(version, values as read)``; the app keeps it in the
+# session, so these work on any mutable mapping.
+
+
+def remember_read(
+    versions: MutableMapping[str, tuple[int, dict[str, Any]]],
+    key: str,
+    fresh: Any,
+    values: Mapping[str, Any] | None = None,
+) -> int:
+    """Return the version form ``key`` was read at, noting ``fresh`` the first time.
+
+    Parameters
+    ----------
+    versions
+        Form key -> ``(version, values as read)``; updated in place.
+    key
+        The form's key.
+    fresh
+        The row's version now (kept only when the form has none yet).
+    values
+        The record as shown (kept with the version, for :func:`read_values`).
+
+    Returns
+    -------
+    int
+        The version kept for the form.
+
+    Examples
+    --------
+    >>> versions = {}
+    >>> remember_read(versions, "point_1", 3, {"name": "a"}), remember_read(versions, "point_1", 4)
+    (3, 3)
+    """
+    if key not in versions:
+        versions[key] = (int(fresh), dict(values or {}))
+    return int(versions[key][0])
+
+
+def read_values(versions: Mapping[str, tuple[int, dict[str, Any]]], key: str) -> dict[str, Any]:
+    """Return the record as form ``key`` was read (empty when it was not noted).
+
+    Parameters
+    ----------
+    versions
+        Form key -> ``(version, values as read)``.
+    key
+        The form's key.
+
+    Returns
+    -------
+    dict
+        The values noted by :func:`remember_read`.
+    """
+    return versions.get(key, (None, {}))[1]
+
+
+def forget_reads(
+    versions: MutableMapping[str, Any], prefix: str, *, keep: str | None = None
+) -> None:
+    """Forget the read versions of the forms whose key starts with ``prefix``, but ``keep``.
+
+    Parameters
+    ----------
+    versions
+        Form key -> ``(version, values as read)``; updated in place.
+    prefix
+        The start of the keys to forget.
+    keep
+        A key to keep (the record the user turned to).
+
+    Examples
+    --------
+    >>> versions = {"point_1": (1, {}), "point_2": (2, {}), "grid_1": (1, {})}
+    >>> forget_reads(versions, "point_", keep="point_2")
+    >>> sorted(versions)
+    ['grid_1', 'point_2']
+    """
+    for key in [k for k in versions if k.startswith(prefix) and k != keep]:
+        versions.pop(key)

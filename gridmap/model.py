@@ -24,6 +24,7 @@ from typing import Any
 from gridmap.errors import InputError
 
 __all__ = [
+    "ENUM_COLUMNS",
     "LAYERS",
     "POINT_KINDS",
     "BinType",
@@ -514,6 +515,11 @@ LAYERS: dict[str, LayerSpec] = {
         ),
     )
 }
+
+#: Columns holding canonical enum values (shown by their display name, i18n.label).
+ENUM_COLUMNS = frozenset(
+    c.name for spec in LAYERS.values() for c in spec.columns if c.dtype == "enum"
+)
 
 
 def layer_spec(name: str) -> LayerSpec:

@@ -1,8 +1,9 @@
 """Shared by app.py and the pages: session-state keys, cached loaders, login guard, widgets.
 
 This is the one non-page module of the app that imports streamlit. It holds no
-logic of its own: caches wrap library calls, and the widget helpers only turn
-column schemas into inputs.
+logic of its own: caches wrap library calls, and the widget helpers draw what the
+library decides (:mod:`gridmap.web.views`, :mod:`gridmap.conflicts`,
+:mod:`gridmap.maps.selection`).
 """
 
 from __future__ import annotations
@@ -10,20 +11,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from gridmap import auth, config, conflicts, i18n, maps, photos, snapshot
+from gridmap import assets, auth, config, conflicts, i18n, maps, photos, snapshot
 from gridmap import tiles as map_tiles
 from gridmap.auth import User
 from gridmap.errors import ConflictError, GridmapError
-from gridmap.maps import panels
-from gridmap.model import LAYERS, Column
+from gridmap.maps import panels, selection
+from gridmap.model import ENUM_COLUMNS as ENUM_COLUMNS  # columns shown through i18n.label
+from gridmap.model import Column
 from gridmap.records import points
 from gridmap.store import Store, default_url, open_store
 from gridmap.web import sessions as web_sessions
+from gridmap.web import views
 
 # --- session-state keys -----------------------------------------------------------------
 K_USER = "gm_user"  # the logged-in gridmap.auth.User
@@ -39,26 +41,13 @@ K_POINT_LAYER = "gm_point_layer_request"  # layer the points page should show (p
 K_READ = "gm_read_versions"  # form key -> row version the user's open form was read at
 K_CONFLICTS = "gm_conflicts"  # form key -> a refused stale save (error, their change, retry)
 
-#: Columns holding canonical enum values (shown through i18n.label).
-ENUM_COLUMNS = frozenset(
-    c.name for spec in LAYERS.values() for c in spec.columns if c.dtype == "enum"
-)
-
 # ---------------------------------------------------------------------------------------
 
 
 @st.cache_resource(show_spinner=False)
 def favicon() -> Any:
-    """A small grid icon drawn locally (served by the app, never from a CDN)."""
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    colors = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"]
-    for i, color in enumerate(colors):
-        x, y = (i % 2) * 16, (i // 2) * 16
-        draw.rectangle([x + 1, y + 1, x + 14, y + 14], fill=color)
-    return image
+    """A small grid icon drawn locally (gridmap.assets.favicon_image), kept once drawn."""
+    return assets.favicon_image()
 
 
 def store_url() -> str:
@@ -88,13 +77,12 @@ md = i18n.escape_markdown
 
 def tr(key: str, **fmt: object) -> str:
     """Translate a UI string key into the session's language; text arguments are escaped."""
-    return i18n.t(key, lang(), **{k: md(v) if isinstance(v, str) else v for k, v in fmt.items()})
+    return views.escaped_text(key, lang(), **fmt)
 
 
 def err_text(exc: BaseException) -> str:
     """Return a gridmap error's message in the session's language (passwords in URLs masked)."""
-    shown = exc.text(lang()) if isinstance(exc, GridmapError) else str(exc)
-    return config.mask_url(shown)
+    return views.error_text(exc, lang())
 
 
 def lbl(value: object, field: str | None = None) -> str:
@@ -119,7 +107,7 @@ def settings() -> dict[str, Any]:
         return config.load_settings()
     except GridmapError as exc:
         st.warning(tr("settings.file_bad", message=err_text(exc)))
-        return {s.name: s.default for s in config.SETTINGS}
+        return views.default_settings()
 
 
 # --- login and session ------------------------------------------------------------------
@@ -159,12 +147,12 @@ def resolve_login() -> bool:
         token = st.session_state.get(K_TOKEN)
     resolved = web_sessions.resolve_session(get_store(), token, settings=settings())
     if resolved.session is None:
-        for key in list(st.session_state.keys()):
-            if key not in (K_LANG, K_NOTICE, K_TOKEN) and str(key).startswith("gm_"):
-                del st.session_state[key]
-        if resolved.reason and resolved.reason in web_sessions.REASONS:
-            kind = "info" if resolved.reason == "logout" else "warning"
-            st.session_state[K_NOTICE] = (kind, tr(f"auth.ended.{resolved.reason}"))
+        for key in views.stale_state_keys(list(st.session_state.keys()),
+                                           keep=(K_LANG, K_NOTICE, K_TOKEN)):
+            del st.session_state[key]
+        notice = views.ended_notice(resolved.reason)
+        if notice is not None:
+            st.session_state[K_NOTICE] = (notice[0], tr(notice[1]))
         return False
     st.session_state[K_USER] = resolved.session.user
     st.session_state[K_SESSION] = resolved.session
@@ -180,20 +168,14 @@ def log_out() -> None:
 
 def show_login_error() -> None:
     """Show (once) why the last login failed, told by the login route in ``?login_error=``."""
-    code = st.query_params.pop("login_error", None)
-    if not code:
-        return
-    if code.startswith("locked-") and code[7:].isdigit():
-        st.error(tr("auth.locked", minutes=int(code[7:])))
-    else:
-        st.error(tr("auth.failed"))
+    text = views.login_error_text(st.query_params.pop("login_error", None), lang())
+    if text:
+        st.error(text)
 
 
 def next_path(url_path: str) -> str:
     """The address of the page asked for, with its query (where a login returns to)."""
-    query = {k: v for k, v in st.query_params.to_dict().items() if k != "login_error"}
-    path = "/" + url_path
-    return f"{path}?{urlencode(query)}" if query else path
+    return views.next_path(url_path, st.query_params.to_dict())
 
 
 def require_login(right: str = "view") -> User:
@@ -245,8 +227,7 @@ def show_conflict(err: ConflictError) -> None:
     if err.table is not None:
         _conflict_message(err, conflicts.other_change(get_store(), err))
         return
-    changes = getattr(err, "changes", None) or [str(err)]
-    st.warning(tr("conflict.plan", changes="；".join(map(str, changes))))
+    st.warning(tr("conflict.plan", changes=conflicts.plan_text(err)))
 
 
 # --- versioned edits: a stale save is told, never dropped ---------------------------------
@@ -261,10 +242,7 @@ def read_version(key: str, fresh: Any, values: Mapping[str, Any] | None = None) 
     ``values`` (the record as shown, kept with the version) lets :func:`changed_values`
     send only what the user changed.
     """
-    versions = st.session_state.setdefault(K_READ, {})
-    if key not in versions:
-        versions[key] = (int(fresh), dict(values or {}))
-    return int(versions[key][0])
+    return conflicts.remember_read(st.session_state.setdefault(K_READ, {}), key, fresh, values)
 
 
 def changed_values(key: str, entered: Mapping[str, Any]) -> dict[str, Any]:
@@ -273,7 +251,7 @@ def changed_values(key: str, entered: Mapping[str, Any]) -> dict[str, Any]:
     Saving only these, a re-applied change (:func:`conflict_notice`) keeps what the
     other person changed in the fields the user left alone.
     """
-    read = st.session_state.get(K_READ, {}).get(key, (None, {}))[1]
+    read = conflicts.read_values(st.session_state.get(K_READ, {}), key)
     return conflicts.changed_values(entered, read)
 
 
@@ -283,9 +261,7 @@ def forget_read_versions(prefix: str, *, keep: str | None = None) -> None:
     A page calls it when the user turns to another record, so that coming back shows
     the stored version afresh instead of refusing a save against an old read.
     """
-    versions = st.session_state.get(K_READ, {})
-    for key in [k for k in versions if k.startswith(prefix) and k != keep]:
-        versions.pop(key)
+    conflicts.forget_reads(st.session_state.get(K_READ, {}), prefix, keep=keep)
 
 
 def versioned_action(
@@ -316,38 +292,12 @@ def versioned_action(
     return result
 
 
-def _field_name(name: str) -> str:
-    text = tr(f"field.{name}")
-    return name if text == f"field.{name}" else text
-
-
-def _field_value(name: str, value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return tr("value.yes" if value else "value.no")
-    if isinstance(value, str) and name in ENUM_COLUMNS:
-        return lbl(value, name)
-    return str(value)
-
-
 def _conflict_message(err: ConflictError, change: conflicts.OtherChange | None) -> None:
     """The warning and the table of the other person's change."""
-    if change is None:
-        st.warning(tr("conflict.unknown", read=err.read_version, current=err.current_version))
-        return
-    at = change.at.strftime("%Y-%m-%d %H:%M UTC") if change.at else "—"
-    st.warning(tr("conflict.title", who="、".join(change.who), at=at,
-                  read=change.read_version, current=err.current_version))
-    if change.fields:
-        rows = [
-            {
-                tr("conflict.field"): _field_name(f.field),
-                tr("conflict.before"): _field_value(f.field, f.before),
-                tr("conflict.after"): _field_value(f.field, f.after),
-            }
-            for f in change.fields
-        ]
+    key, fields = conflicts.conflict_title(err, change)
+    st.warning(tr(key, **fields))
+    rows = conflicts.change_rows(change, lang())
+    if rows:
         st.table(pd.DataFrame(rows))
 
 
@@ -423,26 +373,19 @@ def _reader(url: str, versions: tuple) -> snapshot.Reader:
     return _read_cache(url).reader(_store(url), dict(versions))
 
 
-#: What the grid panels of a store drawn from tiles read (the grids with their counts).
-_PANEL_READS = snapshot.frame_reads(["grids", *snapshot.POINT_LAYERS])
-
-
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _user_frames(
     url: str, versions: tuple, day: dt.date, layers: tuple[str, ...],
     scope: tuple[str, ...] | None, role: str,
 ) -> dict:  # fmt: skip
-    user = User("cache", auth.UserRole(role), scope)
+    user = views.cache_user(role, scope)
     return snapshot.visible_frames(_store(url), user, on=day, layers=layers,
                                    read=_reader(url, versions))  # fmt: skip
 
 
 def _frames_key(user: User, layers: Any) -> tuple:
-    """The key of :func:`_user_frames`: store, versions of the reads, day, layers, scope, role."""
-    role = "inspector" if auth.can(user, "see_phones") else "viewer"
-    wanted = tuple(snapshot.FRAME_LAYERS if layers is None else layers)
-    versions = data_version(snapshot.frame_reads(wanted, scoped=user.scope is not None))
-    return store_url(), versions, dt.date.today(), wanted, user.scope, role
+    """The key of :func:`_user_frames` (gridmap.web.views.frames_key)."""
+    return views.frames_key(get_store(), user, layers, url=store_url(), on=dt.date.today())
 
 
 def visible_frames(user: User, layers: Any = None) -> dict:
@@ -462,7 +405,7 @@ def _grid_panel(
     url: str, versions: tuple, day: dt.date, layers: tuple[str, ...],
     scope: tuple[str, ...] | None, role: str, code: str, _frames: Mapping[str, Any],
 ) -> dict:  # fmt: skip
-    user = User("cache", auth.UserRole(role), scope)
+    user = views.cache_user(role, scope)
     return panels.grid_panel(_store(url), code, user=user, on=day, frames=_frames)
 
 
@@ -475,9 +418,8 @@ def grid_panel(user: User, code: str) -> dict:
     already loaded), so a click reads nothing more.
     """
     if tile_mode():
-        role = "inspector" if auth.can(user, "see_phones") else "viewer"
-        return _grid_panel_of_store(store_url(), data_version(_PANEL_READS), dt.date.today(),
-                                    code, user.scope, role)
+        return _grid_panel_of_store(*views.store_panel_key(get_store(), user, code,
+                                                           url=store_url(), on=dt.date.today()))
     key = _frames_key(user, snapshot.MAP_LAYERS)
     return _grid_panel(*key, code, _frames=_user_frames(*key))
 
@@ -486,8 +428,7 @@ def grid_panel(user: User, code: str) -> dict:
 def _grid_panel_of_store(
     url: str, version: Any, day: dt.date, code: str, scope: tuple[str, ...] | None, role: str
 ) -> dict:
-    user = User("cache", auth.UserRole(role), scope)
-    return panels.grid_panel(_store(url), code, user=user, on=day)
+    return panels.grid_panel(_store(url), code, user=views.cache_user(role, scope), on=day)
 
 
 # --- city size: the one switch and the reads of a map drawn from tiles ----------------------
@@ -500,7 +441,7 @@ def _map_size(url: str, version: Any) -> int:
 
 def tile_threshold() -> int:
     """The ``map_tile_threshold`` setting."""
-    return int(settings().get("map_tile_threshold", maps.tiles.TILE_THRESHOLD))
+    return maps.tiles.tile_threshold(settings())
 
 
 def map_size() -> int:
@@ -515,7 +456,7 @@ def tile_mode() -> bool:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _visible_extent(url: str, version: Any, scope: tuple[str, ...] | None) -> Any:
-    return snapshot.visible_extent(_store(url), User("cache", auth.UserRole.VIEWER, scope))
+    return snapshot.visible_extent(_store(url), views.cache_user("viewer", scope))
 
 
 def visible_extent(user: User) -> tuple[float, float, float, float] | None:
@@ -525,10 +466,7 @@ def visible_extent(user: User) -> tuple[float, float, float, float] | None:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _communities(url: str, version: Any, scope: tuple[str, ...] | None) -> Any:
-    frame = _store(url).read_layer("communities")
-    if scope is not None:
-        frame = frame[frame["code"].isin(set(scope))]
-    return frame
+    return views.communities_in_scope(_store(url).read_layer("communities"), scope)
 
 
 def visible_communities(user: User) -> Any:
@@ -549,42 +487,35 @@ def one_or_all(
     where: Any, label: str, options: list, *, key: str, format_func: Callable | None = None
 ) -> Any:
     """A selectbox (in ``where``, a column or ``st``) of 全部 (None) and ``options``."""
-    shown = format_func or str
     return where.selectbox(
         label,
-        [None, *options],
+        views.one_or_all_options(options),
         key=key,
-        format_func=lambda v: tr("map.filter.all") if v is None else shown(v),
+        format_func=lambda v: views.one_or_all_text(v, lang(), format_func),
         placeholder=tr("widget.choose"),
     )
 
 
 def column_input(column: Column, value: Any, *, key: str) -> Any:
     """One input widget for a schema column, pre-filled with ``value``; returns the entry."""
-    text = tr(f"field.{column.name}")
-    if column.required:
-        text += " *"
-    if column.dtype == "enum":
-        options = [None, *column.choices] if not column.required else list(column.choices)
-        index = options.index(value) if value in options else 0
+    spec = views.input_spec(column, value, lang())
+    if spec.kind == "select":
         return st.selectbox(
-            text,
-            options,
-            index=index,
+            spec.label,
+            list(spec.options),
+            index=spec.index,
             key=key,
-            format_func=lambda v: "—" if v is None else lbl(v, column.name),
+            format_func=lambda v: views.choice_text(v, lang(), field=column.name),
         )
-    if column.dtype == "bool":
-        return st.checkbox(
-            text, value=bool(value) if value is not None else bool(column.default), key=key
-        )
-    if column.dtype == "int":
-        return st.number_input(text, value=None if value is None else int(value), step=1, key=key)
-    if column.dtype == "float":
-        return st.number_input(text, value=None if value is None else float(value), key=key)
-    if column.dtype == "date":
-        return st.date_input(text, value=value, key=key)
-    return st.text_input(text, value="" if value is None else str(value), key=key)
+    if spec.kind == "checkbox":
+        return st.checkbox(spec.label, value=spec.value, key=key)
+    if spec.kind == "int":
+        return st.number_input(spec.label, value=spec.value, step=1, key=key)
+    if spec.kind == "float":
+        return st.number_input(spec.label, value=spec.value, key=key)
+    if spec.kind == "date":
+        return st.date_input(spec.label, value=spec.value, key=key)
+    return st.text_input(spec.label, value=spec.value, key=key)
 
 
 def values_form(
@@ -600,16 +531,7 @@ def values_form(
     cells = st.columns(2)
     for i, column in enumerate(columns):
         if column.name in exclude:
-            choices = {k: v for k, v in column.choices.items() if k not in exclude[column.name]}
-            column = Column(
-                column.name,
-                column.dtype,
-                column.required,
-                column.aliases,
-                choices,
-                column.default,
-                column.doc,
-            )
+            column = views.without_choices(column, exclude[column.name])
         with cells[i % 2]:
             out[column.name] = column_input(
                 column, values.get(column.name), key=f"{key}_{column.name}"
@@ -619,10 +541,9 @@ def values_form(
 
 def coordinate_inputs(lon: float | None, lat: float | None, *, key: str) -> tuple[Any, Any, str]:
     """Longitude, latitude and their coordinate system (inside the caller's st.form)."""
-    systems = ["wgs84", "gcj02", "bd09"]
     crs = st.radio(
         tr("points.crs"),
-        systems,
+        list(views.COORDINATE_SYSTEMS),
         horizontal=True,
         key=f"{key}_crs",
         format_func=lambda s: tr(f"crs.{s}"),
@@ -660,9 +581,8 @@ def street_map(
 
 
 def _tile_args(tiles: dict[str, Any]) -> dict[str, Any]:
-    tiles.setdefault("tile_threshold", tile_threshold())
-    tiles.setdefault("tile_version", map_tiles.tile_versions(get_store()))
-    return tiles
+    return maps.tiles.tile_args(tiles, threshold=tile_threshold(),
+                                version=map_tiles.tile_versions(get_store()))
 
 
 def _draw_street_map(
@@ -670,23 +590,11 @@ def _draw_street_map(
     picking: bool, tiles: dict[str, Any],
 ) -> tuple[Any, str, str | None]:  # fmt: skip
     """(map, basemap used, the warning of a basemap that fell back to none, or None)."""
-    conf = settings()
-    basemap = basemap or conf["basemap"]
-    try:
-        fmap = maps.street_map(
-            frames,
-            lang=lang(),
-            basemap=basemap,
-            reference=reference,
-            tianditu_key=conf["tianditu_key"],
-            tile_url=conf["tile_url"],
-            picking=picking,
-            **tiles,
-        )
-    except GridmapError as exc:
-        fmap = maps.street_map(frames, lang=lang(), reference=reference, picking=picking,
-                               **tiles)
-        return fmap, "none", tr("map.basemap_failed", message=err_text(exc))
+    fmap, basemap, error = maps.street.configured_street_map(
+        frames, settings=settings(), lang=lang(), basemap=basemap, reference=reference,
+        picking=picking, **tiles)  # fmt: skip
+    if error is not None:
+        return fmap, basemap, tr("map.basemap_failed", message=err_text(error))
     return fmap, basemap, None
 
 
@@ -711,16 +619,7 @@ def pick_location(
     remembered = f"{key}_pos"  # the last pick of this session, for pages without a draft
     before = current if current is not None else st.session_state.get(remembered)
     fmap, basemap = street_map(frames, reference=reference, picking=True)
-    marker = None
-    if before is not None:
-        import folium
-
-        shown = maps.wgs84_to_display(*before, basemap=basemap)
-        marker = folium.FeatureGroup(name="gm_pick")
-        folium.CircleMarker(
-            location=[shown[1], shown[0]], radius=9, color="#ffffff", weight=3,
-            fill=True, fill_color="#d62728", fill_opacity=1.0, interactive=False,
-        ).add_to(marker)
+    marker = None if before is None else maps.street.pick_marker(before, basemap=basemap)
     out = st_folium(
         fmap,
         key=key,
@@ -729,12 +628,11 @@ def pick_location(
         returned_objects=["last_clicked"],
         feature_group_to_add=marker,
     )
-    click = (out or {}).get("last_clicked")
     seen = f"{key}_seen"
     picked = before
-    if click and click != st.session_state.get(seen):
-        st.session_state[seen] = click
-        picked = maps.display_to_wgs84(click["lng"], click["lat"], basemap=basemap)
+    fresh = selection.fresh_pick(out, seen=st.session_state.get(seen), basemap=basemap)
+    if fresh is not None:
+        st.session_state[seen], picked = fresh
         st.session_state[remembered] = picked
     show_pick(frames, picked)
     return picked
@@ -742,15 +640,8 @@ def pick_location(
 
 def show_pick(frames: Mapping[str, Any], picked: tuple[float, float] | None) -> None:
     """Show the caption under a picking map: the position and the grid it falls in (or a hint)."""
-    if picked is None:
-        st.caption(tr("pick.hint"))
-        return
-    lon, lat = picked
-    place = panels.picked_place(frames, lon, lat)
-    if place is None:
-        st.caption(tr("pick.outside", lon=lon, lat=lat))
-        return
-    st.caption(tr("pick.where", lon=lon, lat=lat, grid=place[0], community=place[1]))
+    key, fields = selection.pick_caption(frames, picked)
+    st.caption(tr(key, **fields))
 
 
 def phone_page() -> None:
@@ -775,13 +666,13 @@ def maintenance_form(store: Store, user: User, point_id: int) -> None:
         day = c1.date_input(tr("field.date"), value=today, max_value=today)
         action = c2.selectbox(
             tr("field.action"),
-            ["inspected", "cleaned", "repaired", "replaced"],
+            list(views.MAINTENANCE_ACTIONS),
             format_func=lambda v: lbl(v, "action"),
         )
         condition = c3.selectbox(
             tr("field.condition"),
-            [None, "good", "fair", "poor", "broken"],
-            format_func=lambda v: "—" if v is None else lbl(v),
+            list(views.CONDITIONS),
+            format_func=lambda v: views.choice_text(v, lang()),
         )
         note = st.text_area(tr("field.note"))
         photo = st.file_uploader(tr("points.photo"), type=list(photos.PHOTO_TYPES))
@@ -823,22 +714,16 @@ def map_selection(click: tuple[float, float] | None, grid_code: str | None) -> t
     or None.
     """
     state = st.session_state
-    if click is not None:
-        key = (round(click[0], 7), round(click[1], 7))
-        if key != state.get(K_SEL_CLICK):
-            state[K_SEL_CLICK] = key
-            state[K_SEL] = ("click", float(click[0]), float(click[1]))
-    if grid_code is not None and grid_code != state.get(K_SEL_HIT):
-        state[K_SEL_HIT] = grid_code
-        state[K_SEL] = ("grid", grid_code)
-    return state.get(K_SEL)
+    keys = (K_SEL, K_SEL_CLICK, K_SEL_HIT)
+    before = selection.MapSelection(*(state.get(k) for k in keys))
+    after = selection.next_selection(before, click, grid_code)
+    for k, value in zip(keys, after, strict=True):
+        if value is not None:
+            state[k] = value
+    return after.shown
 
 
 # --- rendering ---------------------------------------------------------------------------
-
-
-#: Columns holding a status whose values are labelled like ``status`` (a case timeline).
-_STATUS_COLUMNS = frozenset({"from_status", "to_status"})
 
 
 def dataframe(frame: pd.DataFrame, **kwargs: Any) -> Any:
@@ -852,38 +737,18 @@ def dataframe(frame: pd.DataFrame, **kwargs: Any) -> Any:
 
 def show_frame(frame: pd.DataFrame, **kwargs: Any) -> Any:
     """Show a frame of canonical columns: enum values, times and headers translated."""
-    shown = frame.copy()
-    for column in shown.columns:
-        field = "status" if column in _STATUS_COLUMNS else column
-        if field in ENUM_COLUMNS:
-            shown[column] = [lbl(v, field) if isinstance(v, str) else v for v in shown[column]]
     kwargs.setdefault("hide_index", True)
-    return dataframe(shown.rename(columns=lambda c: tr(f"field.{c}")), **kwargs)
+    return dataframe(views.labelled_frame(frame, lang()), **kwargs)
 
 
 def table(rows: list[dict[str, Any]]) -> None:
     """Show rows whose keys are field names as a table with translated headers."""
-    frame = pd.DataFrame(rows)
-    dataframe(frame.rename(columns=lambda c: tr(f"field.{c}")), hide_index=True)
+    dataframe(views.headed_frame(rows, lang()), hide_index=True)
 
 
 def show_fields(values: Mapping[str, Any], *, skip: tuple[str, ...] = ()) -> None:
     """Show a record's fields as a two-column table (enum values translated)."""
-
-    def shown(key: str, value: Any) -> Any:
-        if isinstance(value, bool):
-            return tr("value.yes" if value else "value.no")
-        if isinstance(value, str) and key in ENUM_COLUMNS:
-            return lbl(value, key)
-        return i18n.format_value(value)
-
-    rows = [
-        (tr(f"field.{k}"), md(shown(k, v)))  # st.table renders Markdown: escape the values
-        for k, v in values.items()
-        if k not in skip and v is not None
-    ]
-    frame = pd.DataFrame(rows, columns=[tr("panel.field"), tr("panel.value")])
-    st.table(frame.astype(str))
+    st.table(views.field_table(values, lang(), skip=skip))  # values escaped: st.table is Markdown
 
 
 def static_table(frame: pd.DataFrame) -> None:
@@ -893,8 +758,7 @@ def static_table(frame: pd.DataFrame) -> None:
     it draws a plain HTML table, which the browser draws far sooner than the data grid
     of ``st.dataframe``.
     """
-    shown = i18n.format_frame(frame).astype(object)
-    st.table(shown.map(lambda v: md(str(v))), hide_index=True)
+    st.table(views.escaped_frame(frame), hide_index=True)
 
 
 def show_grid_panel(panel: Mapping[str, Any]) -> None:
@@ -903,26 +767,13 @@ def show_grid_panel(panel: Mapping[str, Any]) -> None:
     A heading and static tables (:func:`static_table`): the grid's figures and point
     counts in one table, its workers, its open cases. A map click redraws the panel.
     """
-    st.markdown(f"#### {tr('panel.grid')} {md(panel['code'])}")
-    facts = [
-        (tr("field.community"), panel["community_name"]),
-        (tr("field.households"), panel["households"] or "—"),
-        (tr("field.residents"), panel["residents"] or "—"),
-        (tr("field.area_m2"), f"{panel['area_m2']:,.0f}"),
-        *((lbl(k, "layer"), n) for k, n in panel["counts"].items()),
-    ]
-    static_table(pd.DataFrame(facts, columns=[tr("panel.field"), tr("panel.value")]))
-    heads = [i18n.field_label(c, lang(), layer="workers") for c in ("name", "role", "phone")]
-    workers = [(w["name"], lbl(w["role"], "role"), w["phone"] or "") for w in panel["workers"]]
-    static_table(pd.DataFrame(workers, columns=heads))
-    if panel["open_issues"]:
-        st.markdown(f"**{tr('field.open_issues')}**")
-        heads = [tr(f"field.{c}") for c in ("code", "category", "status", "reported_at")]
-        cases = [
-            (i["code"], i["category"], lbl(i["status"], "status"), i["reported_at"])
-            for i in panel["open_issues"]
-        ]
-        static_table(pd.DataFrame(cases, columns=heads))
+    shown = views.grid_panel_tables(panel, lang())
+    st.markdown(shown.heading)
+    static_table(shown.facts)
+    static_table(shown.workers)
+    if shown.cases is not None:
+        st.markdown(shown.cases_heading)
+        static_table(shown.cases)
 
 
 def sections(titles: Mapping[str, str], *, key: str) -> str:

@@ -11,7 +11,9 @@ are tested without a browser:
 - :func:`point_panel`: the heading, fields and actions of a point's panel;
 - :func:`search_target`: where the map opens on a search hit;
 - :func:`community_bounds`, :func:`count_points`, :func:`basemap_index`: what the
-  filters, the caption and the basemap choice read.
+  filters, the caption and the basemap choice read;
+- :func:`next_selection`: the newer of a click and a search hit (:class:`MapSelection`);
+- :func:`fresh_pick` and :func:`pick_caption`: a picking map's new position and its caption.
 
 Nothing here draws or reads widgets; :func:`tiles_panel` asks the store about one click.
 """
@@ -36,12 +38,16 @@ if TYPE_CHECKING:
 __all__ = [
     "CLICK_ZOOM",
     "POINT_PANEL_SKIP",
+    "MapSelection",
     "PanelChoice",
     "basemap_index",
     "clicked_position",
     "community_bounds",
     "count_points",
     "frames_panel",
+    "fresh_pick",
+    "next_selection",
+    "pick_caption",
     "point_panel",
     "search_target",
     "tiles_panel",
@@ -303,3 +309,111 @@ def basemap_index(basemap: str | None) -> int:
         Its index, or 0 (``"none"``, no network) for an unknown one.
     """
     return BASEMAPS.index(basemap) if basemap in BASEMAPS else 0
+
+
+class MapSelection(NamedTuple):
+    """What the map page keeps between runs to tell a new click or search hit from an old one.
+
+    ``shown`` is what the side panel shows (``("click", lon, lat)`` in WGS-84,
+    ``("grid", code)`` or ``None``); ``last_click`` the last click handled, rounded
+    to 7 decimals; ``last_hit`` the grid code of the last search hit handled.
+    """
+
+    shown: tuple | None = None
+    last_click: tuple[float, float] | None = None
+    last_hit: str | None = None
+
+
+def next_selection(
+    before: MapSelection, click: tuple[float, float] | None, grid_code: str | None
+) -> MapSelection:
+    """Return the selection after a run: the newer of a map click and a search hit.
+
+    Parameters
+    ----------
+    before
+        The selection kept from the runs before.
+    click
+        The clicked ``(lon, lat)`` already turned into WGS-84 (so a selection survives
+        a change of basemap), or ``None``. The map reports its last click on every
+        run: only a click other than ``before.last_click`` selects.
+    grid_code
+        The grid of the search hit chosen, or ``None``; only a hit other than
+        ``before.last_hit`` selects, and it wins over a click of the same run.
+
+    Returns
+    -------
+    MapSelection
+        The new selection (``before`` when neither is new).
+
+    Examples
+    --------
+    >>> s = next_selection(MapSelection(), (120.1, 30.2), None)
+    >>> s.shown
+    ('click', 120.1, 30.2)
+    >>> next_selection(s, (120.1, 30.2), "G01").shown
+    ('grid', 'G01')
+    """
+    shown, last_click, last_hit = before
+    if click is not None:
+        key = (round(click[0], 7), round(click[1], 7))
+        if key != last_click:
+            last_click = key
+            shown = ("click", float(click[0]), float(click[1]))
+    if grid_code is not None and grid_code != last_hit:
+        last_hit = grid_code
+        shown = ("grid", grid_code)
+    return MapSelection(shown, last_click, last_hit)
+
+
+def fresh_pick(
+    answer: Mapping[str, Any] | None, *, seen: Any, basemap: str
+) -> tuple[dict, tuple[float, float]] | None:
+    """Return a picking map's new click and its WGS-84 position, or ``None``.
+
+    Parameters
+    ----------
+    answer
+        What the map component returned (its ``last_clicked``), or ``None``.
+    seen
+        The click handled before (the component reports its last click on every run).
+    basemap
+        The basemap the map was drawn on (:func:`gridmap.maps.street.display_to_wgs84`).
+
+    Returns
+    -------
+    tuple or None
+        ``(click, (lon, lat))`` for a click other than ``seen``, else ``None``.
+    """
+    click = (answer or {}).get("last_clicked")
+    if not click or click == seen:
+        return None
+    return click, display_to_wgs84(click["lng"], click["lat"], basemap=basemap)
+
+
+def pick_caption(
+    frames: Mapping[str, pd.DataFrame], picked: tuple[float, float] | None
+) -> tuple[str, dict[str, Any]]:
+    """Return the i18n key and fields of the caption under a picking map.
+
+    Parameters
+    ----------
+    frames
+        The frames the user may see (the grids and communities of the pick).
+    picked
+        The WGS-84 ``(lon, lat)`` picked, or ``None``.
+
+    Returns
+    -------
+    tuple
+        ``("pick.hint", {})`` before a pick; ``("pick.outside", {lon, lat})`` outside
+        every grid; else ``("pick.where", {lon, lat, grid, community})``
+        (:func:`gridmap.maps.panels.picked_place`).
+    """
+    if picked is None:
+        return "pick.hint", {}
+    lon, lat = picked
+    place = panels.picked_place(frames, lon, lat)
+    if place is None:
+        return "pick.outside", {"lon": lon, "lat": lat}
+    return "pick.where", {"lon": lon, "lat": lat, "grid": place[0], "community": place[1]}

@@ -16,7 +16,7 @@ import pandas as pd
 
 from gridmap import i18n
 from gridmap.crs import transform
-from gridmap.errors import InputError
+from gridmap.errors import GridmapError, InputError
 from gridmap.maps import layers as maps
 from gridmap.maps import leaflet
 from gridmap.maps.basemaps import basemap_needs_gcj
@@ -30,7 +30,14 @@ if TYPE_CHECKING:
 
     from gridmap.checks import CheckReport
 
-__all__ = ["add_check_layers", "display_to_wgs84", "street_map", "wgs84_to_display"]
+__all__ = [
+    "add_check_layers",
+    "configured_street_map",
+    "display_to_wgs84",
+    "pick_marker",
+    "street_map",
+    "wgs84_to_display",
+]
 
 _KIND_OF_LAYER = {**POINT_KINDS, "issues": "issue"}
 _POLYGON_KIND = {"compounds": "compound", "buildings": "building", "schools": "school"}
@@ -244,6 +251,81 @@ def street_map(
             name="gridmap_pick",
         )
     return m
+
+
+def configured_street_map(
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    settings: Mapping[str, Any],
+    lang: str = i18n.DEFAULT_LANG,
+    basemap: str | None = None,
+    reference: Sequence[str] = ("roads",),
+    picking: bool = False,
+    **tiles: Any,
+) -> tuple[folium.Map, str, GridmapError | None]:
+    """Draw :func:`street_map` on the chosen or configured basemap, or on none if it fails.
+
+    Parameters
+    ----------
+    frames
+        The frames to draw (EPSG:4326).
+    settings
+        The current settings: ``basemap`` (used when ``basemap`` is not given),
+        ``tianditu_key`` and ``tile_url``.
+    lang
+        Language of layer names, legends and popups.
+    basemap
+        The basemap chosen, or ``None`` for the configured one.
+    reference
+        Reference layers switched on when the map opens.
+    picking
+        A map to pick a position on (:func:`street_map`).
+    **tiles
+        The tile arguments of :func:`street_map` (``n_features``, ``tile_threshold``,
+        ``tile_version``, ``bounds``).
+
+    Returns
+    -------
+    tuple
+        ``(map, basemap used, error)``: a misconfigured basemap (Tianditu without a
+        key, custom without a URL) falls back to ``"none"`` and returns its
+        :class:`~gridmap.errors.GridmapError`; ``error`` is ``None`` otherwise.
+    """
+    basemap = basemap or settings["basemap"]
+    try:
+        fmap = street_map(frames, lang=lang, basemap=basemap, reference=reference,
+                          tianditu_key=settings["tianditu_key"], tile_url=settings["tile_url"],
+                          picking=picking, **tiles)  # fmt: skip
+    except GridmapError as exc:
+        fmap = street_map(frames, lang=lang, reference=reference, picking=picking, **tiles)
+        return fmap, "none", exc
+    return fmap, basemap, None
+
+
+def pick_marker(position: tuple[float, float], *, basemap: str) -> folium.FeatureGroup:
+    """Return the marker of a position picked before, to add to a picking map.
+
+    Parameters
+    ----------
+    position
+        The WGS-84 ``(lon, lat)`` picked.
+    basemap
+        The basemap the map is drawn on (an ``amap`` map shows GCJ-02 positions).
+
+    Returns
+    -------
+    folium.FeatureGroup
+        A group named ``gm_pick`` holding one red dot, which takes no clicks.
+    """
+    import folium
+
+    shown = wgs84_to_display(*position, basemap=basemap)
+    marker = folium.FeatureGroup(name="gm_pick")
+    folium.CircleMarker(
+        location=[shown[1], shown[0]], radius=9, color="#ffffff", weight=3,
+        fill=True, fill_color="#d62728", fill_opacity=1.0, interactive=False,
+    ).add_to(marker)  # fmt: skip
+    return marker
 
 
 def _tile_map(

@@ -17,7 +17,14 @@ import folium
 
 from gridmap import i18n
 
-__all__ = ["TILE_THRESHOLD", "add_tile_layers", "tile_url", "use_tiles"]
+__all__ = [
+    "TILE_THRESHOLD",
+    "add_tile_layers",
+    "tile_args",
+    "tile_threshold",
+    "tile_url",
+    "use_tiles",
+]
 
 #: Maps with more features than this (grids, communities and points together) use tiles.
 TILE_THRESHOLD = 20_000
@@ -46,6 +53,55 @@ def use_tiles(n_features: int, threshold: int = TILE_THRESHOLD) -> bool:
     (False, True)
     """
     return int(n_features) > int(threshold)
+
+
+def tile_threshold(settings: Mapping[str, Any]) -> int:
+    """Return the ``map_tile_threshold`` setting (:data:`TILE_THRESHOLD` when unset).
+
+    Parameters
+    ----------
+    settings
+        The current settings (:func:`gridmap.config.load_settings`).
+
+    Returns
+    -------
+    int
+        Maps with more features than this are drawn from tiles.
+
+    Examples
+    --------
+    >>> tile_threshold({}), tile_threshold({"map_tile_threshold": "500"})
+    (20000, 500)
+    """
+    return int(settings.get("map_tile_threshold", TILE_THRESHOLD))
+
+
+def tile_args(tiles: dict[str, Any], *, threshold: int, version: Any) -> dict[str, Any]:
+    """Fill in the tile arguments of :func:`gridmap.maps.street_map` a caller left out.
+
+    Parameters
+    ----------
+    tiles
+        The caller's tile arguments (``n_features``, ``tile_version``, ``bounds``,
+        ``tile_threshold``); updated in place.
+    threshold
+        The ``tile_threshold`` used unless given (:func:`tile_threshold`).
+    version
+        The ``tile_version`` used unless given (:func:`gridmap.tiles.tile_versions`).
+
+    Returns
+    -------
+    dict
+        ``tiles`` itself, with ``tile_threshold`` and ``tile_version`` set.
+
+    Examples
+    --------
+    >>> tile_args({"tile_version": "v2"}, threshold=10, version="v1")
+    {'tile_version': 'v2', 'tile_threshold': 10}
+    """
+    tiles.setdefault("tile_threshold", threshold)
+    tiles.setdefault("tile_version", version)
+    return tiles
 
 
 def tile_url(layer: str, *, version: Any, base_url: str = "/tiles") -> str:

@@ -6,6 +6,7 @@
 ``tiles``     the tile route skeleton and the local MBTiles basemap
 ``api``       the token-guarded JSON API under /api/v1 (``open311``: GeoReport v2)
 ``app``       Starlette routes (login, logout, health, tiles), middleware and lifespan
+``views``     what the app's shared widgets, tables and caches show or key on
 
 Nothing here imports Streamlit; ``asgi.py`` (outside the library) builds the
 ``st.App`` from :func:`gridmap.web.app.routes` and :func:`gridmap.web.app.middleware`.
