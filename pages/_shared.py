@@ -283,7 +283,7 @@ def versioned_action(
         }
         st.rerun()
     except GridmapError as exc:
-        st.error(tr("error.generic", message=str(exc)))
+        st.error(tr("error.generic", message=err_text(exc)))
         return None
     st.session_state.get(K_READ, {}).pop(key, None)
     st.session_state.get(K_CONFLICTS, {}).pop(key, None)

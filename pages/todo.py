@@ -19,7 +19,7 @@ try:
     cases = field.todo(store, user)
     grids = field.my_grids(store, user)
 except GridmapError as exc:
-    st.error(sh.tr("error.generic", message=str(exc)))
+    st.error(sh.tr("error.generic", message=sh.err_text(exc)))
     st.stop()
 
 if cases.empty:

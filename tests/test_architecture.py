@@ -40,6 +40,15 @@ def test_pages_do_no_geometry_sql_or_parsing(path):
     assert not forbidden & _imports(path)
 
 
+@pytest.mark.parametrize("path", [p for p in PAGES if p.exists()],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_pages_show_errors_in_the_users_language(path):
+    """A gridmap error is shown through ``sh.err_text`` (its text in the session's language),
+    never ``str(exc)`` (always English)."""
+    source = path.read_text(encoding="utf-8")
+    assert not re.search(r"message=str\((exc|err|error)\)", source)
+
+
 def test_library_modules_found():
     assert len(LIBRARY) > 10
 

@@ -117,3 +117,19 @@ def test_a_stale_worker_edit_is_told_not_dropped(app_url, app_store):
     assert not at.exception
     row = workers.get_worker(app_store, "W0002")
     assert (row["phone"], row["notes"]) == ("13900000000", "管理员备注")
+
+
+def test_a_refused_versioned_save_is_told_in_chinese(app_url, app_store, board):
+    """A versioned write refused for another reason than a conflict: its message, in Chinese."""
+    point_id, version = board
+    at = _app("planner", "planner").switch_page("pages/points.py").run()
+    at.selectbox(key="gm_points_pick").select(point_id).run()
+    key = f"gm_move_{point_id}_{version}"
+    form = [n for n in at.number_input if n.label == i18n.t("points.lon")]
+    form[-1].set_value(100.0)  # far outside every grid of the street
+    at.button(key=f"FormSubmitter:{key}-{i18n.t('points.move')}").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "不在任何网格内" in errors[0]
+    assert "outside" not in errors[0]  # not the English text
+    assert app_store.get("points", point_id)["version"] == version  # nothing written
