@@ -8,9 +8,11 @@ Errors go to stderr with a non-zero exit code, never as a traceback (set
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from gridmap import __version__
@@ -411,6 +413,32 @@ def _silence_stdout() -> None:
         pass
 
 
+class Terminated(KeyboardInterrupt):
+    """The command was asked to stop (SIGTERM: ``kill``, a scheduler's timeout)."""
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm(command: str) -> Iterator[None]:
+    """While a command runs, let SIGTERM stop it as Ctrl-C does.
+
+    Files being written are removed, workers stopped, transactions rolled back, and
+    the exit code is 143. ``gridmap serve`` stops on SIGTERM its own way.
+    """
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = None
+    if command != "serve":
+        with contextlib.suppress(ValueError):  # (not in the main thread: left as it is)
+            previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``gridmap`` command; return its exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -421,7 +449,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     try:
-        code = func(args)
+        with _stop_on_sigterm(args.command):
+            code = func(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
         return code
     except BrokenPipeError:
@@ -434,9 +463,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         lang = _error_lang(args)
         err(text("error.cli", lang, command=args.command, message=mask_url(exc.text(lang))))
         return EXIT_ERROR
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         err(t("cli.interrupted", _error_lang(args)))
-        return 130
+        return 143 if isinstance(exc, Terminated) else 130
     except Exception as exc:
         if os.environ.get("GRIDMAP_DEBUG"):
             raise

@@ -284,16 +284,21 @@ def _forked(plan: RuleRun, store: Store, layers: StoreLayers, body: _Body,
                 _child(plan, store, board, layers, worker, body, spools[worker], write_end)
             os.close(write_end)
             children.append((pid, read_end))
+        started = 1 + len(children)
         for piece in _work(plan, board, layers, 0, body, spools[0]):
             pieces[piece.index] = piece
-    except BaseException:
+        while children:  # (a worker leaves the list once reaped)
+            pid, read_end = children[0]
+            data = _read_all(read_end)
+            _, status = os.waitpid(pid, 0)
+            children.pop(0)
+            os.close(read_end)
+            pieces.update((piece.index, piece) for piece in _sent(status, data))
+    except BaseException:  # (interrupted, or failed: no worker outlives the command)
         for pid, read_end in children:
             _stop(pid, read_end)
         raise
-    for pid, read_end in children:
-        for piece in _collect(pid, read_end):
-            pieces[piece.index] = piece
-    return pieces, 1 + len(children)
+    return pieces, started
 
 
 def _child(plan: RuleRun, store: Store, board: _Board, layers: StoreLayers, worker: int,
@@ -305,6 +310,7 @@ def _child(plan: RuleRun, store: Store, board: _Board, layers: StoreLayers, work
     """
     status = 1
     try:
+        _die_with_parent()
         gc.disable()  # a collection would touch, and so copy, every page shared with the parent
         store.after_fork()
         pieces = _work(plan, board, layers, worker, body, spool)
@@ -317,17 +323,40 @@ def _child(plan: RuleRun, store: Store, board: _Board, layers: StoreLayers, work
         os._exit(status)
 
 
-def _collect(pid: int, read_end: int) -> list[_Piece]:
-    """Return the pieces a worker sent, or none if it failed (its rules are then applied again)."""
+def _die_with_parent() -> None:  # pragma: no cover - forked
+    """Have the kernel stop this worker if the calling process dies (Linux ``PR_SET_PDEATHSIG``).
+
+    A ``kill`` of the command alone (a scheduler's timeout) would otherwise leave its
+    workers applying rules nobody will read. Elsewhere a worker ends when it finds the
+    pipe to the command closed.
+    """
+    import ctypes
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # (the parent died before the call)
+            os._exit(1)
+
+
+def _read_all(fd: int) -> bytes:
+    """Return what a worker sends until it closes its end of the pipe."""
     chunks = []
-    with os.fdopen(read_end, "rb") as pipe:
-        while data := pipe.read(1 << 16):
-            chunks.append(data)
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not chunks:
+    while data := os.read(fd, 1 << 16):
+        chunks.append(data)
+    return b"".join(chunks)
+
+
+def _sent(status: int, data: bytes) -> list[_Piece]:
+    """Return the pieces a worker sent, or none if it failed (its rules are applied again)."""
+    if status != 0 or not data:
         return []
     try:
-        return list(pickle.loads(b"".join(chunks)))
+        return list(pickle.loads(data))
     except (pickle.UnpicklingError, EOFError, ValueError):
         return []
 

@@ -242,3 +242,39 @@ def test_the_board_gives_each_rule_once_and_each_big_layer_to_one_process(needs,
         # left for the calling process: it needs big layers kept by two processes
         holders = {next(iter(keepers[name])) for name in set(needs[i]) & big if name in keepers}
         assert len(holders) >= 2
+
+
+def test_a_terminated_check_leaves_no_file_and_no_worker(demo_db, tmp_path):
+    """SIGTERM (a scheduler's timeout) stops the command as Ctrl-C does: exit 143, the
+    half-written report removed, the workers gone."""
+    import signal
+    import textwrap
+
+    out = tmp_path / "reports" / "check.json"
+    script = textwrap.dedent(f"""
+        import sys, time
+        from gridmap.checks import parallel
+        real = parallel._apply
+        def slow(plan, i, body, spool, worker):
+            if i == len(plan.selected) - 1:  # the last rule: both processes are up
+                sys.stderr.write("ready\\n"); sys.stderr.flush()
+                time.sleep(120)
+            return real(plan, i, body, spool, worker)
+        parallel._apply = slow
+        from gridmap.cli import main
+        sys.exit(main(["check", "--db", {demo_db!r}, "--format", "json", "--out",
+                       {str(out)!r}, "--jobs", "2"]))
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr.readline().strip() == "ready"
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143
+    assert "interrupted" in err and "Traceback" not in err
+    assert not out.exists()
+    assert [p.name for p in out.parent.iterdir()] == []  # no half-written file left
+    left = subprocess.run(["pgrep", "-f", str(out)], capture_output=True, text=True).stdout
+    assert left == ""
