@@ -94,6 +94,7 @@ __all__ = [
     "SETTINGS",
     "Setting",
     "config_path",
+    "default_settings",
     "get",
     "load_settings",
     "mask_url",
@@ -163,6 +164,11 @@ def config_path() -> Path:
     return Path(platformdirs.user_config_dir("gridmap")) / "gridmap.toml"
 
 
+def default_settings() -> dict[str, Any]:
+    """Return every setting at its default (what the app uses when the file is bad)."""
+    return {s.name: s.default for s in SETTINGS}
+
+
 def load_settings(path: Path | None = None) -> dict[str, Any]:
     """Return every setting, defaults overridden by the TOML file.
 
@@ -181,7 +187,7 @@ def load_settings(path: Path | None = None) -> dict[str, Any]:
     gridmap.errors.InputError
         If the file is not valid TOML or names an unknown setting.
     """
-    values = {s.name: s.default for s in SETTINGS}
+    values = default_settings()
     path = config_path() if path is None else Path(path)
     data = read_toml(path)
     for name, value in data.get("settings", {}).items():

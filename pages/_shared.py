@@ -107,7 +107,7 @@ def settings() -> dict[str, Any]:
         return config.load_settings()
     except GridmapError as exc:
         st.warning(tr("settings.file_bad", message=err_text(exc)))
-        return views.default_settings()
+        return config.default_settings()
 
 
 # --- login and session ------------------------------------------------------------------

@@ -46,7 +46,6 @@ __all__ = [
     "cache_user",
     "choice_text",
     "communities_in_scope",
-    "default_settings",
     "ended_notice",
     "error_text",
     "escaped_frame",
@@ -291,17 +290,6 @@ def next_path(url_path: str, query: Mapping[str, str]) -> str:
     kept = {k: v for k, v in query.items() if k != "login_error"}
     path = "/" + url_path
     return f"{path}?{urlencode(kept)}" if kept else path
-
-
-def default_settings() -> dict[str, Any]:
-    """Return every setting at its default (what the app uses when the file is bad).
-
-    Returns
-    -------
-    dict
-        Setting name -> default (:data:`gridmap.config.SETTINGS`).
-    """
-    return {s.name: s.default for s in config.SETTINGS}
 
 
 # --- caches ------------------------------------------------------------------------------

@@ -479,6 +479,7 @@ READS: set[Callable] = {
     exports._common.file_name,
     exports._common.suggested_file_name,
     config.config_path,
+    config.default_settings,
     config.load_settings,
     config.read_toml,
     config.get,

@@ -88,7 +88,7 @@ def test_next_path():
 
 
 def test_default_settings_are_every_setting_at_its_default():
-    defaults = views.default_settings()
+    defaults = config.default_settings()
     assert set(defaults) == {s.name for s in config.SETTINGS}
     assert all(defaults[s.name] == s.default for s in config.SETTINGS)
 
